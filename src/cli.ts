@@ -1,0 +1,28 @@
+/**
+ * `vpnbot <command>`: the command table. Each command is a function of (args, io) returning an
+ * exit code; the entry point (commands/main.ts) supplies the real io and the storage-backed ones.
+ */
+import type { CliCommand, CliIo } from './cli/io';
+import { planCommand } from './cli/plan-command';
+
+export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
+  plan: planCommand,
+};
+
+export function usage(commands: Readonly<Record<string, CliCommand>>): string {
+  return `usage: vpnbot <${Object.keys(commands).join(' | ')}> [options]\n`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, commands: Readonly<Record<string, CliCommand>> = BASE_COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(usage(commands));
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`unknown command "${name}"\n${usage(commands)}`);
+    return 2;
+  }
+  return command(rest, io);
+}

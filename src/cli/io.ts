@@ -1,0 +1,15 @@
+/** What a CLI command may touch, passed in so tests run commands as plain functions. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Reads standard input to the end (for `-` as a file name). */
+  readonly readStdin: () => Promise<string>;
+  readonly readFile: (path: string) => Promise<string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Asks a yes/no question on the terminal; resolves false when there is no terminal. */
+  readonly confirm: (question: string) => Promise<boolean>;
+  /** Resolves when the user interrupts (SIGINT/SIGTERM), for long-running commands. */
+  readonly interrupted: Promise<void>;
+}
+
+export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { configOrExplain } from '../config';
+import { buildPlan } from '../planner/build-plan';
+import { EMPTY_OBSERVED } from '../planner/observed';
+import { renderPlan } from '../planner/render-plan';
+import type { CliCommand } from './io';
+import { readTopologyArg } from './read-topology';
+
+export const PLAN_USAGE = 'usage: vpnbot plan <file.yml | - | seed> [--json]';
+
+/**
+ * `vpnbot plan`: the plan against an empty cloud (what a first apply would do). Prints text like
+ * `terraform plan`, or `{hash, summary, steps}` with --json.
+ */
+export const planCommand: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n${PLAN_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.stderr(`${PLAN_USAGE}\n`);
+    return 2;
+  }
+  const config = configOrExplain(io.env);
+  if (typeof config === 'string') {
+    io.stderr(`${config}\n`);
+    return 2;
+  }
+  const topology = await readTopologyArg(parsed.positionals[0]!, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
+  if (!topology.ok) {
+    io.stderr(`${topology.problems}\n`);
+    return 1;
+  }
+  const plan = buildPlan(topology.value, EMPTY_OBSERVED);
+  io.stdout(parsed.values.json ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n` : `${renderPlan(plan, topology.value)}\n`);
+  return 0;
+};

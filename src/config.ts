@@ -1,0 +1,64 @@
+/**
+ * Environment -> one typed, validated Config. The only reader of process.env in the code base;
+ * everything else receives the values it needs.
+ */
+import { z } from 'zod';
+import { formatProblems, problem, type Result } from './errors';
+import { DEFAULT_IPSEC_CONNECTION_QUOTA } from './topology/validate';
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  VPNBOT_DB: z.string().min(1).default('./data/vpnbot.db'),
+  VPNBOT_PARALLELISM: intFrom(1, 100).default(10),
+  VPNBOT_IPSEC_CONNECTION_QUOTA: intFrom(1, 1000).default(DEFAULT_IPSEC_CONNECTION_QUOTA),
+  VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
+  VPNBOT_SECRET_KEY: z.string().min(16).optional(),
+  VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
+  VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+});
+
+export interface Config {
+  readonly dbPath: string;
+  readonly parallelism: number;
+  readonly ipsecConnectionQuota: number;
+  /** One endpoint for every product (e.g. a running emulator), or undefined for Alibaba's own. */
+  readonly alibabaEndpoint?: string;
+  readonly secretKey?: string;
+  /** Sandbox emulator time scale: 1 = real latencies, 0.01 = a hundred times faster. */
+  readonly sandboxTimeScale: number;
+  readonly logLevel: string;
+  /** Present only when both halves are set; the credentials chain may still find others. */
+  readonly accessKey?: { readonly id: string; readonly secret: string };
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Result<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = schema.safeParse(cleaned);
+  if (!r.success) {
+    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message)) };
+  }
+  const e = r.data;
+  return {
+    ok: true,
+    value: {
+      dbPath: e.VPNBOT_DB,
+      parallelism: e.VPNBOT_PARALLELISM,
+      ipsecConnectionQuota: e.VPNBOT_IPSEC_CONNECTION_QUOTA,
+      sandboxTimeScale: e.VPNBOT_TIME_SCALE,
+      logLevel: e.VPNBOT_LOG_LEVEL,
+      ...(e.VPNBOT_ALIBABA_ENDPOINT ? { alibabaEndpoint: e.VPNBOT_ALIBABA_ENDPOINT } : {}),
+      ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
+      ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+        ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }
+        : {}),
+    },
+  };
+}
+
+export function configOrExplain(env?: Readonly<Record<string, string | undefined>>): Config | string {
+  const r = loadConfig(env);
+  return r.ok ? r.value : `invalid configuration:\n${formatProblems(r.problems)}`;
+}

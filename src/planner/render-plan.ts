@@ -1,0 +1,78 @@
+/** A plan as text, like `terraform plan`: one line per step grouped by site, then a summary line. */
+import type { Topology } from '../topology/model';
+import { hasChanges, STEP_KINDS, type Action, type Plan, type Step } from './plan';
+
+const SYMBOL: Record<Action, string> = { create: '+', adopt: '=', keep: '=', delete: '-' };
+
+const list = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
+
+function describe(s: Step): string {
+  const p = s.params;
+  switch (s.kind) {
+    case 'vpc':
+      return `${p.name} ${p.cidrBlock}${Array.isArray(p.secondaryCidrBlocks) && p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`;
+    case 'vswitch':
+      return `${p.name} ${p.cidrBlock} in ${p.zoneId}`;
+    case 'vpn-gateway':
+      return `${p.name} ${p.bandwidthMbps} Mbps, IPsec`;
+    case 'customer-gateway':
+      return `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`;
+    case 'ipsec-connection':
+      return `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`;
+    case 'route-entry':
+      return `${p.destinationCidr} -> VPN gateway`;
+    case 'cen':
+      return `${p.name}`;
+    case 'cen-attachment':
+      return `VPC of ${s.site} (${s.region})`;
+    case 'cen-route-publish':
+      return `publish ${p.destinationCidr} to CEN`;
+    case 'security-group':
+      return `${p.name}`;
+    case 'security-group-rule':
+      return `allow ${p.ipProtocol} from ${p.sourceCidrIp}`;
+    case 'ecs-instance':
+      return `${p.name} ${p.instanceType} in ${p.zoneId}`;
+  }
+}
+
+function line(s: Step, kindWidth: number): string {
+  const tail =
+    s.action === 'adopt' ? `  (adopt ${s.cloudId})`
+      : s.action === 'keep' ? `  (${s.external ? 'existing, left as is' : 'no change'}: ${s.cloudId})`
+        : s.action === 'delete' ? `  (${s.cloudId})`
+          : '';
+  const what = s.action === 'delete' ? s.id : describe(s);
+  return `  ${SYMBOL[s.action]} ${s.kind.padEnd(kindWidth)} ${what}${tail}`;
+}
+
+export function summaryLine(plan: Plan): string {
+  const { create, adopt, keep, delete: del } = plan.summary;
+  return `Plan: ${create} to create, ${adopt} to adopt, ${keep} to keep, ${del} to delete.`;
+}
+
+export function renderPlan(plan: Plan, topology?: Topology): string {
+  const width = Math.max(...plan.steps.map((s) => s.kind.length), 3);
+  const groups = new Map<string, Step[]>();
+  for (const s of plan.steps) {
+    const key = s.site ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const header = (key: string): string => {
+    if (key === '') return '# shared';
+    const site = topology?.sites.find((x) => x.name === key);
+    if (!site) return `# ${key}`;
+    const where = site.onPremises ? `on premises, ${site.onPremises.publicIp}` : site.region;
+    return `# ${site.name} (${site.role}, ${where}, ${site.cidrs.join(', ')})`;
+  };
+  const out = [`vpnbot plan for topology "${plan.topology}" (IKE${plan.ike}) - hash ${plan.hash.slice(0, 12)}`, ''];
+  const order = topology ? [...topology.sites.map((s) => s.name), ''] : [...groups.keys()];
+  for (const key of [...order, ...[...groups.keys()].filter((k) => !order.includes(k))]) {
+    const steps = groups.get(key);
+    if (!steps) continue;
+    const sorted = [...steps].sort((a, b) => STEP_KINDS.indexOf(a.kind) - STEP_KINDS.indexOf(b.kind));
+    out.push(`  ${header(key)}`, ...sorted.map((s) => line(s, width)), '');
+  }
+  out.push(hasChanges(plan) ? summaryLine(plan) : `No changes. ${summaryLine(plan)} The cloud matches topology "${plan.topology}".`);
+  return out.join('\n');
+}

@@ -1,0 +1,221 @@
+import { buildDestroyPlan, buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource } from '../../src/planner/observed';
+import type { Plan, Step, StepKind } from '../../src/planner/plan';
+import { renderPlan } from '../../src/planner/render-plan';
+import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
+
+const ofKind = (plan: Plan, kind: StepKind) => plan.steps.filter((s) => s.kind === kind);
+const byId = (plan: Plan, id: string): Step => {
+  const s = plan.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step ${id}`);
+  return s;
+};
+
+describe('the seed topology', () => {
+  const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+
+  it('is exactly the resources of the walkthrough', () => {
+    const count = (k: StepKind) => ofKind(plan, k).length;
+    expect(Object.fromEntries(['vpc', 'vswitch', 'vpn-gateway', 'customer-gateway', 'ipsec-connection', 'route-entry', 'cen', 'cen-attachment', 'cen-route-publish', 'security-group', 'security-group-rule', 'ecs-instance'].map((k) => [k, count(k as StepKind)]))).toEqual({
+      vpc: 3, vswitch: 3, 'vpn-gateway': 2, 'customer-gateway': 2, 'ipsec-connection': 4, 'route-entry': 3, cen: 1, 'cen-attachment': 2, 'cen-route-publish': 1,
+      'security-group': 3, 'security-group-rule': 6, 'ecs-instance': 3,
+    });
+    expect(plan.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
+  });
+
+  it('has the walkthrough VPCs and vSwitches', () => {
+    expect(ofKind(plan, 'vpc').map((s) => [s.params.name, s.region, s.params.cidrBlock])).toEqual([
+      ['ikev1test-hongkong', 'cn-hongkong', '192.168.0.0/16'],
+      ['ikev1test-japan', 'ap-northeast-1', '172.16.0.0/12'],
+      ['ikev1test-us', 'us-west-1', '10.0.0.0/8'],
+    ]);
+    expect(ofKind(plan, 'vswitch').map((s) => s.params.cidrBlock)).toEqual(['192.168.0.0/24', '172.16.0.0/24', '10.0.0.0/24']);
+    expect(ofKind(plan, 'vpn-gateway').map((s) => s.site)).toEqual(['hongkong', 'japan']);
+  });
+
+  it('has the walkthrough IPsec connections, mirrored, IKEv1, on the gateway of their own region', () => {
+    expect(ofKind(plan, 'ipsec-connection').map((s) => [s.params.name, s.region, s.params.localCidrs, s.params.remoteCidrs, s.params.ikeVersion]).sort()).toEqual(
+      [
+        ['ikev1test-hongkong-to-japan', 'cn-hongkong', ['192.168.0.0/16'], ['172.16.0.0/12'], 'ikev1'],
+        ['ikev1test-hongkong-to-us', 'cn-hongkong', ['192.168.0.0/16'], ['10.0.0.0/8'], 'ikev1'],
+        ['ikev1test-japan-to-hongkong', 'ap-northeast-1', ['172.16.0.0/12'], ['192.168.0.0/16'], 'ikev1'],
+        ['ikev1test-us-to-hongkong', 'ap-northeast-1', ['10.0.0.0/8'], ['192.168.0.0/16'], 'ikev1'],
+      ].sort(),
+    );
+    for (const c of ofKind(plan, 'ipsec-connection')) {
+      expect(c.refs.vpnGatewayId!.step).toBe(`vpn-gateway:${c.site}`);
+      const mirror = byId(plan, c.params.mirror as string);
+      expect(mirror.params.localCidrs).toEqual(c.params.remoteCidrs);
+      expect(mirror.params.remoteCidrs).toEqual(c.params.localCidrs);
+      expect(mirror.params.pskPair).toBe(c.params.pskPair);
+      expect(mirror.params.mirror).toBe(c.id);
+    }
+  });
+
+  it("points each customer gateway at the other region's VPN gateway", () => {
+    expect(byId(plan, 'customer-gateway:hongkong:japan').refs.ipAddress).toEqual({ step: 'vpn-gateway:japan', output: 'internetIp' });
+    expect(byId(plan, 'customer-gateway:japan:hongkong').refs.ipAddress).toEqual({ step: 'vpn-gateway:hongkong', output: 'internetIp' });
+  });
+
+  it('has the walkthrough routes, the hub one published to CEN, and the two CEN attachments', () => {
+    expect(ofKind(plan, 'route-entry').map((s) => [s.site, s.params.destinationCidr, s.refs.nextHopId!.step])).toEqual([
+      ['hongkong', '172.16.0.0/12', 'vpn-gateway:hongkong'],
+      ['hongkong', '10.0.0.0/8', 'vpn-gateway:hongkong'],
+      ['japan', '192.168.0.0/16', 'vpn-gateway:japan'],
+    ]);
+    expect(ofKind(plan, 'cen-route-publish').map((s) => [s.site, s.params.destinationCidr])).toEqual([['japan', '192.168.0.0/16']]);
+    expect(byId(plan, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(expect.arrayContaining(['cen-attachment:japan', 'route-entry:japan:192.168.0.0/16']));
+    expect(ofKind(plan, 'cen-attachment').map((s) => s.site)).toEqual(['japan', 'us']);
+  });
+
+  it('admits ICMP from the other two VPC CIDRs in each security group', () => {
+    expect(ofKind(plan, 'security-group-rule').map((s) => [s.site, s.params.ipProtocol, s.params.sourceCidrIp])).toEqual([
+      ['hongkong', 'ICMP', '172.16.0.0/12'], ['hongkong', 'ICMP', '10.0.0.0/8'],
+      ['japan', 'ICMP', '192.168.0.0/16'], ['japan', 'ICMP', '10.0.0.0/8'],
+      ['us', 'ICMP', '192.168.0.0/16'], ['us', 'ICMP', '172.16.0.0/12'],
+    ]);
+  });
+
+  it('is a DAG: every dependency is a step, and there is no cycle', () => {
+    const ids = new Set(plan.steps.map((s) => s.id));
+    expect(ids.size).toBe(plan.steps.length);
+    for (const s of plan.steps) for (const d of s.dependsOn) expect(ids.has(d)).toBe(true);
+    for (const s of plan.steps) for (const r of Object.values(s.refs)) expect(s.dependsOn).toContain(r.step);
+    const done = new Set<string>();
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const s of plan.steps) if (!done.has(s.id) && s.dependsOn.every((d) => done.has(d))) { done.add(s.id); progress = true; }
+    }
+    expect(done.size).toBe(plan.steps.length);
+  });
+
+  it('has a stable hash: same input, same hash; different input, different hash', () => {
+    expect(buildPlan(seedTopology(), EMPTY_OBSERVED).hash).toBe(plan.hash);
+    expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
+    const noProbes = buildPlan({ ...seedTopology(), probes: false }, EMPTY_OBSERVED);
+    expect(noProbes.hash).not.toBe(plan.hash);
+    expect(ofKind(noProbes, 'ecs-instance')).toHaveLength(0);
+  });
+
+  it('renders like a terraform plan, grouped by site, with a summary line', () => {
+    const text = renderPlan(plan, seedTopology());
+    expect(text).toContain('# hongkong (dc, cn-hongkong, 192.168.0.0/16)');
+    expect(text).toContain('  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1');
+    expect(text).toContain('  + cen-route-publish   publish 192.168.0.0/16 to CEN');
+    expect(text.trim().split('\n').pop()).toBe('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
+  });
+});
+
+describe('IKEv1 against IKEv2', () => {
+  it('a DC with 3 CIDRs and 4 reachable networks gives 12 mirrored connections per side under IKEv1', () => {
+    const plan = buildPlan(yamlTopology(BIG_DC_YAML('v1'), { ipsecConnectionQuota: 12 }), EMPTY_OBSERVED);
+    const dcSide = ofKind(plan, 'ipsec-connection').filter((s) => s.site === 'dc1');
+    const hubSide = ofKind(plan, 'ipsec-connection').filter((s) => s.site === 'hub');
+    expect(dcSide).toHaveLength(12);
+    expect(hubSide).toHaveLength(12);
+    const pairs = dcSide.map((s) => `${(s.params.localCidrs as string[]).join()}>${(s.params.remoteCidrs as string[]).join()}`);
+    expect(new Set(pairs).size).toBe(12);
+    for (const s of [...dcSide, ...hubSide]) {
+      expect(s.params.localCidrs).toHaveLength(1);
+      expect(s.params.remoteCidrs).toHaveLength(1);
+    }
+    expect(new Set(dcSide.map((s) => s.params.name)).size).toBe(12);
+    // DC routes: one per reachable network; hub routes and publishes: one per DC CIDR.
+    expect(ofKind(plan, 'route-entry').filter((s) => s.site === 'dc1').map((s) => s.params.destinationCidr)).toEqual(['172.16.0.0/16', '172.17.0.0/16', '10.0.0.0/8', '11.0.0.0/16']);
+    expect(ofKind(plan, 'cen-route-publish').map((s) => s.params.destinationCidr)).toEqual(['192.168.0.0/16', '192.169.0.0/16', '192.170.0.0/16']);
+  });
+
+  it('IKEv2 carries them all on one connection per side', () => {
+    const plan = buildPlan(yamlTopology(BIG_DC_YAML('v2')), EMPTY_OBSERVED);
+    const conns = ofKind(plan, 'ipsec-connection');
+    expect(conns.map((s) => [s.site, s.params.ikeVersion, (s.params.localCidrs as string[]).length, (s.params.remoteCidrs as string[]).length])).toEqual([
+      ['hub', 'ikev2', 4, 3],
+      ['dc1', 'ikev2', 3, 4],
+    ]);
+  });
+
+  it('an on-premises DC gets only the hub side: customer gateway at its public IP, connections, routes', () => {
+    const t = yamlTopology(`
+name: corp
+sites:
+  - { name: office, role: dc, cidrs: [192.168.0.0/16], onPremises: { publicIp: 203.0.113.10 } }
+  - { name: tokyo, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }
+`);
+    const plan = buildPlan(t, EMPTY_OBSERVED);
+    expect(plan.steps.filter((s) => s.site === 'office')).toHaveLength(0);
+    expect(byId(plan, 'customer-gateway:tokyo:office').params.ipAddress).toBe('203.0.113.10');
+    expect(ofKind(plan, 'ipsec-connection').map((s) => [s.site, s.params.mirror])).toEqual([['tokyo', null]]);
+    expect(ofKind(plan, 'cen-route-publish')).toHaveLength(1);
+  });
+});
+
+describe('reconciling with observed state', () => {
+  const tagged = (kind: StepKind, id: string, step: string, region = 'cn-hongkong'): ObservedResource => ({
+    kind, id, region, tags: { [TAG_TOPOLOGY]: 'ikev1test', [TAG_STEP]: step }, attrs: {},
+  });
+
+  it('an adopted gateway keeps its existing connection as is and adds the missing one', () => {
+    const t = yamlTopology(`
+name: ikev1test
+sites:
+  - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16],
+      existing: { vpc: vpc-hk1, vpnGateway: vpn-hk1, customerGateway: cgw-hk1 } }
+  - { name: japan, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12],
+      existing: { vpc: vpc-jp1, vpnGateway: vpn-jp1, customerGateway: cgw-jp1 } }
+  - { name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8] }
+`);
+    const observed = {
+      resources: [
+        { kind: 'ipsec-connection' as const, id: 'vco-hk-existing', region: 'cn-hongkong', tags: {}, attrs: { vpnGatewayId: 'vpn-hk1', localCidrs: ['192.168.0.0/16'], remoteCidrs: ['172.16.0.0/12'] } },
+        { kind: 'ipsec-connection' as const, id: 'vco-jp-existing', region: 'ap-northeast-1', tags: {}, attrs: { vpnGatewayId: 'vpn-jp1', localCidrs: ['172.16.0.0/12'], remoteCidrs: ['192.168.0.0/16'] } },
+        { kind: 'route-entry' as const, id: 'rte-hk-existing', region: 'cn-hongkong', tags: {}, attrs: { vpcId: 'vpc-hk1', destinationCidr: '172.16.0.0/12', nextHopId: 'vpn-hk1' } },
+      ],
+    };
+    const plan = buildPlan(t, observed);
+    expect(byId(plan, 'vpc:hongkong')).toMatchObject({ action: 'adopt', cloudId: 'vpc-hk1', external: true });
+    expect(byId(plan, 'vpn-gateway:japan')).toMatchObject({ action: 'adopt', cloudId: 'vpn-jp1' });
+    expect(byId(plan, 'customer-gateway:hongkong:japan')).toMatchObject({ action: 'adopt', cloudId: 'cgw-hk1' });
+    expect(byId(plan, 'ipsec-connection:hongkong:192.168.0.0/16>172.16.0.0/12')).toMatchObject({ action: 'keep', cloudId: 'vco-hk-existing', external: true });
+    expect(byId(plan, 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16')).toMatchObject({ action: 'keep', cloudId: 'vco-jp-existing', external: true });
+    expect(byId(plan, 'route-entry:hongkong:172.16.0.0/12')).toMatchObject({ action: 'keep', external: true });
+    expect(byId(plan, 'ipsec-connection:hongkong:192.168.0.0/16>10.0.0.0/8').action).toBe('create');
+    expect(byId(plan, 'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16').action).toBe('create');
+    expect(byId(plan, 'vpc:us').action).toBe('create');
+    expect(plan.summary.delete).toBe(0);
+    const text = renderPlan(plan, t);
+    expect(text).toContain('= vpn-gateway         ikev1test-japan 10 Mbps, IPsec  (adopt vpn-jp1)');
+    expect(text).toContain('(existing, left as is: vco-hk-existing)');
+  });
+
+  it('resources vpnbot created for this topology are kept; no longer desired ones are deleted, in reverse order', () => {
+    const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    const resources = first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region));
+    const again = buildPlan(seedTopology(), { resources });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 0 });
+    expect(renderPlan(again, seedTopology())).toContain('No changes.');
+
+    const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
+    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 30, delete: 3 });
+    expect(fewer.steps.filter((s) => s.action === 'delete').map((s) => s.id).sort()).toEqual(['ecs-instance:hongkong', 'ecs-instance:japan', 'ecs-instance:us']);
+  });
+
+  it('a destroy plan deletes everything created, in reverse dependency order, and nothing else', () => {
+    const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    const resources: ObservedResource[] = [
+      ...first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region)),
+      { kind: 'vpc', id: 'vpc-foreign', region: 'cn-hongkong', tags: {}, attrs: {} },
+      { kind: 'vpc', id: 'vpc-other-topology', region: 'cn-hongkong', tags: { [TAG_TOPOLOGY]: 'other', [TAG_STEP]: 'vpc:x' }, attrs: {} },
+    ];
+    const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
+    const dep = (id: string) => byId(destroy, id).dependsOn;
+    expect(dep('vpc:hongkong')).toEqual(expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']));
+    expect(dep('cen:ikev1test')).toEqual(['cen-attachment:japan', 'cen-attachment:us', 'cen-route-publish:japan:192.168.0.0/16']);
+    expect(dep('cen-attachment:japan')).toEqual(['cen-route-publish:japan:192.168.0.0/16']);
+    expect(dep('vpn-gateway:japan')).toEqual(['ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16', 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16', 'route-entry:japan:192.168.0.0/16']);
+    expect(dep('customer-gateway:japan:hongkong')).toEqual(['ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16', 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16']);
+    expect(dep('route-entry:japan:192.168.0.0/16')).toContain('cen-route-publish:japan:192.168.0.0/16');
+    expect(dep('security-group:us')).toContain('ecs-instance:us');
+  });
+});
