@@ -4,6 +4,6 @@ module.exports = {
   roots: ["<rootDir>/test"],
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
 };

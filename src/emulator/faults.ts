@@ -1,0 +1,24 @@
+/** Fault injection: probabilities per signed call, and a multiplier on every latency. */
+export interface Faults {
+  /** Probability of answering Throttling.User (400) without doing anything. */
+  readonly throttle: number;
+  /** Probability of answering ServiceUnavailable (503) without doing anything. */
+  readonly serverError: number;
+  /** Probability, for calls that change state, of doing the change and then answering InternalError (500), as the real service sometimes does. */
+  readonly appliedThenError: number;
+  /** Multiplies every state-transition latency. */
+  readonly latencyMultiplier: number;
+}
+
+export const NO_FAULTS: Faults = { throttle: 0, serverError: 0, appliedThenError: 0, latencyMultiplier: 1 };
+
+export function checkFaults(input: unknown): Faults | string {
+  if (input === null || typeof input !== 'object') return 'faults must be a JSON object';
+  const out: Record<string, number> = { ...NO_FAULTS };
+  for (const [k, v] of Object.entries(input)) {
+    if (!(k in NO_FAULTS)) return `unknown fault "${k}" (known: ${Object.keys(NO_FAULTS).join(', ')})`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k !== 'latencyMultiplier' && v > 1)) return `fault "${k}" must be a number${k === 'latencyMultiplier' ? ' >= 0' : ' from 0 to 1'}`;
+    out[k] = v;
+  }
+  return out as unknown as Faults;
+}

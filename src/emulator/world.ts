@@ -1,0 +1,173 @@
+/**
+ * The emulator's resources and the bookkeeping every action shares: ids, lifecycles, deletions,
+ * client tokens. Plain data; the actions in *-actions.ts give it the API's behaviour.
+ */
+import { randomBytes } from 'node:crypto';
+import { doneAt, statusAt, type EmulatorClock, type Phases } from './emulator-clock';
+
+/** Real-world latencies in milliseconds, before the time scale. Orders of magnitude from Terraform's budgets and experience. */
+export const LATENCY = {
+  vpcCreate: 3_000,
+  vpcDelete: 3_000,
+  vswitchCreate: 2_000,
+  vswitchDelete: 2_000,
+  routeEntryCreate: 3_000,
+  routeEntryDelete: 3_000,
+  vpnGatewayInit: 20_000,
+  vpnGatewayProvision: 100_000,
+  vpnGatewayDelete: 30_000,
+  vpnGatewayUpdate: 15_000,
+  vpnConnectionCreate: 15_000,
+  ipsecNegotiation: 3_000,
+  cenCreate: 8_000,
+  cenDelete: 5_000,
+  cenAttach: 15_000,
+  cenDetach: 10_000,
+  cenPublish: 5_000,
+  cenWithdraw: 5_000,
+  ecsPending: 5_000,
+  ecsStarting: 20_000,
+  ecsAgentOnline: 30_000,
+  ecsDelete: 10_000,
+  commandDelivery: 1_000,
+} as const;
+
+export type Tags = Record<string, string>;
+
+interface Lifecycle {
+  createdAt: number;
+  phases: Phases;
+  /** Set when a delete was accepted; the resource is gone once the clock passes it. */
+  deletingUntil?: number;
+}
+
+export interface VpcR extends Lifecycle {
+  id: string; regionId: string; cidrBlock: string; secondaryCidrBlocks: string[]; name: string; description: string;
+  routeTableId: string; vRouterId: string; busyUntil: number; tags: Tags;
+}
+export interface VSwitchR extends Lifecycle {
+  id: string; vpcId: string; regionId: string; zoneId: string; cidrBlock: string; name: string; tags: Tags;
+}
+export interface RouteEntryR extends Lifecycle {
+  id: string; routeTableId: string; vpcId: string; regionId: string; destinationCidrBlock: string;
+  nextHopType: string; nextHopId: string; name: string; description: string;
+}
+export interface VpnGatewayR extends Lifecycle {
+  id: string; vpcId: string; vswitchId: string; regionId: string; name: string; internetIp: string;
+  bandwidth: number; chargeType: string; busyUntil: number; tags: Tags;
+}
+export interface CustomerGatewayR {
+  id: string; regionId: string; ipAddress: string; name: string; description: string; createdAt: number; tags: Tags;
+}
+export interface IkeConfig {
+  Psk: string; IkeVersion: string; IkeMode: string; IkeEncAlg: string; IkeAuthAlg: string; IkePfs: string; IkeLifetime: number; LocalId: string; RemoteId: string;
+}
+export interface IpsecConfig {
+  IpsecEncAlg: string; IpsecAuthAlg: string; IpsecPfs: string; IpsecLifetime: number;
+}
+export interface VpnConnectionR extends Lifecycle {
+  id: string; regionId: string; vpnGatewayId: string; customerGatewayId: string; name: string;
+  localSubnet: string[]; remoteSubnet: string[]; ike: IkeConfig; ipsec: IpsecConfig; effectImmediately: boolean;
+  tags: Tags; /** Taken down through the control API to imitate drift. */ forcedDown: boolean;
+  /** First packet that tried to use the tunnel; starts negotiation when neither side negotiates immediately. */
+  trafficSeenAt?: number;
+}
+export interface CenR extends Lifecycle {
+  id: string; name: string; description: string; protectionLevel: string; busyUntil: number; tags: Tags;
+}
+export interface CenAttachmentR extends Lifecycle {
+  cenId: string; childInstanceId: string; childInstanceType: string; childInstanceRegionId: string;
+}
+export interface CenPublishR extends Lifecycle {
+  cenId: string; childInstanceId: string; childInstanceRegionId: string; childInstanceType: string; routeTableId: string; destinationCidrBlock: string;
+}
+export interface RuleR {
+  id: string; ipProtocol: string; portRange: string; sourceCidrIp: string; policy: string; priority: number; description: string; createdAt: number;
+}
+export interface SecurityGroupR {
+  id: string; regionId: string; vpcId: string; name: string; description: string; createdAt: number; rules: RuleR[]; tags: Tags;
+  deletingUntil?: number;
+}
+export interface InstanceR extends Lifecycle {
+  id: string; regionId: string; zoneId: string; vswitchId: string; vpcId: string; securityGroupIds: string[]; privateIp: string;
+  name: string; instanceType: string; imageId: string; agentOnlineAt: number; tags: Tags;
+}
+export interface InvocationResultR {
+  instanceId: string; startAt: number; finishAt: number; output: string; exitCode: number; finalStatus: string; errorCode: string; errorInfo: string;
+}
+export interface InvocationR {
+  id: string; commandId: string; regionId: string; type: string; content: string; createdAt: number; results: InvocationResultR[];
+}
+
+export class World {
+  readonly vpcs = new Map<string, VpcR>();
+  readonly vswitches = new Map<string, VSwitchR>();
+  readonly routeEntries = new Map<string, RouteEntryR>();
+  readonly vpnGateways = new Map<string, VpnGatewayR>();
+  readonly customerGateways = new Map<string, CustomerGatewayR>();
+  readonly vpnConnections = new Map<string, VpnConnectionR>();
+  readonly cens = new Map<string, CenR>();
+  readonly cenAttachments: CenAttachmentR[] = [];
+  readonly cenPublished: CenPublishR[] = [];
+  readonly securityGroups = new Map<string, SecurityGroupR>();
+  readonly instances = new Map<string, InstanceR>();
+  readonly invocations = new Map<string, InvocationR>();
+  /** `${action}:${clientToken}` -> the parameters' fingerprint and the first answer. */
+  readonly clientTokens = new Map<string, { fingerprint: string; response: Record<string, unknown> }>();
+
+  constructor(
+    readonly clock: EmulatorClock,
+    /** Uniform in [0, 1); injectable so tests can make jitter and addresses reproducible. */
+    readonly random: () => number = Math.random,
+  ) {}
+
+  newId(prefix: string): string {
+    return `${prefix}-${randomBytes(12).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(16, '0').slice(0, 20)}`;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Phases relative to now, each real duration scaled. */
+  phases(steps: readonly [string, number][], final: string): Phases {
+    let t = this.now();
+    return { steps: steps.map(([status, ms]) => ({ status, until: (t += this.clock.delay(ms)) })), final };
+  }
+
+  status(r: Lifecycle, deletingStatus: string): string {
+    return r.deletingUntil !== undefined ? deletingStatus : statusAt(r.phases, this.now());
+  }
+
+  isReady(r: Lifecycle): boolean {
+    return r.deletingUntil === undefined && this.now() >= doneAt(r.phases);
+  }
+
+  markDeleting(r: { deletingUntil?: number }, realMs: number): void {
+    r.deletingUntil = this.now() + this.clock.delay(realMs);
+  }
+
+  /** Drops resources whose deletion has completed. Called before every request. */
+  reap(): void {
+    const now = this.now();
+    const gone = (r: { deletingUntil?: number }) => r.deletingUntil !== undefined && r.deletingUntil <= now;
+    for (const map of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.vpnConnections, this.cens, this.securityGroups, this.instances] as Map<string, { deletingUntil?: number }>[]) {
+      for (const [id, r] of map) if (gone(r)) map.delete(id);
+    }
+    for (const list of [this.cenAttachments, this.cenPublished] as { deletingUntil?: number }[][]) {
+      for (let i = list.length - 1; i >= 0; i--) if (gone(list[i]!)) list.splice(i, 1);
+    }
+  }
+
+  reset(): void {
+    for (const m of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.customerGateways, this.vpnConnections, this.cens, this.securityGroups, this.instances, this.invocations, this.clientTokens]) m.clear();
+    this.cenAttachments.length = 0;
+    this.cenPublished.length = 0;
+  }
+}
+
+export function matchesTags(resource: Tags, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([k, v]) => resource[k] === v || (v === '' && k in resource));
+}
+
+export const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

@@ -1,0 +1,98 @@
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
+import { buildWalkthrough, cloudPing, SITES, summarizePing, type SiteName } from '../helpers/walkthrough';
+
+/** The walkthrough's measured matrix: avg RTT (ms) and TTL of replies. */
+const MEASURED: Record<string, { rtt: number; ttl: number }> = {
+  'hongkong>japan': { rtt: 53.4, ttl: 62 }, 'hongkong>us': { rtt: 158.1, ttl: 62 },
+  'japan>hongkong': { rtt: 53.9, ttl: 62 }, 'japan>us': { rtt: 104.7, ttl: 64 },
+  'us>hongkong': { rtt: 146.8, ttl: 62 }, 'us>japan': { rtt: 115.9, ttl: 64 },
+};
+
+let emu: RunningEmulator;
+beforeEach(async () => {
+  emu = await startEmulator({ timeScale: 0.0005 });
+});
+afterEach(() => emu.close());
+
+describe('the walkthrough, call by call through the official SDKs', () => {
+  it('ends with the walkthrough ping matrix: RTT within 10 %, TTL 62 through the tunnel and 64 over CEN', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c);
+    for (const key of Object.keys(MEASURED)) {
+      const [from, to] = key.split('>') as [SiteName, SiteName];
+      const r = await cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip);
+      const s = summarizePing(r.output);
+      expect({ key, exit: r.exitCode, loss: s.loss, ttl: s.ttl }).toEqual({ key, exit: 0, loss: 0, ttl: MEASURED[key]!.ttl });
+      expect(Math.abs(s.avg - MEASURED[key]!.rtt) / MEASURED[key]!.rtt).toBeLessThan(0.1);
+      expect(r.output).toMatch(new RegExp(`^PING ${built.instance[to].ip.replace(/\./g, '\\.')} \\(${built.instance[to].ip.replace(/\./g, '\\.')}\\) 56\\(84\\) bytes of data\\.\\n(64 bytes from .*: icmp_seq=\\d ttl=\\d+ time=[\\d.]+ ms\\n){6}\\n--- .* ping statistics ---\\n6 packets transmitted, 6 received, 0% packet loss, time 50\\d\\dms\\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\\n$`));
+    }
+    // The spoke learns the hub's VPC CIDR and the published DC route from CEN.
+    const learned = await c.vpc.describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: 'us-west-1', routeTableId: built.vpc.us.routeTableId, routeEntryType: 'CEN', maxResult: 100 }));
+    expect(learned.body!.routeEntrys!.routeEntry!.map((e) => e.destinationCidrBlock).sort()).toEqual(['172.16.0.0/12', '192.168.0.0/16']);
+    const conn = await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: built.connections['ikev1test-hongkong-to-us'] }));
+    expect(conn.body).toMatchObject({ status: 'ipsec_sa_established', state: 'active', localSubnet: '192.168.0.0/16', remoteSubnet: '10.0.0.0/8' });
+  });
+
+  it('without the CEN publish, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { publish: false });
+    const ping = (from: SiteName, to: SiteName) => cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip, 3);
+    const hkUs = await ping('hongkong', 'us');
+    expect(hkUs).toMatchObject({ exitCode: 1, status: 'Failed' });
+    expect(hkUs.output).toContain('3 packets transmitted, 0 received, 100% packet loss');
+    expect((await ping('us', 'hongkong')).exitCode).toBe(1);
+    expect(summarizePing((await ping('hongkong', 'japan')).output)).toMatchObject({ loss: 0, ttl: 62 });
+    expect(summarizePing((await ping('japan', 'us')).output)).toMatchObject({ loss: 0, ttl: 64 });
+  });
+
+  it('a pre-shared key mismatch leaves the tunnel down, and the IKE log says why', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { japanPsk: 'not-the-same' });
+    const id = built.connections['ikev1test-hongkong-to-japan'];
+    const conn = await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: id }));
+    expect(conn.body!.status).toBe('ike_sa_not_established');
+    const logs = await c.vpc.describeVpnConnectionLogs(new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: id, minutePeriod: 10 }));
+    expect(logs.body!.data!.logs!.join('\n')).toContain('pre-shared key mismatch');
+    const r = await cloudPing(c, { region: 'cn-hongkong', instanceId: built.instance.hongkong.id }, built.instance.japan.ip, 2);
+    expect(r.exitCode).toBe(1);
+  });
+});
+
+describe('IPsec negotiation needs the mirrored connection on the peer', () => {
+  it('the Hong Kong side stays down until the Japan side exists, then negotiates', async () => {
+    const c = sdkClients(emu);
+    const mk = async (region: string, cidr: string, vsw: string, zone: string) => {
+      const v = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: region, cidrBlock: cidr }))).body!;
+      await until('vpc', async () => (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId: v.vpcId }))).body!.status === 'Available');
+      const s = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: region, vpcId: v.vpcId, zoneId: zone, cidrBlock: vsw }))).body!.vSwitchId!;
+      await until('vsw', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: region, vSwitchId: s }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
+      const g = (await c.vpc.createVpnGateway(new $Vpc.CreateVpnGatewayRequest({ regionId: region, vpcId: v.vpcId, vSwitchId: s, bandwidth: 10, instanceChargeType: 'POSTPAY', autoPay: true }))).body!.vpnGatewayId!;
+      const ip = await until('gw', async () => {
+        const b = (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: g }))).body!;
+        return b.status === 'active' ? b.internetIp : undefined;
+      });
+      return { g, ip: ip! };
+    };
+    const hk = await mk('cn-hongkong', '192.168.0.0/16', '192.168.0.0/24', 'cn-hongkong-b');
+    const jp = await mk('ap-northeast-1', '172.16.0.0/12', '172.16.0.0/24', 'ap-northeast-1a');
+    const hkCg = (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: 'cn-hongkong', ipAddress: jp.ip }))).body!.customerGatewayId!;
+    const jpCg = (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: 'ap-northeast-1', ipAddress: hk.ip }))).body!.customerGatewayId!;
+    const ike = JSON.stringify({ Psk: 'k', IkeVersion: 'ikev1' });
+    const hkConn = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'cn-hongkong', vpnGatewayId: hk.g, customerGatewayId: hkCg, localSubnet: '192.168.0.0/16', remoteSubnet: '172.16.0.0/12', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
+    const status = async (region: string, id: string) => (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }))).body!;
+    await until('hk connection configured', async () => (await status('cn-hongkong', hkConn)).state === 'active');
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await status('cn-hongkong', hkConn)).status).toBe('ike_sa_not_established');
+
+    // A connection on the peer with the wrong networks: phase 1 passes, phase 2 does not.
+    const wrong = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g, customerGatewayId: jpCg, localSubnet: '172.16.0.0/16', remoteSubnet: '192.168.0.0/16', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
+    await until('wrong configured', async () => (await status('ap-northeast-1', wrong)).state === 'active');
+    await until('jp gw active', async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g }))).body!.status === 'active');
+    expect((await status('cn-hongkong', hkConn)).status).toBe('ipsec_sa_not_established');
+
+    const right = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g, customerGatewayId: jpCg, localSubnet: '172.16.0.0/12', remoteSubnet: '192.168.0.0/16', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
+    await until('negotiated', async () => (await status('cn-hongkong', hkConn)).status === 'ipsec_sa_established');
+    expect((await status('ap-northeast-1', right)).status).toBe('ipsec_sa_established');
+  });
+});
