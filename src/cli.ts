@@ -3,10 +3,14 @@
  * exit code; the entry point (commands/main.ts) supplies the real io and the storage-backed ones.
  */
 import type { CliCommand, CliIo } from './cli/io';
+import { benchCommand } from './cli/bench-command';
+import { emulatorCommand } from './cli/emulator-command';
 import { planCommand } from './cli/plan-command';
 
 export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   plan: planCommand,
+  emulator: emulatorCommand,
+  bench: benchCommand,
 };
 
 export function usage(commands: Readonly<Record<string, CliCommand>>): string {

@@ -33,14 +33,13 @@ export function canonicalQueryString(query: Readonly<Record<string, string>>): s
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-export function stringToSign(req: SignedRequest, signedHeaders: readonly string[]): string {
+export function stringToSign(req: SignedRequest, signedHeaders: readonly string[], hashedPayload: string): string {
   const headerValue = (name: string) => {
     const v = req.headers[name];
     return (Array.isArray(v) ? [...v].sort().join(',') : (v ?? '')).trim();
   };
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${headerValue(h)}\n`).join('');
   const canonicalUri = req.path.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
-  const hashedPayload = String(req.headers['x-acs-content-sha256'] ?? sha256(req.body));
   const canonical = [req.method, canonicalUri, canonicalQueryString(req.query), canonicalHeaders, signedHeaders.join(';'), hashedPayload].join('\n');
   return `${ALGORITHM}\n${sha256(canonical)}`;
 }
@@ -92,7 +91,7 @@ export function verifyRequest(req: SignedRequest, secretOf: (accessKeyId: string
   for (const required of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-action', 'x-acs-version']) {
     if (!signedHeaders.includes(required)) throw new ApiError('IncompleteSignature', `The header ${required} must be signed.`, 400);
   }
-  const toSign = stringToSign(req, signedHeaders);
+  const toSign = stringToSign(req, signedHeaders, String(declared ?? sha256(req.body)));
   const expected = Buffer.from(sign(secret, toSign), 'hex');
   const given = Buffer.from(signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {

@@ -83,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (req.method !== 'POST' && req.method !== 'GET') throw new ApiError('UnsupportedHTTPMethod', `HTTP method ${req.method} is not supported.`, 400);
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = v;
-      verifyRequest({ method: req.method, path: url.pathname, query, headers: req.headers, body }, (id) => (id === accessKeyId ? accessKeySecret : undefined), nonces, Date.now());
+      verifyRequest({ method: req.method, path: url.pathname, query, headers: req.headers, body }, (id) => (id === accessKeyId ? accessKeySecret : undefined), nonces, clock.now());
       const version = String(req.headers['x-acs-version'] ?? '');
       const actionName = String(req.headers['x-acs-action'] ?? '');
       const action = PRODUCTS[version]?.actions[actionName];

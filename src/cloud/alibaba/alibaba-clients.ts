@@ -1,0 +1,65 @@
+/**
+ * The official SDK clients, built once per endpoint. With an explicit endpoint (an emulator, or a
+ * VPNBOT_ALIBABA_ENDPOINT), every product's calls go there; otherwise each product's client picks
+ * Alibaba's regional endpoint, and CEN goes to its one global endpoint.
+ */
+import Ecs from '@alicloud/ecs20140526';
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import Vpc from '@alicloud/vpc20160428';
+import * as $dara from '@darabonba/typescript';
+
+export interface AlibabaCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+export interface AlibabaClientOptions {
+  readonly credentials?: AlibabaCredentials;
+  /** e.g. `http://127.0.0.1:9000`: one endpoint for every product. */
+  readonly endpoint?: string;
+  /** Per-call timeouts in ms. */
+  readonly connectTimeoutMs?: number;
+  readonly readTimeoutMs?: number;
+}
+
+export type CenCall = (action: string, query: Record<string, unknown>) => Promise<Record<string, any>>;
+
+export interface AlibabaClients {
+  /** VPC clients per region (the regional endpoint matters on the real cloud). */
+  readonly vpc: (region: string) => Vpc;
+  readonly ecs: (region: string) => Ecs;
+  /** CEN (Cbn 2017-09-12) through openapi-core's generic callApi: no typed SDK is installable. */
+  readonly cen: CenCall;
+  readonly runtime: $dara.RuntimeOptions;
+}
+
+export const CEN_GLOBAL_ENDPOINT = 'cbn.aliyuncs.com';
+
+export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClients {
+  const url = options.endpoint ? new URL(options.endpoint) : undefined;
+  const config = (regionId: string, fallbackEndpoint?: string) =>
+    new $OpenApiUtil.Config({
+      ...(options.credentials ?? {}),
+      regionId,
+      ...(url ? { endpoint: url.host, protocol: url.protocol.replace(':', '').toUpperCase() } : fallbackEndpoint ? { endpoint: fallbackEndpoint } : {}),
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+      readTimeout: options.readTimeoutMs ?? 20_000,
+    });
+  const perRegion = <T>(make: (region: string) => T) => {
+    const cache = new Map<string, T>();
+    return (region: string) => {
+      let client = cache.get(region);
+      if (!client) cache.set(region, (client = make(region)));
+      return client;
+    };
+  };
+  const runtime = new $dara.RuntimeOptions({ autoretry: false, readTimeout: options.readTimeoutMs ?? 20_000, connectTimeout: options.connectTimeoutMs ?? 5_000 });
+  const cbn = new OpenApi(config('cn-hangzhou', CEN_GLOBAL_ENDPOINT));
+  const cen: CenCall = async (action, query) => {
+    const params = new $OpenApiUtil.Params({ action, version: '2017-09-12', protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const r = await cbn.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
+    return r.body as Record<string, any>;
+  };
+  return { vpc: perRegion((r) => new Vpc(config(r))), ecs: perRegion((r) => new Ecs(config(r))), cen, runtime };
+}

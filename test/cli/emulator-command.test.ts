@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli';
+import { EMULATOR_DEFAULT_KEY } from '../../src/cli/emulator-command';
+import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
+import { captureIo } from '../helpers/cli-io';
+
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+
+describe('vpnbot emulator', () => {
+  it('runs as a process: one line with the address, serves the SDK, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'emulator', '--time-scale', '0.001'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+      const line = chunk.toString('utf8');
+      expect(line).toMatch(/^emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+      const endpoint = line.trim().split(' ').pop()!;
+      const c = sdkClients({ endpoint, accessKeyId: EMULATOR_DEFAULT_KEY.id, accessKeySecret: EMULATOR_DEFAULT_KEY.secret });
+      const r = await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: 'us-west-1', cidrBlock: '10.0.0.0/8' }));
+      expect(r.body!.vpcId).toMatch(/^vpc-/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('explains bad options', async () => {
+    const io = captureIo();
+    expect(await runCli(['emulator', '--time-scale', '5'], io)).toBe(2);
+    expect(io.err()).toContain('--time-scale must be in (0, 1]');
+    const io2 = captureIo();
+    expect(await runCli(['emulator', '--access-key-id', 'x'], io2)).toBe(2);
+    expect(io2.err()).toContain('give both');
+  });
+});
