@@ -2,8 +2,11 @@
 /** The process entry point: real stdio, files, signals. Composition root for the CLI. */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
+import { userInfo } from 'node:os';
+import { appCommands } from '../src/cli/app-commands';
 import type { CliIo } from '../src/cli/io';
 import { BASE_COMMANDS, runCli } from '../src/cli';
+import { openServices } from './open-services';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -36,7 +39,9 @@ const io: CliIo = {
   interrupted,
 };
 
-runCli(process.argv.slice(2), io, BASE_COMMANDS).then(
+const actor = `${userInfo().username}@cli`;
+
+runCli(process.argv.slice(2), io, { ...BASE_COMMANDS, ...appCommands(openServices, actor) }).then(
   (code) => {
     process.exitCode = code;
   },

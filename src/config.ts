@@ -9,13 +9,14 @@ import { DEFAULT_IPSEC_CONNECTION_QUOTA } from './topology/validate';
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
-  VPNBOT_DB: z.string().min(1).default('./data/vpnbot.db'),
+  VPNBOT_DB: z.string().min(1).optional(),
   VPNBOT_PARALLELISM: intFrom(1, 100).default(10),
   VPNBOT_IPSEC_CONNECTION_QUOTA: intFrom(1, 1000).default(DEFAULT_IPSEC_CONNECTION_QUOTA),
   VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
   VPNBOT_SECRET_KEY: z.string().min(16).optional(),
   VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
   VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 });
@@ -32,7 +33,17 @@ export interface Config {
   readonly logLevel: string;
   /** Present only when both halves are set; the credentials chain may still find others. */
   readonly accessKey?: { readonly id: string; readonly secret: string };
+  /** Whether the SDK's credentials chain has something to go on (keys, a profile, a RAM role). */
+  readonly credentialsAvailable: boolean;
+  /**
+   * For an endpoint that is an emulator with a time scale: poll and back off at that pace.
+   * Unset (1) for Alibaba Cloud itself.
+   */
+  readonly endpointPace?: number;
 }
+
+/** Variables the Alibaba credentials chain reads besides the access key pair. */
+const CREDENTIAL_CHAIN_VARS = ['ALIBABA_CLOUD_CREDENTIALS_FILE', 'ALIBABA_CLOUD_PROFILE', 'ALIBABA_CLOUD_ECS_METADATA', 'ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE'];
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Result<Config> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -41,16 +52,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message)) };
   }
   const e = r.data;
+  const credentialsAvailable = Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) || CREDENTIAL_CHAIN_VARS.some((v) => cleaned[v] !== undefined);
+  const sandbox = !credentialsAvailable && e.VPNBOT_ALIBABA_ENDPOINT === undefined;
   return {
     ok: true,
     value: {
-      dbPath: e.VPNBOT_DB,
+      // The sandbox keeps its own database, never mixed with records of a real cloud.
+      dbPath: e.VPNBOT_DB ?? (sandbox ? './data/sandbox.db' : './data/vpnbot.db'),
       parallelism: e.VPNBOT_PARALLELISM,
       ipsecConnectionQuota: e.VPNBOT_IPSEC_CONNECTION_QUOTA,
       sandboxTimeScale: e.VPNBOT_TIME_SCALE,
       logLevel: e.VPNBOT_LOG_LEVEL,
       ...(e.VPNBOT_ALIBABA_ENDPOINT ? { alibabaEndpoint: e.VPNBOT_ALIBABA_ENDPOINT } : {}),
       ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
+      credentialsAvailable,
+      ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }
         : {}),

@@ -4,6 +4,8 @@
  * ACS3-HMAC-SHA256 signatures, with ClientToken replay and fault injection. Binds to loopback.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
@@ -35,6 +37,8 @@ export interface EmulatorOptions {
   readonly ipsecConnectionQuota?: number;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** A JSON file to keep the emulated cloud in across restarts (written after every change). */
+  readonly statePath?: string;
 }
 
 export interface RunningEmulator {
@@ -72,6 +76,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const world = new World(clock, random);
   const nonces = new NonceCache();
   const quota = options.ipsecConnectionQuota ?? 10;
+  const statePath = options.statePath;
+  if (statePath && existsSync(statePath)) world.restore(JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>);
+  const persist = () => {
+    if (!statePath) return;
+    mkdirSync(dirname(statePath), { recursive: true });
+    writeFileSync(`${statePath}.tmp`, JSON.stringify(world.snapshot()));
+    renameSync(`${statePath}.tmp`, statePath);
+  };
 
   async function rpc(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
     const requestId = randomUUID().toUpperCase();
@@ -113,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const hostRegion = HOST_REGION.exec(host)?.[1];
         result = action.handle({ world, params: call, ipsecConnectionQuota: quota, ...(hostRegion ? { hostRegion } : {}) });
         if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
+        if (action.mutating) persist();
       }
       if (action.mutating && random() < f.appliedThenError) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
       send(res, 200, { RequestId: requestId, ...result });
@@ -135,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         world.reap();
         const r = handleControl(world, control, req.method ?? 'GET', url.pathname, parsed);
+        if (req.method === 'POST') persist();
         return send(res, r.status, r.body);
       }
       if (url.pathname !== '/') return send(res, 404, { Code: 'InvalidApi.NotFound', Message: `No such path ${url.pathname}.` });

@@ -159,6 +159,28 @@ export class World {
     }
   }
 
+  /** Plain data for a snapshot file (the sandbox keeps its cloud across restarts). */
+  snapshot(): Record<string, unknown> {
+    const maps = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
+      vpnConnections: this.vpnConnections, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
+    return {
+      version: 1,
+      ...Object.fromEntries(Object.entries(maps).map(([k, m]) => [k, [...(m as Map<string, unknown>).entries()]])),
+      cenAttachments: this.cenAttachments,
+      cenPublished: this.cenPublished,
+    };
+  }
+
+  restore(data: Record<string, unknown>): void {
+    this.reset();
+    if (data.version !== 1) throw new Error('unknown emulator snapshot version');
+    const maps: Record<string, Map<string, unknown>> = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
+      vpnConnections: this.vpnConnections, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
+    for (const [k, m] of Object.entries(maps)) for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
+    this.cenAttachments.push(...((data.cenAttachments as CenAttachmentR[]) ?? []));
+    this.cenPublished.push(...((data.cenPublished as CenPublishR[]) ?? []));
+  }
+
   reset(): void {
     for (const m of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.customerGateways, this.vpnConnections, this.cens, this.securityGroups, this.instances, this.invocations, this.clientTokens]) m.clear();
     this.cenAttachments.length = 0;

@@ -1,0 +1,32 @@
+/** The composition root's wiring: configuration -> database, secret key, cloud, engine. */
+import type { AppServices } from '../src/app/app-services';
+import { connectCloud } from '../src/cloud/connect-cloud';
+import type { Config } from '../src/config';
+import { createEngine } from '../src/engine/create-engine';
+import { realPacing } from '../src/engine/retry-policy';
+import { openDatabase } from '../storage/open-database';
+import { createSecretBox } from '../storage/secret-box';
+import { loadSecretKey } from '../storage/secret-key';
+import { createSqliteStore } from '../storage/sqlite-store';
+
+export async function openServices(config: Config): Promise<AppServices> {
+  const db = openDatabase(config.dbPath);
+  try {
+    const store = createSqliteStore(db, createSecretBox(loadSecretKey(config.secretKey, config.dbPath)));
+    const connected = await connectCloud(config);
+    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing: realPacing(connected.pace) });
+    return {
+      store,
+      cloud: connected.cloud,
+      engine,
+      sandbox: connected.cloud.sandbox,
+      close: async () => {
+        await connected.close();
+        db.close();
+      },
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

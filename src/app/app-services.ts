@@ -1,0 +1,17 @@
+import type { CloudApi } from '../cloud/cloud-api';
+import type { Engine } from '../engine/create-engine';
+import type { AppStore } from './app-store';
+
+/** What front ends (CLI, console, Slack) work with; built by the composition root. */
+export interface AppServices {
+  readonly store: AppStore;
+  readonly cloud: CloudApi;
+  readonly engine: Engine;
+  /** Every user-facing output in sandbox mode says so. */
+  readonly sandbox: boolean;
+  close(): Promise<void>;
+}
+
+export type OpenServices = () => Promise<AppServices>;
+
+export const SANDBOX_LABEL = '[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]';

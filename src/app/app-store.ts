@@ -1,0 +1,48 @@
+/**
+ * Everything vpnbot remembers, as the application sees it: the engine's store plus topologies,
+ * plans and their approval, and the audit log. Implemented on SQLite in storage/.
+ */
+import type { EngineStore, RunRecord, StepRecord } from '../engine/engine-store';
+import type { Plan } from '../planner/plan';
+import type { Topology } from '../topology/model';
+
+export type PlanStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'superseded';
+
+export interface PlanRecord {
+  readonly id: string;
+  readonly topology: string;
+  readonly hash: string;
+  readonly text: string;
+  readonly plan: Plan;
+  readonly requester: string;
+  readonly status: PlanStatus;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly detail: Record<string, unknown>;
+}
+
+export type DecisionResult = { ok: true } | { ok: false; reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch'; status?: PlanStatus };
+
+export interface AppStore extends EngineStore {
+  saveTopology(t: Topology, at: number): void;
+  topology(name: string): Topology | undefined;
+  topologies(): Topology[];
+  savePlan(p: Omit<PlanRecord, 'status'>): void;
+  plan(id: string): PlanRecord | undefined;
+  /** Approve or reject, once, bound to the plan's hash: one atomic change, so double clicks cannot apply twice. */
+  decide(planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult;
+  markPlan(planId: string, status: PlanStatus): void;
+  runs(topology?: string, limit?: number): RunRecord[];
+  steps(runId: string): StepRecord[];
+  audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;
+  auditLog(limit?: number): AuditEntry[];
+}
+

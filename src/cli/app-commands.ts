@@ -1,0 +1,172 @@
+/**
+ * The commands that work on the cloud and the database: apply, destroy, status, demo. They share
+ * the engine and the database with the bot; without --auto-approve they show the plan and ask.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { SANDBOX_LABEL, type AppServices } from '../app/app-services';
+import { configOrExplain, type Config } from '../config';
+import { isVpnbotError } from '../errors';
+import { hasChanges, type Plan } from '../planner/plan';
+import { renderPlan } from '../planner/render-plan';
+import type { Topology } from '../topology/model';
+import type { CliCommand, CliIo } from './io';
+import { createProgressPrinter } from './progress-printer';
+import { readTopologyArg } from './read-topology';
+
+export type ServicesFactory = (config: Config) => Promise<AppServices>;
+
+const PLAN_TTL_MS = 30 * 60_000;
+
+async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>): Promise<number> {
+  const config = configOrExplain(io.env);
+  if (typeof config === 'string') {
+    io.stderr(`${config}\n`);
+    return 2;
+  }
+  let services: AppServices;
+  try {
+    services = await open(config);
+  } catch (e) {
+    io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    if (services.sandbox) io.stdout(`${SANDBOX_LABEL}\n`);
+    const ac = new AbortController();
+    void io.interrupted.then(() => ac.abort(new Error('interrupted')));
+    return await fn(services, config);
+  } catch (e) {
+    io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+    return 1;
+  } finally {
+    await services.close();
+  }
+}
+
+function parse(args: readonly string[], io: CliIo, usage: string, options: Record<string, { type: 'boolean' | 'string' }>) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true });
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n${usage}\n`);
+    return undefined;
+  }
+}
+
+/** Finishes runs a crash left unfinished before starting anything new. */
+async function resumeUnfinished(s: AppServices, io: CliIo, signal?: AbortSignal): Promise<boolean> {
+  if (s.store.unfinishedRuns().length === 0) return true;
+  io.stdout('Unfinished runs found: resuming them first.\n');
+  const results = await s.engine.resume({ onEvent: createProgressPrinter((l) => io.stdout(`${l}\n`)), ...(signal ? { signal } : {}) });
+  return results.every((r) => r.status === 'succeeded');
+}
+
+async function approveAndRun(s: AppServices, io: CliIo, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+  const text = renderPlan(plan, topology);
+  io.stdout(`${text}\n`);
+  if (!hasChanges(plan)) return 0;
+  const now = Date.now();
+  const planId = `plan-${randomBytes(6).toString('hex')}`;
+  s.store.savePlan({ id: planId, topology: topology.name, hash: plan.hash, text, plan, requester: actor, createdAt: now, expiresAt: now + PLAN_TTL_MS });
+  const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
+  const decision = s.store.decide(planId, actor, approved ? 'approve' : 'reject', plan.hash, Date.now());
+  if (!approved || !decision.ok) {
+    io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
+    return 1;
+  }
+  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: createProgressPrinter((l) => io.stdout(`${l}\n`)) });
+  s.store.markPlan(planId, 'applied');
+  for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]\n`);
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+export function appCommands(open: ServicesFactory, actor: string): Record<string, CliCommand> {
+  const apply: CliCommand = async (args, io) => {
+    const usage = 'usage: vpnbot apply <file.yml | - | seed> [--auto-approve]';
+    const p = parse(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length !== 1) {
+      io.stderr(`${usage}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s, config) => {
+      const topology = await readTopologyArg(p.positionals[0]!, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
+      if (!topology.ok) {
+        io.stderr(`${topology.problems}\n`);
+        return 1;
+      }
+      if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+      s.store.saveTopology(topology.value, Date.now());
+      const plan = await s.engine.plan(topology.value);
+      return approveAndRun(s, io, plan, topology.value, p.values['auto-approve'] === true, actor, 'apply');
+    });
+  };
+
+  const destroy: CliCommand = async (args, io) => {
+    const usage = 'usage: vpnbot destroy <name> [--auto-approve]';
+    const p = parse(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length !== 1) {
+      io.stderr(`${usage}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s) => {
+      await resumeUnfinished(s, io);
+      const name = p.positionals[0]!;
+      const topology = s.store.topology(name);
+      if (!topology) {
+        const known = s.store.topologies().map((t) => t.name);
+        io.stderr(`no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ' (nothing has been applied yet)'}\n`);
+        return 1;
+      }
+      const plan = await s.engine.planDestroy(topology);
+      return approveAndRun(s, io, plan, topology, p.values['auto-approve'] === true, actor, 'destroy');
+    });
+  };
+
+  const status: CliCommand = async (args, io) => {
+    const p = parse(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
+    if (!p) return 2;
+    return withServices(io, open, async (s) => {
+      const names = p.positionals.length ? p.positionals : s.store.topologies().map((t) => t.name);
+      const report = names.map((name) => {
+        const resources = s.store.resources(name);
+        const [last] = s.store.runs(name, 1);
+        const steps = last ? s.store.steps(last.id) : [];
+        return {
+          topology: name,
+          known: s.store.topology(name) !== undefined,
+          resources: resources.map((r) => ({ step: r.stepId, kind: r.kind, region: r.region, id: r.cloudId, origin: r.origin })),
+          lastRun: last ? { id: last.id, kind: last.kind, status: last.status, requester: last.requester, startedAt: new Date(last.startedAt).toISOString(), failures: steps.filter((x) => x.status === 'failed').map((x) => ({ step: x.stepId, code: x.errorCode, message: x.errorMessage })) } : null,
+        };
+      });
+      const unknown = report.filter((r) => !r.known);
+      if (unknown.length > 0) {
+        io.stderr(`no topology named ${unknown.map((r) => `"${r.topology}"`).join(', ')}\n`);
+        return 1;
+      }
+      if (p.values.json) {
+        io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report }, null, 2)}\n`);
+        return 0;
+      }
+      if (report.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
+      for (const r of report) {
+        const counts = ['created', 'adopted', 'external'].map((o) => `${r.resources.filter((x) => x.origin === o).length} ${o}`).join(', ');
+        io.stdout(`${r.topology}: ${r.resources.length} resources (${counts})${r.lastRun ? `; last ${r.lastRun.kind} ${r.lastRun.id} ${r.lastRun.status} at ${r.lastRun.startedAt} by ${r.lastRun.requester}` : ''}\n`);
+        for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message} [${f.code}]\n`);
+        if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+      }
+      return 0;
+    });
+  };
+
+  /** The quick-start job: the walkthrough, applied in the sandbox (or wherever configured), then its status. */
+  const demo: CliCommand = async (_args, io) => {
+    const code = await apply(['seed', '--auto-approve'], io);
+    if (code !== 0) return code;
+    return status(['ikev1test'], io);
+  };
+
+  return { apply, destroy, status, demo };
+}
+

@@ -1,0 +1,96 @@
+/** CEN instances, VPC attachments and published route entries (Cbn 2017-09-12, through callApi). */
+import type { ResourceDriver, ResourceInput } from '../cloud-api';
+import { GONE, matches, orGone, pending, ready, str, tagsOf, type DriverContext } from './driver-kit';
+
+const capitalTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) => tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
+
+export function cenDriver(ctx: DriverContext): ResourceDriver {
+  const describe = (q: Record<string, unknown>) => ctx.call('DescribeCens', () => ctx.clients.cen('DescribeCens', { PageSize: 50, ...q }));
+  return {
+    kind: 'cen',
+    async create(input) {
+      const r = await ctx.call('CreateCen', () => ctx.clients.cen('CreateCen', { Name: str(input, 'name'), ClientToken: input.clientToken, Tag: capitalTags(input.tags) }));
+      return r.CenId as string;
+    },
+    read: (_region, id) =>
+      orGone(describe({ Filter: [{ Key: 'CenId', Value: [id] }] }), (r) => {
+        const c = r.Cens?.Cen?.[0];
+        if (!c) return GONE;
+        return c.Status === 'Active' ? ready({ id }) : pending(`CEN is ${c.Status}`);
+      }),
+    async find(input) {
+      const r = await describe({ Tag: capitalTags(input.tags) });
+      return (r.Cens?.Cen ?? []).find((c: never) => matches(fromCapital(c), input.tags))?.CenId;
+    },
+    async delete(_region, id) {
+      await ctx.call('DeleteCen', () => ctx.clients.cen('DeleteCen', { CenId: id }));
+    },
+  };
+}
+
+const child = (input: ResourceInput) => ({
+  CenId: str(input, 'cenId'), ChildInstanceId: str(input, 'childInstanceId'), ChildInstanceType: str(input, 'childInstanceType'), ChildInstanceRegionId: str(input, 'childInstanceRegionId'),
+});
+
+/** Attachments have no id of their own: `cenId|vpcId|region`. */
+export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver {
+  const parse = (id: string) => {
+    const [CenId, ChildInstanceId, ChildInstanceRegionId] = id.split('|');
+    return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC' };
+  };
+  const read = (id: string) =>
+    orGone(ctx.call('DescribeCenAttachedChildInstanceAttribute', () => ctx.clients.cen('DescribeCenAttachedChildInstanceAttribute', parse(id))), (r) =>
+      r.Status === 'Attached' ? ready({ id }) : r.Status ? pending(`attachment is ${r.Status}`) : GONE);
+  const idOf = (input: ResourceInput) => `${str(input, 'cenId')}|${str(input, 'childInstanceId')}|${str(input, 'childInstanceRegionId')}`;
+  return {
+    kind: 'cen-attachment',
+    async create(input) {
+      await ctx.call('AttachCenChildInstance', () => ctx.clients.cen('AttachCenChildInstance', child(input)));
+      return idOf(input);
+    },
+    read: (_region, id) => read(id),
+    async find(input) {
+      return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
+    },
+    async findExternal(input) {
+      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: str(input, 'cenId'), childInstanceId: str(input, 'childInstanceId') } };
+    },
+    async delete(_region, id) {
+      await ctx.call('DetachCenChildInstance', () => ctx.clients.cen('DetachCenChildInstance', parse(id)));
+    },
+  };
+}
+
+/** Published routes: `cenId|vpcId|region|routeTableId|destination`. Gone = NonPublished. */
+export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver {
+  const parse = (id: string) => {
+    const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] = id.split('|');
+    return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC', ChildInstanceRouteTableId, DestinationCidrBlock };
+  };
+  const idOf = (input: ResourceInput) => [str(input, 'cenId'), str(input, 'childInstanceId'), str(input, 'childInstanceRegionId'), str(input, 'routeTableId'), str(input, 'destinationCidr')].join('|');
+  const read = (id: string) =>
+    orGone(ctx.call('DescribePublishedRouteEntries', () => ctx.clients.cen('DescribePublishedRouteEntries', parse(id))), (r) => {
+      const e = r.PublishedRouteEntries?.PublishedRouteEntry?.[0];
+      if (!e || e.PublishStatus === 'NonPublished') return GONE;
+      return e.PublishStatus === 'Published' ? ready({ id }) : pending(`route is ${e.PublishStatus}`);
+    });
+  return {
+    kind: 'cen-route-publish',
+    async create(input) {
+      const { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType, ChildInstanceRouteTableId, DestinationCidrBlock } = parse(idOf(input));
+      await ctx.call('PublishRouteEntries', () => ctx.clients.cen('PublishRouteEntries', { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType, ChildInstanceRouteTableId, DestinationCidrBlock }));
+      return idOf(input);
+    },
+    read: (_region, id) => read(id),
+    async find(input) {
+      return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
+    },
+    async findExternal(input) {
+      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: str(input, 'cenId'), childInstanceId: str(input, 'childInstanceId'), destinationCidr: str(input, 'destinationCidr') } };
+    },
+    async delete(_region, id) {
+      await ctx.call('WithdrawPublishedRouteEntries', () => ctx.clients.cen('WithdrawPublishedRouteEntries', parse(id)));
+    },
+  };
+}

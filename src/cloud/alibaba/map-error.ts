@@ -1,0 +1,41 @@
+/** SDK errors -> CloudError, in one place. Code lists from alibaba-api.md §4 and Terraform's retry predicates. */
+import { CloudError, type CloudErrorCategory } from '../cloud-error';
+
+const RETRYABLE = [
+  /Throttling/, /^ServiceUnavailable$/, /^InternalError$/, /^SystemBusy$/, /^UnknownError$/, /^TaskConflict$/, /^OperationConflict$/,
+  /\.Configuring$/, /^VpnTask\.CONFLICT$/, /^Operation\.Blocking$/, /^InvalidOperation\.(CenInstanceStatus|ChildInstanceStatus)$/,
+  /^OperationFailed\.InvalidVpcStatus$/, /^Incorrect.*Status/, /^IncorrectStatus\./, /LastTokenProcessing/, /^OperationFailed\.DistibuteLock$/,
+  /^IncorrectInstanceStatus/,
+];
+const FATAL = [/^InvalidAccessKeyId/, /^SignatureDoesNotMatch$/, /^IncompleteSignature$/, /^Forbidden/, /^InvalidTimeStamp/, /^SignatureNonceUsed$/, /^NoPermission/];
+const NOT_FOUND = [/NotFound/, /^ParameterInstanceId$/, /^ParameterCenInstanceId$/, /^INSTANCE_NOT_EXISTS$/, /^Bid\.NotFound$/];
+
+interface SdkLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+  requestId?: string;
+  data?: { Message?: string; RequestId?: string };
+  name?: string;
+}
+
+export function classify(code: string, status: number | undefined): CloudErrorCategory {
+  if (RETRYABLE.some((r) => r.test(code)) || (status !== undefined && status >= 500)) return 'retryable';
+  if (code.startsWith('DependencyViolation')) return 'dependency';
+  if (FATAL.some((r) => r.test(code))) return 'fatal';
+  if (NOT_FOUND.some((r) => r.test(code))) return 'not-found';
+  return 'user';
+}
+
+/** Wraps whatever an SDK call threw. Network failures and timeouts are retryable and ambiguous. */
+export function mapSdkError(e: unknown, action: string): CloudError {
+  if (e instanceof CloudError) return e;
+  const err = (e ?? {}) as SdkLikeError;
+  if (err.code === undefined || err.statusCode === undefined) {
+    const message = err.message ?? String(e);
+    return new CloudError('retryable', 'NetworkError', `${action}: ${message}`, undefined, true, { cause: e });
+  }
+  const category = classify(err.code, err.statusCode);
+  const message = err.data?.Message ?? err.message ?? err.code;
+  return new CloudError(category, err.code, `${action}: ${err.code}: ${message}`, err.requestId ?? err.data?.RequestId, err.statusCode >= 500, { cause: e });
+}

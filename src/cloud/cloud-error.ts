@@ -1,0 +1,31 @@
+/**
+ * Cloud errors, classified once where SDK errors are caught (cloud/alibaba/map-error.ts):
+ * - `retryable`: throttling, 5xx, one-change-at-a-time conflicts; safe to try again.
+ * - `dependency`: something still uses the resource; retry while it drains (deletes).
+ * - `not-found`: the resource does not exist.
+ * - `user`: the request cannot succeed as is (quota, invalid parameter, overlap); the user can fix it.
+ * - `fatal`: credentials, permissions; nothing vpnbot can do.
+ * Each keeps the cloud's code, message and request id.
+ */
+import { VpnbotError } from '../errors';
+
+export type CloudErrorCategory = 'retryable' | 'dependency' | 'not-found' | 'user' | 'fatal';
+
+export class CloudError extends VpnbotError {
+  constructor(
+    readonly category: CloudErrorCategory,
+    readonly cloudCode: string,
+    message: string,
+    readonly requestId: string | undefined,
+    /** The call may have been applied before it failed (5xx, timeout): look before retrying a create. */
+    readonly ambiguous: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`cloud.${category}`, message, { ...options, details: { cloudCode, requestId } });
+    this.name = 'CloudError';
+  }
+}
+
+export function isCloudError(e: unknown): e is CloudError {
+  return e instanceof CloudError;
+}

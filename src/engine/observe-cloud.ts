@@ -1,0 +1,103 @@
+/**
+ * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Walks the desired
+ * steps in dependency order, finding each one's resource (the store's record, then tags, markers or
+ * natural keys), reading adopted ids, and looking for equivalent resources already in place on
+ * adopted gateways, VPCs and CENs. Resources of the topology that are no longer desired are found
+ * from the store and by tag search.
+ */
+import type { CloudApi, ResourceInput } from '../cloud/cloud-api';
+import { buildPlan } from '../planner/build-plan';
+import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
+import type { Step } from '../planner/plan';
+import type { Topology } from '../topology/model';
+import type { EngineStore } from './engine-store';
+
+function topoOrder(steps: readonly Step[]): Step[] {
+  const done = new Set<string>();
+  const out: Step[] = [];
+  while (out.length < steps.length) {
+    const before = out.length;
+    for (const s of steps) if (!done.has(s.id) && s.dependsOn.every((d) => done.has(d))) { done.add(s.id); out.push(s); }
+    if (out.length === before) throw new Error('cycle in plan');
+  }
+  return out;
+}
+
+function resolve(step: Step, topology: string, outputs: Map<string, Record<string, string>>): ResourceInput | undefined {
+  const params: Record<string, Step['params'][string]> = { ...step.params };
+  for (const [name, ref] of Object.entries(step.refs)) {
+    const v = outputs.get(ref.step)?.[ref.output];
+    if (!v) return undefined;
+    params[name] = v;
+  }
+  return { region: step.region, params, clientToken: '', marker: `vpnbot:${topology}:${step.id}`, tags: { [TAG_TOPOLOGY]: topology, [TAG_STEP]: step.id } };
+}
+
+export async function observeCloud(topology: Topology, cloud: CloudApi, store: EngineStore): Promise<ObservedState> {
+  const desired = buildPlan(topology, EMPTY_OBSERVED);
+  const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
+  const outputs = new Map<string, Record<string, string>>();
+  const resources: ObservedResource[] = [];
+  const ours = (step: Step, id: string): ObservedResource => ({ kind: step.kind, id, region: step.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id }, attrs: {} });
+  const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
+  const siteOf = (step: Step) => topology.sites.find((s) => s.name === step.site);
+
+  for (const step of topoOrder(desired.steps)) {
+    const driver = cloud.drivers[step.kind];
+    const site = siteOf(step);
+    const adopted = step.kind === 'vpc' ? site?.existing.vpc : step.kind === 'vpn-gateway' ? site?.existing.vpnGateway : step.kind === 'cen' ? topology.sites.map((s) => s.existing.cen).find((c) => c) : undefined;
+    if (adopted) {
+      const o = await driver.read(step.region, adopted);
+      if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
+      continue;
+    }
+    const input = resolve(step, topology.name, outputs);
+    if (!input) continue;
+    const record = records.get(step.id);
+    let id: string | undefined;
+    if (record && record.origin === 'created') {
+      const o = await driver.read(step.region, record.cloudId, input);
+      if (o.state !== 'gone') id = record.cloudId;
+    }
+    id ??= await driver.find(input);
+    if (id) {
+      const o = await driver.read(step.region, id, input);
+      outputs.set(step.id, { ...o.outputs, id });
+      resources.push(ours(step, id));
+      continue;
+    }
+    // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).
+    const onAdopted = Object.values(step.refs).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
+    if (driver.findExternal && onAdopted) {
+      const ext = await driver.findExternal(input);
+      if (ext) {
+        const o = await driver.read(step.region, ext.id, input);
+        outputs.set(step.id, { ...o.outputs, id: ext.id });
+        resources.push({
+          kind: step.kind, id: ext.id, region: step.region, tags: {},
+          attrs: { ...ext.attrs, vpnGatewayId: String(input.params.vpnGatewayId ?? input.params.nextHopId ?? ''), vpcId: outputs.get(step.refs.routeTableId?.step ?? '')?.id ?? String(input.params.childInstanceId ?? '') },
+        });
+      }
+    }
+  }
+
+  // No longer desired: what the store knows we created, and anything tagged for this topology.
+  const desiredIds = new Set(desired.steps.map((s) => s.id));
+  const seen = new Set(resources.map((r) => r.id));
+  for (const r of records.values()) {
+    if (desiredIds.has(r.stepId) || r.origin !== 'created' || seen.has(r.cloudId)) continue;
+    const o = await cloud.drivers[r.kind].read(r.region, r.cloudId);
+    if (o.state !== 'gone') {
+      resources.push({ kind: r.kind, id: r.cloudId, region: r.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: r.stepId }, attrs: {} });
+      seen.add(r.cloudId);
+    }
+  }
+  const regions = [...new Set(topology.sites.map((s) => s.region).filter((r) => r !== ''))];
+  for (const t of await cloud.findTagged(topology.name, regions)) {
+    if (seen.has(t.id) || t.tags[TAG_STEP] === undefined) continue;
+    if (desiredIds.has(t.tags[TAG_STEP]!) && resources.some((r) => r.tags[TAG_STEP] === t.tags[TAG_STEP])) continue;
+    resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} });
+    seen.add(t.id);
+  }
+  return { resources };
+}

@@ -1,0 +1,221 @@
+/**
+ * Runs one step of a plan against the cloud: create (idempotently), adopt/keep (read outputs), or
+ * delete. The contract with the store: a step is recorded as started before its first cloud call
+ * and a created id is recorded as soon as it is known; after a crash or an ambiguous failure the
+ * resource is looked up before anything is created again.
+ */
+import { createHash } from 'node:crypto';
+import type { VisitContext } from '../dag/walk';
+import { VpnbotError } from '../errors';
+import { TAG_STEP, TAG_TOPOLOGY } from '../planner/observed';
+import type { Step } from '../planner/plan';
+import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
+import { isCloudError, type CloudError } from '../cloud/cloud-error';
+import type { EngineListener } from './engine-events';
+import type { EngineStore } from './engine-store';
+import type { KeyedLocks } from './keyed-locks';
+import { generatePreSharedKey } from './pre-shared-key';
+import { backoffDelay, type Pacing, type WaitProfile } from './retry-policy';
+import { DELETE_DRAIN_MS, TUNNEL_PROFILE, WAIT_PROFILES } from './wait-profiles';
+
+export interface StepRunnerDeps {
+  readonly cloud: CloudApi;
+  readonly store: EngineStore;
+  readonly pacing: Pacing;
+  readonly locks: KeyedLocks;
+  readonly emit: EngineListener;
+  /** Attempts per cloud call on retryable errors. */
+  readonly maxAttempts: number;
+}
+
+export interface RunScope {
+  readonly runId: string;
+  readonly topology: string;
+  /** Outputs of finished steps (`id`, `routeTableId`, `internetIp`, ...), by step id. */
+  readonly outputs: Map<string, Record<string, string>>;
+}
+
+export const clientTokenFor = (runId: string, stepId: string) => `vpnbot-${createHash('sha256').update(`${runId}\n${stepId}`).digest('hex').slice(0, 40)}`;
+
+/**
+ * The shared objects a step changes, as lock keys: one change at a time on each. Deletes carry no
+ * references, so they lock per region and family (and retry the cloud's conflict answers).
+ */
+function lockKeys(step: Step): string[] {
+  if (step.action === 'delete') {
+    const family = ['ipsec-connection', 'vpn-gateway'].includes(step.kind) ? 'gw' : ['route-entry', 'vswitch', 'vpc'].includes(step.kind) ? 'vpc' : step.kind.startsWith('cen') ? 'cen' : undefined;
+    return family ? [`${family}@${step.region}`] : [];
+  }
+  const r = step.refs;
+  switch (step.kind) {
+    case 'ipsec-connection': return [`gw:${r.vpnGatewayId!.step}`];
+    case 'vswitch': return [`vpc:${r.vpcId!.step}`];
+    case 'route-entry': return [`vpc:${r.routeTableId!.step}`];
+    case 'cen-attachment': return [`cen:${r.cenId!.step}`, `vpc:${r.childInstanceId!.step}`];
+    case 'cen-route-publish': return [`cen:${r.cenId!.step}`];
+    default: return [];
+  }
+}
+
+export class StepRunner {
+  constructor(private readonly deps: StepRunnerDeps) {}
+
+  async run(step: Step, scope: RunScope, visit: VisitContext): Promise<void> {
+    const { store, emit, pacing } = this.deps;
+    emit({ type: 'step-started', runId: scope.runId, stepId: step.id, kind: step.kind, action: step.action });
+    const prior = store.step(scope.runId, step.id);
+    store.stepStarted(scope.runId, step.id, pacing.now());
+    try {
+      const cloudId = step.action === 'delete' ? await this.destroy(step, scope, visit) : step.action === 'create' ? await this.create(step, scope, visit, prior?.cloudId, prior !== undefined && prior.status !== 'pending') : await this.use(step, scope, visit);
+      store.stepFinished(scope.runId, step.id, 'succeeded', pacing.now());
+      emit({ type: 'step-succeeded', runId: scope.runId, stepId: step.id, cloudId });
+    } catch (e) {
+      if (visit.signal.aborted) throw e;
+      const err = e instanceof VpnbotError ? e : new VpnbotError('engine.fault', (e as Error).message ?? String(e), { cause: e });
+      const requestId = isCloudError(err) ? err.requestId : undefined;
+      const code = isCloudError(err) ? err.cloudCode : err.code;
+      store.stepFinished(scope.runId, step.id, 'failed', pacing.now(), { code, message: err.message, ...(requestId ? { requestId } : {}) });
+      emit({ type: 'step-failed', runId: scope.runId, stepId: step.id, code, message: err.message, ...(requestId ? { requestId } : {}) });
+      throw err;
+    }
+  }
+
+  private driver(step: Step): ResourceDriver {
+    return this.deps.cloud.drivers[step.kind];
+  }
+
+  private input(step: Step, scope: RunScope): ResourceInput {
+    const params: Record<string, Step['params'][string]> = { ...step.params };
+    for (const [name, ref] of Object.entries(step.refs)) {
+      const value = scope.outputs.get(ref.step)?.[ref.output];
+      if (value === undefined || value === '') throw new VpnbotError('engine.missing-output', `step ${step.id} needs ${ref.output} of ${ref.step}, which is not known`);
+      params[name] = value;
+    }
+    let psk: string | undefined;
+    if (step.kind === 'ipsec-connection') {
+      const name = `psk:${String(step.params.pskPair)}`;
+      psk = this.deps.store.secret(scope.topology, name);
+      if (psk === undefined) {
+        // The store keeps the first key written: read it back, so both sides of a pair always agree.
+        this.deps.store.putSecret(scope.topology, name, generatePreSharedKey());
+        psk = this.deps.store.secret(scope.topology, name)!;
+      }
+    }
+    return {
+      region: step.region, params, clientToken: clientTokenFor(scope.runId, step.id), marker: `vpnbot:${scope.topology}:${step.id}`,
+      tags: { [TAG_TOPOLOGY]: scope.topology, [TAG_STEP]: step.id }, ...(psk ? { psk } : {}),
+    };
+  }
+
+  /** A cloud call with retries on retryable errors (throttling, 5xx, one-at-a-time conflicts). */
+  private async retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { retryDependency?: boolean; beforeRetry?: (e: CloudError) => Promise<T | undefined> } = {}): Promise<T> {
+    const { pacing, maxAttempts, emit } = this.deps;
+    const started = pacing.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (!isCloudError(e)) throw e;
+        const draining = opts.retryDependency === true && e.category === 'dependency' && pacing.now() - started < DELETE_DRAIN_MS * pacing.pace;
+        if (!(e.category === 'retryable' && attempt < maxAttempts) && !draining) throw e;
+        const delayMs = backoffDelay(Math.min(attempt, 8), pacing);
+        emit({ type: 'step-retrying', runId: scope.runId, stepId: step.id, attempt, delayMs, code: e.cloudCode, message: e.message });
+        await pacing.sleep(delayMs, signal);
+        if (e.ambiguous && opts.beforeRetry) {
+          const found = await opts.beforeRetry(e);
+          if (found !== undefined) return found;
+        }
+      }
+    }
+  }
+
+  /** Polls `read` until `done`; fails after the profile's timeout. */
+  private async waitUntil(step: Step, scope: RunScope, signal: AbortSignal, profile: WaitProfile, read: () => Promise<Observation>, done: (o: Observation) => boolean): Promise<Observation> {
+    const { pacing } = this.deps;
+    const deadline = pacing.now() + profile.timeoutMs * pacing.pace;
+    let interval = profile.firstPollMs * pacing.pace;
+    let lastDetail = '';
+    for (;;) {
+      const o = await this.retrying(step, scope, signal, read);
+      if (o.state === 'failed') throw new VpnbotError('engine.resource-failed', `${step.id}: ${o.detail ?? 'the resource failed'}`);
+      if (done(o)) return o;
+      if (o.detail && o.detail !== lastDetail) {
+        lastDetail = o.detail;
+        this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: o.detail });
+      }
+      if (pacing.now() > deadline) throw new VpnbotError('engine.timeout', `${step.id}: still ${o.state === 'gone' ? 'gone' : (o.detail ?? o.state)} after ${Math.round(profile.timeoutMs / 1000)} s`);
+      await pacing.sleep(interval, signal);
+      interval = Math.min(interval * 1.5, profile.maxPollMs * pacing.pace);
+    }
+  }
+
+  private async create(step: Step, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<string> {
+    const driver = this.driver(step);
+    const input = this.input(step, scope);
+    const { store, pacing } = this.deps;
+    const record = (cloudId: string, outputs: Record<string, string>) =>
+      store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
+    let id = knownId;
+    await this.deps.locks.withLocks(lockKeys(step), async () => {
+      // Describe before retrying: a step started by a run that crashed may have created its resource.
+      if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input));
+      if (id === undefined) {
+        id = await this.retrying(step, scope, visit.signal, () => driver.create(input), { beforeRetry: () => driver.find(input) });
+      }
+      store.stepCloudId(scope.runId, step.id, id);
+      record(id, { id });
+      const settled = await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id!, input), (o) => o.state === 'ready' || (o.state === 'pending' && o.settled));
+      if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
+    });
+    const cloudId = id!;
+    // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock.
+    const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : WAIT_PROFILES[step.kind];
+    let ready: Observation;
+    try {
+      ready = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId, input), (o) => o.state === 'ready' || o.state === 'gone'));
+    } catch (e) {
+      if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {
+        const why = await driver.explain(step.region, cloudId).catch(() => '');
+        throw new VpnbotError('engine.tunnel-down', `${step.id}: the tunnel did not come up${why ? `: ${why}` : ''}`);
+      }
+      throw e;
+    }
+    if (ready.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${cloudId} disappeared while being created`);
+    scope.outputs.set(step.id, { ...ready.outputs, id: cloudId });
+    record(cloudId, { ...ready.outputs, id: cloudId });
+    return cloudId;
+  }
+
+  /** adopt / keep: the resource exists; read its outputs for the steps that reference it. */
+  private async use(step: Step, scope: RunScope, visit: VisitContext): Promise<string> {
+    const id = step.cloudId!;
+    const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id));
+    if (o.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
+    const outputs = { ...o.outputs, id };
+    scope.outputs.set(step.id, outputs);
+    const origin = step.action === 'adopt' ? 'adopted' : step.external ? 'external' : 'created';
+    this.deps.store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId: id, origin, outputs }, this.deps.pacing.now());
+    return id;
+  }
+
+  private async destroy(step: Step, scope: RunScope, visit: VisitContext): Promise<string> {
+    const driver = this.driver(step);
+    const id = step.cloudId!;
+    await this.deps.locks.withLocks(lockKeys(step), async () => {
+      const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id));
+      if (current.state !== 'gone') {
+        await this.retrying(step, scope, visit.signal, async () => {
+          try {
+            await driver.delete(step.region, id);
+          } catch (e) {
+            if (isCloudError(e) && e.category === 'not-found') return;
+            throw e;
+          }
+        }, { retryDependency: true });
+      }
+      await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id), (o) => o.state === 'gone');
+    });
+    this.deps.store.resourceDeleted(scope.topology, step.id, this.deps.pacing.now());
+    return id;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Schema migrations by `PRAGMA user_version` (after Signal-Desktop): one ordered list; all pending
+ * steps run in one transaction; a database from a newer vpnbot is refused by name.
+ */
+import type Database from 'better-sqlite3';
+import { VpnbotError } from '../src/errors';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: topologies, plans, approvals, runs, steps, resources, secrets, audit log',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE topologies (
+          name TEXT PRIMARY KEY, ike TEXT NOT NULL, document TEXT NOT NULL,
+          created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE plans (
+          id TEXT PRIMARY KEY, topology TEXT NOT NULL, hash TEXT NOT NULL, text TEXT NOT NULL, plan TEXT NOT NULL,
+          requester TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'applied', 'superseded')),
+          created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX plans_by_topology ON plans (topology, created_at);
+        CREATE TABLE approvals (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, plan_id TEXT NOT NULL UNIQUE REFERENCES plans (id),
+          approver TEXT NOT NULL, decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+          plan_hash TEXT NOT NULL, at INTEGER NOT NULL
+        );
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY, topology TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('apply', 'destroy')),
+          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+          plan TEXT NOT NULL, plan_hash TEXT NOT NULL, requester TEXT NOT NULL,
+          started_at INTEGER NOT NULL, finished_at INTEGER
+        );
+        CREATE INDEX runs_by_status ON runs (status);
+        CREATE TABLE steps (
+          run_id TEXT NOT NULL REFERENCES runs (id), step_id TEXT NOT NULL, kind TEXT NOT NULL, action TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled')),
+          attempts INTEGER NOT NULL DEFAULT 0, cloud_id TEXT, error_code TEXT, error_message TEXT, request_id TEXT,
+          started_at INTEGER, finished_at INTEGER,
+          PRIMARY KEY (run_id, step_id)
+        );
+        CREATE TABLE resources (
+          topology TEXT NOT NULL, step_id TEXT NOT NULL, kind TEXT NOT NULL, region TEXT NOT NULL, cloud_id TEXT NOT NULL,
+          origin TEXT NOT NULL CHECK (origin IN ('created', 'adopted', 'external')), outputs TEXT NOT NULL,
+          created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, deleted_at INTEGER,
+          PRIMARY KEY (topology, step_id)
+        );
+        CREATE TABLE secrets (
+          topology TEXT NOT NULL, name TEXT NOT NULL, ciphertext BLOB NOT NULL, created_at INTEGER NOT NULL,
+          PRIMARY KEY (topology, name)
+        );
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+          subject TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      `),
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database to `target` (default: latest). Refuses a database newer than this code. */
+export function migrate(db: Database.Database, target = LATEST_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new VpnbotError('storage.newer-schema', `the database is at schema version ${current}, newer than this vpnbot understands (${LATEST_VERSION}); upgrade vpnbot or point VPNBOT_DB elsewhere`);
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
+  if (pending.length === 0) return current;
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  })();
+  return target;
+}

@@ -1,0 +1,119 @@
+/** The store on SQLite: the engine's EngineStore, plus topologies, plans, approvals and the audit log. */
+import type Database from 'better-sqlite3';
+import type { AppStore, DecisionResult, PlanRecord, PlanStatus } from '../src/app/app-store';
+import type { ResourceRecord, RunRecord, StepRecord, StepStatus } from '../src/engine/engine-store';
+import type { RunStatus } from '../src/engine/engine-events';
+import type { Plan } from '../src/planner/plan';
+import type { Topology } from '../src/topology/model';
+import type { SecretBox } from './secret-box';
+
+interface RunRow { id: string; topology: string; kind: 'apply' | 'destroy'; status: RunStatus; plan: string; requester: string; started_at: number; finished_at: number | null }
+interface StepRow { run_id: string; step_id: string; status: StepStatus; attempts: number; cloud_id: string | null; error_code: string | null; error_message: string | null; request_id: string | null }
+interface ResourceRow { topology: string; step_id: string; kind: ResourceRecord['kind']; region: string; cloud_id: string; origin: ResourceRecord['origin']; outputs: string }
+interface PlanRow { id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number }
+
+const runOf = (r: RunRow): RunRecord => ({
+  id: r.id, topology: r.topology, kind: r.kind, status: r.status, plan: JSON.parse(r.plan) as Plan, requester: r.requester, startedAt: r.started_at,
+  ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
+});
+const stepOf = (r: StepRow): StepRecord => ({
+  runId: r.run_id, stepId: r.step_id, status: r.status, attempts: r.attempts,
+  ...(r.cloud_id !== null ? { cloudId: r.cloud_id } : {}), ...(r.error_code !== null ? { errorCode: r.error_code } : {}),
+  ...(r.error_message !== null ? { errorMessage: r.error_message } : {}), ...(r.request_id !== null ? { requestId: r.request_id } : {}),
+});
+const planOf = (r: PlanRow): PlanRecord => ({
+  id: r.id, topology: r.topology, hash: r.hash, text: r.text, plan: JSON.parse(r.plan) as Plan, requester: r.requester, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at,
+});
+
+export function createSqliteStore(db: Database.Database, box: SecretBox): AppStore {
+  const q = {
+    insertRun: db.prepare('INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at) VALUES (?, ?, ?, \'running\', ?, ?, ?, ?)'),
+    insertStep: db.prepare('INSERT INTO steps (run_id, step_id, kind, action, status) VALUES (?, ?, ?, ?, \'pending\')'),
+    finishRun: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
+    unfinished: db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at"),
+    step: db.prepare('SELECT * FROM steps WHERE run_id = ? AND step_id = ?'),
+    steps: db.prepare('SELECT * FROM steps WHERE run_id = ? ORDER BY rowid'),
+    stepStarted: db.prepare("UPDATE steps SET status = 'running', attempts = attempts + 1, started_at = ?, error_code = NULL, error_message = NULL, request_id = NULL WHERE run_id = ? AND step_id = ?"),
+    stepCloudId: db.prepare('UPDATE steps SET cloud_id = ? WHERE run_id = ? AND step_id = ?'),
+    stepFinished: db.prepare('UPDATE steps SET status = ?, finished_at = ?, error_code = ?, error_message = ?, request_id = ? WHERE run_id = ? AND step_id = ?'),
+    putResource: db.prepare(`INSERT INTO resources (topology, step_id, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES (@topology, @stepId, @kind, @region, @cloudId, @origin, @outputs, @at, @at)
+      ON CONFLICT (topology, step_id) DO UPDATE SET cloud_id = excluded.cloud_id, kind = excluded.kind, region = excluded.region, origin = excluded.origin, outputs = excluded.outputs, updated_at = excluded.updated_at, deleted_at = NULL`),
+    resourceDeleted: db.prepare('UPDATE resources SET deleted_at = ?, updated_at = ? WHERE topology = ? AND step_id = ?'),
+    resources: db.prepare('SELECT * FROM resources WHERE topology = ? AND deleted_at IS NULL ORDER BY rowid'),
+    secret: db.prepare('SELECT ciphertext FROM secrets WHERE topology = ? AND name = ?'),
+    putSecret: db.prepare('INSERT OR IGNORE INTO secrets (topology, name, ciphertext, created_at) VALUES (?, ?, ?, ?)'),
+    saveTopology: db.prepare('INSERT INTO topologies (name, ike, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET ike = excluded.ike, document = excluded.document, updated_at = excluded.updated_at'),
+    topology: db.prepare('SELECT document FROM topologies WHERE name = ?'),
+    topologies: db.prepare('SELECT document FROM topologies ORDER BY name'),
+    savePlan: db.prepare("INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
+    plan: db.prepare('SELECT * FROM plans WHERE id = ?'),
+    decide: db.prepare('UPDATE plans SET status = ? WHERE id = ? AND status = \'pending\' AND hash = ? AND expires_at > ?'),
+    insertApproval: db.prepare('INSERT INTO approvals (plan_id, approver, decision, plan_hash, at) VALUES (?, ?, ?, ?, ?)'),
+    markPlan: db.prepare('UPDATE plans SET status = ? WHERE id = ?'),
+    runs: db.prepare('SELECT * FROM runs WHERE (? IS NULL OR topology = ?) ORDER BY started_at DESC LIMIT ?'),
+    audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
+    auditLog: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
+  };
+
+  const createRun = db.transaction((run: Omit<RunRecord, 'status' | 'finishedAt'>) => {
+    q.insertRun.run(run.id, run.topology, run.kind, JSON.stringify(run.plan), run.plan.hash, run.requester, run.startedAt);
+    for (const s of run.plan.steps) q.insertStep.run(run.id, s.id, s.kind, s.action);
+    q.audit.run(run.startedAt, run.requester, `run.${run.kind}`, run.topology, JSON.stringify({ runId: run.id, planHash: run.plan.hash }));
+  });
+
+  const decide = db.transaction((planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult => {
+    const row = q.plan.get(planId) as PlanRow | undefined;
+    if (!row) return { ok: false, reason: 'not-found' };
+    if (row.status !== 'pending') return { ok: false, reason: 'already-decided', status: row.status };
+    if (row.hash !== hash) return { ok: false, reason: 'hash-mismatch' };
+    if (row.expires_at <= at) {
+      q.markPlan.run('expired', planId);
+      return { ok: false, reason: 'expired' };
+    }
+    if (q.decide.run(decision === 'approve' ? 'approved' : 'rejected', planId, hash, at).changes !== 1) return { ok: false, reason: 'already-decided' };
+    q.insertApproval.run(planId, approver, decision, hash, at);
+    q.audit.run(at, approver, `plan.${decision}`, row.topology, JSON.stringify({ planId, hash }));
+    return { ok: true };
+  });
+
+  return {
+    createRun,
+    finishRun: (runId, status, at) => void q.finishRun.run(status, at, runId),
+    unfinishedRuns: () => (q.unfinished.all() as RunRow[]).map(runOf),
+    step: (runId, stepId) => {
+      const r = q.step.get(runId, stepId) as StepRow | undefined;
+      return r ? stepOf(r) : undefined;
+    },
+    steps: (runId) => (q.steps.all(runId) as StepRow[]).map(stepOf),
+    stepStarted: (runId, stepId, at) => void q.stepStarted.run(at, runId, stepId),
+    stepCloudId: (runId, stepId, cloudId) => void q.stepCloudId.run(cloudId, runId, stepId),
+    stepFinished: (runId, stepId, status, at, error) => void q.stepFinished.run(status, at, error?.code ?? null, error?.message ?? null, error?.requestId ?? null, runId, stepId),
+    putResource: (r, at) => void q.putResource.run({ topology: r.topology, stepId: r.stepId, kind: r.kind, region: r.region, cloudId: r.cloudId, origin: r.origin, outputs: JSON.stringify(r.outputs), at }),
+    resourceDeleted: (topology, stepId, at) => void q.resourceDeleted.run(at, at, topology, stepId),
+    resources: (topology) =>
+      (q.resources.all(topology) as ResourceRow[]).map((r) => ({ topology: r.topology, stepId: r.step_id, kind: r.kind, region: r.region, cloudId: r.cloud_id, origin: r.origin, outputs: JSON.parse(r.outputs) as Record<string, string> })),
+    secret: (topology, name) => {
+      const r = q.secret.get(topology, name) as { ciphertext: Buffer } | undefined;
+      return r ? box.open(r.ciphertext, `${topology}/${name}`) : undefined;
+    },
+    // First writer wins: two steps of a mirrored pair racing to create the key end up with the same one.
+    putSecret: (topology, name, value) => void q.putSecret.run(topology, name, box.seal(value, `${topology}/${name}`), Date.now()),
+    saveTopology: (t, at) => void q.saveTopology.run(t.name, t.ike, JSON.stringify(t), at, at),
+    topology: (name) => {
+      const r = q.topology.get(name) as { document: string } | undefined;
+      return r ? (JSON.parse(r.document) as Topology) : undefined;
+    },
+    topologies: () => (q.topologies.all() as { document: string }[]).map((r) => JSON.parse(r.document) as Topology),
+    savePlan: (p) => void q.savePlan.run(p.id, p.topology, p.hash, p.text, JSON.stringify(p.plan), p.requester, p.createdAt, p.expiresAt),
+    plan: (id) => {
+      const r = q.plan.get(id) as PlanRow | undefined;
+      return r ? planOf(r) : undefined;
+    },
+    decide: (planId, approver, decision, hash, at) => decide(planId, approver, decision, hash, at),
+    markPlan: (planId, status) => void q.markPlan.run(status, planId),
+    runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
+    audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),
+    auditLog: (limit = 100) =>
+      (q.auditLog.all(limit) as { id: number; at: number; actor: string; action: string; subject: string; detail: string }[]).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
+  };
+}
