@@ -57,9 +57,11 @@ export interface ResourceDriver {
   findExternal?(input: ResourceInput): Promise<ExternalResource | undefined>;
   /** Why a resource is not becoming ready (an IPsec connection's IKE log), for error messages. */
   explain?(region: string, id: string): Promise<string>;
+  /** Resources of this kind carrying all of `tags`, in a region (CEN: region ignored). Taggable kinds only. */
+  listTagged?(region: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[]>;
 }
 
-/** Tagged resources of one topology, found by tag search (for what the store does not know of). */
+/** A resource found by tag search (for what the store does not know of). */
 export interface TaggedResource {
   readonly kind: StepKind;
   readonly id: string;
@@ -73,7 +75,6 @@ export interface CloudApi {
   /** Human words for where calls go, for status lines (never credentials). */
   readonly target: string;
   readonly drivers: Readonly<Record<StepKind, ResourceDriver>>;
-  findTagged(topology: string, regions: readonly string[]): Promise<TaggedResource[]>;
   /** Counts calls made, for benchmarks and tests. */
   readonly calls: () => number;
 }

@@ -110,12 +110,12 @@ export function createEngine(options: EngineOptions): Engine {
       for (const run of store.unfinishedRuns()) results.push(await execute(run.plan, run.id, run.kind, true, opts));
       return results;
     },
-    observe: (topology) => observeCloud(topology, cloud, store),
+    observe: (topology) => observeCloud(topology, cloud, store, pacing),
     async plan(topology) {
-      return buildPlan(topology, await observeCloud(topology, cloud, store));
+      return buildPlan(topology, await observeCloud(topology, cloud, store, pacing));
     },
     async planDestroy(topology) {
-      return buildDestroyPlan(topology.name, topology.ike, await observeCloud(topology, cloud, store));
+      return buildDestroyPlan(topology.name, topology.ike, await observeCloud(topology, cloud, store, pacing));
     },
   };
 }

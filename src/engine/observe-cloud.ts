@@ -5,12 +5,13 @@
  * adopted gateways, VPCs and CENs. Resources of the topology that are no longer desired are found
  * from the store and by tag search.
  */
-import type { CloudApi, ResourceInput } from '../cloud/cloud-api';
-import { buildPlan } from '../planner/build-plan';
+import type { CloudApi, ResourceInput, TaggedResource } from '../cloud/cloud-api';
+import { adoptedId, buildPlan } from '../planner/build-plan';
 import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
 import type { Step } from '../planner/plan';
 import type { Topology } from '../topology/model';
 import type { EngineStore } from './engine-store';
+import { retryCloudCall, type Pacing } from './retry-policy';
 
 function topoOrder(steps: readonly Step[]): Step[] {
   const done = new Set<string>();
@@ -33,19 +34,18 @@ function resolve(step: Step, topology: string, outputs: Map<string, Record<strin
   return { region: step.region, params, clientToken: '', marker: `vpnbot:${topology}:${step.id}`, tags: { [TAG_TOPOLOGY]: topology, [TAG_STEP]: step.id } };
 }
 
-export async function observeCloud(topology: Topology, cloud: CloudApi, store: EngineStore): Promise<ObservedState> {
+export async function observeCloud(topology: Topology, rawCloud: CloudApi, store: EngineStore, pacing: Pacing, maxAttempts = 10): Promise<ObservedState> {
+  const cloud = withRetries(rawCloud, pacing, maxAttempts);
   const desired = buildPlan(topology, EMPTY_OBSERVED);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
   const ours = (step: Step, id: string): ObservedResource => ({ kind: step.kind, id, region: step.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id }, attrs: {} });
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
-  const siteOf = (step: Step) => topology.sites.find((s) => s.name === step.site);
 
   for (const step of topoOrder(desired.steps)) {
     const driver = cloud.drivers[step.kind];
-    const site = siteOf(step);
-    const adopted = step.kind === 'vpc' ? site?.existing.vpc : step.kind === 'vpn-gateway' ? site?.existing.vpnGateway : step.kind === 'cen' ? topology.sites.map((s) => s.existing.cen).find((c) => c) : undefined;
+    const adopted = adoptedId(topology, step, { resources: [] });
     if (adopted) {
       const o = await driver.read(step.region, adopted);
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
@@ -93,11 +93,34 @@ export async function observeCloud(topology: Topology, cloud: CloudApi, store: E
     }
   }
   const regions = [...new Set(topology.sites.map((s) => s.region).filter((r) => r !== ''))];
-  for (const t of await cloud.findTagged(topology.name, regions)) {
+  const tagged: TaggedResource[] = [];
+  for (const driver of Object.values(cloud.drivers)) {
+    if (!driver.listTagged) continue;
+    for (const region of driver.kind === 'cen' ? regions.slice(0, 1) : regions) tagged.push(...(await driver.listTagged(region, { [TAG_TOPOLOGY]: topology.name })));
+  }
+  for (const t of tagged) {
     if (seen.has(t.id) || t.tags[TAG_STEP] === undefined) continue;
     if (desiredIds.has(t.tags[TAG_STEP]!) && resources.some((r) => r.tags[TAG_STEP] === t.tags[TAG_STEP])) continue;
     resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} });
     seen.add(t.id);
   }
   return { resources };
+}
+
+/** The same cloud, with every driver call retried on retryable errors (refresh reads a lot). */
+function withRetries(cloud: CloudApi, pacing: Pacing, maxAttempts: number): CloudApi {
+  const retry = <T>(op: () => Promise<T>) => retryCloudCall(op, pacing, { maxAttempts });
+  const drivers = Object.fromEntries(
+    Object.entries(cloud.drivers).map(([kind, d]) => [
+      kind,
+      {
+        ...d,
+        read: (region: string, id: string, input?: ResourceInput) => retry(() => d.read(region, id, input)),
+        find: (input: ResourceInput) => retry(() => d.find(input)),
+        ...(d.findExternal ? { findExternal: (input: ResourceInput) => retry(() => d.findExternal!(input)) } : {}),
+        ...(d.listTagged ? { listTagged: (region: string, tags: Readonly<Record<string, string>>) => retry(() => d.listTagged!(region, tags)) } : {}),
+      },
+    ]),
+  ) as unknown as CloudApi['drivers'];
+  return { ...cloud, drivers };
 }

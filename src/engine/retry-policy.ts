@@ -46,3 +46,44 @@ export interface WaitProfile {
 }
 
 export const MINUTE = 60_000;
+
+/** What a retry loop reports before each new attempt. */
+export interface RetryNotice {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RetryOptions<T> {
+  readonly maxAttempts: number;
+  readonly signal?: AbortSignal;
+  /** Also retry `dependency` errors (deletes waiting for dependents to drain) until this deadline (ms). */
+  readonly drainUntil?: number;
+  readonly onRetry?: (n: RetryNotice) => void;
+  /** After an ambiguous failure (the call may have been applied), look before trying again. */
+  readonly beforeRetry?: () => Promise<T | undefined>;
+}
+
+/**
+ * Runs a cloud call, retrying errors classified as retryable (throttling, 5xx, one-change-at-a-time
+ * conflicts) with backoff. Errors that are not cloud errors, or not retryable, go straight up.
+ */
+export async function retryCloudCall<T>(op: () => Promise<T>, pacing: Pacing, options: RetryOptions<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      const err = e as { category?: string; cloudCode?: string; message?: string; ambiguous?: boolean };
+      const draining = err.category === 'dependency' && options.drainUntil !== undefined && pacing.now() < options.drainUntil;
+      if (!(err.category === 'retryable' && attempt < options.maxAttempts) && !draining) throw e;
+      const delayMs = backoffDelay(Math.min(attempt, 8), pacing);
+      options.onRetry?.({ attempt, delayMs, code: err.cloudCode ?? 'unknown', message: err.message ?? '' });
+      await pacing.sleep(delayMs, options.signal);
+      if (err.ambiguous && options.beforeRetry) {
+        const found = await options.beforeRetry();
+        if (found !== undefined) return found;
+      }
+    }
+  }
+}

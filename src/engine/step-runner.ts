@@ -10,12 +10,12 @@ import { VpnbotError } from '../errors';
 import { TAG_STEP, TAG_TOPOLOGY } from '../planner/observed';
 import type { Step } from '../planner/plan';
 import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
-import { isCloudError, type CloudError } from '../cloud/cloud-error';
+import { isCloudError } from '../cloud/cloud-error';
 import type { EngineListener } from './engine-events';
 import type { EngineStore } from './engine-store';
 import type { KeyedLocks } from './keyed-locks';
 import { generatePreSharedKey } from './pre-shared-key';
-import { backoffDelay, type Pacing, type WaitProfile } from './retry-policy';
+import { retryCloudCall, type Pacing, type WaitProfile } from './retry-policy';
 import { DELETE_DRAIN_MS, TUNNEL_PROFILE, WAIT_PROFILES } from './wait-profiles';
 
 export interface StepRunnerDeps {
@@ -108,25 +108,16 @@ export class StepRunner {
   }
 
   /** A cloud call with retries on retryable errors (throttling, 5xx, one-at-a-time conflicts). */
-  private async retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { retryDependency?: boolean; beforeRetry?: (e: CloudError) => Promise<T | undefined> } = {}): Promise<T> {
+  private retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { drain?: boolean; beforeRetry?: () => Promise<T | undefined> } = {}): Promise<T> {
     const { pacing, maxAttempts, emit } = this.deps;
-    const started = pacing.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await op();
-      } catch (e) {
-        if (!isCloudError(e)) throw e;
-        const draining = opts.retryDependency === true && e.category === 'dependency' && pacing.now() - started < DELETE_DRAIN_MS * pacing.pace;
-        if (!(e.category === 'retryable' && attempt < maxAttempts) && !draining) throw e;
-        const delayMs = backoffDelay(Math.min(attempt, 8), pacing);
-        emit({ type: 'step-retrying', runId: scope.runId, stepId: step.id, attempt, delayMs, code: e.cloudCode, message: e.message });
-        await pacing.sleep(delayMs, signal);
-        if (e.ambiguous && opts.beforeRetry) {
-          const found = await opts.beforeRetry(e);
-          if (found !== undefined) return found;
-        }
-      }
-    }
+    return retryCloudCall(op, pacing, {
+      maxAttempts,
+      signal,
+      ...(opts.drain ? { drainUntil: pacing.now() + DELETE_DRAIN_MS * pacing.pace } : {}),
+      // The lookup after an ambiguous failure is itself a cloud call that may be throttled.
+      ...(opts.beforeRetry ? { beforeRetry: () => this.retrying(step, scope, signal, opts.beforeRetry!) } : {}),
+      onRetry: (n) => emit({ type: 'step-retrying', runId: scope.runId, stepId: step.id, ...n }),
+    });
   }
 
   /** Polls `read` until `done`; fails after the profile's timeout. */
@@ -211,7 +202,7 @@ export class StepRunner {
             if (isCloudError(e) && e.category === 'not-found') return;
             throw e;
           }
-        }, { retryDependency: true });
+        }, { drain: true });
       }
       await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id), (o) => o.state === 'gone');
     });

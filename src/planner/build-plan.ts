@@ -196,8 +196,8 @@ function addTunnel(t: Topology, hub: Site, dc: Site, add: (d: Desired) => void):
 
 const sameSet = (a: unknown, b: readonly string[]) => Array.isArray(a) && a.length === b.length && b.every((x) => (a as string[]).includes(x));
 
-/** The id the user asked to adopt for this step, if any. */
-function adoptedId(t: Topology, d: Desired, observed: ObservedState): string | undefined {
+/** The id the user asked to adopt for this step (under `existing:`), if any. */
+export function adoptedId(t: Topology, d: Pick<Step, 'kind' | 'site' | 'params'>, observed: ObservedState): string | undefined {
   const site = t.sites.find((s) => s.name === d.site);
   switch (d.kind) {
     case 'vpc':

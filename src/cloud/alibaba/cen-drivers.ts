@@ -23,6 +23,10 @@ export function cenDriver(ctx: DriverContext): ResourceDriver {
       const r = await describe({ Tag: capitalTags(input.tags) });
       return (r.Cens?.Cen ?? []).find((c: never) => matches(fromCapital(c), input.tags))?.CenId;
     },
+    async listTagged(region, tags) {
+      const r = await describe({ Tag: capitalTags(tags) });
+      return (r.Cens?.Cen ?? []).map((c: never) => ({ kind: 'cen' as const, id: (c as { CenId: string }).CenId, region, tags: fromCapital(c) }));
+    },
     async delete(_region, id) {
       await ctx.call('DeleteCen', () => ctx.clients.cen('DeleteCen', { CenId: id }));
     },

@@ -22,6 +22,10 @@ export function securityGroupDriver(ctx: DriverContext): ResourceDriver {
       const r = await list(input.region, { vpcId: str(input, 'vpcId'), tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeSecurityGroupsRequestTag(t)) });
       return r.body?.securityGroups?.securityGroup?.find((g) => matches(tagsOf(g), input.tags))?.securityGroupId;
     },
+    async listTagged(region, tags) {
+      const r = await list(region, { tag: vpcTags(tags).map((t) => new $Ecs.DescribeSecurityGroupsRequestTag(t)) });
+      return (r.body?.securityGroups?.securityGroup ?? []).map((x) => ({ kind: 'security-group' as const, id: x.securityGroupId!, region, tags: tagsOf(x) }));
+    },
     async delete(region, id) {
       await ctx.call('DeleteSecurityGroup', () => ctx.clients.ecs(region).deleteSecurityGroup(new $Ecs.DeleteSecurityGroupRequest({ regionId: region, securityGroupId: id })));
     },
@@ -100,6 +104,10 @@ export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver {
     async find(input) {
       const r = await list(input.region, { vSwitchId: str(input, 'vswitchId'), tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeInstancesRequestTag(t)) });
       return r.body?.instances?.instance?.find((i) => matches(tagsOf(i), input.tags))?.instanceId;
+    },
+    async listTagged(region, tags) {
+      const r = await list(region, { tag: vpcTags(tags).map((t) => new $Ecs.DescribeInstancesRequestTag(t)) });
+      return (r.body?.instances?.instance ?? []).map((x) => ({ kind: 'ecs-instance' as const, id: x.instanceId!, region, tags: tagsOf(x) }));
     },
     async delete(region, id) {
       await ctx.call('DeleteInstance', () => ctx.clients.ecs(region).deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: id, force: true })));

@@ -1,7 +1,7 @@
 /** VPCs, vSwitches and VPC route entries. */
 import * as $Vpc from '@alicloud/vpc20160428';
 import type { ResourceDriver } from '../cloud-api';
-import { GONE, orGone, pending, ready, str, strs, vpcTags, type DriverContext } from './driver-kit';
+import { GONE, orGone, pending, ready, str, strs, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
 export function vpcDriver(ctx: DriverContext): ResourceDriver {
   // DescribeVpcs, not DescribeVpcAttribute: only the list carries the route table id.
@@ -36,6 +36,10 @@ export function vpcDriver(ctx: DriverContext): ResourceDriver {
       );
       return r.body?.vpcs?.vpc?.[0]?.vpcId;
     },
+    async listTagged(region, tags) {
+      const r = await ctx.call('DescribeVpcs', () => ctx.clients.vpc(region).describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: region, pageSize: 50, tag: vpcTags(tags).map((t) => new $Vpc.DescribeVpcsRequestTag(t)) })));
+      return (r.body?.vpcs?.vpc ?? []).map((x) => ({ kind: 'vpc' as const, id: x.vpcId!, region, tags: tagsOf(x) }));
+    },
     async delete(region, id) {
       await ctx.call('DeleteVpc', () => ctx.clients.vpc(region).deleteVpc(new $Vpc.DeleteVpcRequest({ regionId: region, vpcId: id })));
     },
@@ -65,6 +69,10 @@ export function vswitchDriver(ctx: DriverContext): ResourceDriver {
     async find(input) {
       const r = await list(input.region, { vpcId: str(input, 'vpcId'), tag: vpcTags(input.tags).map((t) => new $Vpc.DescribeVSwitchesRequestTag(t)) });
       return r.body?.vSwitches?.vSwitch?.[0]?.vSwitchId;
+    },
+    async listTagged(region, tags) {
+      const r = await list(region, { tag: vpcTags(tags).map((t) => new $Vpc.DescribeVSwitchesRequestTag(t)) });
+      return (r.body?.vSwitches?.vSwitch ?? []).map((x) => ({ kind: 'vswitch' as const, id: x.vSwitchId!, region, tags: tagsOf(x) }));
     },
     async delete(region, id) {
       await ctx.call('DeleteVSwitch', () => ctx.clients.vpc(region).deleteVSwitch(new $Vpc.DeleteVSwitchRequest({ regionId: region, vSwitchId: id })));

@@ -35,6 +35,10 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver {
       const gateways = (await list(input.region, str(input, 'vpcId'))).body?.vpnGateways?.vpnGateway ?? [];
       return (gateways.find((g) => matches(tagsOf(g), input.tags)) ?? gateways.find((g) => g.name === str(input, 'name')))?.vpnGatewayId;
     },
+    async listTagged(region, tags) {
+      const r = await ctx.call('DescribeVpnGateways', () => ctx.clients.vpc(region).describeVpnGateways(new $Vpc.DescribeVpnGatewaysRequest({ regionId: region, pageSize: 50, tag: vpcTags(tags).map((t) => new $Vpc.DescribeVpnGatewaysRequestTag(t)) })));
+      return (r.body?.vpnGateways?.vpnGateway ?? []).map((x) => ({ kind: 'vpn-gateway' as const, id: x.vpnGatewayId!, region, tags: tagsOf(x) }));
+    },
     async delete(region, id) {
       await ctx.call('DeleteVpnGateway', () => ctx.clients.vpc(region).deleteVpnGateway(new $Vpc.DeleteVpnGatewayRequest({ regionId: region, vpnGatewayId: id })));
     },
@@ -61,6 +65,10 @@ export function customerGatewayDriver(ctx: DriverContext): ResourceDriver {
         ctx.clients.vpc(input.region).describeCustomerGateways(new $Vpc.DescribeCustomerGatewaysRequest({ regionId: input.region, pageSize: 50, tag: vpcTags(input.tags).map((t) => new $Vpc.DescribeCustomerGatewaysRequestTag(t)) })),
       );
       return r.body?.customerGateways?.customerGateway?.[0]?.customerGatewayId;
+    },
+    async listTagged(region, tags) {
+      const r = await ctx.call('DescribeCustomerGateways', () => ctx.clients.vpc(region).describeCustomerGateways(new $Vpc.DescribeCustomerGatewaysRequest({ regionId: region, pageSize: 50, tag: vpcTags(tags).map((t) => new $Vpc.DescribeCustomerGatewaysRequestTag(t)) })));
+      return (r.body?.customerGateways?.customerGateway ?? []).map((x) => ({ kind: 'customer-gateway' as const, id: x.customerGatewayId!, region, tags: tagsOf(x) }));
     },
     async delete(region, id) {
       await ctx.call('DeleteCustomerGateway', () => ctx.clients.vpc(region).deleteCustomerGateway(new $Vpc.DeleteCustomerGatewayRequest({ regionId: region, customerGatewayId: id })));
@@ -111,6 +119,10 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver {
       const r = await list(input.region, { vpnGatewayId: str(input, 'vpnGatewayId') });
       const c = r.body?.vpnConnections?.vpnConnection?.find((x) => sameSet(x.localSubnet, strs(input, 'localCidrs')) && sameSet(x.remoteSubnet, strs(input, 'remoteCidrs')));
       return c?.vpnConnectionId ? { id: c.vpnConnectionId, attrs: { localCidrs: strs(input, 'localCidrs'), remoteCidrs: strs(input, 'remoteCidrs') } } : undefined;
+    },
+    async listTagged(region, tags) {
+      const r = await list(region, { tag: vpcTags(tags).map((t) => new $Vpc.DescribeVpnConnectionsRequestTag(t)) });
+      return (r.body?.vpnConnections?.vpnConnection ?? []).map((x) => ({ kind: 'ipsec-connection' as const, id: x.vpnConnectionId!, region, tags: tagsOf(x) }));
     },
     explain: (region, id) => explainConnection(ctx, region, id),
     async delete(region, id) {

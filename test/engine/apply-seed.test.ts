@@ -1,0 +1,69 @@
+import type { EngineEvent } from '../../src/engine/engine-events';
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import { hasChanges } from '../../src/planner/plan';
+import { cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
+import { sdkClients } from '../helpers/alibaba-sdk';
+import { countsOfPlan, startHarness, worldCounts, type Harness } from '../helpers/engine-harness';
+import { seedTopology } from '../helpers/topologies';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(() => h.close());
+
+describe('apply, plan again, destroy: the seed topology through the real SDK against the emulator', () => {
+  it('applies with every step succeeded, and the emulator holds exactly the planned resources', async () => {
+    const topology = seedTopology();
+    const plan = await h.engine.plan(topology);
+    expect(plan.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
+    const events: EngineEvent[] = [];
+    const result = await h.engine.apply(plan, { requester: 'U123', onEvent: (e) => events.push(e) });
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('succeeded');
+    expect([...result.outcomes.values()].every((o) => o.status === 'succeeded')).toBe(true);
+    expect(worldCounts(h.emu.world)).toEqual(countsOfPlan(buildPlan(topology, EMPTY_OBSERVED).steps));
+
+    // Typed progress: one start and one finish, a started and a succeeded event per step.
+    expect(events[0]).toMatchObject({ type: 'run-started', steps: 33, sandbox: true, resumed: false });
+    expect(events.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded', succeeded: 33 });
+    expect(events.filter((e) => e.type === 'step-succeeded')).toHaveLength(33);
+
+    // Recorded: the run, every step with its cloud id, every resource.
+    const steps = h.store.steps(result.runId);
+    expect(steps.every((s) => s.status === 'succeeded' && s.cloudId)).toBe(true);
+    expect(h.store.resources('ikev1test')).toHaveLength(33);
+
+    // The network it built works: the walkthrough's matrix shape, measured through Cloud Assistant.
+    const c = sdkClients(h.emu);
+    const id = (site: string) => h.store.resources('ikev1test').find((r) => r.stepId === `ecs-instance:${site}`)!;
+    const ping = async (from: 'hongkong' | 'japan' | 'us', to: 'hongkong' | 'japan' | 'us') =>
+      summarizePing((await cloudPing(c, { region: SITES[from].region, instanceId: id(from).cloudId }, id(to).outputs.privateIp!, 2)).output);
+    expect(await ping('hongkong', 'us')).toMatchObject({ loss: 0, ttl: 62 });
+    expect(await ping('us', 'hongkong')).toMatchObject({ loss: 0, ttl: 62 });
+    expect(await ping('japan', 'us')).toMatchObject({ loss: 0, ttl: 64 });
+
+    // Planning again: no changes.
+    const again = await h.engine.plan(topology);
+    expect(hasChanges(again)).toBe(false);
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 0 });
+
+    // The pre-shared keys are stored encrypted, not in clear.
+    const raw = h.db.prepare('SELECT ciphertext FROM secrets').all() as { ciphertext: Buffer }[];
+    expect(raw).toHaveLength(2);
+    const psk = h.emu.world.vpnConnections.values().next().value!.ike.Psk;
+    expect(psk).toHaveLength(32);
+    for (const r of raw) expect(r.ciphertext.toString('latin1')).not.toContain(psk);
+    expect(JSON.stringify(events)).not.toContain(psk);
+
+    // Destroy: nothing vpnbot created is left.
+    const destroy = await h.engine.planDestroy(topology);
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
+    const gone = await h.engine.apply(destroy, { requester: 'U123' });
+    expect(gone.status).toBe('succeeded');
+    expect(Object.values(worldCounts(h.emu.world)).every((n) => n === 0)).toBe(true);
+    expect(h.store.resources('ikev1test')).toEqual([]);
+    expect((await h.engine.plan(topology)).summary.create).toBe(33);
+  });
+});

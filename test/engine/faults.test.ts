@@ -1,0 +1,28 @@
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import { countsOfPlan, startHarness, worldCounts, type Harness } from '../helpers/engine-harness';
+import { seedTopology } from '../helpers/topologies';
+
+let h: Harness;
+afterEach(() => h.close());
+
+describe('apply under injected faults', () => {
+  it('with 20 % throttling, 5 % 5xx and 5 % applied-then-5xx, apply still converges with no duplicate resource', async () => {
+    let seed = Number(process.env.FAULT_SEED ?? 42);
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    h = await startHarness({ random });
+    h.emu.setFaults({ throttle: 0.2, serverError: 0.05, appliedThenError: 0.05 });
+    const topology = seedTopology();
+    const retries: string[] = [];
+    const result = await h.engine.apply(await h.engine.plan(topology), { requester: 'U1', onEvent: (e) => { if (e.type === 'step-retrying') retries.push(e.code); } });
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('succeeded');
+    expect(retries).toEqual(expect.arrayContaining(['Throttling.User', 'ServiceUnavailable', 'InternalError']));
+    expect(worldCounts(h.emu.world)).toEqual(countsOfPlan(buildPlan(topology, EMPTY_OBSERVED).steps));
+    expect((await h.engine.plan(topology)).summary).toMatchObject({ create: 0, delete: 0 });
+
+    const destroyed = await h.engine.apply(await h.engine.planDestroy(topology), { requester: 'U1' });
+    expect(destroyed.failures).toEqual([]);
+    expect(Object.values(worldCounts(h.emu.world)).every((n) => n === 0)).toBe(true);
+  });
+});
