@@ -1,3 +1,5 @@
+import { benchApply, type ApplyBenchResult } from '../bench/apply-bench';
+import { seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
 import { benchEmulator } from '../bench/emulator-bench';
 import type { CliCommand } from './io';
 
@@ -13,5 +15,14 @@ export const benchCommand: CliCommand = async (_args, io) => {
       `  sequential:      ${e.sequentialPerSecond.toFixed(0)} calls/s over ${e.calls} calls\n` +
       `  ${String(e.concurrency).padStart(2)} concurrent:   ${e.concurrentPerSecond.toFixed(0)} calls/s (${(e.concurrentPerSecond / e.sequentialPerSecond).toFixed(2)}x sequential)\n`,
   );
-  return 0;
+  const scale = 0.002;
+  const rows: ApplyBenchResult[] = [await benchApply('seed (3 sites)', seedBenchTopology(), scale), await benchApply('12 sites', twelveSiteTopology(), scale)];
+  io.stdout(`\napply against the emulator at time scale ${scale} (a VPN gateway takes ${(120 * scale).toFixed(2)} s), parallelism 10\n`);
+  io.stdout(`  ${'topology'.padEnd(16)} ${'steps'.padStart(5)} ${'wall'.padStart(8)} ${'crit.path'.padStart(9)} ${'wall/cp'.padStart(7)} ${'calls'.padStart(6)} ${'calls/created'.padStart(13)}\n`);
+  for (const r of rows) {
+    io.stdout(
+      `  ${r.name.padEnd(16)} ${String(r.steps).padStart(5)} ${`${(r.wallMs / 1000).toFixed(2)}s`.padStart(8)} ${`${(r.criticalPathMs / 1000).toFixed(2)}s`.padStart(9)} ${(r.wallMs / r.criticalPathMs).toFixed(2).padStart(7)} ${String(r.apiCalls).padStart(6)} ${(r.apiCalls / r.created).toFixed(2).padStart(13)}${r.status === 'succeeded' ? '' : `  (${r.status})`}\n`,
+    );
+  }
+  return rows.every((r) => r.status === 'succeeded') ? 0 : 1;
 };

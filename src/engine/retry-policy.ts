@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Retries with exponential backoff and full jitter, and polling with growing intervals. Delays and
  * the clock are injected: tests pass a fast pace, production the real one.
@@ -19,6 +21,8 @@ export function realPacing(pace = 1): Pacing {
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
+        // Many steps sleep on one run's signal at once: that is expected, not a listener leak.
+        if (signal) setMaxListeners(0, signal);
         const t = setTimeout(() => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
