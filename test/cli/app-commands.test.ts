@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+
+/** Runs the built binary with no Alibaba credentials: sandbox mode, in a directory of its own. */
+async function vpnbot(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.001' } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', () => {
+  it('demo applies the walkthrough, labelled sandbox; the state outlives the process; destroy asks, then removes it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
+    const demo = await vpnbot(cwd, 'demo');
+    expect(demo).toMatchObject({ code: 0, stderr: '' });
+    expect(demo.stdout.split('\n')[0]).toBe('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
+    expect(demo.stdout).toContain('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
+    expect(demo.stdout).toContain('Done: 33 succeeded, 0 failed, 0 skipped, 0 cancelled.');
+
+    const status = await vpnbot(cwd, 'status', '--json');
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout.slice(status.stdout.indexOf('{')));
+    expect(json).toMatchObject({ sandbox: true, topologies: [{ topology: 'ikev1test', lastRun: { kind: 'apply', status: 'succeeded' } }] });
+    expect(json.topologies[0].resources).toHaveLength(33);
+
+    const again = await vpnbot(cwd, 'apply', 'seed');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+
+    const refused = await vpnbot(cwd, 'destroy', 'ikev1test');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('Plan: 0 to create, 0 to adopt, 0 to keep, 33 to delete.');
+    expect(refused.stderr).toContain('Not destroyed: no approval (use --auto-approve to skip the question).');
+
+    const destroyed = await vpnbot(cwd, 'destroy', 'ikev1test', '--auto-approve');
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stdout).toContain('Done: 33 succeeded');
+    expect((await vpnbot(cwd, 'status')).stdout).toContain('ikev1test: 0 resources');
+
+    const unknown = await vpnbot(cwd, 'destroy', 'nope', '--auto-approve');
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain('no topology named "nope"; known: ikev1test');
+    for (const r of [demo, status, again, refused, destroyed]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/Psk|secret|AccessKey/i);
+  });
+
+  it('bad input: a clear error and a non-zero exit, nothing applied', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
+    const r = await vpnbot(cwd, 'apply', '/nonexistent.yml', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read /nonexistent.yml: ENOENT');
+    expect((await vpnbot(cwd, 'apply')).stderr).toContain('usage: vpnbot apply');
+    const env = await run(process.execPath, [BIN, 'status'], { cwd, env: { PATH: process.env.PATH, VPNBOT_PARALLELISM: 'lots' } }).catch((e) => e as { code: number; stderr: string });
+    expect(env).toMatchObject({ code: 2, stderr: expect.stringContaining('VPNBOT_PARALLELISM') });
+  });
+});

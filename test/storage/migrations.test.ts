@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../storage/migrations';
+import { openDatabase } from '../../storage/open-database';
+
+const tables = (db: Database.Database) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('migrations', () => {
+  it('are numbered 1..N in order', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it.each(MIGRATIONS.map((m) => [m.version - 1, m.version]))('migrate from %i to %i', (from, to) => {
+    const db = new Database(':memory:');
+    migrate(db, from);
+    expect(schemaVersion(db)).toBe(from);
+    migrate(db, to);
+    expect(schemaVersion(db)).toBe(to);
+    if (to === 1) expect(tables(db)).toEqual(['approvals', 'audit_log', 'plans', 'resources', 'runs', 'secrets', 'steps', 'topologies']);
+  });
+
+  it('opening a file database sets WAL mode and the latest schema', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpnbot-db-')), 'sub', 'v.db');
+    const db = openDatabase(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    db.close();
+    const again = openDatabase(path);
+    expect(schemaVersion(again)).toBe(LATEST_VERSION);
+    again.close();
+  });
+
+  it('refuses a database from a newer vpnbot, by name', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpnbot-db-')), 'v.db');
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    expect(() => openDatabase(path)).toThrow(expect.objectContaining({ code: 'storage.newer-schema', message: expect.stringContaining(`schema version ${LATEST_VERSION + 1}, newer than this vpnbot understands`) }));
+  });
+
+  it('a failing migration leaves the database as it was', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE topologies (x INTEGER)');
+    expect(() => migrate(db)).toThrow();
+    expect(schemaVersion(db)).toBe(0);
+    expect(tables(db)).toEqual(['topologies']);
+  });
+});

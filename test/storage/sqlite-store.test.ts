@@ -1,0 +1,105 @@
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import { openDatabase } from '../../storage/open-database';
+import { createSecretBox } from '../../storage/secret-box';
+import { keyFilePath, loadSecretKey } from '../../storage/secret-key';
+import { createSqliteStore } from '../../storage/sqlite-store';
+import { seedTopology } from '../helpers/topologies';
+
+function fresh() {
+  const db = openDatabase(':memory:');
+  return { db, store: createSqliteStore(db, createSecretBox('unit-test-key')) };
+}
+
+describe('the SQLite store', () => {
+  it('records runs and steps, and finds unfinished runs after a restart', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpnbot-store-')), 'v.db');
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    {
+      const db = openDatabase(path);
+      const store = createSqliteStore(db, createSecretBox('k'));
+      store.createRun({ id: 'run-1', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1000 });
+      store.stepStarted('run-1', 'vpc:hongkong', 1001);
+      store.stepCloudId('run-1', 'vpc:hongkong', 'vpc-123');
+      db.close();
+    }
+    const db = openDatabase(path);
+    const store = createSqliteStore(db, createSecretBox('k'));
+    const [run] = store.unfinishedRuns();
+    expect(run).toMatchObject({ id: 'run-1', status: 'running', requester: 'U1' });
+    expect(run!.plan.hash).toBe(plan.hash);
+    expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({ status: 'running', attempts: 1, cloudId: 'vpc-123' });
+    expect(store.step('run-1', 'vpc:us')).toMatchObject({ status: 'pending', attempts: 0 });
+    store.stepFinished('run-1', 'vpc:hongkong', 'failed', 1002, { code: 'QuotaExceeded.Vpc', message: 'too many', requestId: 'R-1' });
+    expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({ status: 'failed', errorCode: 'QuotaExceeded.Vpc', requestId: 'R-1' });
+    store.finishRun('run-1', 'failed', 1003);
+    expect(store.unfinishedRuns()).toEqual([]);
+    db.close();
+  });
+
+  it('approval is one atomic change bound to the plan hash: a second click, a stale hash or an expired plan cannot apply', () => {
+    const { store } = fresh();
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    store.savePlan({ id: 'p1', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
+    expect(store.decide('p1', 'U2', 'approve', 'other-hash', 10)).toEqual({ ok: false, reason: 'hash-mismatch' });
+    expect(store.decide('p1', 'U2', 'approve', plan.hash, 10)).toEqual({ ok: true });
+    expect(store.decide('p1', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'already-decided', status: 'approved' });
+    expect(store.decide('nope', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'not-found' });
+    store.savePlan({ id: 'p2', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
+    expect(store.decide('p2', 'U2', 'approve', plan.hash, 1000)).toEqual({ ok: false, reason: 'expired' });
+    expect(store.plan('p2')!.status).toBe('expired');
+    expect(store.auditLog().map((a) => [a.actor, a.action])).toEqual([['U2', 'plan.approve']]);
+  });
+
+  it('the audit log is append-only', () => {
+    const { db, store } = fresh();
+    store.audit('U1', 'topology.plan', 'ikev1test', { via: 'test' }, 5);
+    expect(() => db.prepare('UPDATE audit_log SET actor = ?').run('someone-else')).toThrow('append-only');
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow('append-only');
+    expect(store.auditLog()[0]).toMatchObject({ actor: 'U1', action: 'topology.plan', detail: { via: 'test' } });
+  });
+
+  it('keeps resources per topology, and forgets deleted ones', () => {
+    const { store } = fresh();
+    store.putResource({ topology: 't', stepId: 'vpc:a', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-1', origin: 'created', outputs: { id: 'vpc-1', routeTableId: 'vtb-1' } }, 1);
+    store.putResource({ topology: 't', stepId: 'vpc:b', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-2', origin: 'adopted', outputs: { id: 'vpc-2' } }, 1);
+    expect(store.resources('t').map((r) => [r.stepId, r.origin, r.outputs.routeTableId])).toEqual([['vpc:a', 'created', 'vtb-1'], ['vpc:b', 'adopted', undefined]]);
+    store.resourceDeleted('t', 'vpc:a', 2);
+    expect(store.resources('t').map((r) => r.stepId)).toEqual(['vpc:b']);
+    expect(store.resources('other')).toEqual([]);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('are encrypted; the first key written for a name wins; the wrong key is refused by name', () => {
+    const { db, store } = fresh();
+    store.putSecret('t', 'psk:a', 'S3cretPreSharedKey');
+    store.putSecret('t', 'psk:a', 'a-different-key');
+    expect(store.secret('t', 'psk:a')).toBe('S3cretPreSharedKey');
+    const raw = (db.prepare('SELECT ciphertext FROM secrets').get() as { ciphertext: Buffer }).ciphertext;
+    expect(raw.toString('latin1')).not.toContain('S3cret');
+    const other = createSqliteStore(db, createSecretBox('another-key'));
+    expect(() => other.secret('t', 'psk:a')).toThrow(expect.objectContaining({ code: 'storage.secret-key-mismatch' }));
+  });
+
+  it('a sealed secret cannot be moved to another name', () => {
+    const box = createSecretBox('k');
+    const sealed = box.seal('value', 't/psk:a');
+    expect(box.open(sealed, 't/psk:a')).toBe('value');
+    expect(() => box.open(sealed, 't/psk:b')).toThrow();
+  });
+
+  it('without VPNBOT_SECRET_KEY, a key file is created with owner-only permissions, and refused when others can read it', () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'vpnbot-key-')), 'data', 'v.db');
+    const key = loadSecretKey(undefined, dbPath);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(keyFilePath(dbPath)).mode & 0o777).toBe(0o600);
+    expect(loadSecretKey(undefined, dbPath)).toBe(key);
+    expect(loadSecretKey('from-the-environment', dbPath)).toBe('from-the-environment');
+    chmodSync(keyFilePath(dbPath), 0o644);
+    expect(() => loadSecretKey(undefined, dbPath)).toThrow(expect.objectContaining({ code: 'storage.key-file-permissions' }));
+  });
+});
