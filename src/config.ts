@@ -15,7 +15,7 @@ const schema = z.object({
   VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
   VPNBOT_SECRET_KEY: z.string().min(16).optional(),
   VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
-  VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),

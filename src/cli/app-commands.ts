@@ -11,12 +11,25 @@ import { hasChanges, type Plan } from '../planner/plan';
 import { renderPlan } from '../planner/render-plan';
 import type { Topology } from '../topology/model';
 import type { CliCommand, CliIo } from './io';
+import { createLogger } from '../log/create-logger';
+import { logEngineEvents } from '../log/log-engine-events';
+import type { EngineListener } from '../engine/engine-events';
 import { createProgressPrinter } from './progress-printer';
 import { readTopologyArg } from './read-topology';
 
 export type ServicesFactory = (config: Config) => Promise<AppServices>;
 
 const PLAN_TTL_MS = 30 * 60_000;
+
+/** Progress for the person at the terminal, and the same events into the structured log. */
+function listeners(io: CliIo, config: Config): EngineListener {
+  const print = createProgressPrinter((l) => io.stdout(`${l}\n`));
+  const log = logEngineEvents(createLogger(config.logLevel));
+  return (e) => {
+    print(e);
+    log(e);
+  };
+}
 
 async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>): Promise<number> {
   const config = configOrExplain(io.env);
@@ -33,8 +46,6 @@ async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppService
   }
   try {
     if (services.sandbox) io.stdout(`${SANDBOX_LABEL}\n`);
-    const ac = new AbortController();
-    void io.interrupted.then(() => ac.abort(new Error('interrupted')));
     return await fn(services, config);
   } catch (e) {
     io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
@@ -54,14 +65,14 @@ function parse(args: readonly string[], io: CliIo, usage: string, options: Recor
 }
 
 /** Finishes runs a crash left unfinished before starting anything new. */
-async function resumeUnfinished(s: AppServices, io: CliIo, signal?: AbortSignal): Promise<boolean> {
+async function resumeUnfinished(s: AppServices, io: CliIo, config: Config): Promise<boolean> {
   if (s.store.unfinishedRuns().length === 0) return true;
   io.stdout('Unfinished runs found: resuming them first.\n');
-  const results = await s.engine.resume({ onEvent: createProgressPrinter((l) => io.stdout(`${l}\n`)), ...(signal ? { signal } : {}) });
+  const results = await s.engine.resume({ onEvent: listeners(io, config) });
   return results.every((r) => r.status === 'succeeded');
 }
 
-async function approveAndRun(s: AppServices, io: CliIo, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+async function approveAndRun(s: AppServices, io: CliIo, config: Config, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
   const text = renderPlan(plan, topology);
   io.stdout(`${text}\n`);
   if (!hasChanges(plan)) return 0;
@@ -74,7 +85,7 @@ async function approveAndRun(s: AppServices, io: CliIo, plan: Plan, topology: To
     io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
     return 1;
   }
-  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: createProgressPrinter((l) => io.stdout(`${l}\n`)) });
+  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, config) });
   s.store.markPlan(planId, 'applied');
   for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]\n`);
   return result.status === 'succeeded' ? 0 : 1;
@@ -95,10 +106,10 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
         io.stderr(`${topology.problems}\n`);
         return 1;
       }
-      if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+      if (!(await resumeUnfinished(s, io, config))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
       s.store.saveTopology(topology.value, Date.now());
       const plan = await s.engine.plan(topology.value);
-      return approveAndRun(s, io, plan, topology.value, p.values['auto-approve'] === true, actor, 'apply');
+      return approveAndRun(s, io, config, plan, topology.value, p.values['auto-approve'] === true, actor, 'apply');
     });
   };
 
@@ -110,8 +121,8 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io.stderr(`${usage}\n`);
       return 2;
     }
-    return withServices(io, open, async (s) => {
-      await resumeUnfinished(s, io);
+    return withServices(io, open, async (s, config) => {
+      await resumeUnfinished(s, io, config);
       const name = p.positionals[0]!;
       const topology = s.store.topology(name);
       if (!topology) {
@@ -120,7 +131,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
         return 1;
       }
       const plan = await s.engine.planDestroy(topology);
-      return approveAndRun(s, io, plan, topology, p.values['auto-approve'] === true, actor, 'destroy');
+      return approveAndRun(s, io, config, plan, topology, p.values['auto-approve'] === true, actor, 'destroy');
     });
   };
 
