@@ -92,48 +92,40 @@ async function approveAndRun(s: AppServices, io: CliIo, config: Config, plan: Pl
 }
 
 export function appCommands(open: ServicesFactory, actor: string): Record<string, CliCommand> {
-  const apply: CliCommand = async (args, io) => {
-    const usage = 'usage: vpnbot apply <file.yml | - | seed> [--auto-approve]';
+  /** `vpnbot VERB <one argument> [--auto-approve]`, run with the services open. */
+  const approvable = (usage: string, body: (arg: string, autoApprove: boolean, s: AppServices, config: Config, io: CliIo) => Promise<number>): CliCommand => async (args, io) => {
     const p = parse(args, io, usage, { 'auto-approve': { type: 'boolean' } });
     if (!p) return 2;
     if (p.positionals.length !== 1) {
       io.stderr(`${usage}\n`);
       return 2;
     }
-    return withServices(io, open, async (s, config) => {
-      const topology = await readTopologyArg(p.positionals[0]!, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
-      if (!topology.ok) {
-        io.stderr(`${topology.problems}\n`);
-        return 1;
-      }
-      if (!(await resumeUnfinished(s, io, config))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-      s.store.saveTopology(topology.value, Date.now());
-      const plan = await s.engine.plan(topology.value);
-      return approveAndRun(s, io, config, plan, topology.value, p.values['auto-approve'] === true, actor, 'apply');
-    });
+    return withServices(io, open, (s, config) => body(p.positionals[0]!, p.values['auto-approve'] === true, s, config, io));
   };
 
-  const destroy: CliCommand = async (args, io) => {
-    const usage = 'usage: vpnbot destroy <name> [--auto-approve]';
-    const p = parse(args, io, usage, { 'auto-approve': { type: 'boolean' } });
-    if (!p) return 2;
-    if (p.positionals.length !== 1) {
-      io.stderr(`${usage}\n`);
-      return 2;
+  const apply = approvable('usage: vpnbot apply <file.yml | - | seed> [--auto-approve]', async (arg, autoApprove, s, config, io) => {
+    const topology = await readTopologyArg(arg, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
+    if (!topology.ok) {
+      io.stderr(`${topology.problems}\n`);
+      return 1;
     }
-    return withServices(io, open, async (s, config) => {
-      await resumeUnfinished(s, io, config);
-      const name = p.positionals[0]!;
-      const topology = s.store.topology(name);
-      if (!topology) {
-        const known = s.store.topologies().map((t) => t.name);
-        io.stderr(`no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ' (nothing has been applied yet)'}\n`);
-        return 1;
-      }
-      const plan = await s.engine.planDestroy(topology);
-      return approveAndRun(s, io, config, plan, topology, p.values['auto-approve'] === true, actor, 'destroy');
-    });
-  };
+    if (!(await resumeUnfinished(s, io, config))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+    s.store.saveTopology(topology.value, Date.now());
+    const plan = await s.engine.plan(topology.value);
+    return approveAndRun(s, io, config, plan, topology.value, autoApprove, actor, 'apply');
+  });
+
+  const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, config, io) => {
+    await resumeUnfinished(s, io, config);
+    const topology = s.store.topology(name);
+    if (!topology) {
+      const known = s.store.topologies().map((t) => t.name);
+      io.stderr(`no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ' (nothing has been applied yet)'}\n`);
+      return 1;
+    }
+    const plan = await s.engine.planDestroy(topology);
+    return approveAndRun(s, io, config, plan, topology, autoApprove, actor, 'destroy');
+  });
 
   const status: CliCommand = async (args, io) => {
     const p = parse(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
