@@ -6,6 +6,7 @@ import type { CliCommand, CliIo } from './cli/io';
 import { benchCommand } from './cli/bench-command';
 import { emulatorCommand } from './cli/emulator-command';
 import { planCommand } from './cli/plan-command';
+import { LINE_EXAMPLES, LINE_SYNTAX } from './topology/parse-line';
 
 export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   plan: planCommand,
@@ -14,7 +15,14 @@ export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
 };
 
 export function usage(commands: Readonly<Record<string, CliCommand>>): string {
-  return `usage: vpnbot <${Object.keys(commands).join(' | ')}> [options]\n`;
+  return [
+    `usage: vpnbot <${Object.keys(commands).join(' | ')}> [options]`,
+    '',
+    'A topology is a YAML file (see README), `-` for standard input, or `seed` (the walkthrough).',
+    `One-line form (Slack): ${LINE_SYNTAX}`,
+    ...LINE_EXAMPLES.map((e) => `  e.g. ${e}`),
+    '',
+  ].join('\n');
 }
 
 export async function runCli(argv: readonly string[], io: CliIo, commands: Readonly<Record<string, CliCommand>> = BASE_COMMANDS): Promise<number> {

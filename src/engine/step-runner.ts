@@ -159,6 +159,15 @@ export class StepRunner {
       if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
     });
     const cloudId = id!;
+    // A connection to an on-premises peer comes up when the DC's device is configured, which is not
+    // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
+    if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
+      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId, input));
+      if (o.state !== 'ready') this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` });
+      scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
+      record(cloudId, { ...o.outputs, id: cloudId });
+      return cloudId;
+    }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock.
     const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : WAIT_PROFILES[step.kind];
     let ready: Observation;
