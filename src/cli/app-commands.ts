@@ -31,6 +31,13 @@ function listeners(io: CliIo, config: Config): EngineListener {
   };
 }
 
+/** Ctrl-C cancels a run: steps not yet started are recorded as cancelled; started ones stop at their next wait. */
+function interruptSignal(io: CliIo): AbortSignal {
+  const ac = new AbortController();
+  void io.interrupted.then(() => ac.abort(new Error('interrupted')));
+  return ac.signal;
+}
+
 async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>): Promise<number> {
   const config = configOrExplain(io.env);
   if (typeof config === 'string') {
@@ -68,7 +75,7 @@ function parse(args: readonly string[], io: CliIo, usage: string, options: Recor
 async function resumeUnfinished(s: AppServices, io: CliIo, config: Config): Promise<boolean> {
   if (s.store.unfinishedRuns().length === 0) return true;
   io.stdout('Unfinished runs found: resuming them first.\n');
-  const results = await s.engine.resume({ onEvent: listeners(io, config) });
+  const results = await s.engine.resume({ onEvent: listeners(io, config), signal: interruptSignal(io) });
   return results.every((r) => r.status === 'succeeded');
 }
 
@@ -85,7 +92,7 @@ async function approveAndRun(s: AppServices, io: CliIo, config: Config, plan: Pl
     io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
     return 1;
   }
-  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, config) });
+  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, config), signal: interruptSignal(io) });
   s.store.markPlan(planId, 'applied');
   for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]\n`);
   return result.status === 'succeeded' ? 0 : 1;

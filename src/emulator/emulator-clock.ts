@@ -24,11 +24,6 @@ export interface Phases {
   readonly final: string;
 }
 
-export function phasesFrom(start: number, steps: readonly [string, number][], final: string): Phases {
-  let t = start;
-  return { steps: steps.map(([status, ms]) => ({ status, until: (t += ms) })), final };
-}
-
 export function statusAt(p: Phases, now: number): string {
   return p.steps.find((s) => now < s.until)?.status ?? p.final;
 }

@@ -81,7 +81,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const persist = () => {
     if (!statePath) return;
     mkdirSync(dirname(statePath), { recursive: true });
-    writeFileSync(`${statePath}.tmp`, JSON.stringify(world.snapshot()));
+    // Owner-only: the emulated cloud holds the pre-shared keys of its connections, as the real one does.
+    writeFileSync(`${statePath}.tmp`, JSON.stringify(world.snapshot()), { mode: 0o600 });
     renameSync(`${statePath}.tmp`, statePath);
   };
 

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,5 +62,20 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     expect((await vpnbot(cwd, 'apply')).stderr).toContain('usage: vpnbot apply');
     const env = await run(process.execPath, [BIN, 'status'], { cwd, env: { PATH: process.env.PATH, VPNBOT_PARALLELISM: 'lots' } }).catch((e) => e as { code: number; stderr: string });
     expect(env).toMatchObject({ code: 2, stderr: expect.stringContaining('VPNBOT_PARALLELISM') });
+  });
+
+  it('Ctrl-C cancels a run: it stops, says so, and records the run as cancelled', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
+    const child = spawn(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], { cwd, env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.05' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    while (!out.includes('Starting apply')) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(out).toMatch(/Cancelled: \d+ succeeded, 0 failed, 0 skipped, [1-9]\d* cancelled\./);
+    const status = await vpnbot(cwd, 'status', '--json');
+    expect(JSON.parse(status.stdout.slice(status.stdout.indexOf('{'))).topologies[0].lastRun.status).toBe('cancelled');
   });
 });
