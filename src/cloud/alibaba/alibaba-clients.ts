@@ -3,6 +3,7 @@
  * VPNBOT_ALIBABA_ENDPOINT), every product's calls go there; otherwise each product's client picks
  * Alibaba's regional endpoint, and CEN goes to its one global endpoint.
  */
+import Credential from '@alicloud/credentials';
 import Ecs from '@alicloud/ecs20140526';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Vpc from '@alicloud/vpc20160428';
@@ -38,9 +39,11 @@ export const CEN_GLOBAL_ENDPOINT = 'cbn.aliyuncs.com';
 
 export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClients {
   const url = options.endpoint ? new URL(options.endpoint) : undefined;
+  // Without explicit keys: @alicloud/credentials' default chain (environment, profile file, RAM role).
+  const chain = options.credentials ? undefined : new Credential();
   const config = (regionId: string, fallbackEndpoint?: string) =>
     new $OpenApiUtil.Config({
-      ...(options.credentials ?? {}),
+      ...(options.credentials ?? { credential: chain }),
       regionId,
       ...(url ? { endpoint: url.host, protocol: url.protocol.replace(':', '').toUpperCase() } : fallbackEndpoint ? { endpoint: fallbackEndpoint } : {}),
       connectTimeout: options.connectTimeoutMs ?? 5_000,
