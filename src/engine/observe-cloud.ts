@@ -53,17 +53,20 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
     }
     const input = resolve(step, topology.name, outputs);
     if (!input) continue;
+    // Reads here pass no input: refreshing must not change anything (a VPC read with input adds missing CIDRs).
     const record = records.get(step.id);
-    let id: string | undefined;
+    let found: { id: string; outputs: Readonly<Record<string, string>> } | undefined;
     if (record && record.origin === 'created') {
-      const o = await driver.read(step.region, record.cloudId, input);
-      if (o.state !== 'gone') id = record.cloudId;
+      const o = await driver.read(step.region, record.cloudId);
+      if (o.state !== 'gone') found = { id: record.cloudId, outputs: o.outputs };
     }
-    id ??= await driver.find(input);
-    if (id) {
-      const o = await driver.read(step.region, id, input);
-      outputs.set(step.id, { ...o.outputs, id });
-      resources.push(ours(step, id));
+    if (!found) {
+      const id = await driver.find(input);
+      if (id) found = { id, outputs: (await driver.read(step.region, id)).outputs };
+    }
+    if (found) {
+      outputs.set(step.id, { ...found.outputs, id: found.id });
+      resources.push(ours(step, found.id));
       continue;
     }
     // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).
@@ -71,12 +74,12 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
     if (driver.findExternal && onAdopted) {
       const ext = await driver.findExternal(input);
       if (ext) {
-        const o = await driver.read(step.region, ext.id, input);
+        const o = await driver.read(step.region, ext.id);
         outputs.set(step.id, { ...o.outputs, id: ext.id });
-        resources.push({
-          kind: step.kind, id: ext.id, region: step.region, tags: {},
-          attrs: { ...ext.attrs, vpnGatewayId: String(input.params.vpnGatewayId ?? input.params.nextHopId ?? ''), vpcId: outputs.get(step.refs.routeTableId?.step ?? '')?.id ?? String(input.params.childInstanceId ?? '') },
-        });
+        // The planner matches an equivalent by the adopted gateway and VPC it sits on.
+        const vpnGatewayId = String(input.params.vpnGatewayId ?? input.params.nextHopId ?? '');
+        const vpcId = outputs.get(step.refs.routeTableId?.step ?? '')?.id ?? String(input.params.childInstanceId ?? '');
+        resources.push({ kind: step.kind, id: ext.id, region: step.region, tags: {}, attrs: { ...ext.attrs, vpnGatewayId, vpcId } });
       }
     }
   }
