@@ -21,9 +21,6 @@ export interface Problem {
 
 export type Result<T, E = Problem[]> = { ok: true; value: T } | { ok: false; problems: E };
 
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const refused = <E = Problem[]>(problems: E): Result<never, E> => ({ ok: false, problems });
-
 export function problem(code: string, path: string, message: string, hint?: string): Problem {
   return hint === undefined ? { code, path, message } : { code, path, message, hint };
 }
