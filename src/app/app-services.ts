@@ -12,6 +12,4 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-export type OpenServices = () => Promise<AppServices>;
-
 export const SANDBOX_LABEL = '[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]';

@@ -23,7 +23,7 @@ export function createProgressPrinter(write: (line: string) => void, now: () => 
         break;
       case 'step-succeeded':
         done++;
-        write(`  ok [${done}/${total}] ${e.stepId} ${e.cloudId} (${secs(e.stepId)})`);
+        write(`  ok [${done}/${total}] ${e.stepId} ${e.cloudId} (${secs(e.stepId)})${e.note ? `\n     note: ${e.note}` : ''}`);
         break;
       case 'step-failed':
         done++;

@@ -9,7 +9,8 @@ export type EngineEvent =
   | { readonly type: 'step-started'; readonly runId: string; readonly stepId: string; readonly kind: StepKind; readonly action: Action }
   | { readonly type: 'step-waiting'; readonly runId: string; readonly stepId: string; readonly detail: string }
   | { readonly type: 'step-retrying'; readonly runId: string; readonly stepId: string; readonly attempt: number; readonly delayMs: number; readonly code: string; readonly message: string }
-  | { readonly type: 'step-succeeded'; readonly runId: string; readonly stepId: string; readonly cloudId: string }
+  /** `note`: something the user must know although the step is done (a tunnel waiting for an on-premises device). */
+  | { readonly type: 'step-succeeded'; readonly runId: string; readonly stepId: string; readonly cloudId: string; readonly note?: string }
   | { readonly type: 'step-failed'; readonly runId: string; readonly stepId: string; readonly code: string; readonly message: string; readonly requestId?: string }
   | { readonly type: 'step-skipped'; readonly runId: string; readonly stepId: string; readonly because: string }
   | { readonly type: 'step-cancelled'; readonly runId: string; readonly stepId: string }

@@ -35,6 +35,12 @@ export interface RunScope {
   readonly outputs: Map<string, Record<string, string>>;
 }
 
+/** What a finished step reports. */
+interface Done {
+  readonly cloudId: string;
+  readonly note?: string;
+}
+
 export const clientTokenFor = (runId: string, stepId: string) => `vpnbot-${createHash('sha256').update(`${runId}\n${stepId}`).digest('hex').slice(0, 40)}`;
 
 /**
@@ -66,9 +72,9 @@ export class StepRunner {
     const prior = store.step(scope.runId, step.id);
     store.stepStarted(scope.runId, step.id, pacing.now());
     try {
-      const cloudId = step.action === 'delete' ? await this.destroy(step, scope, visit) : step.action === 'create' ? await this.create(step, scope, visit, prior?.cloudId, prior !== undefined && prior.status !== 'pending') : await this.use(step, scope, visit);
+      const done = step.action === 'delete' ? await this.destroy(step, scope, visit) : step.action === 'create' ? await this.create(step, scope, visit, prior?.cloudId, prior !== undefined && prior.status !== 'pending') : await this.use(step, scope, visit);
       store.stepFinished(scope.runId, step.id, 'succeeded', pacing.now());
-      emit({ type: 'step-succeeded', runId: scope.runId, stepId: step.id, cloudId });
+      emit({ type: 'step-succeeded', runId: scope.runId, stepId: step.id, ...done });
     } catch (e) {
       if (visit.signal.aborted) throw e;
       const err = e instanceof VpnbotError ? e : new VpnbotError('engine.fault', (e as Error).message ?? String(e), { cause: e });
@@ -140,7 +146,7 @@ export class StepRunner {
     }
   }
 
-  private async create(step: Step, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<string> {
+  private async create(step: Step, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<Done> {
     const driver = this.driver(step);
     const input = this.input(step, scope);
     const { store, pacing } = this.deps;
@@ -163,10 +169,9 @@ export class StepRunner {
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
       const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId, input));
-      if (o.state !== 'ready') this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` });
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
-      return cloudId;
+      return o.state === 'ready' ? { cloudId } : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
     }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock.
     const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : WAIT_PROFILES[step.kind];
@@ -183,11 +188,11 @@ export class StepRunner {
     if (ready.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${cloudId} disappeared while being created`);
     scope.outputs.set(step.id, { ...ready.outputs, id: cloudId });
     record(cloudId, { ...ready.outputs, id: cloudId });
-    return cloudId;
+    return { cloudId };
   }
 
   /** adopt / keep: the resource exists; read its outputs for the steps that reference it. */
-  private async use(step: Step, scope: RunScope, visit: VisitContext): Promise<string> {
+  private async use(step: Step, scope: RunScope, visit: VisitContext): Promise<Done> {
     const id = step.cloudId!;
     const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id));
     if (o.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
@@ -195,10 +200,10 @@ export class StepRunner {
     scope.outputs.set(step.id, outputs);
     const origin = step.action === 'adopt' ? 'adopted' : step.external ? 'external' : 'created';
     this.deps.store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId: id, origin, outputs }, this.deps.pacing.now());
-    return id;
+    return { cloudId: id };
   }
 
-  private async destroy(step: Step, scope: RunScope, visit: VisitContext): Promise<string> {
+  private async destroy(step: Step, scope: RunScope, visit: VisitContext): Promise<Done> {
     const driver = this.driver(step);
     const id = step.cloudId!;
     await this.deps.locks.withLocks(lockKeys(step), async () => {
@@ -216,6 +221,6 @@ export class StepRunner {
       await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id), (o) => o.state === 'gone');
     });
     this.deps.store.resourceDeleted(scope.topology, step.id, this.deps.pacing.now());
-    return id;
+    return { cloudId: id };
   }
 }

@@ -20,7 +20,7 @@ sites:
 `;
 
 describe('a tunnel to an on-premises DC', () => {
-  it('is done once configured: bringing it up is the DC device\'s part, and the wait is reported', async () => {
+  it('is done once configured: bringing it up is the DC device\'s part, and the step says so', async () => {
     const r = topologyFromYaml(`
 name: corp
 sites:
@@ -30,10 +30,10 @@ sites:
 `);
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const notes: string[] = [];
-    const result = await h.engine.apply(await h.engine.plan(r.value), { requester: 'U1', onEvent: (e) => { if (e.type === 'step-waiting' && e.stepId.startsWith('ipsec')) notes.push(e.detail); } });
+    const result = await h.engine.apply(await h.engine.plan(r.value), { requester: 'U1', onEvent: (e) => { if (e.type === 'step-succeeded' && e.note) notes.push(e.note); } });
     expect(result.failures).toEqual([]);
     // IKEv1: office reaches tokyo and us, so two connections on the hub, both configured, both waiting for the device.
-    expect(notes.filter((n) => n.includes('until the on-premises device is configured'))).toHaveLength(2);
+    expect(notes).toEqual([expect.stringContaining('until the on-premises device is configured'), expect.stringContaining('until the on-premises device is configured')]);
     expect([...h.emu.world.customerGateways.values()].map((g) => g.ipAddress)).toEqual(['203.0.113.10']);
   });
 });
