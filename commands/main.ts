@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { appCommands } from '../src/cli/app-commands';
 import type { CliIo } from '../src/cli/io';
 import { BASE_COMMANDS, runCli } from '../src/cli';
-import { openServices } from './open-services';
+import type { ServicesFactory } from '../src/cli/app-commands';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,6 +40,9 @@ const io: CliIo = {
 };
 
 const actor = `${userInfo().username}@cli`;
+
+/** Loaded on first use: the SDKs, SQLite and the emulator are for commands that talk to the cloud. */
+const openServices: ServicesFactory = async (config) => (await import('./open-services')).openServices(config);
 
 runCli(process.argv.slice(2), io, { ...BASE_COMMANDS, ...appCommands(openServices, actor) }).then(
   (code) => {

@@ -4,6 +4,7 @@ import { connectCloud } from '../src/cloud/connect-cloud';
 import type { Config } from '../src/config';
 import { createEngine } from '../src/engine/create-engine';
 import { realPacing } from '../src/engine/retry-policy';
+import { createLogger } from '../src/log/create-logger';
 import { openDatabase } from '../storage/open-database';
 import { createSecretBox } from '../storage/secret-box';
 import { loadSecretKey } from '../storage/secret-key';
@@ -20,6 +21,7 @@ export async function openServices(config: Config): Promise<AppServices> {
       cloud: connected.cloud,
       engine,
       sandbox: connected.cloud.sandbox,
+      logger: createLogger(config.logLevel),
       close: async () => {
         await connected.close();
         db.close();

@@ -3,15 +3,21 @@
  * exit code; the entry point (commands/main.ts) supplies the real io and the storage-backed ones.
  */
 import type { CliCommand, CliIo } from './cli/io';
-import { benchCommand } from './cli/bench-command';
-import { emulatorCommand } from './cli/emulator-command';
 import { planCommand } from './cli/plan-command';
 import { LINE_EXAMPLES, LINE_SYNTAX } from './topology/parse-line';
 
+/**
+ * A command whose module is loaded when it runs: the cloud SDKs and the emulator cost most of a
+ * second to load, which an offline `vpnbot plan` must not pay.
+ */
+export function lazyCommand(load: () => Promise<CliCommand>): CliCommand {
+  return async (args, io) => (await load())(args, io);
+}
+
 export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   plan: planCommand,
-  emulator: emulatorCommand,
-  bench: benchCommand,
+  emulator: lazyCommand(async () => (await import('./cli/emulator-command')).emulatorCommand),
+  bench: lazyCommand(async () => (await import('./cli/bench-command')).benchCommand),
 };
 
 export function usage(commands: Readonly<Record<string, CliCommand>>): string {

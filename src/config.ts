@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { formatProblems, problem, type Result } from './errors';
-import { DEFAULT_IPSEC_CONNECTION_QUOTA } from './topology/validate';
+import { DEFAULT_IPSEC_CONNECTION_QUOTA, DEFAULT_SECURITY_GROUP_RULE_QUOTA, type ValidationOptions } from './topology/validate';
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -12,6 +12,7 @@ const schema = z.object({
   VPNBOT_DB: z.string().min(1).optional(),
   VPNBOT_PARALLELISM: intFrom(1, 100).default(10),
   VPNBOT_IPSEC_CONNECTION_QUOTA: intFrom(1, 1000).default(DEFAULT_IPSEC_CONNECTION_QUOTA),
+  VPNBOT_SECURITY_GROUP_RULE_QUOTA: intFrom(1, 10000).default(DEFAULT_SECURITY_GROUP_RULE_QUOTA),
   VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
   VPNBOT_SECRET_KEY: z.string().min(16).optional(),
   VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
@@ -25,6 +26,7 @@ export interface Config {
   readonly dbPath: string;
   readonly parallelism: number;
   readonly ipsecConnectionQuota: number;
+  readonly securityGroupRuleQuota: number;
   /** One endpoint for every product (e.g. a running emulator), or undefined for Alibaba's own. */
   readonly alibabaEndpoint?: string;
   readonly secretKey?: string;
@@ -49,7 +51,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const r = schema.safeParse(cleaned);
   if (!r.success) {
-    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message)) };
+    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; the README lists every setting with its range`)) };
   }
   const e = r.data;
   const credentialsAvailable = Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) || CREDENTIAL_CHAIN_VARS.some((v) => cleaned[v] !== undefined);
@@ -61,6 +63,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       dbPath: e.VPNBOT_DB ?? (sandbox ? './data/sandbox.db' : './data/vpnbot.db'),
       parallelism: e.VPNBOT_PARALLELISM,
       ipsecConnectionQuota: e.VPNBOT_IPSEC_CONNECTION_QUOTA,
+      securityGroupRuleQuota: e.VPNBOT_SECURITY_GROUP_RULE_QUOTA,
       sandboxTimeScale: e.VPNBOT_TIME_SCALE,
       logLevel: e.VPNBOT_LOG_LEVEL,
       ...(e.VPNBOT_ALIBABA_ENDPOINT ? { alibabaEndpoint: e.VPNBOT_ALIBABA_ENDPOINT } : {}),
@@ -77,4 +80,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 export function configOrExplain(env?: Readonly<Record<string, string | undefined>>): Config | string {
   const r = loadConfig(env);
   return r.ok ? r.value : `invalid configuration:\n${formatProblems(r.problems)}`;
+}
+
+/** The quotas the topology validator applies, as configured. */
+export function validationOptions(config: Config): ValidationOptions {
+  return { ipsecConnectionQuota: config.ipsecConnectionQuota, securityGroupRuleQuota: config.securityGroupRuleQuota };
 }

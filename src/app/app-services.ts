@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { CloudApi } from '../cloud/cloud-api';
 import type { Engine } from '../engine/create-engine';
 import type { AppStore } from './app-store';
@@ -9,6 +10,8 @@ export interface AppServices {
   readonly engine: Engine;
   /** Every user-facing output in sandbox mode says so. */
   readonly sandbox: boolean;
+  /** Structured operator log (secrets redacted); front ends feed engine events into it. */
+  readonly logger: Logger;
   close(): Promise<void>;
 }
 

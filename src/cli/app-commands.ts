@@ -5,13 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SANDBOX_LABEL, type AppServices } from '../app/app-services';
-import { configOrExplain, type Config } from '../config';
+import { configOrExplain, validationOptions, type Config } from '../config';
 import { isVpnbotError } from '../errors';
 import { hasChanges, type Plan } from '../planner/plan';
 import { renderPlan } from '../planner/render-plan';
 import type { Topology } from '../topology/model';
 import type { CliCommand, CliIo } from './io';
-import { createLogger } from '../log/create-logger';
 import { logEngineEvents } from '../log/log-engine-events';
 import type { EngineListener } from '../engine/engine-events';
 import { createProgressPrinter } from './progress-printer';
@@ -22,9 +21,9 @@ export type ServicesFactory = (config: Config) => Promise<AppServices>;
 const PLAN_TTL_MS = 30 * 60_000;
 
 /** Progress for the person at the terminal, and the same events into the structured log. */
-function listeners(io: CliIo, config: Config): EngineListener {
+function listeners(io: CliIo, s: AppServices): EngineListener {
   const print = createProgressPrinter((l) => io.stdout(`${l}\n`));
-  const log = logEngineEvents(createLogger(config.logLevel));
+  const log = logEngineEvents(s.logger);
   return (e) => {
     print(e);
     log(e);
@@ -72,14 +71,14 @@ function parse(args: readonly string[], io: CliIo, usage: string, options: Recor
 }
 
 /** Finishes runs a crash left unfinished before starting anything new. */
-async function resumeUnfinished(s: AppServices, io: CliIo, config: Config): Promise<boolean> {
+async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
   if (s.store.unfinishedRuns().length === 0) return true;
   io.stdout('Unfinished runs found: resuming them first.\n');
-  const results = await s.engine.resume({ onEvent: listeners(io, config), signal: interruptSignal(io) });
+  const results = await s.engine.resume({ onEvent: listeners(io, s), signal: interruptSignal(io) });
   return results.every((r) => r.status === 'succeeded');
 }
 
-async function approveAndRun(s: AppServices, io: CliIo, config: Config, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+async function approveAndRun(s: AppServices, io: CliIo, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
   const text = renderPlan(plan, topology);
   io.stdout(`${text}\n`);
   if (!hasChanges(plan)) return 0;
@@ -92,7 +91,7 @@ async function approveAndRun(s: AppServices, io: CliIo, config: Config, plan: Pl
     io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
     return 1;
   }
-  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, config), signal: interruptSignal(io) });
+  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, s), signal: interruptSignal(io) });
   s.store.markPlan(planId, 'applied');
   for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]\n`);
   return result.status === 'succeeded' ? 0 : 1;
@@ -111,19 +110,19 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
   };
 
   const apply = approvable('usage: vpnbot apply <file.yml | - | seed> [--auto-approve]', async (arg, autoApprove, s, config, io) => {
-    const topology = await readTopologyArg(arg, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
+    const topology = await readTopologyArg(arg, io, validationOptions(config));
     if (!topology.ok) {
       io.stderr(`${topology.problems}\n`);
       return 1;
     }
-    if (!(await resumeUnfinished(s, io, config))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+    if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
     s.store.saveTopology(topology.value, Date.now());
     const plan = await s.engine.plan(topology.value);
-    return approveAndRun(s, io, config, plan, topology.value, autoApprove, actor, 'apply');
+    return approveAndRun(s, io, plan, topology.value, autoApprove, actor, 'apply');
   });
 
-  const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, config, io) => {
-    await resumeUnfinished(s, io, config);
+  const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, _config, io) => {
+    await resumeUnfinished(s, io);
     const topology = s.store.topology(name);
     if (!topology) {
       const known = s.store.topologies().map((t) => t.name);
@@ -131,7 +130,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       return 1;
     }
     const plan = await s.engine.planDestroy(topology);
-    return approveAndRun(s, io, config, plan, topology, autoApprove, actor, 'destroy');
+    return approveAndRun(s, io, plan, topology, autoApprove, actor, 'destroy');
   });
 
   const status: CliCommand = async (args, io) => {

@@ -1,6 +1,7 @@
 import { benchApply, type ApplyBenchResult } from '../bench/apply-bench';
 import { seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
 import { benchEmulator } from '../bench/emulator-bench';
+import { benchTopology } from '../bench/topology-bench';
 import type { CliCommand } from './io';
 
 /**
@@ -9,6 +10,9 @@ import type { CliCommand } from './io';
  */
 export const benchCommand: CliCommand = async (_args, io) => {
   io.stdout('vpnbot bench (figures from this run, on this machine)\n\n');
+  io.stdout('topology language: time to answer (target: each input under 100 ms; plan seed under 300 ms)\n');
+  for (const f of benchTopology()) io.stdout(`  ${f.name.padEnd(28)} ${`${f.ms.toFixed(1)} ms`.padStart(10)}  ${f.detail}\n`);
+  io.stdout('\n');
   const e = await benchEmulator();
   io.stdout(
     `emulator: signed SDK calls served (DescribeVpcs, client and server in one process)\n` +

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { configOrExplain } from '../config';
+import { configOrExplain, validationOptions } from '../config';
 import { buildPlan } from '../planner/build-plan';
 import { EMPTY_OBSERVED } from '../planner/observed';
 import { renderPlan } from '../planner/render-plan';
@@ -29,7 +29,7 @@ export const planCommand: CliCommand = async (args, io) => {
     io.stderr(`${config}\n`);
     return 2;
   }
-  const topology = await readTopologyArg(parsed.positionals[0]!, io, { ipsecConnectionQuota: config.ipsecConnectionQuota });
+  const topology = await readTopologyArg(parsed.positionals[0]!, io, validationOptions(config));
   if (!topology.ok) {
     io.stderr(`${topology.problems}\n`);
     return 1;

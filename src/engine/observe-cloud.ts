@@ -99,7 +99,7 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
   const tagged: TaggedResource[] = [];
   for (const driver of Object.values(cloud.drivers)) {
     if (!driver.listTagged) continue;
-    for (const region of driver.kind === 'cen' ? regions.slice(0, 1) : regions) tagged.push(...(await driver.listTagged(region, { [TAG_TOPOLOGY]: topology.name })));
+    for (const region of driver.kind === 'cen' ? regions.slice(0, 1) : regions) for (const r of await driver.listTagged(region, { [TAG_TOPOLOGY]: topology.name })) tagged.push(r);
   }
   for (const t of tagged) {
     if (seen.has(t.id) || t.tags[TAG_STEP] === undefined) continue;

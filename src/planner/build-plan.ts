@@ -8,11 +8,13 @@
  * already in place on an adopted gateway/VPC/CEN -> keep (external, left as is); else create.
  * Resources tagged for this topology that are no longer desired become deletes.
  */
-import { createHash } from 'node:crypto';
 import { dcsOfHub, isCloudSite, networksBehindHub, siteOwningCidr, type Site, type Topology } from '../topology/model';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from './observed';
 import { summarize, type ParamValue, type Plan, type Ref, type Step, type StepKind } from './plan';
+import { planHash } from './plan-hash';
 import { stepId } from './step-ids';
+
+export { planHash };
 
 /** Defaults for what the topology language leaves out; overridable by configuration. */
 export interface PlannerOptions {
@@ -39,7 +41,16 @@ interface Desired {
 
 const ref = (step: string, output = 'id'): Ref => ({ step, output });
 
-function desiredSteps(t: Topology, o: PlannerOptions): Desired[] {
+/**
+ * The same topology written in another order is the same plan: sites are taken in name order
+ * (CIDRs keep the user's order: the first is the VPC's primary block).
+ */
+function canonicalTopology(t: Topology): Topology {
+  return { ...t, sites: [...t.sites].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+}
+
+function desiredSteps(input: Topology, o: PlannerOptions): Desired[] {
+  const t = canonicalTopology(input);
   const out: Desired[] = [];
   // A step depends on every step whose output it reads, whether or not it says so.
   const add = (d: Omit<Desired, 'params' | 'refs' | 'dependsOn'> & Partial<Pick<Desired, 'params' | 'refs' | 'dependsOn'>>) => {
@@ -72,7 +83,9 @@ function desiredSteps(t: Topology, o: PlannerOptions): Desired[] {
   const cenSites = cloudSites.filter((s) => s.role === 'hub' || s.role === 'spoke');
   if (cenSites.length > 0) {
     const cen = stepId.cen(t.name);
-    add({ id: cen, kind: 'cen', site: null, region: cenSites[0]!.region, params: { name: t.name } });
+    // The CEN instance is global; its API region is the first hub's (by name), else the first spoke's.
+    const home = cenSites.find((s) => s.role === 'hub') ?? cenSites[0]!;
+    add({ id: cen, kind: 'cen', site: null, region: home.region, params: { name: t.name } });
     for (const s of cenSites) {
       add({
         id: stepId.cenAttachment(s.name), kind: 'cen-attachment', site: s.name, region: s.region,
@@ -196,16 +209,31 @@ function addTunnel(t: Topology, hub: Site, dc: Site, add: (d: Desired) => void):
 
 const sameSet = (a: unknown, b: readonly string[]) => Array.isArray(a) && a.length === b.length && b.every((x) => (a as string[]).includes(x));
 
+/** Sites by name and the adopted CEN, computed once per topology: per-step lookups stay O(1). */
+interface TopologyIndex {
+  readonly site: ReadonlyMap<string, Site>;
+  readonly cen: string | undefined;
+}
+const indexes = new WeakMap<Topology, TopologyIndex>();
+function indexOf(t: Topology): TopologyIndex {
+  let index = indexes.get(t);
+  if (!index) {
+    index = { site: new Map(t.sites.map((s) => [s.name, s])), cen: t.sites.map((s) => s.existing.cen).find((c) => c !== undefined) };
+    indexes.set(t, index);
+  }
+  return index;
+}
+
 /** The id the user asked to adopt for this step (under `existing:`), if any. */
 export function adoptedId(t: Topology, d: Pick<Step, 'kind' | 'site' | 'params'>, observed: ObservedState): string | undefined {
-  const site = t.sites.find((s) => s.name === d.site);
+  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
   switch (d.kind) {
     case 'vpc':
       return site?.existing.vpc;
     case 'vpn-gateway':
       return site?.existing.vpnGateway;
     case 'cen':
-      return t.sites.map((s) => s.existing.cen).find((c) => c !== undefined);
+      return indexOf(t).cen;
     case 'customer-gateway': {
       const id = site?.existing.customerGateway;
       if (!id || !site) return undefined;
@@ -224,8 +252,9 @@ export function adoptedId(t: Topology, d: Pick<Step, 'kind' | 'site' | 'params'>
 
 /** An equivalent resource already in place, not created by vpnbot (e.g. the tunnel in service). */
 function equivalentExternal(t: Topology, d: Desired, observed: ObservedState): ObservedResource | undefined {
-  const site = t.sites.find((s) => s.name === d.site);
-  const cen = t.sites.map((s) => s.existing.cen).find((c) => c !== undefined);
+  if (observed.resources.length === 0) return undefined;
+  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
+  const cen = indexOf(t).cen;
   const untagged = observed.resources.filter((r) => r.kind === d.kind && r.tags[TAG_STEP] === undefined);
   switch (d.kind) {
     case 'ipsec-connection':
@@ -288,15 +317,6 @@ function deleteSteps(t: string, observed: ObservedState, keepIds: ReadonlySet<st
 export function siteOfStepId(id: string): string | null {
   const [kind, site] = id.split(':');
   return kind === 'cen' ? null : (site ?? null);
-}
-
-export function planHash(topology: string, steps: readonly Step[]): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-  const body = JSON.stringify(canonical({ topology, steps: [...steps].sort((a, b) => (a.id < b.id ? -1 : 1)) }));
-  return createHash('sha256').update(body).digest('hex');
 }
 
 function assemble(topology: string, ike: 'v1' | 'v2', steps: Step[]): Plan {

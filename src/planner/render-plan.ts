@@ -52,26 +52,34 @@ export function summaryLine(plan: Plan): string {
 }
 
 export function renderPlan(plan: Plan, topology?: Topology): string {
-  const width = Math.max(...plan.steps.map((s) => s.kind.length), 3);
+  // Linear in the steps: no spreading of step lists into calls (a 400-site plan has 100k+ steps).
+  const width = plan.steps.reduce((w, s) => Math.max(w, s.kind.length), 3);
   const groups = new Map<string, Step[]>();
   for (const s of plan.steps) {
     const key = s.site ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
+  const siteByName = new Map((topology?.sites ?? []).map((x) => [x.name, x]));
   const header = (key: string): string => {
     if (key === '') return '# shared';
-    const site = topology?.sites.find((x) => x.name === key);
+    const site = siteByName.get(key);
     if (!site) return `# ${key}`;
     const where = site.onPremises ? `on premises, ${site.onPremises.publicIp}` : site.region;
     return `# ${site.name} (${site.role}, ${where}, ${site.cidrs.join(', ')})`;
   };
   const out = [`vpnbot plan for topology "${plan.topology}" (IKE${plan.ike}) - hash ${plan.hash.slice(0, 12)}`, ''];
-  const order = topology ? [...topology.sites.map((s) => s.name), ''] : [...groups.keys()];
-  for (const key of [...order, ...[...groups.keys()].filter((k) => !order.includes(k))]) {
+  const order = new Set(topology ? [...topology.sites.map((s) => s.name), ''] : []);
+  for (const key of groups.keys()) order.add(key);
+  const rank = new Map(STEP_KINDS.map((k, i) => [k, i]));
+  for (const key of order) {
     const steps = groups.get(key);
     if (!steps) continue;
-    const sorted = [...steps].sort((a, b) => STEP_KINDS.indexOf(a.kind) - STEP_KINDS.indexOf(b.kind));
-    out.push(`  ${header(key)}`, ...sorted.map((s) => line(s, width)), '');
+    const sorted = [...steps].sort((a, b) => rank.get(a.kind)! - rank.get(b.kind)!);
+    out.push(`  ${header(key)}`);
+    for (const s of sorted) out.push(line(s, width));
+    out.push('');
   }
   out.push(hasChanges(plan) ? summaryLine(plan) : `No changes. ${summaryLine(plan)} The cloud matches topology "${plan.topology}".`);
   return out.join('\n');

@@ -13,7 +13,8 @@ export interface Cidr {
 
 export type CidrParse =
   | { ok: true; cidr: Cidr }
-  | { ok: false; reason: 'malformed' | 'mask'; message: string }
+  | { ok: false; reason: 'malformed'; message: string }
+  | { ok: false; reason: 'mask'; message: string; prefix?: number }
   | { ok: false; reason: 'host-bits'; message: string; network: string };
 
 const toInt = (a: ipaddr.IPv4): number => a.octets.reduce((n, o) => n * 256 + o, 0);
@@ -21,20 +22,26 @@ export const intToIp = (n: number): string =>
   [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 const size = (prefix: number): number => 2 ** (32 - prefix);
 
-export function parseCidr(text: string): CidrParse {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text.trim());
+/**
+ * Parses an IPv4 CIDR block. The result's `text` is canonical (`10.0.0.0/08` and ` 10.0.0.0/8 `
+ * both give `10.0.0.0/8`): what vpnbot sends to the cloud and compares is always that form.
+ */
+export function parseCidr(input: string): CidrParse {
+  const text = input.trim();
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,3})$/.exec(text);
   if (!m) {
-    return text.includes('/')
-      ? { ok: false, reason: 'malformed', message: `"${text}" is not an IPv4 CIDR block like 10.0.0.0/8` }
-      : { ok: false, reason: 'mask', message: `"${text}" has no mask; write it as ADDRESS/PREFIX, e.g. ${text}/24` };
+    const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+    return text.includes('/') || !/^[\d.]+$/.test(text)
+      ? { ok: false, reason: 'malformed', message: `${shown} is not an IPv4 CIDR block like 10.0.0.0/8` }
+      : { ok: false, reason: 'mask', message: `${shown} has no mask; write it as ADDRESS/PREFIX, e.g. ${text}/24` };
   }
   const [, addr, prefixText] = m as unknown as [string, string, string];
-  if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(addr) || addr.split('.').some((o) => Number(o) > 255)) {
     return { ok: false, reason: 'malformed', message: `"${addr}" in "${text}" is not a valid IPv4 address` };
   }
   const prefix = Number(prefixText);
   if (prefix > 32) {
-    return { ok: false, reason: 'mask', message: `mask /${prefix} in "${text}" is out of range (0 to 32)` };
+    return { ok: false, reason: 'mask', message: `mask /${prefix} in "${text}" is out of range (an IPv4 mask is /0 to /32)`, prefix };
   }
   const ip = toInt(ipaddr.IPv4.parse(addr));
   const base = ip - (ip % size(prefix));
@@ -42,7 +49,7 @@ export function parseCidr(text: string): CidrParse {
     const network = `${intToIp(base)}/${prefix}`;
     return { ok: false, reason: 'host-bits', message: `"${text}" has host bits set`, network };
   }
-  return { ok: true, cidr: { base, prefix, text: `${addr}/${prefix}` } };
+  return { ok: true, cidr: { base, prefix, text: `${intToIp(base)}/${prefix}` } };
 }
 
 /** Parses a CIDR already known to be valid; throws otherwise (a programming error). */

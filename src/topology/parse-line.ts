@@ -82,12 +82,12 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
       if (key.toLowerCase() === 'ike') {
         const v = value.toLowerCase().replace(/^ike/, '');
         if (v === 'v1' || v === 'v2') doc.ike = v;
-        else problems.push(problem('line.ike', 'ike', `unknown IKE version "${value}"`, 'use ike=v1 or ike=v2'));
+        else problems.push(problem('line.ike', 'ike', `unknown IKE version "${value.slice(0, 40)}"`, 'use ike=v1 or ike=v2'));
       } else {
         const v = value.toLowerCase();
         if (['on', 'true', 'yes'].includes(v)) doc.probes = true;
         else if (['off', 'false', 'no'].includes(v)) doc.probes = false;
-        else problems.push(problem('line.probes', 'probes', `probes must be on or off, got "${value}"`));
+        else problems.push(problem('line.probes', 'probes', `probes must be on or off, got "${value.slice(0, 40)}"`, 'use probes=on or probes=off'));
       }
       continue;
     }

@@ -4,7 +4,7 @@
  * zone, vSwitch CIDR, the dc's hub when there is one hub.
  */
 import { closest } from 'fastest-levenshtein';
-import { problem, type Problem, type Result } from '../errors';
+import { dedupeProblems, problem, type Problem, type Result } from '../errors';
 import { cidrContains, cidrOverlap, firstSubnet, isUsableGatewayIp, parseCidr, RESERVED_BLOCKS, type Cidr } from './cidr';
 import { networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
@@ -16,9 +16,22 @@ export interface ValidationOptions {
    * (adjustable through a quota request); the planner refuses more than this.
    */
   readonly ipsecConnectionQuota: number;
+  /**
+   * Rules one security group may hold (inbound and outbound together). Alibaba Cloud's default is
+   * 200; each cloud site's group admits ICMP from every other site's CIDRs, one rule per CIDR.
+   */
+  readonly securityGroupRuleQuota?: number;
+  /**
+   * The zones of a region, when a cloud is connected (DescribeZones); undefined falls back to the
+   * list kept in the code (`regions.ts`), which is what the sandbox offers.
+   */
+  readonly zonesOf?: (regionId: string) => readonly string[] | undefined;
 }
 
 export const DEFAULT_IPSEC_CONNECTION_QUOTA = 10;
+export const DEFAULT_SECURITY_GROUP_RULE_QUOTA = 200;
+/** Alibaba Cloud: a VPC has one primary IPv4 block and at most five secondary ones (AssociateVpcCidrBlock). */
+export const MAX_VPC_CIDR_BLOCKS = 6;
 
 const NAME_RE = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
 const ID_PREFIX: Record<keyof ExistingIds, string> = { vpc: 'vpc-', vpnGateway: 'vpn-', customerGateway: 'cgw-', cen: 'cen-' };
@@ -31,59 +44,84 @@ const EXISTING_ALLOWED: Record<string, readonly (keyof ExistingIds)[]> = {
 interface SiteCidrs {
   readonly site: string;
   readonly index: number;
-  readonly cidrs: Cidr[];
+  /** Parallel to the site's input list: undefined where a CIDR was refused. */
+  readonly cidrs: readonly (Cidr | undefined)[];
 }
 
 function checkName(name: string, path: string, what: string, problems: Problem[]): void {
   if (!NAME_RE.test(name)) {
     const fixed = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 32);
-    problems.push(problem('name.invalid', path, `${what} "${name}" must be 1-32 lowercase letters, digits or hyphens, starting with a letter`, fixed ? `e.g. "${fixed}"` : undefined));
+    const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
+    problems.push(problem('name.invalid', path, `${what} "${shown}" must be 1-32 lowercase letters, digits or hyphens, starting with a letter`, fixed ? `e.g. "${fixed}"` : 'e.g. "japan"'));
   }
 }
 
-function checkCidrs(site: SiteInput, i: number, problems: Problem[]): Cidr[] {
-  const out: Cidr[] = [];
-  site.cidrs.forEach((text, j) => {
+function cidrProblem(r: Exclude<ReturnType<typeof parseCidr>, { ok: true }>, path: string, siteName: string, isVpc: boolean): Problem {
+  const where = ` (site "${siteName}")`;
+  if (r.reason === 'host-bits') return problem('cidr.host-bits', path, `${r.message}${where}`, `did you mean ${r.network}?`);
+  if (r.reason === 'mask') {
+    if (isVpc && r.prefix !== undefined) return problem('cidr.mask', path, `a VPC CIDR needs a mask from /8 to /28, got /${r.prefix}${where}`, 'e.g. 172.16.0.0/12 or 10.1.0.0/16');
+    return problem('cidr.mask', path, `${r.message}${where}`, 'a CIDR is ADDRESS/PREFIX, e.g. 10.1.0.0/16');
+  }
+  return problem('cidr.malformed', path, `${r.message}${where}`, 'write four numbers 0-255 without leading zeros, a slash and a mask, e.g. 10.1.0.0/16');
+}
+
+/** Parses a site's CIDRs into canonical blocks; a refused CIDR is left out (its problem says why). */
+function checkCidrs(site: SiteInput, i: number, problems: Problem[]): (Cidr | undefined)[] {
+  const isVpc = site.onPremises === undefined;
+  return site.cidrs.map((text, j) => {
     const path = `sites[${i}].cidrs[${j}]`;
     const r = parseCidr(text);
     if (!r.ok) {
-      if (r.reason === 'host-bits') problems.push(problem('cidr.host-bits', path, `${r.message} (site "${site.name}")`, `did you mean ${r.network}?`));
-      else problems.push(problem(r.reason === 'mask' ? 'cidr.mask' : 'cidr.malformed', path, `${r.message} (site "${site.name}")`));
-      return;
+      problems.push(cidrProblem(r, path, site.name, isVpc));
+      return undefined;
     }
-    if (site.onPremises === undefined && (r.cidr.prefix < 8 || r.cidr.prefix > 28)) {
-      problems.push(problem('cidr.mask', path, `a VPC CIDR needs a mask from /8 to /28, got /${r.cidr.prefix} (site "${site.name}")`));
-      return;
+    if (isVpc && (r.cidr.prefix < 8 || r.cidr.prefix > 28)) {
+      problems.push(problem('cidr.mask', path, `a VPC CIDR needs a mask from /8 to /28, got /${r.cidr.prefix} (site "${site.name}")`, r.cidr.prefix < 8 ? 'split it into blocks of /8 or smaller' : 'use a block of /28 or larger'));
+      return undefined;
     }
     const reserved = RESERVED_BLOCKS.find((b) => cidrOverlap(b, r.cidr));
     if (reserved) {
-      problems.push(problem('cidr.reserved', path, `${text} overlaps the reserved block ${reserved.text} (site "${site.name}")`, 'use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'));
-      return;
+      problems.push(problem('cidr.reserved', path, `${r.cidr.text} overlaps the reserved block ${reserved.text} (site "${site.name}")`, 'use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'));
+      return undefined;
     }
-    out.push(r.cidr);
+    return r.cidr;
   });
-  return out;
 }
 
+/**
+ * Overlapping CIDRs, anywhere in the topology. Aligned blocks overlap only by containment, so after
+ * sorting by address (larger block first) every block's innermost container is on a stack: one
+ * pass, O(n log n), one problem per contained block rather than one per pair.
+ */
 function checkOverlaps(all: readonly SiteCidrs[], problems: Problem[]): void {
-  const flat = all.flatMap((s) => s.cidrs.map((c) => ({ site: s.site, index: s.index, c })));
-  for (let a = 0; a < flat.length; a++) {
-    for (let b = a + 1; b < flat.length; b++) {
-      const x = flat[a]!;
-      const y = flat[b]!;
-      const overlap = cidrOverlap(x.c, y.c);
-      if (!overlap) continue;
+  const flat = all.flatMap((s) => s.cidrs.flatMap((c, j) => (c ? [{ site: s.site, index: s.index, j, c }] : [])));
+  flat.sort((a, b) => a.c.base - b.c.base || a.c.prefix - b.c.prefix || a.index - b.index || a.j - b.j);
+  const stack: typeof flat = [];
+  for (const item of flat) {
+    while (stack.length > 0 && !cidrContains(stack[stack.length - 1]!.c, item.c)) stack.pop();
+    const outer = stack[stack.length - 1];
+    if (outer) {
+      // Named in the order the user wrote them; reported at the later one.
+      const [x, y] = outer.index < item.index || (outer.index === item.index && outer.j < item.j) ? [outer, item] : [item, outer];
       const where = x.site === y.site ? `within site "${x.site}"` : `between sites "${x.site}" and "${y.site}"`;
+      const same = x.c.base === y.c.base && x.c.prefix === y.c.prefix;
       problems.push(
-        problem('cidr.overlap', `sites[${y.index}].cidrs`, `${x.c.text} and ${y.c.text} overlap ${where}: both contain ${overlap.text}`, 'every network must be distinct for routes and IPsec selectors to be unambiguous'),
+        problem(
+          'cidr.overlap',
+          `sites[${y.index}].cidrs`,
+          same ? `${x.c.text} is listed more than once ${where}` : `${x.c.text} and ${y.c.text} overlap ${where}: both contain ${item.c.text}`,
+          same ? 'list each network once' : 'every network must be distinct for routes and IPsec selectors to be unambiguous',
+        ),
       );
     }
+    stack.push(item);
   }
 }
 
-function checkVswitch(site: SiteInput, i: number, cidrs: Cidr[], problems: Problem[]): string | undefined {
+function checkVswitch(site: SiteInput, i: number, cidrs: readonly Cidr[], problems: Problem[]): string | undefined {
   if (site.onPremises !== undefined) {
-    if (site.vswitchCidr !== undefined) problems.push(problem('vswitch.on-premises', `sites[${i}].vswitchCidr`, `site "${site.name}" is on premises: vpnbot creates no vSwitch there`));
+    if (site.vswitchCidr !== undefined) problems.push(problem('vswitch.on-premises', `sites[${i}].vswitchCidr`, `site "${site.name}" is on premises: vpnbot creates no vSwitch there`, 'remove vswitchCidr from this site'));
     return undefined;
   }
   if (cidrs.length === 0) return undefined;
@@ -91,15 +129,15 @@ function checkVswitch(site: SiteInput, i: number, cidrs: Cidr[], problems: Probl
   const path = `sites[${i}].vswitchCidr`;
   const r = parseCidr(site.vswitchCidr);
   if (!r.ok) {
-    problems.push(problem(r.reason === 'host-bits' ? 'cidr.host-bits' : r.reason === 'mask' ? 'cidr.mask' : 'cidr.malformed', path, r.message, r.reason === 'host-bits' ? `did you mean ${r.network}?` : undefined));
+    problems.push(cidrProblem(r, path, site.name, false));
     return undefined;
   }
   if (r.cidr.prefix < 16 || r.cidr.prefix > 29) {
-    problems.push(problem('vswitch.mask', path, `a vSwitch needs a mask from /16 to /29, got /${r.cidr.prefix}`));
+    problems.push(problem('vswitch.mask', path, `a vSwitch needs a mask from /16 to /29, got /${r.cidr.prefix}`, `e.g. ${firstSubnet(cidrs[0]!).text}`));
     return undefined;
   }
   if (!cidrs.some((c) => cidrContains(c, r.cidr))) {
-    problems.push(problem('vswitch.outside', path, `vSwitch ${r.cidr.text} is outside site "${site.name}"'s CIDRs (${site.cidrs.join(', ')})`, `e.g. ${firstSubnet(cidrs[0]!).text}`));
+    problems.push(problem('vswitch.outside', path, `vSwitch ${r.cidr.text} is outside site "${site.name}"'s CIDRs (${cidrs.map((c) => c.text).join(', ')})`, `e.g. ${firstSubnet(cidrs[0]!).text}`));
     return undefined;
   }
   return r.cidr.text;
@@ -118,7 +156,7 @@ function checkExisting(site: SiteInput, i: number, problems: Problem[]): void {
     if (!EXISTING_ALLOWED[site.role]!.includes(key)) {
       problems.push(problem('existing.not-for-role', path, `a ${site.role} has no ${key} to adopt`, `a ${site.role} may adopt: ${EXISTING_ALLOWED[site.role]!.join(', ')}`));
     } else if (!id.startsWith(ID_PREFIX[key]) || !/^[a-z]+-[a-z0-9]+$/.test(id)) {
-      problems.push(problem('existing.bad-id', path, `"${id}" is not a ${key} id`, `${key} ids look like ${ID_PREFIX[key]}xxxxxxxx`));
+      problems.push(problem('existing.bad-id', path, `"${id.slice(0, 40)}" is not a ${key} id`, `${key} ids look like ${ID_PREFIX[key]}xxxxxxxx`));
     }
   }
   if ((existing.vpnGateway || existing.customerGateway) && !existing.vpc) {
@@ -126,10 +164,17 @@ function checkExisting(site: SiteInput, i: number, problems: Problem[]): void {
   }
 }
 
-function resolveHub(site: SiteInput, i: number, input: TopologyInput, problems: Problem[]): string | undefined {
-  const hubs = input.sites.filter((s) => s.role === 'hub');
+/** The sites by name (first of each name) and the hubs, computed once: lookups stay linear in the sites. */
+interface SiteIndex {
+  readonly byName: ReadonlyMap<string, SiteInput>;
+  readonly hubs: readonly SiteInput[];
+}
+
+function resolveHub(site: SiteInput, i: number, index: SiteIndex, problems: Problem[]): string | undefined {
+  const { hubs } = index;
+  const hubNames = () => hubs.slice(0, 10).map((h) => h.name).join(', ') + (hubs.length > 10 ? ', ...' : '');
   if (site.role !== 'dc') {
-    if (site.hub !== undefined) problems.push(problem('hub.not-for-role', `sites[${i}].hub`, `only a dc names a hub; "${site.name}" is a ${site.role}`));
+    if (site.hub !== undefined) problems.push(problem('hub.not-for-role', `sites[${i}].hub`, `only a dc names a hub; "${site.name}" is a ${site.role}`, 'remove hub from this site'));
     return undefined;
   }
   if (hubs.length === 0) {
@@ -138,17 +183,17 @@ function resolveHub(site: SiteInput, i: number, input: TopologyInput, problems: 
   }
   if (site.hub === undefined) {
     if (hubs.length === 1) return hubs[0]!.name;
-    problems.push(problem('dc.hub-ambiguous', `sites[${i}].hub`, `dc "${site.name}" must name its hub: there are ${hubs.length} (${hubs.map((h) => h.name).join(', ')})`));
+    problems.push(problem('dc.hub-ambiguous', `sites[${i}].hub`, `dc "${site.name}" must name its hub: there are ${hubs.length} (${hubNames()})`, `add hub: ${hubs[0]!.name} (or another hub) to this site`));
     return undefined;
   }
-  const target = input.sites.find((s) => s.name === site.hub);
+  const target = index.byName.get(site.hub);
   if (!target) {
     const guess = closest(site.hub, hubs.map((h) => h.name));
-    problems.push(problem('dc.hub-unknown', `sites[${i}].hub`, `dc "${site.name}" names hub "${site.hub}", which is not a site`, `did you mean "${guess}"?`));
+    problems.push(problem('dc.hub-unknown', `sites[${i}].hub`, `dc "${site.name}" names hub "${site.hub.slice(0, 40)}", which is not a site`, `did you mean "${guess}"?`));
     return undefined;
   }
   if (target.role !== 'hub') {
-    problems.push(problem('dc.hub-not-hub', `sites[${i}].hub`, `dc "${site.name}" names "${site.hub}" as its hub, but it is a ${target.role}`, `hubs: ${hubs.map((h) => h.name).join(', ')}`));
+    problems.push(problem('dc.hub-not-hub', `sites[${i}].hub`, `dc "${site.name}" names "${site.hub}" as its hub, but it is a ${target.role}`, `hubs: ${hubNames()}`));
     return undefined;
   }
   return site.hub;
@@ -156,32 +201,81 @@ function resolveHub(site: SiteInput, i: number, input: TopologyInput, problems: 
 
 function checkRegion(site: SiteInput, i: number, problems: Problem[]): boolean {
   if (site.region === undefined) {
-    if (site.onPremises === undefined) problems.push(problem('schema.missing', `sites[${i}].region`, `site "${site.name}" needs a region`));
+    if (site.onPremises === undefined) problems.push(problem('schema.missing', `sites[${i}].region`, `site "${site.name}" needs a region`, 'add region: ap-northeast-1 (or another region id), or onPremises: { publicIp: ... } for a real data centre'));
     return false;
   }
   if (findRegion(site.region)) return true;
-  problems.push(problem('region.unknown', `sites[${i}].region`, `unknown region "${site.region}" (site "${site.name}")`, `did you mean ${suggestRegion(site.region)}?`));
+  problems.push(problem('region.unknown', `sites[${i}].region`, `unknown region "${site.region.slice(0, 40)}" (site "${site.name}")`, `did you mean ${suggestRegion(site.region)}?`));
   return false;
 }
 
-function checkZone(site: SiteInput, i: number, regionKnown: boolean, problems: Problem[]): string {
+function checkZone(site: SiteInput, i: number, regionKnown: boolean, options: ValidationOptions, problems: Problem[]): string {
   const region = findRegion(site.region ?? '');
   if (!regionKnown || !region) return site.zone ?? '';
-  if (site.zone === undefined) return region.zones[0]!;
-  if (!site.zone.startsWith(region.id)) {
-    problems.push(problem('zone.wrong-region', `sites[${i}].zone`, `zone "${site.zone}" is not in region ${region.id} (site "${site.name}")`, `zones of ${region.id}: ${region.zones.join(', ')}`));
+  const zones = options.zonesOf?.(region.id) ?? region.zones;
+  if (site.zone === undefined) return zones[0] ?? region.zones[0]!;
+  if (!zones.includes(site.zone)) {
+    const inRegion = site.zone.startsWith(region.id);
+    problems.push(
+      problem(
+        inRegion ? 'zone.unknown' : 'zone.wrong-region',
+        `sites[${i}].zone`,
+        inRegion ? `region ${region.id} has no zone "${site.zone.slice(0, 40)}" (site "${site.name}")` : `zone "${site.zone.slice(0, 40)}" is not in region ${region.id} (site "${site.name}")`,
+        `zones of ${region.id}: ${zones.join(', ')}${inRegion ? `; did you mean ${closest(site.zone, [...zones])}?` : ''}`,
+      ),
+    );
   }
   return site.zone;
+}
+
+/** A VPC holds at most MAX_VPC_CIDR_BLOCKS blocks. */
+function checkVpcBlockCount(site: SiteInput, i: number, problems: Problem[]): void {
+  if (site.onPremises !== undefined || site.cidrs.length <= MAX_VPC_CIDR_BLOCKS) return;
+  problems.push(
+    problem(
+      'cidr.too-many',
+      `sites[${i}].cidrs`,
+      `site "${site.name}" lists ${site.cidrs.length} CIDRs; a VPC holds one primary and at most ${MAX_VPC_CIDR_BLOCKS - 1} secondary blocks`,
+      'summarise them into fewer, larger blocks',
+    ),
+  );
+}
+
+/**
+ * Every cloud site's security group admits ICMP from each CIDR of every other site: one rule per
+ * CIDR, so rules grow with the square of the sites. One problem for all groups over the quota,
+ * naming the fullest, so a 400-spoke topology gets one line, not 400.
+ */
+function checkSecurityGroupQuota(input: TopologyInput, quota: number, problems: Problem[]): void {
+  // Distinct CIDRs only: a CIDR listed twice is its own problem (cidr.overlap), not extra rules.
+  const distinct = input.sites.map((s) => new Set(s.cidrs).size);
+  const total = distinct.reduce((n, k) => n + k, 0);
+  const over = input.sites
+    .map((s, i) => ({ s, i, rules: total - distinct[i]! }))
+    .filter(({ s, rules }) => s.onPremises === undefined && rules > quota);
+  if (over.length === 0) return;
+  const worst = over.reduce((a, b) => (b.rules > a.rules ? b : a));
+  problems.push(
+    problem(
+      'security-group.quota',
+      `sites[${worst.i}]`,
+      `the security group of "${worst.s.name}" would carry ${worst.rules} rules (ICMP from each CIDR of every other site), over the quota of ${quota} per security group` +
+        (over.length > 1 ? `; ${over.length} sites are over it` : ''),
+      'summarise CIDRs into fewer, larger blocks, split the topology, or raise the quota with Alibaba Cloud and set VPNBOT_SECURITY_GROUP_RULE_QUOTA',
+    ),
+  );
 }
 
 /** IPsec connections each VPN gateway will carry, by the site that owns the gateway. */
 export function connectionsPerGateway(topology: Topology): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (site: string, n: number) => counts.set(site, (counts.get(site) ?? 0) + n);
+  const hubs = new Map(topology.sites.filter((s) => s.role === 'hub').map((h) => [h.name, networksBehindHub(topology, h).length]));
   for (const dc of topology.sites.filter((s) => s.role === 'dc')) {
-    const hub = topology.sites.find((s) => s.name === dc.hub);
-    if (!hub) continue;
-    const n = topology.ike === 'v1' ? dc.cidrs.length * networksBehindHub(topology, hub).length : 1;
+    const networks = dc.hub === undefined ? undefined : hubs.get(dc.hub);
+    if (networks === undefined) continue;
+    const n = topology.ike === 'v1' ? dc.cidrs.length * networks : 1;
+    const hub = { name: dc.hub! };
     add(hub.name, n);
     if (dc.onPremises === undefined) add(dc.name, n);
   }
@@ -192,33 +286,41 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
   const problems: Problem[] = [];
   checkName(input.name, 'name', 'topology name', problems);
 
-  const seen = new Map<string, number>();
+  const byName = new Map<string, SiteInput>();
+  const firstIndex = new Map<string, number>();
   input.sites.forEach((s, i) => {
     checkName(s.name, `sites[${i}].name`, 'site name', problems);
-    const first = seen.get(s.name);
+    const first = firstIndex.get(s.name);
     if (first !== undefined) problems.push(problem('site.duplicate', `sites[${i}].name`, `site name "${s.name}" is used twice (sites[${first}] and sites[${i}])`, 'give every site its own name'));
-    else seen.set(s.name, i);
+    else {
+      firstIndex.set(s.name, i);
+      byName.set(s.name, s);
+    }
   });
+  const index: SiteIndex = { byName, hubs: input.sites.filter((s) => s.role === 'hub') };
 
   const cidrsBySite: SiteCidrs[] = input.sites.map((s, i) => ({ site: s.name, index: i, cidrs: checkCidrs(s, i, problems) }));
   checkOverlaps(cidrsBySite, problems);
 
   const sites: Site[] = input.sites.map((s, i) => {
     if (s.onPremises !== undefined) {
-      if (s.role !== 'dc') problems.push(problem('on-premises.not-dc', `sites[${i}].onPremises`, `only a dc can be on premises; "${s.name}" is a ${s.role}`));
-      else if (!isUsableGatewayIp(s.onPremises.publicIp)) problems.push(problem('on-premises.bad-ip', `sites[${i}].onPremises.publicIp`, `"${s.onPremises.publicIp}" cannot be a customer gateway address`, 'give the public IPv4 address of the DC\'s VPN device'));
+      if (s.role !== 'dc') problems.push(problem('on-premises.not-dc', `sites[${i}].onPremises`, `only a dc can be on premises; "${s.name}" is a ${s.role}`, 'make this site a dc, or remove onPremises'));
+      else if (!isUsableGatewayIp(s.onPremises.publicIp)) problems.push(problem('on-premises.bad-ip', `sites[${i}].onPremises.publicIp`, `"${s.onPremises.publicIp.slice(0, 40)}" cannot be a customer gateway address`, 'give the public IPv4 address of the DC\'s VPN device'));
     }
+    checkVpcBlockCount(s, i, problems);
     const regionKnown = checkRegion(s, i, problems);
-    const zone = checkZone(s, i, regionKnown, problems);
-    const vswitchCidr = checkVswitch(s, i, cidrsBySite[i]!.cidrs, problems);
+    const zone = checkZone(s, i, regionKnown, options, problems);
+    const blocks = cidrsBySite[i]!.cidrs.filter((c): c is Cidr => c !== undefined);
+    const vswitchCidr = checkVswitch(s, i, blocks, problems);
     checkExisting(s, i, problems);
-    const hub = resolveHub(s, i, input, problems);
+    const hub = resolveHub(s, i, index, problems);
     const site: Site = {
       name: s.name,
       role: s.role,
       region: s.region ?? '',
       zone,
-      cidrs: s.cidrs,
+      // Canonical text (`10.0.0.0/08` -> `10.0.0.0/8`): what is planned and sent to the cloud.
+      cidrs: blocks.map((c) => c.text),
       existing: s.existing ?? {},
       ...(vswitchCidr !== undefined ? { vswitchCidr } : {}),
       ...(hub !== undefined ? { hub } : {}),
@@ -228,16 +330,19 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
   });
 
   // An on-premises dc's "region" is its hub's: that is where its customer gateway and connections live.
-  const resolved = sites.map((s) => (s.onPremises && !s.region && s.hub ? { ...s, region: sites.find((h) => h.name === s.hub)?.region ?? '' } : s));
+  const regionOf = new Map(sites.map((s) => [s.name, s.region]));
+  const resolved = sites.map((s) => (s.onPremises && !s.region && s.hub ? { ...s, region: regionOf.get(s.hub) ?? '' } : s));
 
-  if (input.sites.some((s) => s.role === 'spoke') && !input.sites.some((s) => s.role === 'hub')) {
+  if (index.hubs.length === 0) {
     input.sites.forEach((s, i) => {
       if (s.role === 'spoke') problems.push(problem('spoke.no-hub', `sites[${i}]`, `spoke "${s.name}" joins CEN, but no hub is on CEN to lead to a dc`, 'add a site with role: hub'));
     });
   }
 
   const cens = new Set(input.sites.map((s) => s.existing?.cen).filter((c): c is string => c !== undefined));
-  if (cens.size > 1) problems.push(problem('existing.cen-conflict', 'sites', `sites adopt different CEN instances (${[...cens].join(', ')}); a topology has one CEN`));
+  if (cens.size > 1) problems.push(problem('existing.cen-conflict', 'sites', `sites adopt different CEN instances (${[...cens].slice(0, 5).join(', ')}); a topology has one CEN`, 'name the same cen under every site that adopts one'));
+
+  checkSecurityGroupQuota(input, options.securityGroupRuleQuota ?? DEFAULT_SECURITY_GROUP_RULE_QUOTA, problems);
 
   const topology: Topology = { name: input.name, ike: input.ike ?? 'v1', probes: input.probes ?? true, sites: resolved };
   if (problems.length === 0) {
@@ -246,7 +351,7 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
         problems.push(
           problem(
             'ipsec.quota',
-            `sites[${input.sites.findIndex((s) => s.name === site)}]`,
+            `sites[${firstIndex.get(site) ?? 0}]`,
             `the VPN gateway of "${site}" would carry ${count} IPsec connections, over the quota of ${options.ipsecConnectionQuota} per gateway`,
             topology.ike === 'v1'
               ? 'use ike: v2 (one connection per peer), summarise CIDRs, or raise the quota with Alibaba Cloud and set VPNBOT_IPSEC_CONNECTION_QUOTA'
@@ -256,5 +361,5 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
       }
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: topology };
+  return problems.length > 0 ? { ok: false, problems: dedupeProblems(problems) } : { ok: true, value: topology };
 }

@@ -65,7 +65,7 @@ describe('YAML topology', () => {
     if (r.ok) return;
     expect(r.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ code: 'schema.invalid-value', path: 'ike', message: 'must be one of "v1", "v2"' }),
+        expect.objectContaining({ code: 'schema.invalid-value', path: 'ike', message: 'the text "v3" is not allowed here: must be one of "v1", "v2"', hint: 'use one of v1, v2' }),
         expect.objectContaining({ code: 'schema.invalid-value', path: 'sites[0].role' }),
       ]),
     );
