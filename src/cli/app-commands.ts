@@ -110,7 +110,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
   };
 
   const apply = approvable('usage: vpnbot apply <file.yml | - | seed> [--auto-approve]', async (arg, autoApprove, s, config, io) => {
-    const topology = await readTopologyArg(arg, io, validationOptions(config));
+    const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
     if (!topology.ok) {
       io.stderr(`${topology.problems}\n`);
       return 1;

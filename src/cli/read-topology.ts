@@ -1,8 +1,11 @@
 import { formatProblems, type Result } from '../errors';
-import { topologyFromLine, topologyFromYaml } from '../topology/load-topology';
+import { validateWithCloudZones, type ZoneSource } from '../topology/load-topology';
+import { parseTopologyLine } from '../topology/parse-line';
+import { parseTopologyYaml } from '../topology/parse-yaml';
 import type { Topology } from '../topology/model';
+import type { TopologyInput } from '../topology/schema';
 import { SEED_NAME } from '../topology/seed';
-import type { ValidationOptions } from '../topology/validate';
+import { validateTopology, type ValidationOptions } from '../topology/validate';
 import type { CliIo } from './io';
 
 /**
@@ -16,13 +19,14 @@ export function isTopologyLine(arg: string): boolean {
 
 /**
  * Reads a topology named on the command line: a YAML file, `-` for standard input, `seed`, or the
- * one-line form. Returns the topology, or the text to print on stderr.
+ * one-line form. Returns the topology, or the text to print on stderr. With `zones` (a connected
+ * cloud), zones are checked against what the cloud offers.
  */
-export async function readTopologyArg(arg: string, io: CliIo, options: ValidationOptions): Promise<Result<Topology, string>> {
-  let result: Result<Topology>;
+export async function readTopologyArg(arg: string, io: CliIo, options: ValidationOptions, zones?: ZoneSource): Promise<Result<Topology, string>> {
+  let parsed: Result<TopologyInput>;
   let source = arg;
   if (arg !== '-' && isTopologyLine(arg)) {
-    result = topologyFromLine(arg, options);
+    parsed = parseTopologyLine(arg);
     source = 'given on the command line';
   } else {
     let text: string;
@@ -33,8 +37,9 @@ export async function readTopologyArg(arg: string, io: CliIo, options: Validatio
       const hint = code === 'ENOENT' ? ' (give a YAML file, `-` for standard input, `seed`, or a one-line topology in quotes)' : '';
       return { ok: false, problems: `cannot read ${arg}: ${code ?? (e as Error).message}${hint}` };
     }
-    result = topologyFromYaml(text, options);
+    parsed = parseTopologyYaml(text);
     source = arg === '-' ? '(stdin)' : arg;
   }
+  const result: Result<Topology> = zones ? await validateWithCloudZones(parsed, options, zones) : parsed.ok ? validateTopology(parsed.value, options) : parsed;
   return result.ok ? result : { ok: false, problems: `invalid topology ${source}:\n${formatProblems(result.problems)}` };
 }

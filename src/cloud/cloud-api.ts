@@ -77,4 +77,6 @@ export interface CloudApi {
   readonly drivers: Readonly<Record<StepKind, ResourceDriver>>;
   /** Counts calls made, for benchmarks and tests. */
   readonly calls: () => number;
+  /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
+  zones(region: string): Promise<readonly string[]>;
 }

@@ -4,6 +4,7 @@ import { ApiError, notFound } from './api-error';
 import { isoMinutes, isoSeconds, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from './api-kit';
 import { echo } from './data-plane';
 import { parseScript, renderPing, type Reply } from './ping-script';
+import { findRegion } from '../topology/regions';
 import { LATENCY, matchesTags, type InstanceR, type RuleR, type SecurityGroupR, type World } from './world';
 
 const ecsTags = (tags: Record<string, string>) => ({ Tag: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) });
@@ -300,7 +301,26 @@ const describeInvocationResults = reads((ctx) => {
   return { Invocation: { InvocationResults: { InvocationResult: items }, TotalCount: rows.length, PageNumber: 1, PageSize: items.length, NextToken: nextToken } };
 });
 
+// ---- zones ---------------------------------------------------------------------------------
+
+/** DescribeZones: the region's zones, from the same list the sandbox's CreateVSwitch accepts. */
+const describeZones = reads((ctx) => {
+  const regionId = regionOf(ctx);
+  const zones = findRegion(regionId)?.zones ?? [];
+  return {
+    Zones: {
+      Zone: zones.map((ZoneId) => ({
+        ZoneId, LocalName: `${findRegion(regionId)!.name} Zone ${ZoneId.slice(-1).toUpperCase()}`, ZoneType: 'AvailabilityZone',
+        AvailableResourceCreation: { ResourceTypes: ['VSwitch', 'Instance', 'Disk'] },
+        AvailableDiskCategories: { DiskCategories: ['cloud_essd', 'cloud_efficiency'] },
+        AvailableInstanceTypes: { InstanceTypes: ['ecs.t6-c1m1.large', 'ecs.g7.large'] },
+      })),
+    },
+  };
+});
+
 export const ECS_ACTIONS: ActionTable = {
+  DescribeZones: describeZones,
   CreateSecurityGroup: createSecurityGroup, DescribeSecurityGroups: describeSecurityGroups, DescribeSecurityGroupAttribute: describeSecurityGroupAttribute,
   AuthorizeSecurityGroup: authorizeSecurityGroup, RevokeSecurityGroup: revokeSecurityGroup, DeleteSecurityGroup: deleteSecurityGroup,
   RunInstances: runInstances, DescribeInstances: describeInstances, DeleteInstance: deleteInstance, DeleteInstances: deleteInstances,

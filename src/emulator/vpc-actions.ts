@@ -4,6 +4,7 @@
  * they are named plainly so that a reader of vpnbot's logs knows what happened.
  */
 import { cidr, cidrContains, cidrsOverlap, isUsableGatewayIp, parseCidr } from '../topology/cidr';
+import { findRegion } from '../topology/regions';
 import { ApiError, invalid, notFound } from './api-error';
 import { isoSeconds, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from './api-kit';
 import { negotiate } from './ipsec-negotiation';
@@ -143,7 +144,7 @@ const createVSwitch = writes((ctx) => {
   const w = ctx.world;
   const v = vpcOf(w, ctx.params.req('VpcId'));
   const zoneId = ctx.params.req('ZoneId');
-  if (!zoneId.startsWith(v.regionId)) throw new ApiError('InvalidZoneId.NotFound', `The zone ${zoneId} is not in ${v.regionId}.`, 400);
+  if (!(findRegion(v.regionId)?.zones ?? []).includes(zoneId)) throw new ApiError('InvalidZoneId.NotFound', `The specified zone ${zoneId} does not exist in ${v.regionId}.`, 400);
   const block = ctx.params.req('CidrBlock');
   const parsed = parseCidr(block);
   if (!parsed.ok || parsed.cidr.prefix < 16 || parsed.cidr.prefix > 29) throw new ApiError('InvalidCidrBlock.Malformed', `Specified CIDR block ${block} is not valid.`, 400);

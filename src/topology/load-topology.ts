@@ -2,8 +2,12 @@ import type { Result } from '../errors';
 import type { Topology } from './model';
 import { parseTopologyLine } from './parse-line';
 import { parseTopologyYaml } from './parse-yaml';
+import { findRegion } from './regions';
 import type { TopologyInput } from './schema';
 import { validateTopology, type ValidationOptions } from './validate';
+
+/** The zones a connected cloud offers in a region (ECS DescribeZones). */
+export type ZoneSource = (regionId: string) => Promise<readonly string[]>;
 
 const then = (r: Result<TopologyInput>, options?: ValidationOptions): Result<Topology> => (r.ok ? validateTopology(r.value, options) : r);
 
@@ -15,4 +19,26 @@ export function topologyFromYaml(text: string, options?: ValidationOptions): Res
 /** One-line form (Slack) -> validated topology, or every problem found. Never throws. */
 export function topologyFromLine(text: string, options?: ValidationOptions): Result<Topology> {
   return then(parseTopologyLine(text), options);
+}
+
+/**
+ * Validates a parsed topology against the zones a connected cloud offers, looked up once per known
+ * region it names. A region whose lookup fails keeps the built-in list (the apply that follows
+ * reports the cloud's own error if the zone is really wrong). Never rejects.
+ */
+export async function validateWithCloudZones(parsed: Result<TopologyInput>, options: ValidationOptions, zones: ZoneSource): Promise<Result<Topology>> {
+  if (!parsed.ok) return parsed;
+  const regions = [...new Set(parsed.value.sites.map((s) => s.region).filter((r): r is string => r !== undefined && findRegion(r) !== undefined))];
+  const found = new Map<string, readonly string[]>();
+  await Promise.all(
+    regions.map(async (r) => {
+      try {
+        const list = await zones(r);
+        if (list.length > 0) found.set(r, list);
+      } catch {
+        // Fall back to the built-in list for this region.
+      }
+    }),
+  );
+  return validateTopology(parsed.value, { ...options, zonesOf: (r) => found.get(r) ?? options.zonesOf?.(r) });
 }

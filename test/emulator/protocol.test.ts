@@ -8,6 +8,9 @@ let frozenAt: number | undefined;
 const freeze = () => {
   frozenAt = Date.now();
 };
+const thaw = () => {
+  frozenAt = undefined;
+};
 beforeEach(async () => {
   frozenAt = undefined;
   emu = await startEmulator({ timeScale: 0.0005, now: () => frozenAt ?? Date.now() });
@@ -137,8 +140,11 @@ describe('serialisation and dependency rules', () => {
     const c = sdkClients(emu);
     const vpcs = [(await createVpc(c)).body!.vpcId!, (await createVpc(c, { cidrBlock: '10.0.0.0/8' })).body!.vpcId!];
     for (const id of vpcs) await until('vpc', async () => (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: 'cn-hongkong', vpcId: id }))).body!.status === 'Available');
+    // Frozen: the CEN is still being created when the attach arrives, however slow the machine.
+    freeze();
     const cenId = (await c.cen('CreateCen', { Name: 'x' })).CenId;
     expect(await errorOf(c.cen('AttachCenChildInstance', { CenId: cenId, ChildInstanceId: vpcs[0], ChildInstanceType: 'VPC', ChildInstanceRegionId: 'cn-hongkong' }))).toMatchObject({ code: 'Operation.Blocking' });
+    thaw();
     await until('cen', async () => (await c.cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0].Status === 'Active');
     const attach = (id: string) => c.cen('AttachCenChildInstance', { CenId: cenId, ChildInstanceId: id, ChildInstanceType: 'VPC', ChildInstanceRegionId: 'cn-hongkong' });
     freeze();

@@ -44,7 +44,7 @@ class FakeDriver implements ResourceDriver {
 
 function fakeCloud() {
   const drivers = Object.fromEntries(STEP_KINDS.map((k) => [k, new FakeDriver(k)])) as Record<StepKind, FakeDriver>;
-  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers, calls: () => 0 };
+  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers, calls: () => 0, zones: async () => [] };
   return { cloud, drivers };
 }
 

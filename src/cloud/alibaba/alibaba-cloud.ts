@@ -1,4 +1,5 @@
 /** The CloudApi on Alibaba Cloud (or anything that speaks its API, such as the emulator). */
+import * as $Ecs from '@alicloud/ecs20140526';
 import type { StepKind } from '../../planner/plan';
 import type { CloudApi, ResourceDriver } from '../cloud-api';
 import { createAlibabaClients, type AlibabaClientOptions } from './alibaba-clients';
@@ -23,5 +24,9 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     target: options.sandbox ? 'sandbox (in-process Alibaba Cloud emulator)' : options.endpoint ? `Alibaba Cloud API at ${new URL(options.endpoint).host}` : 'Alibaba Cloud',
     drivers: Object.fromEntries(all.map((d) => [d.kind, d])) as Record<StepKind, ResourceDriver>,
     calls: ctx.count,
+    async zones(region) {
+      const r = await ctx.call('DescribeZones', () => ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })));
+      return (r.body?.zones?.zone ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');
+    },
   };
 }
