@@ -1,4 +1,7 @@
-/** Type checking is done once by `npm run build` (tsc over src, storage, commands and test); jest only transpiles (fast, per file). */
+/**
+ * Type checking and the build are done once, by the global setup (tsc over src, storage, commands
+ * and test, incremental); jest itself only transpiles (fast, per file).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ["<rootDir>/test"],
@@ -6,4 +9,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -3,8 +3,11 @@ import type Database from 'better-sqlite3';
 import type { AppStore, DecisionResult, PlanRecord, PlanStatus } from '../src/app/app-store';
 import type { ResourceRecord, RunRecord, StepRecord, StepStatus } from '../src/engine/engine-store';
 import type { RunStatus } from '../src/engine/engine-events';
+import { VpnbotError } from '../src/errors';
 import type { Plan } from '../src/planner/plan';
+import { readStoredPlan } from '../src/planner/plan-schema';
 import type { Topology } from '../src/topology/model';
+import { readStoredTopology } from '../src/topology/stored-topology';
 import type { SecretBox } from './secret-box';
 
 interface RunRow { id: string; topology: string; kind: 'apply' | 'destroy'; status: RunStatus; plan: string; requester: string; started_at: number; finished_at: number | null }
@@ -12,8 +15,21 @@ interface StepRow { run_id: string; step_id: string; status: StepStatus; attempt
 interface ResourceRow { topology: string; step_id: string; kind: ResourceRecord['kind']; region: string; cloud_id: string; origin: ResourceRecord['origin']; outputs: string }
 interface PlanRow { id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number }
 
+/** A stored plan, checked against this version's schemas; a plan that does not fit is refused by name. */
+function storedPlan(json: string, what: string): Plan {
+  const r = readStoredPlan(json);
+  if (!r.ok) throw new VpnbotError('storage.stored-plan', `${what} cannot be read by this version of vpnbot (${r.reason})`);
+  return r.plan;
+}
+
+function storedTopology(json: string, name: string): Topology {
+  const r = readStoredTopology(json);
+  if (!r.ok) throw new VpnbotError('storage.stored-plan', `topology "${name}" cannot be read by this version of vpnbot (${r.reason})`);
+  return r.topology;
+}
+
 const runOf = (r: RunRow): RunRecord => ({
-  id: r.id, topology: r.topology, kind: r.kind, status: r.status, plan: JSON.parse(r.plan) as Plan, requester: r.requester, startedAt: r.started_at,
+  id: r.id, topology: r.topology, kind: r.kind, status: r.status, plan: storedPlan(r.plan, `run ${r.id}`), requester: r.requester, startedAt: r.started_at,
   ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
 });
 const stepOf = (r: StepRow): StepRecord => ({
@@ -22,7 +38,7 @@ const stepOf = (r: StepRow): StepRecord => ({
   ...(r.error_message !== null ? { errorMessage: r.error_message } : {}), ...(r.request_id !== null ? { requestId: r.request_id } : {}),
 });
 const planOf = (r: PlanRow): PlanRecord => ({
-  id: r.id, topology: r.topology, hash: r.hash, text: r.text, plan: JSON.parse(r.plan) as Plan, requester: r.requester, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at,
+  id: r.id, topology: r.topology, hash: r.hash, text: r.text, plan: storedPlan(r.plan, `plan ${r.id}`), requester: r.requester, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at,
 });
 
 export function createSqliteStore(db: Database.Database, box: SecretBox): AppStore {
@@ -44,7 +60,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     putSecret: db.prepare('INSERT OR IGNORE INTO secrets (topology, name, ciphertext, created_at) VALUES (?, ?, ?, ?)'),
     saveTopology: db.prepare('INSERT INTO topologies (name, ike, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET ike = excluded.ike, document = excluded.document, updated_at = excluded.updated_at'),
     topology: db.prepare('SELECT document FROM topologies WHERE name = ?'),
-    topologies: db.prepare('SELECT document FROM topologies ORDER BY name'),
+    topologies: db.prepare('SELECT name, document FROM topologies ORDER BY name'),
     savePlan: db.prepare("INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
     plan: db.prepare('SELECT * FROM plans WHERE id = ?'),
     decide: db.prepare('UPDATE plans SET status = ? WHERE id = ? AND status = \'pending\' AND hash = ? AND expires_at > ?'),
@@ -101,9 +117,9 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     saveTopology: (t, at) => void q.saveTopology.run(t.name, t.ike, JSON.stringify(t), at, at),
     topology: (name) => {
       const r = q.topology.get(name) as { document: string } | undefined;
-      return r ? (JSON.parse(r.document) as Topology) : undefined;
+      return r ? storedTopology(r.document, name) : undefined;
     },
-    topologies: () => (q.topologies.all() as { document: string }[]).map((r) => JSON.parse(r.document) as Topology),
+    topologies: () => (q.topologies.all() as { name: string; document: string }[]).map((r) => storedTopology(r.document, r.name)),
     savePlan: (p) => void q.savePlan.run(p.id, p.topology, p.hash, p.text, JSON.stringify(p.plan), p.requester, p.createdAt, p.expiresAt),
     plan: (id) => {
       const r = q.plan.get(id) as PlanRow | undefined;

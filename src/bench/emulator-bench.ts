@@ -13,7 +13,7 @@ export async function benchEmulator(calls = 2000, concurrency = 16): Promise<Emu
   const emu = await startEmulator({ timeScale: 0.001 });
   try {
     const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
-    const input = { region: 'cn-hongkong', params: { name: 'bench', cidrBlock: '10.0.0.0/8' }, tags: {}, clientToken: 'bench-vpc', marker: 'bench' };
+    const input = { region: 'cn-hongkong', params: { name: 'bench', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] }, tags: {}, clientToken: 'bench-vpc', marker: 'bench' };
     const vpcId = await cloud.drivers.vpc.create(input);
     // One read of a VPC is one signed DescribeVpcs call.
     const call = () => cloud.drivers.vpc.read('cn-hongkong', vpcId);

@@ -4,12 +4,13 @@
  * engine knows nothing of SDKs. Resources without ids of their own (CEN attachments, published
  * routes, security group rules) get composite ids the driver can read back.
  */
-import type { ParamValue, StepKind } from '../planner/plan';
+import type { StepKind } from '../planner/plan';
+import type { ObservedAttrs, StepInput } from '../planner/step-params';
 
-export interface ResourceInput {
+export interface ResourceInput<K extends StepKind = StepKind> {
   readonly region: string;
-  /** Step params with references resolved to concrete values (ids, IPs). */
-  readonly params: Readonly<Record<string, ParamValue>>;
+  /** The step's params with its references resolved to concrete values (ids, IPs), typed by kind. */
+  readonly params: StepInput<K>;
   /** `vpnbot:topology` and `vpnbot:step`, put on every resource that takes tags. */
   readonly tags: Readonly<Record<string, string>>;
   /** Same run and step, same token: a replayed create returns the first result. */
@@ -36,25 +37,35 @@ export interface Observation {
 }
 
 /** An equivalent resource found in place, that vpnbot did not create (a tunnel already in service). */
-export interface ExternalResource {
+export interface ExternalResource<K extends StepKind = StepKind> {
   readonly id: string;
-  readonly attrs: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly attrs: ObservedAttrs<K>;
 }
 
-export interface ResourceDriver {
-  readonly kind: StepKind;
+/**
+ * One kind of resource, driven through a cloud's API. Generic over the kind: a driver reads its
+ * step's parameters by their declared names (step-params.ts), so a misspelled one does not compile.
+ */
+export interface ResourceDriver<K extends StepKind = StepKind> {
+  readonly kind: K;
   /** Starts creating; returns the new id. May throw after having created it (ambiguous). */
-  create(input: ResourceInput): Promise<string>;
-  /** Reads a resource; `gone` when it does not exist (any more). */
-  read(region: string, id: string, input?: ResourceInput): Promise<Observation>;
+  create(input: ResourceInput<K>): Promise<string>;
+  /** Reads a resource; `gone` when it does not exist (any more). Never changes anything. */
+  read(region: string, id: string): Promise<Observation>;
+  /**
+   * For resources built in more than one call (a VPC's secondary CIDR blocks): makes one missing
+   * change and says what it did, or answers undefined when the resource is as `input` asks. Called
+   * by the engine after creation, each time the resource is ready again.
+   */
+  converge?(region: string, id: string, input: ResourceInput<K>): Promise<string | undefined>;
   /** Finds the resource made for this step (by tags, marker or natural key), if any. */
-  find(input: ResourceInput): Promise<string | undefined>;
+  find(input: ResourceInput<K>): Promise<string | undefined>;
   delete(region: string, id: string): Promise<void>;
   /**
    * Resources vpnbot did not create that stand where a step's resource would (for adopted
    * gateways, VPCs and CENs); only the kinds that can be found this way implement it.
    */
-  findExternal?(input: ResourceInput): Promise<ExternalResource | undefined>;
+  findExternal?(input: ResourceInput<K>): Promise<ExternalResource<K> | undefined>;
   /** Why a resource is not becoming ready (an IPsec connection's IKE log), for error messages. */
   explain?(region: string, id: string): Promise<string>;
   /** Resources of this kind carrying all of `tags`, in a region (CEN: region ignored). Taggable kinds only. */
@@ -69,12 +80,15 @@ export interface TaggedResource {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** One driver per kind, each typed for its kind. */
+export type DriverTable = { readonly [K in StepKind]: ResourceDriver<K> };
+
 export interface CloudApi {
   /** True when talking to the in-process emulator (sandbox mode); every output says so. */
   readonly sandbox: boolean;
   /** Human words for where calls go, for status lines (never credentials). */
   readonly target: string;
-  readonly drivers: Readonly<Record<StepKind, ResourceDriver>>;
+  readonly drivers: DriverTable;
   /** Counts calls made, for benchmarks and tests. */
   readonly calls: () => number;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */

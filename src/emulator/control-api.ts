@@ -2,7 +2,8 @@
  * The emulator's control API, on its own path (`/__emulator/...`), never through the signed RPC
  * path: reset, dump the state, inject faults, and break things to imitate drift.
  */
-import { checkFaults, type Faults } from './faults';
+import { checkFaults, type Faults, type ForcedFault } from './faults';
+import { inventory } from './inventory';
 import type { World } from './world';
 
 export const CONTROL_PREFIX = '/__emulator/';
@@ -15,6 +16,10 @@ export type Breakage =
 export interface ControlState {
   faults: Faults;
   readonly calls: Map<string, number>;
+  /** Faults injected so far, by error code. */
+  readonly injected: Map<string, number>;
+  /** Faults the next matching calls get, in order. */
+  readonly forced: ForcedFault[];
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -72,6 +77,8 @@ export function handleControl(world: World, state: ControlState, method: string,
       world.reset();
       state.faults = checkFaults({}) as Faults;
       state.calls.clear();
+      state.injected.clear();
+      state.forced.length = 0;
       return { status: 200, body: { ok: true } };
     case 'GET /state':
       return { status: 200, body: dumpState(world) };
@@ -88,7 +95,9 @@ export function handleControl(world: World, state: ControlState, method: string,
       return error ? { status: 400, body: { error } } : { status: 200, body: { ok: true } };
     }
     case 'GET /stats':
-      return { status: 200, body: { calls: Object.fromEntries(state.calls), total: [...state.calls.values()].reduce((a, b) => a + b, 0) } };
+      return { status: 200, body: { calls: Object.fromEntries(state.calls), total: [...state.calls.values()].reduce((a, b) => a + b, 0), injected: Object.fromEntries(state.injected) } };
+    case 'GET /inventory':
+      return { status: 200, body: inventory(world) };
     default:
       return { status: 404, body: { error: `unknown control route ${route}` } };
   }

@@ -1,4 +1,4 @@
-/** Fault injection: probabilities per signed call, and a multiplier on every latency. */
+/** Fault injection: probabilities per signed call, faults forced on chosen calls, and a multiplier on every latency. */
 export interface Faults {
   /** Probability of answering Throttling.User (400) without doing anything. */
   readonly throttle: number;
@@ -8,6 +8,21 @@ export interface Faults {
   readonly appliedThenError: number;
   /** Multiplies every state-transition latency. */
   readonly latencyMultiplier: number;
+}
+
+export type FaultKind = 'throttle' | 'serverError' | 'appliedThenError';
+
+/** The error code each injected fault answers with. */
+export const FAULT_CODES: Readonly<Record<FaultKind, string>> = { throttle: 'Throttling.User', serverError: 'ServiceUnavailable', appliedThenError: 'InternalError' };
+
+/**
+ * A fault the next matching call gets, whatever the dice say: tests force each kind of fault
+ * deterministically instead of hoping a probability draws it.
+ */
+export interface ForcedFault {
+  readonly fault: FaultKind;
+  /** Only calls of this action (any action when absent). */
+  readonly action?: string;
 }
 
 export const NO_FAULTS: Faults = { throttle: 0, serverError: 0, appliedThenError: 0, latencyMultiplier: 1 };

@@ -15,7 +15,8 @@ import { CEN_ACTIONS } from './cen-actions';
 import { CONTROL_PREFIX, handleControl, type ControlState } from './control-api';
 import { ECS_ACTIONS } from './ecs-actions';
 import { createClock } from './emulator-clock';
-import { NO_FAULTS, type Faults } from './faults';
+import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault } from './faults';
+import { inventory, type Inventory } from './inventory';
 import { NonceCache, verifyRequest } from './signature';
 import { VPC_ACTIONS } from './vpc-actions';
 import { World } from './world';
@@ -50,6 +51,12 @@ export interface RunningEmulator {
   readonly world: World;
   readonly control: ControlState;
   setFaults(faults: Partial<Faults>): void;
+  /** The next calls matching each entry get its fault, in order, whatever the probabilities. */
+  forceFaults(faults: readonly ForcedFault[]): void;
+  /** Live resources by kind, every id, and the IPsec pairs. */
+  inventory(): Inventory;
+  /** Faults injected so far, by error code. */
+  injected(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -70,7 +77,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accessKeyId = options.accessKeyId ?? `LTAI${randomBytes(8).toString('hex')}`;
   const accessKeySecret = options.accessKeySecret ?? randomBytes(24).toString('base64url');
-  const control: ControlState = { faults: NO_FAULTS, calls: new Map() };
+  const control: ControlState = { faults: NO_FAULTS, calls: new Map(), injected: new Map(), forced: [] };
+  /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
+  const inject = (fault: FaultKind, action: string, probability: number): boolean => {
+    const i = control.forced.findIndex((f) => f.fault === fault && (f.action === undefined || f.action === action));
+    const hit = i >= 0 ? (control.forced.splice(i, 1), true) : random() < probability;
+    if (hit) control.injected.set(FAULT_CODES[fault], (control.injected.get(FAULT_CODES[fault]) ?? 0) + 1);
+    return hit;
+  };
   const clock = createClock({ timeScale: options.timeScale ?? 1, ...(options.now ? { now: options.now } : {}), latencyMultiplier: () => control.faults.latencyMultiplier });
   const random = options.random ?? Math.random;
   const world = new World(clock, random);
@@ -108,8 +122,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
 
       const f = control.faults;
-      if (random() < f.throttle) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
-      if (random() < f.serverError) throw new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+      if (inject('throttle', actionName, f.throttle)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
+      if (inject('serverError', actionName, f.serverError)) throw new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
 
       world.reap();
       const call = new CallParams(params);
@@ -128,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
         if (action.mutating) persist();
       }
-      if (action.mutating && random() < f.appliedThenError) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
+      if (action.mutating && inject('appliedThenError', actionName, f.appliedThenError)) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
       send(res, 200, { RequestId: requestId, ...result });
     } catch (e) {
       if (e instanceof ApiError) fail(e);
@@ -173,6 +187,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setFaults: (faults) => {
       control.faults = { ...control.faults, ...faults };
     },
+    forceFaults: (faults) => {
+      control.forced.push(...faults);
+    },
+    inventory: () => inventory(world),
+    injected: () => Object.fromEntries(control.injected),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -15,6 +15,7 @@ import type { EngineStore } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
 import { observeCloud } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
+import { toStepFailure, type StepFailure } from './step-failure';
 import { StepRunner, type RunScope } from './step-runner';
 
 export interface EngineOptions {
@@ -25,11 +26,7 @@ export interface EngineOptions {
   readonly maxAttempts?: number;
 }
 
-export interface StepFailure {
-  readonly stepId: string;
-  readonly code: string;
-  readonly message: string;
-}
+export type { StepFailure } from './step-failure';
 
 export interface RunResult {
   readonly runId: string;
@@ -85,8 +82,7 @@ export function createEngine(options: EngineOptions): Engine {
           store.stepFinished(runId, step.id, 'cancelled', pacing.now());
           emit({ type: 'step-cancelled', runId, stepId: step.id });
         } else if (outcome.status === 'failed') {
-          const e = outcome.error as { code?: string; cloudCode?: string; message?: string };
-          failures.push({ stepId: step.id, code: e.cloudCode ?? e.code ?? 'engine.fault', message: e.message ?? String(outcome.error) });
+          failures.push(toStepFailure(step.id, outcome.error));
         }
       },
     });

@@ -5,55 +5,45 @@
  * adopted gateways, VPCs and CENs. Resources of the topology that are no longer desired are found
  * from the store and by tag search.
  */
-import type { CloudApi, ResourceInput, TaggedResource } from '../cloud/cloud-api';
-import { adoptedId, buildPlan } from '../planner/build-plan';
-import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
-import type { Step } from '../planner/plan';
+import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
+import { topoOrder } from '../dag/topo-order';
+import { desiredSteps } from '../planner/desired-steps';
+import { TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
+import { refsOf, type DesiredStep } from '../planner/plan';
+import { adoptedId } from '../planner/reconcile';
 import type { Topology } from '../topology/model';
 import type { EngineStore } from './engine-store';
+import { resolveInput } from './resolve-input';
 import { retryCloudCall, type Pacing } from './retry-policy';
 
-function topoOrder(steps: readonly Step[]): Step[] {
-  const done = new Set<string>();
-  const out: Step[] = [];
-  while (out.length < steps.length) {
-    const before = out.length;
-    for (const s of steps) if (!done.has(s.id) && s.dependsOn.every((d) => done.has(d))) { done.add(s.id); out.push(s); }
-    if (out.length === before) throw new Error('cycle in plan');
-  }
-  return out;
-}
-
-function resolve(step: Step, topology: string, outputs: Map<string, Record<string, string>>): ResourceInput | undefined {
-  const params: Record<string, Step['params'][string]> = { ...step.params };
-  for (const [name, ref] of Object.entries(step.refs)) {
-    const v = outputs.get(ref.step)?.[ref.output];
-    if (!v) return undefined;
-    params[name] = v;
-  }
-  return { region: step.region, params, clientToken: '', marker: `vpnbot:${topology}:${step.id}`, tags: { [TAG_TOPOLOGY]: topology, [TAG_STEP]: step.id } };
+/** An equivalent found in place, with the gateway and VPC it sits on: what the planner matches it by. */
+function externalResource(step: DesiredStep, id: string, attrs: object, input: ResourceInput, outputs: ReadonlyMap<string, Readonly<Record<string, string>>>): ObservedResource {
+  const p = input.params as Readonly<Record<string, unknown>>;
+  const vpnGatewayId = String(p.vpnGatewayId ?? p.nextHopId ?? '');
+  const vpcId = step.kind === 'route-entry' ? (outputs.get(step.refs.routeTableId.step)?.id ?? '') : String(p.childInstanceId ?? '');
+  return { kind: step.kind, id, region: step.region, tags: {}, attrs: { ...attrs, vpnGatewayId, vpcId } } as ObservedResource;
 }
 
 export async function observeCloud(topology: Topology, rawCloud: CloudApi, store: EngineStore, pacing: Pacing, maxAttempts = 10): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
-  const desired = buildPlan(topology, EMPTY_OBSERVED);
+  const desired = desiredSteps(topology);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
-  const ours = (step: Step, id: string): ObservedResource => ({ kind: step.kind, id, region: step.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id }, attrs: {} });
+  const ours = (step: DesiredStep, id: string) => ({ kind: step.kind, id, region: step.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id }, attrs: {} }) as ObservedResource;
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
 
-  for (const step of topoOrder(desired.steps)) {
-    const driver = cloud.drivers[step.kind];
+  for (const step of topoOrder(desired)) {
+    const driver = cloud.drivers[step.kind] as ResourceDriver;
     const adopted = adoptedId(topology, step, { resources: [] });
     if (adopted) {
       const o = await driver.read(step.region, adopted);
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
       continue;
     }
-    const input = resolve(step, topology.name, outputs);
-    if (!input) continue;
-    // Reads here pass no input: refreshing must not change anything (a VPC read with input adds missing CIDRs).
+    const resolved = resolveInput(step, topology.name, outputs);
+    if (!resolved.ok) continue;
+    const { input } = resolved;
     const record = records.get(step.id);
     let found: { id: string; outputs: Readonly<Record<string, string>> } | undefined;
     if (record && record.origin === 'created') {
@@ -70,28 +60,25 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
       continue;
     }
     // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).
-    const onAdopted = Object.values(step.refs).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
+    const onAdopted = refsOf(step).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
     if (driver.findExternal && onAdopted) {
       const ext = await driver.findExternal(input);
       if (ext) {
         const o = await driver.read(step.region, ext.id);
         outputs.set(step.id, { ...o.outputs, id: ext.id });
-        // The planner matches an equivalent by the adopted gateway and VPC it sits on.
-        const vpnGatewayId = String(input.params.vpnGatewayId ?? input.params.nextHopId ?? '');
-        const vpcId = outputs.get(step.refs.routeTableId?.step ?? '')?.id ?? String(input.params.childInstanceId ?? '');
-        resources.push({ kind: step.kind, id: ext.id, region: step.region, tags: {}, attrs: { ...ext.attrs, vpnGatewayId, vpcId } });
+        resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
       }
     }
   }
 
   // No longer desired: what the store knows we created, and anything tagged for this topology.
-  const desiredIds = new Set(desired.steps.map((s) => s.id));
+  const desiredIds = new Set(desired.map((s) => s.id));
   const seen = new Set(resources.map((r) => r.id));
   for (const r of records.values()) {
     if (desiredIds.has(r.stepId) || r.origin !== 'created' || seen.has(r.cloudId)) continue;
     const o = await cloud.drivers[r.kind].read(r.region, r.cloudId);
     if (o.state !== 'gone') {
-      resources.push({ kind: r.kind, id: r.cloudId, region: r.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: r.stepId }, attrs: {} });
+      resources.push({ kind: r.kind, id: r.cloudId, region: r.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: r.stepId }, attrs: {} } as ObservedResource);
       seen.add(r.cloudId);
     }
   }
@@ -104,7 +91,7 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
   for (const t of tagged) {
     if (seen.has(t.id) || t.tags[TAG_STEP] === undefined) continue;
     if (desiredIds.has(t.tags[TAG_STEP]!) && resources.some((r) => r.tags[TAG_STEP] === t.tags[TAG_STEP])) continue;
-    resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} });
+    resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} } as ObservedResource);
     seen.add(t.id);
   }
   return { resources };
@@ -118,12 +105,12 @@ function withRetries(cloud: CloudApi, pacing: Pacing, maxAttempts: number): Clou
       kind,
       {
         ...d,
-        read: (region: string, id: string, input?: ResourceInput) => retry(() => d.read(region, id, input)),
-        find: (input: ResourceInput) => retry(() => d.find(input)),
-        ...(d.findExternal ? { findExternal: (input: ResourceInput) => retry(() => d.findExternal!(input)) } : {}),
+        read: (region: string, id: string) => retry(() => d.read(region, id)),
+        find: (input: ResourceInput) => retry(() => (d as ResourceDriver).find(input)),
+        ...(d.findExternal ? { findExternal: (input: ResourceInput) => retry(() => (d as ResourceDriver).findExternal!(input)) } : {}),
         ...(d.listTagged ? { listTagged: (region: string, tags: Readonly<Record<string, string>>) => retry(() => d.listTagged!(region, tags)) } : {}),
       },
     ]),
-  ) as unknown as CloudApi['drivers'];
+  ) as unknown as DriverTable;
   return { ...cloud, drivers };
 }

@@ -42,14 +42,7 @@ export function backoffDelay(attempt: number, p: Pacing, baseMs = 1_000, capMs =
   return Math.max(1, p.random() * ceiling);
 }
 
-/** How long a kind of resource takes, to poll it sensibly: first interval, longest interval, give up after. */
-export interface WaitProfile {
-  readonly firstPollMs: number;
-  readonly maxPollMs: number;
-  readonly timeoutMs: number;
-}
-
-export const MINUTE = 60_000;
+export { MINUTE, type WaitProfile } from '../planner/step-catalogue';
 
 /** What a retry loop reports before each new attempt. */
 export interface RetryNotice {

@@ -4,19 +4,19 @@
  * and a created id is recorded as soon as it is known; after a crash or an ambiguous failure the
  * resource is looked up before anything is created again.
  */
-import { createHash } from 'node:crypto';
 import type { VisitContext } from '../dag/walk';
 import { VpnbotError } from '../errors';
-import { TAG_STEP, TAG_TOPOLOGY } from '../planner/observed';
-import type { Step } from '../planner/plan';
+import type { DeleteStep, DesiredStep, Step } from '../planner/plan';
+import { DELETE_DRAIN_MS, lockKeysOf, STEP_CATALOGUE, TUNNEL_PROFILE, type WaitProfile } from '../planner/step-catalogue';
 import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
 import { isCloudError } from '../cloud/cloud-error';
 import type { EngineListener } from './engine-events';
 import type { EngineStore } from './engine-store';
 import type { KeyedLocks } from './keyed-locks';
 import { generatePreSharedKey } from './pre-shared-key';
-import { retryCloudCall, type Pacing, type WaitProfile } from './retry-policy';
-import { DELETE_DRAIN_MS, TUNNEL_PROFILE, WAIT_PROFILES } from './wait-profiles';
+import { resolveInput } from './resolve-input';
+import { retryCloudCall, type Pacing } from './retry-policy';
+import { toStepFailure } from './step-failure';
 
 export interface StepRunnerDeps {
   readonly cloud: CloudApi;
@@ -41,27 +41,7 @@ interface Done {
   readonly note?: string;
 }
 
-export const clientTokenFor = (runId: string, stepId: string) => `vpnbot-${createHash('sha256').update(`${runId}\n${stepId}`).digest('hex').slice(0, 40)}`;
-
-/**
- * The shared objects a step changes, as lock keys: one change at a time on each. Deletes carry no
- * references, so they lock per region and family (and retry the cloud's conflict answers).
- */
-function lockKeys(step: Step): string[] {
-  if (step.action === 'delete') {
-    const family = ['ipsec-connection', 'vpn-gateway'].includes(step.kind) ? 'gw' : ['route-entry', 'vswitch', 'vpc'].includes(step.kind) ? 'vpc' : step.kind.startsWith('cen') ? 'cen' : undefined;
-    return family ? [`${family}@${step.region}`] : [];
-  }
-  const r = step.refs;
-  switch (step.kind) {
-    case 'ipsec-connection': return [`gw:${r.vpnGatewayId!.step}`];
-    case 'vswitch': return [`vpc:${r.vpcId!.step}`];
-    case 'route-entry': return [`vpc:${r.routeTableId!.step}`];
-    case 'cen-attachment': return [`cen:${r.cenId!.step}`, `vpc:${r.childInstanceId!.step}`];
-    case 'cen-route-publish': return [`cen:${r.cenId!.step}`];
-    default: return [];
-  }
-}
+export { clientTokenFor } from './resolve-input';
 
 export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
@@ -78,28 +58,23 @@ export class StepRunner {
     } catch (e) {
       if (visit.signal.aborted) throw e;
       const err = e instanceof VpnbotError ? e : new VpnbotError('engine.fault', (e as Error).message ?? String(e), { cause: e });
-      const requestId = isCloudError(err) ? err.requestId : undefined;
-      const code = isCloudError(err) ? err.cloudCode : err.code;
-      store.stepFinished(scope.runId, step.id, 'failed', pacing.now(), { code, message: err.message, ...(requestId ? { requestId } : {}) });
-      emit({ type: 'step-failed', runId: scope.runId, stepId: step.id, code, message: err.message, ...(requestId ? { requestId } : {}) });
+      const failure = toStepFailure(step.id, err);
+      const requestId = failure.requestId ? { requestId: failure.requestId } : {};
+      store.stepFinished(scope.runId, step.id, 'failed', pacing.now(), { code: failure.code, message: failure.message, ...requestId });
+      emit({ type: 'step-failed', runId: scope.runId, stepId: step.id, code: failure.code, message: failure.message, ...requestId });
       throw err;
     }
   }
 
+  /** The driver of the step's kind. Drivers are typed per kind; the runner handles every kind alike. */
   private driver(step: Step): ResourceDriver {
-    return this.deps.cloud.drivers[step.kind];
+    return this.deps.cloud.drivers[step.kind] as ResourceDriver;
   }
 
-  private input(step: Step, scope: RunScope): ResourceInput {
-    const params: Record<string, Step['params'][string]> = { ...step.params };
-    for (const [name, ref] of Object.entries(step.refs)) {
-      const value = scope.outputs.get(ref.step)?.[ref.output];
-      if (value === undefined || value === '') throw new VpnbotError('engine.missing-output', `step ${step.id} needs ${ref.output} of ${ref.step}, which is not known`);
-      params[name] = value;
-    }
+  private input(step: DesiredStep, scope: RunScope): ResourceInput {
     let psk: string | undefined;
     if (step.kind === 'ipsec-connection') {
-      const name = `psk:${String(step.params.pskPair)}`;
+      const name = `psk:${step.params.pskPair}`;
       psk = this.deps.store.secret(scope.topology, name);
       if (psk === undefined) {
         // The store keeps the first key written: read it back, so both sides of a pair always agree.
@@ -107,10 +82,9 @@ export class StepRunner {
         psk = this.deps.store.secret(scope.topology, name)!;
       }
     }
-    return {
-      region: step.region, params, clientToken: clientTokenFor(scope.runId, step.id), marker: `vpnbot:${scope.topology}:${step.id}`,
-      tags: { [TAG_TOPOLOGY]: scope.topology, [TAG_STEP]: step.id }, ...(psk ? { psk } : {}),
-    };
+    const r = resolveInput(step, scope.topology, scope.outputs, { runId: scope.runId, ...(psk ? { psk } : {}) });
+    if (!r.ok) throw new VpnbotError('engine.missing-output', `step ${step.id} needs ${r.missing.output} of ${r.missing.step}, which is not known`);
+    return r.input;
   }
 
   /** A cloud call with retries on retryable errors (throttling, 5xx, one-at-a-time conflicts). */
@@ -146,14 +120,15 @@ export class StepRunner {
     }
   }
 
-  private async create(step: Step, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<Done> {
+  private async create(step: DesiredStep, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<Done> {
     const driver = this.driver(step);
     const input = this.input(step, scope);
     const { store, pacing } = this.deps;
     const record = (cloudId: string, outputs: Record<string, string>) =>
       store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
     let id = knownId;
-    await this.deps.locks.withLocks(lockKeys(step), async () => {
+    const wait = STEP_CATALOGUE[step.kind].wait;
+    await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
       if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input));
       if (id === undefined) {
@@ -161,23 +136,34 @@ export class StepRunner {
       }
       store.stepCloudId(scope.runId, step.id, id);
       record(id, { id });
-      const settled = await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id!, input), (o) => o.state === 'ready' || (o.state === 'pending' && o.settled));
+      const settledOrReady = (o: Observation) => o.state === 'ready' || (o.state === 'pending' && o.settled);
+      let settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady);
+      // Resources built in several calls: one change at a time, each once the resource is ready again.
+      if (driver.converge) {
+        for (;;) {
+          if (settled.state === 'gone') break;
+          const change = await this.retrying(step, scope, visit.signal, () => driver.converge!(step.region, id!, input));
+          if (change === undefined) break;
+          this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: change });
+          settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), (o) => o.state === 'ready' || o.state === 'gone');
+        }
+      }
       if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
     });
     const cloudId = id!;
     // A connection to an on-premises peer comes up when the DC's device is configured, which is not
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
-      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId, input));
+      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId));
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
       return o.state === 'ready' ? { cloudId } : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
     }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock.
-    const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : WAIT_PROFILES[step.kind];
+    const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : wait;
     let ready: Observation;
     try {
-      ready = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId, input), (o) => o.state === 'ready' || o.state === 'gone'));
+      ready = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone'));
     } catch (e) {
       if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {
         const why = await driver.explain(step.region, cloudId).catch(() => '');
@@ -192,7 +178,7 @@ export class StepRunner {
   }
 
   /** adopt / keep: the resource exists; read its outputs for the steps that reference it. */
-  private async use(step: Step, scope: RunScope, visit: VisitContext): Promise<Done> {
+  private async use(step: DesiredStep, scope: RunScope, visit: VisitContext): Promise<Done> {
     const id = step.cloudId!;
     const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id));
     if (o.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
@@ -203,10 +189,10 @@ export class StepRunner {
     return { cloudId: id };
   }
 
-  private async destroy(step: Step, scope: RunScope, visit: VisitContext): Promise<Done> {
+  private async destroy(step: DeleteStep, scope: RunScope, visit: VisitContext): Promise<Done> {
     const driver = this.driver(step);
-    const id = step.cloudId!;
-    await this.deps.locks.withLocks(lockKeys(step), async () => {
+    const id = step.cloudId;
+    await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
       const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id));
       if (current.state !== 'gone') {
         await this.retrying(step, scope, visit.signal, async () => {
@@ -218,7 +204,7 @@ export class StepRunner {
           }
         }, { drain: true });
       }
-      await this.waitUntil(step, scope, visit.signal, WAIT_PROFILES[step.kind], () => driver.read(step.region, id), (o) => o.state === 'gone');
+      await this.waitUntil(step, scope, visit.signal, STEP_CATALOGUE[step.kind].wait, () => driver.read(step.region, id), (o) => o.state === 'gone');
     });
     this.deps.store.resourceDeleted(scope.topology, step.id, this.deps.pacing.now());
     return { cloudId: id };

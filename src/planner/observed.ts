@@ -3,21 +3,21 @@
  * ids the user asked to adopt, with the few attributes needed to match them to steps.
  */
 import type { StepKind } from './plan';
+import type { ObservedAttrs } from './step-params';
 
 export const TAG_TOPOLOGY = 'vpnbot:topology';
 export const TAG_STEP = 'vpnbot:step';
 
-export interface ObservedResource {
-  readonly kind: StepKind;
+export interface ObservedResourceOf<K extends StepKind> {
+  readonly kind: K;
   readonly id: string;
   readonly region: string;
   readonly tags: Readonly<Record<string, string>>;
-  /**
-   * Kind-specific attributes used for matching: `vpcId`, `vpnGatewayId`, `localCidrs`,
-   * `remoteCidrs`, `destinationCidr`, `nextHopId`, `cenId`, `childInstanceId`, `ipAddress`, ...
-   */
-  readonly attrs: Readonly<Record<string, string | readonly string[] | number | boolean | undefined>>;
+  /** What the planner matches a desired step against, by kind (step-params.ts). */
+  readonly attrs: ObservedAttrs<K>;
 }
+
+export type ObservedResource = { [K in StepKind]: ObservedResourceOf<K> }[StepKind];
 
 export interface ObservedState {
   readonly resources: readonly ObservedResource[];

@@ -1,6 +1,12 @@
 /** The plan: a DAG of steps that turns observed cloud state into the desired topology. */
+import type { Ref, StepParams, StepRefs } from './step-params';
 
-/** Step kinds, in the order resources are built (and rendered). */
+export type { Ref } from './step-params';
+
+/**
+ * Step kinds, in the order resources are built (and rendered). Adding a kind here makes the
+ * compiler ask for its parameters (step-params.ts), its policy (step-catalogue.ts) and its driver.
+ */
 export const STEP_KINDS = [
   'vpc',
   'vswitch',
@@ -26,30 +32,43 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const ACTIONS = ['create', 'adopt', 'keep', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export type ParamValue = string | number | boolean | readonly string[] | null;
-
-/** A value only known once another step has run: that step's output (its `id`, `routeTableId`, ...). */
-export interface Ref {
-  readonly step: string;
-  readonly output: string;
-}
-
-export interface Step {
-  /** Stable across runs: same topology, same id. Also the `vpnbot:step` tag on the resource. */
+interface StepCommon<K extends StepKind> {
+  /** Stable across runs: same topology, same id (see step-ids.ts). Also the `vpnbot:step` tag on the resource. */
   readonly id: string;
-  readonly kind: StepKind;
+  readonly kind: K;
   /** The site the resource belongs to; null for topology-wide resources (the CEN instance). */
   readonly site: string | null;
   readonly region: string;
-  readonly action: Action;
   readonly dependsOn: readonly string[];
-  readonly params: Readonly<Record<string, ParamValue>>;
-  readonly refs: Readonly<Record<string, Ref>>;
   /** The cloud id, for steps on resources that exist (adopt, keep, delete). */
   readonly cloudId?: string;
   /** Not created by vpnbot: never modified or deleted. */
   readonly external?: boolean;
 }
+
+/** A step towards the desired topology: its parameters and references are those of its kind. */
+export interface DesiredStepOf<K extends StepKind> extends StepCommon<K> {
+  readonly action: 'create' | 'adopt' | 'keep';
+  readonly params: StepParams<K>;
+  readonly refs: StepRefs<K>;
+}
+
+/** A resource vpnbot created that is no longer desired: known by its cloud id alone. */
+export interface DeleteStepOf<K extends StepKind> extends StepCommon<K> {
+  readonly action: 'delete';
+  readonly params: Readonly<Record<never, never>>;
+  readonly refs: Readonly<Record<never, never>>;
+  readonly cloudId: string;
+}
+
+export type StepOf<K extends StepKind> = DesiredStepOf<K> | DeleteStepOf<K>;
+
+/** Any desired step, discriminated by `kind`: `step.kind === 'vpc'` types `step.params`. */
+export type DesiredStep = { [K in StepKind]: DesiredStepOf<K> }[StepKind];
+export type DeleteStep = { [K in StepKind]: DeleteStepOf<K> }[StepKind];
+
+/** Discriminated by `kind` and `action`: `step.kind === 'vpc' && step.action !== 'delete'` types `step.params`. */
+export type Step = DesiredStep | DeleteStep;
 
 export interface PlanSummary {
   readonly create: number;
@@ -67,9 +86,19 @@ export interface Plan {
   readonly summary: PlanSummary;
 }
 
+export function isDeleteStep(s: Step): s is DeleteStep {
+  return s.action === 'delete';
+}
+
+/** The references a step reads, whatever its kind. */
+export function refsOf(s: Step): readonly Ref[] {
+  return Object.values(s.refs as Readonly<Record<string, Ref | undefined>>).filter((r): r is Ref => r !== undefined);
+}
+
 export function summarize(steps: readonly Step[]): PlanSummary {
-  const count = (a: Action) => steps.filter((s) => s.action === a).length;
-  return { create: count('create'), adopt: count('adopt'), keep: count('keep'), delete: count('delete') };
+  const out = { create: 0, adopt: 0, keep: 0, delete: 0 };
+  for (const s of steps) out[s.action]++;
+  return out;
 }
 
 /** A plan changes the cloud when it creates or deletes anything. */

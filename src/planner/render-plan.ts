@@ -1,40 +1,9 @@
 /** A plan as text, like `terraform plan`: one line per step grouped by site, then a summary line. */
 import type { Topology } from '../topology/model';
 import { hasChanges, STEP_KINDS, type Action, type Plan, type Step } from './plan';
+import { describeStep } from './step-catalogue';
 
 const SYMBOL: Record<Action, string> = { create: '+', adopt: '=', keep: '=', delete: '-' };
-
-const list = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
-
-function describe(s: Step): string {
-  const p = s.params;
-  switch (s.kind) {
-    case 'vpc':
-      return `${p.name} ${p.cidrBlock}${Array.isArray(p.secondaryCidrBlocks) && p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`;
-    case 'vswitch':
-      return `${p.name} ${p.cidrBlock} in ${p.zoneId}`;
-    case 'vpn-gateway':
-      return `${p.name} ${p.bandwidthMbps} Mbps, IPsec`;
-    case 'customer-gateway':
-      return `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`;
-    case 'ipsec-connection':
-      return `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`;
-    case 'route-entry':
-      return `${p.destinationCidr} -> VPN gateway`;
-    case 'cen':
-      return `${p.name}`;
-    case 'cen-attachment':
-      return `VPC of ${s.site} (${s.region})`;
-    case 'cen-route-publish':
-      return `publish ${p.destinationCidr} to CEN`;
-    case 'security-group':
-      return `${p.name}`;
-    case 'security-group-rule':
-      return `allow ${p.ipProtocol} from ${p.sourceCidrIp}`;
-    case 'ecs-instance':
-      return `${p.name} ${p.instanceType} in ${p.zoneId}`;
-  }
-}
 
 function line(s: Step, kindWidth: number): string {
   const tail =
@@ -42,7 +11,7 @@ function line(s: Step, kindWidth: number): string {
       : s.action === 'keep' ? `  (${s.external ? 'existing, left as is' : 'no change'}: ${s.cloudId})`
         : s.action === 'delete' ? `  (${s.cloudId})`
           : '';
-  const what = s.action === 'delete' ? s.id : describe(s);
+  const what = s.action === 'delete' ? s.id : describeStep(s);
   return `  ${SYMBOL[s.action]} ${s.kind.padEnd(kindWidth)} ${what}${tail}`;
 }
 

@@ -1,4 +1,9 @@
-/** Step ids: stable names for every resource of a topology, shared by planner, engine and tags. */
+/**
+ * Step ids: stable names for every resource of a topology, shared by planner, engine and tags
+ * (`KIND:SITE[:...]`). `stepId` makes them; `parseStepId` is the only place that takes them apart.
+ */
+import { STEP_KINDS, type StepKind } from './plan';
+
 export const stepId = {
   vpc: (site: string) => `vpc:${site}`,
   vswitch: (site: string) => `vswitch:${site}`,
@@ -17,3 +22,39 @@ export const stepId = {
   securityGroupRule: (site: string, protocol: string, source: string) => `security-group-rule:${site}:${protocol}:${source}`,
   ecsInstance: (site: string) => `ecs-instance:${site}`,
 };
+
+/** A step id taken apart. CIDRs contain no `:`, so every part is unambiguous. */
+export type ParsedStepId =
+  | { readonly kind: 'cen'; readonly topology: string; readonly site: null }
+  | { readonly kind: 'vpc' | 'vswitch' | 'vpn-gateway' | 'cen-attachment' | 'security-group' | 'ecs-instance'; readonly site: string }
+  | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string }
+  | { readonly kind: 'ipsec-connection'; readonly site: string; readonly local: string; readonly remote: string }
+  | { readonly kind: 'ipsec-connection'; readonly site: string; readonly peer: string }
+  | { readonly kind: 'route-entry' | 'cen-route-publish'; readonly site: string; readonly destination: string }
+  | { readonly kind: 'security-group-rule'; readonly site: string; readonly protocol: string; readonly source: string };
+
+const isKind = (k: string): k is StepKind => (STEP_KINDS as readonly string[]).includes(k);
+
+/** The parts of a step id made by `stepId`, or undefined for anything else. */
+export function parseStepId(id: string): ParsedStepId | undefined {
+  const [kind, site, ...rest] = id.split(':');
+  if (kind === undefined || site === undefined || site === '' || !isKind(kind)) return undefined;
+  switch (kind) {
+    case 'cen':
+      return rest.length === 0 ? { kind, topology: site, site: null } : undefined;
+    case 'customer-gateway':
+      return rest.length === 1 && rest[0] ? { kind, site, peer: rest[0] } : undefined;
+    case 'ipsec-connection': {
+      if (rest.length !== 1 || !rest[0]) return undefined;
+      const pair = /^([^>]+)>([^>]+)$/.exec(rest[0]);
+      return pair ? { kind, site, local: pair[1]!, remote: pair[2]! } : { kind, site, peer: rest[0] };
+    }
+    case 'route-entry':
+    case 'cen-route-publish':
+      return rest.length === 1 && rest[0] ? { kind, site, destination: rest[0] } : undefined;
+    case 'security-group-rule':
+      return rest.length === 2 && rest[0] && rest[1] ? { kind, site, protocol: rest[0], source: rest[1] } : undefined;
+    default:
+      return rest.length === 0 ? { kind, site } : undefined;
+  }
+}

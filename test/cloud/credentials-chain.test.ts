@@ -17,7 +17,7 @@ describe("credentials through @alicloud/credentials' default chain", () => {
     process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = file;
     try {
       const cloud = createAlibabaCloud({ sandbox: false, endpoint: emu.endpoint });
-      const id = await cloud.drivers.vpc.create({ region: 'us-west-1', params: { name: 'x', cidrBlock: '10.0.0.0/8' }, tags: {}, clientToken: 't', marker: 'm' });
+      const id = await cloud.drivers.vpc.create({ region: 'us-west-1', params: { name: 'x', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] }, tags: {}, clientToken: 't', marker: 'm' });
       expect(id).toMatch(/^vpc-/);
     } finally {
       process.env = saved;

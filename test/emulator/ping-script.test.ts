@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatRtt, parseScript, renderPing } from '../../src/emulator/ping-script';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ping');
+/** Copied from the workplace's shared/fixtures/ping: the walkthrough's six real outputs. */
+const FIXTURES = join(__dirname, '..', 'fixtures', 'ping');
 
 describe('ping output, as iputils prints it', () => {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.txt'));

@@ -1,6 +1,6 @@
 import { topologyFromYaml } from '../../src/topology/load-topology';
 import { sdkClients } from '../helpers/alibaba-sdk';
-import { startHarness, worldCounts, type Harness } from '../helpers/engine-harness';
+import { startHarness, type Harness } from '../helpers/engine-harness';
 import { buildWalkthrough, cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
 
 let h: Harness;
@@ -13,7 +13,7 @@ describe('the walkthrough premise: an IKEv1 tunnel in service that must not be t
   it('adopts the gateways, keeps the existing connection pair as is, adds the rest, and destroy leaves what it adopted', async () => {
     const c = sdkClients(h.emu);
     const before = await buildWalkthrough(c, { tunnelOnly: true });
-    const existing = new Map([...h.emu.world.vpnConnections.values()].map((x) => [x.id, { ...x.ike }]));
+    const existing = new Map(h.emu.inventory().tunnels.map((x) => [x.id, x.keyDigest]));
     const r = topologyFromYaml(`
 name: ikev1test
 sites:
@@ -45,8 +45,9 @@ sites:
     const result = await h.engine.apply(plan, { requester: 'U1' });
     expect(result.failures).toEqual([]);
     // The tunnel in service was not modified: same connections, same keys.
-    for (const [id, ike] of existing) expect(h.emu.world.vpnConnections.get(id)!.ike).toEqual(ike);
-    expect(h.emu.world.vpnConnections.size).toBe(4);
+    const after = h.emu.inventory().tunnels;
+    for (const [id, key] of existing) expect(after.find((t) => t.id === id)?.keyDigest).toBe(key);
+    expect(after).toHaveLength(4);
 
     const inst = (site: string) => h.store.resources('ikev1test').find((x) => x.stepId === `ecs-instance:${site}`)!;
     const ping = async (from: 'hongkong' | 'us', to: 'hongkong' | 'us') =>
@@ -58,7 +59,7 @@ sites:
     const destroy = await h.engine.planDestroy(r.value);
     expect(destroy.steps.some((s) => [before.vpc.hongkong.id, before.gateway.japan, ...Object.values(before.connections)].includes(s.cloudId!))).toBe(false);
     expect((await h.engine.apply(destroy, { requester: 'U1' })).status).toBe('succeeded');
-    expect(worldCounts(h.emu.world)).toMatchObject({ vpc: 2, vswitch: 2, 'vpn-gateway': 2, 'customer-gateway': 2, 'ipsec-connection': 2, cen: 0, 'ecs-instance': 0, 'route-entry': 0 });
-    for (const id of existing.keys()) expect(h.emu.world.vpnConnections.has(id)).toBe(true);
+    expect(h.emu.inventory().counts).toMatchObject({ vpc: 2, vswitch: 2, 'vpn-gateway': 2, 'customer-gateway': 2, 'ipsec-connection': 2, cen: 0, 'ecs-instance': 0, 'route-entry': 0 });
+    for (const id of existing.keys()) expect(h.emu.inventory().ids).toContain(id);
   });
 });

@@ -3,8 +3,8 @@ import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { hasChanges } from '../../src/planner/plan';
 import { cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
-import { sdkClients } from '../helpers/alibaba-sdk';
-import { countsOfPlan, startHarness, worldCounts, type Harness } from '../helpers/engine-harness';
+import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
+import { countsOfPlan, startHarness, type Harness } from '../helpers/engine-harness';
 import { seedTopology } from '../helpers/topologies';
 
 let h: Harness;
@@ -23,7 +23,7 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(result.failures).toEqual([]);
     expect(result.status).toBe('succeeded');
     expect([...result.outcomes.values()].every((o) => o.status === 'succeeded')).toBe(true);
-    expect(worldCounts(h.emu.world)).toEqual(countsOfPlan(buildPlan(topology, EMPTY_OBSERVED).steps));
+    expect(h.emu.inventory().counts).toEqual(countsOfPlan(buildPlan(topology, EMPTY_OBSERVED).steps));
 
     // Typed progress: one start and one finish, a started and a succeeded event per step.
     expect(events[0]).toMatchObject({ type: 'run-started', steps: 33, sandbox: true, resumed: false });
@@ -52,7 +52,10 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     // The pre-shared keys are stored encrypted, not in clear.
     const raw = h.db.prepare('SELECT ciphertext FROM secrets').all() as { ciphertext: Buffer }[];
     expect(raw).toHaveLength(2);
-    const psk = h.emu.world.vpnConnections.values().next().value!.ike.Psk;
+    // As a cloud user would read it back: DescribeVpnConnection answers the key.
+    const tunnel = h.emu.inventory().tunnels[0]!;
+    const described = await sdkClients(h.emu).vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: h.store.resources('ikev1test').find((x) => x.cloudId === tunnel.id)!.region, vpnConnectionId: tunnel.id }));
+    const psk = described.body!.ikeConfig!.psk!;
     expect(psk).toHaveLength(32);
     for (const r of raw) expect(r.ciphertext.toString('latin1')).not.toContain(psk);
     expect(JSON.stringify(events)).not.toContain(psk);
@@ -62,7 +65,7 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
     const gone = await h.engine.apply(destroy, { requester: 'U123' });
     expect(gone.status).toBe('succeeded');
-    expect(Object.values(worldCounts(h.emu.world)).every((n) => n === 0)).toBe(true);
+    expect(Object.values(h.emu.inventory().counts).every((n) => n === 0)).toBe(true);
     expect(h.store.resources('ikev1test')).toEqual([]);
     expect((await h.engine.plan(topology)).summary.create).toBe(33);
   });

@@ -19,12 +19,11 @@ sites:
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const result = await h.engine.apply(await h.engine.plan(r.value), { requester: 'U1' });
     expect(result.failures).toEqual([]);
-    const dcVpc = [...h.emu.world.vpcs.values()].find((v) => v.cidrBlock === '192.168.0.0/16')!;
-    expect(dcVpc.secondaryCidrBlocks).toEqual(['192.169.0.0/16']);
-    const conns = [...h.emu.world.vpnConnections.values()];
-    expect(conns).toHaveLength(8);
-    expect(conns.every((c) => c.localSubnet.length === 1 && c.remoteSubnet.length === 1)).toBe(true);
-    expect(h.emu.world.cenPublished.map((p) => p.destinationCidrBlock).sort()).toEqual(['192.168.0.0/16', '192.169.0.0/16']);
+    const cloud = h.emu.inventory();
+    expect(cloud.vpcs.find((v) => v.cidrs[0] === '192.168.0.0/16')!.cidrs).toEqual(['192.168.0.0/16', '192.169.0.0/16']);
+    expect(cloud.tunnels).toHaveLength(8);
+    expect(cloud.tunnels.every((c) => c.localCidrs.length === 1 && c.remoteCidrs.length === 1 && c.sameKey)).toBe(true);
+    expect([...cloud.published].sort()).toEqual(['192.168.0.0/16', '192.169.0.0/16']);
     expect((await h.engine.plan(r.value)).summary).toMatchObject({ create: 0, delete: 0 });
   });
 });

@@ -1,62 +1,20 @@
 /** The engine's contracts, with a scripted fake cloud (unit level; the same paths run against the emulator elsewhere). */
-import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../../src/cloud/cloud-api';
 import { CloudError } from '../../src/cloud/cloud-error';
 import { createEngine } from '../../src/engine/create-engine';
 import type { EngineEvent } from '../../src/engine/engine-events';
 import { createMemoryStore } from '../../src/engine/memory-store';
-import type { Pacing } from '../../src/engine/retry-policy';
-import { STEP_KINDS, type Plan, type Step, type StepKind } from '../../src/planner/plan';
+import { fakePlan, fakeStep, instantPacing, scriptedCloud } from '../fakes/scripted-cloud';
 
-const instant: Pacing = { pace: 1, now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
-
-class FakeDriver implements ResourceDriver {
-  readonly created: ResourceInput[] = [];
-  readonly live = new Map<string, ResourceInput>();
-  /** Errors to throw from the next create calls, in order; `applied` ones create first. */
-  failCreate: { error: CloudError; applied: boolean }[] = [];
-  active = 0;
-  maxActive = 0;
-  constructor(readonly kind: StepKind) {}
-  async create(input: ResourceInput) {
-    this.active++;
-    this.maxActive = Math.max(this.maxActive, this.active);
-    await new Promise((r) => setImmediate(r));
-    this.active--;
-    const f = this.failCreate.shift();
-    const id = `${this.kind}-${this.created.length + 1}`;
-    if (!f || f.applied) {
-      this.created.push(input);
-      this.live.set(id, input);
-    }
-    if (f) throw f.error;
-    return id;
-  }
-  async read(_r: string, id: string): Promise<Observation> {
-    return this.live.has(id) ? { state: 'ready', outputs: { id }, settled: true } : { state: 'gone', outputs: {}, settled: true };
-  }
-  async find(input: ResourceInput) {
-    return [...this.live.entries()].find(([, v]) => v.clientToken === input.clientToken)?.[0];
-  }
-  async delete(_r: string, id: string) {
-    this.live.delete(id);
-  }
-}
-
-function fakeCloud() {
-  const drivers = Object.fromEntries(STEP_KINDS.map((k) => [k, new FakeDriver(k)])) as Record<StepKind, FakeDriver>;
-  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers, calls: () => 0, zones: async () => [] };
-  return { cloud, drivers };
-}
-
-const step = (id: string, kind: StepKind, dependsOn: string[] = [], refs: Step['refs'] = {}): Step => ({ id, kind, site: 'a', region: 'r', action: 'create', dependsOn, params: {}, refs });
-const plan = (steps: Step[]): Plan => ({ topology: 't', ike: 'v1', hash: 'h', steps, summary: { create: steps.length, adopt: 0, keep: 0, delete: 0 } });
+const instant = instantPacing;
+const fakeCloud = scriptedCloud;
+const plan = fakePlan;
 
 describe('the engine with a scripted cloud', () => {
   it('after an ambiguous failure (5xx that applied) it looks the resource up and creates no duplicate', async () => {
     const { cloud, drivers } = fakeCloud();
     drivers.vpc.failCreate = [{ error: new CloudError('retryable', 'InternalError', 'boom', 'R1', true), applied: true }];
     const engine = createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant });
-    const r = await engine.apply(plan([step('vpc:a', 'vpc')]), { requester: 'u' });
+    const r = await engine.apply(plan([fakeStep('vpc', 'vpc:a')]), { requester: 'u' });
     expect(r.status).toBe('succeeded');
     expect(drivers.vpc.created).toHaveLength(1);
   });
@@ -66,9 +24,9 @@ describe('the engine with a scripted cloud', () => {
     drivers.vpc.failCreate = [{ error: new CloudError('user', 'QuotaExceeded.Vpc', 'CreateVpc: QuotaExceeded.Vpc: too many', 'R2', false), applied: false }];
     const events: EngineEvent[] = [];
     const engine = createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant });
-    const r = await engine.apply(plan([step('vpc:a', 'vpc'), step('vswitch:a', 'vswitch', ['vpc:a'], { vpcId: { step: 'vpc:a', output: 'id' } }), step('cen:t', 'cen')]), { requester: 'u', onEvent: (e) => events.push(e) });
+    const r = await engine.apply(plan([fakeStep('vpc', 'vpc:a'), fakeStep('vswitch', 'vswitch:a', { dependsOn: ['vpc:a'], refs: { vpcId: { step: 'vpc:a', output: 'id' } } }), fakeStep('cen', 'cen:t', { site: 'b' })]), { requester: 'u', onEvent: (e) => events.push(e) });
     expect(r.status).toBe('failed');
-    expect(r.failures).toEqual([{ stepId: 'vpc:a', code: 'QuotaExceeded.Vpc', message: 'CreateVpc: QuotaExceeded.Vpc: too many' }]);
+    expect(r.failures).toEqual([{ stepId: 'vpc:a', code: 'QuotaExceeded.Vpc', message: 'CreateVpc: QuotaExceeded.Vpc: too many', requestId: 'R2', userFixable: true, hint: expect.stringContaining('quota') }]);
     expect(r.outcomes.get('vswitch:a')).toEqual({ status: 'skipped', because: 'vpc:a' });
     expect(r.outcomes.get('cen:t')).toEqual({ status: 'succeeded' });
     expect(events.find((e) => e.type === 'step-failed')).toMatchObject({ stepId: 'vpc:a', requestId: 'R2' });
@@ -79,16 +37,19 @@ describe('the engine with a scripted cloud', () => {
     const { cloud, drivers } = fakeCloud();
     drivers.cen.failCreate = [0, 1, 2].map(() => ({ error: new CloudError('retryable', 'Throttling.User', 'slow down', undefined, false), applied: false }));
     const events: EngineEvent[] = [];
-    const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 1, pacing: instant }).apply(plan([step('cen:t', 'cen')]), { requester: 'u', onEvent: (e) => events.push(e) });
+    const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 1, pacing: instant }).apply(plan([fakeStep('cen', 'cen:t')]), { requester: 'u', onEvent: (e) => events.push(e) });
     expect(r.status).toBe('succeeded');
     expect(events.filter((e) => e.type === 'step-retrying').map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2, 3]);
   });
 
   it('one change at a time per VPN gateway, in parallel across gateways', async () => {
     const { cloud, drivers } = fakeCloud();
-    const gw = (n: string) => step(`vpn-gateway:${n}`, 'vpn-gateway');
-    const conn = (n: string, i: number) => step(`ipsec-connection:${n}:${i}`, 'ipsec-connection', [`vpn-gateway:${n}`], { vpnGatewayId: { step: `vpn-gateway:${n}`, output: 'id' } });
-    const steps = [gw('a'), ...[1, 2, 3, 4].map((i) => conn('a', i)), gw('b'), ...[1, 2, 3, 4].map((i) => conn('b', i))].map((s) => (s.kind === 'ipsec-connection' ? { ...s, params: { pskPair: s.id } } : s));
+    const gw = (n: string) => fakeStep('vpn-gateway', `vpn-gateway:${n}`, { site: n });
+    const conn = (n: string, i: number) => {
+      const id = `ipsec-connection:${n}:10.${i}.0.0/16>192.168.0.0/16`;
+      return fakeStep('ipsec-connection', id, { site: n, dependsOn: [`vpn-gateway:${n}`], refs: { vpnGatewayId: { step: `vpn-gateway:${n}`, output: 'id' }, customerGatewayId: { step: `vpn-gateway:${n}`, output: 'id' } }, params: { pskPair: id } });
+    };
+    const steps = [gw('a'), ...[1, 2, 3, 4].map((i) => conn('a', i)), gw('b'), ...[1, 2, 3, 4].map((i) => conn('b', i))];
     const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 10, pacing: instant }).apply(plan(steps), { requester: 'u' });
     expect(r.status).toBe('succeeded');
     expect(drivers['ipsec-connection'].created).toHaveLength(8);
@@ -97,8 +58,8 @@ describe('the engine with a scripted cloud', () => {
 
   it('mirrored connections get the same pre-shared key, generated once per pair', async () => {
     const { cloud, drivers } = fakeCloud();
-    const c = (id: string, gw: string) => ({ ...step(id, 'ipsec-connection', [gw], { vpnGatewayId: { step: gw, output: 'id' } }), params: { pskPair: 'pair-1' } });
-    const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant }).apply(plan([step('gw:1', 'vpn-gateway'), step('gw:2', 'vpn-gateway'), c('x', 'gw:1'), c('y', 'gw:2')]), { requester: 'u' });
+    const c = (id: string, gw: string, site: string) => fakeStep('ipsec-connection', id, { site, dependsOn: [gw], refs: { vpnGatewayId: { step: gw, output: 'id' }, customerGatewayId: { step: gw, output: 'id' } }, params: { pskPair: 'pair-1' } });
+    const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant }).apply(plan([fakeStep('vpn-gateway', 'gw:1', { site: 'x' }), fakeStep('vpn-gateway', 'gw:2', { site: 'y' }), c('x', 'gw:1', 'x'), c('y', 'gw:2', 'y')]), { requester: 'u' });
     expect(r.status).toBe('succeeded');
     const [a, b] = drivers['ipsec-connection'].created;
     expect(a!.psk).toMatch(/^[A-Za-z0-9]{32}$/);

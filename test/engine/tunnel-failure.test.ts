@@ -34,7 +34,7 @@ sites:
     expect(result.failures).toEqual([]);
     // IKEv1: office reaches tokyo and us, so two connections on the hub, both configured, both waiting for the device.
     expect(notes).toEqual([expect.stringContaining('until the on-premises device is configured'), expect.stringContaining('until the on-premises device is configured')]);
-    expect([...h.emu.world.customerGateways.values()].map((g) => g.ipAddress)).toEqual(['203.0.113.10']);
+    expect(h.emu.inventory().customerGatewayIps).toEqual(['203.0.113.10']);
   });
 });
 
@@ -55,7 +55,7 @@ describe('a tunnel that cannot come up', () => {
     const result = await h.engine.apply(plan, { requester: 'U1' });
     expect(result.status).toBe('failed');
     expect(result.failures).toEqual([
-      { stepId: 'ipsec-connection:hongkong:192.168.0.0/16>10.0.0.0/8', code: 'engine.tunnel-down', message: expect.stringContaining('pre-shared key mismatch') },
+      { stepId: 'ipsec-connection:hongkong:192.168.0.0/16>10.0.0.0/8', code: 'engine.tunnel-down', message: expect.stringContaining('pre-shared key mismatch'), userFixable: true, hint: expect.stringContaining('pre-shared key') },
     ]);
     expect(result.outcomes.get('cen-route-publish:japan:192.168.0.0/16')).toEqual({ status: 'succeeded' });
     expect(result.failures[0]!.message).not.toContain('typed-by-hand');

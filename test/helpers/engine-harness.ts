@@ -7,7 +7,6 @@ import type { AppStore } from '../../src/app/app-store';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/alibaba-cloud';
 import type { CloudApi } from '../../src/cloud/cloud-api';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/start-emulator';
-import type { World } from '../../src/emulator/world';
 import { createEngine, type Engine } from '../../src/engine/create-engine';
 import { realPacing } from '../../src/engine/retry-policy';
 import { openDatabase } from '../../storage/open-database';
@@ -34,18 +33,6 @@ export async function startHarness(options: EmulatorOptions & { parallelism?: nu
   const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
   const engine = createEngine({ cloud, store, parallelism: options.parallelism ?? 10, pacing: realPacing(TIME_SCALE * 4) });
   return { emu, cloud, store, db, engine, dir, close: async () => { db.close(); await emu.close(); } };
-}
-
-/** How many live (not deleting) resources of each kind the emulator holds. */
-export function worldCounts(w: World): Record<string, number> {
-  w.reap();
-  const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) => [...xs].filter((x) => x.deletingUntil === undefined).length;
-  return {
-    vpc: live(w.vpcs.values()), vswitch: live(w.vswitches.values()), 'vpn-gateway': live(w.vpnGateways.values()), 'customer-gateway': w.customerGateways.size,
-    'ipsec-connection': live(w.vpnConnections.values()), 'route-entry': live(w.routeEntries.values()), cen: live(w.cens.values()),
-    'cen-attachment': live(w.cenAttachments), 'cen-route-publish': live(w.cenPublished), 'security-group': live(w.securityGroups.values()),
-    'security-group-rule': [...w.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0), 'ecs-instance': live(w.instances.values()),
-  };
 }
 
 export function countsOfPlan(steps: readonly { kind: string; action: string }[]): Record<string, number> {

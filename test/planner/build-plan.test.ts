@@ -1,14 +1,21 @@
 import { buildDestroyPlan, buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource } from '../../src/planner/observed';
-import type { Plan, Step, StepKind } from '../../src/planner/plan';
+import type { DesiredStepOf, Plan, Step, StepKind } from '../../src/planner/plan';
 import { renderPlan } from '../../src/planner/render-plan';
 import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
 
-const ofKind = (plan: Plan, kind: StepKind) => plan.steps.filter((s) => s.kind === kind);
+/** The desired steps of one kind, typed by it. */
+const ofKind = <K extends StepKind>(plan: Plan, kind: K) => plan.steps.filter((s): s is DesiredStepOf<K> & Step => s.kind === kind && s.action !== 'delete');
 const byId = (plan: Plan, id: string): Step => {
   const s = plan.steps.find((x) => x.id === id);
   if (!s) throw new Error(`no step ${id}`);
   return s;
+};
+/** The desired step with this id, which must be of `kind`. */
+const byIdOf = <K extends StepKind>(plan: Plan, id: string, kind: K): DesiredStepOf<K> => {
+  const s = byId(plan, id);
+  if (s.kind !== kind || s.action === 'delete') throw new Error(`${id} is not a desired ${kind}`);
+  return s as unknown as DesiredStepOf<K>;
 };
 
 describe('the seed topology', () => {
@@ -44,7 +51,7 @@ describe('the seed topology', () => {
     );
     for (const c of ofKind(plan, 'ipsec-connection')) {
       expect(c.refs.vpnGatewayId!.step).toBe(`vpn-gateway:${c.site}`);
-      const mirror = byId(plan, c.params.mirror as string);
+      const mirror = byIdOf(plan, c.params.mirror!, 'ipsec-connection');
       expect(mirror.params.localCidrs).toEqual(c.params.remoteCidrs);
       expect(mirror.params.remoteCidrs).toEqual(c.params.localCidrs);
       expect(mirror.params.pskPair).toBe(c.params.pskPair);
@@ -53,8 +60,8 @@ describe('the seed topology', () => {
   });
 
   it("points each customer gateway at the other region's VPN gateway", () => {
-    expect(byId(plan, 'customer-gateway:hongkong:japan').refs.ipAddress).toEqual({ step: 'vpn-gateway:japan', output: 'internetIp' });
-    expect(byId(plan, 'customer-gateway:japan:hongkong').refs.ipAddress).toEqual({ step: 'vpn-gateway:hongkong', output: 'internetIp' });
+    expect(byIdOf(plan, 'customer-gateway:hongkong:japan', 'customer-gateway').refs.ipAddress).toEqual({ step: 'vpn-gateway:japan', output: 'internetIp' });
+    expect(byIdOf(plan, 'customer-gateway:japan:hongkong', 'customer-gateway').refs.ipAddress).toEqual({ step: 'vpn-gateway:hongkong', output: 'internetIp' });
   });
 
   it('has the walkthrough routes, the hub one published to CEN, and the two CEN attachments', () => {
@@ -145,7 +152,7 @@ sites:
 `);
     const plan = buildPlan(t, EMPTY_OBSERVED);
     expect(plan.steps.filter((s) => s.site === 'office')).toHaveLength(0);
-    expect(byId(plan, 'customer-gateway:tokyo:office').params.ipAddress).toBe('203.0.113.10');
+    expect(byIdOf(plan, 'customer-gateway:tokyo:office', 'customer-gateway').params.ipAddress).toBe('203.0.113.10');
     expect(ofKind(plan, 'ipsec-connection').map((s) => [s.site, s.params.mirror])).toEqual([['tokyo', null]]);
     expect(ofKind(plan, 'cen-route-publish')).toHaveLength(1);
   });

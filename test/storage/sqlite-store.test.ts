@@ -102,4 +102,38 @@ describe('secrets at rest', () => {
     chmodSync(keyFilePath(dbPath), 0o644);
     expect(() => loadSecretKey(undefined, dbPath)).toThrow(expect.objectContaining({ code: 'storage.key-file-permissions' }));
   });
+
+  it('refuses, by name, a stored run, plan or topology that this version cannot read, instead of misreading it', () => {
+    const { db, store } = fresh();
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    store.createRun({ id: 'run-old', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1 });
+    store.saveTopology(seedTopology(), 1);
+    expect(store.unfinishedRuns()[0]!.plan.steps).toHaveLength(plan.steps.length);
+    expect(store.topology('ikev1test')).toEqual(seedTopology());
+
+    // As an older vpnbot would have stored it: a parameter under another name.
+    const old = JSON.parse(JSON.stringify(plan)) as { steps: { kind: string; params: Record<string, unknown> }[] };
+    const vpc = old.steps.find((x) => x.kind === 'vpc')!;
+    vpc.params.cidr = vpc.params.cidrBlock;
+    delete vpc.params.cidrBlock;
+    db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(old), 'run-old');
+    expect(() => store.unfinishedRuns()).toThrow(/run run-old cannot be read by this version of vpnbot \(steps\[0\] \(vpc:hongkong\)\.params/);
+
+    // A plan whose steps no longer match its hash (edited by hand).
+    const edited = JSON.parse(JSON.stringify(plan)) as { steps: { params: Record<string, unknown> }[] };
+    edited.steps[0]!.params.name = 'renamed';
+    db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(edited), 'run-old');
+    expect(() => store.unfinishedRuns()).toThrow(/do not match its hash/);
+
+    db.prepare("UPDATE topologies SET document = json_set(document, '$.sites[0].role', 'router') WHERE name = 'ikev1test'").run();
+    expect(() => store.topology('ikev1test')).toThrow(/topology "ikev1test" cannot be read by this version of vpnbot \(sites\[0\]\.role/);
+    let refused: unknown;
+    try {
+      store.topologies();
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toMatchObject({ code: 'storage.stored-plan' });
+    db.close();
+  });
 });

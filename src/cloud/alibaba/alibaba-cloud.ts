@@ -1,7 +1,6 @@
 /** The CloudApi on Alibaba Cloud (or anything that speaks its API, such as the emulator). */
 import * as $Ecs from '@alicloud/ecs20140526';
-import type { StepKind } from '../../planner/plan';
-import type { CloudApi, ResourceDriver } from '../cloud-api';
+import type { CloudApi, DriverTable } from '../cloud-api';
 import { createAlibabaClients, type AlibabaClientOptions } from './alibaba-clients';
 import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-drivers';
 import { createDriverContext } from './driver-kit';
@@ -15,14 +14,16 @@ export interface AlibabaCloudOptions extends AlibabaClientOptions {
 
 export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
   const ctx = createDriverContext(createAlibabaClients(options));
-  const all: ResourceDriver[] = [
-    vpcDriver(ctx), vswitchDriver(ctx), vpnGatewayDriver(ctx), customerGatewayDriver(ctx), ipsecConnectionDriver(ctx), routeEntryDriver(ctx),
-    cenDriver(ctx), cenAttachmentDriver(ctx), cenRoutePublishDriver(ctx), securityGroupDriver(ctx), securityGroupRuleDriver(ctx), ecsInstanceDriver(ctx),
-  ];
+  // Every kind must have its driver: the table's type names each one.
+  const drivers: DriverTable = {
+    vpc: vpcDriver(ctx), vswitch: vswitchDriver(ctx), 'vpn-gateway': vpnGatewayDriver(ctx), 'customer-gateway': customerGatewayDriver(ctx),
+    'ipsec-connection': ipsecConnectionDriver(ctx), 'route-entry': routeEntryDriver(ctx), cen: cenDriver(ctx), 'cen-attachment': cenAttachmentDriver(ctx),
+    'cen-route-publish': cenRoutePublishDriver(ctx), 'security-group': securityGroupDriver(ctx), 'security-group-rule': securityGroupRuleDriver(ctx), 'ecs-instance': ecsInstanceDriver(ctx),
+  };
   return {
     sandbox: options.sandbox,
     target: options.sandbox ? 'sandbox (in-process Alibaba Cloud emulator)' : options.endpoint ? `Alibaba Cloud API at ${new URL(options.endpoint).host}` : 'Alibaba Cloud',
-    drivers: Object.fromEntries(all.map((d) => [d.kind, d])) as Record<StepKind, ResourceDriver>,
+    drivers,
     calls: ctx.count,
     async zones(region) {
       const r = await ctx.call('DescribeZones', () => ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })));

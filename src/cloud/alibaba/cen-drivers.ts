@@ -1,16 +1,16 @@
 /** CEN instances, VPC attachments and published route entries (Cbn 2017-09-12, through callApi). */
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
-import { GONE, matches, orGone, pending, ready, str, tagsOf, type DriverContext } from './driver-kit';
+import { GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
 
 const capitalTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) => tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
 
-export function cenDriver(ctx: DriverContext): ResourceDriver {
+export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
   const describe = (q: Record<string, unknown>) => ctx.call('DescribeCens', () => ctx.clients.cen('DescribeCens', { PageSize: 50, ...q }));
   return {
     kind: 'cen',
     async create(input) {
-      const r = await ctx.call('CreateCen', () => ctx.clients.cen('CreateCen', { Name: str(input, 'name'), ClientToken: input.clientToken, Tag: capitalTags(input.tags) }));
+      const r = await ctx.call('CreateCen', () => ctx.clients.cen('CreateCen', { Name: input.params.name, ClientToken: input.clientToken, Tag: capitalTags(input.tags) }));
       return r.CenId as string;
     },
     read: (_region, id) =>
@@ -33,12 +33,12 @@ export function cenDriver(ctx: DriverContext): ResourceDriver {
   };
 }
 
-const child = (input: ResourceInput) => ({
-  CenId: str(input, 'cenId'), ChildInstanceId: str(input, 'childInstanceId'), ChildInstanceType: str(input, 'childInstanceType'), ChildInstanceRegionId: str(input, 'childInstanceRegionId'),
+const child = (input: ResourceInput<'cen-attachment'> | ResourceInput<'cen-route-publish'>) => ({
+  CenId: input.params.cenId, ChildInstanceId: input.params.childInstanceId, ChildInstanceType: input.params.childInstanceType, ChildInstanceRegionId: input.params.childInstanceRegionId,
 });
 
 /** Attachments have no id of their own: `cenId|vpcId|region`. */
-export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver {
+export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-attachment'> {
   const parse = (id: string) => {
     const [CenId, ChildInstanceId, ChildInstanceRegionId] = id.split('|');
     return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC' };
@@ -46,7 +46,7 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver {
   const read = (id: string) =>
     orGone(ctx.call('DescribeCenAttachedChildInstanceAttribute', () => ctx.clients.cen('DescribeCenAttachedChildInstanceAttribute', parse(id))), (r) =>
       r.Status === 'Attached' ? ready({ id }) : r.Status ? pending(`attachment is ${r.Status}`) : GONE);
-  const idOf = (input: ResourceInput) => `${str(input, 'cenId')}|${str(input, 'childInstanceId')}|${str(input, 'childInstanceRegionId')}`;
+  const idOf = (input: ResourceInput<'cen-attachment'>) => `${input.params.cenId}|${input.params.childInstanceId}|${input.params.childInstanceRegionId}`;
   return {
     kind: 'cen-attachment',
     async create(input) {
@@ -58,7 +58,7 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver {
       return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
     },
     async findExternal(input) {
-      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: str(input, 'cenId'), childInstanceId: str(input, 'childInstanceId') } };
+      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: input.params.cenId, childInstanceId: input.params.childInstanceId } };
     },
     async delete(_region, id) {
       await ctx.call('DetachCenChildInstance', () => ctx.clients.cen('DetachCenChildInstance', parse(id)));
@@ -67,12 +67,12 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver {
 }
 
 /** Published routes: `cenId|vpcId|region|routeTableId|destination`. Gone = NonPublished. */
-export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver {
+export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-route-publish'> {
   const parse = (id: string) => {
     const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] = id.split('|');
     return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC', ChildInstanceRouteTableId, DestinationCidrBlock };
   };
-  const idOf = (input: ResourceInput) => [str(input, 'cenId'), str(input, 'childInstanceId'), str(input, 'childInstanceRegionId'), str(input, 'routeTableId'), str(input, 'destinationCidr')].join('|');
+  const idOf = (input: ResourceInput<'cen-route-publish'>) => [input.params.cenId, input.params.childInstanceId, input.params.childInstanceRegionId, input.params.routeTableId, input.params.destinationCidr].join('|');
   const read = (id: string) =>
     orGone(ctx.call('DescribePublishedRouteEntries', () => ctx.clients.cen('DescribePublishedRouteEntries', parse(id))), (r) => {
       const e = r.PublishedRouteEntries?.PublishedRouteEntry?.[0];
@@ -91,7 +91,7 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver {
       return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
     },
     async findExternal(input) {
-      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: str(input, 'cenId'), childInstanceId: str(input, 'childInstanceId'), destinationCidr: str(input, 'destinationCidr') } };
+      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: input.params.cenId, childInstanceId: input.params.childInstanceId, destinationCidr: input.params.destinationCidr } };
     },
     async delete(_region, id) {
       await ctx.call('WithdrawPublishedRouteEntries', () => ctx.clients.cen('WithdrawPublishedRouteEntries', parse(id)));

@@ -1,6 +1,5 @@
 /** What every Alibaba driver shares: the clients, a call wrapper that maps errors and counts calls, tag helpers. */
-import type { ParamValue } from '../../planner/plan';
-import type { Observation, ResourceInput } from '../cloud-api';
+import type { Observation } from '../cloud-api';
 import type { AlibabaClients } from './alibaba-clients';
 import { mapSdkError } from './map-error';
 
@@ -25,16 +24,6 @@ export function createDriverContext(clients: AlibabaClients): DriverContext & { 
     },
   };
 }
-
-export const str = (input: ResourceInput, name: string): string => {
-  const v = input.params[name];
-  if (typeof v !== 'string' || v === '') throw new Error(`step parameter ${name} is missing`);
-  return v;
-};
-export const strs = (input: ResourceInput, name: string): string[] => {
-  const v: ParamValue | undefined = input.params[name];
-  return Array.isArray(v) ? [...v] : [];
-};
 
 export const vpcTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
 

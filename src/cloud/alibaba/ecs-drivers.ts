@@ -1,9 +1,9 @@
 /** Security groups, their rules, and the probe ECS instances. */
 import * as $Ecs from '@alicloud/ecs20140526';
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
-import { GONE, matches, orGone, pending, ready, str, tagsOf, vpcTags, type DriverContext } from './driver-kit';
+import { GONE, matches, orGone, pending, ready, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
-export function securityGroupDriver(ctx: DriverContext): ResourceDriver {
+export function securityGroupDriver(ctx: DriverContext): ResourceDriver<'security-group'> {
   const list = (region: string, q: Partial<$Ecs.DescribeSecurityGroupsRequest>) =>
     ctx.call('DescribeSecurityGroups', () => ctx.clients.ecs(region).describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: region, pageSize: 50, ...q })));
   return {
@@ -11,7 +11,7 @@ export function securityGroupDriver(ctx: DriverContext): ResourceDriver {
     async create(input) {
       const r = await ctx.call('CreateSecurityGroup', () =>
         ctx.clients.ecs(input.region).createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({
-          regionId: input.region, vpcId: str(input, 'vpcId'), securityGroupName: str(input, 'name'), description: input.marker, clientToken: input.clientToken,
+          regionId: input.region, vpcId: input.params.vpcId, securityGroupName: input.params.name, description: input.marker, clientToken: input.clientToken,
           tag: vpcTags(input.tags).map((t) => new $Ecs.CreateSecurityGroupRequestTag(t)),
         })),
       );
@@ -19,7 +19,7 @@ export function securityGroupDriver(ctx: DriverContext): ResourceDriver {
     },
     read: (region, id) => orGone(list(region, { securityGroupIds: JSON.stringify([id]) }), (r) => (r.body?.securityGroups?.securityGroup?.length ? ready({ id }) : GONE)),
     async find(input) {
-      const r = await list(input.region, { vpcId: str(input, 'vpcId'), tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeSecurityGroupsRequestTag(t)) });
+      const r = await list(input.region, { vpcId: input.params.vpcId, tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeSecurityGroupsRequestTag(t)) });
       return r.body?.securityGroups?.securityGroup?.find((g) => matches(tagsOf(g), input.tags))?.securityGroupId;
     },
     async listTagged(region, tags) {
@@ -33,12 +33,12 @@ export function securityGroupDriver(ctx: DriverContext): ResourceDriver {
 }
 
 /** Rules have no id vpnbot can choose: `securityGroupId|protocol|portRange|source`. */
-export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver {
+export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver<'security-group-rule'> {
   const parse = (id: string) => {
     const [securityGroupId, ipProtocol, portRange, sourceCidrIp] = id.split('|') as [string, string, string, string];
     return { securityGroupId, ipProtocol, portRange, sourceCidrIp };
   };
-  const idOf = (input: ResourceInput) => [str(input, 'securityGroupId'), str(input, 'ipProtocol'), str(input, 'portRange'), str(input, 'sourceCidrIp')].join('|');
+  const idOf = (input: ResourceInput<'security-group-rule'>) => [input.params.securityGroupId, input.params.ipProtocol, input.params.portRange, input.params.sourceCidrIp].join('|');
   const read = (region: string, id: string) => {
     const r = parse(id);
     return orGone(ctx.call('DescribeSecurityGroupAttribute', () => ctx.clients.ecs(region).describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: region, securityGroupId: r.securityGroupId, direction: 'ingress' }))), (a) => {
@@ -46,16 +46,17 @@ export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver {
       return found ? ready({ id }) : GONE;
     });
   };
-  const permission = (input: ResourceInput | ReturnType<typeof parse>, description?: string) => {
-    const p = 'params' in input ? { ipProtocol: str(input, 'ipProtocol'), portRange: str(input, 'portRange'), sourceCidrIp: str(input, 'sourceCidrIp') } : input;
-    return { ipProtocol: p.ipProtocol, portRange: p.portRange, sourceCidrIp: p.sourceCidrIp, policy: 'accept', priority: '1', ...(description ? { description } : {}) };
+  // Rules vpnbot revokes are its own accept rules, whose policy and priority the planner always sets to accept and 1.
+  const permission = (input: ResourceInput<'security-group-rule'> | ReturnType<typeof parse>, description?: string) => {
+    const p = 'params' in input ? input.params : { ...input, policy: 'accept', priority: 1 };
+    return { ipProtocol: p.ipProtocol, portRange: p.portRange, sourceCidrIp: p.sourceCidrIp, policy: p.policy, priority: String(p.priority), ...(description ? { description } : {}) };
   };
   return {
     kind: 'security-group-rule',
     async create(input) {
       await ctx.call('AuthorizeSecurityGroup', () =>
         ctx.clients.ecs(input.region).authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({
-          regionId: input.region, securityGroupId: str(input, 'securityGroupId'), clientToken: input.clientToken,
+          regionId: input.region, securityGroupId: input.params.securityGroupId, clientToken: input.clientToken,
           permissions: [new $Ecs.AuthorizeSecurityGroupRequestPermissions(permission(input, input.marker))],
         })),
       );
@@ -75,7 +76,7 @@ export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver {
 }
 
 /** Probe instances: ready when Running with the Cloud Assistant agent online (pings go through it). */
-export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver {
+export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver<'ecs-instance'> {
   const list = (region: string, q: Partial<$Ecs.DescribeInstancesRequest>) =>
     ctx.call('DescribeInstances', () => ctx.clients.ecs(region).describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: region, maxResults: 100, ...q })));
   return {
@@ -83,8 +84,8 @@ export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver {
     async create(input) {
       const r = await ctx.call('RunInstances', () =>
         ctx.clients.ecs(input.region).runInstances(new $Ecs.RunInstancesRequest({
-          regionId: input.region, vSwitchId: str(input, 'vswitchId'), securityGroupId: str(input, 'securityGroupId'), instanceType: str(input, 'instanceType'),
-          imageFamily: str(input, 'imageFamily'), instanceName: str(input, 'name'), zoneId: str(input, 'zoneId'), internetMaxBandwidthOut: 0,
+          regionId: input.region, vSwitchId: input.params.vswitchId, securityGroupId: input.params.securityGroupId, instanceType: input.params.instanceType,
+          imageFamily: input.params.imageFamily, instanceName: input.params.name, zoneId: input.params.zoneId, internetMaxBandwidthOut: 0,
           systemDisk: new $Ecs.RunInstancesRequestSystemDisk({ category: 'cloud_essd', size: '20' }), amount: 1, clientToken: input.clientToken,
           tag: vpcTags(input.tags).map((t) => new $Ecs.RunInstancesRequestTag(t)),
         })),
@@ -102,7 +103,7 @@ export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver {
         return online ? ready(outputs) : pending('waiting for the Cloud Assistant agent', false, outputs);
       }),
     async find(input) {
-      const r = await list(input.region, { vSwitchId: str(input, 'vswitchId'), tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeInstancesRequestTag(t)) });
+      const r = await list(input.region, { vSwitchId: input.params.vswitchId, tag: vpcTags(input.tags).map((t) => new $Ecs.DescribeInstancesRequestTag(t)) });
       return r.body?.instances?.instance?.find((i) => matches(tagsOf(i), input.tags))?.instanceId;
     },
     async listTagged(region, tags) {

@@ -1,9 +1,9 @@
 /** VPCs, vSwitches and VPC route entries. */
 import * as $Vpc from '@alicloud/vpc20160428';
 import type { ResourceDriver } from '../cloud-api';
-import { GONE, orGone, pending, ready, str, strs, tagsOf, vpcTags, type DriverContext } from './driver-kit';
+import { GONE, orGone, pending, ready, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
-export function vpcDriver(ctx: DriverContext): ResourceDriver {
+export function vpcDriver(ctx: DriverContext): ResourceDriver<'vpc'> {
   // DescribeVpcs, not DescribeVpcAttribute: only the list carries the route table id.
   const describe = (region: string, id: string) =>
     ctx.call('DescribeVpcs', () => ctx.clients.vpc(region).describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: region, vpcId: id })));
@@ -11,25 +11,26 @@ export function vpcDriver(ctx: DriverContext): ResourceDriver {
     kind: 'vpc',
     async create(input) {
       const r = await ctx.call('CreateVpc', () =>
-        ctx.clients.vpc(input.region).createVpc(new $Vpc.CreateVpcRequest({ regionId: input.region, cidrBlock: str(input, 'cidrBlock'), vpcName: str(input, 'name'), clientToken: input.clientToken, tag: vpcTags(input.tags).map((t) => new $Vpc.CreateVpcRequestTag(t)) })),
+        ctx.clients.vpc(input.region).createVpc(new $Vpc.CreateVpcRequest({ regionId: input.region, cidrBlock: input.params.cidrBlock, vpcName: input.params.name, clientToken: input.clientToken, tag: vpcTags(input.tags).map((t) => new $Vpc.CreateVpcRequestTag(t)) })),
       );
       return r.body!.vpcId!;
     },
-    // Secondary CIDR blocks can only be added to an Available VPC: read adds the missing ones, one per read.
-    read: (region, id, input) =>
-      orGone(describe(region, id), async (r) => {
+    read: (region, id) =>
+      orGone(describe(region, id), (r) => {
         const b = r.body?.vpcs?.vpc?.[0];
         if (!b?.vpcId) return GONE;
         const outputs = { id, routeTableId: b.routerTableIds?.routerTableIds?.[0] ?? '' };
-        if (b.status !== 'Available') return pending(`VPC is ${b.status}`, false, outputs);
-        const have = b.secondaryCidrBlocks?.secondaryCidrBlock ?? [];
-        const missing = input ? strs(input, 'secondaryCidrBlocks').filter((c) => !have.includes(c)) : [];
-        if (missing.length > 0) {
-          await ctx.call('AssociateVpcCidrBlock', () => ctx.clients.vpc(region).associateVpcCidrBlock(new $Vpc.AssociateVpcCidrBlockRequest({ regionId: region, vpcId: id, secondaryCidrBlock: missing[0] })));
-          return pending(`adding secondary CIDR ${missing[0]}`, false, outputs);
-        }
-        return ready(outputs);
+        return b.status === 'Available' ? ready(outputs) : pending(`VPC is ${b.status}`, false, outputs);
       }),
+    // Secondary CIDR blocks can only be added to an Available VPC, one at a time.
+    async converge(region, id, input) {
+      const b = (await describe(region, id)).body?.vpcs?.vpc?.[0];
+      const have = b?.secondaryCidrBlocks?.secondaryCidrBlock ?? [];
+      const missing = input.params.secondaryCidrBlocks.find((c) => !have.includes(c));
+      if (missing === undefined) return undefined;
+      await ctx.call('AssociateVpcCidrBlock', () => ctx.clients.vpc(region).associateVpcCidrBlock(new $Vpc.AssociateVpcCidrBlockRequest({ regionId: region, vpcId: id, secondaryCidrBlock: missing })));
+      return `added secondary CIDR ${missing}`;
+    },
     async find(input) {
       const r = await ctx.call('DescribeVpcs', () =>
         ctx.clients.vpc(input.region).describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: input.region, pageSize: 50, tag: vpcTags(input.tags).map((t) => new $Vpc.DescribeVpcsRequestTag(t)) })),
@@ -46,7 +47,7 @@ export function vpcDriver(ctx: DriverContext): ResourceDriver {
   };
 }
 
-export function vswitchDriver(ctx: DriverContext): ResourceDriver {
+export function vswitchDriver(ctx: DriverContext): ResourceDriver<'vswitch'> {
   const list = (region: string, q: Partial<$Vpc.DescribeVSwitchesRequest>) =>
     ctx.call('DescribeVSwitches', () => ctx.clients.vpc(region).describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: region, pageSize: 50, ...q })));
   return {
@@ -54,7 +55,7 @@ export function vswitchDriver(ctx: DriverContext): ResourceDriver {
     async create(input) {
       const r = await ctx.call('CreateVSwitch', () =>
         ctx.clients.vpc(input.region).createVSwitch(new $Vpc.CreateVSwitchRequest({
-          regionId: input.region, vpcId: str(input, 'vpcId'), zoneId: str(input, 'zoneId'), cidrBlock: str(input, 'cidrBlock'), vSwitchName: str(input, 'name'),
+          regionId: input.region, vpcId: input.params.vpcId, zoneId: input.params.zoneId, cidrBlock: input.params.cidrBlock, vSwitchName: input.params.name,
           clientToken: input.clientToken, tag: vpcTags(input.tags).map((t) => new $Vpc.CreateVSwitchRequestTag(t)),
         })),
       );
@@ -67,7 +68,7 @@ export function vswitchDriver(ctx: DriverContext): ResourceDriver {
         return s.status === 'Available' ? ready({ id }) : pending(`vSwitch is ${s.status}`);
       }),
     async find(input) {
-      const r = await list(input.region, { vpcId: str(input, 'vpcId'), tag: vpcTags(input.tags).map((t) => new $Vpc.DescribeVSwitchesRequestTag(t)) });
+      const r = await list(input.region, { vpcId: input.params.vpcId, tag: vpcTags(input.tags).map((t) => new $Vpc.DescribeVSwitchesRequestTag(t)) });
       return r.body?.vSwitches?.vSwitch?.[0]?.vSwitchId;
     },
     async listTagged(region, tags) {
@@ -81,7 +82,7 @@ export function vswitchDriver(ctx: DriverContext): ResourceDriver {
 }
 
 /** Route entries take no tags: vpnbot writes its marker into the description. Id: `routeTableId/routeEntryId`. */
-export function routeEntryDriver(ctx: DriverContext): ResourceDriver {
+export function routeEntryDriver(ctx: DriverContext): ResourceDriver<'route-entry'> {
   const list = (region: string, routeTableId: string, q: Partial<$Vpc.DescribeRouteEntryListRequest> = {}) =>
     ctx.call('DescribeRouteEntryList', () => ctx.clients.vpc(region).describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: region, routeTableId, routeEntryType: 'Custom', maxResult: 100, ...q })));
   const split = (id: string) => id.split('/') as [string, string];
@@ -90,11 +91,11 @@ export function routeEntryDriver(ctx: DriverContext): ResourceDriver {
   return {
     kind: 'route-entry',
     async create(input) {
-      const routeTableId = str(input, 'routeTableId');
+      const routeTableId = input.params.routeTableId;
       const r = await ctx.call('CreateRouteEntry', () =>
         ctx.clients.vpc(input.region).createRouteEntry(new $Vpc.CreateRouteEntryRequest({
-          regionId: input.region, routeTableId, destinationCidrBlock: str(input, 'destinationCidr'), nextHopType: str(input, 'nextHopType'),
-          nextHopId: str(input, 'nextHopId'), routeEntryName: str(input, 'name'), description: input.marker, clientToken: input.clientToken,
+          regionId: input.region, routeTableId, destinationCidrBlock: input.params.destinationCidr, nextHopType: input.params.nextHopType,
+          nextHopId: input.params.nextHopId, routeEntryName: input.params.name, description: input.marker, clientToken: input.clientToken,
         })),
       );
       return `${routeTableId}/${r.body!.routeEntryId!}`;
@@ -108,14 +109,14 @@ export function routeEntryDriver(ctx: DriverContext): ResourceDriver {
       });
     },
     async find(input) {
-      const routeTableId = str(input, 'routeTableId');
-      const e = (await byDestination(input.region, routeTableId, str(input, 'destinationCidr'))).find((x) => x.description === input.marker);
+      const routeTableId = input.params.routeTableId;
+      const e = (await byDestination(input.region, routeTableId, input.params.destinationCidr)).find((x) => x.description === input.marker);
       return e ? `${routeTableId}/${e.routeEntryId}` : undefined;
     },
     async findExternal(input) {
-      const routeTableId = str(input, 'routeTableId');
-      const e = (await byDestination(input.region, routeTableId, str(input, 'destinationCidr'))).find((x) => x.nextHops?.nextHop?.[0]?.nextHopId === str(input, 'nextHopId'));
-      return e ? { id: `${routeTableId}/${e.routeEntryId}`, attrs: { destinationCidr: e.destinationCidrBlock, nextHopId: str(input, 'nextHopId') } } : undefined;
+      const routeTableId = input.params.routeTableId;
+      const e = (await byDestination(input.region, routeTableId, input.params.destinationCidr)).find((x) => x.nextHops?.nextHop?.[0]?.nextHopId === input.params.nextHopId);
+      return e ? { id: `${routeTableId}/${e.routeEntryId}`, attrs: { destinationCidr: e.destinationCidrBlock, nextHopId: input.params.nextHopId } } : undefined;
     },
     async delete(region, id) {
       const [, entryId] = split(id);

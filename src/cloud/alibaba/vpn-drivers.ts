@@ -1,9 +1,9 @@
 /** VPN gateways, customer gateways and IPsec connections. */
 import * as $Vpc from '@alicloud/vpc20160428';
 import type { ResourceDriver } from '../cloud-api';
-import { GONE, matches, orGone, pending, ready, str, strs, tagsOf, vpcTags, type DriverContext } from './driver-kit';
+import { GONE, matches, orGone, pending, ready, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
-export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver {
+export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver<'vpn-gateway'> {
   const describe = (region: string, id: string) =>
     ctx.call('DescribeVpnGateway', () => ctx.clients.vpc(region).describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: id })));
   const list = (region: string, vpcId: string) =>
@@ -14,8 +14,8 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver {
     async create(input) {
       const r = await ctx.call('CreateVpnGateway', () =>
         ctx.clients.vpc(input.region).createVpnGateway(new $Vpc.CreateVpnGatewayRequest({
-          regionId: input.region, vpcId: str(input, 'vpcId'), vSwitchId: str(input, 'vswitchId'), bandwidth: Number(input.params.bandwidthMbps),
-          instanceChargeType: 'POSTPAY', autoPay: true, enableIpsec: true, enableSsl: false, name: str(input, 'name'), clientToken: input.clientToken,
+          regionId: input.region, vpcId: input.params.vpcId, vSwitchId: input.params.vswitchId, bandwidth: input.params.bandwidthMbps,
+          instanceChargeType: 'POSTPAY', autoPay: true, enableIpsec: true, enableSsl: false, name: input.params.name, clientToken: input.clientToken,
         })),
       );
       const id = r.body!.vpnGatewayId!;
@@ -32,8 +32,8 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver {
         return g.status === 'active' ? ready(outputs) : pending(`VPN gateway is ${g.status}`, false, outputs);
       }),
     async find(input) {
-      const gateways = (await list(input.region, str(input, 'vpcId'))).body?.vpnGateways?.vpnGateway ?? [];
-      return (gateways.find((g) => matches(tagsOf(g), input.tags)) ?? gateways.find((g) => g.name === str(input, 'name')))?.vpnGatewayId;
+      const gateways = (await list(input.region, input.params.vpcId)).body?.vpnGateways?.vpnGateway ?? [];
+      return (gateways.find((g) => matches(tagsOf(g), input.tags)) ?? gateways.find((g) => g.name === input.params.name))?.vpnGatewayId;
     },
     async listTagged(region, tags) {
       const r = await ctx.call('DescribeVpnGateways', () => ctx.clients.vpc(region).describeVpnGateways(new $Vpc.DescribeVpnGatewaysRequest({ regionId: region, pageSize: 50, tag: vpcTags(tags).map((t) => new $Vpc.DescribeVpnGatewaysRequestTag(t)) })));
@@ -45,13 +45,13 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver {
   };
 }
 
-export function customerGatewayDriver(ctx: DriverContext): ResourceDriver {
+export function customerGatewayDriver(ctx: DriverContext): ResourceDriver<'customer-gateway'> {
   return {
     kind: 'customer-gateway',
     async create(input) {
       const r = await ctx.call('CreateCustomerGateway', () =>
         ctx.clients.vpc(input.region).createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({
-          regionId: input.region, ipAddress: str(input, 'ipAddress'), name: str(input, 'name'), clientToken: input.clientToken,
+          regionId: input.region, ipAddress: input.params.ipAddress, name: input.params.name, clientToken: input.clientToken,
           tags: vpcTags(input.tags).map((t) => new $Vpc.CreateCustomerGatewayRequestTags(t)),
         })),
       );
@@ -80,7 +80,7 @@ export function customerGatewayDriver(ctx: DriverContext): ResourceDriver {
  * IPsec connections. `settled` means the gateway accepts the next change (gateway active, connection
  * configured); `ready` means the tunnel is up (ipsec_sa_established), which needs the mirror on the peer.
  */
-export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver {
+export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec-connection'> {
   const list = (region: string, q: Partial<$Vpc.DescribeVpnConnectionsRequest>) =>
     ctx.call('DescribeVpnConnections', () => ctx.clients.vpc(region).describeVpnConnections(new $Vpc.DescribeVpnConnectionsRequest({ regionId: region, pageSize: 50, ...q })));
   const sameSet = (a: string | undefined, b: readonly string[]) => {
@@ -91,11 +91,11 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver {
     kind: 'ipsec-connection',
     async create(input) {
       if (!input.psk) throw new Error('an IPsec connection needs its pre-shared key');
-      const ikeVersion = str(input, 'ikeVersion');
+      const ikeVersion = input.params.ikeVersion;
       const r = await ctx.call('CreateVpnConnection', () =>
         ctx.clients.vpc(input.region).createVpnConnection(new $Vpc.CreateVpnConnectionRequest({
-          regionId: input.region, vpnGatewayId: str(input, 'vpnGatewayId'), customerGatewayId: str(input, 'customerGatewayId'), name: str(input, 'name'),
-          localSubnet: strs(input, 'localCidrs').join(','), remoteSubnet: strs(input, 'remoteCidrs').join(','), effectImmediately: true, autoConfigRoute: true,
+          regionId: input.region, vpnGatewayId: input.params.vpnGatewayId, customerGatewayId: input.params.customerGatewayId, name: input.params.name,
+          localSubnet: input.params.localCidrs.join(','), remoteSubnet: input.params.remoteCidrs.join(','), effectImmediately: true, autoConfigRoute: true,
           ikeConfig: JSON.stringify({ Psk: input.psk, IkeVersion: ikeVersion, IkeMode: 'main', IkeEncAlg: 'aes', IkeAuthAlg: 'sha256', IkePfs: 'group14', IkeLifetime: 86400 }),
           ipsecConfig: JSON.stringify({ IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha256', IpsecPfs: 'group14', IpsecLifetime: 86400 }),
           clientToken: input.clientToken, tags: vpcTags(input.tags).map((t) => new $Vpc.CreateVpnConnectionRequestTags(t)),
@@ -112,13 +112,13 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver {
         return c.status === 'ipsec_sa_established' && c.state === 'active' ? ready({ id }, settled) : pending(`tunnel ${c.status ?? 'unknown'} (connection ${c.state})`, settled, { id });
       }),
     async find(input) {
-      const r = await list(input.region, { vpnGatewayId: str(input, 'vpnGatewayId') });
+      const r = await list(input.region, { vpnGatewayId: input.params.vpnGatewayId });
       return r.body?.vpnConnections?.vpnConnection?.find((c) => matches(tagsOf(c), input.tags))?.vpnConnectionId;
     },
     async findExternal(input) {
-      const r = await list(input.region, { vpnGatewayId: str(input, 'vpnGatewayId') });
-      const c = r.body?.vpnConnections?.vpnConnection?.find((x) => sameSet(x.localSubnet, strs(input, 'localCidrs')) && sameSet(x.remoteSubnet, strs(input, 'remoteCidrs')));
-      return c?.vpnConnectionId ? { id: c.vpnConnectionId, attrs: { localCidrs: strs(input, 'localCidrs'), remoteCidrs: strs(input, 'remoteCidrs') } } : undefined;
+      const r = await list(input.region, { vpnGatewayId: input.params.vpnGatewayId });
+      const c = r.body?.vpnConnections?.vpnConnection?.find((x) => sameSet(x.localSubnet, input.params.localCidrs) && sameSet(x.remoteSubnet, input.params.remoteCidrs));
+      return c?.vpnConnectionId ? { id: c.vpnConnectionId, attrs: { localCidrs: input.params.localCidrs, remoteCidrs: input.params.remoteCidrs } } : undefined;
     },
     async listTagged(region, tags) {
       const r = await list(region, { tag: vpcTags(tags).map((t) => new $Vpc.DescribeVpnConnectionsRequestTag(t)) });

@@ -1,0 +1,70 @@
+/**
+ * What the emulated cloud holds, as a client would count it: live resources by kind (the names are
+ * vpnbot's step kinds, so tests compare a plan with the cloud), every id, and the IPsec pairs.
+ * Tests and the control API read this instead of the World's private maps.
+ */
+import { createHash } from 'node:crypto';
+import type { World } from './world';
+
+export interface TunnelPair {
+  readonly id: string;
+  readonly vpnGatewayId: string;
+  readonly localCidrs: readonly string[];
+  readonly remoteCidrs: readonly string[];
+  /** A digest of the pre-shared key: tells whether a key changed without showing it. */
+  readonly keyDigest: string;
+  /** The connection on the peer gateway with the same selectors swapped, if any. */
+  readonly mirrorId?: string;
+  /** Both sides hold the same pre-shared key (never the key itself). */
+  readonly sameKey: boolean;
+}
+
+export interface Inventory {
+  readonly counts: Readonly<Record<string, number>>;
+  /** Ids of every live resource that has an id of its own (not attachments, publishes or rules). */
+  readonly ids: readonly string[];
+  readonly tunnels: readonly TunnelPair[];
+  /** Each VPC's blocks, primary first. */
+  readonly vpcs: readonly { readonly id: string; readonly cidrs: readonly string[] }[];
+  readonly customerGatewayIps: readonly string[];
+  /** Routes published to CEN: destination CIDRs. */
+  readonly published: readonly string[];
+}
+
+export function inventory(w: World): Inventory {
+  w.reap();
+  const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) => [...xs].filter((x) => x.deletingUntil === undefined);
+  const connections = live(w.vpnConnections.values());
+  const counts = {
+    vpc: live(w.vpcs.values()).length,
+    vswitch: live(w.vswitches.values()).length,
+    'vpn-gateway': live(w.vpnGateways.values()).length,
+    'customer-gateway': w.customerGateways.size,
+    'ipsec-connection': connections.length,
+    'route-entry': live(w.routeEntries.values()).length,
+    cen: live(w.cens.values()).length,
+    'cen-attachment': live(w.cenAttachments).length,
+    'cen-route-publish': live(w.cenPublished).length,
+    'security-group': live(w.securityGroups.values()).length,
+    'security-group-rule': [...w.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0),
+    'ecs-instance': live(w.instances.values()).length,
+  };
+  const ids = [
+    ...w.vpcs.keys(), ...w.vswitches.keys(), ...w.vpnGateways.keys(), ...w.customerGateways.keys(),
+    ...w.vpnConnections.keys(), ...w.cens.keys(), ...w.securityGroups.keys(), ...w.instances.keys(),
+  ];
+  const tunnels = connections.map((c) => {
+    const mirror = connections.find((m) => m.id !== c.id && m.localSubnet.join() === c.remoteSubnet.join() && m.remoteSubnet.join() === c.localSubnet.join());
+    return {
+      id: c.id, vpnGatewayId: c.vpnGatewayId, localCidrs: [...c.localSubnet], remoteCidrs: [...c.remoteSubnet],
+      keyDigest: createHash('sha256').update(String(c.ike.Psk ?? '')).digest('hex').slice(0, 16),
+      ...(mirror ? { mirrorId: mirror.id } : {}), sameKey: mirror !== undefined && mirror.ike.Psk === c.ike.Psk,
+    };
+  });
+  return {
+    counts, ids, tunnels,
+    vpcs: live(w.vpcs.values()).map((v) => ({ id: v.id, cidrs: [v.cidrBlock, ...v.secondaryCidrBlocks] })),
+    customerGatewayIps: [...w.customerGateways.values()].map((g) => g.ipAddress),
+    published: live(w.cenPublished).map((p) => p.destinationCidrBlock),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * A failed step as every front end reports it: the cloud's code (or vpnbot's), the message, the
+ * request id to quote to Alibaba support, and whether the requester can fix it or it is a fault
+ * for an operator. Made once, from whatever was thrown, and carried unchanged to RunResult.
+ */
+import { isCloudError } from '../cloud/cloud-error';
+import { ERROR_CODES, isVpnbotError } from '../errors';
+
+export interface StepFailure {
+  readonly stepId: string;
+  /** The cloud's error code (e.g. `QuotaExceeded.Vpc`) or vpnbot's (e.g. `engine.tunnel-down`). */
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string;
+  /** The requester can act on it (quota, parameters, keys); otherwise it is a fault for an operator. */
+  readonly userFixable: boolean;
+  readonly hint: string;
+}
+
+export function toStepFailure(stepId: string, e: unknown): StepFailure {
+  if (isCloudError(e)) {
+    const entry = ERROR_CODES[e.code];
+    return { stepId, code: e.cloudCode, message: e.message, ...(e.requestId ? { requestId: e.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
+  }
+  if (isVpnbotError(e)) return { stepId, code: e.code, message: e.message, userFixable: ERROR_CODES[e.code].userFixable, hint: ERROR_CODES[e.code].hint };
+  const message = e instanceof Error ? e.message : String(e);
+  return { stepId, code: 'engine.fault', message, userFixable: false, hint: ERROR_CODES['engine.fault'].hint };
+}

@@ -1,0 +1,186 @@
+/**
+ * The steps a topology needs, from the rules of ikev1-rules.ts: ids, typed parameters, references
+ * and dependencies, all as `create`. Reconciliation with the cloud (reconcile.ts) decides which
+ * already exist. The same topology written in another order gives the same steps.
+ */
+import { isCloudSite, siteOwningCidr, type Site, type Topology } from '../topology/model';
+import { admittedSources, cenMembers, tunnelDesigns, type TunnelDesign } from './ikev1-rules';
+import type { DesiredStep, Ref, StepKind } from './plan';
+import { stepId } from './step-ids';
+import type { OutputName, StepParams, StepRefs } from './step-params';
+
+/** Defaults for what the topology language leaves out; overridable by configuration. */
+export interface PlannerOptions {
+  readonly vpnBandwidthMbps: number;
+  readonly instanceType: string;
+  readonly imageFamily: string;
+}
+
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
+  vpnBandwidthMbps: 10,
+  instanceType: 'ecs.t6-c1m1.large',
+  imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64',
+};
+
+/** A step as the rules describe it; dependencies on the steps it references are added for it. */
+type Draft = {
+  [K in StepKind]: { id: string; kind: K; site: string | null; region: string; params: StepParams<K>; refs: StepRefs<K>; dependsOn?: readonly string[] };
+}[StepKind];
+
+const ref = (step: string, output: OutputName = 'id'): Ref => ({ step, output });
+
+/**
+ * Sites in name order, whatever order the user wrote them in (CIDRs keep the user's order: the
+ * first is the VPC's primary block).
+ */
+function canonical(t: Topology): Topology {
+  return { ...t, sites: [...t.sites].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+}
+
+export function desiredSteps(input: Topology, o: PlannerOptions = DEFAULT_PLANNER_OPTIONS): DesiredStep[] {
+  const t = canonical(input);
+  const out: DesiredStep[] = [];
+  // A step depends on every step whose output it reads, whether or not it says so.
+  const add = (d: Draft) => {
+    const refSteps = Object.values(d.refs as Record<string, Ref | undefined>).flatMap((r) => (r ? [r.step] : []));
+    out.push({ ...d, action: 'create', dependsOn: [...new Set([...(d.dependsOn ?? []), ...refSteps])] } as DesiredStep);
+  };
+  const cloudSites = t.sites.filter(isCloudSite);
+  const res = (site: string, suffix = '') => `${t.name}-${site}${suffix}`;
+
+  for (const s of cloudSites) {
+    const [primary, ...secondary] = s.cidrs;
+    add({ id: stepId.vpc(s.name), kind: 'vpc', site: s.name, region: s.region, params: { name: res(s.name), cidrBlock: primary!, secondaryCidrBlocks: secondary }, refs: {} });
+    add({
+      id: stepId.vswitch(s.name), kind: 'vswitch', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name)],
+      params: { name: res(s.name), cidrBlock: s.vswitchCidr!, zoneId: s.zone }, refs: { vpcId: ref(stepId.vpc(s.name)) },
+    });
+    if (s.role === 'hub' || s.role === 'dc') {
+      add({
+        id: stepId.vpnGateway(s.name), kind: 'vpn-gateway', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name), stepId.vswitch(s.name)],
+        params: { name: res(s.name), bandwidthMbps: o.vpnBandwidthMbps }, refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
+      });
+    }
+  }
+
+  const tunnels = tunnelDesigns(t);
+  for (const tunnel of tunnels) addTunnel(t, tunnel, add);
+
+  const members = cenMembers(t);
+  if (members.length > 0) {
+    const cen = stepId.cen(t.name);
+    // The CEN instance is global; its API region is the first hub's (by name), else the first spoke's.
+    const home = members.find((s) => s.role === 'hub') ?? members[0]!;
+    add({ id: cen, kind: 'cen', site: null, region: home.region, params: { name: t.name }, refs: {} });
+    for (const s of members) {
+      add({
+        id: stepId.cenAttachment(s.name), kind: 'cen-attachment', site: s.name, region: s.region,
+        dependsOn: [cen, stepId.vpc(s.name), stepId.vswitch(s.name)],
+        params: { childInstanceType: 'VPC', childInstanceRegionId: s.region }, refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(s.name)) },
+      });
+    }
+    for (const { hub, published } of tunnels) {
+      for (const d of published) {
+        add({
+          id: stepId.cenRoutePublish(hub.name, d), kind: 'cen-route-publish', site: hub.name, region: hub.region,
+          dependsOn: [stepId.cenAttachment(hub.name), stepId.routeEntry(hub.name, d)],
+          params: { destinationCidr: d, childInstanceType: 'VPC', childInstanceRegionId: hub.region },
+          refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(hub.name)), routeTableId: ref(stepId.vpc(hub.name), 'routeTableId') },
+        });
+      }
+    }
+  }
+
+  for (const s of cloudSites) {
+    const sg = stepId.securityGroup(s.name);
+    add({ id: sg, kind: 'security-group', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name)], params: { name: res(s.name) }, refs: { vpcId: ref(stepId.vpc(s.name)) } });
+    for (const source of admittedSources(t, s)) {
+      add({
+        id: stepId.securityGroupRule(s.name, 'icmp', source), kind: 'security-group-rule', site: s.name, region: s.region, dependsOn: [sg],
+        params: { ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: source, policy: 'accept', priority: 1 }, refs: { securityGroupId: ref(sg) },
+      });
+    }
+    if (t.probes) {
+      add({
+        id: stepId.ecsInstance(s.name), kind: 'ecs-instance', site: s.name, region: s.region, dependsOn: [stepId.vswitch(s.name), sg],
+        params: { name: res(s.name, '-probe'), instanceType: o.instanceType, imageFamily: o.imageFamily, zoneId: s.zone },
+        refs: { vswitchId: ref(stepId.vswitch(s.name)), securityGroupId: ref(sg) },
+      });
+    }
+  }
+  return out;
+}
+
+/** Numbers repeated names (`x-1`, `x-2`); unique names stay as they are. */
+function uniqueNames(names: readonly string[]): string[] {
+  const totals = new Map<string, number>();
+  names.forEach((n) => totals.set(n, (totals.get(n) ?? 0) + 1));
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    if (totals.get(n) === 1) return n;
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return `${n}-${k}`;
+  });
+}
+
+/** Customer gateways, mirrored IPsec connections and routes between a hub and one of its DCs. */
+function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelDesign, add: (d: Draft) => void): void {
+  const ikeVersion = t.ike === 'v1' ? 'ikev1' : 'ikev2';
+  const dcInCloud = isCloudSite(dc);
+  const owner = (c: string) => siteOwningCidr(t, c)?.name ?? 'unknown';
+
+  const hubCgw = stepId.customerGateway(hub.name, dc.name);
+  add({
+    id: hubCgw, kind: 'customer-gateway', site: hub.name, region: hub.region,
+    dependsOn: dcInCloud ? [stepId.vpnGateway(dc.name)] : [],
+    params: { name: `${t.name}-${hub.name}-to-${dc.name}`, peerSite: dc.name, ...(dcInCloud ? {} : { ipAddress: dc.onPremises!.publicIp }) },
+    refs: dcInCloud ? { ipAddress: ref(stepId.vpnGateway(dc.name), 'internetIp') } : {},
+  });
+  const dcCgw = stepId.customerGateway(dc.name, hub.name);
+  if (dcInCloud) {
+    add({
+      id: dcCgw, kind: 'customer-gateway', site: dc.name, region: dc.region, dependsOn: [stepId.vpnGateway(hub.name)],
+      params: { name: `${t.name}-${dc.name}-to-${hub.name}`, peerSite: hub.name }, refs: { ipAddress: ref(stepId.vpnGateway(hub.name), 'internetIp') },
+    });
+  }
+
+  // Names as in the walkthrough: the hub's connection is named after the network it carries.
+  const named = pairs.map((p) =>
+    t.ike === 'v1'
+      ? {
+          ...p, hubId: stepId.ipsecPair(hub.name, p.hubCidrs[0]!, p.dcCidrs[0]!), dcId: stepId.ipsecPair(dc.name, p.dcCidrs[0]!, p.hubCidrs[0]!),
+          hubName: `${t.name}-${owner(p.hubCidrs[0]!)}-to-${dc.name}`, dcName: `${t.name}-${dc.name}-to-${owner(p.hubCidrs[0]!)}`, psk: `${dc.name}:${p.dcCidrs[0]}~${p.hubCidrs[0]}`,
+        }
+      : {
+          ...p, hubId: stepId.ipsecPeer(hub.name, dc.name), dcId: stepId.ipsecPeer(dc.name, hub.name),
+          hubName: `${t.name}-${hub.name}-to-${dc.name}`, dcName: `${t.name}-${dc.name}-to-${hub.name}`, psk: `${dc.name}~${hub.name}`,
+        },
+  );
+  const hubNames = uniqueNames(named.map((p) => p.hubName));
+  const dcNames = uniqueNames(named.map((p) => p.dcName));
+
+  named.forEach((p, i) => {
+    add({
+      id: p.hubId, kind: 'ipsec-connection', site: hub.name, region: hub.region, dependsOn: [stepId.vpnGateway(hub.name), hubCgw],
+      params: { name: hubNames[i]!, localCidrs: p.hubCidrs, remoteCidrs: p.dcCidrs, ikeVersion, peerSite: dc.name, mirror: dcInCloud ? p.dcId : null, pskPair: p.psk },
+      refs: { vpnGatewayId: ref(stepId.vpnGateway(hub.name)), customerGatewayId: ref(hubCgw) },
+    });
+    if (dcInCloud) {
+      add({
+        id: p.dcId, kind: 'ipsec-connection', site: dc.name, region: dc.region, dependsOn: [stepId.vpnGateway(dc.name), dcCgw],
+        params: { name: dcNames[i]!, localCidrs: p.dcCidrs, remoteCidrs: p.hubCidrs, ikeVersion, peerSite: hub.name, mirror: p.hubId, pskPair: p.psk },
+        refs: { vpnGatewayId: ref(stepId.vpnGateway(dc.name)), customerGatewayId: ref(dcCgw) },
+      });
+    }
+  });
+
+  const route = (site: Site, destination: string): Draft => ({
+    id: stepId.routeEntry(site.name, destination), kind: 'route-entry', site: site.name, region: site.region,
+    dependsOn: [stepId.vpc(site.name), stepId.vpnGateway(site.name)],
+    params: { destinationCidr: destination, nextHopType: 'VpnGateway', name: `${t.name}-${site.name}-to-${owner(destination)}` },
+    refs: { routeTableId: ref(stepId.vpc(site.name), 'routeTableId'), nextHopId: ref(stepId.vpnGateway(site.name)) },
+  });
+  for (const n of dcRoutes) add(route(dc, n));
+  for (const d of hubRoutes) add(route(hub, d));
+}

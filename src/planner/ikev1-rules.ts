@@ -1,0 +1,64 @@
+/**
+ * The network rules vpnbot plans by, as in shared/reference/seed-scenario.md, for a reviewer to
+ * check against the walkthrough. Pure: a topology in, the connections, routes, CEN members,
+ * published routes and security group sources it needs out. desired-steps.ts turns them into steps.
+ *
+ * - IKEv1 carries one local and one remote CIDR per IPsec connection: a DC with m CIDRs reaching n
+ *   networks needs m x n connections on the hub's gateway, mirrored on the DC's (IKEv2: one pair).
+ * - The networks behind a hub are its own CIDRs and every spoke's (spokes are reached over CEN).
+ * - Routes: the DC's VPC sends every network behind the hub to its VPN gateway; the hub's VPC sends
+ *   each DC CIDR to its VPN gateway. An on-premises DC routes on its own device.
+ * - CEN: hubs and spokes are attached; each hub publishes its routes to its DCs' CIDRs, so spokes
+ *   learn the way back (without this, spoke -> DC fails: seed-scenario.md, step 5).
+ * - Security groups: every cloud site admits ICMP from every other site's CIDRs.
+ */
+import { dcsOfHub, isCloudSite, networksBehindHub, type Site, type Topology } from '../topology/model';
+
+/** One mirrored pair of IPsec connections: the hub side's selectors, and the DC side's (swapped). */
+export interface ConnectionPair {
+  readonly hubCidrs: readonly string[];
+  readonly dcCidrs: readonly string[];
+}
+
+export interface TunnelDesign {
+  readonly hub: Site;
+  readonly dc: Site;
+  readonly pairs: readonly ConnectionPair[];
+  /** On the DC's VPC (none for an on-premises DC): destinations sent to its VPN gateway. */
+  readonly dcRoutes: readonly string[];
+  /** On the hub's VPC: destinations sent to its VPN gateway. */
+  readonly hubRoutes: readonly string[];
+  /** Of the hub's routes, those published to CEN. */
+  readonly published: readonly string[];
+}
+
+export function tunnelDesign(t: Topology, hub: Site, dc: Site): TunnelDesign {
+  const networks = networksBehindHub(t, hub);
+  const pairs: ConnectionPair[] =
+    t.ike === 'v1'
+      ? dc.cidrs.flatMap((d) => networks.map((n) => ({ hubCidrs: [n], dcCidrs: [d] })))
+      : [{ hubCidrs: networks, dcCidrs: [...dc.cidrs] }];
+  return {
+    hub,
+    dc,
+    pairs,
+    dcRoutes: isCloudSite(dc) ? networks : [],
+    hubRoutes: [...dc.cidrs],
+    published: [...dc.cidrs],
+  };
+}
+
+/** Every hub-DC tunnel of the topology, hubs in the topology's order. */
+export function tunnelDesigns(t: Topology): TunnelDesign[] {
+  return t.sites.filter((s) => s.role === 'hub').flatMap((hub) => dcsOfHub(t, hub.name).map((dc) => tunnelDesign(t, hub, dc)));
+}
+
+/** The sites attached to CEN: every cloud hub and spoke. */
+export function cenMembers(t: Topology): Site[] {
+  return t.sites.filter((s) => isCloudSite(s) && (s.role === 'hub' || s.role === 'spoke'));
+}
+
+/** The sources a site's security group admits ICMP from: every other site's CIDRs. */
+export function admittedSources(t: Topology, site: Site): string[] {
+  return t.sites.filter((x) => x.name !== site.name).flatMap((x) => x.cidrs);
+}

@@ -1,0 +1,84 @@
+/**
+ * Matching desired steps with what the cloud holds: found by vpnbot's tags -> keep; named under
+ * `existing:` -> adopt; an equivalent resource already in place on an adopted gateway, VPC or CEN
+ * -> keep (external, left as is); else create.
+ */
+import { dcsOfHub, type Site, type Topology } from '../topology/model';
+import { TAG_STEP, type ObservedResource, type ObservedResourceOf, type ObservedState } from './observed';
+import type { DesiredStep, StepKind } from './plan';
+
+/** Sites by name and the adopted CEN, computed once per topology: per-step lookups stay O(1). */
+interface TopologyIndex {
+  readonly site: ReadonlyMap<string, Site>;
+  readonly cen: string | undefined;
+}
+const indexes = new WeakMap<Topology, TopologyIndex>();
+function indexOf(t: Topology): TopologyIndex {
+  let index = indexes.get(t);
+  if (!index) {
+    index = { site: new Map(t.sites.map((s) => [s.name, s])), cen: t.sites.map((s) => s.existing.cen).find((c) => c !== undefined) };
+    indexes.set(t, index);
+  }
+  return index;
+}
+
+/** The id the user asked to adopt for this step (under `existing:`), if any. */
+export function adoptedId(t: Topology, d: DesiredStep, observed: ObservedState): string | undefined {
+  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
+  switch (d.kind) {
+    case 'vpc':
+      return site?.existing.vpc;
+    case 'vpn-gateway':
+      return site?.existing.vpnGateway;
+    case 'cen':
+      return indexOf(t).cen;
+    case 'customer-gateway': {
+      const id = site?.existing.customerGateway;
+      if (!id || !site) return undefined;
+      const peers = site.role === 'hub' ? dcsOfHub(t, site.name) : [];
+      if (site.role !== 'hub' || peers.length === 1) return id;
+      // Several DCs on one hub: the adopted customer gateway is the one whose address is this peer's.
+      const cg = observed.resources.find((r): r is ObservedResourceOf<'customer-gateway'> => r.kind === 'customer-gateway' && r.id === id);
+      const peer = indexOf(t).site.get(d.params.peerSite);
+      const peerGateway = observed.resources.find((r): r is ObservedResourceOf<'vpn-gateway'> => r.kind === 'vpn-gateway' && r.id === peer?.existing.vpnGateway);
+      const peerIp = peer?.onPremises?.publicIp ?? peerGateway?.attrs.internetIp;
+      return cg && peerIp !== undefined && cg.attrs.ipAddress === peerIp ? id : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const sameSet = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && b.every((x) => a.includes(x));
+
+/** An equivalent resource already in place, not created by vpnbot (e.g. the tunnel in service). */
+export function equivalentExternal(t: Topology, d: DesiredStep, observed: ObservedState): ObservedResource | undefined {
+  if (observed.resources.length === 0) return undefined;
+  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
+  const cen = indexOf(t).cen;
+  const untagged = <K extends StepKind>(kind: K) => observed.resources.filter((r) => r.kind === kind && r.tags[TAG_STEP] === undefined) as unknown as ObservedResourceOf<K>[];
+  switch (d.kind) {
+    case 'ipsec-connection': {
+      const gateway = site?.existing.vpnGateway;
+      return gateway === undefined ? undefined
+        : untagged('ipsec-connection').find((r) => r.attrs.vpnGatewayId === gateway && sameSet(r.attrs.localCidrs, d.params.localCidrs) && sameSet(r.attrs.remoteCidrs, d.params.remoteCidrs));
+    }
+    case 'route-entry': {
+      const vpc = site?.existing.vpc;
+      const gateway = site?.existing.vpnGateway;
+      return vpc === undefined || gateway === undefined ? undefined
+        : untagged('route-entry').find((r) => r.attrs.vpcId === vpc && r.attrs.destinationCidr === d.params.destinationCidr && r.attrs.nextHopId === gateway);
+    }
+    case 'cen-attachment': {
+      const vpc = site?.existing.vpc;
+      return cen === undefined || vpc === undefined ? undefined : untagged('cen-attachment').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc);
+    }
+    case 'cen-route-publish': {
+      const vpc = site?.existing.vpc;
+      return cen === undefined || vpc === undefined ? undefined
+        : untagged('cen-route-publish').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc && r.attrs.destinationCidr === d.params.destinationCidr);
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Everything vpnbot knows about each kind of step, in one place: how long its resource takes and
+ * how to poll it, which shared cloud objects a change to it must lock, what must be gone before it
+ * can be deleted, and how to say it in a plan. A `Record` over every kind: a new kind does not
+ * compile until it has all of these (and parameters in step-params.ts, a driver in cloud/alibaba/).
+ */
+import type { DesiredStep, DesiredStepOf, Step, StepKind } from './plan';
+import { stepId } from './step-ids';
+import type { StepParams } from './step-params';
+
+export const MINUTE = 60_000;
+
+/** How to wait for a resource: poll from `firstPollMs`, backing off to `maxPollMs`, for at most `timeoutMs`. */
+export interface WaitProfile {
+  readonly firstPollMs: number;
+  readonly maxPollMs: number;
+  readonly timeoutMs: number;
+}
+
+export interface StepKindPolicy<K extends StepKind> {
+  /** What the kind is called in messages. */
+  readonly noun: string;
+  /** Polling and timeout while it is being created or deleted (Terraform's budgets, alibaba-api.md §5.3). */
+  readonly wait: WaitProfile;
+  /**
+   * The shared cloud objects a create or a delete of this kind changes, as the step ids that own
+   * them: one change at a time on each (the cloud answers VpnGateway.Configuring, TaskConflict,
+   * Operation.Blocking otherwise). The same keys for create and delete.
+   */
+  readonly locks: (site: string | null, topology: string) => readonly string[];
+  /** Kinds whose resources must be gone before one of this kind can be deleted. */
+  readonly deleteAfter: readonly StepKind[];
+  /** The step in a plan, in a few words (not shown for deletes, which show their id). */
+  readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+}
+
+const quick: WaitProfile = { firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
+const none = () => [];
+const list = (v: readonly string[]) => v.join(',');
+
+export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
+  vpc: {
+    noun: 'VPC',
+    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
+    locks: (site) => (site ? [stepId.vpc(site)] : []),
+    deleteAfter: ['vswitch', 'vpn-gateway', 'security-group', 'route-entry', 'cen-attachment'],
+    describe: (p) => `${p.name} ${p.cidrBlock}${p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`,
+  },
+  vswitch: {
+    noun: 'vSwitch',
+    wait: quick,
+    locks: (site) => (site ? [stepId.vpc(site)] : []),
+    deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment'],
+    describe: (p) => `${p.name} ${p.cidrBlock} in ${p.zoneId}`,
+  },
+  'vpn-gateway': {
+    noun: 'VPN gateway',
+    wait: { firstPollMs: 5_000, maxPollMs: 20_000, timeoutMs: 15 * MINUTE },
+    locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
+    deleteAfter: ['ipsec-connection', 'route-entry'],
+    describe: (p) => `${p.name} ${p.bandwidthMbps} Mbps, IPsec`,
+  },
+  'customer-gateway': {
+    noun: 'customer gateway',
+    wait: quick,
+    locks: none,
+    deleteAfter: ['ipsec-connection'],
+    describe: (p) => `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`,
+  },
+  'ipsec-connection': {
+    noun: 'IPsec connection',
+    wait: { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
+    locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
+    deleteAfter: [],
+    describe: (p) => `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
+  },
+  'route-entry': {
+    noun: 'route entry',
+    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
+    // The route table belongs to the site's VPC.
+    locks: (site) => (site ? [stepId.vpc(site)] : []),
+    deleteAfter: ['cen-route-publish'],
+    describe: (p) => `${p.destinationCidr} -> VPN gateway`,
+  },
+  cen: {
+    noun: 'CEN instance',
+    wait: quick,
+    locks: (_site, topology) => [stepId.cen(topology)],
+    deleteAfter: ['cen-attachment', 'cen-route-publish'],
+    describe: (p) => p.name,
+  },
+  'cen-attachment': {
+    noun: 'CEN attachment',
+    wait: { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
+    locks: (site, topology) => [stepId.cen(topology), ...(site ? [stepId.vpc(site)] : [])],
+    deleteAfter: ['cen-route-publish'],
+    describe: (_p, s) => `VPC of ${s.site} (${s.region})`,
+  },
+  'cen-route-publish': {
+    noun: 'route published to CEN',
+    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
+    locks: (_site, topology) => [stepId.cen(topology)],
+    deleteAfter: [],
+    describe: (p) => `publish ${p.destinationCidr} to CEN`,
+  },
+  'security-group': {
+    noun: 'security group',
+    wait: quick,
+    locks: none,
+    deleteAfter: ['security-group-rule', 'ecs-instance'],
+    describe: (p) => p.name,
+  },
+  'security-group-rule': {
+    noun: 'security group rule',
+    wait: quick,
+    locks: none,
+    deleteAfter: [],
+    describe: (p) => `allow ${p.ipProtocol} from ${p.sourceCidrIp}`,
+  },
+  'ecs-instance': {
+    noun: 'probe instance',
+    wait: { firstPollMs: 3_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
+    locks: none,
+    deleteAfter: [],
+    describe: (p) => `${p.name} ${p.instanceType} in ${p.zoneId}`,
+  },
+};
+
+/** How long a tunnel may take to negotiate once both sides are configured. */
+export const TUNNEL_PROFILE: WaitProfile = { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE };
+
+/** Deletes wait for dependents to drain (ENIs, detaches) for this long. */
+export const DELETE_DRAIN_MS = 10 * MINUTE;
+
+/** The step in a few words, through its kind's policy. */
+export function describeStep(s: DesiredStep): string {
+  // One correlated access: the policy of `s.kind` takes the params of `s.kind`.
+  const policy = STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
+  return policy.describe(s.params as never, s as never);
+}
+
+/** Lock keys of a step (create or delete alike), namespaced by topology. */
+export function lockKeysOf(step: Step, topology: string): string[] {
+  return STEP_CATALOGUE[step.kind].locks(step.site, topology).map((k) => `${topology}/${k}`);
+}

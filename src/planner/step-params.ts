@@ -1,0 +1,88 @@
+/**
+ * What each kind of step carries: its parameters (known when planning) and its references (outputs
+ * of other steps, known when running). One zod schema per kind gives both the TypeScript type
+ * (a misspelled field does not compile) and the check of plans read back from storage (a plan
+ * stored by another version is refused by name, not misread).
+ */
+import { z } from 'zod';
+import type { StepKind } from './plan';
+
+const text = z.string();
+const cidrList = z.array(z.string()).readonly();
+
+/** A value only known once another step has run: that step's output. */
+export const refSchema = z.strictObject({
+  step: text,
+  output: z.enum(['id', 'routeTableId', 'internetIp', 'privateIp']),
+});
+export type Ref = z.infer<typeof refSchema>;
+export type OutputName = Ref['output'];
+
+export const STEP_PARAMS = {
+  vpc: z.strictObject({ name: text, cidrBlock: text, secondaryCidrBlocks: cidrList }),
+  vswitch: z.strictObject({ name: text, cidrBlock: text, zoneId: text }),
+  'vpn-gateway': z.strictObject({ name: text, bandwidthMbps: z.number() }),
+  /** `ipAddress` is given for an on-premises peer; for a cloud peer it is a reference to its gateway. */
+  'customer-gateway': z.strictObject({ name: text, peerSite: text, ipAddress: text.optional() }),
+  'ipsec-connection': z.strictObject({
+    name: text,
+    localCidrs: cidrList,
+    remoteCidrs: cidrList,
+    ikeVersion: z.enum(['ikev1', 'ikev2']),
+    peerSite: text,
+    /** The step of the mirrored connection on the peer gateway; null when the peer is on premises. */
+    mirror: text.nullable(),
+    /** Names the pre-shared key both sides of the pair share (the key itself is a stored secret). */
+    pskPair: text,
+  }),
+  'route-entry': z.strictObject({ destinationCidr: text, nextHopType: z.literal('VpnGateway'), name: text }),
+  cen: z.strictObject({ name: text }),
+  'cen-attachment': z.strictObject({ childInstanceType: z.literal('VPC'), childInstanceRegionId: text }),
+  'cen-route-publish': z.strictObject({ destinationCidr: text, childInstanceType: z.literal('VPC'), childInstanceRegionId: text }),
+  'security-group': z.strictObject({ name: text }),
+  'security-group-rule': z.strictObject({ ipProtocol: text, portRange: text, sourceCidrIp: text, policy: z.literal('accept'), priority: z.number() }),
+  'ecs-instance': z.strictObject({ name: text, instanceType: text, imageFamily: text, zoneId: text }),
+} satisfies Record<StepKind, z.ZodType>;
+
+export const STEP_REFS = {
+  vpc: z.strictObject({}),
+  vswitch: z.strictObject({ vpcId: refSchema }),
+  'vpn-gateway': z.strictObject({ vpcId: refSchema, vswitchId: refSchema }),
+  'customer-gateway': z.strictObject({ ipAddress: refSchema.optional() }),
+  'ipsec-connection': z.strictObject({ vpnGatewayId: refSchema, customerGatewayId: refSchema }),
+  'route-entry': z.strictObject({ routeTableId: refSchema, nextHopId: refSchema }),
+  cen: z.strictObject({}),
+  'cen-attachment': z.strictObject({ cenId: refSchema, childInstanceId: refSchema }),
+  'cen-route-publish': z.strictObject({ cenId: refSchema, childInstanceId: refSchema, routeTableId: refSchema }),
+  'security-group': z.strictObject({ vpcId: refSchema }),
+  'security-group-rule': z.strictObject({ securityGroupId: refSchema }),
+  'ecs-instance': z.strictObject({ vswitchId: refSchema, securityGroupId: refSchema }),
+} satisfies Record<StepKind, z.ZodType>;
+
+export type StepParams<K extends StepKind> = z.infer<(typeof STEP_PARAMS)[K]>;
+export type StepRefs<K extends StepKind> = z.infer<(typeof STEP_REFS)[K]>;
+
+/** A step's inputs once its references are resolved: its parameters, and each reference's value. */
+export type StepInput<K extends StepKind> = K extends StepKind ? StepParams<K> & ResolvedRefs<StepRefs<K>> : never;
+/** Each reference's value (a kind without references adds nothing). */
+type ResolvedRefs<R> = string extends keyof R ? unknown : { readonly [N in keyof R]-?: string };
+
+/**
+ * Attributes read from a resource found in the cloud that vpnbot did not create, by kind: what the
+ * planner matches a desired step against (the gateway, VPC or CEN it sits on, its selectors).
+ */
+export interface ObservedAttrsByKind {
+  vpc: Record<never, never>;
+  vswitch: Record<never, never>;
+  'vpn-gateway': { readonly internetIp?: string };
+  'customer-gateway': { readonly ipAddress?: string };
+  'ipsec-connection': { readonly vpnGatewayId?: string; readonly localCidrs?: readonly string[]; readonly remoteCidrs?: readonly string[] };
+  'route-entry': { readonly vpcId?: string; readonly destinationCidr?: string; readonly nextHopId?: string };
+  cen: Record<never, never>;
+  'cen-attachment': { readonly cenId?: string; readonly childInstanceId?: string };
+  'cen-route-publish': { readonly cenId?: string; readonly childInstanceId?: string; readonly destinationCidr?: string };
+  'security-group': Record<never, never>;
+  'security-group-rule': Record<never, never>;
+  'ecs-instance': Record<never, never>;
+}
+export type ObservedAttrs<K extends StepKind> = ObservedAttrsByKind[K];

@@ -1,0 +1,40 @@
+/**
+ * Topologies read back from storage: the validated model (model.ts) checked field by field, never
+ * cast, so a document stored by another version of vpnbot is refused with what does not fit.
+ */
+import { z } from 'zod';
+import { IKE_VERSIONS, ROLES, type Topology } from './model';
+import { formatPath } from './schema';
+
+const siteModel = z.strictObject({
+  name: z.string(),
+  role: z.enum(ROLES),
+  region: z.string(),
+  zone: z.string(),
+  cidrs: z.array(z.string()).readonly(),
+  vswitchCidr: z.string().optional(),
+  hub: z.string().optional(),
+  onPremises: z.strictObject({ publicIp: z.string() }).optional(),
+  existing: z.strictObject({ vpc: z.string().optional(), vpnGateway: z.string().optional(), customerGateway: z.string().optional(), cen: z.string().optional() }),
+});
+
+const topologyModel = z.strictObject({
+  name: z.string(),
+  ike: z.enum(IKE_VERSIONS),
+  probes: z.boolean(),
+  sites: z.array(siteModel).readonly(),
+});
+
+/** The topology in `json`, or why it cannot be read as one of this version. */
+export function readStoredTopology(json: string): { ok: true; topology: Topology } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const r = topologyModel.safeParse(value);
+  if (r.success) return { ok: true, topology: r.data as Topology };
+  const first = r.error.issues[0]!;
+  return { ok: false, reason: `${formatPath(first.path) || 'topology'}: ${first.message}` };
+}

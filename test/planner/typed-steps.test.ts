@@ -1,0 +1,64 @@
+/**
+ * Steps are typed by kind. The `@ts-expect-error` lines are the test: the build (tsc, in jest's
+ * global setup) fails if a misspelled field in a driver or a step ever compiles again.
+ */
+import type { ResourceDriver } from '../../src/cloud/cloud-api';
+import { desiredSteps } from '../../src/planner/desired-steps';
+import type { DesiredStepOf, Step } from '../../src/planner/plan';
+import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
+import { parseStepId, stepId } from '../../src/planner/step-ids';
+import { STEP_PARAMS } from '../../src/planner/step-params';
+import { seedTopology } from '../helpers/topologies';
+
+describe('typed steps', () => {
+  it('a driver reads its parameters by their declared names', () => {
+    const driver: Pick<ResourceDriver<'vpc'>, 'create'> = {
+      async create(input) {
+        // @ts-expect-error: a misspelled parameter does not compile
+        return input.params.cidrBlok;
+      },
+    };
+    const vswitch: Pick<ResourceDriver<'vswitch'>, 'create'> = {
+      // A reference resolves to a value of its own name.
+      create: async (input) => `${input.params.vpcId}/${input.params.zoneId}`,
+    };
+    expect(typeof driver.create).toBe('function');
+    expect(typeof vswitch.create).toBe('function');
+  });
+
+  it('a step of one kind cannot carry the parameters of another', () => {
+    // @ts-expect-error: a route entry has no cidrBlock
+    const bad: DesiredStepOf<'route-entry'> = { id: 'x', kind: 'route-entry', site: 's', region: 'r', action: 'create', dependsOn: [], params: { cidrBlock: '10.0.0.0/8' }, refs: {} };
+    expect(bad.kind).toBe('route-entry');
+  });
+
+  it('narrowing on kind types the parameters', () => {
+    const steps: Step[] = desiredSteps(seedTopology());
+    const names = steps.flatMap((s) => (s.kind === 'ipsec-connection' && s.action !== 'delete' ? [s.params.pskPair] : []));
+    expect(names).toHaveLength(4);
+  });
+
+  it('every planned step matches the schema of its kind (what storage checks plans against)', () => {
+    for (const s of desiredSteps(seedTopology())) expect(STEP_PARAMS[s.kind].safeParse(s.params).success).toBe(true);
+  });
+
+  it('step ids are taken apart in one place, and every kind has a policy', () => {
+    expect(parseStepId(stepId.ipsecPair('hongkong', '192.168.0.0/16', '10.0.0.0/8'))).toEqual({ kind: 'ipsec-connection', site: 'hongkong', local: '192.168.0.0/16', remote: '10.0.0.0/8' });
+    expect(parseStepId(stepId.ipsecPeer('hk', 'jp'))).toEqual({ kind: 'ipsec-connection', site: 'hk', peer: 'jp' });
+    expect(parseStepId(stepId.cen('ikev1test'))).toEqual({ kind: 'cen', topology: 'ikev1test', site: null });
+    expect(parseStepId(stepId.securityGroupRule('us', 'icmp', '10.0.0.0/8'))).toEqual({ kind: 'security-group-rule', site: 'us', protocol: 'icmp', source: '10.0.0.0/8' });
+    expect(parseStepId('nonsense:x')).toBeUndefined();
+    expect(parseStepId('vpc:')).toBeUndefined();
+    for (const s of desiredSteps(seedTopology())) expect(parseStepId(s.id)).toMatchObject({ kind: s.kind });
+    expect(Object.keys(STEP_CATALOGUE).sort()).toEqual(Object.keys(STEP_PARAMS).sort());
+  });
+
+  it('a create and a delete on the same cloud object take the same lock', () => {
+    const connection = STEP_CATALOGUE['ipsec-connection'].locks('hongkong', 't');
+    const gatewayDelete = STEP_CATALOGUE['vpn-gateway'].locks('hongkong', 't');
+    expect(connection).toEqual(['vpn-gateway:hongkong']);
+    expect(gatewayDelete).toEqual(connection);
+    expect(STEP_CATALOGUE['route-entry'].locks('japan', 't')).toEqual(STEP_CATALOGUE.vswitch.locks('japan', 't'));
+    expect(STEP_CATALOGUE['cen-route-publish'].locks('japan', 't')).toEqual(['cen:t']);
+  });
+});
