@@ -41,6 +41,17 @@ describe('import directions', () => {
     expect(violations('src/dag', (i) => i.target !== undefined && !i.target.startsWith('src/dag/'))).toEqual([]);
   });
 
+  it('the planner and the topology language know nothing of the engine, the cloud or the front ends', () => {
+    for (const dir of ['src/planner', 'src/topology']) {
+      expect(violations(dir, (i) => /^src\/(engine|cloud|emulator|cli|app|bench|log)(\/|$)/.test(i.target ?? ''))).toEqual([]);
+    }
+  });
+
+  it('step ids are taken apart only by parseStepId', () => {
+    const splitters = files(join(ROOT, 'src')).filter((f) => /\.split\(\s*':'\s*\)/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+    expect(splitters).toEqual(['src/planner/step-ids.ts']);
+  });
+
   it("the emulator is written independently of vpnbot's planner and engine", () => {
     expect(violations('src/emulator', (i) => /^src\/(planner|engine|reachability|cloud)(\/|$)/.test(i.target ?? ''))).toEqual([]);
   });

@@ -1,0 +1,89 @@
+/**
+ * ECS 2014-05-26: Cloud Assistant. RunCommand runs the script now against the network as it is
+ * (shell-interpreter.ts) and records when each instance's result becomes visible.
+ */
+import { ApiError, notFound } from './api-error';
+import { isoSeconds, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
+import { instanceStatus } from './ecs-kit';
+import { runShellScript } from './shell-interpreter';
+import { LATENCY } from './world';
+
+// ---- Cloud Assistant ------------------------------------------------------------------------
+
+const describeCloudAssistantStatus = reads((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const ids = ctx.params.list('InstanceId');
+  const all = [...w.instances.values()].filter((i) => i.regionId === regionId && (ids.length === 0 || ids.includes(i.id)));
+  return {
+    InstanceCloudAssistantStatusSet: {
+      InstanceCloudAssistantStatus: all.map((i) => ({
+        InstanceId: i.id, CloudAssistantStatus: String(instanceStatus(w, i) === 'Running' && w.now() >= i.agentOnlineAt), CloudAssistantVersion: '2.2.3.857', OSType: 'Linux',
+        SupportSessionManager: true, ActiveTaskCount: 0, InvocationCount: 0, LastHeartbeatTime: isoSeconds(w.now()),
+      })),
+    },
+    TotalCount: all.length, PageNumber: 1, PageSize: all.length,
+  };
+});
+
+/** Runs the script now against the network as it is, and records when each result becomes visible. */
+const runCommand = writes((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const type = ctx.params.req('Type');
+  if (!['RunShellScript', 'RunBatScript', 'RunPowerShellScript'].includes(type)) throw new ApiError('InvalidCommandType', `Type ${type} is not valid.`, 400);
+  const raw = ctx.params.req('CommandContent');
+  const base64 = (ctx.params.opt('ContentEncoding') ?? 'PlainText').toLowerCase() === 'base64';
+  const content = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const timeout = ctx.params.int('Timeout', 60, 10, 86400);
+  const ids = ctx.params.list('InstanceId');
+  if (ids.length === 0) throw new ApiError('MissingInstanceId', 'InstanceId is mandatory for this action.', 400);
+  const now = w.now();
+  const results = ids.map((id) => {
+    const inst = w.instances.get(id);
+    if (!inst || inst.regionId !== regionId) throw notFound('InvalidInstanceId.NotFound', `instance ${id}`);
+    const startAt = now + w.clock.delay(LATENCY.commandDelivery);
+    if (instanceStatus(w, inst) !== 'Running') return { instanceId: id, startAt, finishAt: startAt, output: '', exitCode: -1, finalStatus: 'Aborted', errorCode: 'InstanceNotRunning', errorInfo: `the instance is ${instanceStatus(w, inst)}` };
+    if (now < inst.agentOnlineAt) return { instanceId: id, startAt, finishAt: startAt, output: '', exitCode: -1, finalStatus: 'Aborted', errorCode: 'ClientNotRunning', errorInfo: 'the Cloud Assistant agent is not online yet' };
+    const run = runShellScript(w, inst, type, content);
+    const seconds = Math.min(run.seconds, timeout);
+    const timedOut = run.seconds > timeout;
+    const finalStatus = timedOut ? 'Timeout' : run.exitCode === 0 ? 'Success' : 'Failed';
+    return {
+      instanceId: id, startAt, finishAt: startAt + w.clock.delay(seconds * 1000), output: run.output, exitCode: run.exitCode, finalStatus,
+      errorCode: timedOut ? 'ExecutionTimeout' : run.exitCode === 0 ? '' : 'ExitCodeNonzero', errorInfo: timedOut ? 'the command timed out' : run.exitCode === 0 ? '' : `the command exited with ${run.exitCode}`,
+    };
+  });
+  const invokeId = w.newId('t');
+  const commandId = w.newId('c');
+  w.invocations.set(invokeId, { id: invokeId, commandId, regionId, type, content, createdAt: now, results });
+  return { CommandId: commandId, InvokeId: invokeId };
+});
+
+const describeInvocationResults = reads((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const invokeId = ctx.params.opt('InvokeId');
+  const instanceId = ctx.params.opt('InstanceId');
+  const base64 = (ctx.params.opt('ContentEncoding') ?? 'Base64').toLowerCase() !== 'plaintext';
+  const now = w.now();
+  const rows = [...w.invocations.values()]
+    .filter((inv) => inv.regionId === regionId && (!invokeId || inv.id === invokeId))
+    .flatMap((inv) => inv.results.filter((r) => !instanceId || r.instanceId === instanceId).map((r) => {
+      const status = now < r.startAt ? 'Pending' : now < r.finishAt ? 'Running' : r.finalStatus;
+      const done = now >= r.finishAt;
+      const output = done ? r.output : '';
+      return {
+        InvokeId: inv.id, CommandId: inv.commandId, InstanceId: r.instanceId, InvocationStatus: status,
+        InvokeRecordStatus: done ? 'Finished' : 'Running', ExitCode: done ? r.exitCode : 0, Output: base64 ? Buffer.from(output).toString('base64') : output,
+        Dropped: 0, ErrorCode: done ? r.errorCode : '', ErrorInfo: done ? r.errorInfo : '', StartTime: isoSeconds(r.startAt), FinishedTime: done ? isoSeconds(r.finishAt) : '',
+        Repeats: 1, Username: 'root',
+      };
+    }));
+  const { items, nextToken } = tokenPage(ctx, rows, 'MaxResults', 50, 10);
+  return { Invocation: { InvocationResults: { InvocationResult: items }, TotalCount: rows.length, PageNumber: 1, PageSize: items.length, NextToken: nextToken } };
+});
+
+export const CLOUD_ASSISTANT_ACTIONS: ActionTable = {
+  DescribeCloudAssistantStatus: describeCloudAssistantStatus, RunCommand: runCommand, DescribeInvocationResults: describeInvocationResults,
+};

@@ -1,0 +1,120 @@
+/** ECS 2014-05-26: instances, and the zones they run in. */
+import { cidr, hostAddress } from '../topology/cidr';
+import { findRegion } from '../topology/regions';
+import { ApiError, notFound } from './api-error';
+import { isoMinutes, page, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
+import { ecsTags, groupOf, instanceStatus } from './ecs-kit';
+import { LATENCY, matchesTags, type InstanceR, type World } from './world';
+
+// ---- instances ------------------------------------------------------------------------------
+
+function allocateIp(w: World, vswitchCidr: string, taken: Set<string>): string {
+  const block = cidr(vswitchCidr);
+  const hosts = 2 ** (32 - block.prefix);
+  // The first and the last three addresses of a vSwitch are reserved.
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const ip = hostAddress(block, 1 + Math.floor(w.random() * (hosts - 4)));
+    if (!taken.has(ip)) return ip;
+  }
+  throw new ApiError('InvalidVSwitchId.IpNotEnough', 'The vSwitch has no free private IP address.', 400);
+}
+
+const runInstances = writes((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const vswitchId = ctx.params.req('VSwitchId');
+  const vsw = w.vswitches.get(vswitchId);
+  if (!vsw || vsw.regionId !== regionId) throw notFound('InvalidVSwitchId.NotFound', `vSwitch ${vswitchId}`);
+  if (!w.isReady(vsw)) throw new ApiError('IncorrectVSwitchStatus', `The vSwitch ${vswitchId} is not Available yet.`, 400);
+  const sgIds = ctx.params.opt('SecurityGroupId') ? [ctx.params.req('SecurityGroupId')] : ctx.params.list('SecurityGroupIds');
+  if (sgIds.length === 0) throw new ApiError('MissingSecurityGroupId', 'SecurityGroupId is mandatory for this action.', 400);
+  for (const id of sgIds) if (groupOf(w, id).vpcId !== vsw.vpcId) throw new ApiError('InvalidSecurityGroupId.NotBelongToVpc', `The security group ${id} is not in the VPC of ${vswitchId}.`, 400);
+  if (!ctx.params.opt('ImageId') && !ctx.params.opt('ImageFamily')) throw new ApiError('MissingImageId', 'ImageId or ImageFamily is mandatory.', 400);
+  const instanceType = ctx.params.req('InstanceType');
+  const amount = ctx.params.int('Amount', 1, 1, 100);
+  const taken = new Set([...w.instances.values()].filter((i) => i.vswitchId === vswitchId).map((i) => i.privateIp));
+  const ids: string[] = [];
+  for (let n = 0; n < amount; n++) {
+    const id = w.newId('i');
+    const privateIp = amount === 1 && ctx.params.opt('PrivateIpAddress') ? ctx.params.req('PrivateIpAddress') : allocateIp(w, vsw.cidrBlock, taken);
+    taken.add(privateIp);
+    const phases = w.phases([['Pending', LATENCY.ecsPending], ['Starting', LATENCY.ecsStarting]], 'Running');
+    w.instances.set(id, {
+      id, regionId, zoneId: ctx.params.opt('ZoneId') ?? vsw.zoneId, vswitchId, vpcId: vsw.vpcId, securityGroupIds: sgIds, privateIp,
+      name: ctx.params.opt('InstanceName') ?? id, instanceType, imageId: ctx.params.opt('ImageId') ?? ctx.params.req('ImageFamily'), tags: ctx.params.tags(),
+      createdAt: w.now(), phases, agentOnlineAt: phases.steps.at(-1)!.until + w.clock.delay(LATENCY.ecsAgentOnline),
+    });
+    ids.push(id);
+  }
+  return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: String(Math.floor(w.random() * 1e12)), TradePrice: 0 };
+});
+
+const instanceView = (w: World, i: InstanceR) => ({
+  InstanceId: i.id, InstanceName: i.name, HostName: i.name, Status: instanceStatus(w, i), RegionId: i.regionId, ZoneId: i.zoneId, InstanceType: i.instanceType,
+  ImageId: i.imageId, OSType: 'linux', OSName: 'Alibaba Cloud Linux 3', InstanceNetworkType: 'vpc', CreationTime: isoMinutes(i.createdAt), StartTime: isoMinutes(i.createdAt),
+  VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vswitchId, PrivateIpAddress: { IpAddress: [i.privateIp] }, NatIpAddress: '' },
+  NetworkInterfaces: { NetworkInterface: [{ PrimaryIpAddress: i.privateIp, Type: 'Primary' }] },
+  PublicIpAddress: { IpAddress: [] }, SecurityGroupIds: { SecurityGroupId: i.securityGroupIds }, Tags: ecsTags(i.tags),
+});
+
+const describeInstances = reads((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const ids = ctx.params.json<string[]>('InstanceIds');
+  const ips = ctx.params.json<string[]>('PrivateIpAddresses');
+  const f = { vpc: ctx.params.opt('VpcId'), vsw: ctx.params.opt('VSwitchId'), status: ctx.params.opt('Status'), name: ctx.params.opt('InstanceName'), sg: ctx.params.opt('SecurityGroupId') };
+  const tags = ctx.params.tags();
+  const nameMatches = (n: string) => !f.name || (f.name.includes('*') ? new RegExp(`^${f.name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(n) : n === f.name);
+  const all = [...w.instances.values()].filter((i) =>
+    i.regionId === regionId && (!ids || ids.includes(i.id)) && (!ips || ips.includes(i.privateIp)) && (!f.vpc || i.vpcId === f.vpc) && (!f.vsw || i.vswitchId === f.vsw)
+    && (!f.status || instanceStatus(w, i) === f.status) && (!f.sg || i.securityGroupIds.includes(f.sg)) && nameMatches(i.name) && matchesTags(i.tags, tags));
+  if (ctx.params.opt('PageNumber')) {
+    const { items, meta } = page(ctx, all, 100, 10);
+    return { Instances: { Instance: items.map((i) => instanceView(w, i)) }, ...meta };
+  }
+  const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 100, 10);
+  return { Instances: { Instance: items.map((i) => instanceView(w, i)) }, NextToken: nextToken, TotalCount: all.length };
+});
+
+function deleteOne(w: World, id: string, force: boolean): void {
+  const i = w.instances.get(id);
+  if (!i) throw notFound('InvalidInstanceId.NotFound', `instance ${id}`);
+  if (i.deletingUntil !== undefined) return;
+  const status = instanceStatus(w, i);
+  if (status === 'Pending' || status === 'Starting') throw new ApiError('IncorrectInstanceStatus.Initializing', `The instance ${id} is ${status}.`, 403);
+  if (status === 'Running' && !force) throw new ApiError('IncorrectInstanceStatus', `The instance ${id} is Running; stop it first or pass Force=true.`, 403);
+  w.markDeleting(i, LATENCY.ecsDelete);
+}
+
+const deleteInstance = writes((ctx) => {
+  deleteOne(ctx.world, ctx.params.req('InstanceId'), ctx.params.bool('Force', false));
+  return {};
+});
+
+const deleteInstances = writes((ctx) => {
+  regionOf(ctx);
+  for (const id of ctx.params.list('InstanceId')) deleteOne(ctx.world, id, ctx.params.bool('Force', false));
+  return {};
+});
+
+// ---- zones ---------------------------------------------------------------------------------
+
+/** DescribeZones: the region's zones, from the same list the sandbox's CreateVSwitch accepts. */
+const describeZones = reads((ctx) => {
+  const regionId = regionOf(ctx);
+  const zones = findRegion(regionId)?.zones ?? [];
+  return {
+    Zones: {
+      Zone: zones.map((ZoneId) => ({
+        ZoneId, LocalName: `${findRegion(regionId)!.name} Zone ${ZoneId.slice(-1).toUpperCase()}`, ZoneType: 'AvailabilityZone',
+        AvailableResourceCreation: { ResourceTypes: ['VSwitch', 'Instance', 'Disk'] },
+        AvailableDiskCategories: { DiskCategories: ['cloud_essd', 'cloud_efficiency'] },
+        AvailableInstanceTypes: { InstanceTypes: ['ecs.t6-c1m1.large', 'ecs.g7.large'] },
+      })),
+    },
+  };
+});
+
+export const INSTANCE_ACTIONS: ActionTable = {
+  RunInstances: runInstances, DescribeInstances: describeInstances, DeleteInstance: deleteInstance, DeleteInstances: deleteInstances, DescribeZones: describeZones,
+};
