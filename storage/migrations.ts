@@ -65,6 +65,20 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       `),
   },
+  {
+    version: 2,
+    name: 'resources carry their site (null for the topology-wide CEN), backfilled from the step id',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE resources ADD COLUMN site TEXT;
+        UPDATE resources SET site = CASE
+          WHEN kind = 'cen' THEN NULL
+          WHEN instr(substr(step_id, instr(step_id, ':') + 1), ':') > 0
+            THEN substr(substr(step_id, instr(step_id, ':') + 1), 1, instr(substr(step_id, instr(step_id, ':') + 1), ':') - 1)
+          ELSE substr(step_id, instr(step_id, ':') + 1)
+        END;
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

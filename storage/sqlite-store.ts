@@ -12,7 +12,7 @@ import type { SecretBox } from './secret-box';
 
 interface RunRow { id: string; topology: string; kind: 'apply' | 'destroy'; status: RunStatus; plan: string; requester: string; started_at: number; finished_at: number | null }
 interface StepRow { run_id: string; step_id: string; status: StepStatus; attempts: number; cloud_id: string | null; error_code: string | null; error_message: string | null; request_id: string | null }
-interface ResourceRow { topology: string; step_id: string; kind: ResourceRecord['kind']; region: string; cloud_id: string; origin: ResourceRecord['origin']; outputs: string }
+interface ResourceRow { topology: string; step_id: string; site: string | null; kind: ResourceRecord['kind']; region: string; cloud_id: string; origin: ResourceRecord['origin']; outputs: string }
 interface PlanRow { id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number }
 
 /** A stored plan, checked against this version's schemas; a plan that does not fit is refused by name. */
@@ -52,8 +52,8 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     stepStarted: db.prepare("UPDATE steps SET status = 'running', attempts = attempts + 1, started_at = ?, error_code = NULL, error_message = NULL, request_id = NULL WHERE run_id = ? AND step_id = ?"),
     stepCloudId: db.prepare('UPDATE steps SET cloud_id = ? WHERE run_id = ? AND step_id = ?'),
     stepFinished: db.prepare('UPDATE steps SET status = ?, finished_at = ?, error_code = ?, error_message = ?, request_id = ? WHERE run_id = ? AND step_id = ?'),
-    putResource: db.prepare(`INSERT INTO resources (topology, step_id, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES (@topology, @stepId, @kind, @region, @cloudId, @origin, @outputs, @at, @at)
-      ON CONFLICT (topology, step_id) DO UPDATE SET cloud_id = excluded.cloud_id, kind = excluded.kind, region = excluded.region, origin = excluded.origin, outputs = excluded.outputs, updated_at = excluded.updated_at, deleted_at = NULL`),
+    putResource: db.prepare(`INSERT INTO resources (topology, step_id, site, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES (@topology, @stepId, @site, @kind, @region, @cloudId, @origin, @outputs, @at, @at)
+      ON CONFLICT (topology, step_id) DO UPDATE SET cloud_id = excluded.cloud_id, site = excluded.site, kind = excluded.kind, region = excluded.region, origin = excluded.origin, outputs = excluded.outputs, updated_at = excluded.updated_at, deleted_at = NULL`),
     resourceDeleted: db.prepare('UPDATE resources SET deleted_at = ?, updated_at = ? WHERE topology = ? AND step_id = ?'),
     resources: db.prepare('SELECT * FROM resources WHERE topology = ? AND deleted_at IS NULL ORDER BY rowid'),
     secret: db.prepare('SELECT ciphertext FROM secrets WHERE topology = ? AND name = ?'),
@@ -104,10 +104,10 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     stepStarted: (runId, stepId, at) => void q.stepStarted.run(at, runId, stepId),
     stepCloudId: (runId, stepId, cloudId) => void q.stepCloudId.run(cloudId, runId, stepId),
     stepFinished: (runId, stepId, status, at, error) => void q.stepFinished.run(status, at, error?.code ?? null, error?.message ?? null, error?.requestId ?? null, runId, stepId),
-    putResource: (r, at) => void q.putResource.run({ topology: r.topology, stepId: r.stepId, kind: r.kind, region: r.region, cloudId: r.cloudId, origin: r.origin, outputs: JSON.stringify(r.outputs), at }),
+    putResource: (r, at) => void q.putResource.run({ topology: r.topology, stepId: r.stepId, site: r.site, kind: r.kind, region: r.region, cloudId: r.cloudId, origin: r.origin, outputs: JSON.stringify(r.outputs), at }),
     resourceDeleted: (topology, stepId, at) => void q.resourceDeleted.run(at, at, topology, stepId),
     resources: (topology) =>
-      (q.resources.all(topology) as ResourceRow[]).map((r) => ({ topology: r.topology, stepId: r.step_id, kind: r.kind, region: r.region, cloudId: r.cloud_id, origin: r.origin, outputs: JSON.parse(r.outputs) as Record<string, string> })),
+      (q.resources.all(topology) as ResourceRow[]).map((r) => ({ topology: r.topology, stepId: r.step_id, site: r.site, kind: r.kind, region: r.region, cloudId: r.cloud_id, origin: r.origin, outputs: JSON.parse(r.outputs) as Record<string, string> })),
     secret: (topology, name) => {
       const r = q.secret.get(topology, name) as { ciphertext: Buffer } | undefined;
       return r ? box.open(r.ciphertext, `${topology}/${name}`) : undefined;

@@ -36,6 +36,8 @@ export type ResourceOrigin = 'created' | 'adopted' | 'external';
 export interface ResourceRecord {
   readonly topology: string;
   readonly stepId: string;
+  /** The site the resource belongs to; null for the topology-wide CEN instance. */
+  readonly site: string | null;
   readonly kind: StepKind;
   readonly region: string;
   readonly cloudId: string;

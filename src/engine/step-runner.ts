@@ -125,7 +125,7 @@ export class StepRunner {
     const input = this.input(step, scope);
     const { store, pacing } = this.deps;
     const record = (cloudId: string, outputs: Record<string, string>) =>
-      store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
+      store.putResource({ topology: scope.topology, stepId: step.id, site: step.site, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
     let id = knownId;
     const wait = STEP_CATALOGUE[step.kind].wait;
     await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
@@ -185,7 +185,7 @@ export class StepRunner {
     const outputs = { ...o.outputs, id };
     scope.outputs.set(step.id, outputs);
     const origin = step.action === 'adopt' ? 'adopted' : step.external ? 'external' : 'created';
-    this.deps.store.putResource({ topology: scope.topology, stepId: step.id, kind: step.kind, region: step.region, cloudId: id, origin, outputs }, this.deps.pacing.now());
+    this.deps.store.putResource({ topology: scope.topology, stepId: step.id, site: step.site, kind: step.kind, region: step.region, cloudId: id, origin, outputs }, this.deps.pacing.now());
     return { cloudId: id };
   }
 

@@ -21,6 +21,21 @@ describe('migrations', () => {
     if (to === 1) expect(tables(db)).toEqual(['approvals', 'audit_log', 'plans', 'resources', 'runs', 'secrets', 'steps', 'topologies']);
   });
 
+  it('2 backfills the site of resources recorded before it, from their step ids', () => {
+    const db = new Database(':memory:');
+    migrate(db, 1);
+    const put = db.prepare("INSERT INTO resources (topology, step_id, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES ('t', ?, ?, 'r', ?, 'created', '{}', 1, 1)");
+    put.run('vpc:hongkong', 'vpc', 'vpc-1');
+    put.run('ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16', 'ipsec-connection', 'vco-1');
+    put.run('cen:ikev1test', 'cen', 'cen-1');
+    migrate(db, 2);
+    expect(db.prepare('SELECT step_id, site FROM resources ORDER BY rowid').all()).toEqual([
+      { step_id: 'vpc:hongkong', site: 'hongkong' },
+      { step_id: 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16', site: 'japan' },
+      { step_id: 'cen:ikev1test', site: null },
+    ]);
+  });
+
   it('opening a file database sets WAL mode and the latest schema', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vpnbot-db-')), 'sub', 'v.db');
     const db = openDatabase(path);

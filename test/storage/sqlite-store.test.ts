@@ -64,9 +64,9 @@ describe('the SQLite store', () => {
 
   it('keeps resources per topology, and forgets deleted ones', () => {
     const { store } = fresh();
-    store.putResource({ topology: 't', stepId: 'vpc:a', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-1', origin: 'created', outputs: { id: 'vpc-1', routeTableId: 'vtb-1' } }, 1);
-    store.putResource({ topology: 't', stepId: 'vpc:b', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-2', origin: 'adopted', outputs: { id: 'vpc-2' } }, 1);
-    expect(store.resources('t').map((r) => [r.stepId, r.origin, r.outputs.routeTableId])).toEqual([['vpc:a', 'created', 'vtb-1'], ['vpc:b', 'adopted', undefined]]);
+    store.putResource({ topology: 't', stepId: 'vpc:a', site: 'a', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-1', origin: 'created', outputs: { id: 'vpc-1', routeTableId: 'vtb-1' } }, 1);
+    store.putResource({ topology: 't', stepId: 'vpc:b', site: 'b', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-2', origin: 'adopted', outputs: { id: 'vpc-2' } }, 1);
+    expect(store.resources('t').map((r) => [r.stepId, r.site, r.origin, r.outputs.routeTableId])).toEqual([['vpc:a', 'a', 'created', 'vtb-1'], ['vpc:b', 'b', 'adopted', undefined]]);
     store.resourceDeleted('t', 'vpc:a', 2);
     expect(store.resources('t').map((r) => r.stepId)).toEqual(['vpc:b']);
     expect(store.resources('other')).toEqual([]);

@@ -1,0 +1,19 @@
+/** The README states what the code does: its tables are checked against the code. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '../src/errors';
+
+const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('lists every error code with its hint', () => {
+    for (const [code, { hint }] of Object.entries(ERROR_CODES)) expect(README).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`);
+  });
+
+  it('names every configuration variable the code reads', () => {
+    const config = readFileSync(join(__dirname, '..', 'src', 'config.ts'), 'utf8');
+    const vars = [...config.matchAll(/^\s{2}((?:VPNBOT|ALIBABA_CLOUD)_[A-Z_]+):/gm)].map((m) => m[1]!);
+    expect(vars.length).toBeGreaterThan(5);
+    for (const v of vars) expect(README).toContain(`\`${v}\``);
+  });
+});
