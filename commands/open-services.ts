@@ -15,13 +15,14 @@ export async function openServices(config: Config): Promise<AppServices> {
   try {
     const store = createSqliteStore(db, createSecretBox(loadSecretKey(config.secretKey, config.dbPath)));
     const connected = await connectCloud(config);
-    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing: realPacing(connected.pace) });
+    const logger = createLogger(config.logLevel);
+    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing: realPacing(connected.pace), leaseMs: config.runLeaseSeconds * 1000, log: logger });
     return {
       store,
       cloud: connected.cloud,
       engine,
       sandbox: connected.cloud.sandbox,
-      logger: createLogger(config.logLevel),
+      logger,
       close: async () => {
         await connected.close();
         db.close();

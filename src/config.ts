@@ -16,6 +16,7 @@ const schema = z.object({
   VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
   VPNBOT_SECRET_KEY: z.string().min(16).optional(),
   VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
+  VPNBOT_RUN_LEASE_SECONDS: intFrom(5, 3600).default(60),
   VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -33,6 +34,8 @@ export interface Config {
   /** Sandbox emulator time scale: 1 = real latencies, 0.01 = a hundred times faster. */
   readonly sandboxTimeScale: number;
   readonly logLevel: string;
+  /** A run's owner renews its claim this often (a third of it); a run unrenewed this long is resumed by another process. */
+  readonly runLeaseSeconds: number;
   /** Present only when both halves are set; the credentials chain may still find others. */
   readonly accessKey?: { readonly id: string; readonly secret: string };
   /** Whether the SDK's credentials chain has something to go on (keys, a profile, a RAM role). */
@@ -66,6 +69,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       securityGroupRuleQuota: e.VPNBOT_SECURITY_GROUP_RULE_QUOTA,
       sandboxTimeScale: e.VPNBOT_TIME_SCALE,
       logLevel: e.VPNBOT_LOG_LEVEL,
+      runLeaseSeconds: e.VPNBOT_RUN_LEASE_SECONDS,
       ...(e.VPNBOT_ALIBABA_ENDPOINT ? { alibabaEndpoint: e.VPNBOT_ALIBABA_ENDPOINT } : {}),
       ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
       credentialsAvailable,

@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   'engine.tunnel-down': { userFixable: true, hint: 'the IPsec tunnel did not come up: check the pre-shared key, IKE version and proposals on both sides (the IKE log reason is in the message)' },
   'engine.resource-gone': { userFixable: true, hint: 'the resource was deleted outside vpnbot; plan again to recreate it' },
   'engine.skipped': { userFixable: false, hint: 'not run because a step it depends on failed; fix that one and retry' },
+  'engine.topology-busy': { userFixable: true, hint: 'another run is changing this topology; wait for it to finish (its thread shows its progress), then plan again' },
   'engine.cancelled': { userFixable: false, hint: 'the run was interrupted; apply again to finish it' },
   'cloud.retryable': { userFixable: false, hint: 'the cloud was busy or throttling, even after retries; try again later' },
   'cloud.dependency': { userFixable: false, hint: 'something still uses the resource; retry once it is released' },

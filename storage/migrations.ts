@@ -79,6 +79,31 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
       `),
   },
+  {
+    version: 3,
+    name: 'run ownership (owner, lease), the plan a run executes and the chat thread it reports to; plans keep their topology and message, and can be marked failed',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN owner TEXT;
+        ALTER TABLE runs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN plan_id TEXT;
+        ALTER TABLE runs ADD COLUMN channel TEXT;
+        ALTER TABLE runs ADD COLUMN thread_ts TEXT;
+        CREATE INDEX runs_by_topology ON runs (topology, status);
+        PRAGMA defer_foreign_keys = ON;
+        CREATE TABLE plans_v3 (
+          id TEXT PRIMARY KEY, topology TEXT NOT NULL, hash TEXT NOT NULL, text TEXT NOT NULL, plan TEXT NOT NULL,
+          requester TEXT NOT NULL, document TEXT, channel TEXT, message_ts TEXT,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'applied', 'failed', 'superseded')),
+          created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+        );
+        INSERT INTO plans_v3 (id, topology, hash, text, plan, requester, status, created_at, expires_at)
+          SELECT id, topology, hash, text, plan, requester, status, created_at, expires_at FROM plans;
+        DROP TABLE plans;
+        ALTER TABLE plans_v3 RENAME TO plans;
+        CREATE INDEX plans_by_topology ON plans (topology, created_at);
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,7 +1,7 @@
 /** The store on SQLite: the engine's EngineStore, plus topologies, plans, approvals and the audit log. */
 import type Database from 'better-sqlite3';
 import type { AppStore, DecisionResult, PlanRecord, PlanStatus } from '../src/app/app-store';
-import type { ResourceRecord, RunRecord, StepRecord, StepStatus } from '../src/engine/engine-store';
+import type { ClaimResult, NewRun, ResourceRecord, RunRecord, StepRecord, StepStatus } from '../src/engine/engine-store';
 import type { RunStatus } from '../src/engine/engine-events';
 import { VpnbotError } from '../src/errors';
 import type { Plan } from '../src/planner/plan';
@@ -10,10 +10,16 @@ import type { Topology } from '../src/topology/model';
 import { readStoredTopology } from '../src/topology/stored-topology';
 import type { SecretBox } from './secret-box';
 
-interface RunRow { id: string; topology: string; kind: 'apply' | 'destroy'; status: RunStatus; plan: string; requester: string; started_at: number; finished_at: number | null }
+interface RunRow {
+  id: string; topology: string; kind: 'apply' | 'destroy'; status: RunStatus; plan: string; requester: string; started_at: number; finished_at: number | null;
+  owner: string | null; lease_until: number; plan_id: string | null; channel: string | null; thread_ts: string | null;
+}
 interface StepRow { run_id: string; step_id: string; status: StepStatus; attempts: number; cloud_id: string | null; error_code: string | null; error_message: string | null; request_id: string | null }
 interface ResourceRow { topology: string; step_id: string; site: string | null; kind: ResourceRecord['kind']; region: string; cloud_id: string; origin: ResourceRecord['origin']; outputs: string }
-interface PlanRow { id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number }
+interface PlanRow {
+  id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number;
+  document: string | null; channel: string | null; message_ts: string | null;
+}
 
 /** A stored plan, checked against this version's schemas; a plan that does not fit is refused by name. */
 function storedPlan(json: string, what: string): Plan {
@@ -30,7 +36,9 @@ function storedTopology(json: string, name: string): Topology {
 
 const runOf = (r: RunRow): RunRecord => ({
   id: r.id, topology: r.topology, kind: r.kind, status: r.status, plan: storedPlan(r.plan, `run ${r.id}`), requester: r.requester, startedAt: r.started_at,
-  ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
+  ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}), leaseUntil: r.lease_until,
+  ...(r.owner !== null ? { owner: r.owner } : {}), ...(r.plan_id !== null ? { planId: r.plan_id } : {}),
+  ...(r.channel !== null && r.thread_ts !== null ? { thread: { channel: r.channel, ts: r.thread_ts } } : {}),
 });
 const stepOf = (r: StepRow): StepRecord => ({
   runId: r.run_id, stepId: r.step_id, status: r.status, attempts: r.attempts,
@@ -39,11 +47,18 @@ const stepOf = (r: StepRow): StepRecord => ({
 });
 const planOf = (r: PlanRow): PlanRecord => ({
   id: r.id, topology: r.topology, hash: r.hash, text: r.text, plan: storedPlan(r.plan, `plan ${r.id}`), requester: r.requester, status: r.status, createdAt: r.created_at, expiresAt: r.expires_at,
+  ...(r.document !== null ? { document: storedTopology(r.document, r.topology) } : {}),
+  ...(r.channel !== null && r.message_ts !== null ? { message: { channel: r.channel, ts: r.message_ts } } : {}),
 });
 
 export function createSqliteStore(db: Database.Database, box: SecretBox): AppStore {
   const q = {
-    insertRun: db.prepare('INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at) VALUES (?, ?, ?, \'running\', ?, ?, ?, ?)'),
+    insertRun: db.prepare(`INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at, owner, lease_until, plan_id, channel, thread_ts)
+      VALUES (@id, @topology, @kind, 'running', @plan, @planHash, @requester, @startedAt, @owner, @leaseUntil, @planId, @channel, @threadTs)`),
+    runningOf: db.prepare("SELECT * FROM runs WHERE topology = ? AND status = 'running' ORDER BY started_at LIMIT 1"),
+    adoptRun: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND status = 'running' AND (lease_until <= ? OR owner IS ?)"),
+    renewLease: db.prepare("UPDATE runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'"),
+    orphaned: db.prepare("SELECT * FROM runs WHERE status = 'running' AND lease_until <= ? ORDER BY started_at"),
     insertStep: db.prepare('INSERT INTO steps (run_id, step_id, kind, action, status) VALUES (?, ?, ?, ?, \'pending\')'),
     finishRun: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     unfinished: db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at"),
@@ -61,7 +76,10 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     saveTopology: db.prepare('INSERT INTO topologies (name, ike, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET ike = excluded.ike, document = excluded.document, updated_at = excluded.updated_at'),
     topology: db.prepare('SELECT document FROM topologies WHERE name = ?'),
     topologies: db.prepare('SELECT name, document FROM topologies ORDER BY name'),
-    savePlan: db.prepare("INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
+    savePlan: db.prepare("INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at, document) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"),
+    planMessage: db.prepare('UPDATE plans SET channel = ?, message_ts = ? WHERE id = ?'),
+    pendingOf: db.prepare("SELECT id FROM plans WHERE topology = ? AND status = 'pending' AND id != ?"),
+    supersede: db.prepare("UPDATE plans SET status = 'superseded' WHERE topology = ? AND status = 'pending' AND id != ?"),
     plan: db.prepare('SELECT * FROM plans WHERE id = ?'),
     decide: db.prepare('UPDATE plans SET status = ? WHERE id = ? AND status = \'pending\' AND hash = ? AND expires_at > ?'),
     insertApproval: db.prepare('INSERT INTO approvals (plan_id, approver, decision, plan_hash, at) VALUES (?, ?, ?, ?, ?)'),
@@ -71,10 +89,18 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     auditLog: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
   };
 
-  const createRun = db.transaction((run: Omit<RunRecord, 'status' | 'finishedAt'>) => {
-    q.insertRun.run(run.id, run.topology, run.kind, JSON.stringify(run.plan), run.plan.hash, run.requester, run.startedAt);
+  // Immediate: the check for a holder and the insert are one write transaction, so two processes
+  // on one database cannot both claim a topology.
+  const claimRun = db.transaction((run: NewRun): ClaimResult => {
+    const holder = q.runningOf.get(run.topology) as RunRow | undefined;
+    if (holder) return { ok: false, holder: runOf(holder) };
+    q.insertRun.run({
+      id: run.id, topology: run.topology, kind: run.kind, plan: JSON.stringify(run.plan), planHash: run.plan.hash, requester: run.requester, startedAt: run.startedAt,
+      owner: run.owner, leaseUntil: run.leaseUntil, planId: run.planId ?? null, channel: run.thread?.channel ?? null, threadTs: run.thread?.ts ?? null,
+    });
     for (const s of run.plan.steps) q.insertStep.run(run.id, s.id, s.kind, s.action);
-    q.audit.run(run.startedAt, run.requester, `run.${run.kind}`, run.topology, JSON.stringify({ runId: run.id, planHash: run.plan.hash }));
+    q.audit.run(run.startedAt, run.requester, `run.${run.kind}`, run.topology, JSON.stringify({ runId: run.id, planHash: run.plan.hash, ...(run.planId ? { planId: run.planId } : {}) }));
+    return { ok: true };
   });
 
   const decide = db.transaction((planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult => {
@@ -93,7 +119,10 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
   });
 
   return {
-    createRun,
+    claimRun: (run) => claimRun.immediate(run),
+    adoptRun: (runId, owner, now, leaseUntil, deadOwner) => q.adoptRun.run(owner, leaseUntil, runId, now, deadOwner ?? null).changes === 1,
+    renewLease: (runId, owner, leaseUntil) => void q.renewLease.run(leaseUntil, runId, owner),
+    orphanedRuns: (now) => (q.orphaned.all(now) as RunRow[]).map(runOf),
     finishRun: (runId, status, at) => void q.finishRun.run(status, at, runId),
     unfinishedRuns: () => (q.unfinished.all() as RunRow[]).map(runOf),
     step: (runId, stepId) => {
@@ -120,7 +149,13 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       return r ? storedTopology(r.document, name) : undefined;
     },
     topologies: () => (q.topologies.all() as { name: string; document: string }[]).map((r) => storedTopology(r.document, r.name)),
-    savePlan: (p) => void q.savePlan.run(p.id, p.topology, p.hash, p.text, JSON.stringify(p.plan), p.requester, p.createdAt, p.expiresAt),
+    savePlan: (p) => void q.savePlan.run(p.id, p.topology, p.hash, p.text, JSON.stringify(p.plan), p.requester, p.createdAt, p.expiresAt, p.document ? JSON.stringify(p.document) : null),
+    planMessage: (planId, channel, ts) => void q.planMessage.run(channel, ts, planId),
+    supersede: db.transaction((topology: string, exceptPlanId: string) => {
+      const ids = (q.pendingOf.all(topology, exceptPlanId) as { id: string }[]).map((r) => r.id);
+      q.supersede.run(topology, exceptPlanId);
+      return ids;
+    }),
     plan: (id) => {
       const r = q.plan.get(id) as PlanRow | undefined;
       return r ? planOf(r) : undefined;

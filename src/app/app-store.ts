@@ -6,7 +6,7 @@ import type { EngineStore, RunRecord, StepRecord } from '../engine/engine-store'
 import type { Plan } from '../planner/plan';
 import type { Topology } from '../topology/model';
 
-export type PlanStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'superseded';
+export type PlanStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'failed' | 'superseded';
 
 export interface PlanRecord {
   readonly id: string;
@@ -18,6 +18,10 @@ export interface PlanRecord {
   readonly status: PlanStatus;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** The topology the plan was made for: stored when the plan runs. */
+  readonly document?: Topology;
+  /** The chat message showing the plan, once posted. */
+  readonly message?: { readonly channel: string; readonly ts: string };
 }
 
 export interface AuditEntry {
@@ -40,6 +44,10 @@ export interface AppStore extends EngineStore {
   /** Approve or reject, once, bound to the plan's hash: one atomic change, so double clicks cannot apply twice. */
   decide(planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult;
   markPlan(planId: string, status: PlanStatus): void;
+  /** Remembers where the plan was posted (its thread is the run's). */
+  planMessage(planId: string, channel: string, ts: string): void;
+  /** Marks the topology's other pending plans superseded (a newer plan replaces them); their ids. */
+  supersede(topology: string, exceptPlanId: string): string[];
   runs(topology?: string, limit?: number): RunRecord[];
   steps(runId: string): StepRecord[];
   audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;

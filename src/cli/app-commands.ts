@@ -2,14 +2,12 @@
  * The commands that work on the cloud and the database: apply, destroy, status, demo. They share
  * the engine and the database with the bot; without --auto-approve they show the plan and ask.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SANDBOX_LABEL, type AppServices } from '../app/app-services';
 import { configOrExplain, validationOptions, type Config } from '../config';
-import { isVpnbotError } from '../errors';
-import { hasChanges, type Plan } from '../planner/plan';
-import { renderPlan } from '../planner/render-plan';
-import type { Topology } from '../topology/model';
+import { DEFAULT_APPROVAL_POLICY } from '../app/approval-policy';
+import { decidePlan, proposeKnown, proposeValidated, runApprovedPlan, statusOf, type ProposalResult } from '../app/use-cases';
+import { formatProblems, isVpnbotError } from '../errors';
 import type { CliCommand, CliIo } from './io';
 import { logEngineEvents } from '../log/log-engine-events';
 import type { EngineListener } from '../engine/engine-events';
@@ -17,8 +15,6 @@ import { createProgressPrinter } from './progress-printer';
 import { readTopologyArg } from './read-topology';
 
 export type ServicesFactory = (config: Config) => Promise<AppServices>;
-
-const PLAN_TTL_MS = 30 * 60_000;
 
 /** Progress for the person at the terminal, and the same events into the structured log. */
 function listeners(io: CliIo, s: AppServices): EngineListener {
@@ -72,28 +68,38 @@ function parse(args: readonly string[], io: CliIo, usage: string, options: Recor
 
 /** Finishes runs a crash left unfinished before starting anything new. */
 async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
-  if (s.store.unfinishedRuns().length === 0) return true;
-  io.stdout('Unfinished runs found: resuming them first.\n');
-  const results = await s.engine.resume({ onEvent: listeners(io, s), signal: interruptSignal(io) });
+  const results = await s.engine.resume({
+    onEvent: listeners(io, s),
+    signal: interruptSignal(io),
+    onResume: (run) => {
+      io.stdout(`Unfinished ${run.kind} ${run.id} of "${run.topology}" found: resuming it first.\n`);
+      return undefined;
+    },
+  });
   return results.every((r) => r.status === 'succeeded');
 }
 
-async function approveAndRun(s: AppServices, io: CliIo, plan: Plan, topology: Topology, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
-  const text = renderPlan(plan, topology);
-  io.stdout(`${text}\n`);
-  if (!hasChanges(plan)) return 0;
-  const now = Date.now();
-  const planId = `plan-${randomBytes(6).toString('hex')}`;
-  s.store.savePlan({ id: planId, topology: topology.name, hash: plan.hash, text, plan, requester: actor, createdAt: now, expiresAt: now + PLAN_TTL_MS });
+/**
+ * The CLI's special case of the approval flow: the person at the terminal proposes, confirms (or
+ * passes --auto-approve) and approves their own plan, through the same use cases as Slack.
+ */
+async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+  if (!proposal.ok) {
+    io.stderr(`${'refusal' in proposal ? proposal.refusal : formatProblems(proposal.problems)}\n`);
+    return 1;
+  }
+  const { record, changes } = proposal.proposal;
+  io.stdout(`${record.text}\n`);
+  if (!changes) return 0;
   const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
-  const decision = s.store.decide(planId, actor, approved ? 'approve' : 'reject', plan.hash, Date.now());
+  const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
+  const decision = await decidePlan(s, { planId: record.id, actor, decision: approved ? 'approve' : 'reject', now: Date.now(), policy });
   if (!approved || !decision.ok) {
     io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
     return 1;
   }
-  const result = await s.engine.apply(plan, { requester: actor, kind, onEvent: listeners(io, s), signal: interruptSignal(io) });
-  s.store.markPlan(planId, 'applied');
-  for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]\n`);
+  const result = await runApprovedPlan(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
+  for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
   return result.status === 'succeeded' ? 0 : 1;
 }
 
@@ -116,53 +122,34 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       return 1;
     }
     if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-    s.store.saveTopology(topology.value, Date.now());
-    const plan = await s.engine.plan(topology.value);
-    return approveAndRun(s, io, plan, topology.value, autoApprove, actor, 'apply');
+    const proposal = await proposeValidated(s, topology.value, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
   });
 
   const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, _config, io) => {
     await resumeUnfinished(s, io);
-    const topology = s.store.topology(name);
-    if (!topology) {
-      const known = s.store.topologies().map((t) => t.name);
-      io.stderr(`no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ' (nothing has been applied yet)'}\n`);
-      return 1;
-    }
-    const plan = await s.engine.planDestroy(topology);
-    return approveAndRun(s, io, plan, topology, autoApprove, actor, 'destroy');
+    const proposal = await proposeKnown(s, name, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY, kind: 'destroy' });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
   });
 
   const status: CliCommand = async (args, io) => {
     const p = parse(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
     if (!p) return 2;
     return withServices(io, open, async (s) => {
-      const names = p.positionals.length ? p.positionals : s.store.topologies().map((t) => t.name);
-      const report = names.map((name) => {
-        const resources = s.store.resources(name);
-        const [last] = s.store.runs(name, 1);
-        const steps = last ? s.store.steps(last.id) : [];
-        return {
-          topology: name,
-          known: s.store.topology(name) !== undefined,
-          resources: resources.map((r) => ({ step: r.stepId, kind: r.kind, region: r.region, id: r.cloudId, origin: r.origin })),
-          lastRun: last ? { id: last.id, kind: last.kind, status: last.status, requester: last.requester, startedAt: new Date(last.startedAt).toISOString(), failures: steps.filter((x) => x.status === 'failed').map((x) => ({ step: x.stepId, code: x.errorCode, message: x.errorMessage })) } : null,
-        };
-      });
-      const unknown = report.filter((r) => !r.known);
-      if (unknown.length > 0) {
-        io.stderr(`no topology named ${unknown.map((r) => `"${r.topology}"`).join(', ')}\n`);
+      const report = statusOf(s, p.positionals);
+      if (report.unknown.length > 0) {
+        io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
         return 1;
       }
       if (p.values.json) {
-        io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
         return 0;
       }
-      if (report.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
-      for (const r of report) {
-        const counts = ['created', 'adopted', 'external'].map((o) => `${r.resources.filter((x) => x.origin === o).length} ${o}`).join(', ');
+      if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
+      for (const r of report.topologies) {
+        const counts = (['created', 'adopted', 'external'] as const).map((o) => `${r.counts[o]} ${o}`).join(', ');
         io.stdout(`${r.topology}: ${r.resources.length} resources (${counts})${r.lastRun ? `; last ${r.lastRun.kind} ${r.lastRun.id} ${r.lastRun.status} at ${r.lastRun.startedAt} by ${r.lastRun.requester}` : ''}\n`);
-        for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message} [${f.code}]\n`);
+        for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
         if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
       }
       return 0;

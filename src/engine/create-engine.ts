@@ -4,6 +4,8 @@
  * left unfinished, and refreshes what the cloud holds for the planner.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { VpnbotError } from '../errors';
 import { walk, type NodeOutcome } from '../dag/walk';
 import type { CloudApi } from '../cloud/cloud-api';
 import { buildDestroyPlan, buildPlan } from '../planner/build-plan';
@@ -11,12 +13,17 @@ import type { ObservedState } from '../planner/observed';
 import type { Plan } from '../planner/plan';
 import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
-import type { EngineStore } from './engine-store';
+import type { EngineStore, RunRecord, RunThread } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
 import { observeCloud } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
 import { toStepFailure, type StepFailure } from './step-failure';
 import { StepRunner, type RunScope } from './step-runner';
+
+/** Where the engine reports what it swallowed (a listener that threw). pino's Logger fits. */
+export interface EngineLog {
+  warn(details: object, message: string): void;
+}
 
 export interface EngineOptions {
   readonly cloud: CloudApi;
@@ -24,6 +31,14 @@ export interface EngineOptions {
   readonly parallelism: number;
   readonly pacing?: Pacing;
   readonly maxAttempts?: number;
+  /** This process, as the owner of the runs it executes. */
+  readonly owner?: string;
+  /**
+   * How long a run stays claimed without a heartbeat (real milliseconds). The owner renews it every
+   * third of that; a run whose lease ran out belongs to a process that is gone, and is resumed.
+   */
+  readonly leaseMs?: number;
+  readonly log?: EngineLog;
 }
 
 export type { StepFailure } from './step-failure';
@@ -42,14 +57,23 @@ export interface ApplyOptions {
   readonly requester: string;
   readonly kind?: RunKind;
   readonly signal?: AbortSignal;
+  /** Progress. A listener that throws is logged and never changes the outcome of a step. */
   readonly onEvent?: EngineListener;
+  /** The approved plan record this run executes. */
+  readonly planId?: string;
+  /** Where the run reports in chat, kept with the run so a restart can report there too. */
+  readonly thread?: RunThread;
 }
 
 export interface Engine {
   readonly cloud: CloudApi;
+  /** Claims the topology and runs the plan; refused (engine.topology-busy) while another run holds it. */
   apply(plan: Plan, options: ApplyOptions): Promise<RunResult>;
-  /** Continues every run a crash left unfinished; steps recorded as started are described before anything is retried. */
-  resume(options: Omit<ApplyOptions, 'requester' | 'kind'>): Promise<RunResult[]>;
+  /**
+   * Continues the runs whose owner is gone (a crash, a kill), never one a live process is running;
+   * steps recorded as started are described before anything is retried. `onResume` hears of each first.
+   */
+  resume(options: Omit<ApplyOptions, 'requester' | 'kind' | 'planId' | 'thread'> & { onResume?: (run: RunRecord) => EngineListener | undefined }): Promise<RunResult[]>;
   observe(topology: Topology): Promise<ObservedState>;
   /** The plan from the cloud as it is now to the topology. */
   plan(topology: Topology): Promise<Plan>;
@@ -59,13 +83,59 @@ export interface Engine {
 
 export const newRunId = () => `run-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
 
+/** An owner id for this process: host, pid and a random part (pids are reused). */
+export const processOwner = () => `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * Whether `owner` was a process on this host that is no longer running: its runs can be resumed at
+ * once instead of after their lease. Owners elsewhere are judged by their lease alone.
+ */
+export function ownerIsGone(owner: string | undefined): boolean {
+  if (owner === undefined) return true;
+  const [host, pidText] = owner.split('/');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function createEngine(options: EngineOptions): Engine {
   const pacing = options.pacing ?? realPacing();
   const locks = new KeyedLocks();
   const { store, cloud } = options;
+  const owner = options.owner ?? processOwner();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // Leases are in real time (Date.now), whatever the pacing: they measure whether a process lives.
+  const leaseFromNow = () => Date.now() + leaseMs;
+
+  /** Listeners are isolated: a renderer that throws is logged; the step it reports on is unaffected. */
+  const isolated = (listener: EngineListener | undefined): EngineListener => (e) => {
+    if (!listener) return;
+    try {
+      listener(e);
+    } catch (err) {
+      options.log?.warn({ err, event: e.type, runId: e.runId }, 'a progress listener threw; the run goes on');
+    }
+  };
 
   async function execute(plan: Plan, runId: string, kind: RunKind, resumed: boolean, opts: Omit<ApplyOptions, 'requester' | 'kind'>): Promise<RunResult> {
-    const emit: EngineListener = (e) => opts.onEvent?.(e);
+    const emit = isolated(opts.onEvent);
+    const heartbeat = setInterval(() => store.renewLease(runId, owner, leaseFromNow()), Math.max(1, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    try {
+      return await walkRun(plan, runId, kind, resumed, opts, emit);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function walkRun(plan: Plan, runId: string, kind: RunKind, resumed: boolean, opts: Omit<ApplyOptions, 'requester' | 'kind'>, emit: EngineListener): Promise<RunResult> {
     const runner = new StepRunner({ cloud, store, pacing, locks, emit, maxAttempts: options.maxAttempts ?? 10 });
     const scope: RunScope = { runId, topology: plan.topology, outputs: new Map() };
     const failures: StepFailure[] = [];
@@ -98,12 +168,28 @@ export function createEngine(options: EngineOptions): Engine {
     async apply(plan, opts) {
       const runId = newRunId();
       const kind = opts.kind ?? (plan.steps.length > 0 && plan.steps.every((s) => s.action === 'delete') ? 'destroy' : 'apply');
-      store.createRun({ id: runId, topology: plan.topology, kind, plan, requester: opts.requester, startedAt: pacing.now() });
+      const claim = store.claimRun({
+        id: runId, topology: plan.topology, kind, plan, requester: opts.requester, startedAt: pacing.now(), owner, leaseUntil: leaseFromNow(),
+        ...(opts.planId ? { planId: opts.planId } : {}), ...(opts.thread ? { thread: opts.thread } : {}),
+      });
+      if (!claim.ok) {
+        const h = claim.holder;
+        const live = h.leaseUntil > Date.now() && !ownerIsGone(h.owner);
+        throw new VpnbotError('engine.topology-busy', `topology "${plan.topology}" is ${live ? 'being changed by' : 'held by an interrupted'} ${h.kind} ${h.id}, requested by ${h.requester}${live ? '' : ' (it resumes at the next start or apply)'}`, {
+          details: { runId: h.id, requester: h.requester, live, ...(h.thread ? { thread: h.thread } : {}) },
+        });
+      }
       return execute(plan, runId, kind, false, opts);
     },
     async resume(opts) {
       const results: RunResult[] = [];
-      for (const run of store.unfinishedRuns()) results.push(await execute(run.plan, run.id, run.kind, true, opts));
+      const orphans = store.unfinishedRuns().filter((r) => r.leaseUntil <= Date.now() || ownerIsGone(r.owner));
+      for (const run of orphans) {
+        // Another process may adopt it first: only the one whose update lands runs it.
+        if (!store.adoptRun(run.id, owner, Date.now(), leaseFromNow(), run.owner)) continue;
+        const listener = opts.onResume?.(run) ?? opts.onEvent;
+        results.push(await execute(run.plan, run.id, run.kind, true, { ...opts, ...(listener ? { onEvent: listener } : {}) }));
+      }
       return results;
     },
     observe: (topology) => observeCloud(topology, cloud, store, pacing),

@@ -19,6 +19,12 @@ export interface StepRecord {
   readonly requestId?: string;
 }
 
+/** Where a run reports its progress in chat (the plan's thread), so a restart can say so there. */
+export interface RunThread {
+  readonly channel: string;
+  readonly ts: string;
+}
+
 export interface RunRecord {
   readonly id: string;
   readonly topology: string;
@@ -28,7 +34,19 @@ export interface RunRecord {
   readonly requester: string;
   readonly startedAt: number;
   readonly finishedAt?: number;
+  /** The process executing the run; it renews `leaseUntil` while it lives. */
+  readonly owner?: string;
+  readonly leaseUntil: number;
+  /** The approved plan record this run executes. */
+  readonly planId?: string;
+  readonly thread?: RunThread;
 }
+
+/** A new run, claimed for its owner until `leaseUntil`. */
+export type NewRun = Omit<RunRecord, 'status' | 'finishedAt' | 'owner'> & { readonly owner: string };
+
+/** Claiming a topology for a run: refused while another live run holds it, or a dead one waits to be resumed. */
+export type ClaimResult = { ok: true } | { ok: false; holder: RunRecord };
 
 /** `created` by vpnbot; `adopted` by id from the topology; `external`: found in place, left as is. */
 export type ResourceOrigin = 'created' | 'adopted' | 'external';
@@ -46,8 +64,22 @@ export interface ResourceRecord {
 }
 
 export interface EngineStore {
-  createRun(run: Omit<RunRecord, 'status' | 'finishedAt'>): void;
+  /**
+   * Records a new run and claims its topology, in one atomic change: refused (nothing written) while
+   * another run of the topology is unfinished, live or not (a dead one is resumed, not overtaken).
+   */
+  claimRun(run: NewRun): ClaimResult;
+  /**
+   * Takes over an unfinished run whose owner is gone: its lease expired, or it is still held by
+   * `deadOwner`, a process known to have died. False when another process got it first, or it is done.
+   */
+  adoptRun(runId: string, owner: string, now: number, leaseUntil: number, deadOwner?: string): boolean;
+  /** The owner renews its lease while it runs. */
+  renewLease(runId: string, owner: string, leaseUntil: number): void;
   finishRun(runId: string, status: RunStatus, at: number): void;
+  /** Unfinished runs whose owner is gone (lease expired at `now`): the ones a restart resumes. */
+  orphanedRuns(now: number): RunRecord[];
+  /** Every unfinished run, live or not. */
   unfinishedRuns(): RunRecord[];
   step(runId: string, stepId: string): StepRecord | undefined;
   stepStarted(runId: string, stepId: string, at: number): void;

@@ -12,11 +12,25 @@ export function createMemoryStore(): EngineStore {
     steps.set(k, { ...(steps.get(k) ?? { runId, stepId, status: 'pending', attempts: 0 }), ...patch });
   };
   return {
-    createRun: (run) => {
+    claimRun: (run) => {
+      const holder = [...runs.values()].find((r) => r.topology === run.topology && r.status === 'running');
+      if (holder) return { ok: false, holder };
       runs.set(run.id, { ...run, status: 'running' });
       for (const s of run.plan.steps) update(run.id, s.id, {});
+      return { ok: true };
+    },
+    adoptRun: (runId, owner, now, leaseUntil, deadOwner) => {
+      const r = runs.get(runId);
+      if (!r || r.status !== 'running' || (r.leaseUntil > now && (deadOwner === undefined || r.owner !== deadOwner))) return false;
+      runs.set(runId, { ...r, owner, leaseUntil });
+      return true;
+    },
+    renewLease: (runId, owner, leaseUntil) => {
+      const r = runs.get(runId);
+      if (r && r.owner === owner && r.status === 'running') runs.set(runId, { ...r, leaseUntil });
     },
     finishRun: (id, status, at) => void runs.set(id, { ...runs.get(id)!, status, finishedAt: at }),
+    orphanedRuns: (now) => [...runs.values()].filter((r) => r.status === 'running' && r.leaseUntil <= now),
     unfinishedRuns: () => [...runs.values()].filter((r) => r.status === 'running'),
     step: (runId, stepId) => steps.get(key(runId, stepId)),
     stepStarted: (runId, stepId) => update(runId, stepId, { status: 'running', attempts: (steps.get(key(runId, stepId))?.attempts ?? 0) + 1 }),

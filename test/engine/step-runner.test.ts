@@ -65,4 +65,45 @@ describe('the engine with a scripted cloud', () => {
     expect(a!.psk).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(b!.psk).toBe(a!.psk);
   });
+
+  it('a progress listener that throws never fails a step: it is logged, and the run goes on', async () => {
+    const { cloud, drivers } = fakeCloud();
+    const warned: string[] = [];
+    const engine = createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant, log: { warn: (_d, m) => warned.push(m) } });
+    const r = await engine.apply(plan([fakeStep('vpc', 'vpc:a'), fakeStep('vswitch', 'vswitch:a', { dependsOn: ['vpc:a'], refs: { vpcId: { step: 'vpc:a', output: 'id' } } })]), {
+      requester: 'u',
+      onEvent: (e) => {
+        if (e.type === 'step-succeeded' || e.type === 'run-started') throw new Error('renderer bug');
+      },
+    });
+    expect(r.status).toBe('succeeded');
+    expect(r.failures).toEqual([]);
+    expect(drivers.vswitch.created).toHaveLength(1);
+    expect(warned.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('one run per topology: a second apply is refused with who holds it; resume leaves a live run alone and takes an orphaned one', async () => {
+    const { cloud, drivers } = fakeCloud();
+    const store = createMemoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const create = drivers.vpc.create.bind(drivers.vpc);
+    drivers.vpc.create = async (input) => {
+      await gate;
+      return create(input);
+    };
+    const bot = createEngine({ cloud, store, parallelism: 2, pacing: instant, owner: 'bot', leaseMs: 60_000 });
+    const cli = createEngine({ cloud, store, parallelism: 2, pacing: instant, owner: 'cli', leaseMs: 60_000 });
+    const running = bot.apply(plan([fakeStep('vpc', 'vpc:a')]), { requester: 'U1', planId: 'plan-1' });
+    await new Promise((r) => setImmediate(r));
+    await expect(cli.apply(plan([fakeStep('vpc', 'vpc:b')]), { requester: 'U2' })).rejects.toMatchObject({ code: 'engine.topology-busy', message: expect.stringContaining('requested by U1'), details: { live: true } });
+    expect(await cli.resume({})).toEqual([]);
+    release();
+    expect((await running).status).toBe('succeeded');
+
+    // A run whose owner stopped renewing its lease is someone else's to finish.
+    store.claimRun({ id: 'run-dead', topology: 'other', kind: 'apply', plan: { ...plan([fakeStep('vpc', 'vpc:c')]), topology: 'other' }, requester: 'U3', startedAt: 1, owner: 'gone', leaseUntil: Date.now() - 1 });
+    const resumed = await cli.resume({});
+    expect(resumed.map((r) => [r.runId, r.status])).toEqual([['run-dead', 'succeeded']]);
+  });
 });

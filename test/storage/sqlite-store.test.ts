@@ -21,7 +21,7 @@ describe('the SQLite store', () => {
     {
       const db = openDatabase(path);
       const store = createSqliteStore(db, createSecretBox('k'));
-      store.createRun({ id: 'run-1', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1000 });
+      expect(store.claimRun({ id: 'run-1', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1000, owner: 'host/1/a', leaseUntil: 2000, planId: 'plan-1', thread: { channel: 'C1', ts: '1.2' } })).toEqual({ ok: true });
       store.stepStarted('run-1', 'vpc:hongkong', 1001);
       store.stepCloudId('run-1', 'vpc:hongkong', 'vpc-123');
       db.close();
@@ -29,7 +29,7 @@ describe('the SQLite store', () => {
     const db = openDatabase(path);
     const store = createSqliteStore(db, createSecretBox('k'));
     const [run] = store.unfinishedRuns();
-    expect(run).toMatchObject({ id: 'run-1', status: 'running', requester: 'U1' });
+    expect(run).toMatchObject({ id: 'run-1', status: 'running', requester: 'U1', owner: 'host/1/a', leaseUntil: 2000, planId: 'plan-1', thread: { channel: 'C1', ts: '1.2' } });
     expect(run!.plan.hash).toBe(plan.hash);
     expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({ status: 'running', attempts: 1, cloudId: 'vpc-123' });
     expect(store.step('run-1', 'vpc:us')).toMatchObject({ status: 'pending', attempts: 0 });
@@ -60,6 +60,26 @@ describe('the SQLite store', () => {
     expect(() => db.prepare('UPDATE audit_log SET actor = ?').run('someone-else')).toThrow('append-only');
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow('append-only');
     expect(store.auditLog()[0]).toMatchObject({ actor: 'U1', action: 'topology.plan', detail: { via: 'test' } });
+  });
+
+  it('one run per topology: a claim is refused while another run holds it; a dead owner\'s run is adopted once', () => {
+    const { store } = fresh();
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    const run = (id: string, owner: string) => ({ id, topology: 'ikev1test', kind: 'apply' as const, plan, requester: 'U1', startedAt: 1, owner, leaseUntil: 1000 });
+    expect(store.claimRun(run('run-a', 'bot'))).toEqual({ ok: true });
+    expect(store.claimRun(run('run-b', 'cli'))).toMatchObject({ ok: false, holder: { id: 'run-a', owner: 'bot' } });
+    expect(store.runs('ikev1test').map((r) => r.id)).toEqual(['run-a']);
+    // Live lease: nobody adopts it; expired: exactly one adopter wins; a known-dead owner's run goes at once.
+    expect(store.adoptRun('run-a', 'cli', 999, 5000)).toBe(false);
+    expect(store.orphanedRuns(999)).toEqual([]);
+    expect(store.orphanedRuns(1000).map((r) => r.id)).toEqual(['run-a']);
+    expect(store.adoptRun('run-a', 'cli', 1000, 5000)).toBe(true);
+    expect(store.adoptRun('run-a', 'other', 1000, 5000)).toBe(false);
+    expect(store.adoptRun('run-a', 'other', 1000, 6000, 'cli')).toBe(true);
+    store.renewLease('run-a', 'cli', 9000);
+    expect(store.unfinishedRuns()[0]).toMatchObject({ owner: 'other', leaseUntil: 6000 });
+    store.finishRun('run-a', 'succeeded', 2);
+    expect(store.claimRun(run('run-c', 'cli'))).toEqual({ ok: true });
   });
 
   it('keeps resources per topology, and forgets deleted ones', () => {
@@ -106,7 +126,7 @@ describe('secrets at rest', () => {
   it('refuses, by name, a stored run, plan or topology that this version cannot read, instead of misreading it', () => {
     const { db, store } = fresh();
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    store.createRun({ id: 'run-old', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1 });
+    store.claimRun({ id: 'run-old', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1, owner: 'o', leaseUntil: 0 });
     store.saveTopology(seedTopology(), 1);
     expect(store.unfinishedRuns()[0]!.plan.steps).toHaveLength(plan.steps.length);
     expect(store.topology('ikev1test')).toEqual(seedTopology());

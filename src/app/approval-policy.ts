@@ -1,0 +1,44 @@
+/**
+ * Who may approve a plan, and where `/vpn` may be used. The requester never approves their own plan
+ * unless self-approval is on; with approvers configured, only they (user ids, or members of user
+ * groups, resolved by the front end) may.
+ */
+export interface ApprovalPolicy {
+  /** User ids (U..., W...) and user group ids (S...); empty: any member but the requester. */
+  readonly approvers: readonly string[];
+  readonly allowSelfApproval: boolean;
+  /** Channel ids `/vpn` may be used in; empty: any. */
+  readonly channels: readonly string[];
+  readonly planTtlMs: number;
+}
+
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { approvers: [], allowSelfApproval: false, channels: [], planTtlMs: 60 * 60_000 };
+
+/** Members of a user group (Slack: usergroups.users.list), cached by the caller. */
+export type GroupMembers = (groupId: string) => Promise<readonly string[]>;
+
+export type Permission = { ok: true } | { ok: false; reason: string };
+
+export function channelAllowed(policy: ApprovalPolicy, channel: string | undefined): Permission {
+  if (policy.channels.length === 0 || (channel !== undefined && policy.channels.includes(channel))) return { ok: true };
+  return { ok: false, reason: `/vpn is not enabled in this channel; it is in ${policy.channels.map((c) => `<#${c}>`).join(', ')}` };
+}
+
+export async function mayApprove(policy: ApprovalPolicy, requester: string, actor: string, members?: GroupMembers): Promise<Permission> {
+  if (actor === requester && !policy.allowSelfApproval) return { ok: false, reason: 'you asked for this plan: someone else must approve it' };
+  if (policy.approvers.length === 0) return { ok: true };
+  if (policy.approvers.includes(actor)) return { ok: true };
+  for (const group of policy.approvers.filter((a) => a.startsWith('S'))) {
+    // Fail closed: a group that cannot be read admits nobody.
+    const ids = members ? await members(group).catch(() => [] as string[]) : [];
+    if (ids.includes(actor)) return { ok: true };
+  }
+  return { ok: false, reason: 'you are not one of the approvers of vpnbot plans' };
+}
+
+/** Who may approve, in words, for the plan message. */
+export function approverWords(policy: ApprovalPolicy): string {
+  if (policy.approvers.length === 0) return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve`;
+  const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
+  return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}`;
+}

@@ -1,0 +1,169 @@
+/**
+ * What every front end does, as values (never printed here): propose a plan against what exists
+ * now, decide on it, run an approved plan with progress, report status. Slack, the console and the
+ * CLI call these and only render what they return.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RunThread } from '../engine/engine-store';
+import type { EngineListener } from '../engine/engine-events';
+import type { RunResult } from '../engine/create-engine';
+import type { Problem } from '../errors';
+import { hasChanges, type Plan } from '../planner/plan';
+import { renderPlan } from '../planner/render-plan';
+import { validateWithCloudZones } from '../topology/load-topology';
+import type { Topology } from '../topology/model';
+import { parseTopologyLine } from '../topology/parse-line';
+import { parseTopologyYaml } from '../topology/parse-yaml';
+import type { ValidationOptions } from '../topology/validate';
+import type { AppServices } from './app-services';
+import type { PlanRecord } from './app-store';
+import { mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+
+export interface Proposal {
+  readonly record: PlanRecord;
+  readonly topology: Topology;
+  readonly plan: Plan;
+  /** False when the cloud already matches: nothing to approve (the record is not saved). */
+  readonly changes: boolean;
+  /** Pending plans of the same topology this one replaced. */
+  readonly superseded: readonly string[];
+}
+
+export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; problems: readonly Problem[] } | { ok: false; refusal: string };
+
+export interface ProposeOptions {
+  readonly requester: string;
+  readonly kind: 'apply' | 'destroy';
+  readonly now: number;
+  readonly policy: ApprovalPolicy;
+}
+
+const newPlanId = () => `plan-${randomBytes(8).toString('hex')}`;
+
+/** Plans `topology` against the records and the cloud as they are now, and keeps the plan for a decision. */
+async function propose(s: AppServices, topology: Topology, plan: Plan, o: ProposeOptions): Promise<ProposalResult> {
+  const text = renderPlan(plan, topology);
+  const record: PlanRecord = {
+    id: newPlanId(), topology: topology.name, hash: plan.hash, text, plan, requester: o.requester, status: 'pending',
+    createdAt: o.now, expiresAt: o.now + o.policy.planTtlMs, document: topology,
+  };
+  if (!hasChanges(plan)) return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [] } };
+  s.store.savePlan(record);
+  const superseded = s.store.supersede(topology.name, record.id);
+  s.store.audit(o.requester, `plan.${o.kind}.proposed`, topology.name, { planId: record.id, hash: plan.hash, ...plan.summary }, o.now);
+  return { ok: true, proposal: { record, topology, plan, changes: true, superseded } };
+}
+
+/** A topology already read and validated (the CLI's file argument), planned against what exists now. */
+export async function proposeValidated(s: AppServices, topology: Topology, o: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+  return propose(s, topology, await s.engine.plan(topology), { ...o, kind: 'apply' });
+}
+
+/** `/vpn plan <topology>`: parse, validate (zones as the cloud offers them), plan against what exists. */
+export async function proposeTopology(s: AppServices, input: { text: string; form: 'line' | 'yaml' }, validation: ValidationOptions, o: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+  const parsed = input.form === 'line' ? parseTopologyLine(input.text) : parseTopologyYaml(input.text);
+  const topology = await validateWithCloudZones(parsed, validation, (region) => s.cloud.zones(region));
+  if (!topology.ok) return { ok: false, problems: topology.problems };
+  return propose(s, topology.value, await s.engine.plan(topology.value), { ...o, kind: 'apply' });
+}
+
+/** `/vpn apply <name>` and `/vpn destroy <name>`: a known topology planned again, or its destroy plan. */
+export async function proposeKnown(s: AppServices, name: string, o: ProposeOptions): Promise<ProposalResult> {
+  const topology = s.store.topology(name);
+  if (!topology) {
+    const known = s.store.topologies().map((t) => t.name);
+    return { ok: false, refusal: `no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ': nothing has been applied yet'}` };
+  }
+  const plan = o.kind === 'destroy' ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+  return propose(s, topology, plan, o);
+}
+
+export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 'reject' } | { ok: false; reason: string };
+
+/**
+ * Approve or reject a plan: refused (nothing changes, the attempt is audited) for someone not
+ * allowed, a plan already decided, expired or superseded, or a cloud that changed since the plan
+ * was made (planning again gives another hash).
+ */
+export async function decidePlan(
+  s: AppServices,
+  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers },
+): Promise<Decision> {
+  const refuse = (reason: string, topology = '-'): Decision => {
+    s.store.audit(d.actor, `plan.${d.decision}.refused`, topology, { planId: d.planId.slice(0, 64), reason }, d.now);
+    return { ok: false, reason };
+  };
+  const record = /^plan-[0-9a-f]{16}$/.test(d.planId) ? s.store.plan(d.planId) : undefined;
+  if (!record) return refuse('this plan is unknown to vpnbot');
+  if (record.status !== 'pending') return refuse(`this plan is already ${record.status}`, record.topology);
+  if (record.expiresAt <= d.now) {
+    s.store.markPlan(record.id, 'expired');
+    return refuse('this plan has expired: plan again', record.topology);
+  }
+  if (d.decision === 'approve') {
+    const allowed = await mayApprove(d.policy, record.requester, d.actor, d.members);
+    if (!allowed.ok) return refuse(allowed.reason, record.topology);
+    // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
+    const topology = record.document ?? s.store.topology(record.topology);
+    if (topology) {
+      const now = record.plan.steps.every((x) => x.action === 'delete') ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+      if (now.hash !== record.hash) {
+        s.store.markPlan(record.id, 'superseded');
+        return refuse('the cloud changed since this plan was made: plan again', record.topology);
+      }
+    }
+  } else if (d.actor !== record.requester) {
+    const allowed = await mayApprove({ ...d.policy, allowSelfApproval: true }, record.requester, d.actor, d.members);
+    if (!allowed.ok) return refuse(allowed.reason, record.topology);
+  }
+  const r = s.store.decide(record.id, d.actor, d.decision, record.hash, d.now);
+  if (!r.ok) return refuse(r.reason === 'expired' ? 'this plan has expired: plan again' : r.reason === 'hash-mismatch' ? 'this plan was changed: plan again' : `this plan is already ${r.status ?? 'decided'}`, record.topology);
+  return { ok: true, record, decision: d.decision };
+}
+
+/** Runs an approved plan; the plan becomes `applied` only if its run succeeded (`failed` otherwise). */
+export async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal }): Promise<RunResult> {
+  const destroy = record.plan.steps.length > 0 && record.plan.steps.every((x) => x.action === 'delete');
+  if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
+  const result = await s.engine.apply(record.plan, {
+    requester: record.requester, planId: record.id, kind: destroy ? 'destroy' : 'apply',
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}), ...(o.signal ? { signal: o.signal } : {}),
+  });
+  s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
+  return result;
+}
+
+export interface TopologyStatus {
+  readonly topology: string;
+  readonly resources: readonly { step: string; kind: string; region: string; id: string; origin: string }[];
+  readonly counts: Readonly<Record<'created' | 'adopted' | 'external', number>>;
+  readonly lastRun: null | {
+    readonly id: string; readonly kind: string; readonly status: string; readonly requester: string; readonly startedAt: string;
+    readonly thread?: RunThread; readonly failures: readonly { step: string; code?: string; message?: string }[];
+  };
+}
+
+/** `/vpn status [name]`: per topology, its resources by origin and its last run. Unknown names come back in `unknown`. */
+export function statusOf(s: AppServices, names?: readonly string[]): { topologies: TopologyStatus[]; unknown: string[] } {
+  const all = names && names.length > 0 ? [...names] : s.store.topologies().map((t) => t.name);
+  const unknown = all.filter((n) => s.store.topology(n) === undefined);
+  const topologies = all.filter((n) => !unknown.includes(n)).map((name): TopologyStatus => {
+    const resources = s.store.resources(name);
+    const [last] = s.store.runs(name, 1);
+    const steps = last ? s.store.steps(last.id) : [];
+    const count = (o: string) => resources.filter((r) => r.origin === o).length;
+    return {
+      topology: name,
+      resources: resources.map((r) => ({ step: r.stepId, kind: r.kind, region: r.region, id: r.cloudId, origin: r.origin })),
+      counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
+      lastRun: last
+        ? {
+            id: last.id, kind: last.kind, status: last.status, requester: last.requester, startedAt: new Date(last.startedAt).toISOString(),
+            ...(last.thread ? { thread: last.thread } : {}),
+            failures: steps.filter((x) => x.status === 'failed').map((x) => ({ step: x.stepId, ...(x.errorCode ? { code: x.errorCode } : {}), ...(x.errorMessage ? { message: x.errorMessage } : {}) })),
+          }
+        : null,
+    };
+  });
+  return { topologies, unknown };
+}

@@ -1,0 +1,80 @@
+/**
+ * The `/vpn ...` text, as typed in Slack or the console, into one command. Total (after Atlantis's
+ * comment parser): every text gives a command, or an `invalid` one that says what is wrong and how
+ * to write it; nothing here throws.
+ */
+import { LINE_EXAMPLES, LINE_SYNTAX } from '../topology/parse-line';
+
+export type VpnCommand =
+  | { readonly kind: 'help' }
+  /** `form: 'modal'` when no topology was given: the front end asks for YAML. */
+  | { readonly kind: 'plan'; readonly form: 'line' | 'yaml' | 'modal'; readonly text: string }
+  | { readonly kind: 'apply'; readonly name: string }
+  | { readonly kind: 'status'; readonly name?: string }
+  | { readonly kind: 'destroy'; readonly name: string }
+  | { readonly kind: 'ping'; readonly name: string }
+  | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
+
+export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'help'] as const;
+
+export const VPN_USAGE = [
+  '`/vpn plan <topology>`: what would change; others approve it with a button',
+  '`/vpn plan` alone: a form for a YAML topology',
+  '`/vpn apply <name>`: plan a known topology again (drift repair), through the same approval',
+  '`/vpn status [name]`: topologies, their resources and last run',
+  '`/vpn destroy <name>`: a plan to delete what vpnbot created, through approval',
+  '`/vpn help`: this text',
+].join('\n');
+
+export const TOPOLOGY_HELP = [`One line: ${LINE_SYNTAX}`, ...LINE_EXAMPLES.map((e) => `  e.g. ${e}`), 'or YAML in a code block (```name: ...```).'].join('\n');
+
+const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** A topology in a code block (```yaml ... ``` or ``` ... ```), or undefined. */
+function codeBlock(text: string): string | undefined {
+  const m = /^```(?:ya?ml)?[ \t]*\n?([\s\S]*?)\n?```\s*$/i.exec(text.trim());
+  return m ? m[1]! : undefined;
+}
+
+function oneName(kind: 'apply' | 'destroy' | 'ping', rest: string): VpnCommand {
+  const words = rest.split(/\s+/).filter((w) => w !== '');
+  if (words.length !== 1) return { kind: 'invalid', message: `\`/vpn ${kind}\` takes one topology name`, hint: `e.g. \`/vpn ${kind} ikev1test\`; \`/vpn status\` lists them` };
+  const name = words[0]!;
+  if (!NAME.test(name)) return { kind: 'invalid', message: `"${name.slice(0, 40)}" is not a topology name`, hint: 'names are lowercase letters, digits and hyphens; `/vpn status` lists them' };
+  return { kind, name };
+}
+
+export function parseVpnCommand(raw: string): VpnCommand {
+  const text = raw.trim();
+  if (text === '') return { kind: 'help' };
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(text)!;
+  const sub = m[1]!.toLowerCase();
+  const rest = m[2]!.trim();
+  switch (sub) {
+    case 'help':
+    case '-h':
+    case '--help':
+      return { kind: 'help' };
+    case 'plan': {
+      if (rest === '') return { kind: 'plan', form: 'modal', text: '' };
+      const yaml = codeBlock(rest);
+      if (yaml !== undefined) return { kind: 'plan', form: 'yaml', text: yaml };
+      if (rest.includes('\n')) return { kind: 'plan', form: 'yaml', text: rest };
+      return { kind: 'plan', form: 'line', text: rest };
+    }
+    case 'apply':
+    case 'destroy':
+    case 'ping':
+      return oneName(sub, rest);
+    case 'status': {
+      if (rest === '') return { kind: 'status' };
+      const named = oneName('apply', rest);
+      if (named.kind === 'apply') return { kind: 'status', name: named.name };
+      return named.kind === 'invalid' ? { ...named, message: named.message.replace('/vpn apply', '/vpn status'), hint: named.hint.replace('/vpn apply', '/vpn status') } : named;
+    }
+    default: {
+      const guess = SUBCOMMANDS.find((s) => s.startsWith(sub.slice(0, 2)));
+      return { kind: 'invalid', message: `unknown subcommand "${sub.slice(0, 30)}"`, hint: guess ? `did you mean \`/vpn ${guess}\`? \`/vpn help\` lists them all` : '`/vpn help` lists the subcommands' };
+    }
+  }
+}
