@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { appCommands } from '../src/cli/app-commands';
-import type { CliIo } from '../src/cli/io';
-import { BASE_COMMANDS, runCli } from '../src/cli';
+import type { CliCommand, CliIo } from '../src/cli/io';
+import { BASE_COMMANDS, lazyCommand, runCli } from '../src/cli';
 import type { ServicesFactory } from '../src/cli/app-commands';
 
 async function readStdin(): Promise<string> {
@@ -44,9 +44,17 @@ const actor = `${userInfo().username}@cli`;
 /** Loaded on first use: the SDKs, SQLite and the emulator are for commands that talk to the cloud. */
 const openServices: ServicesFactory = async (config) => (await import('./open-services')).openServices(config);
 
-runCli(process.argv.slice(2), io, { ...BASE_COMMANDS, ...appCommands(openServices, actor) }).then(
+const app = appCommands(openServices, actor);
+const serve = lazyCommand(async () => (await import('./serve-command')).serveCommand(openServices));
+/** `npm start`: the Slack app when Slack is configured, the local sandbox demo otherwise. */
+const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : app.demo!(args, io));
+
+const argv = process.argv.slice(2);
+runCli(argv, io, { ...BASE_COMMANDS, ...app, serve, start }).then(
   (code) => {
     process.exitCode = code;
+    // A server's runs and sockets would keep the process alive: what is unfinished resumes at the next start.
+    if (argv[0] === 'serve' || argv[0] === 'start') process.exit(code);
   },
   (e: unknown) => {
     process.stderr.write(`vpnbot: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

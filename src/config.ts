@@ -3,6 +3,7 @@
  * everything else receives the values it needs.
  */
 import { z } from 'zod';
+import type { ApprovalPolicy } from './app/approval-policy';
 import { formatProblems, problem, type Result } from './errors';
 import { DEFAULT_IPSEC_CONNECTION_QUOTA, DEFAULT_SECURITY_GROUP_RULE_QUOTA, type ValidationOptions } from './topology/validate';
 
@@ -19,9 +20,31 @@ const schema = z.object({
   VPNBOT_RUN_LEASE_SECONDS: intFrom(5, 3600).default(60),
   VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-...)').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-...)').optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  PORT: intFrom(0, 65535).default(3000),
+  VPNBOT_APPROVERS: z.string().regex(/^\s*[UWS][A-Z0-9]+(\s*,\s*[UWS][A-Z0-9]+)*\s*$/, 'must be Slack user ids (U...) and/or user group ids (S...), separated by commas').optional(),
+  VPNBOT_ALLOW_SELF_APPROVAL: z.enum(['true', 'false']).default('false'),
+  VPNBOT_CHANNELS: z.string().regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be Slack channel ids (C...), separated by commas').optional(),
+  VPNBOT_PLAN_TTL_MINUTES: intFrom(1, 7 * 24 * 60).default(60),
+  VPNBOT_PROGRESS_INTERVAL_MS: intFrom(100, 60_000).default(3000),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 });
+
+/** Slack: HTTP mode with a signing secret, or Socket Mode with an app-level token; the bot token either way. */
+export interface SlackConfig {
+  readonly signingSecret?: string;
+  readonly botToken: string;
+  readonly appToken?: string;
+  /** The Web API base URL (tests point it at a local fake Slack). */
+  readonly apiUrl?: string;
+  readonly port: number;
+  /** The least time between two edits of one progress message (Slack asks for 3 s). */
+  readonly progressIntervalMs: number;
+}
 
 export interface Config {
   readonly dbPath: string;
@@ -45,6 +68,9 @@ export interface Config {
    * Unset (1) for Alibaba Cloud itself.
    */
   readonly endpointPace?: number;
+  /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
+  readonly slack?: SlackConfig;
+  readonly approval: ApprovalPolicy;
 }
 
 /** Variables the Alibaba credentials chain reads besides the access key pair. */
@@ -57,6 +83,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; the README lists every setting with its range`)) };
   }
   const e = r.data;
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    return { ok: false, problems: [problem('config.invalid', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is', 'set SLACK_SIGNING_SECRET from the app\'s Basic Information page, or SLACK_APP_TOKEN for Socket Mode')] };
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    return { ok: false, problems: [problem('config.invalid', 'SLACK_BOT_TOKEN', 'a Slack signing secret or app token is set, but SLACK_BOT_TOKEN is not', 'set SLACK_BOT_TOKEN (xoxb-...) from the app\'s OAuth & Permissions page')] };
+  }
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
   const credentialsAvailable = Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) || CREDENTIAL_CHAIN_VARS.some((v) => cleaned[v] !== undefined);
   const sandbox = !credentialsAvailable && e.VPNBOT_ALIBABA_ENDPOINT === undefined;
   return {
@@ -77,6 +110,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }
         : {}),
+      ...(e.SLACK_BOT_TOKEN
+        ? {
+            slack: {
+              botToken: e.SLACK_BOT_TOKEN, port: e.PORT, progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS,
+              ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}), ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+              ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+            },
+          }
+        : {}),
+      approval: {
+        approvers: list(e.VPNBOT_APPROVERS), allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true', channels: list(e.VPNBOT_CHANNELS), planTtlMs: e.VPNBOT_PLAN_TTL_MINUTES * 60_000,
+      },
     },
   };
 }

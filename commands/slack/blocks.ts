@@ -1,0 +1,155 @@
+/**
+ * Block Kit for vpnbot's messages: pure functions from use-case values to `{text, blocks}`, within
+ * Slack's limits (50 blocks, 3000 characters a section, 150 a header). Every piece of user text
+ * is escaped (`& < >`), so a topology cannot smuggle a mention or a link into a message.
+ */
+import type { Proposal, TopologyStatus } from '../../src/app/use-cases';
+import { TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
+import { SANDBOX_LABEL } from '../../src/app/app-services';
+import type { Problem } from '../../src/errors';
+import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
+import { summaryLine } from '../../src/planner/render-plan';
+import type { Plan, StepKind } from '../../src/planner/plan';
+
+export interface Block {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: readonly Block[];
+}
+
+export const ACTION_APPROVE = 'plan.approve';
+export const ACTION_REJECT = 'plan.reject';
+
+const SECTION_MAX = 2900;
+
+export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } });
+const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] });
+const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
+
+/** The IKEv1 expansion in one sentence: why there are this many connections. */
+export function ikeSentence(plan: Plan): string {
+  const connections = plan.steps.filter((s) => s.kind === 'ipsec-connection' && s.action !== 'delete');
+  if (connections.length === 0) return '';
+  const gateways = new Set(connections.map((s) => s.site)).size;
+  const pairs = Math.max(1, Math.floor(gateways / 2));
+  return plan.ike === 'v1'
+    ? `IKEv1 carries one CIDR pair per connection: ${connections.length} connections for ${pairs} gateway pair${pairs === 1 ? '' : 's'}.`
+    : `IKEv2 carries every CIDR of a site in one connection: ${connections.length} connections.`;
+}
+
+/** Per site: what will be created, adopted, kept or deleted, counted by kind. */
+function siteLines(p: Proposal): string[] {
+  const bySite = new Map<string, Map<string, number>>();
+  for (const s of p.plan.steps) {
+    const key = s.site ?? '(shared)';
+    const counts = bySite.get(key) ?? new Map<string, number>();
+    const label = `${s.action} ${STEP_CATALOGUE[s.kind as StepKind].noun}`;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+    bySite.set(key, counts);
+  }
+  const sign: Record<string, string> = { create: '+', adopt: '=', keep: '=', delete: '-' };
+  const order = [...p.topology.sites.map((s) => s.name), '(shared)'];
+  return order.filter((k) => bySite.has(k)).map((k) => {
+    const site = p.topology.sites.find((s) => s.name === k);
+    const title = site ? `*${escapeMrkdwn(site.name)}* (${site.role}, ${site.onPremises ? 'on premises' : escapeMrkdwn(site.region)}, ${site.cidrs.join(', ')})` : '*shared*';
+    const items = [...bySite.get(k)!.entries()].map(([label, n]) => `${sign[label.split(' ')[0]!]} ${n} ${label.slice(label.indexOf(' ') + 1)}${n === 1 ? '' : 's'}`);
+    return `${title}\n${items.join(', ')}`;
+  });
+}
+
+export interface PlanMessageContext {
+  readonly sandbox: boolean;
+  readonly approvers: string;
+  readonly kind: 'apply' | 'destroy';
+}
+
+/** The plan, posted in the channel for others to approve. */
+export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage {
+  const { record, plan } = p;
+  const verb = c.kind === 'destroy' ? 'destroy' : 'apply';
+  const lines = siteLines(p);
+  const blocks: Block[] = [header(`${c.kind === 'destroy' ? 'Destroy plan' : 'Plan'} for ${record.topology}`)];
+  if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
+  blocks.push(section(`<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${summaryLine(plan)} ${ikeSentence(plan)}`));
+  // Large plans: a summary here, the whole plan in the thread (50 blocks per message at most).
+  const shown = lines.slice(0, 20);
+  for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
+  if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
+  blocks.push(context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`));
+  blocks.push({
+    type: 'actions',
+    block_id: 'plan.decision',
+    elements: [
+      {
+        type: 'button', action_id: ACTION_APPROVE, style: 'primary', value: record.id, text: { type: 'plain_text', text: 'Approve' },
+        confirm: {
+          title: { type: 'plain_text', text: `${c.kind === 'destroy' ? 'Destroy' : 'Apply'} ${clip(record.topology, 30)}?` },
+          text: { type: 'mrkdwn', text: clip(`${summaryLine(plan)} This changes the cloud${c.sandbox ? ' (sandbox)' : ''}.`, 300) },
+          confirm: { type: 'plain_text', text: c.kind === 'destroy' ? 'Destroy' : 'Apply' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+      { type: 'button', action_id: ACTION_REJECT, style: 'danger', value: record.id, text: { type: 'plain_text', text: 'Reject' } },
+    ],
+  });
+  return { text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`, blocks };
+}
+
+/** The full plan text, in code blocks that fit Slack's section limit, for the plan's thread. */
+export function planTextChunks(text: string, max = 10): string[] {
+  const out: string[] = [];
+  let chunk = '';
+  for (const line of text.split('\n')) {
+    if (chunk.length + line.length + 1 > SECTION_MAX - 10) {
+      out.push(chunk);
+      chunk = '';
+    }
+    chunk += `${clip(line, SECTION_MAX - 20)}\n`;
+  }
+  if (chunk) out.push(chunk);
+  const shown = out.slice(0, max).map((c) => `\`\`\`${escapeMrkdwn(c)}\`\`\``);
+  if (out.length > max) shown.push(`…${out.length - max} more parts: run \`vpnbot plan\` for the whole text.`);
+  return shown;
+}
+
+/** The plan message once decided: who decided, and the buttons gone. */
+export function decidedMessage(original: SlackMessage, line: string): SlackMessage {
+  const kept = original.blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b).includes('expires')));
+  return { text: `${original.text} — ${line}`, blocks: [...kept, section(line)] };
+}
+
+export function problemsMessage(problems: readonly Problem[], max = 10): SlackMessage {
+  const lines = problems.slice(0, max).map((p) => `• ${p.path ? `\`${escapeMrkdwn(p.path)}\`: ` : ''}${escapeMrkdwn(p.message)}${p.count ? ` (${p.count} times)` : ''}\n   _${escapeMrkdwn(p.hint)}_ \`${p.code}\``);
+  if (problems.length > max) lines.push(`…and ${problems.length - max} more.`);
+  return { text: `The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, blocks: [section(`*The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}:*\n${lines.join('\n')}`), context('`/vpn help` shows how to write a topology.')] };
+}
+
+export function textMessage(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
+
+export function helpMessage(sandbox: boolean): SlackMessage {
+  const blocks = [section(`*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${VPN_USAGE}`), section(`*Topologies*\n\`\`\`${escapeMrkdwn(TOPOLOGY_HELP)}\`\`\``)];
+  if (sandbox) blocks.push(context(SANDBOX_LABEL));
+  return { text: 'vpnbot help', blocks };
+}
+
+export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
+  if (topologies.length === 0) return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
+  const blocks: Block[] = topologies.slice(0, 40).map((t) => {
+    const run = t.lastRun;
+    const thread = run?.thread ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)` : '';
+    return section(`*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
+      (run ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}` : '') +
+      (run?.failures.length ? `\n${run.failures.slice(0, 3).map((f) => `• failed \`${escapeMrkdwn(f.step)}\`: ${escapeMrkdwn(f.message ?? '')} \`${f.code ?? ''}\``).join('\n')}` : ''));
+  });
+  if (sandbox) blocks.push(context(SANDBOX_LABEL));
+  return { text: `${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'}`, blocks };
+}

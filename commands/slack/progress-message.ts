@@ -1,0 +1,165 @@
+/**
+ * One progress message per run, edited in place: engine events update the state at once, and the
+ * message is rewritten at most once every `intervalMs` (Slack asks for 3 s), coalescing whatever
+ * happened in between. The final state is always written, after any edit still in flight.
+ */
+import type { EngineEvent } from '../../src/engine/engine-events';
+import type { SlackMessage } from './blocks';
+
+export interface ProgressState {
+  readonly topology: string;
+  readonly kind: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  readonly running: Set<string>;
+  readonly retrying: Map<string, string>;
+  readonly failures: { stepId: string; code: string; message: string; requestId?: string }[];
+  readonly notes: string[];
+  startedAt: number;
+  finished?: 'succeeded' | 'failed' | 'cancelled';
+  resumed: boolean;
+}
+
+export function newProgressState(topology: string, kind: string, now: number): ProgressState {
+  return { topology, kind, total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, running: new Set(), retrying: new Map(), failures: [], notes: [], startedAt: now, resumed: false };
+}
+
+export function applyEvent(s: ProgressState, e: EngineEvent): void {
+  switch (e.type) {
+    case 'run-started':
+      s.total = e.steps;
+      s.resumed = e.resumed;
+      break;
+    case 'step-started':
+      s.running.add(e.stepId);
+      break;
+    case 'step-retrying':
+      s.retrying.set(e.stepId, e.code);
+      break;
+    case 'step-succeeded':
+      s.running.delete(e.stepId);
+      s.retrying.delete(e.stepId);
+      s.succeeded++;
+      if (e.note) s.notes.push(`${e.stepId}: ${e.note}`);
+      break;
+    case 'step-failed':
+      s.running.delete(e.stepId);
+      s.retrying.delete(e.stepId);
+      s.failed++;
+      s.failures.push({ stepId: e.stepId, code: e.code, message: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) });
+      break;
+    case 'step-skipped':
+      s.skipped++;
+      break;
+    case 'step-cancelled':
+      s.cancelled++;
+      break;
+    case 'run-finished':
+      s.finished = e.status === 'running' ? undefined : e.status;
+      s.running.clear();
+      break;
+    default:
+      break;
+  }
+}
+
+const bar = (done: number, total: number, width = 20) => {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+};
+const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function renderProgress(s: ProgressState, now: number, sandbox: boolean): SlackMessage {
+  const done = s.succeeded + s.failed + s.skipped + s.cancelled;
+  const verb = s.kind === 'destroy' ? 'Destroying' : 'Applying';
+  const title = s.finished
+    ? `${s.finished === 'succeeded' ? ':white_check_mark: Done' : s.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${s.kind} of *${esc(s.topology)}*`
+    : `:hourglass_flowing_sand: ${verb} *${esc(s.topology)}*${s.resumed ? ' (resumed after a restart)' : ''}`;
+  const lines = [
+    `${title}${sandbox ? ' [sandbox]' : ''}`,
+    `\`${bar(done, s.total)}\` ${done}/${s.total} steps · ${clock(now - s.startedAt)}`,
+    `${s.succeeded} succeeded, ${s.failed} failed, ${s.skipped} skipped${s.cancelled ? `, ${s.cancelled} cancelled` : ''}`,
+  ];
+  if (!s.finished && s.running.size > 0) lines.push(`Now: ${[...s.running].slice(0, 6).map((x) => `\`${esc(x)}\``).join(', ')}${s.running.size > 6 ? ` and ${s.running.size - 6} more` : ''}`);
+  if (!s.finished && s.retrying.size > 0) lines.push(`:repeat: retrying: ${[...s.retrying].slice(0, 4).map(([id, code]) => `\`${esc(id)}\` (${esc(code)})`).join(', ')}`);
+  for (const f of s.failures.slice(0, 3)) lines.push(`:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`);
+  for (const n of s.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
+  const text = lines.join('\n');
+  return { text: `${verb} ${s.topology}: ${done}/${s.total}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }] };
+}
+
+export interface ProgressMessageOptions {
+  readonly intervalMs: number;
+  readonly sandbox: boolean;
+  /** Rewrites the message; may throw (rate limit, outage): the next tick tries again. */
+  readonly update: (message: SlackMessage) => Promise<void>;
+  readonly now?: () => number;
+  readonly onError?: (e: unknown) => void;
+}
+
+export class ProgressMessage {
+  private dirty = false;
+  private lastWrite = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    readonly state: ProgressState,
+    private readonly o: ProgressMessageOptions,
+  ) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** An engine listener: cheap, never throws; the write happens on the next allowed tick. */
+  readonly onEvent = (e: EngineEvent): void => {
+    applyEvent(this.state, e);
+    this.dirty = true;
+    this.schedule();
+  };
+
+  private schedule(): void {
+    if (this.timer || this.state.finished) return;
+    const wait = Math.max(0, this.lastWrite + this.o.intervalMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private write(): Promise<void> {
+    if (!this.dirty) return this.inFlight;
+    this.dirty = false;
+    this.lastWrite = this.now();
+    const message = renderProgress(this.state, this.now(), this.o.sandbox);
+    this.inFlight = this.inFlight.then(() =>
+      this.o.update(message).catch((e: unknown) => {
+        this.dirty = true;
+        this.o.onError?.(e);
+        if (!this.state.finished) this.schedule();
+      }),
+    );
+    return this.inFlight;
+  }
+
+  /** Writes the final state (after any edit in flight), trying a few times: it must not be lost. */
+  async finish(attempts = 5): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await this.o.update(renderProgress(this.state, this.now(), this.o.sandbox));
+        return;
+      } catch (e) {
+        this.o.onError?.(e);
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** i)));
+      }
+    }
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * The Slack front end on Bolt: `/vpn` commands, the Approve / Reject buttons, the plan form, and
+ * progress in the plan's thread. It only transports and renders: every decision is a use case of
+ * src/app. Slack's 3 s rule holds because each listener acks first and works after.
+ */
+import { randomBytes } from 'node:crypto';
+import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { AppServices } from '../../src/app/app-services';
+import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
+import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { parseVpnCommand } from '../../src/app/vpn-command';
+import type { Config, SlackConfig } from '../../src/config';
+import { isVpnbotError } from '../../src/errors';
+import type { RunRecord } from '../../src/engine/engine-store';
+import { validationOptions } from '../../src/config';
+import {
+  ACTION_APPROVE, ACTION_REJECT, decidedMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
+} from './blocks';
+import { newProgressState, ProgressMessage } from './progress-message';
+import { VPN_COMMAND } from './slack-scopes';
+
+export const PLAN_VIEW = 'plan.submit';
+
+export interface SlackFrontEnd {
+  readonly app: App;
+  /** Starts listening (HTTP: on `port`, 0 for any); returns the port, or undefined in Socket Mode. */
+  start(): Promise<number | undefined>;
+  /** Resumes runs a previous process left, reporting in their threads. */
+  resumeRuns(): Promise<void>;
+  /** Runs started by this process and not finished yet. */
+  readonly active: Set<Promise<unknown>>;
+  stop(): Promise<void>;
+}
+
+type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+
+export function createSlackFrontEnd(s: AppServices, config: Config & { slack: SlackConfig }): SlackFrontEnd {
+  const slack = config.slack;
+  const policy: ApprovalPolicy = config.approval;
+  const active = new Set<Promise<unknown>>();
+  const log = s.logger;
+  const app = new App({
+    token: slack.botToken,
+    ...(slack.appToken ? { socketMode: true, appToken: slack.appToken } : { signingSecret: slack.signingSecret! }),
+    port: slack.port,
+    logLevel: LogLevel.ERROR,
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      // Retries with backoff on 5xx and network errors; 429s wait for Retry-After (the client's own handling).
+      retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
+      timeout: 15_000,
+    },
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          let db = true;
+          try {
+            s.store.topologies();
+          } catch {
+            db = false;
+          }
+          res.writeHead(db ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: db, database: db ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target }));
+        },
+      },
+    ],
+  });
+
+  /** User group members, cached briefly (usergroups.users.list is Tier 2). */
+  const groupCache = new Map<string, { at: number; ids: readonly string[] }>();
+  const members = (client: WebClient): GroupMembers => async (group) => {
+    const hit = groupCache.get(group);
+    if (hit && Date.now() - hit.at < 5 * 60_000) return hit.ids;
+    const r = await client.usergroups.users.list({ usergroup: group });
+    const ids = (r.users ?? []) as string[];
+    groupCache.set(group, { at: Date.now(), ids });
+    return ids;
+  };
+
+  /** Internal faults: a short private reply with a code and an id to find the log line; no stack, no secret. */
+  const fault = async (respond: Respond, e: unknown, where: string) => {
+    const id = randomBytes(4).toString('hex');
+    const code = isVpnbotError(e) ? e.code : 'engine.fault';
+    log.error({ err: e, faultId: id, where }, `slack ${where} failed`);
+    const userFacing = isVpnbotError(e) && e.code === 'engine.topology-busy' ? e.message : `vpnbot could not finish that (${code}, log id ${id}).`;
+    await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
+  };
+
+  /** Posts a proposal in the channel (others must see it to approve), or answers privately why not. */
+  async function post(result: ProposalResult, kind: 'apply' | 'destroy', channel: string, client: WebClient, respond: Respond): Promise<void> {
+    if (!result.ok) {
+      await respond({ response_type: 'ephemeral', ...('refusal' in result ? textMessage(result.refusal) : problemsMessage(result.problems)) });
+      return;
+    }
+    const p = result.proposal;
+    if (!p.changes) {
+      await respond({ response_type: 'ephemeral', ...textMessage(`No changes: the cloud matches topology *${p.record.topology}*.${s.sandbox ? ' [sandbox]' : ''}`) });
+      return;
+    }
+    const message = planMessage(p, { sandbox: s.sandbox, approvers: approverWords(policy), kind });
+    const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never[] });
+    s.store.planMessage(p.record.id, channel, posted.ts!);
+    if (message.blocks.some((b) => JSON.stringify(b).includes('full plan is in the thread'))) {
+      for (const chunk of planTextChunks(p.record.text)) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: chunk });
+    }
+  }
+
+  app.command(VPN_COMMAND, async ({ command, ack, respond, client }) => {
+    await ack();
+    try {
+      const allowed = channelAllowed(policy, command.channel_id);
+      if (!allowed.ok) return void (await respond({ response_type: 'ephemeral', text: allowed.reason }));
+      const cmd = parseVpnCommand(command.text ?? '');
+      const now = Date.now();
+      switch (cmd.kind) {
+        case 'help':
+          return void (await respond({ response_type: 'ephemeral', ...helpMessage(s.sandbox) }));
+        case 'invalid':
+          return void (await respond({ response_type: 'ephemeral', ...textMessage(`${cmd.message}. ${cmd.hint}`) }));
+        case 'plan':
+          if (cmd.form === 'modal') {
+            await client.views.open({ trigger_id: command.trigger_id, view: planView(command.channel_id) as never });
+            return;
+          }
+          return void (await post(await proposeTopology(s, { text: cmd.text, form: cmd.form }, validationOptions(config), { requester: command.user_id, now, policy }), 'apply', command.channel_id, client, respond));
+        case 'apply':
+        case 'destroy':
+          return void (await post(await proposeKnown(s, cmd.name, { requester: command.user_id, now, policy, kind: cmd.kind }), cmd.kind, command.channel_id, client, respond));
+        case 'status': {
+          const report = statusOf(s, cmd.name ? [cmd.name] : undefined);
+          if (report.unknown.length) return void (await respond({ response_type: 'ephemeral', text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.` }));
+          return void (await respond({ response_type: 'ephemeral', ...statusMessage(report.topologies, s.sandbox) }));
+        }
+        case 'ping':
+          return void (await respond({ response_type: 'ephemeral', text: 'The ping matrix is not built yet in this version of vpnbot; `/vpn status` shows what exists.' }));
+      }
+    } catch (e) {
+      await fault(respond as Respond, e, 'command');
+    }
+  });
+
+  app.view(PLAN_VIEW, async ({ ack, view, body, client }) => {
+    const text = String(view.state.values.topology?.yaml?.value ?? '');
+    const channel = view.private_metadata;
+    const result = await proposeTopology(s, { text, form: 'yaml' }, validationOptions(config), { requester: body.user.id, now: Date.now(), policy });
+    if (!result.ok) {
+      const words = 'refusal' in result ? result.refusal : result.problems.slice(0, 5).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message} (${p.hint})`).join('\n');
+      await ack({ response_action: 'errors', errors: { topology: words.slice(0, 1900) } });
+      return;
+    }
+    await ack();
+    const respond: Respond = (m) => client.chat.postEphemeral({ channel, user: body.user.id, text: String(m.text ?? ''), ...(m.blocks ? { blocks: m.blocks as never[] } : {}) });
+    try {
+      await post(result, 'apply', channel, client, respond);
+    } catch (e) {
+      await fault(respond, e, 'view');
+    }
+  });
+
+  const decide = (decision: 'approve' | 'reject') => async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient; respond: Respond }) => {
+    await ack();
+    try {
+      const d = await decidePlan(s, { planId: action.value ?? '', actor: body.user.id, decision, now: Date.now(), policy, members: members(client) });
+      if (!d.ok) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing changed: ${d.reason}.` }));
+      const channel = body.channel?.id ?? d.record.message?.channel ?? '';
+      const ts = body.message?.ts ?? d.record.message?.ts ?? '';
+      const original: SlackMessage = { text: String(body.message?.text ?? ''), blocks: (body.message?.blocks ?? []) as Block[] };
+      if (decision === 'reject') {
+        await client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, `:no_entry: Rejected by <@${body.user.id}>.`)) });
+        return;
+      }
+      await client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, `:white_check_mark: Approved by <@${body.user.id}>: the run started; progress is in the thread.`)) });
+      const run = track(runInThread(d.record.id, { channel, ts }, client));
+      await run;
+    } catch (e) {
+      await fault(respond, e, 'action');
+    }
+  };
+  app.action<BlockAction<ButtonAction>>(ACTION_APPROVE, decide('approve') as never);
+  app.action<BlockAction<ButtonAction>>(ACTION_REJECT, decide('reject') as never);
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    active.add(p);
+    void p.finally(() => active.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  /** Runs an approved plan with one progress message in the plan's thread, and reports the end. */
+  async function runInThread(planId: string, thread: { channel: string; ts: string }, client: WebClient): Promise<void> {
+    const record = s.store.plan(planId)!;
+    const kind = record.plan.steps.every((x) => x.action === 'delete') ? 'destroy' : 'apply';
+    const progress = await startProgress(record.topology, kind, thread, client);
+    const result = await runApprovedPlan(s, record, { onEvent: progress.onEvent, thread });
+    await progress.finish();
+    if (result.failures.length > 0) {
+      const lines = result.failures.slice(0, 5).map((f) => `• \`${f.stepId}\`: ${f.message} \`${f.code}\`${f.requestId ? ` (request ${f.requestId})` : ''}\n   _${f.hint}_`);
+      await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `The ${kind} failed:\n${lines.join('\n')}` });
+    }
+  }
+
+  async function startProgress(topology: string, kind: string, thread: { channel: string; ts: string }, client: WebClient): Promise<ProgressMessage> {
+    const state = newProgressState(topology, kind, Date.now());
+    const first = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…` });
+    return new ProgressMessage(state, {
+      intervalMs: slack.progressIntervalMs,
+      sandbox: s.sandbox,
+      update: async (m) => void (await client.chat.update({ channel: thread.channel, ts: first.ts!, ...asArgs(m) })),
+      onError: (e) => log.warn({ err: e }, 'progress update failed; retrying at the next tick'),
+    });
+  }
+
+  return {
+    app,
+    active,
+    async start() {
+      const server = (await app.start(slack.port)) as unknown;
+      const address = (server as { address?: () => { port: number } | string | null } | undefined)?.address?.();
+      return typeof address === 'object' && address ? address.port : undefined;
+    },
+    async resumeRuns() {
+      const resumed: Promise<unknown>[] = [];
+      const threads = new Map<string, Promise<ProgressMessage | undefined>>();
+      await s.engine.resume({
+        onResume: (run: RunRecord) => {
+          if (!run.thread) return undefined;
+          const thread = run.thread;
+          const p = app.client.chat
+            .postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.` })
+            .then(() => startProgress(run.topology, run.kind, thread, app.client))
+            .catch((e: unknown) => (log.warn({ err: e }, 'could not report a resumed run in its thread'), undefined));
+          threads.set(run.id, p);
+          // Events arrive before the message exists: buffer them through the promise.
+          return (e) => void p.then((m) => m?.onEvent(e));
+        },
+      });
+      for (const p of threads.values()) resumed.push(p.then((m) => m?.finish()));
+      await Promise.all(resumed);
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+const asArgs = (m: SlackMessage) => ({ text: m.text, blocks: m.blocks as never[] });
+
+function planView(channel: string) {
+  return {
+    type: 'modal',
+    callback_id: PLAN_VIEW,
+    private_metadata: channel,
+    title: { type: 'plain_text', text: 'Plan a topology' },
+    submit: { type: 'plain_text', text: 'Plan' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'topology',
+        label: { type: 'plain_text', text: 'Topology (YAML)' },
+        element: { type: 'plain_text_input', action_id: 'yaml', multiline: true, placeholder: { type: 'plain_text', text: 'name: corp\nsites:\n  - name: japan\n    role: hub\n    ...' } },
+      },
+    ],
+  };
+}

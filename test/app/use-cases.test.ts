@@ -1,0 +1,56 @@
+/** The shared use cases on the real store and the emulator: approval rules bound to the plan and to the cloud as it is. */
+import type { AppServices } from '../../src/app/app-services';
+import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
+import { decidePlan, proposeTopology, runApprovedPlan } from '../../src/app/use-cases';
+import { createLogger } from '../../src/log/create-logger';
+import { startHarness, type Harness } from '../helpers/engine-harness';
+
+let h: Harness;
+let s: AppServices;
+beforeEach(async () => {
+  h = await startHarness();
+  s = { store: h.store, cloud: h.cloud, engine: h.engine, sandbox: true, logger: createLogger('silent'), close: async () => undefined };
+});
+afterEach(() => h.close());
+
+const quota = { ipsecConnectionQuota: 10 };
+const policy = DEFAULT_APPROVAL_POLICY;
+
+async function proposeSeed(now = Date.now()) {
+  const r = await proposeTopology(s, { text: 'seed', form: 'line' }, quota, { requester: 'U1', now, policy });
+  if (!r.ok || !r.proposal.changes) throw new Error('expected a plan with changes');
+  return r.proposal;
+}
+
+describe('use cases', () => {
+  it('a newer plan supersedes the pending one; an expired plan and a stranger plan id are refused and audited', async () => {
+    const first = await proposeSeed();
+    const second = await proposeSeed();
+    expect(second.superseded).toEqual([first.record.id]);
+    expect(await decidePlan(s, { planId: first.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'this plan is already superseded' });
+    expect(await decidePlan(s, { planId: second.record.id, actor: 'U2', decision: 'approve', now: Date.now() + policy.planTtlMs + 1, policy })).toEqual({ ok: false, reason: 'this plan has expired: plan again' });
+    expect(await decidePlan(s, { planId: 'plan-<script>', actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'this plan is unknown to vpnbot' });
+    const refusals = h.store.auditLog().filter((e) => e.action === 'plan.approve.refused');
+    expect(refusals.map((e) => e.detail.reason)).toEqual(expect.arrayContaining(['this plan has expired: plan again', 'this plan is already superseded', 'this plan is unknown to vpnbot']));
+  });
+
+  it('an approval is refused when the cloud changed since the plan was made', async () => {
+    const p = await proposeSeed();
+    // Someone builds part of it behind vpnbot's back: planning again gives another hash.
+    const partial = { ...p.plan, steps: p.plan.steps.filter((x) => x.kind === 'cen') };
+    await h.engine.apply({ ...partial, hash: 'partial' }, { requester: 'U9' });
+    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'the cloud changed since this plan was made: plan again' });
+    expect(h.store.plan(p.record.id)!.status).toBe('superseded');
+  });
+
+  it('an approved plan runs once and is marked applied; the topology is recorded', async () => {
+    const p = await proposeSeed();
+    const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
+    if (!d.ok) throw new Error(d.reason);
+    const result = await runApprovedPlan(s, d.record, {});
+    expect(result.status).toBe('succeeded');
+    expect(h.store.plan(p.record.id)!.status).toBe('applied');
+    expect(h.store.runs('ikev1test')[0]).toMatchObject({ planId: p.record.id });
+    expect(h.store.topology('ikev1test')?.name).toBe('ikev1test');
+  });
+});

@@ -1,0 +1,47 @@
+import { parseVpnCommand } from '../../src/app/vpn-command';
+import { mayApprove, channelAllowed, DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
+
+describe('the /vpn parser', () => {
+  it.each([
+    ['', { kind: 'help' }],
+    ['help', { kind: 'help' }],
+    ['plan', { kind: 'plan', form: 'modal', text: '' }],
+    ['plan seed', { kind: 'plan', form: 'line', text: 'seed' }],
+    ['PLAN corp dc:hk=192.168.0.0/16;ip=203.0.113.1 hub:jp@ap-northeast-1=172.16.0.0/12', { kind: 'plan', form: 'line' }],
+    ['plan ```yaml\nname: t\nsites: []\n```', { kind: 'plan', form: 'yaml', text: 'name: t\nsites: []' }],
+    ['apply ikev1test', { kind: 'apply', name: 'ikev1test' }],
+    ['status', { kind: 'status' }],
+    ['status ikev1test', { kind: 'status', name: 'ikev1test' }],
+    ['destroy ikev1test', { kind: 'destroy', name: 'ikev1test' }],
+  ])('%j', (text, expected) => {
+    expect(parseVpnCommand(text)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['plna seed', 'unknown subcommand "plna"', 'did you mean `/vpn plan`?'],
+    ['destroy', '`/vpn destroy` takes one topology name', 'e.g. `/vpn destroy ikev1test`'],
+    ['destroy a b', '`/vpn destroy` takes one topology name', ''],
+    ['apply Bad_Name', '"Bad_Name" is not a topology name', 'lowercase'],
+    ['status a b', '`/vpn status` takes one topology name', '/vpn status'],
+  ])('%j is refused with what is wrong and how to write it', (text, message, hint) => {
+    const c = parseVpnCommand(text);
+    expect(c).toMatchObject({ kind: 'invalid', message: expect.stringContaining(message), hint: expect.stringContaining(hint) });
+  });
+});
+
+describe('the approval policy', () => {
+  it('never lets the requester approve unless self-approval is on; approvers by id or group; channels', async () => {
+    expect(await mayApprove(DEFAULT_APPROVAL_POLICY, 'U1', 'U1')).toMatchObject({ ok: false, reason: expect.stringContaining('someone else') });
+    expect(await mayApprove(DEFAULT_APPROVAL_POLICY, 'U1', 'U2')).toEqual({ ok: true });
+    expect(await mayApprove({ ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true }, 'U1', 'U1')).toEqual({ ok: true });
+    const policy = { ...DEFAULT_APPROVAL_POLICY, approvers: ['U9', 'SNETOPS'] };
+    const members = async (g: string) => (g === 'SNETOPS' ? ['U7'] : []);
+    expect(await mayApprove(policy, 'U1', 'U9', members)).toEqual({ ok: true });
+    expect(await mayApprove(policy, 'U1', 'U7', members)).toEqual({ ok: true });
+    expect(await mayApprove(policy, 'U1', 'U2', members)).toMatchObject({ ok: false, reason: expect.stringContaining('not one of the approvers') });
+    // A group that cannot be read admits nobody.
+    expect(await mayApprove(policy, 'U1', 'U7', async () => Promise.reject(new Error('ratelimited')))).toMatchObject({ ok: false });
+    expect(channelAllowed({ ...DEFAULT_APPROVAL_POLICY, channels: ['C1'] }, 'C2')).toMatchObject({ ok: false });
+    expect(channelAllowed({ ...DEFAULT_APPROVAL_POLICY, channels: ['C1'] }, 'C1')).toEqual({ ok: true });
+  });
+});

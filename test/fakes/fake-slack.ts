@@ -1,0 +1,134 @@
+/**
+ * A local fake of Slack's Web API and of `response_url`s, for tests that run the real Bolt app and
+ * the real @slack/web-api client against it. It checks what the real API checks before doing
+ * anything (a bot token, each method's required arguments), records every call, and can be told
+ * to answer the next calls of a method with an HTTP error (429 with Retry-After, 5xx).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  /** The `ts` the fake gave a posted message. */
+  ts?: string;
+}
+
+/** Arguments each method needs (Slack answers `invalid_arguments` / the named error otherwise). */
+const REQUIRED: Record<string, readonly (readonly string[])[]> = {
+  'chat.postMessage': [['channel'], ['text', 'blocks']],
+  'chat.update': [['channel'], ['ts']],
+  'chat.postEphemeral': [['channel'], ['user'], ['text', 'blocks']],
+  'views.open': [['trigger_id'], ['view']],
+  'usergroups.users.list': [['usergroup']],
+  'auth.test': [],
+};
+
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Form fields carry JSON for non-string arguments (blocks, view); text that merely starts with `[` stays text. */
+function jsonOrText(v: string): unknown {
+  if (!/^[[{]/.test(v)) return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  /** Bodies POSTed to response URLs, by the URL's id. */
+  readonly responses: { id: string; body: Record<string, unknown> }[] = [];
+  readonly groups = new Map<string, string[]>();
+  private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
+  private server!: Server;
+  private seq = 100;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void (async () => {
+        const raw = await bodyOf(req);
+        const path = req.url ?? '/';
+        const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        };
+        if (path.startsWith('/respond/')) {
+          this.responses.push({ id: path.slice('/respond/'.length), body: JSON.parse(raw || '{}') as Record<string, unknown> });
+          return reply(200, { ok: true });
+        }
+        const method = path.replace(/^\/api\//, '').replace(/\?.*$/, '');
+        const args: Record<string, unknown> = {};
+        if (String(req.headers['content-type'] ?? '').includes('application/json')) Object.assign(args, JSON.parse(raw || '{}'));
+        else for (const [k, v] of new URLSearchParams(raw)) args[k] = jsonOrText(v);
+        const i = this.failures.findIndex((f) => f.method === method);
+        if (i >= 0) {
+          const f = this.failures.splice(i, 1)[0]!;
+          this.calls.push({ method: `${method} (answered ${f.status})`, args });
+          return reply(f.status, { ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' }, f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {});
+        }
+        if (!/^Bearer xoxb-/.test(String(req.headers.authorization ?? ''))) return reply(200, { ok: false, error: 'not_authed' });
+        const required = REQUIRED[method];
+        if (!required) return reply(200, { ok: false, error: 'unknown_method' });
+        const missing = required.find((any) => !any.some((k) => args[k] !== undefined && args[k] !== ''));
+        if (missing) return reply(200, { ok: false, error: `missing_argument: ${missing.join(' or ')}` });
+        const call: SlackCall = { method, args };
+        this.calls.push(call);
+        switch (method) {
+          case 'auth.test':
+            return reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'vpnbot' });
+          case 'chat.postMessage': {
+            const ts = `1700000000.${String(this.seq++).padStart(6, '0')}`;
+            call.ts = ts;
+            return reply(200, { ok: true, channel: args.channel, ts, message: { text: args.text, ts } });
+          }
+          case 'chat.update':
+            return reply(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
+          case 'chat.postEphemeral':
+            return reply(200, { ok: true, message_ts: `1700000001.${String(this.seq++).padStart(6, '0')}` });
+          case 'usergroups.users.list':
+            return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
+          default:
+            return reply(200, { ok: true, view: { id: 'V1' } });
+        }
+      })().catch((e: unknown) => {
+        res.writeHead(500);
+        res.end(String(e));
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The next call of `method` is answered with `status` (and a Retry-After header for 429s). */
+  failNext(method: string, status: number, retryAfter?: number): void {
+    this.failures.push({ method, status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  }
+
+  of(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `check` holds, or fails after `timeoutMs` saying what was waited for. */
+  async waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v !== undefined && v !== false) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `vpnbot serve` end to end: the built binary in HTTP mode, requests signed as Slack signs them,
+ * Web API calls through the real @slack/web-api client to a local fake Slack, and the engine on
+ * the sandbox emulator at a small time scale.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeSlack } from '../fakes/fake-slack';
+import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+const SECRET = 'test-signing-secret-8f742231b10e';
+
+let slack: FakeSlack;
+let bot: ChildProcess;
+let url = '';
+let out = '';
+
+beforeAll(async () => {
+  slack = await new FakeSlack().start();
+  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-'));
+  bot = spawn(process.execPath, [BIN, 'serve'], {
+    cwd,
+    env: {
+      PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`,
+      VPNBOT_TIME_SCALE: '0.002', VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  bot.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  await slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000).then((u) => (url = u));
+});
+
+afterAll(async () => {
+  bot?.kill('SIGTERM');
+  await slack?.stop();
+});
+
+const respondTo = (id: string) => `${slack.url}/respond/${id}`;
+const responseOf = (id: string) => slack.waitFor(`a reply on response_url ${id}`, () => slack.responses.find((r) => r.id === id)?.body);
+const approveButtonOf = (blocks: unknown): string | undefined => /"action_id":"plan\.approve"[^}]*"value":"(plan-[0-9a-f]+)"|"value":"(plan-[0-9a-f]+)"[^}]*"action_id":"plan\.approve"/.exec(JSON.stringify(blocks))?.slice(1).find((x) => x);
+
+describe('vpnbot serve (HTTP mode)', () => {
+  it('says it is in sandbox mode, and answers /healthz', async () => {
+    expect(out).toContain('SANDBOX');
+    const r = await fetch(url.replace('/slack/events', '/healthz'));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ ok: true, database: 'open', cloud: 'sandbox' });
+  });
+
+  it('refuses forged signatures and stale timestamps with 401, and changes nothing', async () => {
+    const before = slack.calls.length;
+    expect((await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('forged') }), { secret: 'not-the-secret' })).status).toBe(401);
+    expect((await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('stale') }), { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.length).toBe(before);
+    expect(slack.responses.filter((r) => ['forged', 'stale'].includes(r.id))).toEqual([]);
+  });
+
+  it('help and bad input are answered privately with what to write', async () => {
+    expect((await postSigned(url, SECRET, slashCommand('help', 'U1', { responseUrl: respondTo('help') }))).status).toBe(200);
+    expect(JSON.stringify(await responseOf('help'))).toContain('/vpn plan');
+    await postSigned(url, SECRET, slashCommand('plna seed', 'U1', { responseUrl: respondTo('typo') }));
+    expect(await responseOf('typo')).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('did you mean `/vpn plan`?') });
+    await postSigned(url, SECRET, slashCommand('plan corp dc:hk@cn-hongkong=192.168.0.0/33', 'U1', { responseUrl: respondTo('bad') }));
+    const bad = JSON.stringify(await responseOf('bad'));
+    expect(bad).toContain('a VPC CIDR needs a mask from /8 to /28, got /33');
+    expect(bad).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('plans in the channel, refuses the requester, runs once on a double click by another user, reports progress in the thread, then plans no changes', async () => {
+    const ack = await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('plan') }));
+    expect(ack.status).toBe(200);
+    const planPost = await slack.waitFor(`the plan in the channel (bot: ${out})`, () => slack.of('chat.postMessage').find((c) => approveButtonOf(c.args.blocks)));
+    expect(planPost.args.channel).toBe('C1');
+    expect(JSON.stringify(planPost.args.blocks)).toContain('IKEv1 carries one CIDR pair per connection: 4 connections for 1 gateway pair');
+    expect(JSON.stringify(planPost.args.blocks)).toContain('SANDBOX');
+    const planId = approveButtonOf(planPost.args.blocks)!;
+    const planTs = planPost.ts!;
+    const click = (user: string, id: string) => postSigned(url, SECRET, buttonClick('plan.approve', planId, user, { messageTs: planTs, responseUrl: respondTo(id), blocks: planPost.args.blocks as unknown[] }));
+
+    await click('U1', 'self');
+    expect(await responseOf('self')).toMatchObject({ text: expect.stringContaining('someone else must approve it') });
+
+    const [a, b] = await Promise.all([click('U2', 'first'), click('U2', 'second')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const refusal = await slack.waitFor('the second click refused', () => slack.responses.find((r) => ['first', 'second'].includes(r.id))?.body);
+    expect(refusal).toMatchObject({ text: expect.stringContaining('already approved') });
+
+    await slack.waitFor('the plan message updated', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U2>')));
+    const done = await slack.waitFor('the final progress state', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
+    expect(JSON.stringify(done.args)).toContain('33/33 steps');
+    const threadPosts = slack.of('chat.postMessage').filter((c) => c.args.thread_ts === planTs);
+    expect(threadPosts.filter((c) => String(c.args.text).startsWith('Applying'))).toHaveLength(1);
+
+    await postSigned(url, SECRET, slashCommand('plan seed', 'U3', { responseUrl: respondTo('again') }));
+    expect(await responseOf('again')).toMatchObject({ text: expect.stringContaining('No changes') });
+    await postSigned(url, SECRET, slashCommand('status ikev1test', 'U3', { responseUrl: respondTo('status') }));
+    expect(JSON.stringify(await responseOf('status'))).toMatch(/33 resources .*last apply .*succeeded/);
+  });
+});
