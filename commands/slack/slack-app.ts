@@ -4,7 +4,7 @@
  * src/app. Slack's 3 s rule holds because each listener acks first and works after.
  */
 import { randomBytes } from 'node:crypto';
-import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
@@ -40,18 +40,20 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
   const policy: ApprovalPolicy = config.approval;
   const active = new Set<Promise<unknown>>();
   const log = s.logger;
+  const clientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    // Retries with backoff on 5xx and network errors; 429s wait for Retry-After (the client's own handling).
+    retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
+    timeout: 15_000,
+  };
+  // Socket Mode: the receiver is built here so that its connection (apps.connections.open) uses the same API URL.
+  const socket = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }) : undefined;
   const app = new App({
     token: slack.botToken,
-    ...(slack.appToken ? { socketMode: true, appToken: slack.appToken } : { signingSecret: slack.signingSecret! }),
-    port: slack.port,
+    ...(socket ? { socketMode: true, appToken: slack.appToken!, receiver: socket } : { signingSecret: slack.signingSecret!, port: slack.port }),
     logLevel: LogLevel.ERROR,
-    clientOptions: {
-      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-      // Retries with backoff on 5xx and network errors; 429s wait for Retry-After (the client's own handling).
-      retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-      timeout: 15_000,
-    },
-    customRoutes: [
+    clientOptions,
+    customRoutes: socket ? [] : [
       {
         path: '/healthz',
         method: ['GET'],
@@ -216,7 +218,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     app,
     active,
     async start() {
-      const server = (await app.start(slack.port)) as unknown;
+      const server = (await (socket ? app.start() : app.start(slack.port))) as unknown;
       const address = (server as { address?: () => { port: number } | string | null } | undefined)?.address?.();
       return typeof address === 'object' && address ? address.port : undefined;
     },

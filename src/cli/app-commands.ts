@@ -11,6 +11,8 @@ import { formatProblems, isVpnbotError } from '../errors';
 import type { CliCommand, CliIo } from './io';
 import { logEngineEvents } from '../log/log-engine-events';
 import type { EngineListener } from '../engine/engine-events';
+import { renderPlan } from '../planner/render-plan';
+import { PLAN_USAGE, planCommand } from './plan-command';
 import { createProgressPrinter } from './progress-printer';
 import { readTopologyArg } from './read-topology';
 
@@ -33,7 +35,8 @@ function interruptSignal(io: CliIo): AbortSignal {
   return ac.signal;
 }
 
-async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>): Promise<number> {
+/** Opens the services for `fn`; the sandbox label goes to stdout, or to stderr when stdout carries JSON. */
+async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>, json = false): Promise<number> {
   const config = configOrExplain(io.env);
   if (typeof config === 'string') {
     io.stderr(`${config}\n`);
@@ -47,7 +50,7 @@ async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppService
     return 1;
   }
   try {
-    if (services.sandbox) io.stdout(`${SANDBOX_LABEL}\n`);
+    if (services.sandbox) (json ? io.stderr : io.stdout)(`${SANDBOX_LABEL}\n`);
     return await fn(services, config);
   } catch (e) {
     io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
@@ -153,7 +156,31 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
         if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
       }
       return 0;
-    });
+    }, p.values.json === true);
+  };
+
+  /**
+   * `vpnbot plan`: what an apply would change now, refreshed against the records and the cloud
+   * (sandbox included), like `terraform plan`; `--offline` plans against nothing, without them.
+   */
+  const plan: CliCommand = async (args, io) => {
+    if (args.includes('--offline')) return planCommand(args, io);
+    const p = parse(args, io, PLAN_USAGE, { json: { type: 'boolean' }, offline: { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length !== 1) {
+      io.stderr(`${PLAN_USAGE}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s, config) => {
+      const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) => s.cloud.zones(region));
+      if (!topology.ok) {
+        io.stderr(`${topology.problems}\n`);
+        return 1;
+      }
+      const planned = await s.engine.plan(topology.value);
+      io.stdout(p.values.json ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n` : `${renderPlan(planned, topology.value)}\n`);
+      return 0;
+    }, p.values.json === true);
   };
 
   /** The quick-start job: the walkthrough, applied in the sandbox (or wherever configured), then its status. */
@@ -163,6 +190,6 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     return status(['ikev1test'], io);
   };
 
-  return { apply, destroy, status, demo };
+  return { plan, apply, destroy, status, demo };
 }
 

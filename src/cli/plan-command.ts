@@ -6,16 +6,19 @@ import { renderPlan } from '../planner/render-plan';
 import type { CliCommand } from './io';
 import { readTopologyArg } from './read-topology';
 
-export const PLAN_USAGE = 'usage: vpnbot plan <file.yml | - | seed> [--json]';
+export const PLAN_USAGE = 'usage: vpnbot plan <file.yml | - | seed | \'ONE-LINE\'> [--json] [--offline]';
+
+export const OFFLINE_NOTE = 'offline plan: the cloud and the records were not consulted; this is what a first apply would do';
 
 /**
- * `vpnbot plan`: the plan against an empty cloud (what a first apply would do). Prints text like
- * `terraform plan`, or `{hash, summary, steps}` with --json.
+ * `vpnbot plan --offline`: the plan against an empty cloud (what a first apply would do), with no
+ * credentials, no cloud SDK and no database. Prints text like `terraform plan`, or
+ * `{hash, summary, steps}` with --json; says on stderr that it did not look at the cloud.
  */
 export const planCommand: CliCommand = async (args, io) => {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false } }, allowPositionals: true });
   } catch (e) {
     io.stderr(`${(e as Error).message}\n${PLAN_USAGE}\n`);
     return 2;
@@ -35,6 +38,7 @@ export const planCommand: CliCommand = async (args, io) => {
     return 1;
   }
   const plan = buildPlan(topology.value, EMPTY_OBSERVED);
+  io.stderr(`${OFFLINE_NOTE}\n`);
   io.stdout(parsed.values.json ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n` : `${renderPlan(plan, topology.value)}\n`);
   return 0;
 };

@@ -37,6 +37,11 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     const again = await vpnbot(cwd, 'apply', 'seed');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
+    // plan diffs against what exists, like terraform plan; --offline plans against nothing, and says so.
+    expect((await vpnbot(cwd, 'plan', 'seed')).stdout).toContain('No changes. Plan: 0 to create, 0 to adopt, 33 to keep, 0 to delete.');
+    const offline = await vpnbot(cwd, 'plan', 'seed', '--offline');
+    expect(offline.stdout).toContain('Plan: 33 to create');
+    expect(offline.stderr).toContain('offline plan');
 
     const refused = await vpnbot(cwd, 'destroy', 'ikev1test');
     expect(refused.code).toBe(1);

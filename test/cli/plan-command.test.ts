@@ -62,8 +62,9 @@ describe('vpnbot plan (the built binary)', () => {
   // `npm test` builds first; a missing binary is a failure, not a skip.
   it('runs as a process: stdout for the plan, exit 1 and stderr for bad input', async () => {
     expect(existsSync(BIN)).toBe(true);
-    const { stdout } = await run(process.execPath, [BIN, 'plan', 'seed', '--json']);
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'plan', 'seed', '--json', '--offline']);
+    expect(stderr).toContain('offline plan: the cloud and the records were not consulted');
     expect(JSON.parse(stdout).summary.create).toBe(33);
-    await expect(run(process.execPath, [BIN, 'plan', '/nonexistent.yml'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
+    await expect(run(process.execPath, [BIN, 'plan', '/nonexistent.yml', '--offline'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
   });
 });

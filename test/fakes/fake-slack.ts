@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
   readonly method: string;
@@ -22,6 +23,7 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'views.open': [['trigger_id'], ['view']],
   'usergroups.users.list': [['usergroup']],
   'auth.test': [],
+  'apps.connections.open': [],
 };
 
 async function bodyOf(req: IncomingMessage): Promise<string> {
@@ -73,7 +75,9 @@ export class FakeSlack {
           this.calls.push({ method: `${method} (answered ${f.status})`, args });
           return reply(f.status, { ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' }, f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {});
         }
-        if (!/^Bearer xoxb-/.test(String(req.headers.authorization ?? ''))) return reply(200, { ok: false, error: 'not_authed' });
+        // Socket Mode connections are opened with the app-level token; everything else with the bot token.
+        const token = method === 'apps.connections.open' ? /^Bearer xapp-/ : /^Bearer xoxb-/;
+        if (!token.test(String(req.headers.authorization ?? ''))) return reply(200, { ok: false, error: 'not_authed' });
         const required = REQUIRED[method];
         if (!required) return reply(200, { ok: false, error: 'unknown_method' });
         const missing = required.find((any) => !any.some((k) => args[k] !== undefined && args[k] !== ''));
@@ -83,6 +87,8 @@ export class FakeSlack {
         switch (method) {
           case 'auth.test':
             return reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'vpnbot' });
+          case 'apps.connections.open':
+            return reply(200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket-mode` });
           case 'chat.postMessage': {
             const ts = `1700000000.${String(this.seq++).padStart(6, '0')}`;
             call.ts = ts;
@@ -107,6 +113,39 @@ export class FakeSlack {
     return this;
   }
 
+  private wss: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  /** Acknowledgements received over the socket, by envelope id. */
+  readonly acks = new Map<string, Record<string, unknown>>();
+  private envelopes = 0;
+
+  /**
+   * Speaks Slack's Socket Mode protocol on /socket-mode: `hello` on connect, then envelopes the
+   * test sends; the app acknowledges each by envelope id.
+   */
+  enableSocketMode(): void {
+    this.wss = new WebSocketServer({ server: this.server, path: '/socket-mode' });
+    this.wss.on('connection', (ws) => {
+      this.socket = ws;
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as Record<string, unknown>;
+        if (typeof m.envelope_id === 'string') this.acks.set(m.envelope_id, m);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+    });
+  }
+
+  get socketConnected(): boolean {
+    return this.socket !== undefined && this.socket.readyState === 1;
+  }
+
+  /** Sends an envelope (`slash_commands`, `interactive`) and returns its id. */
+  sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): string {
+    const id = `env-${++this.envelopes}`;
+    this.socket!.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' }));
+    return id;
+  }
+
   /** The next call of `method` is answered with `status` (and a Retry-After header for 429s). */
   failNext(method: string, status: number, retryAfter?: number): void {
     this.failures.push({ method, status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
@@ -128,6 +167,8 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
+    for (const c of this.wss?.clients ?? []) c.terminate();
+    this.wss?.close();
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
