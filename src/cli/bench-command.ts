@@ -1,6 +1,7 @@
 import { benchApply, type ApplyBenchResult } from '../bench/apply-bench';
 import { seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
 import { benchEmulator } from '../bench/emulator-bench';
+import { benchSlackAck } from '../bench/slack-ack-bench';
 import { benchTopology } from '../bench/topology-bench';
 import type { CliCommand } from './io';
 
@@ -13,6 +14,8 @@ export const benchCommand: CliCommand = async (_args, io) => {
   io.stdout('topology language: time to answer (target: each input under 100 ms; plan seed under 300 ms)\n');
   for (const f of benchTopology()) io.stdout(`  ${f.name.padEnd(28)} ${`${f.ms.toFixed(1)} ms`.padStart(10)}  ${f.detail}\n`);
   io.stdout('\n');
+  const ack = await benchSlackAck();
+  if (ack) io.stdout(`Slack: ack of ${ack.commands} concurrent signed /vpn commands (help and plan seed) by vpnbot serve: p50 ${ack.p50Ms.toFixed(1)} ms, p99 ${ack.p99Ms.toFixed(1)} ms, max ${ack.maxMs.toFixed(1)} ms (Slack allows 3000)\n\n`);
   const e = await benchEmulator();
   io.stdout(
     `emulator: signed SDK calls served (DescribeVpcs, client and server in one process)\n` +

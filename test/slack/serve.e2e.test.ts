@@ -60,6 +60,23 @@ describe('vpnbot serve (HTTP mode)', () => {
     expect(slack.responses.filter((r) => ['forged', 'stale'].includes(r.id))).toEqual([]);
   });
 
+  it('`/vpn plan` alone opens a form; its errors are shown in the form; a valid topology is planned in the channel', async () => {
+    await postSigned(url, SECRET, slashCommand('plan', 'U5', { channel: 'C9', responseUrl: respondTo('modal') }));
+    const open = await slack.waitFor('views.open', () => slack.of('views.open')[0]);
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    expect(view).toMatchObject({ callback_id: 'plan.submit', private_metadata: 'C9' });
+    const submit = (yaml: string) => postSigned(url, SECRET, { payload: JSON.stringify({
+      type: 'view_submission', team: { id: 'T1' }, user: { id: 'U5', team_id: 'T1' }, api_app_id: 'A1', trigger_id: 't',
+      view: { id: 'V1', callback_id: 'plan.submit', private_metadata: 'C9', state: { values: { topology: { yaml: { type: 'plain_text_input', value: yaml } } } } },
+    }) });
+    const bad = await submit('name: t\nsites:\n  - {name: jp, role: hub, region: tokyo, cidrs: [172.16.0.0/12]}\n');
+    expect(bad.status).toBe(200);
+    expect(JSON.parse(bad.body)).toMatchObject({ response_action: 'errors', errors: { topology: expect.stringContaining('did you mean ap-northeast-1?') } });
+    const good = await submit('name: formtest\nsites:\n  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n');
+    expect(good.status).toBe(200);
+    await slack.waitFor('the form\'s plan in its channel', () => slack.of('chat.postMessage').find((c) => c.args.channel === 'C9' && JSON.stringify(c.args.blocks ?? '').includes('formtest')));
+  });
+
   it('help and bad input are answered privately with what to write', async () => {
     expect((await postSigned(url, SECRET, slashCommand('help', 'U1', { responseUrl: respondTo('help') }))).status).toBe(200);
     expect(JSON.stringify(await responseOf('help'))).toContain('/vpn plan');
@@ -74,7 +91,7 @@ describe('vpnbot serve (HTTP mode)', () => {
   it('plans in the channel, refuses the requester, runs once on a double click by another user, reports progress in the thread, then plans no changes', async () => {
     const ack = await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('plan') }));
     expect(ack.status).toBe(200);
-    const planPost = await slack.waitFor(`the plan in the channel (bot: ${out})`, () => slack.of('chat.postMessage').find((c) => approveButtonOf(c.args.blocks)));
+    const planPost = await slack.waitFor(`the plan in the channel (bot: ${out})`, () => slack.of('chat.postMessage').find((c) => c.args.channel === 'C1' && approveButtonOf(c.args.blocks)));
     expect(planPost.args.channel).toBe('C1');
     expect(JSON.stringify(planPost.args.blocks)).toContain('IKEv1 carries one CIDR pair per connection: 4 connections for 1 gateway pair');
     expect(JSON.stringify(planPost.args.blocks)).toContain('SANDBOX');
@@ -85,6 +102,9 @@ describe('vpnbot serve (HTTP mode)', () => {
     await click('U1', 'self');
     expect(await responseOf('self')).toMatchObject({ text: expect.stringContaining('someone else must approve it') });
 
+    // Slack pushes back while the run reports: a 429 with Retry-After and a 503; nothing is lost or doubled.
+    slack.failNext('chat.update', 429, 1);
+    slack.failNext('chat.update', 503);
     const [a, b] = await Promise.all([click('U2', 'first'), click('U2', 'second')]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const refusal = await slack.waitFor('the second click refused', () => slack.responses.find((r) => ['first', 'second'].includes(r.id))?.body);
@@ -93,6 +113,7 @@ describe('vpnbot serve (HTTP mode)', () => {
     await slack.waitFor('the plan message updated', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U2>')));
     const done = await slack.waitFor('the final progress state', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
     expect(JSON.stringify(done.args)).toContain('33/33 steps');
+    expect(slack.calls.filter((c) => /^chat\.update \(answered (429|503)\)$/.test(c.method))).toHaveLength(2);
     const threadPosts = slack.of('chat.postMessage').filter((c) => c.args.thread_ts === planTs);
     expect(threadPosts.filter((c) => String(c.args.text).startsWith('Applying'))).toHaveLength(1);
 

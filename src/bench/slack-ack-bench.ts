@@ -1,0 +1,71 @@
+/**
+ * Slack's 3 s rule, measured: `vpnbot serve` (the built binary, HTTP mode, sandbox) receives 50
+ * signed slash commands at once, half `help` and half `plan seed`; each HTTP answer (the ack) is
+ * timed. A sink stands in for Slack's Web API and response URLs.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface AckBenchResult {
+  readonly commands: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+const SECRET = 'bench-signing-secret';
+
+export async function benchSlackAck(commands = 50): Promise<AckBenchResult | undefined> {
+  const main = join(__dirname, '..', '..', 'commands', 'main.js');
+  if (!existsSync(main)) return undefined;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', channel: 'C1', ts: `${Date.now() / 1000}` }));
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-bench-ack-'));
+  const bot = spawn(process.execPath, [main, 'serve'], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: `${sinkUrl}/api/`, VPNBOT_LOG_LEVEL: 'silent', VPNBOT_TIME_SCALE: '0.002' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let out = '';
+    bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 30_000;
+    let url: string | undefined;
+    while (!(url = /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1])) {
+      if (Date.now() > deadline) throw new Error(`vpnbot serve did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const send = async (i: number) => {
+      const body = new URLSearchParams({
+        command: '/vpn', text: i % 2 === 0 ? 'help' : 'plan seed', user_id: `U${i}`, channel_id: 'C1', team_id: 'T1', response_url: `${sinkUrl}/respond/${i}`, trigger_id: 't', api_app_id: 'A1',
+      }).toString();
+      const ts = Math.floor(Date.now() / 1000);
+      const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+      const t = performance.now();
+      const r = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig }, body });
+      await r.text();
+      if (r.status !== 200) throw new Error(`ack ${r.status}`);
+      return performance.now() - t;
+    };
+    await send(0); // warm up
+    const times = (await Promise.all(Array.from({ length: commands }, (_, i) => send(i + 1)))).sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+    return { commands, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: times[times.length - 1]! };
+  } finally {
+    bot.kill('SIGTERM');
+    sink.closeAllConnections();
+    await new Promise<void>((r) => sink.close(() => r()));
+  }
+}
