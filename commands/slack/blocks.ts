@@ -23,6 +23,9 @@ export interface SlackMessage {
 
 export const ACTION_APPROVE = 'plan.approve';
 export const ACTION_REJECT = 'plan.reject';
+export const ACTION_RETRY = 'run.retry';
+export const ACTION_ROLLBACK = 'run.rollback';
+export const ACTION_KEEP = 'run.keep';
 
 const SECTION_MAX = 2900;
 
@@ -123,6 +126,39 @@ export function planTextChunks(text: string, max = 10): string[] {
 export function decidedMessage(original: SlackMessage, line: string): SlackMessage {
   const kept = original.blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b).includes('expires')));
   return { text: `${original.text} — ${line}`, blocks: [...kept, section(line)] };
+}
+
+export interface FailureLine {
+  readonly stepId: string;
+  readonly code: string;
+  readonly message: string;
+  readonly requestId?: string;
+  readonly hint: string;
+}
+
+/** A failed run, in its thread: each failed step with the cloud's code and request id, and what can be done. */
+export function failureMessage(runId: string, kind: string, failures: readonly FailureLine[]): SlackMessage {
+  const lines = failures.slice(0, 5).map((f) => `• \`${escapeMrkdwn(f.stepId)}\`: ${escapeMrkdwn(f.message)} \`${escapeMrkdwn(f.code)}\`${f.requestId ? ` (request ${escapeMrkdwn(f.requestId)})` : ''}\n   _${escapeMrkdwn(f.hint)}_`);
+  if (failures.length > 5) lines.push(`…and ${failures.length - 5} more.`);
+  return {
+    text: `The ${kind} failed: ${failures.map((f) => f.stepId).slice(0, 3).join(', ')}`,
+    blocks: [
+      section(`:x: *The ${kind} failed* (run \`${runId}\`):\n${lines.join('\n')}`),
+      {
+        type: 'actions',
+        block_id: 'run.followup',
+        elements: [
+          { type: 'button', action_id: ACTION_RETRY, style: 'primary', value: runId, text: { type: 'plain_text', text: 'Retry' } },
+          {
+            type: 'button', action_id: ACTION_ROLLBACK, style: 'danger', value: runId, text: { type: 'plain_text', text: 'Roll back' },
+            confirm: { title: { type: 'plain_text', text: 'Roll back?' }, text: { type: 'mrkdwn', text: 'Plans deleting what this run created (never what it adopted); the plan needs approval.' }, confirm: { type: 'plain_text', text: 'Plan rollback' }, deny: { type: 'plain_text', text: 'Cancel' } },
+          },
+          { type: 'button', action_id: ACTION_KEEP, value: runId, text: { type: 'plain_text', text: 'Keep as is' } },
+        ],
+      },
+      context('Retry applies what is left under the same approval while it is part of what was approved; otherwise it proposes a new plan.'),
+    ],
+  };
 }
 
 export function problemsMessage(problems: readonly Problem[], max = 10): SlackMessage {

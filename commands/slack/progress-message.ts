@@ -147,6 +147,15 @@ export class ProgressMessage {
     return this.inFlight;
   }
 
+  /** Ends the message with words instead of a state (nothing was run after all). */
+  async close(text: string): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.state.finished = 'cancelled';
+    await this.inFlight;
+    await this.o.update({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }).catch((e: unknown) => this.o.onError?.(e));
+  }
+
   /** Writes the final state (after any edit in flight), trying a few times: it must not be lost. */
   async finish(attempts = 5): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

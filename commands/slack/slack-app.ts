@@ -8,14 +8,14 @@ import { App, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction 
 import type { WebClient } from '@slack/web-api';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
-import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { decidePlan, proposeKnown, proposeRollback, proposeTopology, retryRun, runApprovedPlan, statusOf, type FollowUp, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand } from '../../src/app/vpn-command';
 import type { Config, SlackConfig } from '../../src/config';
 import { isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
 import { validationOptions } from '../../src/config';
 import {
-  ACTION_APPROVE, ACTION_REJECT, decidedMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
+  ACTION_APPROVE, ACTION_KEEP, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
 } from './blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
 import { VPN_COMMAND } from './slack-scopes';
@@ -197,11 +197,47 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     const progress = await startProgress(record.topology, kind, thread, client);
     const result = await runApprovedPlan(s, record, { onEvent: progress.onEvent, thread });
     await progress.finish();
-    if (result.failures.length > 0) {
-      const lines = result.failures.slice(0, 5).map((f) => `• \`${f.stepId}\`: ${f.message} \`${f.code}\`${f.requestId ? ` (request ${f.requestId})` : ''}\n   _${f.hint}_`);
-      await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `The ${kind} failed:\n${lines.join('\n')}` });
-    }
+    if (result.failures.length > 0) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...asArgs(failureMessage(result.runId, kind, result.failures)) });
   }
+
+  /** Retry, Roll back and Keep as is, on a failed run's message in its thread. */
+  const followUp = (what: 'retry' | 'rollback' | 'keep') => async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient; respond: Respond }) => {
+    await ack();
+    try {
+      const runId = action.value ?? '';
+      const channel = body.channel?.id ?? '';
+      const ts = body.message?.ts ?? '';
+      const threadTs = String((body.message as { thread_ts?: string } | undefined)?.thread_ts ?? ts);
+      const thread = { channel, ts: threadTs };
+      const original: SlackMessage = { text: String(body.message?.text ?? ''), blocks: (body.message?.blocks ?? []) as Block[] };
+      const done = (line: string) => client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, line)) });
+      if (what === 'keep') {
+        s.store.audit(body.user.id, 'run.keep', runId, { runId }, Date.now());
+        return void (await done(`Kept as is by <@${body.user.id}>.`));
+      }
+      let outcome: FollowUp;
+      if (what === 'retry') {
+        const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+        const progress = run ? await startProgress(run.topology, run.kind, thread, client) : undefined;
+        outcome = await retryRun(s, runId, { actor: body.user.id, now: Date.now(), policy, members: members(client), ...(progress ? { onEvent: progress.onEvent } : {}), thread });
+        if (progress) await (outcome.kind === 'retried' ? progress.finish() : progress.close(outcome.kind === 'proposal' ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.' : `Not retried: ${outcome.reason}.`));
+      } else {
+        outcome = await proposeRollback(s, runId, { actor: body.user.id, now: Date.now(), policy });
+      }
+      if (outcome.kind === 'nothing') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing done: ${outcome.reason}.` }));
+      if (outcome.kind === 'proposal') {
+        await done(`${what === 'retry' ? 'Retry' : 'Rollback'} asked by <@${body.user.id}>: a new plan needs approval.`);
+        return void (await post({ ok: true, proposal: outcome.proposal }, what === 'rollback' ? 'destroy' : 'apply', channel, client, respond));
+      }
+      await done(`Retried by <@${body.user.id}>: ${outcome.result.status}.`);
+      if (outcome.result.failures.length > 0) await client.chat.postMessage({ channel, thread_ts: threadTs, ...asArgs(failureMessage(outcome.result.runId, outcome.result.kind, outcome.result.failures)) });
+    } catch (e) {
+      await fault(respond, e, `follow-up ${what}`);
+    }
+  };
+  app.action<BlockAction<ButtonAction>>(ACTION_RETRY, followUp('retry') as never);
+  app.action<BlockAction<ButtonAction>>(ACTION_ROLLBACK, followUp('rollback') as never);
+  app.action<BlockAction<ButtonAction>>(ACTION_KEEP, followUp('keep') as never);
 
   async function startProgress(topology: string, kind: string, thread: { channel: string; ts: string }, client: WebClient): Promise<ProgressMessage> {
     const state = newProgressState(topology, kind, Date.now());

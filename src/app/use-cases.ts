@@ -8,7 +8,8 @@ import type { RunThread } from '../engine/engine-store';
 import type { EngineListener } from '../engine/engine-events';
 import type { RunResult } from '../engine/create-engine';
 import type { Problem } from '../errors';
-import { hasChanges, type Plan } from '../planner/plan';
+import { hasChanges, summarize, type Plan } from '../planner/plan';
+import { planHash } from '../planner/plan-hash';
 import { renderPlan } from '../planner/render-plan';
 import { validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
@@ -78,6 +79,9 @@ export async function proposeKnown(s: AppServices, name: string, o: ProposeOptio
   return propose(s, topology, plan, o);
 }
 
+/** A step's content, for comparing plans: what is done to which resource (not its dependencies). */
+const content = (st: Plan['steps'][number]) => JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
+
 export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 'reject' } | { ok: false; reason: string };
 
 /**
@@ -106,8 +110,12 @@ export async function decidePlan(
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? s.store.topology(record.topology);
     if (topology) {
-      const now = record.plan.steps.every((x) => x.action === 'delete') ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
-      if (now.hash !== record.hash) {
+      const deletesOnly = record.plan.steps.every((x) => x.action === 'delete');
+      const now = deletesOnly ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+      // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
+      const fresh = new Set(now.steps.map(content));
+      const stillValid = now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
+      if (!stillValid) {
         s.store.markPlan(record.id, 'superseded');
         return refuse('the cloud changed since this plan was made: plan again', record.topology);
       }
@@ -131,6 +139,60 @@ export async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { o
   });
   s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
   return result;
+}
+
+export type FollowUp =
+  /** Retried without a new approval: what is left is part of what was approved. */
+  | { kind: 'retried'; result: RunResult }
+  /** A new plan that needs approval (what is left changed, or a rollback). */
+  | { kind: 'proposal'; proposal: Proposal }
+  | { kind: 'nothing'; reason: string };
+
+/**
+ * Retry after a failure: plans the topology again and, when every change left is one the approved
+ * plan already contained (same kind, action, parameters and references), runs it under the same
+ * approval; otherwise proposes the new plan for approval.
+ */
+export async function retryRun(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy; members?: GroupMembers; onEvent?: EngineListener; thread?: RunThread }): Promise<FollowUp> {
+  const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+  if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  const approved = run.planId ? s.store.plan(run.planId) : undefined;
+  const allowed = approved ? await mayApprove({ ...o.policy, allowSelfApproval: true }, approved.requester, o.actor, o.members) : { ok: false as const, reason: 'the run has no approved plan' };
+  if (!allowed.ok && o.actor !== approved?.requester) return { kind: 'nothing', reason: allowed.reason };
+  const topology = approved?.document ?? s.store.topology(run.topology);
+  if (!approved || !topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
+  const destroy = run.kind === 'destroy';
+  const now = destroy ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+  if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
+  const approvedContent = new Set(approved.plan.steps.map(content));
+  const within = now.steps.filter((x) => x.action === 'create' || x.action === 'delete').every((x) => approvedContent.has(content(x)));
+  if (!within) {
+    const r = await propose(s, topology, now, { requester: o.actor, now: o.now, policy: o.policy, kind: destroy ? 'destroy' : 'apply' });
+    return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
+  }
+  s.store.audit(o.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, o.now);
+  const result = await s.engine.apply(now, { requester: approved.requester, planId: approved.id, kind: destroy ? 'destroy' : 'apply', ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
+  s.store.markPlan(approved.id, result.status === 'succeeded' ? 'applied' : 'failed');
+  return { kind: 'retried', result };
+}
+
+/**
+ * Roll back: a destroy plan of what this run created (never what it adopted or found), proposed
+ * for approval like any other.
+ */
+export async function proposeRollback(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy }): Promise<FollowUp> {
+  const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+  if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  const topology = s.store.topology(run.topology);
+  if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
+  const created = new Set(s.store.steps(runId).filter((x) => x.status === 'succeeded' || x.cloudId !== undefined).map((x) => x.stepId));
+  const createdByRun = new Set(run.plan.steps.filter((x) => x.action === 'create' && created.has(x.id)).map((x) => x.id));
+  const all = await s.engine.planDestroy(topology);
+  const steps = all.steps.filter((x) => createdByRun.has(x.id)).map((x) => ({ ...x, dependsOn: x.dependsOn.filter((d) => createdByRun.has(d)) }));
+  if (steps.length === 0) return { kind: 'nothing', reason: 'this run created nothing that still exists' };
+  const plan: Plan = { ...all, steps, hash: planHash(all.topology, steps), summary: summarize(steps) };
+  const r = await propose(s, topology, plan, { requester: o.actor, now: o.now, policy: o.policy, kind: 'destroy' });
+  return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
 }
 
 export interface TopologyStatus {

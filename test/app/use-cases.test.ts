@@ -1,7 +1,7 @@
 /** The shared use cases on the real store and the emulator: approval rules bound to the plan and to the cloud as it is. */
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { decidePlan, proposeTopology, runApprovedPlan } from '../../src/app/use-cases';
+import { decidePlan, proposeRollback, proposeTopology, retryRun, runApprovedPlan } from '../../src/app/use-cases';
 import { createLogger } from '../../src/log/create-logger';
 import { startHarness, type Harness } from '../helpers/engine-harness';
 
@@ -52,5 +52,32 @@ describe('use cases', () => {
     expect(h.store.plan(p.record.id)!.status).toBe('applied');
     expect(h.store.runs('ikev1test')[0]).toMatchObject({ planId: p.record.id });
     expect(h.store.topology('ikev1test')?.name).toBe('ikev1test');
+  });
+
+  it('after a failure, Retry applies what is left under the same approval; Roll back proposes deleting what the run created', async () => {
+    const p = await proposeSeed();
+    const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
+    if (!d.ok) throw new Error(d.reason);
+    h.emu.setFaults({ serverError: 1 });
+    const failed = await runApprovedPlan(s, d.record, {});
+    expect(failed.status).toBe('failed');
+    expect(failed.failures[0]).toMatchObject({ code: 'ServiceUnavailable', userFixable: false });
+    expect(h.store.plan(p.record.id)!.status).toBe('failed');
+    h.emu.setFaults({ serverError: 0 });
+
+    expect(await retryRun(s, failed.runId, { actor: 'U7', now: Date.now(), policy: { ...policy, approvers: ['U9'] } })).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('not one of the approvers') });
+    const retried = await retryRun(s, failed.runId, { actor: 'U1', now: Date.now(), policy });
+    expect(retried).toMatchObject({ kind: 'retried', result: { status: 'succeeded' } });
+    expect(h.store.plan(p.record.id)!.status).toBe('applied');
+    if (retried.kind !== 'retried') return;
+
+    const rollback = await proposeRollback(s, retried.result.runId, { actor: 'U1', now: Date.now(), policy });
+    if (rollback.kind !== 'proposal') throw new Error(JSON.stringify(rollback));
+    expect(rollback.proposal.plan.steps.every((x) => x.action === 'delete')).toBe(true);
+    expect(rollback.proposal.plan.summary.delete).toBe(33);
+    const approved = await decidePlan(s, { planId: rollback.proposal.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
+    if (!approved.ok) throw new Error(approved.reason);
+    expect((await runApprovedPlan(s, approved.record, {})).status).toBe('succeeded');
+    expect(Object.values(h.emu.inventory().counts).every((n) => n === 0)).toBe(true);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * A failed run in Slack: the thread gets the failed steps with the cloud's code and request id and
+ * Retry / Roll back / Keep as is; Retry converges under the same approval. The bot talks to an
+ * emulator this test runs (VPNBOT_ALIBABA_ENDPOINT), so the test can make the cloud fail.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { FakeSlack } from '../fakes/fake-slack';
+import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+const SECRET = 'failure-test-signing-secret';
+const SCALE = 0.002;
+let slack: FakeSlack;
+let emu: RunningEmulator;
+let bot: ChildProcess;
+let url = '';
+let out = '';
+
+beforeAll(async () => {
+  slack = await new FakeSlack().start();
+  emu = await startEmulator({ timeScale: SCALE });
+  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-fail-'));
+  bot = spawn(process.execPath, [BIN, 'serve'], {
+    cwd,
+    env: {
+      PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`,
+      VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+      VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'failure-test-secret-key', VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  bot.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  url = await slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
+});
+
+afterAll(async () => {
+  bot?.kill('SIGTERM');
+  await slack?.stop();
+  await emu?.close();
+});
+
+const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
+
+describe('a failed run in Slack', () => {
+  it('shows the failure with Retry / Roll back / Keep as is, and Retry converges', async () => {
+    expect(out).not.toContain('SANDBOX');
+    await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/f-plan` }));
+    const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')));
+    // The cloud refuses to create VPCs for now (reads still work): each VPC step fails after its retries.
+    emu.forceFaults(Array.from({ length: 60 }, () => ({ fault: 'serverError' as const, action: 'CreateVpc' })));
+    await postSigned(url, SECRET, buttonClick('plan.approve', buttonOf(plan.args.blocks, 'plan.approve')!, 'U2', { messageTs: plan.ts!, responseUrl: `${slack.url}/respond/f-ok`, blocks: plan.args.blocks as unknown[] }));
+    const failure = await slack.waitFor('the failure in the thread', () => slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && buttonOf(c.args.blocks, 'run.retry')), 60_000);
+    const text = JSON.stringify(failure.args.blocks);
+    expect(text).toContain('ServiceUnavailable');
+    expect(text).toMatch(/request [0-9A-F-]{36}/);
+    expect(buttonOf(failure.args.blocks, 'run.rollback')).toBeDefined();
+    expect(buttonOf(failure.args.blocks, 'run.keep')).toBeDefined();
+    await slack.waitFor('the progress message at its failed end', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Failed')));
+
+    emu.control.forced.length = 0;
+    const runId = buttonOf(failure.args.blocks, 'run.retry')!;
+    const click = buttonClick('run.retry', runId, 'U1', { messageTs: failure.ts!, responseUrl: `${slack.url}/respond/f-retry`, blocks: failure.args.blocks as unknown[] });
+    const payload = JSON.parse(click.payload!) as { message: Record<string, unknown> };
+    payload.message.thread_ts = plan.ts;
+    await postSigned(url, SECRET, { payload: JSON.stringify(payload) });
+    await slack.waitFor('the retried run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Retried by <@U1>: succeeded')), 60_000);
+    expect(emu.inventory().counts.vpc).toBe(3);
+    await postSigned(url, SECRET, slashCommand('plan seed', 'U3', { responseUrl: `${slack.url}/respond/f-again` }));
+    expect(await slack.waitFor('no changes', () => slack.responses.find((r) => r.id === 'f-again')?.body)).toMatchObject({ text: expect.stringContaining('No changes') });
+  });
+});
