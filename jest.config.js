@@ -9,5 +9,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
+  // Most suites wait on emulated clouds and child processes, not on the CPU: two workers on the two
+  // cores of this machine halve the wall time. Timing-sensitive tests freeze clocks or count resources.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -35,7 +35,7 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
   const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-bench-ack-'));
   const bot = spawn(process.execPath, [main, 'serve'], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: `${sinkUrl}/api/`, VPNBOT_LOG_LEVEL: 'silent', VPNBOT_TIME_SCALE: '0.002' },
+    env: { HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: `${sinkUrl}/api/`, VPNBOT_LOG_LEVEL: 'silent', VPNBOT_TIME_SCALE: '0.002' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {

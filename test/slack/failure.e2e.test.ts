@@ -3,43 +3,30 @@
  * Retry / Roll back / Keep as is; Retry converges under the same approval. The bot talks to an
  * emulator this test runs (VPNBOT_ALIBABA_ENDPOINT), so the test can make the cloud fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
 import { FakeSlack } from '../fakes/fake-slack';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
 
-const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 const SECRET = 'failure-test-signing-secret';
 const SCALE = 0.002;
 let slack: FakeSlack;
 let emu: RunningEmulator;
-let bot: ChildProcess;
+let bot: ServeProcess;
 let url = '';
-let out = '';
 
 beforeAll(async () => {
   slack = await new FakeSlack().start();
   emu = await startEmulator({ timeScale: SCALE });
-  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-fail-'));
-  bot = spawn(process.execPath, [BIN, 'serve'], {
-    cwd,
-    env: {
-      PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`,
-      VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-      VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'failure-test-secret-key', VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  bot = startServe(slack, {
+    PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+    VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'failure-test-secret-key', VPNBOT_LOG_LEVEL: 'silent',
   });
-  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  bot.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  url = await slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
+  url = await bot.url;
 });
 
 afterAll(async () => {
-  bot?.kill('SIGTERM');
+  bot?.stop();
   await slack?.stop();
   await emu?.close();
 });
@@ -48,7 +35,7 @@ const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":
 
 describe('a failed run in Slack', () => {
   it('shows the failure with Retry / Roll back / Keep as is, and Retry converges', async () => {
-    expect(out).not.toContain('SANDBOX');
+    expect(bot.output()).not.toContain('SANDBOX');
     await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/f-plan` }));
     const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')));
     // The cloud refuses to create VPCs for now (reads still work): each VPC step fails after its retries.

@@ -3,39 +3,25 @@
  * Web API calls through the real @slack/web-api client to a local fake Slack, and the engine on
  * the sandbox emulator at a small time scale.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FakeSlack } from '../fakes/fake-slack';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
 
-const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 const SECRET = 'test-signing-secret-8f742231b10e';
 
 let slack: FakeSlack;
-let bot: ChildProcess;
+let bot: ServeProcess;
 let url = '';
-let out = '';
+const output = () => bot.output();
 
 beforeAll(async () => {
   slack = await new FakeSlack().start();
-  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-'));
-  bot = spawn(process.execPath, [BIN, 'serve'], {
-    cwd,
-    env: {
-      PATH: process.env.PATH, HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`,
-      VPNBOT_TIME_SCALE: '0.002', VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  bot.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000).then((u) => (url = u));
+  bot = startServe(slack, { PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_TIME_SCALE: '0.002' });
+  url = await bot.url;
 });
 
 afterAll(async () => {
-  bot?.kill('SIGTERM');
+  bot?.stop();
   await slack?.stop();
 });
 
@@ -45,7 +31,7 @@ const approveButtonOf = (blocks: unknown): string | undefined => /"action_id":"p
 
 describe('vpnbot serve (HTTP mode)', () => {
   it('says it is in sandbox mode, and answers /healthz', async () => {
-    expect(out).toContain('SANDBOX');
+    expect(output()).toContain('SANDBOX');
     const r = await fetch(url.replace('/slack/events', '/healthz'));
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ ok: true, database: 'open', cloud: 'sandbox' });
@@ -91,7 +77,7 @@ describe('vpnbot serve (HTTP mode)', () => {
   it('plans in the channel, refuses the requester, runs once on a double click by another user, reports progress in the thread, then plans no changes', async () => {
     const ack = await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('plan') }));
     expect(ack.status).toBe(200);
-    const planPost = await slack.waitFor(`the plan in the channel (bot: ${out})`, () => slack.of('chat.postMessage').find((c) => c.args.channel === 'C1' && approveButtonOf(c.args.blocks)));
+    const planPost = await slack.waitFor(`the plan in the channel (bot: ${output()})`, () => slack.of('chat.postMessage').find((c) => c.args.channel === 'C1' && approveButtonOf(c.args.blocks)));
     expect(planPost.args.channel).toBe('C1');
     expect(JSON.stringify(planPost.args.blocks)).toContain('IKEv1 carries one CIDR pair per connection: 4 connections for 1 gateway pair');
     expect(JSON.stringify(planPost.args.blocks)).toContain('SANDBOX');

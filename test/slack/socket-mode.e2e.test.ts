@@ -3,44 +3,29 @@
  * with its xapp- token) to a local server speaking Slack's envelope protocol (`hello`, envelopes,
  * acks by envelope id), and answers through the Web API of the local fake Slack.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FakeSlack } from '../fakes/fake-slack';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, slashCommand } from '../helpers/slack-requests';
 
-const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 let slack: FakeSlack;
-let bot: ChildProcess;
-let out = '';
+let bot: ServeProcess;
 
 beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.enableSocketMode();
-  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-socket-'));
-  bot = spawn(process.execPath, [BIN, 'serve'], {
-    cwd,
-    env: {
-      PATH: process.env.PATH, HOME: cwd, SLACK_APP_TOKEN: 'xapp-1-test', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`,
-      VPNBOT_TIME_SCALE: '0.002', VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  bot.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  bot = startServe(slack, { SLACK_APP_TOKEN: 'xapp-1-test', VPNBOT_TIME_SCALE: '0.002' });
   await slack.waitFor('the app to connect over the socket', () => slack.socketConnected, 30_000);
-  await slack.waitFor('the app to say it serves', () => out.includes('serving Slack'), 30_000);
+  await slack.waitFor('the app to say it serves', () => bot.output().includes('serving Slack'), 30_000);
 });
 
 afterAll(async () => {
-  bot?.kill('SIGTERM');
+  bot?.stop();
   await slack?.stop();
 });
 
 describe('vpnbot serve (Socket Mode)', () => {
   it('says so, and opened the socket with the app-level token', () => {
-    expect(out).toContain('Socket Mode');
+    expect(bot.output()).toContain('Socket Mode');
     expect(slack.of('apps.connections.open')).toHaveLength(1);
   });
 
