@@ -22,4 +22,16 @@ describe('loadConfig', () => {
     expect(r.problems.map((p) => p.path).sort()).toEqual(['VPNBOT_ALIBABA_ENDPOINT', 'VPNBOT_PARALLELISM', 'VPNBOT_SECRET_KEY']);
     expect(JSON.stringify(r.problems)).not.toContain('short');
   });
+
+  it('Slack settings: HTTP or Socket Mode, each incomplete or malformed setting named', () => {
+    const ok = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secretsecret', VPNBOT_APPROVERS: 'U1, SNETOPS', VPNBOT_CHANNELS: 'C1' });
+    expect(ok).toMatchObject({ ok: true, value: { slack: { botToken: 'xoxb-1', signingSecret: 'secretsecret', port: 3000 }, approval: { approvers: ['U1', 'SNETOPS'], channels: ['C1'], allowSelfApproval: false } } });
+    const missing = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(missing).toMatchObject({ ok: false, problems: [{ path: 'SLACK_SIGNING_SECRET' }] });
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'secretsecret' })).toMatchObject({ ok: false, problems: [{ path: 'SLACK_BOT_TOKEN' }] });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 'secretsecret' })).toMatchObject({ ok: false, problems: [{ path: 'SLACK_BOT_TOKEN', message: expect.stringContaining('bot token') }] });
+    expect(loadConfig({ VPNBOT_APPROVERS: 'alice' })).toMatchObject({ ok: false, problems: [{ path: 'VPNBOT_APPROVERS' }] });
+    const problems = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-secret-value' });
+    expect(JSON.stringify(problems)).not.toContain('xoxp-secret-value');
+  });
 });

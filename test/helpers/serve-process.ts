@@ -9,6 +9,8 @@ const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 
 export interface ServeProcess {
   readonly child: ChildProcess;
+  /** Its working directory (the database is under ./data/): a restart reuses it. */
+  readonly cwd: string;
   /** Everything printed so far, stdout and stderr. */
   output(): string;
   /** The events URL once it listens (HTTP mode). */
@@ -17,8 +19,7 @@ export interface ServeProcess {
 }
 
 /** Starts `vpnbot serve` in a directory of its own, its Web API calls going to `slack`. */
-export function startServe(slack: FakeSlack, env: Record<string, string>): ServeProcess {
-  const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-'));
+export function startServe(slack: FakeSlack, env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-'))): ServeProcess {
   let out = '';
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd,
@@ -28,5 +29,5 @@ export function startServe(slack: FakeSlack, env: Record<string, string>): Serve
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = env.SLACK_APP_TOKEN ? Promise.resolve('') : slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
-  return { child, output: () => out, url, stop: () => void child.kill('SIGTERM') };
+  return { child, cwd, output: () => out, url, stop: () => void child.kill('SIGTERM') };
 }
