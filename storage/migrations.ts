@@ -104,6 +104,22 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX plans_by_topology ON plans (topology, created_at);
       `),
   },
+  {
+    version: 4,
+    name: 'several approvals per plan (one per approver), for plans that need more than one',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE approvals_v4 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, plan_id TEXT NOT NULL REFERENCES plans (id),
+          approver TEXT NOT NULL, decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+          plan_hash TEXT NOT NULL, at INTEGER NOT NULL,
+          UNIQUE (plan_id, approver)
+        );
+        INSERT INTO approvals_v4 SELECT id, plan_id, approver, decision, plan_hash, at FROM approvals;
+        DROP TABLE approvals;
+        ALTER TABLE approvals_v4 RENAME TO approvals;
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -83,6 +83,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     plan: db.prepare('SELECT * FROM plans WHERE id = ?'),
     decide: db.prepare('UPDATE plans SET status = ? WHERE id = ? AND status = \'pending\' AND hash = ? AND expires_at > ?'),
     insertApproval: db.prepare('INSERT INTO approvals (plan_id, approver, decision, plan_hash, at) VALUES (?, ?, ?, ?, ?)'),
+    approvalsOf: db.prepare("SELECT approver FROM approvals WHERE plan_id = ? AND decision = 'approve' ORDER BY id"),
     markPlan: db.prepare('UPDATE plans SET status = ? WHERE id = ?'),
     runs: db.prepare('SELECT * FROM runs WHERE (? IS NULL OR topology = ?) ORDER BY started_at DESC LIMIT ?'),
     audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
@@ -103,7 +104,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     return { ok: true };
   });
 
-  const decide = db.transaction((planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult => {
+  const decide = db.transaction((planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number, required: number): DecisionResult => {
     const row = q.plan.get(planId) as PlanRow | undefined;
     if (!row) return { ok: false, reason: 'not-found' };
     if (row.status !== 'pending') return { ok: false, reason: 'already-decided', status: row.status };
@@ -112,10 +113,14 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       q.markPlan.run('expired', planId);
       return { ok: false, reason: 'expired' };
     }
-    if (q.decide.run(decision === 'approve' ? 'approved' : 'rejected', planId, hash, at).changes !== 1) return { ok: false, reason: 'already-decided' };
+    const before = (q.approvalsOf.all(planId) as { approver: string }[]).map((r) => r.approver);
+    if (decision === 'approve' && before.includes(approver)) return { ok: false, reason: 'already-approved-by-you' };
     q.insertApproval.run(planId, approver, decision, hash, at);
     q.audit.run(at, approver, `plan.${decision}`, row.topology, JSON.stringify({ planId, hash }));
-    return { ok: true };
+    const approvers = decision === 'approve' ? [...before, approver] : before;
+    const complete = decision === 'reject' || approvers.length >= required;
+    if (complete && q.decide.run(decision === 'approve' ? 'approved' : 'rejected', planId, hash, at).changes !== 1) return { ok: false, reason: 'already-decided' };
+    return { ok: true, approved: decision === 'approve' && complete, approvers };
   });
 
   return {
@@ -160,7 +165,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       const r = q.plan.get(id) as PlanRow | undefined;
       return r ? planOf(r) : undefined;
     },
-    decide: (planId, approver, decision, hash, at) => decide(planId, approver, decision, hash, at),
+    decide: (planId, approver, decision, hash, at, required = 1) => decide.immediate(planId, approver, decision, hash, at, required),
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
     audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),

@@ -122,6 +122,15 @@ export function planTextChunks(text: string, max = 10): string[] {
   return shown;
 }
 
+/** The plan message while it waits for more approvals: who approved so far, buttons kept. */
+export function approvalsSoFar(original: SlackMessage, approvers: readonly string[], required: number): SlackMessage {
+  const note: Block = { type: 'context', block_id: 'plan.approvals', elements: [{ type: 'mrkdwn', text: `Approved by ${approvers.map((a) => `<@${a}>`).join(', ')} (${approvers.length} of ${required}); waiting for ${required - approvers.length} more.` }] };
+  const kept = original.blocks.filter((b) => b.block_id !== 'plan.approvals');
+  const at = kept.findIndex((b) => b.type === 'actions');
+  const blocks = at < 0 ? [...kept, note] : [...kept.slice(0, at), note, ...kept.slice(at)];
+  return { text: original.text, blocks };
+}
+
 /** The plan message once decided: who decided, and the buttons gone. */
 export function decidedMessage(original: SlackMessage, line: string): SlackMessage {
   const kept = original.blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b).includes('expires')));

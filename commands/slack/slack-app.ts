@@ -15,7 +15,7 @@ import { isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
 import { validationOptions } from '../../src/config';
 import {
-  ACTION_APPROVE, ACTION_KEEP, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
+  ACTION_APPROVE, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
 } from './blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
 import { VPN_COMMAND } from './slack-scopes';
@@ -170,6 +170,10 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       const channel = body.channel?.id ?? d.record.message?.channel ?? '';
       const ts = body.message?.ts ?? d.record.message?.ts ?? '';
       const original: SlackMessage = { text: String(body.message?.text ?? ''), blocks: (body.message?.blocks ?? []) as Block[] };
+      if (decision === 'approve' && !d.complete) {
+        await client.chat.update({ channel, ts, ...asArgs(approvalsSoFar(original, d.approvers, policy.requiredApprovals)) });
+        return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Your approval is recorded; the plan needs ${policy.requiredApprovals - d.approvers.length} more.` }));
+      }
       if (decision === 'reject') {
         await client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, `:no_entry: Rejected by <@${body.user.id}>.`)) });
         return;

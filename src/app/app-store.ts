@@ -33,7 +33,13 @@ export interface AuditEntry {
   readonly detail: Record<string, unknown>;
 }
 
-export type DecisionResult = { ok: true } | { ok: false; reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch'; status?: PlanStatus };
+/**
+ * `approved: false` while a plan that needs several approvals waits for more; `approvers` lists
+ * who approved so far.
+ */
+export type DecisionResult =
+  | { ok: true; approved: boolean; approvers: readonly string[] }
+  | { ok: false; reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch' | 'already-approved-by-you'; status?: PlanStatus };
 
 export interface AppStore extends EngineStore {
   saveTopology(t: Topology, at: number): void;
@@ -41,8 +47,11 @@ export interface AppStore extends EngineStore {
   topologies(): Topology[];
   savePlan(p: Omit<PlanRecord, 'status'>): void;
   plan(id: string): PlanRecord | undefined;
-  /** Approve or reject, once, bound to the plan's hash: one atomic change, so double clicks cannot apply twice. */
-  decide(planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number): DecisionResult;
+  /**
+   * Approve or reject, bound to the plan's hash, in one atomic change, so double clicks cannot
+   * apply twice: a rejection decides the plan; approvals count one per approver until `required`.
+   */
+  decide(planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number, required?: number): DecisionResult;
   markPlan(planId: string, status: PlanStatus): void;
   /** Remembers where the plan was posted (its thread is the run's). */
   planMessage(planId: string, channel: string, ts: string): void;

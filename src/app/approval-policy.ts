@@ -10,9 +10,11 @@ export interface ApprovalPolicy {
   /** Channel ids `/vpn` may be used in; empty: any. */
   readonly channels: readonly string[];
   readonly planTtlMs: number;
+  /** Different approvers a plan needs before it runs. */
+  readonly requiredApprovals: number;
 }
 
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { approvers: [], allowSelfApproval: false, channels: [], planTtlMs: 60 * 60_000 };
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { approvers: [], allowSelfApproval: false, channels: [], planTtlMs: 60 * 60_000, requiredApprovals: 1 };
 
 /** Members of a user group (Slack: usergroups.users.list), cached by the caller. */
 export type GroupMembers = (groupId: string) => Promise<readonly string[]>;
@@ -38,7 +40,8 @@ export async function mayApprove(policy: ApprovalPolicy, requester: string, acto
 
 /** Who may approve, in words, for the plan message. */
 export function approverWords(policy: ApprovalPolicy): string {
-  if (policy.approvers.length === 0) return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve`;
+  const needs = policy.requiredApprovals > 1 ? `; ${policy.requiredApprovals} different approvers are needed` : '';
+  if (policy.approvers.length === 0) return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve${needs}`;
   const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
-  return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}`;
+  return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}${needs}`;
 }

@@ -82,7 +82,8 @@ export async function proposeKnown(s: AppServices, name: string, o: ProposeOptio
 /** A step's content, for comparing plans: what is done to which resource (not its dependencies). */
 const content = (st: Plan['steps'][number]) => JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
 
-export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 'reject' } | { ok: false; reason: string };
+/** `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far). */
+export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 'reject'; complete: boolean; approvers: readonly string[] } | { ok: false; reason: string };
 
 /**
  * Approve or reject a plan: refused (nothing changes, the attempt is audited) for someone not
@@ -124,9 +125,15 @@ export async function decidePlan(
     const allowed = await mayApprove({ ...d.policy, allowSelfApproval: true }, record.requester, d.actor, d.members);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
   }
-  const r = s.store.decide(record.id, d.actor, d.decision, record.hash, d.now);
-  if (!r.ok) return refuse(r.reason === 'expired' ? 'this plan has expired: plan again' : r.reason === 'hash-mismatch' ? 'this plan was changed: plan again' : `this plan is already ${r.status ?? 'decided'}`, record.topology);
-  return { ok: true, record, decision: d.decision };
+  const r = s.store.decide(record.id, d.actor, d.decision, record.hash, d.now, d.policy.requiredApprovals);
+  if (!r.ok) {
+    const why = r.reason === 'expired' ? 'this plan has expired: plan again'
+      : r.reason === 'hash-mismatch' ? 'this plan was changed: plan again'
+        : r.reason === 'already-approved-by-you' ? 'you already approved this plan; it needs another approver'
+          : `this plan is already ${r.status ?? 'decided'}`;
+    return refuse(why, record.topology);
+  }
+  return { ok: true, record, decision: d.decision, complete: d.decision === 'reject' || r.approved, approvers: r.approvers };
 }
 
 /** Runs an approved plan; the plan becomes `applied` only if its run succeeded (`failed` otherwise). */

@@ -43,6 +43,14 @@ describe('use cases', () => {
     expect(h.store.plan(p.record.id)!.status).toBe('superseded');
   });
 
+  it('with two approvals required, the first is recorded and the plan waits; the second completes it', async () => {
+    const p = await proposeSeed();
+    const two = { ...policy, requiredApprovals: 2 };
+    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two })).toMatchObject({ ok: true, complete: false, approvers: ['U2'] });
+    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two })).toEqual({ ok: false, reason: 'you already approved this plan; it needs another approver' });
+    expect(await decidePlan(s, { planId: p.record.id, actor: 'U3', decision: 'approve', now: Date.now(), policy: two })).toMatchObject({ ok: true, complete: true, approvers: ['U2', 'U3'] });
+  });
+
   it('an approved plan runs once and is marked applied; the topology is recorded', async () => {
     const p = await proposeSeed();
     const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });

@@ -45,7 +45,7 @@ describe('the SQLite store', () => {
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
     store.savePlan({ id: 'p1', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
     expect(store.decide('p1', 'U2', 'approve', 'other-hash', 10)).toEqual({ ok: false, reason: 'hash-mismatch' });
-    expect(store.decide('p1', 'U2', 'approve', plan.hash, 10)).toEqual({ ok: true });
+    expect(store.decide('p1', 'U2', 'approve', plan.hash, 10)).toEqual({ ok: true, approved: true, approvers: ['U2'] });
     expect(store.decide('p1', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'already-decided', status: 'approved' });
     expect(store.decide('nope', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'not-found' });
     store.savePlan({ id: 'p2', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
@@ -80,6 +80,18 @@ describe('the SQLite store', () => {
     expect(store.unfinishedRuns()[0]).toMatchObject({ owner: 'other', leaseUntil: 6000 });
     store.finishRun('run-a', 'succeeded', 2);
     expect(store.claimRun(run('run-c', 'cli'))).toEqual({ ok: true });
+  });
+
+  it('a plan that needs two approvals: one per approver, the second completes it, a repeat click is refused', () => {
+    const { store } = fresh();
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    store.savePlan({ id: 'p2a', topology: 'ikev1test', hash: plan.hash, text: 't', plan, requester: 'U1', createdAt: 1, expiresAt: 1000 });
+    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 10, 2)).toEqual({ ok: true, approved: false, approvers: ['U2'] });
+    expect(store.plan('p2a')!.status).toBe('pending');
+    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 11, 2)).toEqual({ ok: false, reason: 'already-approved-by-you' });
+    expect(store.decide('p2a', 'U3', 'approve', plan.hash, 12, 2)).toEqual({ ok: true, approved: true, approvers: ['U2', 'U3'] });
+    expect(store.plan('p2a')!.status).toBe('approved');
+    expect(store.decide('p2a', 'U4', 'approve', plan.hash, 13, 2)).toMatchObject({ ok: false, reason: 'already-decided' });
   });
 
   it('keeps resources per topology, and forgets deleted ones', () => {
