@@ -28,7 +28,7 @@ const schema = z.object({
   VPNBOT_APPROVERS: z.string().regex(/^\s*[UWS][A-Z0-9]+(\s*,\s*[UWS][A-Z0-9]+)*\s*$/, 'must be Slack user ids (U...) and/or user group ids (S...), separated by commas').optional(),
   VPNBOT_ALLOW_SELF_APPROVAL: z.enum(['true', 'false']).default('false'),
   VPNBOT_CHANNELS: z.string().regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be Slack channel ids (C...), separated by commas').optional(),
-  VPNBOT_PLAN_TTL_MINUTES: intFrom(1, 7 * 24 * 60).default(60),
+  VPNBOT_PLAN_TTL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
   VPNBOT_REQUIRED_APPROVALS: intFrom(1, 10).default(1),
   VPNBOT_PROGRESS_INTERVAL_MS: intFrom(100, 60_000).default(3000),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -121,7 +121,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           }
         : {}),
       approval: {
-        approvers: list(e.VPNBOT_APPROVERS), allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true', channels: list(e.VPNBOT_CHANNELS), planTtlMs: e.VPNBOT_PLAN_TTL_MINUTES * 60_000,
+        approvers: list(e.VPNBOT_APPROVERS), allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true', channels: list(e.VPNBOT_CHANNELS), planTtlMs: Math.round(e.VPNBOT_PLAN_TTL_MINUTES * 60_000),
         requiredApprovals: e.VPNBOT_REQUIRED_APPROVALS,
       },
     },

@@ -14,13 +14,15 @@ import type { Config, SlackConfig } from '../../src/config';
 import { isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
 import { validationOptions } from '../../src/config';
+import { summaryLine } from '../../src/planner/render-plan';
 import {
-  ACTION_APPROVE, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
+  ACTION_APPROVE, escapeMrkdwn, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
 } from './blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
 import { VPN_COMMAND } from './slack-scopes';
 
 export const PLAN_VIEW = 'plan.submit';
+export const REJECT_VIEW = 'plan.reject.submit';
 
 export interface SlackFrontEnd {
   readonly app: App;
@@ -48,6 +50,14 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
   };
   // Socket Mode: the receiver is built here so that its connection (apps.connections.open) uses the same API URL.
   const socket = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }) : undefined;
+  /** Whether the cloud answers a cheap signed read (DescribeZones), checked at most every 30 s. */
+  let cloudCheck: { at: number; ok: Promise<boolean> } | undefined;
+  const cloudReachable = (): Promise<boolean> => {
+    if (!cloudCheck || Date.now() - cloudCheck.at > 30_000) {
+      cloudCheck = { at: Date.now(), ok: s.cloud.zones('cn-hangzhou').then(() => true, () => false) };
+    }
+    return cloudCheck.ok;
+  };
   const app = new App({
     token: slack.botToken,
     ...(socket ? { socketMode: true, appToken: slack.appToken!, receiver: socket } : { signingSecret: slack.signingSecret!, port: slack.port }),
@@ -58,14 +68,18 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
         path: '/healthz',
         method: ['GET'],
         handler: (_req, res) => {
-          let db = true;
-          try {
-            s.store.topologies();
-          } catch {
-            db = false;
-          }
-          res.writeHead(db ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: db, database: db ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target }));
+          void (async () => {
+            let db = true;
+            try {
+              s.store.topologies();
+            } catch {
+              db = false;
+            }
+            const cloud = await cloudReachable();
+            const ok = db && cloud;
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok, database: db ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target, cloudReachable: cloud }));
+          })();
         },
       },
     ],
@@ -87,7 +101,10 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     const id = randomBytes(4).toString('hex');
     const code = isVpnbotError(e) ? e.code : 'engine.fault';
     log.error({ err: e, faultId: id, where }, `slack ${where} failed`);
-    const userFacing = isVpnbotError(e) && e.code === 'engine.topology-busy' ? e.message : `vpnbot could not finish that (${code}, log id ${id}).`;
+    const busyThread = isVpnbotError(e) ? (e.details.thread as { channel: string; ts: string } | undefined) : undefined;
+    const userFacing = isVpnbotError(e) && e.code === 'engine.topology-busy'
+      ? `${e.message}${busyThread ? ` (<https://slack.com/app_redirect?channel=${busyThread.channel}&message_ts=${busyThread.ts}|its thread>)` : ''}.`
+      : `vpnbot could not finish that (${code}, log id ${id}).`;
     await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
   };
 
@@ -162,31 +179,55 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     }
   });
 
-  const decide = (decision: 'approve' | 'reject') => async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; client: WebClient; respond: Respond }) => {
+  app.action<BlockAction<ButtonAction>>(ACTION_APPROVE, async ({ ack, body, action, client, respond }) => {
     await ack();
     try {
-      const d = await decidePlan(s, { planId: action.value ?? '', actor: body.user.id, decision, now: Date.now(), policy, members: members(client) });
+      const d = await decidePlan(s, { planId: action.value ?? '', actor: body.user.id, decision: 'approve', now: Date.now(), policy, members: members(client) });
       if (!d.ok) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing changed: ${d.reason}.` }));
       const channel = body.channel?.id ?? d.record.message?.channel ?? '';
       const ts = body.message?.ts ?? d.record.message?.ts ?? '';
       const original: SlackMessage = { text: String(body.message?.text ?? ''), blocks: (body.message?.blocks ?? []) as Block[] };
-      if (decision === 'approve' && !d.complete) {
+      if (!d.complete) {
         await client.chat.update({ channel, ts, ...asArgs(approvalsSoFar(original, d.approvers, policy.requiredApprovals)) });
         return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Your approval is recorded; the plan needs ${policy.requiredApprovals - d.approvers.length} more.` }));
-      }
-      if (decision === 'reject') {
-        await client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, `:no_entry: Rejected by <@${body.user.id}>.`)) });
-        return;
       }
       await client.chat.update({ channel, ts, ...asArgs(decidedMessage(original, `:white_check_mark: Approved by <@${body.user.id}>: the run started; progress is in the thread.`)) });
       const run = track(runInThread(d.record.id, { channel, ts }, client));
       await run;
     } catch (e) {
-      await fault(respond, e, 'action');
+      await fault(respond as Respond, e, 'approve');
     }
-  };
-  app.action<BlockAction<ButtonAction>>(ACTION_APPROVE, decide('approve') as never);
-  app.action<BlockAction<ButtonAction>>(ACTION_REJECT, decide('reject') as never);
+  });
+  // Reject asks why first (a form); the decision is made when the form is sent.
+  app.action<BlockAction<ButtonAction>>(ACTION_REJECT, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    try {
+      const meta = JSON.stringify({ planId: action.value ?? '', channel: body.channel?.id ?? '', ts: body.message?.ts ?? '' });
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectView(meta) as never });
+    } catch (e) {
+      await fault(respond as Respond, e, 'reject');
+    }
+  });
+
+  app.view(REJECT_VIEW, async ({ ack, view, body, client }) => {
+    await ack();
+    let meta: { planId: string; channel: string; ts: string };
+    try {
+      meta = JSON.parse(view.private_metadata) as typeof meta;
+    } catch {
+      return;
+    }
+    const reason = String(view.state.values.reason?.text?.value ?? '').trim().slice(0, 500);
+    const respond: Respond = (m) => client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: String(m.text ?? '') });
+    try {
+      const d = await decidePlan(s, { planId: meta.planId, actor: body.user.id, decision: 'reject', reason, now: Date.now(), policy, members: members(client) });
+      if (!d.ok) return void (await respond({ text: `Nothing changed: ${d.reason}.` }));
+      const line = `:no_entry: Rejected by <@${body.user.id}>${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`;
+      await client.chat.update({ channel: meta.channel, ts: meta.ts, text: line, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(d.record.topology)}*: ${escapeMrkdwn(summaryLine(d.record.plan))}\n${line}` } }] as never[] });
+    } catch (e) {
+      await fault(respond, e, 'reject form');
+    }
+  });
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     active.add(p);
@@ -288,6 +329,20 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
 }
 
 const asArgs = (m: SlackMessage) => ({ text: m.text, blocks: m.blocks as never[] });
+
+function rejectView(meta: string) {
+  return {
+    type: 'modal',
+    callback_id: REJECT_VIEW,
+    private_metadata: meta,
+    title: { type: 'plain_text', text: 'Reject the plan' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'input', block_id: 'reason', optional: true, label: { type: 'plain_text', text: 'Why? (recorded in the audit log)' }, element: { type: 'plain_text_input', action_id: 'text', multiline: true } },
+    ],
+  };
+}
 
 function planView(channel: string) {
   return {

@@ -92,7 +92,7 @@ export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 're
  */
 export async function decidePlan(
   s: AppServices,
-  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers },
+  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string },
 ): Promise<Decision> {
   const refuse = (reason: string, topology = '-'): Decision => {
     s.store.audit(d.actor, `plan.${d.decision}.refused`, topology, { planId: d.planId.slice(0, 64), reason }, d.now);
@@ -133,6 +133,7 @@ export async function decidePlan(
           : `this plan is already ${r.status ?? 'decided'}`;
     return refuse(why, record.topology);
   }
+  if (d.decision === 'reject') s.store.audit(d.actor, 'plan.reject.reason', record.topology, { planId: record.id, reason: d.reason ?? '' }, d.now);
   return { ok: true, record, decision: d.decision, complete: d.decision === 'reject' || r.approved, approvers: r.approvers };
 }
 

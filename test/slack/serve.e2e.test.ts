@@ -21,9 +21,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  bot?.stop();
   await slack?.stop();
 });
+
 
 const respondTo = (id: string) => `${slack.url}/respond/${id}`;
 const responseOf = (id: string) => slack.waitFor(`a reply on response_url ${id}`, () => slack.responses.find((r) => r.id === id)?.body);
@@ -34,7 +34,7 @@ describe('vpnbot serve (HTTP mode)', () => {
     expect(output()).toContain('SANDBOX');
     const r = await fetch(url.replace('/slack/events', '/healthz'));
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ ok: true, database: 'open', cloud: 'sandbox' });
+    expect(await r.json()).toEqual({ ok: true, database: 'open', cloud: 'sandbox', cloudReachable: true });
   });
 
   it('refuses forged signatures and stale timestamps with 401, and changes nothing', async () => {
@@ -105,7 +105,38 @@ describe('vpnbot serve (HTTP mode)', () => {
 
     await postSigned(url, SECRET, slashCommand('plan seed', 'U3', { responseUrl: respondTo('again') }));
     expect(await responseOf('again')).toMatchObject({ text: expect.stringContaining('No changes') });
+    await postSigned(url, SECRET, slashCommand('apply ikev1test', 'U3', { responseUrl: respondTo('reapply') }));
+    expect(await responseOf('reapply')).toMatchObject({ text: expect.stringContaining('No changes') });
     await postSigned(url, SECRET, slashCommand('status ikev1test', 'U3', { responseUrl: respondTo('status') }));
     expect(JSON.stringify(await responseOf('status'))).toMatch(/33 resources .*last apply .*succeeded/);
   });
+});
+
+describe('rejecting', () => {
+  it('Reject asks why in a form; the plan message then says who rejected it and why, and its buttons are gone', async () => {
+    const before = slack.of('chat.postMessage').length;
+    await postSigned(url, SECRET, slashCommand('plan other hub:jp@ap-northeast-1=172.20.0.0/16', 'U1', { responseUrl: respondTo('r-plan') }));
+    const post = await slack.waitFor('the plan', () => slack.of('chat.postMessage').slice(before).find((c) => approveButtonOf(c.args.blocks)));
+    const planId = approveButtonOf(post.args.blocks)!;
+    const opened = slack.of('views.open').length;
+    await postSigned(url, SECRET, buttonClick('plan.reject', planId, 'U4', { messageTs: post.ts!, responseUrl: respondTo('r-click'), blocks: post.args.blocks as unknown[] }));
+    const form = await slack.waitFor('the reject form', () => slack.of('views.open').slice(opened)[0]);
+    const view = form.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('plan.reject.submit');
+    await postSigned(url, SECRET, { payload: JSON.stringify({
+      type: 'view_submission', team: { id: 'T1' }, user: { id: 'U4', team_id: 'T1' }, api_app_id: 'A1', trigger_id: 't',
+      view: { id: 'V2', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { text: { type: 'plain_text_input', value: 'not during the <freeze>' } } } } },
+    }) });
+    const update = await slack.waitFor('the rejected plan message', () => slack.of('chat.update').find((c) => c.args.ts === post.ts && JSON.stringify(c.args).includes('Rejected by <@U4>')));
+    expect(JSON.stringify(update.args)).toContain('not during the &lt;freeze&gt;');
+    expect(JSON.stringify(update.args)).not.toContain('plan.approve');
+  });
+});
+
+// Last: it stops the bot the tests above use.
+it('SIGTERM: stops taking commands and exits 0', async () => {
+  const exited = new Promise<number | null>((r) => bot.child.once('exit', (code) => r(code)));
+  bot.stop();
+  expect(await exited).toBe(0);
+  expect(bot.output()).toContain('stopping: no new commands');
 });

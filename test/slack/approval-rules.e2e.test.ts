@@ -1,0 +1,63 @@
+/**
+ * Approval rules through `vpnbot serve`: approvers given as a user and a user group (looked up
+ * through the Web API), two approvals required, a non-approver refused, and a plan that expired.
+ */
+import { FakeSlack } from '../fakes/fake-slack';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+
+const SECRET = 'approval-rules-signing-secret';
+let slack: FakeSlack;
+let bot: ServeProcess;
+let url = '';
+
+beforeAll(async () => {
+  slack = await new FakeSlack().start();
+  slack.groups.set('SNETOPS', ['U7']);
+  // Plans live 3 s here, so that expiry can be seen.
+  bot = startServe(slack, { PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_TIME_SCALE: '0.002', VPNBOT_APPROVERS: 'U9,SNETOPS', VPNBOT_REQUIRED_APPROVALS: '2', VPNBOT_PLAN_TTL_MINUTES: '0.05' });
+  url = await bot.url;
+});
+
+afterAll(async () => {
+  bot?.stop();
+  await slack?.stop();
+});
+
+const reply = (id: string) => slack.waitFor(`the reply ${id}`, () => slack.responses.find((r) => r.id === id)?.body);
+
+async function planSeed(id: string) {
+  const before = slack.of('chat.postMessage').length;
+  await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/${id}` }));
+  const post = await slack.waitFor('a plan', () => slack.of('chat.postMessage').slice(before).find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+  const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+  const click = (user: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', planId, user, { messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
+  return { post, click };
+}
+
+describe('approval rules', () => {
+  it('only approvers (by id or user group) count, two of them are needed, and the message says who approved so far', async () => {
+    const { post, click } = await planSeed('a-plan');
+    expect(JSON.stringify(post.args.blocks)).toContain('2 different approvers are needed');
+    await click('U2', 'a-u2');
+    expect(await reply('a-u2')).toMatchObject({ text: expect.stringContaining('you are not one of the approvers') });
+    await click('U9', 'a-u9');
+    expect(await reply('a-u9')).toMatchObject({ text: expect.stringContaining('needs 1 more') });
+    await slack.waitFor('the approvals so far', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U9> (1 of 2)')));
+    await click('U7', 'a-u7');
+    await slack.waitFor('the run to start', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U7>: the run started')));
+    expect(slack.of('usergroups.users.list').map((c) => c.args.usergroup)).toContain('SNETOPS');
+    await slack.waitFor('the run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
+  });
+
+  it('an expired plan changes nothing and says so', async () => {
+    // The first test applied the seed; destroy makes a plan with changes again.
+    const before = slack.of('chat.postMessage').length;
+    await postSigned(url, SECRET, slashCommand('destroy ikev1test', 'U1', { responseUrl: `${slack.url}/respond/e-plan` }));
+    const post = await slack.waitFor('the destroy plan', () => slack.of('chat.postMessage').slice(before).find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+    await new Promise((r) => setTimeout(r, 3500));
+    await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U9', { messageTs: post.ts!, responseUrl: `${slack.url}/respond/e-late`, blocks: post.args.blocks as unknown[] }));
+    expect(await reply('e-late')).toMatchObject({ text: expect.stringContaining('this plan has expired') });
+  });
+});
