@@ -330,35 +330,26 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
 
 const asArgs = (m: SlackMessage) => ({ text: m.text, blocks: m.blocks as never[] });
 
-function rejectView(meta: string) {
+/** A form of one multi-line text input, as the plan and reject forms are. */
+function textForm(o: { callbackId: string; meta: string; title: string; submit: string; blockId: string; actionId: string; label: string; optional?: boolean; placeholder?: string }) {
   return {
     type: 'modal',
-    callback_id: REJECT_VIEW,
-    private_metadata: meta,
-    title: { type: 'plain_text', text: 'Reject the plan' },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      { type: 'input', block_id: 'reason', optional: true, label: { type: 'plain_text', text: 'Why? (recorded in the audit log)' }, element: { type: 'plain_text_input', action_id: 'text', multiline: true } },
-    ],
-  };
-}
-
-function planView(channel: string) {
-  return {
-    type: 'modal',
-    callback_id: PLAN_VIEW,
-    private_metadata: channel,
-    title: { type: 'plain_text', text: 'Plan a topology' },
-    submit: { type: 'plain_text', text: 'Plan' },
+    callback_id: o.callbackId,
+    private_metadata: o.meta,
+    title: { type: 'plain_text', text: o.title },
+    submit: { type: 'plain_text', text: o.submit },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       {
-        type: 'input',
-        block_id: 'topology',
-        label: { type: 'plain_text', text: 'Topology (YAML)' },
-        element: { type: 'plain_text_input', action_id: 'yaml', multiline: true, placeholder: { type: 'plain_text', text: 'name: corp\nsites:\n  - name: japan\n    role: hub\n    ...' } },
+        type: 'input', block_id: o.blockId, optional: o.optional ?? false, label: { type: 'plain_text', text: o.label },
+        element: { type: 'plain_text_input', action_id: o.actionId, multiline: true, ...(o.placeholder ? { placeholder: { type: 'plain_text', text: o.placeholder } } : {}) },
       },
     ],
   };
 }
+
+const rejectView = (meta: string) =>
+  textForm({ callbackId: REJECT_VIEW, meta, title: 'Reject the plan', submit: 'Reject', blockId: 'reason', actionId: 'text', label: 'Why? (recorded in the audit log)', optional: true });
+
+const planView = (channel: string) =>
+  textForm({ callbackId: PLAN_VIEW, meta: channel, title: 'Plan a topology', submit: 'Plan', blockId: 'topology', actionId: 'yaml', label: 'Topology (YAML)', placeholder: 'name: corp\nsites:\n  - name: japan\n    role: hub\n    ...' });
