@@ -108,6 +108,9 @@ export async function decidePlan(
   if (d.decision === 'approve') {
     const allowed = await mayApprove(d.policy, record.requester, d.actor, d.members);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
+    // One run per topology: approving while another run holds it would approve a plan that cannot run.
+    const holder = s.store.unfinishedRuns().find((r) => r.topology === record.topology);
+    if (holder) return refuse(`${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`, record.topology);
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? s.store.topology(record.topology);
     if (topology) {

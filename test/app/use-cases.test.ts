@@ -51,6 +51,13 @@ describe('use cases', () => {
     expect(await decidePlan(s, { planId: p.record.id, actor: 'U3', decision: 'approve', now: Date.now(), policy: two })).toMatchObject({ ok: true, complete: true, approvers: ['U2', 'U3'] });
   });
 
+  it('a plan is not approved while another run holds its topology, and the clicker is told which', async () => {
+    const p = await proposeSeed();
+    h.store.claimRun({ id: 'run-held', topology: 'ikev1test', kind: 'apply', plan: p.plan, requester: 'U8', startedAt: 1, owner: 'elsewhere/1/x', leaseUntil: Date.now() + 60_000 });
+    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'apply run-held by U8 is changing this topology: approve once it has finished' });
+    expect(h.store.plan(p.record.id)!.status).toBe('pending');
+  });
+
   it('an approved plan runs once and is marked applied; the topology is recorded', async () => {
     const p = await proposeSeed();
     const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
