@@ -58,7 +58,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     runningOf: db.prepare("SELECT * FROM runs WHERE topology = ? AND status = 'running' ORDER BY started_at LIMIT 1"),
     adoptRun: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND status = 'running' AND (lease_until <= ? OR owner IS ?)"),
     renewLease: db.prepare("UPDATE runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'"),
-    orphaned: db.prepare("SELECT * FROM runs WHERE status = 'running' AND lease_until <= ? ORDER BY started_at"),
+    run: db.prepare('SELECT * FROM runs WHERE id = ?'),
     insertStep: db.prepare('INSERT INTO steps (run_id, step_id, kind, action, status) VALUES (?, ?, ?, ?, \'pending\')'),
     finishRun: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
     unfinished: db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at"),
@@ -127,7 +127,10 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     claimRun: (run) => claimRun.immediate(run),
     adoptRun: (runId, owner, now, leaseUntil, deadOwner) => q.adoptRun.run(owner, leaseUntil, runId, now, deadOwner ?? null).changes === 1,
     renewLease: (runId, owner, leaseUntil) => void q.renewLease.run(leaseUntil, runId, owner),
-    orphanedRuns: (now) => (q.orphaned.all(now) as RunRow[]).map(runOf),
+    run: (id) => {
+      const r = q.run.get(id) as RunRow | undefined;
+      return r ? runOf(r) : undefined;
+    },
     finishRun: (runId, status, at) => void q.finishRun.run(status, at, runId),
     unfinishedRuns: () => (q.unfinished.all() as RunRow[]).map(runOf),
     step: (runId, stepId) => {

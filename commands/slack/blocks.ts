@@ -9,7 +9,7 @@ import { SANDBOX_LABEL } from '../../src/app/app-services';
 import type { Problem } from '../../src/errors';
 import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
 import { summaryLine } from '../../src/planner/render-plan';
-import type { Plan, StepKind } from '../../src/planner/plan';
+import type { Plan } from '../../src/planner/plan';
 
 export interface Block {
   readonly type: string;
@@ -53,7 +53,7 @@ function siteLines(p: Proposal): string[] {
   for (const s of p.plan.steps) {
     const key = s.site ?? '(shared)';
     const counts = bySite.get(key) ?? new Map<string, number>();
-    const label = `${s.action} ${STEP_CATALOGUE[s.kind as StepKind].noun}`;
+    const label = `${s.action} ${STEP_CATALOGUE[s.kind].noun}`;
     counts.set(label, (counts.get(label) ?? 0) + 1);
     bySite.set(key, counts);
   }
@@ -73,8 +73,8 @@ export interface PlanMessageContext {
   readonly kind: 'apply' | 'destroy';
 }
 
-/** The plan, posted in the channel for others to approve. */
-export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage {
+/** The plan, posted in the channel for others to approve; `truncated`: the full text belongs in its thread. */
+export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
   const { record, plan } = p;
   const verb = c.kind === 'destroy' ? 'destroy' : 'apply';
   const lines = siteLines(p);
@@ -85,7 +85,7 @@ export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage {
   const shown = lines.slice(0, 20);
   for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
   if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
-  blocks.push(context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`));
+  blocks.push({ ...context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`), block_id: 'plan.expiry' });
   blocks.push({
     type: 'actions',
     block_id: 'plan.decision',
@@ -102,7 +102,7 @@ export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage {
       { type: 'button', action_id: ACTION_REJECT, style: 'danger', value: record.id, text: { type: 'plain_text', text: 'Reject' } },
     ],
   });
-  return { text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`, blocks };
+  return { text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`, blocks, truncated: lines.length > shown.length };
 }
 
 /** The full plan text, in code blocks that fit Slack's section limit, for the plan's thread. */
@@ -133,7 +133,8 @@ export function approvalsSoFar(original: SlackMessage, approvers: readonly strin
 
 /** The plan message once decided: who decided, and the buttons gone. */
 export function decidedMessage(original: SlackMessage, line: string): SlackMessage {
-  const kept = original.blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b).includes('expires')));
+  // The buttons, the expiry and the approvals so far no longer apply once the plan is decided.
+  const kept = original.blocks.filter((b) => b.type !== 'actions' && b.block_id !== 'plan.expiry' && b.block_id !== 'plan.approvals');
   return { text: `${original.text} — ${line}`, blocks: [...kept, section(line)] };
 }
 

@@ -11,9 +11,10 @@ import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers }
 import { decidePlan, proposeKnown, proposeRollback, proposeTopology, retryRun, runApprovedPlan, statusOf, type FollowUp, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand } from '../../src/app/vpn-command';
 import type { Config, SlackConfig } from '../../src/config';
-import { isVpnbotError } from '../../src/errors';
+import { ERROR_CODES, isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
 import { validationOptions } from '../../src/config';
+import { isDestroyPlan } from '../../src/planner/plan';
 import { summaryLine } from '../../src/planner/render-plan';
 import {
   ACTION_APPROVE, escapeMrkdwn, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
@@ -96,14 +97,18 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     return ids;
   };
 
-  /** Internal faults: a short private reply with a code and an id to find the log line; no stack, no secret. */
+  /**
+   * Errors as a short private reply: what the requester can fix is said in its own words and hint
+   * (with the thread it concerns, when there is one); any other fault gets its code and an id to find
+   * the log line. Never a stack or a secret.
+   */
   const fault = async (respond: Respond, e: unknown, where: string) => {
     const id = randomBytes(4).toString('hex');
     const code = isVpnbotError(e) ? e.code : 'engine.fault';
     log.error({ err: e, faultId: id, where }, `slack ${where} failed`);
-    const busyThread = isVpnbotError(e) ? (e.details.thread as { channel: string; ts: string } | undefined) : undefined;
-    const userFacing = isVpnbotError(e) && e.code === 'engine.topology-busy'
-      ? `${e.message}${busyThread ? ` (<https://slack.com/app_redirect?channel=${busyThread.channel}&message_ts=${busyThread.ts}|its thread>)` : ''}.`
+    const thread = isVpnbotError(e) ? (e.details.thread as { channel: string; ts: string } | undefined) : undefined;
+    const userFacing = isVpnbotError(e) && ERROR_CODES[e.code].userFixable
+      ? `${e.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[e.code].hint}.`
       : `vpnbot could not finish that (${code}, log id ${id}).`;
     await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
   };
@@ -122,7 +127,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     const message = planMessage(p, { sandbox: s.sandbox, approvers: approverWords(policy), kind });
     const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never[] });
     s.store.planMessage(p.record.id, channel, posted.ts!);
-    if (message.blocks.some((b) => JSON.stringify(b).includes('full plan is in the thread'))) {
+    if (message.truncated) {
       for (const chunk of planTextChunks(p.record.text)) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: chunk });
     }
   }
@@ -238,7 +243,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
   /** Runs an approved plan with one progress message in the plan's thread, and reports the end. */
   async function runInThread(planId: string, thread: { channel: string; ts: string }, client: WebClient): Promise<void> {
     const record = s.store.plan(planId)!;
-    const kind = record.plan.steps.every((x) => x.action === 'delete') ? 'destroy' : 'apply';
+    const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
     const progress = await startProgress(record.topology, kind, thread, client);
     const result = await runApprovedPlan(s, record, { onEvent: progress.onEvent, thread });
     await progress.finish();
@@ -262,7 +267,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       }
       let outcome: FollowUp;
       if (what === 'retry') {
-        const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+        const run = s.store.run(runId);
         const progress = run ? await startProgress(run.topology, run.kind, thread, client) : undefined;
         outcome = await retryRun(s, runId, { actor: body.user.id, now: Date.now(), policy, members: members(client), ...(progress ? { onEvent: progress.onEvent } : {}), thread });
         if (progress) await (outcome.kind === 'retried' ? progress.finish() : progress.close(outcome.kind === 'proposal' ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.' : `Not retried: ${outcome.reason}.`));
@@ -304,8 +309,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async resumeRuns() {
-      const resumed: Promise<unknown>[] = [];
-      const threads = new Map<string, Promise<ProgressMessage | undefined>>();
+      const threads: Promise<ProgressMessage | undefined>[] = [];
       await s.engine.resume({
         onResume: (run: RunRecord) => {
           if (!run.thread) return undefined;
@@ -314,13 +318,12 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
             .postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.` })
             .then(() => startProgress(run.topology, run.kind, thread, app.client))
             .catch((e: unknown) => (log.warn({ err: e }, 'could not report a resumed run in its thread'), undefined));
-          threads.set(run.id, p);
+          threads.push(p);
           // Events arrive before the message exists: buffer them through the promise.
           return (e) => void p.then((m) => m?.onEvent(e));
         },
       });
-      for (const p of threads.values()) resumed.push(p.then((m) => m?.finish()));
-      await Promise.all(resumed);
+      await Promise.all(threads.map((p) => p.then((m) => m?.finish())));
     },
     async stop() {
       await app.stop();

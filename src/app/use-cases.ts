@@ -8,7 +8,7 @@ import type { RunThread } from '../engine/engine-store';
 import type { EngineListener } from '../engine/engine-events';
 import type { RunResult } from '../engine/create-engine';
 import type { Problem } from '../errors';
-import { hasChanges, summarize, type Plan } from '../planner/plan';
+import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
 import { renderPlan } from '../planner/render-plan';
 import { validateWithCloudZones } from '../topology/load-topology';
@@ -114,7 +114,7 @@ export async function decidePlan(
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? s.store.topology(record.topology);
     if (topology) {
-      const deletesOnly = record.plan.steps.every((x) => x.action === 'delete');
+      const deletesOnly = isDestroyPlan(record.plan);
       const now = deletesOnly ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
       // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
       const fresh = new Set(now.steps.map(content));
@@ -140,11 +140,15 @@ export async function decidePlan(
   return { ok: true, record, decision: d.decision, complete: d.decision === 'reject' || r.approved, approvers: r.approvers };
 }
 
-/** Runs an approved plan; the plan becomes `applied` only if its run succeeded (`failed` otherwise). */
-export async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal }): Promise<RunResult> {
-  const destroy = record.plan.steps.length > 0 && record.plan.steps.every((x) => x.action === 'delete');
+/**
+ * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
+ * `applied` only if the run succeeded (`failed` otherwise).
+ */
+export async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan }): Promise<RunResult> {
+  const plan = o.plan ?? record.plan;
+  const destroy = isDestroyPlan(plan);
   if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
-  const result = await s.engine.apply(record.plan, {
+  const result = await s.engine.apply(plan, {
     requester: record.requester, planId: record.id, kind: destroy ? 'destroy' : 'apply',
     ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}), ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -165,13 +169,16 @@ export type FollowUp =
  * approval; otherwise proposes the new plan for approval.
  */
 export async function retryRun(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy; members?: GroupMembers; onEvent?: EngineListener; thread?: RunThread }): Promise<FollowUp> {
-  const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+  const run = s.store.run(runId);
   if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
   const approved = run.planId ? s.store.plan(run.planId) : undefined;
-  const allowed = approved ? await mayApprove({ ...o.policy, allowSelfApproval: true }, approved.requester, o.actor, o.members) : { ok: false as const, reason: 'the run has no approved plan' };
-  if (!allowed.ok && o.actor !== approved?.requester) return { kind: 'nothing', reason: allowed.reason };
   const topology = approved?.document ?? s.store.topology(run.topology);
-  if (!approved || !topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
+  if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
+  // The requester may retry their own approved plan; anyone else must be allowed to approve it.
+  if (o.actor !== approved.requester) {
+    const allowed = await mayApprove(o.policy, approved.requester, o.actor, o.members);
+    if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
+  }
   const destroy = run.kind === 'destroy';
   const now = destroy ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
   if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
@@ -182,8 +189,7 @@ export async function retryRun(s: AppServices, runId: string, o: { actor: string
     return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
   }
   s.store.audit(o.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, o.now);
-  const result = await s.engine.apply(now, { requester: approved.requester, planId: approved.id, kind: destroy ? 'destroy' : 'apply', ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
-  s.store.markPlan(approved.id, result.status === 'succeeded' ? 'applied' : 'failed');
+  const result = await runApprovedPlan(s, approved, { plan: now, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
   return { kind: 'retried', result };
 }
 
@@ -192,7 +198,7 @@ export async function retryRun(s: AppServices, runId: string, o: { actor: string
  * for approval like any other.
  */
 export async function proposeRollback(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy }): Promise<FollowUp> {
-  const run = s.store.runs(undefined, 500).find((r) => r.id === runId);
+  const run = s.store.run(runId);
   if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
   const topology = s.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };

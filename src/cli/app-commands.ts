@@ -118,7 +118,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     return withServices(io, open, (s, config) => body(p.positionals[0]!, p.values['auto-approve'] === true, s, config, io));
   };
 
-  const apply = approvable('usage: vpnbot apply <file.yml | - | seed> [--auto-approve]', async (arg, autoApprove, s, config, io) => {
+  const apply = approvable("usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]", async (arg, autoApprove, s, config, io) => {
     const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
     if (!topology.ok) {
       io.stderr(`${topology.problems}\n`);

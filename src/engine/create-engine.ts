@@ -10,7 +10,7 @@ import { walk, type NodeOutcome } from '../dag/walk';
 import type { CloudApi } from '../cloud/cloud-api';
 import { buildDestroyPlan, buildPlan } from '../planner/build-plan';
 import type { ObservedState } from '../planner/observed';
-import type { Plan } from '../planner/plan';
+import { isDestroyPlan, type Plan } from '../planner/plan';
 import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
 import type { EngineStore, RunRecord, RunThread } from './engine-store';
@@ -167,7 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
     cloud,
     async apply(plan, opts) {
       const runId = newRunId();
-      const kind = opts.kind ?? (plan.steps.length > 0 && plan.steps.every((s) => s.action === 'delete') ? 'destroy' : 'apply');
+      const kind = opts.kind ?? (isDestroyPlan(plan) ? 'destroy' : 'apply');
       const claim = store.claimRun({
         id: runId, topology: plan.topology, kind, plan, requester: opts.requester, startedAt: pacing.now(), owner, leaseUntil: leaseFromNow(),
         ...(opts.planId ? { planId: opts.planId } : {}), ...(opts.thread ? { thread: opts.thread } : {}),

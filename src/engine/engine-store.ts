@@ -77,10 +77,9 @@ export interface EngineStore {
   /** The owner renews its lease while it runs. */
   renewLease(runId: string, owner: string, leaseUntil: number): void;
   finishRun(runId: string, status: RunStatus, at: number): void;
-  /** Unfinished runs whose owner is gone (lease expired at `now`): the ones a restart resumes. */
-  orphanedRuns(now: number): RunRecord[];
-  /** Every unfinished run, live or not. */
+  /** Every unfinished run, live or not (the engine resumes those whose owner is gone). */
   unfinishedRuns(): RunRecord[];
+  run(runId: string): RunRecord | undefined;
   step(runId: string, stepId: string): StepRecord | undefined;
   stepStarted(runId: string, stepId: string, at: number): void;
   stepCloudId(runId: string, stepId: string, cloudId: string): void;

@@ -30,7 +30,7 @@ export function createMemoryStore(): EngineStore {
       if (r && r.owner === owner && r.status === 'running') runs.set(runId, { ...r, leaseUntil });
     },
     finishRun: (id, status, at) => void runs.set(id, { ...runs.get(id)!, status, finishedAt: at }),
-    orphanedRuns: (now) => [...runs.values()].filter((r) => r.status === 'running' && r.leaseUntil <= now),
+    run: (id) => runs.get(id),
     unfinishedRuns: () => [...runs.values()].filter((r) => r.status === 'running'),
     step: (runId, stepId) => steps.get(key(runId, stepId)),
     stepStarted: (runId, stepId) => update(runId, stepId, { status: 'running', attempts: (steps.get(key(runId, stepId))?.attempts ?? 0) + 1 }),

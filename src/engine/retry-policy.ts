@@ -42,8 +42,6 @@ export function backoffDelay(attempt: number, p: Pacing, baseMs = 1_000, capMs =
   return Math.max(1, p.random() * ceiling);
 }
 
-export { MINUTE, type WaitProfile } from '../planner/step-catalogue';
-
 /** What a retry loop reports before each new attempt. */
 export interface RetryNotice {
   readonly attempt: number;

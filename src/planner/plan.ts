@@ -86,8 +86,9 @@ export interface Plan {
   readonly summary: PlanSummary;
 }
 
-export function isDeleteStep(s: Step): s is DeleteStep {
-  return s.action === 'delete';
+/** A plan that only deletes (a destroy or a rollback): its run is a `destroy`. */
+export function isDestroyPlan(plan: Plan): boolean {
+  return plan.steps.length > 0 && plan.steps.every((s) => s.action === 'delete');
 }
 
 /** The references a step reads, whatever its kind. */
