@@ -8,6 +8,9 @@ import { instanceStatus } from './ecs-kit';
 import { runShellScript } from './shell-interpreter';
 import { LATENCY } from './world';
 
+/** Cloud Assistant keeps the first 24 KB of a command's output and reports the bytes dropped. */
+const OUTPUT_LIMIT = 24 * 1024;
+
 // ---- Cloud Assistant ------------------------------------------------------------------------
 
 const describeCloudAssistantStatus = reads((ctx) => {
@@ -43,14 +46,17 @@ const runCommand = writes((ctx) => {
     const inst = w.instances.get(id);
     if (!inst || inst.regionId !== regionId) throw notFound('InvalidInstanceId.NotFound', `instance ${id}`);
     const startAt = now + w.clock.delay(LATENCY.commandDelivery);
-    if (instanceStatus(w, inst) !== 'Running') return { instanceId: id, startAt, finishAt: startAt, output: '', exitCode: -1, finalStatus: 'Aborted', errorCode: 'InstanceNotRunning', errorInfo: `the instance is ${instanceStatus(w, inst)}` };
-    if (now < inst.agentOnlineAt) return { instanceId: id, startAt, finishAt: startAt, output: '', exitCode: -1, finalStatus: 'Aborted', errorCode: 'ClientNotRunning', errorInfo: 'the Cloud Assistant agent is not online yet' };
+    if (instanceStatus(w, inst) !== 'Running') return { instanceId: id, startAt, finishAt: startAt, output: '', dropped: 0, exitCode: -1, finalStatus: 'Aborted', errorCode: 'InstanceNotRunning', errorInfo: `the instance is ${instanceStatus(w, inst)}` };
+    if (now < inst.agentOnlineAt) return { instanceId: id, startAt, finishAt: startAt, output: '', dropped: 0, exitCode: -1, finalStatus: 'Aborted', errorCode: 'ClientNotRunning', errorInfo: 'the Cloud Assistant agent is not online yet' };
     const run = runShellScript(w, inst, type, content);
+    const bytes = Buffer.from(run.output);
+    const output = bytes.length > OUTPUT_LIMIT ? bytes.subarray(0, OUTPUT_LIMIT).toString('utf8') : run.output;
+    const dropped = Math.max(0, bytes.length - OUTPUT_LIMIT);
     const seconds = Math.min(run.seconds, timeout);
     const timedOut = run.seconds > timeout;
     const finalStatus = timedOut ? 'Timeout' : run.exitCode === 0 ? 'Success' : 'Failed';
     return {
-      instanceId: id, startAt, finishAt: startAt + w.clock.delay(seconds * 1000), output: run.output, exitCode: run.exitCode, finalStatus,
+      instanceId: id, startAt, finishAt: startAt + w.clock.delay(seconds * 1000), output, dropped, exitCode: run.exitCode, finalStatus,
       errorCode: timedOut ? 'ExecutionTimeout' : run.exitCode === 0 ? '' : 'ExitCodeNonzero', errorInfo: timedOut ? 'the command timed out' : run.exitCode === 0 ? '' : `the command exited with ${run.exitCode}`,
     };
   });
@@ -76,7 +82,7 @@ const describeInvocationResults = reads((ctx) => {
       return {
         InvokeId: inv.id, CommandId: inv.commandId, InstanceId: r.instanceId, InvocationStatus: status,
         InvokeRecordStatus: done ? 'Finished' : 'Running', ExitCode: done ? r.exitCode : 0, Output: base64 ? Buffer.from(output).toString('base64') : output,
-        Dropped: 0, ErrorCode: done ? r.errorCode : '', ErrorInfo: done ? r.errorInfo : '', StartTime: isoSeconds(r.startAt), FinishedTime: done ? isoSeconds(r.finishAt) : '',
+        Dropped: done ? (r.dropped ?? 0) : 0, ErrorCode: done ? r.errorCode : '', ErrorInfo: done ? r.errorInfo : '', StartTime: isoSeconds(r.startAt), FinishedTime: done ? isoSeconds(r.finishAt) : '',
         Repeats: 1, Username: 'root',
       };
     }));
@@ -84,6 +90,21 @@ const describeInvocationResults = reads((ctx) => {
   return { Invocation: { InvocationResults: { InvocationResult: items }, TotalCount: rows.length, PageNumber: 1, PageSize: items.length, NextToken: nextToken } };
 });
 
+/** Stops an invocation on all (or the given) instances: those not finished end `Stopped`, with no output. */
+const stopInvocation = writes((ctx) => {
+  const w = ctx.world;
+  const invokeId = ctx.params.req('InvokeId');
+  const inv = w.invocations.get(invokeId);
+  if (!inv || inv.regionId !== regionOf(ctx)) throw notFound('InvalidInvokeId.NotFound', `invocation ${invokeId}`);
+  const ids = ctx.params.list('InstanceId');
+  const now = w.now();
+  for (const r of inv.results) {
+    if ((ids.length && !ids.includes(r.instanceId)) || now >= r.finishAt) continue;
+    Object.assign(r, { startAt: Math.min(r.startAt, now), finishAt: now, output: '', dropped: 0, exitCode: -1, finalStatus: 'Stopped', errorCode: 'InvocationStopped', errorInfo: 'the invocation was stopped' });
+  }
+  return {};
+});
+
 export const CLOUD_ASSISTANT_ACTIONS: ActionTable = {
-  DescribeCloudAssistantStatus: describeCloudAssistantStatus, RunCommand: runCommand, DescribeInvocationResults: describeInvocationResults,
+  DescribeCloudAssistantStatus: describeCloudAssistantStatus, RunCommand: runCommand, DescribeInvocationResults: describeInvocationResults, StopInvocation: stopInvocation,
 };

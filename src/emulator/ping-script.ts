@@ -1,6 +1,6 @@
 /**
- * What Cloud Assistant runs: a shell script in which only `ping` exists. Parses the ping
- * invocations (-c -i -W -q -s) and renders output byte-for-byte as iputils prints it.
+ * `ping` on an emulated instance: reads its arguments (-c -i -W -q -s -n) and renders its output
+ * byte-for-byte as iputils prints it.
  */
 
 export interface PingSpec {
@@ -14,30 +14,13 @@ export interface PingSpec {
   readonly size: number;
 }
 
-export type ScriptCommand =
-  | { readonly kind: 'ping'; readonly spec: PingSpec }
-  | { readonly kind: 'usage'; readonly message: string }
-  | { readonly kind: 'not-found'; readonly name: string; readonly line: number };
+export type PingArgs = { readonly kind: 'ping'; readonly spec: PingSpec } | { readonly kind: 'usage'; readonly message: string };
 
 /** One reply: round trip and the TTL of the echo reply; null for a lost packet. */
 export type Reply = { readonly rttMs: number; readonly ttl: number } | null;
 
-export function parseScript(script: string): ScriptCommand[] {
-  const out: ScriptCommand[] = [];
-  script.split('\n').forEach((text, i) => {
-    for (const part of text.split(/;|&&|\|\|/)) {
-      const command = part.trim();
-      if (command === '' || command.startsWith('#')) continue;
-      const tokens = command.split(/\s+/).map((t) => t.replace(/^["']|["']$/g, ''));
-      const name = tokens[0]!;
-      if (name === 'ping' || name.endsWith('/ping')) out.push(parsePing(tokens.slice(1)));
-      else out.push({ kind: 'not-found', name, line: i + 1 });
-    }
-  });
-  return out;
-}
-
-function parsePing(args: string[]): ScriptCommand {
+/** The arguments of one `ping` (after the command name), as iputils reads them: -c -i -W -q -s -n. */
+export function parsePingArgs(args: readonly string[]): PingArgs {
   let count = Infinity;
   let interval = 1;
   let wait = 10;
@@ -48,6 +31,7 @@ function parsePing(args: string[]): ScriptCommand {
     const a = args[i]!;
     const value = () => args[++i];
     if (a === '-q') quiet = true;
+    else if (a === '-n') continue;
     else if (a === '-c' || a === '-i' || a === '-W' || a === '-s') {
       const v = Number(value());
       if (!Number.isFinite(v) || v < 0) return { kind: 'usage', message: `ping: invalid argument: '${args[i] ?? ''}'` };

@@ -93,7 +93,7 @@ export interface InstanceR extends Lifecycle {
   name: string; instanceType: string; imageId: string; agentOnlineAt: number; tags: Tags;
 }
 export interface InvocationResultR {
-  instanceId: string; startAt: number; finishAt: number; output: string; exitCode: number; finalStatus: string; errorCode: string; errorInfo: string;
+  instanceId: string; startAt: number; finishAt: number; output: string; /** Bytes cut off the output (absent in older snapshots). */ dropped?: number; exitCode: number; finalStatus: string; errorCode: string; errorInfo: string;
 }
 export interface InvocationR {
   id: string; commandId: string; regionId: string; type: string; content: string; createdAt: number; results: InvocationResultR[];
