@@ -56,6 +56,10 @@ describe('import directions', () => {
     expect(violations('src/emulator', (i) => /^src\/(planner|engine|reachability|cloud)(\/|$)/.test(i.target ?? ''))).toEqual([]);
   });
 
+  it('the predictor is written independently of the emulator\'s data plane (two models that must agree)', () => {
+    expect(violations('src/reachability', (i) => /^src\/(emulator|engine|cloud|probe|app|cli)(\/|$)/.test(i.target ?? ''))).toEqual([]);
+  });
+
   it('storage/ never imports commands/', () => {
     expect(violations('storage', (i) => /^commands(\/|$)/.test(i.target ?? ''))).toEqual([]);
   });

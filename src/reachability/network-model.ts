@@ -1,0 +1,107 @@
+/**
+ * The network a plan describes, as the predictor reads it: per site, its local networks, routes to
+ * its VPN gateway, IPsec connections (selectors and whether the peer holds the mirror), CEN
+ * membership and published routes, and what its security group admits. Built from a plan's steps
+ * only (not from the emulator's data plane), so a planner mistake shows as a predicted/measured
+ * mismatch instead of agreeing with itself.
+ */
+import type { Plan, Step } from '../planner/plan';
+import { isCloudSite, type Topology } from '../topology/model';
+
+export interface NetRoute {
+  readonly destination: string;
+  readonly stepId: string;
+}
+
+export interface NetConnection {
+  readonly stepId: string;
+  readonly name: string;
+  readonly localCidrs: readonly string[];
+  readonly remoteCidrs: readonly string[];
+  readonly peerSite: string;
+  /** False when the peer is a cloud site whose mirrored connection is not in the model: no tunnel. */
+  readonly mirrored: boolean;
+}
+
+export interface NetRule {
+  readonly source: string;
+  readonly protocol: string;
+  readonly stepId: string;
+}
+
+export interface NetSite {
+  readonly name: string;
+  readonly region: string;
+  readonly onPremises: boolean;
+  /** Where the site's probe sends from: its IP as a /32 once known, else its vSwitch's CIDR. */
+  readonly probe?: string;
+  /** The VPC's blocks (what CEN advertises for it), or an on-premises site's CIDRs. */
+  readonly networks: readonly string[];
+  /** Delivered inside the VPC (system routes: its vSwitches). */
+  readonly local: readonly string[];
+  /** The step attaching the VPC to CEN, when it is attached. */
+  readonly cenStep?: string;
+  readonly routes: readonly NetRoute[];
+  readonly connections: readonly NetConnection[];
+  readonly published: readonly NetRoute[];
+  /** Ingress accept rules; undefined for a site with no security group (on premises: not modelled). */
+  readonly admits?: readonly NetRule[];
+}
+
+export interface NetModel {
+  readonly topology: string;
+  readonly sites: readonly NetSite[];
+}
+
+export interface ModelOptions {
+  /** Only what exists now (keep and adopt steps): the network as applied, not as planned. */
+  readonly existingOnly?: boolean;
+  /** Probe addresses by site, once the instances exist. */
+  readonly probeIps?: Readonly<Record<string, string>>;
+}
+
+export function modelFromPlan(plan: Plan, topology: Topology, o: ModelOptions = {}): NetModel {
+  const present = plan.steps.filter((s) => s.action !== 'delete' && (!o.existingOnly || s.action !== 'create'));
+  const ids = new Set(present.map((s) => s.id));
+  const at = (site: string) => present.filter((s) => s.site === site);
+  const of = <K extends Step['kind']>(steps: readonly Step[], kind: K) =>
+    steps.filter((s): s is Extract<Step, { kind: K; action: 'create' | 'adopt' | 'keep' }> => s.kind === kind && s.action !== 'delete');
+
+  const cloud: NetSite[] = topology.sites.filter(isCloudSite).map((site) => {
+    const steps = at(site.name);
+    const vpc = of(steps, 'vpc')[0];
+    const vswitches = of(steps, 'vswitch').map((s) => s.params.cidrBlock);
+    const probe = of(steps, 'ecs-instance').length ? (o.probeIps?.[site.name] ? `${o.probeIps[site.name]}/32` : vswitches[0]) : undefined;
+    const attachment = of(steps, 'cen-attachment')[0];
+    const rules = of(steps, 'security-group-rule');
+    return {
+      name: site.name, region: site.region, onPremises: false,
+      ...(probe ? { probe } : {}),
+      networks: vpc ? [vpc.params.cidrBlock, ...vpc.params.secondaryCidrBlocks] : [...site.cidrs],
+      local: vswitches,
+      ...(attachment ? { cenStep: attachment.id } : {}),
+      routes: of(steps, 'route-entry').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
+      connections: of(steps, 'ipsec-connection').map((s) => ({
+        stepId: s.id, name: s.params.name, localCidrs: s.params.localCidrs, remoteCidrs: s.params.remoteCidrs, peerSite: s.params.peerSite,
+        mirrored: s.params.mirror === null || ids.has(s.params.mirror),
+      })),
+      published: of(steps, 'cen-route-publish').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
+      ...(of(steps, 'security-group').length ? { admits: rules.map((s) => ({ source: s.params.sourceCidrIp, protocol: s.params.ipProtocol, stepId: s.id })) } : {}),
+    };
+  });
+
+  // An on-premises DC is configured by its operators: assume its device mirrors the hub's
+  // connections and routes their networks into the tunnel.
+  const onPrem: NetSite[] = topology.sites.filter((s) => !isCloudSite(s)).map((site) => {
+    const towards = cloud.flatMap((c) => c.connections.filter((x) => x.peerSite === site.name).map((x) => ({ hub: c.name, x })));
+    return {
+      name: site.name, region: site.region, onPremises: true, networks: [...site.cidrs], local: [...site.cidrs],
+      routes: towards.flatMap(({ x }) => x.localCidrs.map((d) => ({ destination: d, stepId: x.stepId }))),
+      connections: towards.map(({ hub, x }) => ({
+        stepId: x.stepId, name: `${x.name} (on-premises side)`, localCidrs: x.remoteCidrs, remoteCidrs: x.localCidrs, peerSite: hub, mirrored: true,
+      })),
+      published: [],
+    };
+  });
+  return { topology: topology.name, sites: [...cloud, ...onPrem] };
+}

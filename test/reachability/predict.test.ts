@@ -1,0 +1,83 @@
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import type { Plan } from '../../src/planner/plan';
+import { modelFromPlan } from '../../src/reachability/network-model';
+import { predictMatrix, renderPrediction, type PairPrediction } from '../../src/reachability/predict';
+import { seedTopology, yamlTopology, BIG_DC_YAML } from '../helpers/topologies';
+
+const seed = seedTopology();
+const plan = buildPlan(seed, EMPTY_OBSERVED);
+const byPair = (ps: readonly PairPrediction[]) => Object.fromEntries(ps.map((p) => [`${p.from}>${p.to}`, p]));
+const without = (p: Plan, drop: (s: Plan['steps'][number]) => boolean): Plan => ({ ...p, steps: p.steps.filter((s) => !drop(s)) });
+
+describe('predictMatrix on the walkthrough', () => {
+  const m = byPair(predictMatrix(modelFromPlan(plan, seed)));
+
+  it('predicts all six pairs reachable, with the walkthrough\'s TTLs (62 through the tunnel, 64 over CEN)', () => {
+    expect(Object.fromEntries(Object.entries(m).map(([k, p]) => [k, [p.reachable, p.ttl]]))).toEqual({
+      'hongkong>japan': [true, 62], 'hongkong>us': [true, 62], 'japan>hongkong': [true, 62],
+      'japan>us': [true, 64], 'us>hongkong': [true, 62], 'us>japan': [true, 64],
+    });
+  });
+
+  it('names the path each echo takes', () => {
+    expect(m['hongkong>us']!.path).toEqual(['hongkong', 'ipsec ikev1test-hongkong-to-us', 'japan', 'CEN', 'us']);
+    expect(m['us>hongkong']!.path).toEqual(['us', 'CEN', 'japan', 'ipsec ikev1test-us-to-hongkong', 'hongkong']);
+    expect(m['japan>us']!.path).toEqual(['japan', 'CEN', 'us']);
+  });
+
+  it('Hong Kong <-> US rely on the published route; Hong Kong <-> Japan do not', () => {
+    const published = (p: PairPrediction) => p.reliesOn.filter((r) => r.kind === 'cen-publish').map((r) => r.what);
+    expect(published(m['hongkong>us']!)).toEqual(['192.168.0.0/16 published to CEN by japan']);
+    expect(published(m['us>hongkong']!)).toEqual(['192.168.0.0/16 published to CEN by japan']);
+    expect(published(m['hongkong>japan']!)).toEqual([]);
+    expect(m['us>japan']!.reliesOn.map((r) => r.kind).sort()).toEqual(['cen-attachment', 'cen-attachment', 'sg-rule']);
+  });
+
+  it('renders "6 of 6 pairs reachable"', () => {
+    expect(renderPrediction(predictMatrix(modelFromPlan(plan, seed)))).toMatch(/^Predicted reachability: 6 of 6 pairs reachable\n {2}hongkong -> japan: reachable, ttl 62, via hongkong -> ipsec/);
+  });
+});
+
+describe('predictMatrix when something is missing', () => {
+  it('without the CEN publish: Hong Kong <-> US unreachable (the reply has no way back), Hong Kong <-> Japan still reachable', () => {
+    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.kind === 'cen-route-publish'), seed)));
+    expect(m['hongkong>us']).toMatchObject({ reachable: false, reason: 'the reply is lost: us has no route to 192.168.0.0/24' });
+    expect(m['us>hongkong']).toMatchObject({ reachable: false, reason: 'us has no route to 192.168.0.0/24' });
+    expect(m['hongkong>japan']!.reachable).toBe(true);
+    expect(renderPrediction(Object.values(m))).toMatch(/^Predicted reachability: 4 of 6 pairs reachable\n/);
+  });
+
+  it('without a security group rule: that destination drops ICMP from that source, and says so', () => {
+    const rule = plan.steps.find((s) => s.kind === 'security-group-rule' && s.site === 'us' && s.action !== 'delete' && s.params.sourceCidrIp === '192.168.0.0/16')!;
+    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.id === rule.id), seed)));
+    expect(m['hongkong>us']).toMatchObject({ reachable: false, reason: 'security group of us does not admit ICMP from 192.168.0.0/24' });
+    expect(m['us>hongkong']!.reachable).toBe(true);
+  });
+
+  it('a connection whose mirror is missing cannot negotiate', () => {
+    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.id.includes('japan') && s.kind === 'ipsec-connection'), seed)));
+    expect(m['hongkong>japan']!.reason).toMatch(/^tunnel ikev1test-hongkong-to-japan has no mirrored connection at japan/);
+  });
+
+  it('existingOnly: before apply nothing exists, so no probe and nothing to predict', () => {
+    expect(predictMatrix(modelFromPlan(plan, seed, { existingOnly: true }))).toEqual([]);
+  });
+
+  it('a known probe address is used as a /32', () => {
+    const m = byPair(predictMatrix(modelFromPlan(plan, seed, { probeIps: { us: '10.0.0.231' } })));
+    expect(m['us>japan']!.reliesOn.find((r) => r.kind === 'sg-rule')!.what).toBe('security group of japan admits ICMP from 10.0.0.0/8');
+    expect(m['hongkong>us']!.reachable).toBe(true);
+  });
+});
+
+describe('predictMatrix beyond the seed', () => {
+  it('IKEv1 with three DC CIDRs and two spokes: every pair reachable', () => {
+    for (const ike of ['v1', 'v2'] as const) {
+      const t = yamlTopology(BIG_DC_YAML(ike).replace('sites:', 'probes: true\nsites:'), { ipsecConnectionQuota: 12 });
+      const ps = predictMatrix(modelFromPlan(buildPlan(t, EMPTY_OBSERVED), t));
+      expect(ps).toHaveLength(12);
+      expect(ps.filter((p) => !p.reachable)).toEqual([]);
+    }
+  });
+});
