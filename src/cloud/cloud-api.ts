@@ -83,6 +83,31 @@ export interface TaggedResource {
 /** One driver per kind, each typed for its kind. */
 export type DriverTable = { readonly [K in StepKind]: ResourceDriver<K> };
 
+/** One instance's part of a Cloud Assistant invocation. */
+export interface InvocationResult {
+  readonly instanceId: string;
+  /** Cloud Assistant's words: Pending, Running, Success, Failed, Timeout, Stopped, Aborted, ... */
+  readonly status: string;
+  /** True once the instance's part will not change any more. */
+  readonly finished: boolean;
+  readonly output: string;
+  readonly exitCode: number;
+  /** Bytes Cloud Assistant cut off the output (it keeps 24 KB). */
+  readonly dropped: number;
+  readonly errorCode: string;
+  readonly errorInfo: string;
+}
+
+/** ECS Cloud Assistant: runs a shell script on instances (how the ping matrix is measured). */
+export interface CommandRunner {
+  /** Which of the instances have their Cloud Assistant agent online. */
+  agentsOnline(region: string, instanceIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Starts the script on every instance at once; returns the invocation id. */
+  run(region: string, instanceIds: readonly string[], script: string, timeoutSeconds: number): Promise<string>;
+  results(region: string, invokeId: string): Promise<readonly InvocationResult[]>;
+  stop(region: string, invokeId: string): Promise<void>;
+}
+
 export interface CloudApi {
   /** True when talking to the in-process emulator (sandbox mode); every output says so. */
   readonly sandbox: boolean;
@@ -93,4 +118,5 @@ export interface CloudApi {
   readonly calls: () => number;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
   zones(region: string): Promise<readonly string[]>;
+  readonly commands: CommandRunner;
 }

@@ -21,6 +21,8 @@ export interface Reliance {
   readonly kind: 'route' | 'ipsec' | 'cen-attachment' | 'cen-publish' | 'sg-rule';
   /** e.g. "192.168.0.0/16 published to CEN by japan". */
   readonly what: string;
+  /** The words for it not holding, e.g. "expected via 192.168.0.0/16 published to CEN by japan: it is not published now". */
+  readonly broken: string;
 }
 
 export interface PairPrediction {
@@ -83,25 +85,27 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
       if (checkRules && target.admits) {
         const rule = target.admits.find((r) => ['icmp', 'all'].includes(r.protocol.toLowerCase()) && covers(r.source, src));
         if (!rule) return { ok: false, path, relies, reason: `security group of ${target.name} does not admit ICMP from ${src}` };
-        relies.push({ stepId: rule.stepId, site: target.name, kind: 'sg-rule', what: `security group of ${target.name} admits ICMP from ${rule.source}` });
+        relies.push({ stepId: rule.stepId, site: target.name, kind: 'sg-rule', what: `security group of ${target.name} admits ICMP from ${rule.source}`, broken: `security group of ${target.name} does not admit ICMP from ${rule.source}` });
       }
       return { ok: true, path, gateways, relies };
     }
     if (found.go === 'cen') {
       const via: NetSite = found.via!;
-      relies.push({ stepId: site.cenStep!, site: site.name, kind: 'cen-attachment', what: `${site.name} attached to CEN` });
-      relies.push({ stepId: via.cenStep!, site: via.name, kind: 'cen-attachment', what: `${via.name} attached to CEN` });
-      if (found.published) relies.push({ stepId: found.stepId!, site: via.name, kind: 'cen-publish', what: `${found.destination} published to CEN by ${via.name}` });
+      for (const x of [site, via]) relies.push({ stepId: x.cenStep!, site: x.name, kind: 'cen-attachment', what: `${x.name} attached to CEN`, broken: `${x.name}'s VPC is not attached to CEN now` });
+      if (found.published) {
+        const what = `${found.destination} published to CEN by ${via.name}`;
+        relies.push({ stepId: found.stepId!, site: via.name, kind: 'cen-publish', what, broken: `expected via ${what}: it is not published now` });
+      }
       path.push('CEN', via.name);
       site = via;
       continue;
     }
-    relies.push({ stepId: found.stepId!, site: site.name, kind: 'route', what: `the route to ${found.destination} in ${site.name}` });
+    relies.push({ stepId: found.stepId!, site: site.name, kind: 'route', what: `the route to ${found.destination} in ${site.name}`, broken: `expected via the route to ${found.destination} in ${site.name}'s VPC: it is gone` });
     const from: NetSite = site;
     const conn = from.connections.find((c) => c.localCidrs.some((l) => covers(l, src)) && c.remoteCidrs.some((r) => covers(r, dst)));
     if (!conn) return { ok: false, path, relies, reason: `no IPsec connection on ${from.name}'s gateway has selectors for ${src} -> ${dst}` };
     if (!conn.mirrored) return { ok: false, path, relies, reason: `tunnel ${conn.name} has no mirrored connection at ${conn.peerSite}, so it cannot negotiate` };
-    relies.push({ stepId: conn.stepId, site: from.name, kind: 'ipsec', what: `tunnel ${conn.name}` });
+    relies.push({ stepId: conn.stepId, site: from.name, kind: 'ipsec', what: `tunnel ${conn.name}`, broken: `tunnel ${conn.name} is down` });
     path.push(`ipsec ${conn.name}`, conn.peerSite);
     gateways += 2;
     site = m.sites.find((s) => s.name === conn.peerSite);

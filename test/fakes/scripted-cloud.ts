@@ -49,7 +49,11 @@ export type FakeDrivers = { [K in StepKind]: FakeDriver<K> };
 
 export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
   const drivers = Object.fromEntries(STEP_KINDS.map((k) => [k, new FakeDriver(k)])) as unknown as FakeDrivers;
-  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers: drivers as unknown as DriverTable, calls: () => 0, zones: async () => [] };
+  const unscripted = async (): Promise<never> => {
+    throw new Error('the scripted cloud has no Cloud Assistant: measure against the emulator');
+  };
+  const commands = { agentsOnline: unscripted, run: unscripted, results: unscripted, stop: unscripted };
+  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers: drivers as unknown as DriverTable, calls: () => 0, zones: async () => [], commands };
   return { cloud, drivers };
 }
 

@@ -3,6 +3,7 @@ import * as $Ecs from '@alicloud/ecs20140526';
 import type { CloudApi, DriverTable } from '../cloud-api';
 import { createAlibabaClients, type AlibabaClientOptions } from './alibaba-clients';
 import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-drivers';
+import { createCommandRunner } from './command-runner';
 import { createDriverContext } from './driver-kit';
 import { ecsInstanceDriver, securityGroupDriver, securityGroupRuleDriver } from './ecs-drivers';
 import { routeEntryDriver, vpcDriver, vswitchDriver } from './vpc-drivers';
@@ -25,6 +26,7 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     target: options.sandbox ? 'sandbox (in-process Alibaba Cloud emulator)' : options.endpoint ? `Alibaba Cloud API at ${new URL(options.endpoint).host}` : 'Alibaba Cloud',
     drivers,
     calls: ctx.count,
+    commands: createCommandRunner(ctx),
     async zones(region) {
       const r = await ctx.call('DescribeZones', () => ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })));
       return (r.body?.zones?.zone ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');

@@ -1,0 +1,74 @@
+/**
+ * The ping matrix as a PNG heat map: sources down, destinations across, colour by average RTT,
+ * loss overriding (partial loss amber, total loss red, not measured grey), the figures in each
+ * cell, a legend and the time measured. Drawn by ECharts (server-side SVG) and rasterised by resvg,
+ * with the font shipped in assets/ so labels render on a machine without fonts.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import type { PingMatrix } from './ping-matrix';
+
+/** From dist/src/probe (built) or src/probe (ts-jest). */
+const FONT = [join(__dirname, '..', '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf'), join(__dirname, '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf')].find((f) => existsSync(f));
+
+/** Colour categories that override RTT, placed above the RTT range on the value scale. */
+const LOSS = { partial: -1, total: -2, unknown: -3 } as const;
+
+export interface HeatMapOptions {
+  /** Label for every output in sandbox mode. */
+  readonly sandbox?: boolean;
+}
+
+export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string {
+  const sites = [...new Set(m.cells.flatMap((c) => [c.from, c.to]))];
+  const rtts = m.cells.map((c) => c.rttAvgMs).filter((x): x is number => x !== null);
+  const max = Math.max(50, Math.ceil(Math.max(0, ...rtts) / 50) * 50);
+  const data = m.cells.map((c) => {
+    const x = sites.indexOf(c.to);
+    const y = sites.indexOf(c.from);
+    const value = c.verdict === 'unknown' ? LOSS.unknown : c.received === 0 ? LOSS.total : c.lossPct > 0 ? LOSS.partial : c.rttAvgMs ?? 0;
+    const label = c.verdict === 'unknown' ? 'not\nmeasured' : c.received === 0 ? '100% loss' : `${c.rttAvgMs?.toFixed(1)} ms\n${c.lossPct}% loss${c.ttl !== null ? `\nttl ${c.ttl}` : ''}`;
+    return { value: [x, y, value], label: { formatter: `${label}${c.matches ? '' : '\n(not as predicted)'}` } };
+  });
+  const size = Math.max(480, 140 + sites.length * 110);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size, height: size });
+  try {
+    chart.setOption({
+      animation: false,
+      backgroundColor: '#ffffff',
+      textStyle: { fontFamily: 'DejaVu Sans' },
+      title: {
+        text: `Ping matrix: ${m.topology}${o.sandbox ? ' (SANDBOX)' : ''}`,
+        subtext: `measured ${new Date(m.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')} - rows: from, columns: to`,
+        left: 'center',
+      },
+      grid: { top: 80, bottom: 110, left: 110, right: 30 },
+      xAxis: { type: 'category', data: sites, name: 'to', position: 'top', splitArea: { show: true } },
+      yAxis: { type: 'category', data: sites, name: 'from', inverse: true, splitArea: { show: true } },
+      visualMap: {
+        type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 10, dimension: 2,
+        pieces: [
+          { value: LOSS.unknown, label: 'not measured', color: '#bdbdbd' },
+          { value: LOSS.total, label: '100% loss', color: '#d32f2f' },
+          { value: LOSS.partial, label: 'partial loss', color: '#ffa000' },
+          { gte: 0, lt: max / 3, label: `< ${Math.round(max / 3)} ms`, color: '#c8e6c9' },
+          { gte: max / 3, lt: (2 * max) / 3, label: `< ${Math.round((2 * max) / 3)} ms`, color: '#81c784' },
+          { gte: (2 * max) / 3, label: `>= ${Math.round((2 * max) / 3)} ms`, color: '#388e3c' },
+        ],
+      },
+      series: [{ type: 'heatmap', data, label: { show: true, fontSize: 11, color: '#000' }, itemStyle: { borderColor: '#fff', borderWidth: 2 } }],
+    });
+    return chart.renderToSVGString();
+  } finally {
+    // An undisposed chart keeps the process alive.
+    chart.dispose();
+  }
+}
+
+export function renderHeatMapPng(m: PingMatrix, o: HeatMapOptions = {}): Buffer {
+  const svg = renderHeatMapSvg(m, o);
+  const resvg = new Resvg(svg, { font: { fontFiles: FONT ? [FONT] : [], loadSystemFonts: FONT === undefined, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } });
+  return resvg.render().asPng();
+}

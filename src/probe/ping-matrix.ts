@@ -1,0 +1,97 @@
+/**
+ * The ping matrix: for every ordered pair of probes, what was measured next to what was predicted,
+ * a verdict and, where they disagree, why. Values only; renderers (table, heat map, Slack) read it.
+ */
+import type { PairPrediction } from '../reachability/predict';
+import type { MeasuredCell } from './measure-matrix';
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'unknown';
+
+export interface MatrixCell {
+  readonly from: string;
+  readonly to: string;
+  readonly transmitted: number;
+  readonly received: number;
+  readonly lossPct: number;
+  readonly rttAvgMs: number | null;
+  readonly rttMinMs: number | null;
+  readonly rttMaxMs: number | null;
+  readonly ttl: number | null;
+  readonly predicted: 'reachable' | 'unreachable';
+  /** pass; warn on partial loss or RTT well above the pair's baseline; fail on 100 % loss; unknown when not measured. */
+  readonly verdict: Verdict;
+  /** Whether the measurement agrees with the prediction (an unmeasured cell neither agrees nor disagrees: true). */
+  readonly matches: boolean;
+  /** Why, in words: the mismatch's cause, the warning, or what kept it from being measured. Empty for a plain pass. */
+  readonly reason: string;
+  /** For a row pasted from an on-premises host: when it was measured there. */
+  readonly pastedAt?: number;
+}
+
+export interface PingMatrix {
+  readonly topology: string;
+  readonly measuredAt: number;
+  readonly cells: readonly MatrixCell[];
+}
+
+/** RTT "well above" its baseline: half as much again and at least 5 ms more. */
+export function rttRegressed(rtt: number, baseline: number): boolean {
+  return rtt > baseline * 1.5 && rtt - baseline >= 5;
+}
+
+export const pairKey = (from: string, to: string) => `${from}>${to}`;
+
+/**
+ * `baseline`: the pair's average RTT in the topology's baseline measurement. `explanations`: why a
+ * cell measured failing was predicted reachable (what the prediction relied on that no longer holds).
+ */
+export function buildMatrix(
+  topology: string,
+  measuredAt: number,
+  measured: readonly MeasuredCell[],
+  predictions: readonly PairPrediction[],
+  baseline: ReadonlyMap<string, number> = new Map(),
+  explanations: ReadonlyMap<string, string> = new Map(),
+): PingMatrix {
+  const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));
+  const cells = measured.map((m): MatrixCell => {
+    const key = pairKey(m.from, m.to);
+    const p = predicted.get(key);
+    const expect = p?.reachable ? 'reachable' : 'unreachable';
+    if (!m.measured) {
+      return { from: m.from, to: m.to, transmitted: 0, received: 0, lossPct: 0, rttAvgMs: null, rttMinMs: null, rttMaxMs: null, ttl: null, predicted: expect, verdict: 'unknown', matches: true, reason: `not measured: ${m.detail}` };
+    }
+    const r = m.report;
+    const base = baseline.get(key);
+    const verdict: Verdict = r.received === 0 ? 'fail' : r.lossPct > 0 || (base !== undefined && r.rttAvgMs !== undefined && rttRegressed(r.rttAvgMs, base)) ? 'warn' : 'pass';
+    const figures = {
+      from: m.from, to: m.to, transmitted: r.transmitted, received: r.received, lossPct: r.lossPct,
+      rttAvgMs: r.rttAvgMs ?? null, rttMinMs: r.rttMinMs ?? null, rttMaxMs: r.rttMaxMs ?? null, ttl: r.ttl ?? null, predicted: expect, verdict,
+    } as const;
+    if (!p) return { ...figures, matches: verdict === 'fail', reason: 'no prediction for this pair' };
+    if (p.reachable && verdict === 'fail') {
+      const icmp = r.icmpErrors[0] ? ` (${r.icmpErrors[0].message} from ${r.icmpErrors[0].from})` : '';
+      return { ...figures, matches: false, reason: `${explanations.get(key) ?? `predicted reachable via ${p.path.join(' -> ')}, but nothing it relies on was found broken`}${icmp}` };
+    }
+    if (!p.reachable && verdict !== 'fail') return { ...figures, matches: false, reason: `predicted unreachable (${p.reason}), but replies came back` };
+    if (p.reachable && r.ttl !== undefined && p.ttl !== undefined && r.ttl !== p.ttl) {
+      return { ...figures, matches: false, reason: `replies arrive with ttl ${r.ttl}, predicted ${p.ttl} via ${p.path.join(' -> ')}: the path differs` };
+    }
+    if (!p.reachable) return { ...figures, matches: true, reason: `unreachable as predicted: ${p.reason}` };
+    const warn = verdict === 'warn' ? (r.lossPct > 0 ? `${r.lossPct}% loss` : `RTT ${r.rttAvgMs} ms, baseline ${base} ms`) : '';
+    return { ...figures, matches: true, reason: warn };
+  });
+  return { topology, measuredAt, cells };
+}
+
+/** "6 of 6 pairs pass, 0 mismatches". */
+export function summarizeMatrix(m: PingMatrix): string {
+  const n = (v: Verdict) => m.cells.filter((c) => c.verdict === v).length;
+  const mismatches = m.cells.filter((c) => !c.matches).length;
+  const parts = [`${n('pass')} of ${m.cells.length} pairs pass`];
+  if (n('warn')) parts.push(`${n('warn')} warn`);
+  if (n('fail')) parts.push(`${n('fail')} fail`);
+  if (n('unknown')) parts.push(`${n('unknown')} not measured`);
+  parts.push(mismatches === 0 ? 'all as predicted' : `${mismatches} not as predicted`);
+  return parts.join(', ');
+}

@@ -1,0 +1,30 @@
+/** The ping matrix as a fixed-width table (CLI, console, a Slack code block), then the reasons. */
+import { summarizeMatrix, type MatrixCell, type PingMatrix } from './ping-matrix';
+
+const MARK = { pass: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
+
+function cellText(c: MatrixCell | undefined): string {
+  if (!c) return '-';
+  if (c.verdict === 'unknown') return 'not measured';
+  const figures = c.rttAvgMs !== null ? `${c.rttAvgMs.toFixed(1)}ms ${c.lossPct}%` : `${c.lossPct}% loss`;
+  return `${figures} ${MARK[c.verdict as keyof typeof MARK]}${c.matches ? '' : ' !'}`;
+}
+
+export function renderMatrixTable(m: PingMatrix, o: { readonly sites?: readonly string[] } = {}): string {
+  const sites = o.sites ?? [...new Set(m.cells.flatMap((c) => [c.from, c.to]))];
+  const sources = sites.filter((s) => m.cells.some((c) => c.from === s));
+  const cell = (from: string, to: string) => m.cells.find((c) => c.from === from && c.to === to);
+  const header = ['from \\ to', ...sites];
+  const rows = sources.map((from) => [`${from}${m.cells.some((c) => c.from === from && c.pastedAt !== undefined) ? ' (pasted)' : ''}`, ...sites.map((to) => (to === from ? '' : cellText(cell(from, to))))]);
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const notes = m.cells.filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass')).map((c) => `${c.matches ? '-' : '!'} ${c.from} -> ${c.to}: ${c.reason}`);
+  return [
+    `Ping matrix for ${m.topology}, measured ${new Date(m.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summarizeMatrix(m)}`,
+    line(header),
+    ...rows.map(line),
+    ...(notes.length ? ['', ...notes] : []),
+    '',
+    'Cells: average RTT, loss, verdict; "!" marks a cell not as predicted.',
+  ].join('\n');
+}
