@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   'storage.key-file-permissions': { userFixable: false, hint: 'the key file is readable by others: chmod 600 it' },
   'storage.secret-format': { userFixable: false, hint: 'VPNBOT_SECRET_KEY must be 16 or more characters' },
   'storage.stored-plan': { userFixable: false, hint: 'a stored plan or topology does not read as this version expects: plan again (runs stored by another version are not resumed)' },
+  'storage.stored-measurement': { userFixable: false, hint: 'a stored ping matrix does not read as this version expects: measure again (/vpn ping <name>)' },
 } as const satisfies Record<string, { readonly userFixable: boolean; readonly hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -120,6 +120,19 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE approvals_v4 RENAME TO approvals;
       `),
   },
+  {
+    version: 5,
+    name: 'ping matrix measurements, the baseline flagged',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE measurements (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, topology TEXT NOT NULL, measured_at INTEGER NOT NULL,
+          trigger TEXT NOT NULL CHECK (trigger IN ('apply', 'manual', 'scheduled', 'pasted')),
+          baseline INTEGER NOT NULL DEFAULT 0, matrix TEXT NOT NULL
+        );
+        CREATE INDEX measurements_by_topology ON measurements (topology, id);
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

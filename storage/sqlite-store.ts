@@ -1,11 +1,12 @@
 /** The store on SQLite: the engine's EngineStore, plus topologies, plans, approvals and the audit log. */
 import type Database from 'better-sqlite3';
-import type { AppStore, DecisionResult, PlanRecord, PlanStatus } from '../src/app/app-store';
+import type { AppStore, DecisionResult, MeasurementRecord, MeasurementTrigger, PlanRecord, PlanStatus } from '../src/app/app-store';
 import type { ClaimResult, NewRun, ResourceRecord, RunRecord, StepRecord, StepStatus } from '../src/engine/engine-store';
 import type { RunStatus } from '../src/engine/engine-events';
 import { VpnbotError } from '../src/errors';
 import type { Plan } from '../src/planner/plan';
 import { readStoredPlan } from '../src/planner/plan-schema';
+import { readStoredMatrix, type PingMatrix } from '../src/probe/ping-matrix';
 import type { Topology } from '../src/topology/model';
 import { readStoredTopology } from '../src/topology/stored-topology';
 import type { SecretBox } from './secret-box';
@@ -19,6 +20,14 @@ interface ResourceRow { topology: string; step_id: string; site: string | null; 
 interface PlanRow {
   id: string; topology: string; hash: string; text: string; plan: string; requester: string; status: PlanStatus; created_at: number; expires_at: number;
   document: string | null; channel: string | null; message_ts: string | null;
+}
+
+interface MeasurementRow { id: number; topology: string; measured_at: number; trigger: MeasurementTrigger; baseline: number; matrix: string }
+
+function storedMatrix(json: string, what: string): PingMatrix {
+  const r = readStoredMatrix(json);
+  if (!r.ok) throw new VpnbotError('storage.stored-measurement', `${what} cannot be read by this version of vpnbot (${r.reason})`);
+  return r.matrix;
 }
 
 /** A stored plan, checked against this version's schemas; a plan that does not fit is refused by name. */
@@ -88,7 +97,13 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     runs: db.prepare('SELECT * FROM runs WHERE (? IS NULL OR topology = ?) ORDER BY started_at DESC LIMIT ?'),
     audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
     auditLog: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
+    saveMeasurement: db.prepare('INSERT INTO measurements (topology, measured_at, trigger, baseline, matrix) VALUES (?, ?, ?, ?, ?)'),
+    measurements: db.prepare('SELECT * FROM measurements WHERE topology = ? ORDER BY id DESC LIMIT ?'),
+    baselineOf: db.prepare('SELECT * FROM measurements WHERE topology = ? AND baseline = 1 ORDER BY id DESC LIMIT 1'),
   };
+  const measurementOf = (r: MeasurementRow): MeasurementRecord => ({
+    id: r.id, topology: r.topology, trigger: r.trigger, baseline: r.baseline === 1, matrix: storedMatrix(r.matrix, `measurement ${r.id}`),
+  });
 
   // Immediate: the check for a holder and the insert are one write transaction, so two processes
   // on one database cannot both claim a topology.
@@ -172,6 +187,12 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
     audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),
+    saveMeasurement: (m) => Number(q.saveMeasurement.run(m.topology, m.matrix.measuredAt, m.trigger, m.baseline ? 1 : 0, JSON.stringify(m.matrix)).lastInsertRowid),
+    measurements: (topology, limit = 50) => (q.measurements.all(topology, limit) as MeasurementRow[]).map(measurementOf),
+    baselineOf: (topology) => {
+      const r = q.baselineOf.get(topology) as MeasurementRow | undefined;
+      return r ? measurementOf(r) : undefined;
+    },
     auditLog: (limit = 100) =>
       (q.auditLog.all(limit) as { id: number; at: number; actor: string; action: string; subject: string; detail: string }[]).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
   };

@@ -4,6 +4,7 @@
  */
 import type { EngineStore, RunRecord, StepRecord } from '../engine/engine-store';
 import type { Plan } from '../planner/plan';
+import type { PingMatrix } from '../probe/ping-matrix';
 import type { Topology } from '../topology/model';
 
 export type PlanStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'applied' | 'failed' | 'superseded';
@@ -41,6 +42,18 @@ export type DecisionResult =
   | { ok: true; approved: boolean; approvers: readonly string[] }
   | { ok: false; reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch' | 'already-approved-by-you'; status?: PlanStatus };
 
+/** What started a measurement: the end of an apply, a user, the schedule, or a row pasted from on premises. */
+export type MeasurementTrigger = 'apply' | 'manual' | 'scheduled' | 'pasted';
+
+export interface MeasurementRecord {
+  readonly id: number;
+  readonly topology: string;
+  readonly trigger: MeasurementTrigger;
+  /** The first measurement after a successful apply: what later RTTs are compared with. */
+  readonly baseline: boolean;
+  readonly matrix: PingMatrix;
+}
+
 export interface AppStore extends EngineStore {
   saveTopology(t: Topology, at: number): void;
   topology(name: string): Topology | undefined;
@@ -59,6 +72,11 @@ export interface AppStore extends EngineStore {
   supersede(topology: string, exceptPlanId: string): string[];
   runs(topology?: string, limit?: number): RunRecord[];
   steps(runId: string): StepRecord[];
+  saveMeasurement(m: Omit<MeasurementRecord, 'id'>): number;
+  /** Newest first. */
+  measurements(topology: string, limit?: number): MeasurementRecord[];
+  /** The latest measurement flagged as baseline. */
+  baselineOf(topology: string): MeasurementRecord | undefined;
   audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;
   auditLog(limit?: number): AuditEntry[];
 }

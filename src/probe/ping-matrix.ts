@@ -2,6 +2,7 @@
  * The ping matrix: for every ordered pair of probes, what was measured next to what was predicted,
  * a verdict and, where they disagree, why. Values only; renderers (table, heat map, Slack) read it.
  */
+import { z } from 'zod';
 import type { PairPrediction } from '../reachability/predict';
 import type { MeasuredCell } from './measure-matrix';
 
@@ -94,4 +95,27 @@ export function summarizeMatrix(m: PingMatrix): string {
   if (n('unknown')) parts.push(`${n('unknown')} not measured`);
   parts.push(mismatches === 0 ? 'all as predicted' : `${mismatches} not as predicted`);
   return parts.join(', ');
+}
+
+const num = z.number().nullable();
+const matrixSchema = z.strictObject({
+  topology: z.string(),
+  measuredAt: z.number(),
+  cells: z.array(z.strictObject({
+    from: z.string(), to: z.string(), transmitted: z.number(), received: z.number(), lossPct: z.number(),
+    rttAvgMs: num, rttMinMs: num, rttMaxMs: num, ttl: num, predicted: z.enum(['reachable', 'unreachable']),
+    verdict: z.enum(['pass', 'warn', 'fail', 'unknown']), matches: z.boolean(), reason: z.string(), pastedAt: z.number().optional(),
+  })),
+});
+
+/** A stored matrix, checked: one written by another version is refused with the reason, not misread. */
+export function readStoredMatrix(json: string): { ok: true; matrix: PingMatrix } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const r = matrixSchema.safeParse(raw);
+  return r.success ? { ok: true, matrix: r.data } : { ok: false, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ') };
 }

@@ -169,3 +169,26 @@ describe('secrets at rest', () => {
     db.close();
   });
 });
+
+describe('measurements', () => {
+  const matrix = (at: number, rtt: number) => ({
+    topology: 't', measuredAt: at,
+    cells: [{ from: 'a', to: 'b', transmitted: 5, received: 5, lossPct: 0, rttAvgMs: rtt, rttMinMs: rtt, rttMaxMs: rtt, ttl: 64, predicted: 'reachable' as const, verdict: 'pass' as const, matches: true, reason: '' }],
+  });
+  it('are kept newest first; the baseline is the latest flagged one', () => {
+    const { db, store } = fresh();
+    store.saveMeasurement({ topology: 't', trigger: 'apply', baseline: true, matrix: matrix(1, 50) });
+    store.saveMeasurement({ topology: 't', trigger: 'manual', baseline: false, matrix: matrix(2, 51) });
+    store.saveMeasurement({ topology: 'other', trigger: 'manual', baseline: false, matrix: { ...matrix(3, 9), topology: 'other' } });
+    expect(store.measurements('t').map((m) => [m.trigger, m.matrix.measuredAt])).toEqual([['manual', 2], ['apply', 1]]);
+    expect(store.baselineOf('t')?.matrix.cells[0]!.rttAvgMs).toBe(50);
+    expect(store.baselineOf('nothing')).toBeUndefined();
+    db.close();
+  });
+  it('a stored matrix that does not read as this version expects is refused by name', () => {
+    const { db, store } = fresh();
+    db.prepare("INSERT INTO measurements (topology, measured_at, trigger, baseline, matrix) VALUES ('t', 1, 'manual', 0, '{\"topology\":\"t\"}')").run();
+    expect(() => store.measurements('t')).toThrow(expect.objectContaining({ code: 'storage.stored-measurement' }));
+    db.close();
+  });
+});
