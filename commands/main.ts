@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The process entry point: real stdio, files, signals. Composition root for the CLI. */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { appCommands } from '../src/cli/app-commands';
+import { pingCommands } from '../src/cli/ping-commands';
 import type { CliCommand, CliIo } from '../src/cli/io';
 import { BASE_COMMANDS, lazyCommand, runCli } from '../src/cli';
 import type { ServicesFactory } from '../src/cli/app-commands';
@@ -34,6 +36,10 @@ const io: CliIo = {
   stderr: (t) => process.stderr.write(t),
   readStdin,
   readFile: (p) => readFile(p, 'utf8'),
+  writeFile: async (p, data) => {
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, data);
+  },
   env: process.env,
   confirm,
   interrupted,
@@ -50,7 +56,7 @@ const serve = lazyCommand(async () => (await import('./serve-command')).serveCom
 const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : app.demo!(args, io));
 
 const argv = process.argv.slice(2);
-runCli(argv, io, { ...BASE_COMMANDS, ...app, serve, start }).then(
+runCli(argv, io, { ...BASE_COMMANDS, ...app, ...pingCommands(openServices, actor), serve, start }).then(
   (code) => {
     process.exitCode = code;
     // A server's runs and sockets would keep the process alive: what is unfinished resumes at the next start.

@@ -16,11 +16,13 @@ export async function openServices(config: Config): Promise<AppServices> {
     const store = createSqliteStore(db, createSecretBox(loadSecretKey(config.secretKey, config.dbPath)));
     const connected = await connectCloud(config);
     const logger = createLogger(config.logLevel);
-    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing: realPacing(connected.pace), leaseMs: config.runLeaseSeconds * 1000, log: logger });
+    const pacing = realPacing(connected.pace);
+    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing, leaseMs: config.runLeaseSeconds * 1000, log: logger });
     return {
       store,
       cloud: connected.cloud,
       engine,
+      pacing,
       sandbox: connected.cloud.sandbox,
       logger,
       close: async () => {

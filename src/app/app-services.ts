@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CloudApi } from '../cloud/cloud-api';
 import type { Engine } from '../engine/create-engine';
+import type { Pacing } from '../engine/retry-policy';
 import type { AppStore } from './app-store';
 
 /** What front ends (CLI, console, Slack) work with; built by the composition root. */
@@ -8,6 +9,8 @@ export interface AppServices {
   readonly store: AppStore;
   readonly cloud: CloudApi;
   readonly engine: Engine;
+  /** Sleeps and clock for polling outside the engine (the ping matrix), at the cloud's pace. */
+  readonly pacing: Pacing;
   /** Every user-facing output in sandbox mode says so. */
   readonly sandbox: boolean;
   /** Structured operator log (secrets redacted); front ends feed engine events into it. */

@@ -10,7 +10,7 @@ import type { RunResult } from '../engine/create-engine';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
-import { renderPlan } from '../planner/render-plan';
+import { planText } from './plan-text';
 import { validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
 import { parseTopologyLine } from '../topology/parse-line';
@@ -43,7 +43,7 @@ const newPlanId = () => `plan-${randomBytes(8).toString('hex')}`;
 
 /** Plans `topology` against the records and the cloud as they are now, and keeps the plan for a decision. */
 async function propose(s: AppServices, topology: Topology, plan: Plan, o: ProposeOptions): Promise<ProposalResult> {
-  const text = renderPlan(plan, topology);
+  const text = planText(plan, topology);
   const record: PlanRecord = {
     id: newPlanId(), topology: topology.name, hash: plan.hash, text, plan, requester: o.requester, status: 'pending',
     createdAt: o.now, expiresAt: o.now + o.policy.planTtlMs, document: topology,

@@ -11,7 +11,9 @@ import { formatProblems, isVpnbotError } from '../errors';
 import type { CliCommand, CliIo } from './io';
 import { logEngineEvents } from '../log/log-engine-events';
 import type { EngineListener } from '../engine/engine-events';
-import { renderPlan } from '../planner/render-plan';
+import { planText } from '../app/plan-text';
+import { measureAfterApply } from '../app/ping-use-cases';
+import { renderMatrixTable } from '../probe/render-matrix';
 import { PLAN_USAGE, planCommand } from './plan-command';
 import { createProgressPrinter } from './progress-printer';
 import { readTopologyArg } from './read-topology';
@@ -36,7 +38,7 @@ function interruptSignal(io: CliIo): AbortSignal {
 }
 
 /** Opens the services for `fn`; the sandbox label goes to stdout, or to stderr when stdout carries JSON. */
-async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>, json = false): Promise<number> {
+export async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>, json = false): Promise<number> {
   const config = configOrExplain(io.env);
   if (typeof config === 'string') {
     io.stderr(`${config}\n`);
@@ -60,7 +62,7 @@ async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppService
   }
 }
 
-function parse(args: readonly string[], io: CliIo, usage: string, options: Record<string, { type: 'boolean' | 'string' }>) {
+export function parse(args: readonly string[], io: CliIo, usage: string, options: Record<string, { type: 'boolean' | 'string' }>) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true });
   } catch (e) {
@@ -103,6 +105,10 @@ async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult
   }
   const result = await runApprovedPlan(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
   for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  if (kind === 'apply') {
+    const measured = await measureAfterApply(s, record.topology, { actor, succeeded: result.status === 'succeeded' });
+    if (measured) io.stdout(measured.ok ? `\n${renderMatrixTable(measured.matrix)}\n` : `\nPing matrix not measured: ${measured.refusal}\n`);
+  }
   return result.status === 'succeeded' ? 0 : 1;
 }
 
@@ -178,7 +184,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
         return 1;
       }
       const planned = await s.engine.plan(topology.value);
-      io.stdout(p.values.json ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n` : `${renderPlan(planned, topology.value)}\n`);
+      io.stdout(p.values.json ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n` : `${planText(planned, topology.value)}\n`);
       return 0;
     }, p.values.json === true);
   };

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { configOrExplain, validationOptions } from '../config';
 import { buildPlan } from '../planner/build-plan';
 import { EMPTY_OBSERVED } from '../planner/observed';
-import { renderPlan } from '../planner/render-plan';
+import { planText } from '../app/plan-text';
 import type { CliCommand } from './io';
 import { readTopologyArg } from './read-topology';
 
@@ -39,6 +39,6 @@ export const planCommand: CliCommand = async (args, io) => {
   }
   const plan = buildPlan(topology.value, EMPTY_OBSERVED);
   io.stderr(`${OFFLINE_NOTE}\n`);
-  io.stdout(parsed.values.json ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n` : `${renderPlan(plan, topology.value)}\n`);
+  io.stdout(parsed.values.json ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n` : `${planText(plan, topology.value)}\n`);
   return 0;
 };

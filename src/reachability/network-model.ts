@@ -94,8 +94,10 @@ export function modelFromPlan(plan: Plan, topology: Topology, o: ModelOptions = 
   // connections and routes their networks into the tunnel.
   const onPrem: NetSite[] = topology.sites.filter((s) => !isCloudSite(s)).map((site) => {
     const towards = cloud.flatMap((c) => c.connections.filter((x) => x.peerSite === site.name).map((x) => ({ hub: c.name, x })));
+    // Its "probe" is a host somewhere in its first CIDR (an operator pastes what it printed).
+    const probe = o.probeIps?.[site.name] ? `${o.probeIps[site.name]}/32` : site.cidrs[0];
     return {
-      name: site.name, region: site.region, onPremises: true, networks: [...site.cidrs], local: [...site.cidrs],
+      name: site.name, region: site.region, onPremises: true, networks: [...site.cidrs], local: [...site.cidrs], ...(probe ? { probe } : {}),
       routes: towards.flatMap(({ x }) => x.localCidrs.map((d) => ({ destination: d, stepId: x.stepId }))),
       connections: towards.map(({ hub, x }) => ({
         stepId: x.stepId, name: `${x.name} (on-premises side)`, localCidrs: x.remoteCidrs, remoteCidrs: x.localCidrs, peerSite: hub, mirrored: true,

@@ -3,13 +3,14 @@ import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { decidePlan, proposeRollback, proposeTopology, retryRun, runApprovedPlan } from '../../src/app/use-cases';
 import { createLogger } from '../../src/log/create-logger';
-import { startHarness, type Harness } from '../helpers/engine-harness';
+import { realPacing } from '../../src/engine/retry-policy';
+import { startHarness, TIME_SCALE, type Harness } from '../helpers/engine-harness';
 
 let h: Harness;
 let s: AppServices;
 beforeEach(async () => {
   h = await startHarness();
-  s = { store: h.store, cloud: h.cloud, engine: h.engine, sandbox: true, logger: createLogger('silent'), close: async () => undefined };
+  s = { store: h.store, cloud: h.cloud, engine: h.engine, pacing: realPacing(TIME_SCALE * 4), sandbox: true, logger: createLogger('silent'), close: async () => undefined };
 });
 afterEach(() => h.close());
 

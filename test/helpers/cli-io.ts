@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { CliIo } from '../../src/cli/io';
 
 export interface CapturedIo extends CliIo {
@@ -15,6 +16,10 @@ export function captureIo(options: { stdin?: string; env?: Record<string, string
     stderr: (t) => { err += t; },
     readStdin: async () => options.stdin ?? '',
     readFile: (p) => readFile(p, 'utf8'),
+    writeFile: async (p, data) => {
+      await mkdir(dirname(p), { recursive: true });
+      await writeFile(p, data);
+    },
     env: options.env ?? {},
     confirm: async () => options.confirm ?? false,
     interrupted: new Promise(() => undefined),

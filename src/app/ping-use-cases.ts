@@ -1,0 +1,206 @@
+/**
+ * The ping matrix as every front end uses it: measure a topology (after an apply, on demand, on a
+ * schedule), add a row pasted from an on-premises host, show the trend. Measurements are compared
+ * with the prediction made from the applied plan (what the topology should hold); a pair that
+ * fails where it should pass is explained by what the prediction relied on that no longer holds
+ * in the cloud (a withdrawn published route, a tunnel down and why, a revoked rule).
+ */
+import type { Plan } from '../planner/plan';
+import { DEFAULT_PING } from '../probe/matrix-script';
+import { measureMatrix, type MeasuredCell, type Probe } from '../probe/measure-matrix';
+import { buildMatrix, pairKey, type MatrixCell, type PingMatrix, type Verdict } from '../probe/ping-matrix';
+import { parsePingOutput } from '../probe/ping-output';
+import { modelFromPlan } from '../reachability/network-model';
+import { predictMatrix, type PairPrediction, type Reliance } from '../reachability/predict';
+import type { Topology } from '../topology/model';
+import type { AppServices } from './app-services';
+import type { MeasurementRecord, MeasurementTrigger } from './app-store';
+
+export type MeasureResult =
+  | { ok: true; matrix: PingMatrix; predictions: readonly PairPrediction[]; record: MeasurementRecord; previous?: MeasurementRecord }
+  | { ok: false; refusal: string };
+
+/** The applied plan (its desired steps) and the topology it was made for, or why there is none. */
+function applied(s: AppServices, name: string): { topology: Topology; plan: Plan } | string {
+  const topology = s.store.topology(name);
+  if (!topology) {
+    const known = s.store.topologies().map((t) => t.name);
+    return `no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ': nothing has been applied yet'}`;
+  }
+  const run = s.store.runs(name, 50).find((r) => r.kind === 'apply' && r.status === 'succeeded');
+  if (!run) return `"${name}" has no successful apply yet: there is nothing to measure`;
+  return { topology, plan: run.plan };
+}
+
+function probesOf(s: AppServices, name: string): Probe[] {
+  return s.store.resources(name)
+    .filter((r) => r.kind === 'ecs-instance' && r.site !== null && r.outputs.privateIp)
+    .map((r) => ({ site: r.site!, region: r.region, instanceId: r.cloudId, ip: r.outputs.privateIp! }));
+}
+
+function predictionsFor(topology: Topology, plan: Plan, probes: readonly Probe[]): PairPrediction[] {
+  const probeIps = Object.fromEntries(probes.map((p) => [p.site, p.ip]));
+  return predictMatrix(modelFromPlan(plan, topology, { probeIps }));
+}
+
+/** Checks, in the cloud, each thing a failing pair's prediction relied on; the first that does not hold, in words. */
+async function explainFailures(s: AppServices, name: string, failing: readonly PairPrediction[]): Promise<Map<string, string>> {
+  const records = new Map(s.store.resources(name).map((r) => [r.stepId, r]));
+  const checked = new Map<string, Promise<string | undefined>>();
+  const check = (r: Reliance): Promise<string | undefined> => {
+    const cached = checked.get(r.stepId);
+    if (cached) return cached;
+    const p = (async () => {
+      const rec = records.get(r.stepId);
+      if (!rec) return `${r.broken} (vpnbot has no record of it)`;
+      const driver = s.cloud.drivers[rec.kind];
+      const seen = await driver.read(rec.region, rec.cloudId);
+      if (seen.state === 'gone') return r.broken;
+      if (r.kind === 'ipsec' && seen.state !== 'ready') {
+        const log = driver.explain ? await driver.explain(rec.region, rec.cloudId).catch(() => seen.detail ?? '') : seen.detail ?? '';
+        // The IKE log line, without the connection id and the "down" already said.
+        const why = log.replace(`${rec.cloudId}: `, '').replace(/^tunnel is down: /, '');
+        return `${r.broken}${why ? `: ${why}` : ''}`;
+      }
+      return undefined;
+    })().catch((e: unknown) => `could not check ${r.what}: ${e instanceof Error ? e.message : String(e)}`);
+    checked.set(r.stepId, p);
+    return p;
+  };
+  const out = new Map<string, string>();
+  for (const p of failing) {
+    for (const r of p.reliesOn) {
+      const broken = await check(r);
+      if (broken) {
+        out.set(pairKey(p.from, p.to), broken);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function baselineMap(s: AppServices, name: string): Map<string, number> {
+  const b = s.store.baselineOf(name);
+  return new Map((b?.matrix.cells ?? []).filter((c) => c.rttAvgMs !== null && c.pastedAt === undefined).map((c) => [pairKey(c.from, c.to), c.rttAvgMs!]));
+}
+
+/**
+ * Measures the matrix now and stores it. `baseline`: this measurement becomes the topology's
+ * baseline (the first after a successful apply).
+ */
+export async function measureTopology(s: AppServices, name: string, o: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number }): Promise<MeasureResult> {
+  const a = applied(s, name);
+  if (typeof a === 'string') return { ok: false, refusal: a };
+  const probes = probesOf(s, name);
+  if (probes.length < 2) {
+    return { ok: false, refusal: a.topology.probes ? `"${name}" has ${probes.length} probe instance(s) recorded: apply it again to create them` : `"${name}" has no probe instances (probes: false): add "probes: true" to the topology and apply it` };
+  }
+  const count = o.count ?? DEFAULT_PING.count;
+  if (!Number.isInteger(count) || count < 1 || count > 100) return { ok: false, refusal: `--count must be a whole number from 1 to 100, got ${count}` };
+  const predictions = predictionsFor(a.topology, a.plan, probes);
+  const measured = await measureMatrix(s.cloud.commands, probes, { ...DEFAULT_PING, count, pacing: s.pacing });
+  const now = (o.now ?? Date.now)();
+  const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));
+  const failing = measured.filter((c) => c.measured && c.report.received === 0).map((c) => predicted.get(pairKey(c.from, c.to))).filter((p): p is PairPrediction => p?.reachable === true);
+  const explanations = await explainFailures(s, name, failing);
+  const matrix = buildMatrix(name, now, measured, predictions, baselineMap(s, name), explanations);
+  const previous = s.store.measurements(name, 1)[0];
+  const record = { topology: name, trigger: o.trigger, baseline: o.baseline ?? false, matrix };
+  const id = s.store.saveMeasurement(record);
+  s.store.audit(o.actor, 'ping.measured', name, { trigger: o.trigger, cells: matrix.cells.length, fail: matrix.cells.filter((c) => c.verdict === 'fail').length, mismatches: matrix.cells.filter((c) => !c.matches).length }, now);
+  return { ok: true, matrix, predictions, record: { id, ...record }, ...(previous ? { previous } : {}) };
+}
+
+/**
+ * `/vpn ping <name> from <site>` with ping output pasted from a host in an on-premises DC (Cloud
+ * Assistant cannot reach it): the row joins the latest matrix, marked as pasted, at `at`.
+ */
+export function pastePingRow(s: AppServices, name: string, site: string, output: string, o: { actor: string; at: number }): MeasureResult {
+  const a = applied(s, name);
+  if (typeof a === 'string') return { ok: false, refusal: a };
+  const source = a.topology.sites.find((x) => x.name === site);
+  if (!source) return { ok: false, refusal: `"${name}" has no site named "${site}"; its sites: ${a.topology.sites.map((x) => x.name).join(', ')}` };
+  const probes = probesOf(s, name);
+  const report = parsePingOutput(output);
+  if (report.targets.length === 0) return { ok: false, refusal: `no ping output found in what was pasted${report.errors.length ? ` (${report.errors.map((e) => e.message).join('; ')})` : ''}: paste what \`ping -c 5 <probe ip>\` printed, in a code block` };
+  const cells: MeasuredCell[] = [];
+  const unknown: string[] = [];
+  for (const t of report.targets) {
+    const to = probes.find((p) => p.ip === t.target);
+    if (!to || to.site === site) unknown.push(t.target);
+    else cells.push({ from: site, to: to.site, measured: true, report: t });
+  }
+  if (cells.length === 0) return { ok: false, refusal: `the pasted output pings ${unknown.join(', ')}, none of which is a probe of "${name}" (probes: ${probes.map((p) => `${p.site} ${p.ip}`).join(', ') || 'none'})` };
+  const predictions = predictionsFor(a.topology, a.plan, probes);
+  const row = buildMatrix(name, o.at, cells, predictions, baselineMap(s, name)).cells.map((c): MatrixCell => ({ ...c, pastedAt: o.at }));
+  const latest = s.store.measurements(name, 1)[0];
+  const kept = (latest?.matrix.cells ?? []).filter((c) => c.from !== site);
+  const matrix: PingMatrix = { topology: name, measuredAt: latest?.matrix.measuredAt ?? o.at, cells: [...kept, ...row] };
+  const record = { topology: name, trigger: 'pasted' as const, baseline: false, matrix };
+  const id = s.store.saveMeasurement(record);
+  s.store.audit(o.actor, 'ping.pasted', name, { site, targets: cells.length, ignored: unknown.length }, o.at);
+  return { ok: true, matrix, predictions, record: { id, ...record }, ...(latest ? { previous: latest } : {}) };
+}
+
+export interface PairChange {
+  readonly from: string;
+  readonly to: string;
+  readonly was: Verdict;
+  readonly now: Verdict;
+  readonly cell: MatrixCell;
+}
+
+/**
+ * Pairs that started failing since the previous measurement, and pairs that recovered: alerting
+ * on transitions only means one alert per regression, none while it stays down.
+ */
+export function changesSince(previous: PingMatrix | undefined, now: PingMatrix): { regressed: PairChange[]; recovered: PairChange[] } {
+  const before = new Map((previous?.cells ?? []).map((c) => [pairKey(c.from, c.to), c.verdict]));
+  const regressed: PairChange[] = [];
+  const recovered: PairChange[] = [];
+  for (const c of now.cells) {
+    const was = before.get(pairKey(c.from, c.to));
+    if (was === undefined) continue;
+    if ((was === 'pass' || was === 'warn') && c.verdict === 'fail') regressed.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
+    if (was === 'fail' && (c.verdict === 'pass' || c.verdict === 'warn')) recovered.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
+  }
+  return { regressed, recovered };
+}
+
+export interface PairTrend {
+  readonly from: string;
+  readonly to: string;
+  /** Oldest first. */
+  readonly points: readonly { readonly at: number; readonly verdict: Verdict; readonly rttAvgMs: number | null; readonly lossPct: number; readonly trigger: MeasurementTrigger; readonly baseline: boolean }[];
+}
+
+/** `/vpn ping <name> history`: per pair, its last `limit` measurements. */
+export function pingHistory(s: AppServices, name: string, limit = 10): { ok: true; trends: PairTrend[]; measurements: number } | { ok: false; refusal: string } {
+  if (!s.store.topology(name)) return { ok: false, refusal: `no topology named "${name}"` };
+  const records = s.store.measurements(name, limit).reverse();
+  if (records.length === 0) return { ok: false, refusal: `"${name}" has not been measured yet: /vpn ping ${name}` };
+  const pairs = new Map<string, PairTrend>();
+  for (const r of records) {
+    for (const c of r.matrix.cells) {
+      const key = pairKey(c.from, c.to);
+      const t = pairs.get(key) ?? { from: c.from, to: c.to, points: [] };
+      pairs.set(key, { ...t, points: [...t.points, { at: r.matrix.measuredAt, verdict: c.verdict, rttAvgMs: c.rttAvgMs, lossPct: c.lossPct, trigger: r.trigger, baseline: r.baseline }] });
+    }
+  }
+  return { ok: true, trends: [...pairs.values()], measurements: records.length };
+}
+
+/** The topologies a schedule re-measures: applied ones with probes. */
+export function measurableTopologies(s: AppServices): string[] {
+  return s.store.topologies().filter((t) => t.probes && typeof applied(s, t.name) !== 'string' && probesOf(s, t.name).length >= 2).map((t) => t.name);
+}
+
+/**
+ * The last step of every apply: measure the matrix, which becomes the baseline. Undefined when the
+ * topology has no probes (or the run did not succeed): nothing to measure.
+ */
+export async function measureAfterApply(s: AppServices, name: string, o: { actor: string; succeeded: boolean }): Promise<MeasureResult | undefined> {
+  if (!o.succeeded || !s.store.topology(name)?.probes) return undefined;
+  return measureTopology(s, name, { trigger: 'apply', actor: o.actor, baseline: true });
+}
