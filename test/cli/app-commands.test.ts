@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,20 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     expect(demo.stdout.split('\n')[0]).toBe('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
     expect(demo.stdout).toContain('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
     expect(demo.stdout).toContain('Done: 33 succeeded, 0 failed, 0 skipped, 0 cancelled.');
+    // The plan predicts, the apply ends with the measured matrix.
+    expect(demo.stdout).toContain('Predicted reachability: 6 of 6 pairs reachable');
+    expect(demo.stdout).toMatch(/Ping matrix for ikev1test, measured [\dT:Z-]+: 6 of 6 pairs pass, all as predicted/);
+
+    const ping = await vpnbot(cwd, 'ping', 'ikev1test', '--json', '--png', 'data/matrix.png');
+    expect(ping).toMatchObject({ code: 0 });
+    const matrix = JSON.parse(ping.stdout);
+    expect(matrix).toMatchObject({ topology: 'ikev1test', sandbox: true, measuredAt: expect.stringMatching(/^\d{4}-/) });
+    expect(matrix.cells).toHaveLength(6);
+    expect(matrix.cells[0]).toEqual(expect.objectContaining({ from: 'hongkong', to: 'japan', transmitted: 5, received: 5, lossPct: 0, ttl: 62, predicted: 'reachable', verdict: 'pass', reason: '' }));
+    expect(readFileSync(join(cwd, 'data', 'matrix.png')).subarray(1, 4).toString()).toBe('PNG');
+    const history = await vpnbot(cwd, 'ping', 'ikev1test', 'history');
+    expect(history.stdout).toMatch(/hongkong -> us +[\d.]+B +[\d.]+/);
+    expect((await vpnbot(cwd, 'ping', 'ikev1test', 'sideways')).code).toBe(2);
 
     const status = await vpnbot(cwd, 'status', '--json');
     expect(status.code).toBe(0);
@@ -57,6 +71,16 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     expect(unknown).toMatchObject({ code: 1 });
     expect(unknown.stderr).toContain('no topology named "nope"; known: ikev1test');
     for (const r of [demo, status, again, refused, destroyed]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/Psk|secret|AccessKey/i);
+  });
+
+  it('parse-ping prints what the parser reads from any ping output', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
+    const fixture = join(__dirname, '..', 'fixtures', 'ping-linux', 'iputils-reject-host-unreachable.txt');
+    const text = await vpnbot(cwd, 'parse-ping', fixture);
+    expect(text).toMatchObject({ code: 0, stdout: 'program: iputils\n10.213.2.2: 5 sent, 0 received, 100% loss, 5 ICMP errors (Destination Host Unreachable)\n' });
+    const json = JSON.parse((await vpnbot(cwd, 'parse-ping', join(__dirname, '..', 'fixtures', 'ping', 'seed-us-to-hongkong.txt'), '--json')).stdout);
+    expect(json).toEqual({ program: 'iputils', errors: [], targets: [expect.objectContaining({ target: '192.168.0.219', transmitted: 6, received: 6, lossPct: 0, rttAvgMs: 146.823, ttl: 62, complete: true })] });
+    expect((await vpnbot(cwd, 'parse-ping', join(cwd, 'missing.txt'))).code).toBe(1);
   });
 
   it('bad input: a clear error and a non-zero exit, nothing applied', async () => {
