@@ -30,11 +30,11 @@ export const ACTION_KEEP = 'run.keep';
 const SECTION_MAX = 2900;
 
 export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] });
-const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
+export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } });
+export const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] });
+export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
 
 /** The IKEv1 expansion in one sentence: why there are this many connections. */
 export function ikeSentence(plan: Plan): string {
@@ -85,6 +85,7 @@ export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage & 
   const shown = lines.slice(0, 20);
   for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
   if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
+  if (p.prediction.length) blocks.push(section(predictionText(p)));
   blocks.push({ ...context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`), block_id: 'plan.expiry' });
   blocks.push({
     type: 'actions',
@@ -103,6 +104,15 @@ export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage & 
     ],
   });
   return { text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`, blocks, truncated: lines.length > shown.length };
+}
+
+/** "Predicted reachability: 6 of 6 pairs reachable", then each unreachable pair and why: what approvers approve. */
+function predictionText(p: Proposal): string {
+  const ok = p.prediction.filter((x) => x.reachable).length;
+  const unreachable = p.prediction.filter((x) => !x.reachable);
+  const head = `*Predicted reachability:* ${ok} of ${p.prediction.length} pairs reachable${unreachable.length ? '' : ' :white_check_mark:'}`;
+  const lines = unreachable.slice(0, 10).map((x) => `• ${escapeMrkdwn(x.from)} → ${escapeMrkdwn(x.to)} unreachable: ${escapeMrkdwn(x.reason ?? '')}`);
+  return [head, ...lines, ...(unreachable.length > 10 ? [`…and ${unreachable.length - 10} more`] : [])].join('\n');
 }
 
 /** The full plan text, in code blocks that fit Slack's section limit, for the plan's thread. */

@@ -10,6 +10,9 @@ import type { AppServices } from '../../src/app/app-services';
 import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
 import { decidePlan, proposeKnown, proposeRollback, proposeTopology, retryRun, runApprovedPlan, statusOf, type FollowUp, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand } from '../../src/app/vpn-command';
+import { changesSince, measureAfterApply, measurableTopologies, measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
+import { renderHeatMapPng } from '../../src/probe/heat-map';
+import type { PingMatrix } from '../../src/probe/ping-matrix';
 import type { Config, SlackConfig } from '../../src/config';
 import { ERROR_CODES, isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
@@ -19,6 +22,7 @@ import { summaryLine } from '../../src/planner/render-plan';
 import {
   ACTION_APPROVE, escapeMrkdwn, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
 } from './blocks';
+import { changeMessage, historyMessage, homeView, matrixMessage } from './ping-blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
 import { VPN_COMMAND } from './slack-scopes';
 
@@ -158,8 +162,19 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
           if (report.unknown.length) return void (await respond({ response_type: 'ephemeral', text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.` }));
           return void (await respond({ response_type: 'ephemeral', ...statusMessage(report.topologies, s.sandbox) }));
         }
-        case 'ping':
-          return void (await respond({ response_type: 'ephemeral', text: 'The ping matrix is not built yet in this version of vpnbot; `/vpn status` shows what exists.' }));
+        case 'ping': {
+          if (cmd.mode === 'history') {
+            const h = pingHistory(s, cmd.name);
+            return void (await respond({ response_type: 'ephemeral', ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, s.sandbox) : textMessage(h.refusal)) }));
+          }
+          if (cmd.mode === 'paste') {
+            const r = pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: command.user_id, at: now });
+            return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*${escapeMrkdwn(cmd.name)}*: row from *${escapeMrkdwn(cmd.site)}* pasted by <@${command.user_id}>`));
+          }
+          await respond({ response_type: 'ephemeral', text: `Measuring the ping matrix of *${cmd.name}* through Cloud Assistant…` });
+          const r = await measureTopology(s, cmd.name, { trigger: 'manual', actor: command.user_id });
+          return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`));
+        }
       }
     } catch (e) {
       await fault(respond as Respond, e, 'command');
@@ -248,6 +263,88 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     const result = await runApprovedPlan(s, record, { onEvent: progress.onEvent, thread });
     await progress.finish();
     if (result.failures.length > 0) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...asArgs(failureMessage(result.runId, kind, result.failures)) });
+    if (kind === 'apply') await matrixAfterApply(record.topology, record.requester, result.status === 'succeeded', thread, client);
+  }
+
+  /** The last step of an apply: the measured matrix in the run's thread (the topology's baseline). */
+  async function matrixAfterApply(topology: string, actor: string, succeeded: boolean, thread: { channel: string; ts: string }, client: WebClient): Promise<void> {
+    try {
+      const r = await measureAfterApply(s, topology, { actor, succeeded });
+      if (!r) return;
+      const say: Respond = (m) => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: String(m.text ?? '') });
+      await showMatrix(r, thread.channel, thread.ts, client, say, `*Ping matrix for ${escapeMrkdwn(topology)}* after the apply (the baseline)`);
+    } catch (e) {
+      log.warn({ err: e, topology }, 'the ping matrix after the apply could not be measured');
+      await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Posts a matrix (in `threadTs`, or in the channel) and uploads its heat map into the thread; a
+   * refusal goes back privately. A failed upload loses only the picture, said in the thread.
+   */
+  async function showMatrix(r: MeasureResult, channel: string, threadTs: string | undefined, client: WebClient, respond: Respond, title: string): Promise<void> {
+    if (!r.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(r.refusal) }));
+    const message = matrixMessage(r.matrix, { sandbox: s.sandbox, title });
+    const posted = await client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...asArgs(message) });
+    await uploadHeatMap(r.matrix, channel, threadTs ?? posted.ts!, client);
+  }
+
+  async function uploadHeatMap(m: PingMatrix, channel: string, threadTs: string, client: WebClient): Promise<void> {
+    try {
+      const png = renderHeatMapPng(m, { sandbox: s.sandbox });
+      const stamp = new Date(m.measuredAt).toISOString().replace(/[:.]/g, '-');
+      await client.files.uploadV2({
+        channel_id: channel, thread_ts: threadTs, file: png, filename: `${m.topology}-ping-matrix-${stamp}.png`,
+        title: `Ping matrix: ${m.topology}${s.sandbox ? ' (sandbox)' : ''}`, alt_text: `Heat map of the ping matrix of ${m.topology}`,
+      });
+    } catch (e) {
+      log.warn({ err: e }, 'heat map upload failed');
+      await client.chat.postMessage({ channel, thread_ts: threadTs, text: 'The heat map could not be uploaded (the table above is complete); `vpnbot ping <name> --png FILE` writes it locally.' }).catch(() => undefined);
+    }
+  }
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if ((event as { tab?: string }).tab !== 'home') return;
+    try {
+      const { topologies } = statusOf(s);
+      const rows = topologies.map((status) => {
+        const latest = s.store.measurements(status.topology, 1)[0];
+        return latest ? { status, matrix: latest.matrix } : { status };
+      });
+      await client.views.publish({ user_id: event.user, view: homeView(rows, s.sandbox) as never });
+    } catch (e) {
+      log.warn({ err: e }, 'App Home could not be published');
+    }
+  });
+
+  /**
+   * Scheduled re-checks: each applied topology with probes is measured again, and its thread is told
+   * when a pair stops answering or answers again (transitions only: one alert per change).
+   */
+  let schedule: NodeJS.Timeout | undefined;
+  let checking = false;
+  async function recheckAll(): Promise<void> {
+    if (checking) return;
+    checking = true;
+    try {
+      const busy = new Set(s.store.unfinishedRuns().map((r) => r.topology));
+      for (const name of measurableTopologies(s).filter((n) => !busy.has(n))) {
+        const r = await measureTopology(s, name, { trigger: 'scheduled', actor: 'vpnbot' });
+        if (!r.ok) continue;
+        const { regressed, recovered } = changesSince(r.previous?.matrix, r.matrix);
+        const thread = s.store.runs(name, 50).find((x) => x.thread)?.thread;
+        if (!thread || (regressed.length === 0 && recovered.length === 0)) continue;
+        for (const [change, pairs] of [['regressed', regressed], ['recovered', recovered]] as const) {
+          if (pairs.length) await app.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...asArgs(changeMessage(name, change, pairs, s.sandbox)) });
+        }
+        if (regressed.length) await uploadHeatMap(r.matrix, thread.channel, thread.ts, app.client);
+      }
+    } catch (e) {
+      log.warn({ err: e }, 'scheduled ping re-check failed; trying again at the next interval');
+    } finally {
+      checking = false;
+    }
   }
 
   /** Retry, Roll back and Keep as is, on a failed run's message in its thread. */
@@ -281,6 +378,8 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       }
       await done(`Retried by <@${body.user.id}>: ${outcome.result.status}.`);
       if (outcome.result.failures.length > 0) await client.chat.postMessage({ channel, thread_ts: threadTs, ...asArgs(failureMessage(outcome.result.runId, outcome.result.kind, outcome.result.failures)) });
+      const retried = s.store.run(outcome.result.runId);
+      if (outcome.result.kind === 'apply' && retried) await matrixAfterApply(retried.topology, body.user.id, outcome.result.status === 'succeeded', thread, client);
     } catch (e) {
       await fault(respond, e, `follow-up ${what}`);
     }
@@ -304,13 +403,14 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     app,
     active,
     async start() {
+      if (slack.pingIntervalMs !== undefined) schedule = setInterval(() => void recheckAll(), slack.pingIntervalMs);
       const server = (await (socket ? app.start() : app.start(slack.port))) as unknown;
       const address = (server as { address?: () => { port: number } | string | null } | undefined)?.address?.();
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async resumeRuns() {
       const threads: Promise<ProgressMessage | undefined>[] = [];
-      await s.engine.resume({
+      const results = await s.engine.resume({
         onResume: (run: RunRecord) => {
           if (!run.thread) return undefined;
           const thread = run.thread;
@@ -324,8 +424,13 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
         },
       });
       await Promise.all(threads.map((p) => p.then((m) => m?.finish())));
+      for (const r of results) {
+        const run = s.store.run(r.runId);
+        if (r.kind === 'apply' && run?.thread) await matrixAfterApply(run.topology, run.requester, r.status === 'succeeded', run.thread, app.client);
+      }
     },
     async stop() {
+      if (schedule) clearInterval(schedule);
       await app.stop();
     },
   };

@@ -4,12 +4,18 @@
  */
 export const VPN_COMMAND = '/vpn';
 export const EVENTS_PATH = '/slack/events';
+/** Bot events the app subscribes to: the App Home tab's. */
+export const BOT_EVENTS = ['app_home_opened'] as const;
 
 export const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
+  // The ping matrix's heat map, uploaded into the thread.
+  'files.uploadV2': 'files:write',
+  // The App Home tab needs no scope, only the app_home_opened event.
+  'views.publish': null,
   // Modals need interactivity, not a scope.
   'views.open': null,
 };

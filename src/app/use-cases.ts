@@ -11,6 +11,8 @@ import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
 import { planText } from './plan-text';
+import { modelFromPlan } from '../reachability/network-model';
+import { predictMatrix, type PairPrediction } from '../reachability/predict';
 import { validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
 import { parseTopologyLine } from '../topology/parse-line';
@@ -28,6 +30,8 @@ export interface Proposal {
   readonly changes: boolean;
   /** Pending plans of the same topology this one replaced. */
   readonly superseded: readonly string[];
+  /** What the topology would connect once applied (none for a destroy). */
+  readonly prediction: readonly PairPrediction[];
 }
 
 export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; problems: readonly Problem[] } | { ok: false; refusal: string };
@@ -48,11 +52,12 @@ async function propose(s: AppServices, topology: Topology, plan: Plan, o: Propos
     id: newPlanId(), topology: topology.name, hash: plan.hash, text, plan, requester: o.requester, status: 'pending',
     createdAt: o.now, expiresAt: o.now + o.policy.planTtlMs, document: topology,
   };
-  if (!hasChanges(plan)) return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [] } };
+  const prediction = isDestroyPlan(plan) ? [] : predictMatrix(modelFromPlan(plan, topology));
+  if (!hasChanges(plan)) return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [], prediction } };
   s.store.savePlan(record);
   const superseded = s.store.supersede(topology.name, record.id);
   s.store.audit(o.requester, `plan.${o.kind}.proposed`, topology.name, { planId: record.id, hash: plan.hash, ...plan.summary }, o.now);
-  return { ok: true, proposal: { record, topology, plan, changes: true, superseded } };
+  return { ok: true, proposal: { record, topology, plan, changes: true, superseded, prediction } };
 }
 
 /** A topology already read and validated (the CLI's file argument), planned against what exists now. */

@@ -12,7 +12,9 @@ export type VpnCommand =
   | { readonly kind: 'apply'; readonly name: string }
   | { readonly kind: 'status'; readonly name?: string }
   | { readonly kind: 'destroy'; readonly name: string }
-  | { readonly kind: 'ping'; readonly name: string }
+  /** Measure now; `history`: the trend; `paste`: ping output from a host in `site` (on premises). */
+  | { readonly kind: 'ping'; readonly name: string; readonly mode: 'measure' | 'history' }
+  | { readonly kind: 'ping'; readonly name: string; readonly mode: 'paste'; readonly site: string; readonly output: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
 
 export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'help'] as const;
@@ -23,6 +25,8 @@ export const VPN_USAGE = [
   '`/vpn apply <name>`: plan a known topology again (drift repair), through the same approval',
   '`/vpn status [name]`: topologies, their resources and last run',
   '`/vpn destroy <name>`: a plan to delete what vpnbot created, through approval',
+  '`/vpn ping <name>`: measure the ping matrix now (table and heat map); `/vpn ping <name> history`: the trend per pair',
+  '`/vpn ping <name> from <site>` then ping output in a code block: a row measured on an on-premises host',
   '`/vpn help`: this text',
 ].join('\n');
 
@@ -36,12 +40,32 @@ function codeBlock(text: string): string | undefined {
   return m ? m[1]! : undefined;
 }
 
-function oneName(kind: 'apply' | 'destroy' | 'ping', rest: string): VpnCommand {
+function oneName(kind: 'apply' | 'destroy', rest: string): VpnCommand {
   const words = rest.split(/\s+/).filter((w) => w !== '');
   if (words.length !== 1) return { kind: 'invalid', message: `\`/vpn ${kind}\` takes one topology name`, hint: `e.g. \`/vpn ${kind} ikev1test\`; \`/vpn status\` lists them` };
   const name = words[0]!;
   if (!NAME.test(name)) return { kind: 'invalid', message: `"${name.slice(0, 40)}" is not a topology name`, hint: 'names are lowercase letters, digits and hyphens; `/vpn status` lists them' };
   return { kind, name };
+}
+
+const PING_HINT = 'e.g. `/vpn ping ikev1test`, `/vpn ping ikev1test history`, or `/vpn ping ikev1test from dc1` followed by ping output in a code block';
+
+function parsePing(rest: string): VpnCommand {
+  const m = /^(\S+)(?:[ \t]+(\S+)(?:[ \t]+(\S+))?)?[ \t]*(?:\n|$)([\s\S]*)$/.exec(rest);
+  if (!m) return { kind: 'invalid', message: '`/vpn ping` takes a topology name', hint: PING_HINT };
+  const [, name, word, site, body] = m as unknown as [string, string, string | undefined, string | undefined, string];
+  const named = oneName('apply', name);
+  if (named.kind === 'invalid') return { ...named, hint: PING_HINT };
+  if (word === undefined && body.trim() === '') return { kind: 'ping', name, mode: 'measure' };
+  if (word === 'history' && site === undefined && body.trim() === '') return { kind: 'ping', name, mode: 'history' };
+  if (word === 'from' && site !== undefined) {
+    if (!NAME.test(site)) return { kind: 'invalid', message: `"${site.slice(0, 40)}" is not a site name`, hint: PING_HINT };
+    const output = codeBlock(body) ?? body;
+    if (output.trim() === '') return { kind: 'invalid', message: `\`/vpn ping ${name} from ${site}\` needs the ping output run on a host there`, hint: 'paste what `ping -c 5 <probe ip>` printed, in a code block, after the command' };
+    if (output.length > 64 * 1024) return { kind: 'invalid', message: 'the pasted output is over 64 KiB', hint: 'paste one ping run per probe (ping -c 5)' };
+    return { kind: 'ping', name, mode: 'paste', site, output };
+  }
+  return { kind: 'invalid', message: `\`/vpn ping\` does not understand "${`${word ?? ''} ${site ?? ''}`.trim().slice(0, 40)}"`, hint: PING_HINT };
 }
 
 export function parseVpnCommand(raw: string): VpnCommand {
@@ -64,8 +88,9 @@ export function parseVpnCommand(raw: string): VpnCommand {
     }
     case 'apply':
     case 'destroy':
-    case 'ping':
       return oneName(sub, rest);
+    case 'ping':
+      return parsePing(rest);
     case 'status': {
       if (rest === '') return { kind: 'status' };
       const named = oneName('apply', rest);

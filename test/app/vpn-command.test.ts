@@ -45,3 +45,20 @@ describe('the approval policy', () => {
     expect(channelAllowed({ ...DEFAULT_APPROVAL_POLICY, channels: ['C1'] }, 'C1')).toEqual({ ok: true });
   });
 });
+
+describe('/vpn ping', () => {
+  it('measure, history, and a pasted row (code block or not)', () => {
+    expect(parseVpnCommand('ping ikev1test')).toEqual({ kind: 'ping', name: 'ikev1test', mode: 'measure' });
+    expect(parseVpnCommand('ping ikev1test history')).toEqual({ kind: 'ping', name: 'ikev1test', mode: 'history' });
+    const out = 'PING 10.0.0.5 (10.0.0.5) 56(84) bytes of data.\n64 bytes from 10.0.0.5: icmp_seq=1 ttl=62 time=5 ms';
+    expect(parseVpnCommand(`ping ikev1test from dc1\n\`\`\`\n${out}\n\`\`\``)).toEqual({ kind: 'ping', name: 'ikev1test', mode: 'paste', site: 'dc1', output: out });
+    expect(parseVpnCommand(`ping ikev1test from dc1\n${out}`)).toMatchObject({ mode: 'paste', output: out });
+  });
+  it('says what is wrong otherwise', () => {
+    expect(parseVpnCommand('ping')).toMatchObject({ kind: 'invalid', message: '`/vpn ping` takes a topology name' });
+    expect(parseVpnCommand('ping Bad_Name')).toMatchObject({ kind: 'invalid', message: expect.stringContaining('is not a topology name') });
+    expect(parseVpnCommand('ping ikev1test from dc1')).toMatchObject({ kind: 'invalid', message: expect.stringContaining('needs the ping output') });
+    expect(parseVpnCommand('ping ikev1test sideways')).toMatchObject({ kind: 'invalid', message: '`/vpn ping` does not understand "sideways"' });
+    expect(parseVpnCommand(`ping ikev1test from dc1\n${'x'.repeat(70_000)}`)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('64 KiB') });
+  });
+});

@@ -22,14 +22,42 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'chat.postEphemeral': [['channel'], ['user'], ['text', 'blocks']],
   'views.open': [['trigger_id'], ['view']],
   'usergroups.users.list': [['usergroup']],
+  'files.getUploadURLExternal': [['filename'], ['length']],
+  'files.completeUploadExternal': [['files']],
+  'views.publish': [['user_id'], ['view']],
   'auth.test': [],
   'apps.connections.open': [],
 };
 
-async function bodyOf(req: IncomingMessage): Promise<string> {
+async function bodyOf(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The file's bytes from an upload body: raw, or the file part of a multipart form (as @slack/web-api sends it). */
+function fileOf(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(marker);
+  while (at >= 0) {
+    const next = body.indexOf(marker, at + marker.length);
+    if (next < 0) break;
+    const part = body.subarray(at + marker.length, next);
+    const headEnd = part.indexOf('\r\n\r\n');
+    if (headEnd >= 0 && /filename=/.test(part.subarray(0, headEnd).toString('utf8'))) return part.subarray(headEnd + 4, part.length - 2);
+    at = next;
+  }
+  return body;
+}
+
+/** A file uploaded through files.uploadV2: its bytes (POSTed to the upload URL) and where it was shared. */
+export interface SlackUpload {
+  readonly fileId: string;
+  readonly filename: string;
+  bytes?: Buffer;
+  completed?: { channel_id?: unknown; thread_ts?: unknown; title?: unknown };
 }
 
 /** Form fields carry JSON for non-string arguments (blocks, view); text that merely starts with `[` stays text. */
@@ -47,6 +75,7 @@ export class FakeSlack {
   /** Bodies POSTed to response URLs, by the URL's id. */
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly groups = new Map<string, string[]>();
+  readonly uploads = new Map<string, SlackUpload>();
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private server!: Server;
   private seq = 100;
@@ -55,12 +84,21 @@ export class FakeSlack {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void (async () => {
-        const raw = await bodyOf(req);
+        const bytes = await bodyOf(req);
+        const raw = bytes.toString('utf8');
         const path = req.url ?? '/';
         const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
         };
+        // files.uploadV2's step 2: the file's bytes to the URL step 1 gave (Slack answers plain text).
+        if (path.startsWith('/upload/')) {
+          const upload = this.uploads.get(path.slice('/upload/'.length));
+          if (!upload) return reply(404, { ok: false, error: 'unknown upload' });
+          upload.bytes = fileOf(bytes, String(req.headers['content-type'] ?? ''));
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return void res.end(`OK - ${bytes.length}`);
+        }
         if (path.startsWith('/respond/')) {
           this.responses.push({ id: path.slice('/respond/'.length), body: JSON.parse(raw || '{}') as Record<string, unknown> });
           return reply(200, { ok: true });
@@ -98,6 +136,20 @@ export class FakeSlack {
             return reply(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
           case 'chat.postEphemeral':
             return reply(200, { ok: true, message_ts: `1700000001.${String(this.seq++).padStart(6, '0')}` });
+          case 'files.getUploadURLExternal': {
+            const fileId = `F${String(this.seq++).padStart(8, '0')}`;
+            this.uploads.set(fileId, { fileId, filename: String(args.filename) });
+            return reply(200, { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId });
+          }
+          case 'files.completeUploadExternal': {
+            const files = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as { id: string; title?: string }[];
+            for (const f of files) {
+              const upload = this.uploads.get(f.id);
+              if (!upload?.bytes) return reply(200, { ok: false, error: 'file_not_found' });
+              upload.completed = { channel_id: args.channel_id, thread_ts: args.thread_ts, title: f.title };
+            }
+            return reply(200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) });
+          }
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
           default:

@@ -42,3 +42,12 @@ export function buttonClick(actionId: string, value: string, user: string, o: { 
     }),
   };
 }
+
+/** POSTs an Events API envelope (JSON), signed as Slack signs it. */
+export async function postSignedEvent(url: string, secret: string, event: Record<string, unknown>): Promise<SignedPost> {
+  const body = JSON.stringify({ token: 'deprecated', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${Date.now()}`, event_time: Math.floor(Date.now() / 1000), event });
+  const ts = Math.floor(Date.now() / 1000);
+  const started = Date.now();
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(secret, ts, body) }, body });
+  return { status: r.status, body: await r.text(), ms: Date.now() - started };
+}

@@ -7,11 +7,13 @@ import { renderPlan } from '../../src/planner/render-plan';
 import type { Proposal } from '../../src/app/use-cases';
 import type { Topology } from '../../src/topology/model';
 import { seedTopology } from '../helpers/topologies';
+import { modelFromPlan } from '../../src/reachability/network-model';
+import { predictMatrix } from '../../src/reachability/predict';
 
 function proposal(t: Topology): Proposal {
   const plan = buildPlan(t, EMPTY_OBSERVED);
   const record = { id: 'plan-0123456789abcdef', topology: t.name, hash: plan.hash, text: renderPlan(plan, t), plan, requester: 'U1', status: 'pending' as const, createdAt: 0, expiresAt: 3_600_000 };
-  return { record, topology: t, plan, changes: true, superseded: [] };
+  return { record, topology: t, plan, changes: true, superseded: [], prediction: predictMatrix(modelFromPlan(plan, t)) };
 }
 
 function withinLimits(blocks: readonly { type: string; [k: string]: unknown }[]): void {
