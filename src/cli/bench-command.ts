@@ -1,6 +1,7 @@
 import { benchApply, type ApplyBenchResult } from '../bench/apply-bench';
 import { seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
 import { benchEmulator } from '../bench/emulator-bench';
+import { benchMatrix } from '../bench/matrix-bench';
 import { benchSlackAck } from '../bench/slack-ack-bench';
 import { benchTopology } from '../bench/topology-bench';
 import type { CliCommand } from './io';
@@ -31,5 +32,11 @@ export const benchCommand: CliCommand = async (_args, io) => {
       `  ${r.name.padEnd(16)} ${String(r.steps).padStart(5)} ${`${(r.wallMs / 1000).toFixed(2)}s`.padStart(8)} ${`${(r.criticalPathMs / 1000).toFixed(2)}s`.padStart(9)} ${(r.wallMs / r.criticalPathMs).toFixed(2).padStart(7)} ${String(r.apiCalls).padStart(6)} ${(r.apiCalls / r.created).toFixed(2).padStart(13)}${r.status === 'succeeded' ? '' : `  (${r.status})`}\n`,
     );
   }
-  return rows.every((r) => r.status === 'succeeded') ? 0 : 1;
+  const matrixScale = 0.1;
+  const matrix = await benchMatrix([3, 10, 30], matrixScale);
+  io.stdout(`\nping matrix through Cloud Assistant (one VPC, emulator at time scale ${matrixScale}: a command is delivered in ${1000 * matrixScale} ms, 5 echoes take ~${(0.8 * 1000 * matrixScale).toFixed(0)} ms)\n`);
+  for (const m of matrix) {
+    io.stdout(`  ${`${m.probes} probes`.padEnd(10)} ${String(m.cells).padStart(4)} cells ${`${m.wallMs.toFixed(0)} ms`.padStart(8)} ${String(m.apiCalls).padStart(4)} calls  ${(m.wallMs / matrix[0]!.wallMs).toFixed(2)}x the 3-probe time${m.allMeasured ? '' : '  (not all measured!)'}\n`);
+  }
+  return rows.every((r) => r.status === 'succeeded') && matrix.every((m) => m.allMeasured) ? 0 : 1;
 };

@@ -52,10 +52,18 @@ export function parseCidr(input: string): CidrParse {
   return { ok: true, cidr: { base, prefix, text: `${intToIp(base)}/${prefix}` } };
 }
 
+/** Valid CIDRs already parsed: routing (predictor, emulator) asks for the same few thousand again and again. */
+const parsed = new Map<string, Cidr>();
+const PARSED_MAX = 10_000;
+
 /** Parses a CIDR already known to be valid; throws otherwise (a programming error). */
 export function cidr(text: string): Cidr {
+  const hit = parsed.get(text);
+  if (hit) return hit;
   const r = parseCidr(text);
   if (!r.ok) throw new Error(`invalid CIDR ${text}: ${r.message}`);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, r.cidr);
   return r.cidr;
 }
 
