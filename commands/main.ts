@@ -5,7 +5,6 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { appCommands } from '../src/cli/app-commands';
-import { pingCommands } from '../src/cli/ping-commands';
 import type { CliCommand, CliIo } from '../src/cli/io';
 import { BASE_COMMANDS, lazyCommand, runCli } from '../src/cli';
 import type { ServicesFactory } from '../src/cli/app-commands';
@@ -56,7 +55,12 @@ const serve = lazyCommand(async () => (await import('./serve-command')).serveCom
 const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : app.demo!(args, io));
 
 const argv = process.argv.slice(2);
-runCli(argv, io, { ...BASE_COMMANDS, ...app, ...pingCommands(openServices, actor), serve, start }).then(
+/** The ping commands load the chart renderer: loaded on first use too, so `plan` stays quick. */
+const pingCommands = async () => (await import('../src/cli/ping-commands')).pingCommands(openServices, actor);
+const ping = lazyCommand(async () => (await pingCommands()).ping!);
+const parsePing = lazyCommand(async () => (await pingCommands())['parse-ping']!);
+
+runCli(argv, io, { ...BASE_COMMANDS, ...app, ping, 'parse-ping': parsePing, serve, start }).then(
   (code) => {
     process.exitCode = code;
     // A server's runs and sockets would keep the process alive: what is unfinished resumes at the next start.
