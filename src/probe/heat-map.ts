@@ -30,9 +30,11 @@ export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string 
     const y = sites.indexOf(c.from);
     const value = c.verdict === 'unknown' ? LOSS.unknown : c.received === 0 ? LOSS.total : c.lossPct > 0 ? LOSS.partial : c.rttAvgMs ?? 0;
     const label = c.verdict === 'unknown' ? 'not\nmeasured' : c.received === 0 ? '100% loss' : `${c.rttAvgMs?.toFixed(1)} ms\n${c.lossPct}% loss${c.ttl !== null ? `\nttl ${c.ttl}` : ''}`;
-    return { value: [x, y, value], label: { formatter: `${label}${c.matches ? '' : '\n(not as predicted)'}` } };
+    // Dark cells (slow, or total loss) take white figures.
+    const dark = value === LOSS.total || value >= (2 * max) / 3;
+    return { value: [x, y, value], label: { formatter: `${label}${c.matches ? '' : '\n(not as predicted)'}`, color: dark ? '#ffffff' : '#000000' } };
   });
-  const size = Math.max(480, 140 + sites.length * 110);
+  const size = Math.max(640, 160 + sites.length * 110);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size, height: size });
   try {
     chart.setOption({
@@ -41,24 +43,24 @@ export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string 
       textStyle: { fontFamily: 'DejaVu Sans' },
       title: {
         text: `Ping matrix: ${m.topology}${o.sandbox ? ' (SANDBOX)' : ''}`,
-        subtext: `measured ${new Date(m.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')} - rows: from, columns: to`,
+        subtext: `measured ${new Date(m.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}; rows: from, columns: to; average RTT`,
         left: 'center',
       },
-      grid: { top: 80, bottom: 110, left: 110, right: 30 },
-      xAxis: { type: 'category', data: sites, name: 'to', position: 'top', splitArea: { show: true } },
-      yAxis: { type: 'category', data: sites, name: 'from', inverse: true, splitArea: { show: true } },
+      grid: { top: 110, bottom: 90, left: 120, right: 40 },
+      xAxis: { type: 'category', data: sites, position: 'top', splitArea: { show: true }, axisLabel: { fontSize: 13 } },
+      yAxis: { type: 'category', data: sites, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 13 } },
       visualMap: {
-        type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 10, dimension: 2,
+        type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 16, dimension: 2, itemWidth: 14, itemGap: 18, textStyle: { fontSize: 11 },
         pieces: [
-          { value: LOSS.unknown, label: 'not measured', color: '#bdbdbd' },
-          { value: LOSS.total, label: '100% loss', color: '#d32f2f' },
+          { gte: 0, lt: max / 3, label: `< ${Math.round(max / 3)} ms`, color: '#c6dbef' },
+          { gte: max / 3, lt: (2 * max) / 3, label: `< ${Math.round((2 * max) / 3)} ms`, color: '#6baed6' },
+          { gte: (2 * max) / 3, label: `>= ${Math.round((2 * max) / 3)} ms`, color: '#2171b5' },
           { value: LOSS.partial, label: 'partial loss', color: '#ffa000' },
-          { gte: 0, lt: max / 3, label: `< ${Math.round(max / 3)} ms`, color: '#c8e6c9' },
-          { gte: max / 3, lt: (2 * max) / 3, label: `< ${Math.round((2 * max) / 3)} ms`, color: '#81c784' },
-          { gte: (2 * max) / 3, label: `>= ${Math.round((2 * max) / 3)} ms`, color: '#388e3c' },
+          { value: LOSS.total, label: '100% loss', color: '#c62828' },
+          { value: LOSS.unknown, label: 'not measured', color: '#bdbdbd' },
         ],
       },
-      series: [{ type: 'heatmap', data, label: { show: true, fontSize: 11, color: '#000' }, itemStyle: { borderColor: '#fff', borderWidth: 2 } }],
+      series: [{ type: 'heatmap', data, label: { show: true, fontSize: 12 }, itemStyle: { borderColor: '#fff', borderWidth: 2 } }],
     });
     return chart.renderToSVGString();
   } finally {

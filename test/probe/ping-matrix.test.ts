@@ -62,6 +62,6 @@ describe('rendering the matrix', () => {
     for (const text of ['Ping matrix: seed (SANDBOX)', '2026-11-25T12:00:00Z', '104.7 ms', '100% loss', 'not measured', 'partial loss', '(not as predicted)']) expect(svg).toContain(text);
     const png = renderHeatMapPng(m);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(png.readUInt32BE(16)).toBe(480);
+    expect(png.readUInt32BE(16)).toBe(640);
   });
 });
