@@ -41,6 +41,8 @@ const io: CliIo = {
   },
   env: process.env,
   confirm,
+  lines: () => createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false }),
+  ...(process.stdin.isTTY && process.stdout.isTTY ? { terminal: process.stdout } : {}),
   interrupted,
 };
 
@@ -50,9 +52,13 @@ const actor = `${userInfo().username}@cli`;
 const openServices: ServicesFactory = async (config) => (await import('./open-services')).openServices(config);
 
 const app = appCommands(openServices, actor);
+/** The console and the demo: loaded on first use (prompt and chart libraries). */
+const localCommands = async () => (await import('../src/cli/local-command')).localCommands(openServices, `${userInfo().username}@local`);
+const local = lazyCommand(async () => (await localCommands()).local);
+const demo = lazyCommand(async () => (await localCommands()).demo);
 const serve = lazyCommand(async () => (await import('./serve-command')).serveCommand(openServices));
-/** `npm start`: the Slack app when Slack is configured, the local sandbox demo otherwise. */
-const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : app.demo!(args, io));
+/** `npm start`: the Slack app when Slack is configured, the local console otherwise. */
+const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : local(args, io));
 
 const argv = process.argv.slice(2);
 /** The ping commands load the chart renderer: loaded on first use too, so `plan` stays quick. */
@@ -60,7 +66,7 @@ const pingCommands = async () => (await import('../src/cli/ping-commands')).ping
 const ping = lazyCommand(async () => (await pingCommands()).ping!);
 const parsePing = lazyCommand(async () => (await pingCommands())['parse-ping']!);
 
-runCli(argv, io, { ...BASE_COMMANDS, ...app, ping, 'parse-ping': parsePing, serve, start }).then(
+runCli(argv, io, { ...BASE_COMMANDS, ...app, demo, local, ping, 'parse-ping': parsePing, serve, start }).then(
   (code) => {
     process.exitCode = code;
     // A server's runs and sockets would keep the process alive: what is unfinished resumes at the next start.

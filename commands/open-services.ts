@@ -23,6 +23,7 @@ export async function openServices(config: Config): Promise<AppServices> {
       cloud: connected.cloud,
       engine,
       pacing,
+      ...(connected.control ? { control: connected.control } : {}),
       sandbox: connected.cloud.sandbox,
       logger,
       close: async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CloudApi } from '../cloud/cloud-api';
+import type { CloudApi, SandboxControl } from '../cloud/cloud-api';
 import type { Engine } from '../engine/create-engine';
 import type { Pacing } from '../engine/retry-policy';
 import type { AppStore } from './app-store';
@@ -11,6 +11,8 @@ export interface AppServices {
   readonly engine: Engine;
   /** Sleeps and clock for polling outside the engine (the ping matrix), at the cloud's pace. */
   readonly pacing: Pacing;
+  /** An emulator's control API (sandbox, or an emulator endpoint), for the narrated demo. */
+  readonly control?: SandboxControl;
   /** Every user-facing output in sandbox mode says so. */
   readonly sandbox: boolean;
   /** Structured operator log (secrets redacted); front ends feed engine events into it. */

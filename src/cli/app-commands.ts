@@ -189,13 +189,6 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     }, p.values.json === true);
   };
 
-  /** The quick-start job: the walkthrough, applied in the sandbox (or wherever configured), then its status. */
-  const demo: CliCommand = async (_args, io) => {
-    const code = await apply(['seed', '--auto-approve'], io);
-    if (code !== 0) return code;
-    return status(['ikev1test'], io);
-  };
-
-  return { plan, apply, destroy, status, demo };
+  return { plan, apply, destroy, status };
 }
 

@@ -10,6 +10,10 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Asks a yes/no question on the terminal; resolves false when there is no terminal. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** Standard input line by line, to its end (the console in a pipe). */
+  readonly lines: () => AsyncIterable<string>;
+  /** The terminal, when both standard input and output are one (the interactive console). */
+  readonly terminal?: NodeJS.WriteStream;
   /** Resolves when the user interrupts (SIGINT/SIGTERM), for long-running commands. */
   readonly interrupted: Promise<void>;
 }

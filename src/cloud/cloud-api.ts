@@ -108,6 +108,14 @@ export interface CommandRunner {
   stop(region: string, invokeId: string): Promise<void>;
 }
 
+/**
+ * Breaking things on purpose, for demonstrations: only an emulator offers it (its control API).
+ * Resolves with an error message when the thing to break does not exist.
+ */
+export interface SandboxControl {
+  withdrawPublishedRoute(cenId: string, childInstanceId: string, destinationCidrBlock: string): Promise<string | undefined>;
+}
+
 export interface CloudApi {
   /** True when talking to the in-process emulator (sandbox mode); every output says so. */
   readonly sandbox: boolean;

@@ -7,13 +7,27 @@ import type { Config } from '../config';
 import { VpnbotError } from '../errors';
 import { startEmulator } from '../emulator/start-emulator';
 import { createAlibabaCloud } from './alibaba/alibaba-cloud';
-import type { CloudApi } from './cloud-api';
+import { breakThing, CONTROL_PREFIX, type Breakage } from '../emulator/control-api';
+import type { CloudApi, SandboxControl } from './cloud-api';
 
 export interface ConnectedCloud {
   readonly cloud: CloudApi;
   /** The pace at which to poll and back off: the emulator's time scale in sandbox mode. */
   readonly pace: number;
+  /** The emulator's control API: in-process for the sandbox, over HTTP for an emulator endpoint (undefined for Alibaba Cloud). */
+  readonly control?: SandboxControl;
   close(): Promise<void>;
+}
+
+/** The control API of an emulator at `endpoint` (`vpnbot emulator`); a real endpoint answers 404, said so. */
+function httpControl(endpoint: string): SandboxControl {
+  const post = async (b: Breakage) => {
+    const r = await fetch(new URL(`${CONTROL_PREFIX}break`, endpoint), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    if (r.ok) return undefined;
+    if (r.status === 404) return `${endpoint} has no emulator control API: only the sandbox or \`vpnbot emulator\` can be broken on purpose`;
+    return String(((await r.json().catch(() => ({}))) as { error?: string }).error ?? `control API answered ${r.status}`);
+  };
+  return { withdrawPublishedRoute: (cenId, childInstanceId, destinationCidrBlock) => post({ action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }) };
 }
 
 export async function connectCloud(config: Config): Promise<ConnectedCloud> {
@@ -27,7 +41,10 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
       // Without explicit keys the SDK's default credentials chain (profiles, RAM roles) applies.
       ...(config.accessKey ? { credentials: { accessKeyId: config.accessKey.id, accessKeySecret: config.accessKey.secret } } : {}),
     });
-    return { cloud, pace: config.alibabaEndpoint && config.endpointPace !== undefined ? config.endpointPace : 1, close: async () => undefined };
+    return {
+      cloud, pace: config.alibabaEndpoint && config.endpointPace !== undefined ? config.endpointPace : 1, close: async () => undefined,
+      ...(config.alibabaEndpoint ? { control: httpControl(config.alibabaEndpoint) } : {}),
+    };
   }
   const emulator = await startEmulator({
     timeScale: config.sandboxTimeScale,
@@ -35,5 +52,8 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
     statePath: join(dirname(config.dbPath), 'sandbox-cloud.json'),
   });
   const cloud = createAlibabaCloud({ sandbox: true, endpoint: emulator.endpoint, credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret } });
-  return { cloud, pace: config.sandboxTimeScale, close: () => emulator.close() };
+  const control: SandboxControl = {
+    withdrawPublishedRoute: async (cenId, childInstanceId, destinationCidrBlock) => breakThing(emulator.world, { action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }),
+  };
+  return { cloud, pace: config.sandboxTimeScale, control, close: () => emulator.close() };
 }

@@ -20,9 +20,9 @@ async function vpnbot(cwd: string, ...args: string[]): Promise<{ code: number; s
 }
 
 describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', () => {
-  it('demo applies the walkthrough, labelled sandbox; the state outlives the process; destroy asks, then removes it', async () => {
+  it('apply applies the walkthrough, labelled sandbox; the state outlives the process; destroy asks, then removes it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
-    const demo = await vpnbot(cwd, 'demo');
+    const demo = await vpnbot(cwd, 'apply', 'seed', '--auto-approve');
     expect(demo).toMatchObject({ code: 0, stderr: '' });
     expect(demo.stdout.split('\n')[0]).toBe('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
     expect(demo.stdout).toContain('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');

@@ -22,6 +22,9 @@ export function captureIo(options: { stdin?: string; env?: Record<string, string
     },
     env: options.env ?? {},
     confirm: async () => options.confirm ?? false,
+    lines: async function* () {
+      for (const l of (options.stdin ?? '').split('\n')) yield l;
+    },
     interrupted: new Promise(() => undefined),
     out: () => out,
     err: () => err,

@@ -1,0 +1,139 @@
+/**
+ * The narrated demo: the walkthrough planned, approved, applied and measured; then the CEN publish
+ * withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail, named), repaired by
+ * planning again (one step), measured again, and destroyed. Each stage says what it will show and
+ * checks that it did; the demo succeeds only if every stage did. Front ends narrate the reports.
+ */
+import type { EngineListener } from '../engine/engine-events';
+import type { PingMatrix } from '../probe/ping-matrix';
+import { SEED_NAME } from '../topology/seed';
+import type { AppServices } from './app-services';
+import { DEFAULT_APPROVAL_POLICY } from './approval-policy';
+import { measureTopology, type MeasureResult } from './ping-use-cases';
+import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, type ProposalResult } from './use-cases';
+
+export interface DemoStage {
+  readonly n: number;
+  readonly total: number;
+  /** One sentence: what this stage does and should show. */
+  readonly intent: string;
+  readonly ok: boolean;
+  /** One sentence: what it did show. */
+  readonly outcome: string;
+  /** The plan's text, when the stage made one. */
+  readonly planText?: string;
+  readonly matrix?: PingMatrix;
+}
+
+export interface DemoOptions {
+  readonly actor: string;
+  readonly onStage: (s: DemoStage) => void;
+  /** Before each stage starts, its intent (to narrate before a long stage). */
+  readonly onIntent?: (n: number, total: number, intent: string) => void;
+  readonly onEvent?: EngineListener;
+  readonly validation: { ipsecConnectionQuota: number; securityGroupRuleQuota?: number };
+}
+
+const TOPOLOGY = 'ikev1test';
+const HK_US = ['hongkong>us', 'us>hongkong'];
+
+type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix };
+
+export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> {
+  const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
+  const key = (c: { from: string; to: string }) => `${c.from}>${c.to}`;
+
+  /** Approves a proposal as the demo's user and runs it; the outcome in a sentence. */
+  const approveAndRun = async (p: ProposalResult, what: string): Promise<StageResult> => {
+    if (!p.ok) return { ok: false, outcome: `the plan could not be made: ${'refusal' in p ? p.refusal : p.problems.map((x) => x.message).join('; ')}` };
+    if (!p.proposal.changes) return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
+    const d = await decidePlan(s, { planId: p.proposal.record.id, actor: o.actor, decision: 'approve', now: Date.now(), policy });
+    if (!d.ok) return { ok: false, outcome: `the approval was refused: ${d.reason}` };
+    const r = await runApprovedPlan(s, d.record, o.onEvent ? { onEvent: o.onEvent } : {});
+    const ok = r.status === 'succeeded';
+    const { create, delete: del, keep } = p.proposal.plan.summary;
+    const counts = [create ? `${create} created` : '', del ? `${del} deleted` : '', keep ? `${keep} kept as they were` : ''].filter(Boolean).join(', ');
+    return { ok, outcome: ok ? `${what}: ${counts}` : `${what} ${r.status}: ${r.failures.map((f) => `${f.stepId}: ${f.message}`).join('; ')}`, planText: p.proposal.record.text };
+  };
+  const measured = (r: MeasureResult, check: (m: PingMatrix) => string | undefined, said: string): StageResult => {
+    if (!r.ok) return { ok: false, outcome: `not measured: ${r.refusal}` };
+    const wrong = check(r.matrix);
+    return { ok: wrong === undefined, outcome: wrong ?? said, matrix: r.matrix };
+  };
+  const measure = () => measureTopology(s, TOPOLOGY, { trigger: 'manual', actor: o.actor });
+
+  const stages: { intent: string; run: () => Promise<StageResult> }[] = [
+    {
+      intent: 'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
+      run: async () => approveAndRun(await proposeTopology(s, { text: SEED_NAME, form: 'line' }, o.validation, { requester: o.actor, now: Date.now(), policy }), 'applied'),
+    },
+    {
+      intent: 'Measure the ping matrix through Cloud Assistant: all six pairs should answer, as predicted.',
+      run: async () => measured(await measureTopology(s, TOPOLOGY, { trigger: 'apply', actor: o.actor, baseline: true }), (m) => {
+        const bad = m.cells.filter((c) => c.verdict !== 'pass' || !c.matches);
+        return m.cells.length === 6 && bad.length === 0 ? undefined : `expected 6 passing pairs as predicted; not so: ${bad.map(key).join(', ') || `${m.cells.length} cells`}`;
+      }, 'all six pairs answer, as predicted'),
+    },
+    {
+      intent: "Withdraw Tokyo's CEN publish of 192.168.0.0/16 behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
+      run: async () => {
+        if (!s.control) return { ok: false, outcome: 'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`' };
+        const resources = s.store.resources(TOPOLOGY);
+        const publish = resources.find((r) => r.kind === 'cen-route-publish');
+        const cen = resources.find((r) => r.kind === 'cen');
+        const vpc = resources.find((r) => r.stepId === 'vpc:japan');
+        if (!publish || !cen || !vpc) return { ok: false, outcome: 'the published route, the CEN instance or the Tokyo VPC is not recorded' };
+        const error = await s.control.withdrawPublishedRoute(cen.cloudId, vpc.cloudId, '192.168.0.0/16');
+        return error ? { ok: false, outcome: error } : { ok: true, outcome: `withdrew 192.168.0.0/16 from ${cen.cloudId}` };
+      },
+    },
+    {
+      intent: 'Measure again: Hong Kong <-> US should fail, flagged as not predicted and naming the missing route; Hong Kong <-> Japan should still pass.',
+      run: async () => measured(await measure(), (m) => {
+        const hkUs = m.cells.filter((c) => HK_US.includes(key(c)));
+        const others = m.cells.filter((c) => !HK_US.includes(key(c)));
+        if (hkUs.length !== 2 || hkUs.some((c) => c.verdict !== 'fail' || c.matches || !c.reason.includes('published to CEN by japan: it is not published now'))) return `expected Hong Kong <-> US to fail naming the withdrawn route; got ${hkUs.map((c) => `${key(c)} ${c.verdict} (${c.reason})`).join('; ')}`;
+        if (others.some((c) => c.verdict !== 'pass')) return `expected the other pairs to pass; ${others.filter((c) => c.verdict !== 'pass').map(key).join(', ')} did not`;
+        return undefined;
+      }, `Hong Kong <-> US fail: "${'expected via 192.168.0.0/16 published to CEN by japan: it is not published now'}"; the other four pairs pass`),
+    },
+    {
+      intent: 'Plan the topology again: vpnbot sees the drift and repairs it in one step (the publish), approved as before.',
+      run: async () => {
+        const p = await proposeKnown(s, TOPOLOGY, { requester: o.actor, now: Date.now(), policy, kind: 'apply' });
+        const creates = p.ok ? p.proposal.plan.summary.create : -1;
+        const r = await approveAndRun(p, 'repaired');
+        return creates === 1 ? r : { ...r, ok: false, outcome: `expected a plan of one step to create; it had ${creates}. ${r.outcome}` };
+      },
+    },
+    {
+      intent: 'Measure once more: all six pairs should answer again.',
+      run: async () => measured(await measure(), (m) => (m.cells.length === 6 && m.cells.every((c) => c.verdict === 'pass' && c.matches) ? undefined : `not all pass: ${m.cells.filter((c) => c.verdict !== 'pass').map(key).join(', ')}`), 'all six pairs answer again'),
+    },
+    {
+      intent: 'Destroy what vpnbot created, in reverse dependency order.',
+      run: async () => {
+        const r = await approveAndRun(await proposeKnown(s, TOPOLOGY, { requester: o.actor, now: Date.now(), policy, kind: 'destroy' }), 'destroyed');
+        const left = s.store.resources(TOPOLOGY).length;
+        return left === 0 ? r : { ...r, ok: false, outcome: `${r.outcome}; ${left} resources are still recorded` };
+      },
+    },
+  ];
+
+  let all = true;
+  for (const [i, stage] of stages.entries()) {
+    o.onIntent?.(i + 1, stages.length, stage.intent);
+    let r: StageResult;
+    try {
+      r = await stage.run();
+    } catch (e) {
+      r = { ok: false, outcome: `failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    o.onStage({ n: i + 1, total: stages.length, intent: stage.intent, ...r });
+    if (!r.ok) {
+      all = false;
+      break;
+    }
+  }
+  return all;
+}

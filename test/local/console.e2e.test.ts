@@ -1,0 +1,137 @@
+/**
+ * The local console, as a person and a script use it: the built binary in a pseudo-terminal
+ * (@lydell/node-pty: a real terminal, prompts and progress bar included) and through a pipe; and
+ * the narrated demo. Each does plan, approve, apply, ping and destroy in the sandbox.
+ */
+import { spawn as spawnProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn as spawnPty } from '@lydell/node-pty';
+
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+const env = (cwd: string) => ({ PATH: process.env.PATH ?? '', HOME: cwd, VPNBOT_TIME_SCALE: '0.001', TERM: 'xterm-256color' });
+// Terminal output without colours and cursor movement, for matching words.
+const plain = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+
+function runPiped(cwd: string, args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawnProcess(process.execPath, [BIN, ...args], { cwd, env: env(cwd) });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('vpnbot local through a pipe (a script)', () => {
+  it('plan, approve, apply with the matrix and its heat map, ping, history, destroy; one command per line', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
+    const script = ['/vpn plan seed', '/approve', '/vpn ping ikev1test', 'ping ikev1test history', '/vpn status', '/vpn destroy ikev1test', '/approve', ''].join('\n');
+    const r = await runPiped(cwd, ['local'], script);
+    expect(r.out).toContain('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
+    expect(r.out).toMatch(/You are \S+@local; here you may approve your own plans/);
+    expect(r.out).toContain('Predicted reachability: 6 of 6 pairs reachable');
+    expect(r.out).toContain('Type /approve or /reject (the buttons in Slack).');
+    expect(r.out).toContain('The apply of ikev1test succeeded.');
+    const maps = [...r.out.matchAll(/Heat map: (\S+\.png)/g)].map((m) => m[1]!);
+    expect(maps).toHaveLength(2);
+    for (const m of maps) expect(readFileSync(join(cwd, m)).subarray(1, 4).toString()).toBe('PNG');
+    expect(maps[0]).toMatch(/^data\/ikev1test-ping-/);
+    expect(r.out).toContain('6 of 6 pairs pass, all as predicted');
+    expect(r.out).toMatch(/hongkong -> us +[\d.]+B/);
+    expect(r.out).toContain('ikev1test: 33 resources (33 created');
+    expect(r.out).toContain('The destroy of ikev1test succeeded.');
+    expect(r.code).toBe(0);
+  });
+
+  it('/as switches the user; approval rules apply to them; bad lines get a specific answer and a non-zero exit', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
+    const r = await runPiped(cwd, ['local'], ['/as alice', '/whoami', '/approve', '/vpn plna seed', '/as', '/vpn plan nonsense here', ''].join('\n'));
+    expect(r.out).toContain('You are now alice.');
+    expect(r.out).toContain('You are alice.');
+    expect(r.out).toContain('Nothing to approve: plan something first (/vpn plan seed).');
+    expect(r.out).toContain('unknown subcommand "plna". did you mean `/vpn plan`?');
+    expect(r.out).toContain('Usage: /as <user>');
+    expect(r.code).toBe(1);
+  });
+
+  it('with nothing to read, it runs the demo (npm start never waits without a terminal)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
+    const r = await runPiped(cwd, ['start'], '');
+    expect(r.out).toContain('Nothing to read on standard input: running the demo.');
+    expect(r.out).toContain('The demo did all it said.');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('vpnbot demo', () => {
+  it('narrates seven stages, each doing what it said: apply, measure, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
+    const r = await runPiped(cwd, ['demo'], '');
+    expect([...r.out.matchAll(/^\[(\d)\/7\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(r.out.match(/ {2}-> done: /g)).toHaveLength(7);
+    expect(r.out).toContain('! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now');
+    expect(r.out).toContain('-> done: repaired: 1 created, 32 kept as they were');
+    expect(r.out).toContain('The demo did all it said.');
+    expect(r.code).toBe(0);
+    // The demo leaves nothing behind: run again, same result.
+    expect((await runPiped(cwd, ['demo'], '')).code).toBe(0);
+  });
+});
+
+describe('vpnbot local in a terminal (pseudo-terminal)', () => {
+  it('prompts, offers Approve / Reject as a choice, draws progress, prints the matrix, and writes the heat map', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-pty-'));
+    const term = spawnPty(process.execPath, [BIN, 'local'], { name: 'xterm-256color', cols: 140, rows: 40, cwd, env: env(cwd) });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    const waitFor = async (what: string, test: (s: string) => boolean, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!test(plain(screen))) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${plain(screen).slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    /** Enter on a choice, again if the prompt was not listening yet when the first one arrived. */
+    const choose = async (then: (s: string) => boolean) => {
+      for (let i = 0; i < 20 && !then(plain(screen)); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        term.write('\r');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const typeLine = async (text: string) => {
+      term.write(text);
+      await new Promise((r) => setTimeout(r, 100));
+      term.write('\r');
+    };
+    try {
+      await waitFor('the prompt', (s) => s.includes('/vpn') && s.includes('vpnbot local console'));
+      await typeLine('/vpn plan seed');
+      await waitFor('the Approve / Reject choice', (s) => s.includes('approve this plan as') && s.includes('Reject'));
+      // Approve is the first choice.
+      await choose((s) => s.includes('Approved by'));
+      await waitFor('the matrix and the heat map after the apply', (s) => /Heat map: \S+\.png/.test(s), 90_000);
+      const after = plain(screen);
+      expect(after).toContain('Predicted reachability: 6 of 6 pairs reachable');
+      expect(after).toMatch(/33\/33 steps/);
+      expect(after).toContain('6 of 6 pairs pass, all as predicted');
+      const map = /Heat map: (\S+\.png)/.exec(after)![1]!;
+      expect(existsSync(join(cwd, map))).toBe(true);
+      const mark = screen.length;
+      await typeLine('/vpn ping ikev1test');
+      await waitFor('the on-demand matrix', (s) => (s.match(/Heat map: /g) ?? []).length >= 2 && screen.length > mark);
+      await typeLine('/vpn destroy ikev1test');
+      await waitFor('the destroy choice', (s) => (s.match(/approve this plan as/g) ?? []).length >= 2);
+      await choose((s) => (s.match(/Approved by/g) ?? []).length >= 2);
+      await waitFor('the destroy done', (s) => s.includes('The destroy of ikev1test succeeded.'), 90_000);
+      await typeLine('/quit');
+      expect(await exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+  }, 240_000);
+});
