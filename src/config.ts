@@ -9,7 +9,8 @@ import { DEFAULT_IPSEC_CONNECTION_QUOTA, DEFAULT_SECURITY_GROUP_RULE_QUOTA, type
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const schema = z.object({
+/** Every environment variable vpnbot reads, with its range and default (the README's table is checked against it). */
+export const ENV_SCHEMA = z.object({
   VPNBOT_DB: z.string().min(1).optional(),
   VPNBOT_PARALLELISM: intFrom(1, 100).default(10),
   VPNBOT_IPSEC_CONNECTION_QUOTA: intFrom(1, 1000).default(DEFAULT_IPSEC_CONNECTION_QUOTA),
@@ -82,7 +83,7 @@ const CREDENTIAL_CHAIN_VARS = ['ALIBABA_CLOUD_CREDENTIALS_FILE', 'ALIBABA_CLOUD_
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Result<Config> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const r = schema.safeParse(cleaned);
+  const r = ENV_SCHEMA.safeParse(cleaned);
   if (!r.success) {
     return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; the README lists every setting with its range`)) };
   }

@@ -1,6 +1,7 @@
 /** The README states what the code does: its tables are checked against the code. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV_SCHEMA } from '../src/config';
 import { ERROR_CODES } from '../src/errors';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -8,6 +9,17 @@ const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 describe('README', () => {
   it('lists every error code with its hint', () => {
     for (const [code, { hint }] of Object.entries(ERROR_CODES)) expect(README).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`);
+  });
+
+  it('has a row for every variable the code reads, with the default the code applies', () => {
+    const table = README.slice(README.indexOf('## Configuration'), README.indexOf('\n## ', README.indexOf('## Configuration') + 5));
+    const rows = table.split('\n').filter((l) => l.startsWith('| `'));
+    for (const [name, field] of Object.entries(ENV_SCHEMA.shape)) {
+      const row = rows.find((r) => r.split(' | ')[0]!.includes(`\`${name}\``));
+      expect({ name, row: row !== undefined }).toEqual({ name, row: true });
+      const def = (field as unknown as { _zod: { def: { type: string; defaultValue?: unknown } } })._zod.def;
+      if (def.type === 'default') expect({ name, default: row!.split(' | ').at(-1)!.replace(/ \|$/, '') }).toEqual({ name, default: expect.stringContaining(String(def.defaultValue)) });
+    }
   });
 
   it('names every configuration variable the code reads', () => {
