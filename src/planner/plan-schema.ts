@@ -4,7 +4,7 @@
  * hand, is refused with what does not fit instead of being misread.
  */
 import { z } from 'zod';
-import { formatPath } from '../topology/schema';
+import { issue, readStoredJson } from '../stored-json';
 import { ACTIONS, STEP_KINDS, type Plan, type Step } from './plan';
 import { planHash } from './plan-hash';
 import { STEP_PARAMS, STEP_REFS } from './step-params';
@@ -32,10 +32,6 @@ const planBase = z.object({
 
 const empty = z.strictObject({});
 
-function issue(where: string, e: z.ZodError): string {
-  const first = e.issues[0]!;
-  return `${where}${first.path.length ? `.${formatPath(first.path)}` : ''}: ${first.message}`;
-}
 
 function checkStep(raw: unknown, i: number): { ok: true; step: Step } | { ok: false; reason: string } {
   const base = stepBase.safeParse(raw);
@@ -57,21 +53,15 @@ function checkStep(raw: unknown, i: number): { ok: true; step: Step } | { ok: fa
 
 /** The plan in `json`, or why it cannot be read as a plan of this version. */
 export function readStoredPlan(json: string): { ok: true; plan: Plan } | { ok: false; reason: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  const base = planBase.safeParse(value);
-  if (!base.success) return { ok: false, reason: issue('plan', base.error) };
+  const base = readStoredJson(json, planBase, 'plan');
+  if (!base.ok) return base;
   const steps: Step[] = [];
-  for (const [i, raw] of base.data.steps.entries()) {
+  for (const [i, raw] of base.value.steps.entries()) {
     const r = checkStep(raw, i);
     if (!r.ok) return r;
     steps.push(r.step);
   }
-  const plan: Plan = { ...base.data, steps };
+  const plan: Plan = { ...base.value, steps };
   if (planHash(plan.topology, steps) !== plan.hash) return { ok: false, reason: 'its steps do not match its hash' };
   return { ok: true, plan };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { PairPrediction } from '../reachability/predict';
+import { readStoredJson } from '../stored-json';
 import type { MeasuredCell } from './measure-matrix';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'unknown';
@@ -110,12 +111,6 @@ const matrixSchema = z.strictObject({
 
 /** A stored matrix, checked: one written by another version is refused with the reason, not misread. */
 export function readStoredMatrix(json: string): { ok: true; matrix: PingMatrix } | { ok: false; reason: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  const r = matrixSchema.safeParse(raw);
-  return r.success ? { ok: true, matrix: r.data } : { ok: false, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ') };
+  const r = readStoredJson(json, matrixSchema, 'matrix');
+  return r.ok ? { ok: true, matrix: r.value } : r;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { IKE_VERSIONS, ROLES, type Topology } from './model';
-import { formatPath } from './schema';
+import { readStoredJson } from '../stored-json';
 
 const siteModel = z.strictObject({
   name: z.string(),
@@ -27,14 +27,6 @@ const topologyModel = z.strictObject({
 
 /** The topology in `json`, or why it cannot be read as one of this version. */
 export function readStoredTopology(json: string): { ok: true; topology: Topology } | { ok: false; reason: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  const r = topologyModel.safeParse(value);
-  if (r.success) return { ok: true, topology: r.data as Topology };
-  const first = r.error.issues[0]!;
-  return { ok: false, reason: `${formatPath(first.path) || 'topology'}: ${first.message}` };
+  const r = readStoredJson(json, topologyModel, 'topology');
+  return r.ok ? { ok: true, topology: r.value as Topology } : r;
 }

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FakeSlack } from '../fakes/fake-slack';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { FakeSlack as FakeSlackClass, type FakeSlack } from '../fakes/fake-slack';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 
@@ -30,4 +31,26 @@ export function startServe(slack: FakeSlack, env: Record<string, string>, cwd = 
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = env.SLACK_APP_TOKEN ? Promise.resolve('') : slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
   return { child, cwd, output: () => out, url, stop: () => void child.kill('SIGTERM') };
+}
+
+/**
+ * A fake Slack, an emulator the test owns (so it can make the cloud fail or break the network) and
+ * `vpnbot serve` in HTTP mode talking to both. `stop()` ends all three.
+ */
+export async function startServeOnEmulator(secret: string, scale: number, env: Record<string, string> = {}): Promise<{ slack: FakeSlack; emu: RunningEmulator; bot: ServeProcess; url: string; stop(): Promise<void> }> {
+  const slack = await new FakeSlackClass().start();
+  const emu = await startEmulator({ timeScale: scale });
+  const bot = startServe(slack, {
+    PORT: '0', SLACK_SIGNING_SECRET: secret, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+    VPNBOT_ENDPOINT_PACE: String(scale * 4), VPNBOT_SECRET_KEY: `${secret}-secret-key`, VPNBOT_LOG_LEVEL: 'silent', ...env,
+  });
+  const url = await bot.url;
+  return {
+    slack, emu, bot, url,
+    async stop() {
+      bot.stop();
+      await slack.stop();
+      await emu.close();
+    },
+  };
 }

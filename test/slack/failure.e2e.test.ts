@@ -3,9 +3,9 @@
  * Retry / Roll back / Keep as is; Retry converges under the same approval. The bot talks to an
  * emulator this test runs (VPNBOT_ALIBABA_ENDPOINT), so the test can make the cloud fail.
  */
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
-import { FakeSlack } from '../fakes/fake-slack';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import type { RunningEmulator } from '../../src/emulator/start-emulator';
+import type { FakeSlack } from '../fakes/fake-slack';
+import { startServeOnEmulator, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
 
 const SECRET = 'failure-test-signing-secret';
@@ -14,22 +14,13 @@ let slack: FakeSlack;
 let emu: RunningEmulator;
 let bot: ServeProcess;
 let url = '';
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  slack = await new FakeSlack().start();
-  emu = await startEmulator({ timeScale: SCALE });
-  bot = startServe(slack, {
-    PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'failure-test-secret-key', VPNBOT_LOG_LEVEL: 'silent',
-  });
-  url = await bot.url;
+  ({ slack, emu, bot, url, stop } = await startServeOnEmulator(SECRET, SCALE));
 });
 
-afterAll(async () => {
-  bot?.stop();
-  await slack?.stop();
-  await emu?.close();
-});
+afterAll(() => stop());
 
 const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
 

@@ -5,35 +5,26 @@
  * regression and once on recovery; the App Home tab shows the latest matrix.
  */
 import { breakThing } from '../../src/emulator/control-api';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
-import { FakeSlack, type SlackCall } from '../fakes/fake-slack';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import type { RunningEmulator } from '../../src/emulator/start-emulator';
+import type { FakeSlack, SlackCall } from '../fakes/fake-slack';
+import { startServeOnEmulator } from '../helpers/serve-process';
 import { buttonClick, postSigned, postSignedEvent, slashCommand } from '../helpers/slack-requests';
 
 const SECRET = 'ping-test-signing-secret';
 const SCALE = 0.002;
 let slack: FakeSlack;
 let emu: RunningEmulator;
-let bot: ServeProcess;
 let url = '';
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  slack = await new FakeSlack().start();
-  emu = await startEmulator({ timeScale: SCALE });
-  bot = startServe(slack, {
-    PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'ping-test-secret-key', VPNBOT_LOG_LEVEL: 'silent',
+  ({ slack, emu, url, stop } = await startServeOnEmulator(SECRET, SCALE, {
     // Re-measure every 1.2 s: the schedule test below breaks and mends a tunnel between checks.
     VPNBOT_PING_INTERVAL_MINUTES: '0.02',
-  });
-  url = await bot.url;
+  }));
 });
 
-afterAll(async () => {
-  bot?.stop();
-  await slack?.stop();
-  await emu?.close();
-});
+afterAll(() => stop());
 
 const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
 const textOf = (c: SlackCall) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks ?? '')}`;

@@ -158,7 +158,7 @@ describe('secrets at rest', () => {
     expect(() => store.unfinishedRuns()).toThrow(/do not match its hash/);
 
     db.prepare("UPDATE topologies SET document = json_set(document, '$.sites[0].role', 'router') WHERE name = 'ikev1test'").run();
-    expect(() => store.topology('ikev1test')).toThrow(/topology "ikev1test" cannot be read by this version of vpnbot \(sites\[0\]\.role/);
+    expect(() => store.topology('ikev1test')).toThrow(/topology "ikev1test" cannot be read by this version of vpnbot \(topology\.sites\[0\]\.role/);
     let refused: unknown;
     try {
       store.topologies();
