@@ -12,7 +12,6 @@ import { formatProblems } from '../errors';
 import { renderHeatMapPng } from '../probe/heat-map';
 import { renderMatrixTable } from '../probe/render-matrix';
 import type { AppServices } from '../app/app-services';
-import { SANDBOX_LABEL } from '../app/app-services';
 import { approverWords as slackApproverWords, type ApprovalPolicy } from '../app/approval-policy';
 import { runDemo } from '../app/demo';
 import { measureAfterApply, measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../app/ping-use-cases';
@@ -242,6 +241,7 @@ export function consoleGreeting(s: AppServices, user: string, policy: ApprovalPo
   return [
     `vpnbot local console. You are ${user}; ${policy.allowSelfApproval ? 'here you may approve your own plans' : 'your own plans need someone else\'s approval'} (/as <user> to act as someone else).`,
     `${approverWords(policy)}. Heat maps are written under ${dataDir}. /help lists the commands, /quit leaves.`,
-    ...(s.sandbox ? [SANDBOX_LABEL] : [`Cloud: ${s.cloud.target}`]),
+    // The sandbox label is printed once before (every command's first line says so).
+    ...(s.sandbox ? [] : [`Cloud: ${s.cloud.target}`]),
   ].join('\n');
 }
