@@ -4,7 +4,8 @@
  * src/app. Slack's 3 s rule holds because each listener acks first and works after.
  */
 import { randomBytes } from 'node:crypto';
-import { App, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
@@ -24,7 +25,8 @@ import {
 } from './blocks';
 import { changeMessage, historyMessage, homeView, matrixMessage } from './ping-blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
-import { VPN_COMMAND } from './slack-scopes';
+import { guardSlackRequests } from './request-guard';
+import { EVENTS_PATH, VPN_COMMAND } from './slack-scopes';
 
 export const PLAN_VIEW = 'plan.submit';
 export const REJECT_VIEW = 'plan.reject.submit';
@@ -63,31 +65,32 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     }
     return cloudCheck.ok;
   };
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      void (async () => {
+        let db = true;
+        try {
+          s.store.topologies();
+        } catch {
+          db = false;
+        }
+        const cloud = await cloudReachable();
+        const ok = db && cloud;
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok, database: db ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target, cloudReachable: cloud }));
+      })();
+    },
+  };
+  // HTTP mode: Bolt's receiver behind our own server, so every request passes the stricter guard first.
+  const http = socket ? undefined : new HTTPReceiver({ signingSecret: slack.signingSecret!, endpoints: [EVENTS_PATH], customRoutes: [healthz], logLevel: LogLevel.ERROR });
+  let server: Server | undefined;
   const app = new App({
     token: slack.botToken,
-    ...(socket ? { socketMode: true, appToken: slack.appToken!, receiver: socket } : { signingSecret: slack.signingSecret!, port: slack.port }),
+    ...(socket ? { socketMode: true, appToken: slack.appToken!, receiver: socket } : { receiver: http! }),
     logLevel: LogLevel.ERROR,
     clientOptions,
-    customRoutes: socket ? [] : [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req, res) => {
-          void (async () => {
-            let db = true;
-            try {
-              s.store.topologies();
-            } catch {
-              db = false;
-            }
-            const cloud = await cloudReachable();
-            const ok = db && cloud;
-            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok, database: db ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target, cloudReachable: cloud }));
-          })();
-        },
-      },
-    ],
   });
 
   /** User group members, cached briefly (usergroups.users.list is Tier 2). */
@@ -404,8 +407,17 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     active,
     async start() {
       if (slack.pingIntervalMs !== undefined) schedule = setInterval(() => void recheckAll(), slack.pingIntervalMs);
-      const server = (await (socket ? app.start() : app.start(slack.port))) as unknown;
-      const address = (server as { address?: () => { port: number } | string | null } | undefined)?.address?.();
+      if (socket) {
+        await app.start();
+        return undefined;
+      }
+      const listener = guardSlackRequests(http!.requestListener, {
+        signingSecret: slack.signingSecret!, paths: [EVENTS_PATH], onRefused: (why) => log.warn({ why }, 'refused a request to /slack/events'),
+      });
+      const srv = createServer(listener);
+      server = srv;
+      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(slack.port, () => resolve()));
+      const address = srv.address();
       return typeof address === 'object' && address ? address.port : undefined;
     },
     async resumeRuns() {
@@ -431,7 +443,11 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     },
     async stop() {
       if (schedule) clearInterval(schedule);
-      await app.stop();
+      if (socket) await app.stop();
+      else {
+        server?.closeIdleConnections();
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      }
     },
   };
 }

@@ -37,13 +37,23 @@ describe('vpnbot serve (HTTP mode)', () => {
     expect(await r.json()).toEqual({ ok: true, database: 'open', cloud: 'sandbox', cloudReachable: true });
   });
 
-  it('refuses forged signatures and stale timestamps with 401, and changes nothing', async () => {
+  it('refuses forged signatures, stale or future timestamps and replayed bodies with 401, and changes nothing', async () => {
     const before = slack.calls.length;
+    const audit = () => JSON.stringify(slack.responses);
     expect((await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('forged') }), { secret: 'not-the-secret' })).status).toBe(401);
     expect((await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('stale') }), { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect((await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: respondTo('future') }), { timestamp: Math.floor(Date.now() / 1000) + 600 })).status).toBe(401);
+    // The same signed body twice: the first is answered, the copy is refused.
+    const ts = Math.floor(Date.now() / 1000);
+    const form = slashCommand('help', 'U1', { responseUrl: respondTo('replay') });
+    expect((await postSigned(url, SECRET, form, { timestamp: ts })).status).toBe(200);
+    expect((await postSigned(url, SECRET, form, { timestamp: ts })).status).toBe(401);
+    await slack.waitFor('the one answer to the first copy', () => slack.responses.find((r) => r.id === 'replay'));
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.calls.length).toBe(before);
-    expect(slack.responses.filter((r) => ['forged', 'stale'].includes(r.id))).toEqual([]);
+    expect(slack.responses.filter((r) => ['forged', 'stale', 'future'].includes(r.id))).toEqual([]);
+    expect(slack.responses.filter((r) => r.id === 'replay')).toHaveLength(1);
+    expect(audit()).not.toContain('not-the-secret');
   });
 
   it('`/vpn plan` alone opens a form; its errors are shown in the form; a valid topology is planned in the channel', async () => {

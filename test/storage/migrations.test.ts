@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../storage/migrations';
@@ -61,5 +61,17 @@ describe('migrations', () => {
     expect(() => migrate(db)).toThrow();
     expect(schemaVersion(db)).toBe(0);
     expect(tables(db)).toEqual(['topologies']);
+  });
+});
+
+describe('database files', () => {
+  it('a new database and its WAL files are owner-only', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'vpnbot-mode-')), 'data');
+    const path = join(dir, 'vpnbot.db');
+    const db = openDatabase(path);
+    db.prepare("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (1, 'U1', 'x', 'y', '{}')").run();
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) expect({ f, mode: (statSync(f).mode & 0o777).toString(8) }).toEqual({ f, mode: '600' });
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    db.close();
   });
 });
