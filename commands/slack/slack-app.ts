@@ -17,6 +17,8 @@ import type { PingMatrix } from '../../src/probe/ping-matrix';
 import type { Config, SlackConfig } from '../../src/config';
 import { ERROR_CODES, isVpnbotError } from '../../src/errors';
 import type { RunRecord } from '../../src/engine/engine-store';
+import type { EngineListener } from '../../src/engine/engine-events';
+import { logEngineEvents } from '../../src/log/log-engine-events';
 import { validationOptions } from '../../src/config';
 import { isDestroyPlan } from '../../src/planner/plan';
 import { summaryLine } from '../../src/planner/render-plan';
@@ -252,6 +254,13 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     }
   });
 
+  /** Engine events go to the operator's structured log as well as to the thread. */
+  const logEvents = logEngineEvents(log);
+  const logged = (listener?: EngineListener): EngineListener => (e) => {
+    logEvents(e);
+    listener?.(e);
+  };
+
   const track = <T>(p: Promise<T>): Promise<T> => {
     active.add(p);
     void p.finally(() => active.delete(p)).catch(() => undefined);
@@ -263,7 +272,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     const record = s.store.plan(planId)!;
     const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
     const progress = await startProgress(record.topology, kind, thread, client);
-    const result = await runApprovedPlan(s, record, { onEvent: progress.onEvent, thread });
+    const result = await runApprovedPlan(s, record, { onEvent: logged(progress.onEvent), thread });
     await progress.finish();
     if (result.failures.length > 0) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...asArgs(failureMessage(result.runId, kind, result.failures)) });
     if (kind === 'apply') await matrixAfterApply(record.topology, record.requester, result.status === 'succeeded', thread, client);
@@ -369,7 +378,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       if (what === 'retry') {
         const run = s.store.run(runId);
         const progress = run ? await startProgress(run.topology, run.kind, thread, client) : undefined;
-        outcome = await retryRun(s, runId, { actor: body.user.id, now: Date.now(), policy, members: members(client), ...(progress ? { onEvent: progress.onEvent } : {}), thread });
+        outcome = await retryRun(s, runId, { actor: body.user.id, now: Date.now(), policy, members: members(client), onEvent: logged(progress?.onEvent), thread });
         if (progress) await (outcome.kind === 'retried' ? progress.finish() : progress.close(outcome.kind === 'proposal' ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.' : `Not retried: ${outcome.reason}.`));
       } else {
         outcome = await proposeRollback(s, runId, { actor: body.user.id, now: Date.now(), policy });
@@ -432,7 +441,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
             .catch((e: unknown) => (log.warn({ err: e }, 'could not report a resumed run in its thread'), undefined));
           threads.push(p);
           // Events arrive before the message exists: buffer them through the promise.
-          return (e) => void p.then((m) => m?.onEvent(e));
+          return logged((e) => void p.then((m) => m?.onEvent(e)));
         },
       });
       await Promise.all(threads.map((p) => p.then((m) => m?.finish())));
