@@ -399,6 +399,13 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
   app.action<BlockAction<ButtonAction>>(ACTION_RETRY, followUp('retry') as never);
   app.action<BlockAction<ButtonAction>>(ACTION_ROLLBACK, followUp('rollback') as never);
   app.action<BlockAction<ButtonAction>>(ACTION_KEEP, followUp('keep') as never);
+  // Any other button (an older message, a forged payload): acknowledged and answered, not left to time out.
+  const KNOWN = new Set([ACTION_APPROVE, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, ACTION_KEEP]);
+  app.action({ type: 'block_actions' }, async ({ ack, action, respond }) => {
+    if (KNOWN.has((action as { action_id?: string }).action_id ?? '')) return;
+    await ack();
+    await respond({ response_type: 'ephemeral', replace_original: false, text: 'Nothing changed: that button is not one this vpnbot knows (from an older message?). `/vpn status` shows where things stand.' }).catch(() => undefined);
+  });
 
   async function startProgress(topology: string, kind: string, thread: { channel: string; ts: string }, client: WebClient): Promise<ProgressMessage> {
     const state = newProgressState(topology, kind, Date.now());
