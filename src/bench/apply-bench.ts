@@ -18,6 +18,10 @@ export interface ApplyBenchResult {
   readonly wallMs: number;
   readonly criticalPathMs: number;
   readonly apiCalls: number;
+  /** Describe* calls: reads, mostly polls for a state. */
+  readonly readCalls: number;
+  /** Highest resident set size sampled during the apply (this process: engine and in-process emulator). */
+  readonly peakRssBytes: number;
   readonly status: string;
 }
 
@@ -43,6 +47,9 @@ export async function benchApply(name: string, topology: Topology, timeScale: nu
     const engine = createEngine({ cloud, store: createMemoryStore(), parallelism, pacing: realPacing(timeScale * 4) });
     const plan = await engine.plan(topology);
     const callsBefore = cloud.calls();
+    const readsBefore = [...emu.control.calls].filter(([a]) => a.startsWith('Describe')).reduce((n, [, c]) => n + c, 0);
+    let peakRssBytes = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)), 25);
     const started = new Map<string, number>();
     const durations = new Map<string, number>();
     const t0 = performance.now();
@@ -54,7 +61,10 @@ export async function benchApply(name: string, topology: Topology, timeScale: nu
       },
     });
     const wallMs = performance.now() - t0;
-    return { name, steps: plan.steps.length, created: plan.summary.create, wallMs, criticalPathMs: criticalPathMs(plan, durations), apiCalls: cloud.calls() - callsBefore, status: result.status };
+    clearInterval(sampler);
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    const readCalls = [...emu.control.calls].filter(([a]) => a.startsWith('Describe')).reduce((n, [, c]) => n + c, 0) - readsBefore;
+    return { name, steps: plan.steps.length, created: plan.summary.create, wallMs, criticalPathMs: criticalPathMs(plan, durations), apiCalls: cloud.calls() - callsBefore, readCalls, peakRssBytes, status: result.status };
   } finally {
     await emu.close();
   }

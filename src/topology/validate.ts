@@ -6,7 +6,7 @@
 import { closest } from 'fastest-levenshtein';
 import { dedupeProblems, problem, type Problem, type Result } from '../errors';
 import { cidrContains, cidrOverlap, firstSubnet, isUsableGatewayIp, parseCidr, RESERVED_BLOCKS, type Cidr } from './cidr';
-import { networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
+import { dcsOfHub, networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
 import type { SiteInput, TopologyInput } from './schema';
 
@@ -361,5 +361,21 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
       }
     }
   }
+  if (problems.length === 0 && topology.ike === 'v2') {
+    // An IKEv2 connection carries every CIDR of each side, but Alibaba Cloud takes at most 5 per side.
+    for (const hub of topology.sites.filter((s) => s.role === 'hub')) {
+      const networks = networksBehindHub(topology, hub);
+      for (const dc of dcsOfHub(topology, hub.name)) {
+        const [side, n] = networks.length > IKEV2_SELECTOR_LIMIT ? [`behind hub "${hub.name}"`, networks.length] : [`of DC "${dc.name}"`, dc.cidrs.length];
+        if (n <= IKEV2_SELECTOR_LIMIT) continue;
+        problems.push(problem('ipsec.selector-limit', `sites[${firstIndex.get(dc.name) ?? 0}]`,
+          `the IKEv2 connection between "${dc.name}" and "${hub.name}" would carry ${n} CIDRs ${side}; Alibaba Cloud takes at most ${IKEV2_SELECTOR_LIMIT} per side`,
+          'summarise the CIDRs into fewer blocks, or use ike: v1 (one connection per CIDR pair) with a raised VPNBOT_IPSEC_CONNECTION_QUOTA'));
+      }
+    }
+  }
   return problems.length > 0 ? { ok: false, problems: dedupeProblems(problems) } : { ok: true, value: topology };
 }
+
+/** CIDR blocks an IPsec connection takes in LocalSubnet or RemoteSubnet (IKEv2 carries several). */
+export const IKEV2_SELECTOR_LIMIT = 5;

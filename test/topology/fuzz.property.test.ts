@@ -154,7 +154,9 @@ describe('the topology language never throws and always explains (property-based
   it('valid topologies plan to the same hash in any site order', () => {
     const validSite = fc.tuple(fc.constantFrom('hub', 'spoke'), fc.integer({ min: 0, max: 200 }));
     fc.assert(
-      fc.property(fc.uniqueArray(validSite, { minLength: 1, maxLength: 8, selector: ([, n]) => n }), fc.constantFrom('v1', 'v2'), (sites, ike) => {
+      fc.property(fc.uniqueArray(validSite, { minLength: 1, maxLength: 8, selector: ([, n]) => n }), fc.constantFrom('v1', 'v2'), (all, ike) => {
+        // IKEv2 carries the hub's CIDR and every spoke's in one connection: at most 5 per side.
+        const sites = ike === 'v2' ? all.slice(0, 4) : all;
         const lines = [
           '  - {name: dc0, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}',
           '  - {name: hub0, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}',

@@ -88,6 +88,15 @@ describe('validateTopology', () => {
     expect(topologyFromYaml(BIG_DC_YAML('v2')).ok).toBe(true);
   });
 
+  it('an IKEv2 connection carrying more than 5 CIDRs on a side (the cloud refuses it at apply)', () => {
+    const spokes = Array.from({ length: 5 }, (_, i) => `  - { name: s${i}, role: spoke, region: us-west-1, cidrs: [10.${i}.0.0/16] }`).join('\n');
+    const yaml = BIG_DC_YAML('v2').replace(/  - \{ name: us[^\n]*\n  - \{ name: sg[^\n]*\n?/, `${spokes}\n`);
+    const problems = problemsOf(yaml);
+    expect(problems.map((p) => p.code)).toEqual(['ipsec.selector-limit']);
+    expect(problems[0]!.message).toBe('the IKEv2 connection between "dc1" and "hub" would carry 7 CIDRs behind hub "hub"; Alibaba Cloud takes at most 5 per side');
+    expect(problems[0]!.hint).toContain('summarise');
+  });
+
   it('on-premises: only a dc, with a usable public IP, and nothing to adopt', () => {
     expect(yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 127.0.0.1}'), HUB))).toEqual(['on-premises.bad-ip']);
     expect(yamlProblemCodes(doc(HUB, site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], onPremises: {publicIp: 8.8.8.8}')))).toEqual(['on-premises.not-dc']);
