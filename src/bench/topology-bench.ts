@@ -28,11 +28,11 @@ function timed(fn: () => string): { ms: number; detail: string } {
   return { ms: now() - t, detail };
 }
 
-/** A hub, a DC and `n` spokes of one /16 each. */
+/** A hub, a DC and `n` spokes of one /16 each (IKEv1: one connection per network behind the hub). */
 export function spokeTopologyYaml(n: number): string {
   const lines = ['  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}', '  - {name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}'];
   for (let i = 0; i < n; i++) lines.push(`  - {name: s${i}, role: spoke, region: us-west-1, cidrs: [${10 + Math.floor(i / 256)}.${i % 256}.0.0/16]}`);
-  return `name: wide\nike: v2\nsites:\n${lines.join('\n')}\n`;
+  return `name: wide\nike: v1\nsites:\n${lines.join('\n')}\n`;
 }
 
 /** Deterministic mutations (a small LCG): the same corpus every run, so runs compare. */

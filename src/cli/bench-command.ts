@@ -1,42 +1,87 @@
-import { benchApply, type ApplyBenchResult } from '../bench/apply-bench';
-import { seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
+import { parseArgs } from 'node:util';
+import { benchApply } from '../bench/apply-bench';
+import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../bench/bench-topologies';
 import { benchEmulator } from '../bench/emulator-bench';
 import { benchMatrix } from '../bench/matrix-bench';
 import { benchSlackAck } from '../bench/slack-ack-bench';
 import { benchTopology } from '../bench/topology-bench';
+import { buildPlan } from '../planner/build-plan';
+import { EMPTY_OBSERVED } from '../planner/observed';
 import type { CliCommand } from './io';
 
-/**
- * `vpnbot bench`: speed figures, measured in one run on this machine. Targets live here, not in
- * timed tests: machines are shared and noisy, so compare ratios from the same run.
- */
-export const benchCommand: CliCommand = async (_args, io) => {
-  io.stdout('vpnbot bench (figures from this run, on this machine)\n\n');
-  io.stdout('topology language: time to answer (target: each input under 100 ms; plan seed under 300 ms)\n');
-  for (const f of benchTopology()) io.stdout(`  ${f.name.padEnd(28)} ${`${f.ms.toFixed(1)} ms`.padStart(10)}  ${f.detail}\n`);
-  io.stdout('\n');
+/** One measured figure: `npm run bench -- --json` prints one per line. */
+export interface BenchFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly detail: string;
+}
+
+const APPLY_SCALE = 0.002;
+const MATRIX_SCALE = 0.1;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Every figure, measured in this run. `emit` gets each as soon as it is known. */
+async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
+  const f = (name: string, value: number, unit: string, detail: string) => emit({ name, value: Number(value.toFixed(3)), unit, detail });
+  for (const t of benchTopology()) f(`topology: ${t.name}`, t.ms, 'ms', t.detail);
+
+  const fifty = fiftySiteTopology();
+  const times = Array.from({ length: 7 }, () => {
+    const t = performance.now();
+    buildPlan(fifty, EMPTY_OBSERVED);
+    return performance.now() - t;
+  });
+  f('plan 50 sites', median(times), 'ms', `median of 7, ${buildPlan(fifty, EMPTY_OBSERVED).steps.length} steps, offline (no refresh)`);
+
   const ack = await benchSlackAck();
-  if (ack) io.stdout(`Slack: ack of ${ack.commands} concurrent signed /vpn commands (help and plan seed) by vpnbot serve: p50 ${ack.p50Ms.toFixed(1)} ms, p99 ${ack.p99Ms.toFixed(1)} ms, max ${ack.maxMs.toFixed(1)} ms (Slack allows 3000)\n\n`);
+  if (ack) {
+    const detail = `${ack.commands} concurrent signed /vpn commands (help and plan seed) to vpnbot serve in sandbox mode`;
+    f('slack ack p50', ack.p50Ms, 'ms', detail);
+    f('slack ack p99', ack.p99Ms, 'ms', `${detail}; max ${ack.maxMs.toFixed(1)} ms; Slack allows 3000`);
+  }
+
   const e = await benchEmulator();
-  io.stdout(
-    `emulator: signed SDK calls served (DescribeVpcs, client and server in one process)\n` +
-      `  sequential:      ${e.sequentialPerSecond.toFixed(0)} calls/s over ${e.calls} calls\n` +
-      `  ${String(e.concurrency).padStart(2)} concurrent:   ${e.concurrentPerSecond.toFixed(0)} calls/s (${(e.concurrentPerSecond / e.sequentialPerSecond).toFixed(2)}x sequential)\n`,
-  );
-  const scale = 0.002;
-  const rows: ApplyBenchResult[] = [await benchApply('seed (3 sites)', seedBenchTopology(), scale), await benchApply('12 sites', twelveSiteTopology(), scale)];
-  io.stdout(`\napply against the emulator at time scale ${scale} (a VPN gateway takes ${(120 * scale).toFixed(2)} s), parallelism 10\n`);
-  io.stdout(`  ${'topology'.padEnd(16)} ${'steps'.padStart(5)} ${'wall'.padStart(8)} ${'crit.path'.padStart(9)} ${'wall/cp'.padStart(7)} ${'calls'.padStart(6)} ${'calls/created'.padStart(13)}\n`);
-  for (const r of rows) {
-    io.stdout(
-      `  ${r.name.padEnd(16)} ${String(r.steps).padStart(5)} ${`${(r.wallMs / 1000).toFixed(2)}s`.padStart(8)} ${`${(r.criticalPathMs / 1000).toFixed(2)}s`.padStart(9)} ${(r.wallMs / r.criticalPathMs).toFixed(2).padStart(7)} ${String(r.apiCalls).padStart(6)} ${(r.apiCalls / r.created).toFixed(2).padStart(13)}${r.status === 'succeeded' ? '' : `  (${r.status})`}\n`,
-    );
+  f('emulator calls/s sequential', e.sequentialPerSecond, 'calls/s', `signed DescribeVpcs over ${e.calls} calls, client and server in one process`);
+  f('emulator calls/s concurrent', e.concurrentPerSecond, 'calls/s', `${e.concurrency} concurrent`);
+
+  let ok = true;
+  for (const [name, topology] of [['seed', seedBenchTopology()], ['12 sites', twelveSiteTopology()], ['50 sites', fifty]] as const) {
+    const r = await benchApply(name, topology, APPLY_SCALE);
+    ok &&= r.status === 'succeeded';
+    const at = `${r.steps} steps, time scale ${APPLY_SCALE}, parallelism 10${r.status === 'succeeded' ? '' : `, ${r.status.toUpperCase()}`}`;
+    f(`apply ${name}: wall / critical path`, r.wallMs / r.criticalPathMs, 'ratio', `${(r.wallMs / 1000).toFixed(2)} s over ${(r.criticalPathMs / 1000).toFixed(2)} s; ${at}`);
+    f(`apply ${name}: API calls per created resource`, r.apiCalls / r.created, 'calls', `${r.apiCalls} calls for ${r.created} resources`);
+    f(`apply ${name}: read calls per step`, r.readCalls / r.steps, 'calls', `${r.readCalls} Describe* calls (polls and existence checks)`);
+    f(`apply ${name}: peak RSS`, r.peakRssBytes / 1e6, 'MB', 'this process: engine, SDK clients and the in-process emulator');
   }
-  const matrixScale = 0.1;
-  const matrix = await benchMatrix([3, 10, 30], matrixScale);
-  io.stdout(`\nping matrix through Cloud Assistant (one VPC, emulator at time scale ${matrixScale}: a command is delivered in ${1000 * matrixScale} ms, 5 echoes take ~${(0.8 * 1000 * matrixScale).toFixed(0)} ms)\n`);
+
+  const matrix = await benchMatrix([3, 10, 30], MATRIX_SCALE);
   for (const m of matrix) {
-    io.stdout(`  ${`${m.probes} probes`.padEnd(10)} ${String(m.cells).padStart(4)} cells ${`${m.wallMs.toFixed(0)} ms`.padStart(8)} ${String(m.apiCalls).padStart(4)} calls  ${(m.wallMs / matrix[0]!.wallMs).toFixed(2)}x the 3-probe time${m.allMeasured ? '' : '  (not all measured!)'}\n`);
+    ok &&= m.allMeasured;
+    f(`ping matrix ${m.probes} probes`, m.wallMs, 'ms', `${m.cells} cells, ${m.apiCalls} API calls, time scale ${MATRIX_SCALE}${m.allMeasured ? '' : ', NOT ALL MEASURED'}`);
   }
-  return rows.every((r) => r.status === 'succeeded') && matrix.every((m) => m.allMeasured) ? 0 : 1;
+  const [three, , thirty] = matrix;
+  if (three && thirty) f('ping matrix 30 / 3 probes', thirty.wallMs / three.wallMs, 'ratio', 'pings run in parallel on each probe');
+  return ok;
+}
+
+/**
+ * `vpnbot bench [--json]`: speed figures, measured in one run on this machine. Targets live here,
+ * not in timed tests: machines are shared and noisy, so compare ratios from the same run.
+ */
+export const benchCommand: CliCommand = async (args, io) => {
+  let json = false;
+  try {
+    json = parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }).values.json === true;
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\nusage: vpnbot bench [--json]\n`);
+    return 2;
+  }
+  if (!json) io.stdout(`vpnbot bench (figures from this run, on this machine)\n\n${'figure'.padEnd(48)} ${'value'.padStart(10)} unit     detail\n`);
+  const ok = await measure((fig) =>
+    io.stdout(json ? `${JSON.stringify(fig)}\n` : `${fig.name.padEnd(48)} ${String(fig.value).padStart(10)} ${fig.unit.padEnd(8)} ${fig.detail}\n`),
+  );
+  return ok ? 0 : 1;
 };
