@@ -24,7 +24,8 @@ function externalResource(step: DesiredStep, id: string, attrs: object, input: R
   return { kind: step.kind, id, region: step.region, tags: {}, attrs: { ...attrs, vpnGatewayId, vpcId } } as ObservedResource;
 }
 
-export async function observeCloud(topology: Topology, rawCloud: CloudApi, store: EngineStore, pacing: Pacing, maxAttempts = 10): Promise<ObservedState> {
+/** Refresh only reads (and some reads are two calls), so it retries twice as long as a change would. */
+export async function observeCloud(topology: Topology, rawCloud: CloudApi, store: EngineStore, pacing: Pacing, maxAttempts = 20): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
   const desired = desiredSteps(topology);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));

@@ -88,10 +88,11 @@ export class StepRunner {
   }
 
   /** A cloud call with retries on retryable errors (throttling, 5xx, one-at-a-time conflicts). */
-  private retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { drain?: boolean; beforeRetry?: () => Promise<T | undefined> } = {}): Promise<T> {
+  private retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { drain?: boolean; read?: boolean; beforeRetry?: () => Promise<T | undefined> } = {}): Promise<T> {
     const { pacing, maxAttempts, emit } = this.deps;
     return retryCloudCall(op, pacing, {
-      maxAttempts,
+      // A read changes nothing, and some reads are two calls (an instance and its agent): twice the patience.
+      maxAttempts: opts.read ? maxAttempts * 2 : maxAttempts,
       signal,
       ...(opts.drain ? { drainUntil: pacing.now() + DELETE_DRAIN_MS * pacing.pace } : {}),
       // The lookup after an ambiguous failure is itself a cloud call that may be throttled.
@@ -107,7 +108,16 @@ export class StepRunner {
     let interval = profile.firstPollMs * pacing.pace;
     let lastDetail = '';
     for (;;) {
-      const o = await this.retrying(step, scope, signal, read);
+      let o: Observation;
+      try {
+        o = await this.retrying(step, scope, signal, read, { read: true });
+      } catch (e) {
+        // A read changes nothing: while the wait has time left, a cloud that stays busy through one
+        // call's retries is polled again later instead of failing the step.
+        if ((e as { category?: string }).category !== 'retryable' || pacing.now() > deadline) throw e;
+        await pacing.sleep(interval, signal);
+        continue;
+      }
       if (o.state === 'failed') throw new VpnbotError('engine.resource-failed', `${step.id}: ${o.detail ?? 'the resource failed'}`);
       if (done(o)) return o;
       if (o.detail && o.detail !== lastDetail) {
@@ -130,7 +140,7 @@ export class StepRunner {
     const wait = STEP_CATALOGUE[step.kind].wait;
     await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
-      if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input));
+      if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
       if (id === undefined) {
         id = await this.retrying(step, scope, visit.signal, () => driver.create(input), { beforeRetry: () => driver.find(input) });
       }
@@ -154,7 +164,7 @@ export class StepRunner {
     // A connection to an on-premises peer comes up when the DC's device is configured, which is not
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
-      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId));
+      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true });
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
       return o.state === 'ready' ? { cloudId } : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
@@ -180,7 +190,7 @@ export class StepRunner {
   /** adopt / keep: the resource exists; read its outputs for the steps that reference it. */
   private async use(step: DesiredStep, scope: RunScope, visit: VisitContext): Promise<Done> {
     const id = step.cloudId!;
-    const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id));
+    const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id), { read: true });
     if (o.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
     const outputs = { ...o.outputs, id };
     scope.outputs.set(step.id, outputs);
@@ -193,7 +203,7 @@ export class StepRunner {
     const driver = this.driver(step);
     const id = step.cloudId;
     await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
-      const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id));
+      const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id), { read: true });
       if (current.state !== 'gone') {
         await this.retrying(step, scope, visit.signal, async () => {
           try {
