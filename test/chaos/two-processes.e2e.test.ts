@@ -1,0 +1,57 @@
+/**
+ * Two processes on one database: the bot applying a topology after an approval, and someone
+ * running `vpnbot apply` from a terminal at the same time. One run per topology: the second is
+ * refused with who holds it, and the first converges undisturbed.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import type { RunningEmulator } from '../../src/emulator/start-emulator';
+import type { FakeSlack } from '../fakes/fake-slack';
+import { countsOfPlan } from '../helpers/engine-harness';
+import { startServeOnEmulator, type ServeProcess } from '../helpers/serve-process';
+import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { seedTopology } from '../helpers/topologies';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
+const SECRET = 'two-processes-signing-secret';
+// Slow enough (a VPN gateway takes 6 s) that the bot's run is still going when the CLI starts.
+const SCALE = 0.05;
+let slack: FakeSlack;
+let emu: RunningEmulator;
+let bot: ServeProcess;
+let url = '';
+let stop: () => Promise<void> = async () => undefined;
+
+beforeAll(async () => {
+  ({ slack, emu, bot, url, stop } = await startServeOnEmulator(SECRET, SCALE));
+});
+afterAll(() => stop());
+
+describe('the bot and a CLI apply on one database', () => {
+  it('runs one apply per topology: the CLI is refused with who holds it, the bot converges', async () => {
+    await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/tp-plan` }));
+    const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(plan.args.blocks))![1]!;
+    await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${slack.url}/respond/tp-ok`, blocks: plan.args.blocks as unknown[] }));
+    await slack.waitFor('the run under way', () => Object.values(emu.inventory().counts).reduce((a, b) => a + b, 0) >= 3, 60_000);
+
+    const env = {
+      PATH: process.env.PATH ?? '', HOME: bot.cwd, VPNBOT_DB: join(bot.cwd, 'data', 'vpnbot.db'), VPNBOT_ALIBABA_ENDPOINT: emu.endpoint,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret, VPNBOT_ENDPOINT_PACE: String(SCALE * 4),
+      VPNBOT_SECRET_KEY: `${SECRET}-secret-key`, VPNBOT_LOG_LEVEL: 'silent',
+    };
+    const cli = await run(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], { cwd: bot.cwd, env }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+    );
+    expect(cli.code).toBe(1);
+    expect(cli.out).toMatch(/topology "ikev1test" is being changed by apply run-\S+, requested by U1|is changing this topology/);
+
+    await slack.waitFor('the bot run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 90_000);
+    expect(emu.inventory().counts).toEqual(countsOfPlan(buildPlan(seedTopology(), EMPTY_OBSERVED).steps));
+  });
+});
