@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords, channelAllowed, type ApprovalPolicy, type GroupMembers } from '../../src/app/approval-policy';
 import { decidePlan, proposeKnown, proposeRollback, proposeTopology, retryRun, runApprovedPlan, statusOf, type FollowUp, type ProposalResult } from '../../src/app/use-cases';
-import { parseVpnCommand } from '../../src/app/vpn-command';
+import { parseVpnCommand, type VpnCommand } from '../../src/app/vpn-command';
 import { changesSince, measureAfterApply, measurableTopologies, measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
 import { renderHeatMapPng } from '../../src/probe/heat-map';
 import type { PingMatrix } from '../../src/probe/ping-matrix';
@@ -27,6 +27,7 @@ import {
 } from './blocks';
 import { changeMessage, historyMessage, homeView, matrixMessage } from './ping-blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
+import { createTurnstile } from './turnstile';
 import { guardSlackRequests } from './request-guard';
 import { EVENTS_PATH, VPN_COMMAND } from './slack-scopes';
 
@@ -141,50 +142,62 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     }
   }
 
+  const heavyWork = createTurnstile(2);
   app.command(VPN_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     try {
       const allowed = channelAllowed(policy, command.channel_id);
       if (!allowed.ok) return void (await respond({ response_type: 'ephemeral', text: allowed.reason }));
       const cmd = parseVpnCommand(command.text ?? '');
-      const now = Date.now();
-      switch (cmd.kind) {
-        case 'help':
-          return void (await respond({ response_type: 'ephemeral', ...helpMessage(s.sandbox) }));
-        case 'invalid':
-          return void (await respond({ response_type: 'ephemeral', ...textMessage(`${cmd.message}. ${cmd.hint}`) }));
-        case 'plan':
-          if (cmd.form === 'modal') {
-            await client.views.open({ trigger_id: command.trigger_id, view: planView(command.channel_id) as never });
-            return;
-          }
-          return void (await post(await proposeTopology(s, { text: cmd.text, form: cmd.form }, validationOptions(config), { requester: command.user_id, now, policy }), 'apply', command.channel_id, client, respond));
-        case 'apply':
-        case 'destroy':
-          return void (await post(await proposeKnown(s, cmd.name, { requester: command.user_id, now, policy, kind: cmd.kind }), cmd.kind, command.channel_id, client, respond));
-        case 'status': {
-          const report = statusOf(s, cmd.name ? [cmd.name] : undefined);
-          if (report.unknown.length) return void (await respond({ response_type: 'ephemeral', text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.` }));
-          return void (await respond({ response_type: 'ephemeral', ...statusMessage(report.topologies, s.sandbox) }));
-        }
-        case 'ping': {
-          if (cmd.mode === 'history') {
-            const h = pingHistory(s, cmd.name);
-            return void (await respond({ response_type: 'ephemeral', ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, s.sandbox) : textMessage(h.refusal)) }));
-          }
-          if (cmd.mode === 'paste') {
-            const r = pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: command.user_id, at: now });
-            return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*${escapeMrkdwn(cmd.name)}*: row from *${escapeMrkdwn(cmd.site)}* pasted by <@${command.user_id}>`));
-          }
-          await respond({ response_type: 'ephemeral', text: `Measuring the ping matrix of *${cmd.name}* through Cloud Assistant…` });
-          const r = await measureTopology(s, cmd.name, { trigger: 'manual', actor: command.user_id });
-          return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`));
-        }
+      // Planning and measuring wait their turn, two at a time, so a burst of them cannot hold up the
+      // acks of the requests behind (Slack's 3 s); help, status and refusals go straight through.
+      const release = cmd.kind === 'plan' || cmd.kind === 'apply' || cmd.kind === 'destroy' || cmd.kind === 'ping' ? await heavyWork.acquire() : undefined;
+      try {
+        await answer(cmd, command, respond, client);
+      } finally {
+        release?.();
       }
     } catch (e) {
       await fault(respond as Respond, e, 'command');
     }
   });
+
+  async function answer(cmd: VpnCommand, command: SlashCommand, respond: Respond, client: WebClient): Promise<void> {
+    const now = Date.now();
+    switch (cmd.kind) {
+      case 'help':
+        return void (await respond({ response_type: 'ephemeral', ...helpMessage(s.sandbox) }));
+      case 'invalid':
+        return void (await respond({ response_type: 'ephemeral', ...textMessage(`${cmd.message}. ${cmd.hint}`) }));
+      case 'plan':
+        if (cmd.form === 'modal') {
+          await client.views.open({ trigger_id: command.trigger_id, view: planView(command.channel_id) as never });
+          return;
+        }
+        return void (await post(await proposeTopology(s, { text: cmd.text, form: cmd.form }, validationOptions(config), { requester: command.user_id, now, policy }), 'apply', command.channel_id, client, respond));
+      case 'apply':
+      case 'destroy':
+        return void (await post(await proposeKnown(s, cmd.name, { requester: command.user_id, now, policy, kind: cmd.kind }), cmd.kind, command.channel_id, client, respond));
+      case 'status': {
+        const report = statusOf(s, cmd.name ? [cmd.name] : undefined);
+        if (report.unknown.length) return void (await respond({ response_type: 'ephemeral', text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.` }));
+        return void (await respond({ response_type: 'ephemeral', ...statusMessage(report.topologies, s.sandbox) }));
+      }
+      case 'ping': {
+        if (cmd.mode === 'history') {
+          const h = pingHistory(s, cmd.name);
+          return void (await respond({ response_type: 'ephemeral', ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, s.sandbox) : textMessage(h.refusal)) }));
+        }
+        if (cmd.mode === 'paste') {
+          const r = pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: command.user_id, at: now });
+          return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*${escapeMrkdwn(cmd.name)}*: row from *${escapeMrkdwn(cmd.site)}* pasted by <@${command.user_id}>`));
+        }
+        await respond({ response_type: 'ephemeral', text: `Measuring the ping matrix of *${cmd.name}* through Cloud Assistant…` });
+        const r = await measureTopology(s, cmd.name, { trigger: 'manual', actor: command.user_id });
+        return void (await showMatrix(r, command.channel_id, undefined, client, respond, `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`));
+      }
+    }
+  }
 
   app.view(PLAN_VIEW, async ({ ack, view, body, client }) => {
     const text = String(view.state.values.topology?.yaml?.value ?? '');
@@ -207,6 +220,12 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
   app.action<BlockAction<ButtonAction>>(ACTION_APPROVE, async ({ ack, body, action, client, respond }) => {
     await ack();
     try {
+      // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
+      const allowed = channelAllowed(policy, body.channel?.id ?? '');
+      if (!allowed.ok) {
+        s.store.audit(body.user.id, 'plan.approve.refused', '-', { planId: (action.value ?? '').slice(0, 64), reason: allowed.reason }, Date.now());
+        return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing changed: ${allowed.reason}.` }));
+      }
       const d = await decidePlan(s, { planId: action.value ?? '', actor: body.user.id, decision: 'approve', now: Date.now(), policy, members: members(client) });
       if (!d.ok) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing changed: ${d.reason}.` }));
       const channel = body.channel?.id ?? d.record.message?.channel ?? '';

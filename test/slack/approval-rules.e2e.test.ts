@@ -15,7 +15,7 @@ beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.groups.set('SNETOPS', ['U7']);
   // Plans live 3 s here, so that expiry can be seen.
-  bot = startServe(slack, { PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_TIME_SCALE: '0.002', VPNBOT_APPROVERS: 'U9,SNETOPS', VPNBOT_REQUIRED_APPROVALS: '2', VPNBOT_PLAN_TTL_MINUTES: '0.05' });
+  bot = startServe(slack, { PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_TIME_SCALE: '0.002', VPNBOT_APPROVERS: 'U9,SNETOPS', VPNBOT_REQUIRED_APPROVALS: '2', VPNBOT_PLAN_TTL_MINUTES: '0.05', VPNBOT_CHANNELS: 'C1' });
   url = await bot.url;
 });
 
@@ -26,9 +26,9 @@ afterAll(async () => {
 
 const reply = (id: string) => slack.waitFor(`the reply ${id}`, () => slack.responses.find((r) => r.id === id)?.body);
 
-async function planSeed(id: string) {
+async function planSeed(id: string, text = 'plan seed') {
   const before = slack.of('chat.postMessage').length;
-  await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/${id}` }));
+  await postSigned(url, SECRET, slashCommand(text, 'U1', { responseUrl: `${slack.url}/respond/${id}` }));
   const post = await slack.waitFor('a plan', () => slack.of('chat.postMessage').slice(before).find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
   const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
   const click = (user: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', planId, user, { messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
@@ -48,6 +48,21 @@ describe('approval rules', () => {
     await slack.waitFor('the run to start', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U7>: the run started')));
     expect(slack.of('usergroups.users.list').map((c) => c.args.usergroup)).toContain('SNETOPS');
     await slack.waitFor('the run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
+  });
+
+  it('a click from a channel not allowed, or carrying a tampered or foreign plan id, changes nothing and says why', async () => {
+    // The first test applied the seed: another topology, so that there is a plan to click on.
+    const { post } = await planSeed('c-plan', 'plan corp dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12');
+    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+    const click = (value: string, channel: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', value, 'U9', { channel, messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
+    await click(planId, 'C2', 'c-other-channel');
+    expect(await reply('c-other-channel')).toMatchObject({ text: expect.stringMatching(/^Nothing changed: .*channel/) });
+    await click(`${planId.slice(0, -1)}0`, 'C1', 'c-tampered');
+    expect(await reply('c-tampered')).toMatchObject({ text: 'Nothing changed: this plan is unknown to vpnbot.' });
+    await click('plan-"><script>', 'C1', 'c-foreign');
+    expect(await reply('c-foreign')).toMatchObject({ text: 'Nothing changed: this plan is unknown to vpnbot.' });
+    // None of these counted: the plan still waits for two approvals.
+    expect(slack.of('chat.update').filter((c) => c.args.ts === post.ts)).toEqual([]);
   });
 
   it('an expired plan changes nothing and says so', async () => {
