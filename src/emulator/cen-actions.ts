@@ -121,7 +121,7 @@ const describeAttachedAttribute = reads((ctx) => {
   const vpc = w.vpcs.get(a.childInstanceId);
   return {
     ...attachmentView(w, a), ChildInstanceName: vpc?.name ?? '',
-    ChildInstanceAttributes: { CidrBlock: vpc?.cidrBlock ?? '', SecondaryCidrBlocks: (vpc?.secondaryCidrBlocks ?? []).join(',') },
+    ChildInstanceAttributes: { CidrBlock: vpc?.cidrBlock ?? '', SecondaryCidrBlocks: { SecondaryCidrBlock: vpc?.secondaryCidrBlocks ?? [] } },
   };
 });
 

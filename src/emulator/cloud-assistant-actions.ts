@@ -6,7 +6,7 @@ import { ApiError, notFound } from './api-error';
 import { isoSeconds, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
 import { instanceStatus } from './ecs-kit';
 import { runShellScript } from './shell-interpreter';
-import { LATENCY } from './world';
+import { LATENCY, type InvocationR } from './world';
 
 /** Cloud Assistant keeps the first 24 KB of a command's output and reports the bytes dropped. */
 const OUTPUT_LIMIT = 24 * 1024;
@@ -18,14 +18,17 @@ const describeCloudAssistantStatus = reads((ctx) => {
   const regionId = regionOf(ctx);
   const ids = ctx.params.list('InstanceId');
   const all = [...w.instances.values()].filter((i) => i.regionId === regionId && (ids.length === 0 || ids.includes(i.id)));
+  // MaxResults (1 to 50, 10 by default) and NextToken.
+  const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 50, 10);
   return {
+    NextToken: nextToken,
     InstanceCloudAssistantStatusSet: {
-      InstanceCloudAssistantStatus: all.map((i) => ({
+      InstanceCloudAssistantStatus: items.map((i) => ({
         InstanceId: i.id, CloudAssistantStatus: String(instanceStatus(w, i) === 'Running' && w.now() >= i.agentOnlineAt), CloudAssistantVersion: '2.2.3.857', OSType: 'Linux',
         SupportSessionManager: true, ActiveTaskCount: 0, InvocationCount: 0, LastHeartbeatTime: isoSeconds(w.now()),
       })),
     },
-    TotalCount: all.length, PageNumber: 1, PageSize: all.length,
+    TotalCount: all.length, PageNumber: 1, PageSize: items.length,
   };
 });
 
@@ -90,6 +93,31 @@ const describeInvocationResults = reads((ctx) => {
   return { Invocation: { InvocationResults: { InvocationResult: items }, TotalCount: rows.length, PageNumber: 1, PageSize: items.length, NextToken: nextToken } };
 });
 
+/** Invocations (not per instance): status, command, the instances' states, paged by token. */
+const describeInvocations = reads((ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const invokeId = ctx.params.opt('InvokeId');
+  const now = w.now();
+  const all = [...w.invocations.values()].filter((inv) => inv.regionId === regionId && (!invokeId || inv.id === invokeId));
+  const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 50, 10);
+  const stateOf = (r: InvocationR['results'][number]) => (now < r.startAt ? 'Pending' : now < r.finishAt ? 'Running' : r.finalStatus);
+  return {
+    Invocations: {
+      Invocation: items.map((inv) => {
+        const states = inv.results.map(stateOf);
+        const status = states.some((x) => x === 'Pending' || x === 'Running') ? 'Running' : states.every((x) => x === 'Success') ? 'Success' : states.some((x) => x === 'Success') ? 'PartialFailed' : 'Failed';
+        return {
+          InvokeId: inv.id, CommandId: inv.commandId, CommandType: inv.type, CommandContent: Buffer.from(inv.content).toString('base64'), CreationTime: isoSeconds(inv.createdAt),
+          InvocationStatus: status, InvokeStatus: status === 'Running' ? 'Running' : 'Finished', Timed: false, Frequency: '', RepeatMode: 'Once', Username: 'root',
+          InvokeInstances: { InvokeInstance: inv.results.map((r) => ({ InstanceId: r.instanceId, InvocationStatus: stateOf(r), InstanceInvokeStatus: now < r.finishAt ? 'Running' : 'Finished', ExitCode: now >= r.finishAt ? r.exitCode : 0, ErrorCode: now >= r.finishAt ? r.errorCode : '', Dropped: now >= r.finishAt ? (r.dropped ?? 0) : 0, Repeats: 1 })) },
+        };
+      }),
+    },
+    TotalCount: all.length, PageSize: items.length, NextToken: nextToken,
+  };
+});
+
 /** Stops an invocation on all (or the given) instances: those not finished end `Stopped`, with no output. */
 const stopInvocation = writes((ctx) => {
   const w = ctx.world;
@@ -107,4 +135,5 @@ const stopInvocation = writes((ctx) => {
 
 export const CLOUD_ASSISTANT_ACTIONS: ActionTable = {
   DescribeCloudAssistantStatus: describeCloudAssistantStatus, RunCommand: runCommand, DescribeInvocationResults: describeInvocationResults, StopInvocation: stopInvocation,
+  DescribeInvocations: describeInvocations,
 };

@@ -1,7 +1,7 @@
 /** ECS 2014-05-26: security groups and their rules (the family of cloud/alibaba/ecs-drivers.ts). */
 import { isUsableGatewayIp, parseCidr } from '../topology/cidr';
 import { ApiError, notFound } from './api-error';
-import { isoSeconds, page, reads, regionOf, writes, type ActionContext, type ActionTable } from './api-kit';
+import { isoSeconds, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from './api-kit';
 import { ecsTags, groupOf } from './ecs-kit';
 import { matchesTags, type RuleR, type SecurityGroupR } from './world';
 
@@ -33,6 +33,11 @@ const describeSecurityGroups = reads((ctx) => {
   const name = ctx.params.opt('SecurityGroupName');
   const tags = ctx.params.tags();
   const all = [...w.securityGroups.values()].filter((g) => g.regionId === regionId && (!ids || ids.includes(g.id)) && (!vpcId || g.vpcId === vpcId) && (!name || g.name === name) && matchesTags(g.tags, tags));
+  // Token paging (MaxResults, NextToken) when either is given; page numbers otherwise.
+  if (ctx.params.opt('MaxResults') !== undefined || ctx.params.opt('NextToken') !== undefined) {
+    const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 100, 10);
+    return { SecurityGroups: { SecurityGroup: items.map(groupView) }, RegionId: regionId, NextToken: nextToken, TotalCount: all.length };
+  }
   const { items, meta } = page(ctx, all, 100, 10);
   return { SecurityGroups: { SecurityGroup: items.map(groupView) }, RegionId: regionId, ...meta };
 });
@@ -44,13 +49,18 @@ const ruleView = (r: RuleR) => ({
 
 const describeSecurityGroupAttribute = reads((ctx) => {
   const g = groupOf(ctx.world, ctx.params.req('SecurityGroupId'));
-  return { ...groupView(g), RegionId: g.regionId, InnerAccessPolicy: 'Accept', Permissions: { Permission: g.rules.map(ruleView) } };
+  // Rules page by MaxResults (10 to 1000, 500 by default) and NextToken.
+  const { items, nextToken } = tokenPage(ctx, g.rules, 'MaxResults', 1000, 500);
+  return { ...groupView(g), RegionId: g.regionId, InnerAccessPolicy: 'Accept', Permissions: { Permission: items.map(ruleView) }, NextToken: nextToken };
 });
 
 interface RuleInput { IpProtocol: string; PortRange: string; SourceCidrIp: string; Policy: string; Priority: number; Description: string }
 
 function rulesFrom(ctx: ActionContext): RuleInput[] {
-  const legacy = ctx.params.opt('IpProtocol') ? [{ IpProtocol: ctx.params.req('IpProtocol'), PortRange: ctx.params.opt('PortRange') ?? '-1/-1', SourceCidrIp: ctx.params.opt('SourceCidrIp') ?? '', Policy: ctx.params.opt('Policy') ?? '', Priority: ctx.params.opt('Priority') ?? '' }] : [];
+  // The single-rule form (IpProtocol, PortRange, SourceCidrIp at the top level); absent values take the documented defaults below.
+  const legacy = ctx.params.opt('IpProtocol')
+    ? [{ IpProtocol: ctx.params.req('IpProtocol'), PortRange: ctx.params.opt('PortRange'), SourceCidrIp: ctx.params.opt('SourceCidrIp'), Policy: ctx.params.opt('Policy'), Priority: ctx.params.opt('Priority'), Description: ctx.params.opt('Description') }]
+    : [];
   const given = [...ctx.params.objects('Permissions'), ...legacy] as Record<string, string | undefined>[];
   if (given.length === 0) throw new ApiError('MissingParameter', 'At least one permission (Permissions.N.*) is required.', 400);
   return given.map((p) => {
@@ -58,9 +68,10 @@ function rulesFrom(ctx: ActionContext): RuleInput[] {
     if (!['TCP', 'UDP', 'ICMP', 'GRE', 'ALL'].includes(protocol)) throw new ApiError('InvalidIpProtocol.Malformed', `IpProtocol "${p.IpProtocol ?? ''}" is not valid.`, 400);
     const source = p.SourceCidrIp ?? '';
     if (!parseCidr(source).ok && !(isUsableGatewayIp(source) || source === '0.0.0.0/0')) throw new ApiError('InvalidSourceCidrIp.Malformed', `SourceCidrIp "${source}" is not valid.`, 400);
-    const priority = Number(p.Priority ?? '1');
+    // Documented defaults: Policy accept, Priority 1, PortRange -1/-1 (ICMP, ALL).
+    const priority = Number(p.Priority || '1');
     if (!Number.isInteger(priority) || priority < 1 || priority > 100) throw new ApiError('InvalidPriority.Malformed', 'Priority must be from 1 to 100.', 400);
-    return { IpProtocol: protocol, PortRange: p.PortRange ?? '-1/-1', SourceCidrIp: source.includes('/') ? source : `${source}/32`, Policy: (p.Policy ?? 'accept').toLowerCase(), Priority: priority, Description: p.Description ?? '' };
+    return { IpProtocol: protocol, PortRange: p.PortRange || '-1/-1', SourceCidrIp: source.includes('/') ? source : `${source}/32`, Policy: (p.Policy || 'accept').toLowerCase(), Priority: priority, Description: p.Description ?? '' };
   });
 }
 

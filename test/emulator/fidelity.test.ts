@@ -1,0 +1,93 @@
+/**
+ * The emulator where a client could tell it from Alibaba Cloud (issue: emulator fidelity), through
+ * the official SDK clients: documented defaults of optional parameters, token paging, response
+ * shapes the SDK models convert, and Cloud Assistant's invocation actions.
+ */
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
+import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
+
+let emu: RunningEmulator;
+beforeEach(async () => {
+  emu = await startEmulator({ timeScale: 0.0005 });
+});
+afterEach(() => emu.close());
+
+const REGION = 'cn-hongkong';
+
+async function vpcWithGroup(c: ReturnType<typeof sdkClients>) {
+  const vpcId = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: REGION, cidrBlock: '10.0.0.0/8' }))).body!.vpcId!;
+  await until('vpc', async () => (await c.vpc.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: REGION, vpcId }))).body!.vpcs!.vpc![0]!.status === 'Available');
+  const sg = (await c.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: REGION, vpcId }))).body!.securityGroupId!;
+  return { vpcId, sg };
+}
+
+describe('emulator fidelity', () => {
+  it('AuthorizeSecurityGroup in its single-rule form takes the documented defaults: Policy accept, Priority 1', async () => {
+    const c = sdkClients(emu);
+    const { sg } = await vpcWithGroup(c);
+    await c.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ regionId: REGION, securityGroupId: sg, ipProtocol: 'icmp', portRange: '-1/-1', sourceCidrIp: '192.168.0.0/16' }));
+    const rules = (await c.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg }))).body!.permissions!.permission!;
+    expect(rules).toEqual([expect.objectContaining({ ipProtocol: 'ICMP', sourceCidrIp: '192.168.0.0/16', policy: 'accept', priority: '1' })]);
+  });
+
+  it('token paging: DescribeSecurityGroups, DescribeSecurityGroupAttribute and DescribeCloudAssistantStatus', async () => {
+    const c = sdkClients(emu);
+    const { vpcId, sg } = await vpcWithGroup(c);
+    for (let i = 0; i < 11; i++) await c.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: REGION, vpcId }));
+    const first = (await c.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: REGION, maxResults: 10 }))).body!;
+    expect(first.securityGroups!.securityGroup).toHaveLength(10);
+    expect(first.nextToken).toBeTruthy();
+    const second = (await c.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: REGION, maxResults: 10, nextToken: first.nextToken! }))).body!;
+    expect(second.securityGroups!.securityGroup).toHaveLength(2);
+    expect(second.nextToken).toBeFalsy();
+
+    await c.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({
+      regionId: REGION, securityGroupId: sg,
+      permissions: Array.from({ length: 12 }, (_, i) => new $Ecs.AuthorizeSecurityGroupRequestPermissions({ ipProtocol: 'icmp', portRange: '-1/-1', sourceCidrIp: `10.${i}.0.0/16` })),
+    }));
+    const rules = (await c.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg, maxResults: 10 }))).body!;
+    expect(rules.permissions!.permission).toHaveLength(10);
+    const rest = (await c.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg, maxResults: 10, nextToken: rules.nextToken! }))).body!;
+    expect(rest.permissions!.permission).toHaveLength(2);
+
+    const vsw = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.0.0/24', zoneId: 'cn-hongkong-b' }))).body!.vSwitchId!;
+    await until('vswitch', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
+    const ids = (await c.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: REGION, vSwitchId: vsw, securityGroupId: sg, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'aliyun', amount: 3 }))).body!.instanceIdSets!.instanceIdSet!;
+    const status = (await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: REGION, instanceId: ids, maxResults: 2 }))).body!;
+    expect(status.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus).toHaveLength(2);
+    const more = (await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: REGION, instanceId: ids, maxResults: 2, nextToken: status.nextToken! }))).body!;
+    expect(more.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus).toHaveLength(1);
+  });
+
+  it('DescribeInvocations and StopInvocation', async () => {
+    const c = sdkClients(emu);
+    const { vpcId, sg } = await vpcWithGroup(c);
+    const vsw = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.0.0/24', zoneId: 'cn-hongkong-b' }))).body!.vSwitchId!;
+    await until('vswitch', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
+    const [id] = (await c.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: REGION, vSwitchId: vsw, securityGroupId: sg, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'aliyun' }))).body!.instanceIdSets!.instanceIdSet!;
+    await until('agent', async () => (await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: REGION, instanceId: [id!] }))).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true');
+    // A long script (sleep 3600 s of emulated time, far beyond this test) that is stopped.
+    const invokeId = (await c.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: REGION, type: 'RunShellScript', commandContent: 'sleep 3600', instanceId: [id!], timeout: 7200 }))).body!.invokeId!;
+    const listed = (await c.ecs.describeInvocations(new $Ecs.DescribeInvocationsRequest({ regionId: REGION, invokeId }))).body!.invocations!.invocation!;
+    expect(listed).toEqual([expect.objectContaining({ invokeId, commandType: 'RunShellScript', invocationStatus: 'Running' })]);
+    await c.ecs.stopInvocation(new $Ecs.StopInvocationRequest({ regionId: REGION, invokeId }));
+    const after = (await c.ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: REGION, invokeId }))).body!.invocation!.invocationResults!.invocationResult!;
+    expect(after).toEqual([expect.objectContaining({ instanceId: id, invocationStatus: 'Stopped', errorCode: 'InvocationStopped' })]);
+    expect((await c.ecs.describeInvocations(new $Ecs.DescribeInvocationsRequest({ regionId: REGION, invokeId }))).body!.invocations!.invocation![0]!.invocationStatus).toBe('Failed');
+  });
+
+  it('DescribeCenAttachedChildInstanceAttribute returns SecondaryCidrBlocks as the model has it: an object with a list', async () => {
+    const c = sdkClients(emu);
+    const vpcId = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: REGION, cidrBlock: '10.0.0.0/16' }))).body!.vpcId!;
+    await until('vpc', async () => (await c.vpc.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: REGION, vpcId }))).body!.vpcs!.vpc![0]!.status === 'Available');
+    await c.vpc.associateVpcCidrBlock(new $Vpc.AssociateVpcCidrBlockRequest({ regionId: REGION, vpcId, secondaryCidrBlock: '172.16.0.0/16' }));
+    // The CEN SDK is not on the registry: the generic client vpnbot uses (openapi-core callApi).
+    const cen = createAlibabaClients({ endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } }).cen;
+    const cenId = String((await cen('CreateCen', { Name: 'fidelity' })).CenId);
+    await until('cen', async () => (await cen('DescribeCens', { PageSize: 50 })).Cens?.Cen?.[0]?.Status === 'Active');
+    await cen('AttachCenChildInstance', { CenId: cenId, ChildInstanceId: vpcId, ChildInstanceRegionId: REGION, ChildInstanceType: 'VPC' });
+    const body = await cen('DescribeCenAttachedChildInstanceAttribute', { CenId: cenId, ChildInstanceId: vpcId, ChildInstanceRegionId: REGION, ChildInstanceType: 'VPC' });
+    expect((body as { ChildInstanceAttributes: unknown }).ChildInstanceAttributes).toEqual({ CidrBlock: '10.0.0.0/16', SecondaryCidrBlocks: { SecondaryCidrBlock: ['172.16.0.0/16'] } });
+  });
+});
