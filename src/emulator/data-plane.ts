@@ -8,7 +8,7 @@ import { cidr, ipInCidr } from '../topology/cidr';
 import { negotiate, peerGatewayOf } from './ipsec-negotiation';
 import { oneWay, regionRtt } from './region-latency';
 import { lookup } from './routing';
-import type { InstanceR, VpcR, World } from './world';
+import type { InstanceR, VpcR, VpnRouteR, World } from './world';
 
 export const INITIAL_TTL = 64;
 const MAX_HOPS = 16;
@@ -57,7 +57,12 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
       (c) => c.vpnGatewayId === gw.id && c.localSubnet.some((l) => ipInCidr(srcIp, cidr(l))) && c.remoteSubnet.some((r) => ipInCidr(dstIp, cidr(r))),
     );
     if (conns.length === 0) return { ok: false, reason: `no IPsec connection on ${gw.id} whose traffic selectors match ${srcIp} -> ${dstIp}`, hops };
-    const negotiations = conns.map((c) => [c, negotiate(world, c)] as const);
+    // The gateway forwards only through its own routes: policy-based (source and destination) or destination-based.
+    const viaRoute = gatewayRoutes(world, gw.id, srcIp, dstIp);
+    if (viaRoute.length === 0) return { ok: false, reason: `VPN gateway ${gw.id} has no policy-based or destination-based route for ${srcIp} -> ${dstIp}`, hops };
+    const routed = conns.filter((c) => viaRoute.some((r) => r.nextHop === c.id));
+    if (routed.length === 0) return { ok: false, reason: `the routes of VPN gateway ${gw.id} for ${srcIp} -> ${dstIp} lead to connections whose selectors do not match`, hops };
+    const negotiations = routed.map((c) => [c, negotiate(world, c)] as const);
     const up = negotiations.find(([, n]) => n.status === 'ipsec_sa_established');
     if (!up) {
       for (const [c] of negotiations) c.trafficSeenAt ??= world.now();
@@ -70,6 +75,13 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
     vpc = world.vpcs.get(peer.vpcId);
   }
   return { ok: false, reason: `routing loop towards ${dstIp}`, hops };
+}
+
+/** The gateway's live routes that carry src -> dst: policy-based ones first (they win), then destination-based. */
+function gatewayRoutes(world: World, gatewayId: string, srcIp: string, dstIp: string): VpnRouteR[] {
+  const all = [...world.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && world.isReady(r) && ipInCidr(dstIp, cidr(r.routeDest)));
+  const pbr = all.filter((r) => r.kind === 'pbr' && ipInCidr(srcIp, cidr(r.routeSource)));
+  return pbr.length ? pbr : all.filter((r) => r.kind === 'dbr');
 }
 
 export interface Echo {

@@ -8,6 +8,7 @@ import { ApiError, invalid, notFound } from './api-error';
 import { page, reads, regionOf, writes, type ActionTable } from './api-kit';
 import { negotiate } from './ipsec-negotiation';
 import { connectionOf, gatewayOf, gatewayStatus, lockGateway, subnets, vpcOf } from './vpc-kit';
+import { addAutoRoutes, liveRoutes } from './vpn-route-actions';
 import { LATENCY, matchesTags, tagList, type IkeConfig, type IpsecConfig, type VpnConnectionR, type VpnGatewayR, type World } from './world';
 
 const PUBLIC_IP_BLOCKS: Record<string, string> = { 'cn-hongkong': '8.210', 'ap-northeast-1': '47.74', 'us-west-1': '47.88' };
@@ -145,7 +146,10 @@ const createVpnConnection = writes((ctx) => {
     id, regionId, vpnGatewayId: g.id, customerGatewayId: cg.id, name: ctx.params.opt('Name') ?? '', localSubnet: local, remoteSubnet: remote,
     ike, ipsec: { ...IPSEC_DEFAULTS, ...(ctx.params.json<Partial<IpsecConfig>>('IpsecConfig') ?? {}) }, effectImmediately: ctx.params.bool('EffectImmediately', false),
     tags: ctx.params.tags(), forcedDown: false, createdAt: w.now(), phases: w.phases([['init', LATENCY.vpnConnectionCreate]], 'active'),
+    autoConfigRoute: ctx.params.bool('AutoConfigRoute', true),
   });
+  // AutoConfigRoute (true by default): the gateway's policy-based routes for the selectors come with it.
+  if (w.vpnConnections.get(id)!.autoConfigRoute) addAutoRoutes(w, w.vpnConnections.get(id)!);
   return { VpnConnectionId: id, Name: ctx.params.opt('Name') ?? '', CreateTime: w.now() };
 });
 
@@ -153,6 +157,7 @@ const connectionView = (w: World, c: VpnConnectionR) => ({
   VpnConnectionId: c.id, VpnGatewayId: c.vpnGatewayId, CustomerGatewayId: c.customerGatewayId, Name: c.name,
   LocalSubnet: c.localSubnet.join(','), RemoteSubnet: c.remoteSubnet.join(','), CreateTime: c.createdAt, EffectImmediately: c.effectImmediately,
   Status: negotiate(w, c).status, State: w.status(c, 'deleting'), IkeConfig: c.ike, IpsecConfig: c.ipsec, EnableDpd: true, EnableNatTraversal: true,
+  AutoConfigRoute: c.autoConfigRoute !== false,
   NetworkType: 'public', AttachType: 'VPNGW', Tag: { Tag: tagList(c.tags) }, Tags: { Tag: tagList(c.tags) },
 });
 
@@ -184,8 +189,12 @@ const deleteVpnConnection = writes((ctx) => {
   const w = ctx.world;
   const c = connectionOf(w, ctx.params.req('VpnConnectionId'));
   if (c.deletingUntil !== undefined) return {};
+  // SYNTHETIC code: routes added by hand still name the connection; the documented rule is to delete them first.
+  const routes = liveRoutes(w, c.vpnGatewayId).filter((r) => r.nextHop === c.id);
+  if (routes.some((r) => !r.auto)) throw new ApiError('DependencyViolation.VpnRouteEntry', `The IPsec connection ${c.id} is the next hop of VPN gateway routes; delete them first.`, 400);
   lockGateway(w, gatewayOf(w, c.vpnGatewayId), LATENCY.vpnGatewayUpdate);
   w.markDeleting(c, LATENCY.vpnGatewayUpdate);
+  for (const r of routes) w.markDeleting(r, LATENCY.vpnGatewayUpdate);
   return {};
 });
 

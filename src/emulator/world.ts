@@ -71,6 +71,18 @@ export interface VpnConnectionR extends Lifecycle {
   tags: Tags; /** Taken down through the control API to imitate drift. */ forcedDown: boolean;
   /** First packet that tried to use the tunnel; starts negotiation when neither side negotiates immediately. */
   trafficSeenAt?: number;
+  /** AutoConfigRoute: the gateway's policy-based routes for its selectors were added with it (absent in older snapshots: true). */
+  autoConfigRoute?: boolean;
+}
+/**
+ * A route of a VPN gateway: policy-based (source and destination) or destination-based. Traffic
+ * crosses the gateway only through one of them, to the connection named as next hop.
+ */
+export interface VpnRouteR extends Lifecycle {
+  id: string; kind: 'pbr' | 'dbr'; vpnGatewayId: string; regionId: string; routeSource: string; routeDest: string; nextHop: string;
+  weight: number; priority: number; published: boolean; description: string;
+  /** Added by CreateVpnConnection with AutoConfigRoute (removed with its connection). */
+  auto: boolean;
 }
 export interface CenR extends Lifecycle {
   id: string; name: string; description: string; protectionLevel: string; busyUntil: number; tags: Tags;
@@ -106,6 +118,7 @@ export class World {
   readonly vpnGateways = new Map<string, VpnGatewayR>();
   readonly customerGateways = new Map<string, CustomerGatewayR>();
   readonly vpnConnections = new Map<string, VpnConnectionR>();
+  readonly vpnRoutes = new Map<string, VpnRouteR>();
   readonly cens = new Map<string, CenR>();
   readonly cenAttachments: CenAttachmentR[] = [];
   readonly cenPublished: CenPublishR[] = [];
@@ -151,7 +164,7 @@ export class World {
   reap(): void {
     const now = this.now();
     const gone = (r: { deletingUntil?: number }) => r.deletingUntil !== undefined && r.deletingUntil <= now;
-    for (const map of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.vpnConnections, this.cens, this.securityGroups, this.instances] as Map<string, { deletingUntil?: number }>[]) {
+    for (const map of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.vpnConnections, this.vpnRoutes, this.cens, this.securityGroups, this.instances] as Map<string, { deletingUntil?: number }>[]) {
       for (const [id, r] of map) if (gone(r)) map.delete(id);
     }
     for (const list of [this.cenAttachments, this.cenPublished] as { deletingUntil?: number }[][]) {
@@ -162,7 +175,7 @@ export class World {
   /** Plain data for a snapshot file (the sandbox keeps its cloud across restarts). */
   snapshot(): Record<string, unknown> {
     const maps = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
-      vpnConnections: this.vpnConnections, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
+      vpnConnections: this.vpnConnections, vpnRoutes: this.vpnRoutes, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
     return {
       version: 1,
       ...Object.fromEntries(Object.entries(maps).map(([k, m]) => [k, [...(m as Map<string, unknown>).entries()]])),
@@ -175,14 +188,23 @@ export class World {
     this.reset();
     if (data.version !== 1) throw new Error('unknown emulator snapshot version');
     const maps: Record<string, Map<string, unknown>> = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
-      vpnConnections: this.vpnConnections, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
+      vpnConnections: this.vpnConnections, vpnRoutes: this.vpnRoutes, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
     for (const [k, m] of Object.entries(maps)) for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
     this.cenAttachments.push(...((data.cenAttachments as CenAttachmentR[]) ?? []));
+    // Snapshots from before gateway routes were modelled: their connections were routed as if by AutoConfigRoute.
+    if (data.vpnRoutes === undefined) {
+      for (const c of this.vpnConnections.values()) {
+        for (const source of c.localSubnet) for (const dest of c.remoteSubnet) {
+          const id = this.newId('vpnroute');
+          this.vpnRoutes.set(id, { id, kind: 'pbr', vpnGatewayId: c.vpnGatewayId, regionId: c.regionId, routeSource: source, routeDest: dest, nextHop: c.id, weight: 100, priority: 10, published: false, description: '', auto: true, createdAt: c.createdAt, phases: { steps: [], final: 'normal' } });
+        }
+      }
+    }
     this.cenPublished.push(...((data.cenPublished as CenPublishR[]) ?? []));
   }
 
   reset(): void {
-    for (const m of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.customerGateways, this.vpnConnections, this.cens, this.securityGroups, this.instances, this.invocations, this.clientTokens]) m.clear();
+    for (const m of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.customerGateways, this.vpnConnections, this.vpnRoutes, this.cens, this.securityGroups, this.instances, this.invocations, this.clientTokens]) m.clear();
     this.cenAttachments.length = 0;
     this.cenPublished.length = 0;
   }

@@ -46,6 +46,31 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     expect(summarizePing((await ping('japan', 'us')).output)).toMatchObject({ loss: 0, ttl: 64 });
   });
 
+  it('a connection created with AutoConfigRoute=false carries nothing until the gateway has a route for it; a policy-based route makes it pass', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { noAutoRoute: true });
+    const hk = { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id };
+    const conn = built.connections['ikev1test-hongkong-to-japan']!;
+    const before = await cloudPing(c, hk, built.instance.japan.ip, 3);
+    expect(before.exitCode).toBe(1);
+    expect(summarizePing(before.output).loss).toBe(100);
+    // Hong Kong -> US goes through its own connection, whose routes came with it.
+    expect((await cloudPing(c, hk, built.instance.us.ip, 3)).exitCode).toBe(0);
+    const routes = (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!;
+    expect(routes.vpnPbrRouteEntries!.vpnPbrRouteEntry!.map((r) => [r.routeSource, r.routeDest])).toEqual([['192.168.0.0/16', '10.0.0.0/8']]);
+
+    await c.vpc.createVpnPbrRouteEntry(new $Vpc.CreateVpnPbrRouteEntryRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong, routeSource: '192.168.0.0/16', routeDest: '172.16.0.0/12', nextHop: conn, weight: 100, publishVpc: false }));
+    await until('the route in service', async () => (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.every((r) => r.state === 'normal'));
+    await until('the gateway settled', async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.status === 'active');
+    const after = await cloudPing(c, hk, built.instance.japan.ip, 3);
+    expect(summarizePing(after.output)).toMatchObject({ loss: 0, ttl: 62 });
+    // The route names the connection: the connection cannot go before it.
+    await expect(c.vpc.deleteVpnConnection(new $Vpc.DeleteVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: conn }))).rejects.toMatchObject({ code: 'DependencyViolation.VpnRouteEntry' });
+    await c.vpc.deleteVpnPbrRouteEntry(new $Vpc.DeleteVpnPbrRouteEntryRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong, routeSource: '192.168.0.0/16', routeDest: '172.16.0.0/12', nextHop: conn, weight: 100 }));
+    await until('the route gone', async () => (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.length === 1);
+    expect((await cloudPing(c, hk, built.instance.japan.ip, 3)).exitCode).toBe(1);
+  });
+
   it('a pre-shared key mismatch leaves the tunnel down, and the IKE log says why', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { japanPsk: 'not-the-same' });

@@ -13,6 +13,8 @@ export interface WalkthroughOptions {
   readonly japanPsk?: string;
   /** Stop once the Hong Kong <-> Japan tunnel is in service: the premise of adopting it. */
   readonly tunnelOnly?: boolean;
+  /** Create the Hong Kong -> Japan connection with AutoConfigRoute=false: its gateway has no route for it. */
+  readonly noAutoRoute?: boolean;
 }
 
 export const SITES = {
@@ -79,6 +81,7 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
     const r = await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({
       regionId: SITES[side].region, vpnGatewayId: gateway[side], customerGatewayId: cgw[side], name, localSubnet: local, remoteSubnet: remote,
       effectImmediately: true, ikeConfig: JSON.stringify({ Psk: psk, IkeVersion: 'ikev1' }),
+      ...(options.noAutoRoute && name === 'ikev1test-hongkong-to-japan' ? { autoConfigRoute: false } : {}),
     }));
     connections[name] = r.body!.vpnConnectionId!;
     await waitGateway(side);
