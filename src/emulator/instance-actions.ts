@@ -49,11 +49,18 @@ const runInstances = writes((ctx) => {
   return { InstanceIdSets: { InstanceIdSet: ids }, OrderId: String(Math.floor(w.random() * 1e12)), TradePrice: 0 };
 });
 
+/** A stable, locally administered MAC address derived from the instance id. */
+const macOf = (id: string) => ['00', '16', '3e', ...Array.from({ length: 3 }, (_, k) => (id.charCodeAt(id.length - 1 - k) & 0xff).toString(16).padStart(2, '0'))].join(':');
+
 const instanceView = (w: World, i: InstanceR) => ({
   InstanceId: i.id, InstanceName: i.name, HostName: i.name, Status: instanceStatus(w, i), RegionId: i.regionId, ZoneId: i.zoneId, InstanceType: i.instanceType,
   ImageId: i.imageId, OSType: 'linux', OSName: 'Alibaba Cloud Linux 3', InstanceNetworkType: 'vpc', CreationTime: isoMinutes(i.createdAt), StartTime: isoMinutes(i.createdAt),
   VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vswitchId, PrivateIpAddress: { IpAddress: [i.privateIp] }, NatIpAddress: '' },
-  NetworkInterfaces: { NetworkInterface: [{ PrimaryIpAddress: i.privateIp, Type: 'Primary' }] },
+  NetworkInterfaces: { NetworkInterface: [{
+    NetworkInterfaceId: `eni-${i.id.slice(2)}`, MacAddress: macOf(i.id), PrimaryIpAddress: i.privateIp, Type: 'Primary',
+    PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: i.privateIp, Primary: true }] },
+  }] },
+  InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByTraffic', Cpu: 2, Memory: 1024, InternetMaxBandwidthOut: 0,
   PublicIpAddress: { IpAddress: [] }, SecurityGroupIds: { SecurityGroupId: i.securityGroupIds }, Tags: ecsTags(i.tags),
 });
 

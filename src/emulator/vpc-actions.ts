@@ -43,7 +43,7 @@ const associateVpcCidrBlock = writes((ctx) => {
   if (vpcCidrs(v).some((c) => cidrsOverlap(cidr(c), parsed.cidr))) throw new ApiError('InvalidCidrBlock.Overlapped', `${block} overlaps a CIDR block of ${v.id}.`, 400);
   lockVpc(w, v, LATENCY.vswitchCreate);
   v.secondaryCidrBlocks.push(block);
-  return {};
+  return { CidrBlock: block, IpVersion: 'IPV4' };
 });
 
 const describeVpcs = reads((ctx) => {
@@ -79,8 +79,8 @@ const deleteVpc = writes((ctx) => {
   return {};
 });
 
-const vswitchView = (w: World, s: { id: string; vpcId: string; zoneId: string; cidrBlock: string; name: string; createdAt: number; regionId: string; tags: Record<string, string> } & Parameters<World['status']>[0]) => ({
-  VSwitchId: s.id, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.name, Status: w.status(s, 'Pending'),
+const vswitchView = (w: World, s: { id: string; vpcId: string; zoneId: string; cidrBlock: string; name: string; createdAt: number; regionId: string; tags: Record<string, string>; description?: string } & Parameters<World['status']>[0]) => ({
+  VSwitchId: s.id, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.name, Description: s.description ?? '', Status: w.status(s, 'Pending'),
   CreationTime: isoSeconds(s.createdAt), AvailableIpAddressCount: 2 ** (32 - cidr(s.cidrBlock).prefix) - 4 - [...w.instances.values()].filter((i) => i.vswitchId === s.id).length,
   RouteTable: { RouteTableId: w.vpcs.get(s.vpcId)?.routeTableId ?? '', RouteTableType: 'System' }, Tags: { Tag: tagList(s.tags) },
 });
@@ -98,7 +98,7 @@ const createVSwitch = writes((ctx) => {
   lockVpc(w, v, LATENCY.vswitchCreate);
   const id = w.newId('vsw');
   w.vswitches.set(id, {
-    id, vpcId: v.id, regionId: v.regionId, zoneId, cidrBlock: block, name: ctx.params.opt('VSwitchName') ?? '', tags: ctx.params.tags(),
+    id, vpcId: v.id, regionId: v.regionId, zoneId, cidrBlock: block, name: ctx.params.opt('VSwitchName') ?? '', tags: ctx.params.tags(), description: ctx.params.opt('Description') ?? '',
     createdAt: w.now(), phases: w.phases([['Pending', LATENCY.vswitchCreate]], 'Available'),
   });
   return { VSwitchId: id };

@@ -19,7 +19,7 @@ const gatewayView = (w: World, g: VpnGatewayR) => ({
   VpnGatewayId: g.id, VpcId: g.vpcId, VSwitchId: g.vswitchId, InternetIp: g.internetIp, Status: gatewayStatus(w, g), BusinessStatus: 'Normal',
   Name: g.name, Spec: `${g.bandwidth}M`, ChargeType: g.chargeType, CreateTime: g.createdAt, EndTime: 0, IpsecVpn: 'enable', SslVpn: 'disable',
   SslMaxConnections: 0, NetworkType: 'public', GatewayType: 'Traditional', EnableBgp: false, AutoPropagate: false, VpnType: 'Normal',
-  Tags: { Tag: tagList(g.tags) }, RegionId: g.regionId,
+  Tags: { Tag: tagList(g.tags) }, Tag: JSON.stringify(tagList(g.tags)), Description: g.description ?? '', RegionId: g.regionId,
 });
 
 const createVpnGateway = writes((ctx) => {
@@ -42,7 +42,7 @@ const createVpnGateway = writes((ctx) => {
     : w.phases([], 'init');
   w.vpnGateways.set(id, {
     id, vpcId: v.id, vswitchId, regionId, name: ctx.params.opt('Name') ?? '', internetIp: ip, bandwidth,
-    chargeType: ctx.params.opt('InstanceChargeType') ?? 'POSTPAY', busyUntil: 0, tags: {}, createdAt: w.now(), phases,
+    chargeType: ctx.params.opt('InstanceChargeType') ?? 'POSTPAY', busyUntil: 0, tags: {}, createdAt: w.now(), phases, description: ctx.params.opt('Description') ?? '',
   });
   return { VpnGatewayId: id, Name: ctx.params.opt('Name') ?? '', OrderId: Math.floor(w.random() * 1e12) };
 });
@@ -185,6 +185,38 @@ const describeVpnConnectionLogs = reads((ctx) => {
   return { Data: { Logs: logs }, Count: logs.length, IsCompleted: true, PageNumber: 1, PageSize: logs.length };
 });
 
+/**
+ * Changes a connection in place (drift repair, key rotation without a new tunnel): name, selectors,
+ * IKE and IPsec settings, EffectImmediately. One change of the gateway; the tunnel renegotiates with
+ * what it now holds. With AutoConfigRoute the gateway's routes follow the new selectors.
+ */
+const modifyVpnConnectionAttribute = writes((ctx) => {
+  const w = ctx.world;
+  const c = connectionOf(w, ctx.params.req('VpnConnectionId'));
+  const local = ctx.params.opt('LocalSubnet') !== undefined ? subnets(ctx, 'LocalSubnet') : c.localSubnet;
+  const remote = ctx.params.opt('RemoteSubnet') !== undefined ? subnets(ctx, 'RemoteSubnet') : c.remoteSubnet;
+  const ike: IkeConfig = { ...c.ike, ...(ctx.params.json<Partial<IkeConfig>>('IkeConfig') ?? {}) };
+  if (!['ikev1', 'ikev2'].includes(ike.IkeVersion)) throw invalid('IkeConfig.IkeVersion', 'must be ikev1 or ikev2');
+  // SYNTHETIC code, as in CreateVpnConnection.
+  if (ike.IkeVersion === 'ikev1' && (local.length > 1 || remote.length > 1)) {
+    throw new ApiError('InvalidParameter.IkeV1MultipleCidrs', 'With IKEv1 an IPsec connection supports only one local CIDR block and one remote CIDR block; use IKEv2 or one connection per CIDR pair.', 400);
+  }
+  lockGateway(w, gatewayOf(w, c.vpnGatewayId), LATENCY.vpnGatewayUpdate);
+  const selectorsChanged = local.join() !== c.localSubnet.join() || remote.join() !== c.remoteSubnet.join();
+  Object.assign(c, {
+    name: ctx.params.opt('Name') ?? c.name, localSubnet: local, remoteSubnet: remote, ike,
+    ipsec: { ...c.ipsec, ...(ctx.params.json<Partial<IpsecConfig>>('IpsecConfig') ?? {}) }, effectImmediately: ctx.params.bool('EffectImmediately', c.effectImmediately),
+    autoConfigRoute: ctx.params.bool('AutoConfigRoute', c.autoConfigRoute !== false), forcedDown: false, trafficSeenAt: undefined,
+    // The new settings take a negotiation: configuring until the gateway's change is done.
+    phases: w.phases([['updating', LATENCY.vpnGatewayUpdate]], 'active'),
+  });
+  if (selectorsChanged && c.autoConfigRoute) {
+    for (const r of liveRoutes(w, c.vpnGatewayId).filter((x) => x.nextHop === c.id && x.auto)) w.markDeleting(r, LATENCY.vpnGatewayUpdate);
+    addAutoRoutes(w, c);
+  }
+  return connectionView(w, c);
+});
+
 const deleteVpnConnection = writes((ctx) => {
   const w = ctx.world;
   const c = connectionOf(w, ctx.params.req('VpnConnectionId'));
@@ -202,5 +234,5 @@ export const VPN_ACTIONS: ActionTable = {
   CreateVpnGateway: createVpnGateway, DescribeVpnGateway: describeVpnGateway, DescribeVpnGateways: describeVpnGateways, DeleteVpnGateway: deleteVpnGateway,
   CreateCustomerGateway: createCustomerGateway, DescribeCustomerGateways: describeCustomerGateways, DescribeCustomerGateway: describeCustomerGateway, DeleteCustomerGateway: deleteCustomerGateway,
   CreateVpnConnection: createVpnConnection, DescribeVpnConnection: describeVpnConnection, DescribeVpnConnections: describeVpnConnections,
-  DescribeVpnConnectionLogs: describeVpnConnectionLogs, DeleteVpnConnection: deleteVpnConnection,
+  DescribeVpnConnectionLogs: describeVpnConnectionLogs, DeleteVpnConnection: deleteVpnConnection, ModifyVpnConnectionAttribute: modifyVpnConnectionAttribute,
 };

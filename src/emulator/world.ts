@@ -46,7 +46,7 @@ export interface VpcR extends Lifecycle {
   routeTableId: string; vRouterId: string; busyUntil: number; tags: Tags;
 }
 export interface VSwitchR extends Lifecycle {
-  id: string; vpcId: string; regionId: string; zoneId: string; cidrBlock: string; name: string; tags: Tags;
+  id: string; vpcId: string; regionId: string; zoneId: string; cidrBlock: string; name: string; tags: Tags; description?: string;
 }
 export interface RouteEntryR extends Lifecycle {
   id: string; routeTableId: string; vpcId: string; regionId: string; destinationCidrBlock: string;
@@ -54,7 +54,7 @@ export interface RouteEntryR extends Lifecycle {
 }
 export interface VpnGatewayR extends Lifecycle {
   id: string; vpcId: string; vswitchId: string; regionId: string; name: string; internetIp: string;
-  bandwidth: number; chargeType: string; busyUntil: number; tags: Tags;
+  bandwidth: number; chargeType: string; busyUntil: number; tags: Tags; description?: string;
 }
 export interface CustomerGatewayR {
   id: string; regionId: string; ipAddress: string; name: string; description: string; createdAt: number; tags: Tags;

@@ -91,3 +91,23 @@ describe('emulator fidelity', () => {
     expect((body as { ChildInstanceAttributes: unknown }).ChildInstanceAttributes).toEqual({ CidrBlock: '10.0.0.0/16', SecondaryCidrBlocks: { SecondaryCidrBlock: ['172.16.0.0/16'] } });
   });
 });
+
+describe('emulator fidelity: fields and changes in place', () => {
+  it('answers the fields the SDK models carry: instance network interfaces, charge type, CPU and memory; vSwitch description; the associated block', async () => {
+    const c = sdkClients(emu);
+    const { vpcId, sg } = await vpcWithGroup(c);
+    const assoc = (await c.vpc.associateVpcCidrBlock(new $Vpc.AssociateVpcCidrBlockRequest({ regionId: REGION, vpcId, secondaryCidrBlock: '172.16.0.0/16' }))).body!;
+    expect(assoc.cidrBlock).toBe('172.16.0.0/16');
+    await until('vpc', async () => (await c.vpc.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: REGION, vpcId }))).body!.vpcs!.vpc![0]!.status === 'Available');
+    const vsw = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.0.0/24', zoneId: 'cn-hongkong-b', description: 'probes' }))).body!.vSwitchId!;
+    await until('vswitch', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
+    expect((await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!.vSwitches!.vSwitch![0]!.description).toBe('probes');
+    const [id] = (await c.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: REGION, vSwitchId: vsw, securityGroupId: sg, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'aliyun' }))).body!.instanceIdSets!.instanceIdSet!;
+    const inst = (await c.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!;
+    expect(inst).toMatchObject({ instanceChargeType: 'PostPaid', cpu: 2, memory: 1024 });
+    const eni = inst.networkInterfaces!.networkInterface![0]!;
+    expect(eni.networkInterfaceId).toMatch(/^eni-/);
+    expect(eni.macAddress).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    expect(eni.privateIpSets!.privateIpSet![0]).toMatchObject({ privateIpAddress: inst.vpcAttributes!.privateIpAddress!.ipAddress![0], primary: true });
+  });
+});

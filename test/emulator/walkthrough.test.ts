@@ -121,3 +121,26 @@ describe('IPsec negotiation needs the mirrored connection on the peer', () => {
     expect((await status('ap-northeast-1', right)).status).toBe('ipsec_sa_established');
   });
 });
+
+describe('ModifyVpnConnectionAttribute', () => {
+  it('rotates the pre-shared key in place: one side changed, the tunnel is down with a key mismatch; both, it is up again', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { tunnelOnly: true });
+    const hk = built.connections['ikev1test-hongkong-to-japan']!;
+    const jp = built.connections['ikev1test-japan-to-hongkong']!;
+    const status = async (region: string, id: string) => (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }))).body!;
+    const gatewayActive = (region: string, gw: string) => until(`${gw} active`, async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: gw }))).body!.status === 'active');
+    await c.vpc.modifyVpnConnectionAttribute(new $Vpc.ModifyVpnConnectionAttributeRequest({ regionId: 'cn-hongkong', vpnConnectionId: hk, ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }) }));
+    await gatewayActive('cn-hongkong', built.gateway.hongkong);
+    const down = await until('the mismatch', async () => {
+      const logs = (await c.vpc.describeVpnConnectionLogs(new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: hk }))).body!.data!.logs!.join('\n');
+      return logs.includes('pre-shared key mismatch') ? logs : undefined;
+    });
+    expect(down).toContain('authentication failed');
+    expect((await status('cn-hongkong', hk)).status).toBe('ike_sa_not_established');
+    await c.vpc.modifyVpnConnectionAttribute(new $Vpc.ModifyVpnConnectionAttributeRequest({ regionId: 'ap-northeast-1', vpnConnectionId: jp, ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }) }));
+    await gatewayActive('ap-northeast-1', built.gateway.japan);
+    await until('the tunnel up again', async () => (await status('cn-hongkong', hk)).status === 'ipsec_sa_established');
+    expect((await status('cn-hongkong', hk)).ikeConfig!.psk).toBe('rotated-key-2026');
+  });
+});
