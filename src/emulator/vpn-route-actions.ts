@@ -58,16 +58,23 @@ const routeView = (w: World) => (r: VpnRouteR) => ({
   Description: r.description, ...(r.kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : { SourceType: 'CUSTOM' }),
 });
 
+/** What names a route: its gateway, kind, source (policy-based only) and destination. */
+function routeKey(ctx: ActionContext, kind: 'pbr' | 'dbr') {
+  const g = gatewayOf(ctx.world, ctx.params.req('VpnGatewayId'));
+  const routeSource = kind === 'pbr' ? cidrParam(ctx, 'RouteSource') : '';
+  const routeDest = cidrParam(ctx, 'RouteDest');
+  const same = (r: VpnRouteR, hop: string) => r.kind === kind && r.routeSource === routeSource && r.routeDest === routeDest && r.nextHop === hop;
+  return { g, routeSource, routeDest, same };
+}
+
 function create(kind: 'pbr' | 'dbr') {
   return writes((ctx) => {
     const w = ctx.world;
-    const g = gatewayOf(w, ctx.params.req('VpnGatewayId'));
-    const routeSource = kind === 'pbr' ? cidrParam(ctx, 'RouteSource') : '';
-    const routeDest = cidrParam(ctx, 'RouteDest');
+    const { g, routeSource, routeDest, same } = routeKey(ctx, kind);
     const nextHop = nextHopOf(ctx, g.id);
     const weight = weightOf(ctx);
     const priority = kind === 'pbr' ? ctx.params.int('Priority', 10, 1, 100) : 0;
-    if (liveRoutes(w, g.id).some((r) => r.kind === kind && r.routeSource === routeSource && r.routeDest === routeDest && r.nextHop === nextHop)) {
+    if (liveRoutes(w, g.id).some((r) => same(r, nextHop))) {
       throw new ApiError('VpnRouteEntry.AlreadyExists', `The route to ${routeDest} through ${nextHop} already exists.`, 400);
     }
     lockGateway(w, g, ROUTE_CHANGE_MS);
@@ -79,11 +86,9 @@ function create(kind: 'pbr' | 'dbr') {
 function remove(kind: 'pbr' | 'dbr') {
   return writes((ctx) => {
     const w = ctx.world;
-    const g = gatewayOf(w, ctx.params.req('VpnGatewayId'));
-    const routeSource = kind === 'pbr' ? cidrParam(ctx, 'RouteSource') : '';
-    const routeDest = cidrParam(ctx, 'RouteDest');
+    const { g, routeDest, same } = routeKey(ctx, kind);
     const hop = ctx.params.req('NextHop');
-    const r = liveRoutes(w, g.id).find((x) => x.kind === kind && x.routeSource === routeSource && x.routeDest === routeDest && x.nextHop === hop);
+    const r = liveRoutes(w, g.id).find((x) => same(x, hop));
     if (!r) throw notFound('VpnRouteEntry.NotExist', `route to ${routeDest} through ${hop}`);
     lockGateway(w, g, ROUTE_CHANGE_MS);
     w.markDeleting(r, ROUTE_CHANGE_MS);

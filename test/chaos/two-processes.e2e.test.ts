@@ -8,10 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
-import type { RunningEmulator } from '../../src/emulator/start-emulator';
-import type { FakeSlack } from '../fakes/fake-slack';
 import { countsOfPlan } from '../helpers/engine-harness';
-import { startServeOnEmulator, type ServeProcess } from '../helpers/serve-process';
+import { serveOnEmulatorSuite } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
 import { seedTopology } from '../helpers/topologies';
 
@@ -20,38 +18,29 @@ const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 const SECRET = 'two-processes-signing-secret';
 // Slow enough (a VPN gateway takes 6 s) that the bot's run is still going when the CLI starts.
 const SCALE = 0.05;
-let slack: FakeSlack;
-let emu: RunningEmulator;
-let bot: ServeProcess;
-let url = '';
-let stop: () => Promise<void> = async () => undefined;
-
-beforeAll(async () => {
-  ({ slack, emu, bot, url, stop } = await startServeOnEmulator(SECRET, SCALE));
-});
-afterAll(() => stop());
+const suite = serveOnEmulatorSuite(SECRET, SCALE);
 
 describe('the bot and a CLI apply on one database', () => {
   it('runs one apply per topology: the CLI is refused with who holds it, the bot converges', async () => {
-    await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/tp-plan` }));
-    const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+    await postSigned(suite.url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${suite.slack.url}/respond/tp-plan` }));
+    const plan = await suite.slack.waitFor('the plan', () => suite.slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
     const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(plan.args.blocks))![1]!;
-    await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${slack.url}/respond/tp-ok`, blocks: plan.args.blocks as unknown[] }));
-    await slack.waitFor('the run under way', () => Object.values(emu.inventory().counts).reduce((a, b) => a + b, 0) >= 3, 60_000);
+    await postSigned(suite.url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${suite.slack.url}/respond/tp-ok`, blocks: plan.args.blocks as unknown[] }));
+    await suite.slack.waitFor('the run under way', () => Object.values(suite.emu.inventory().counts).reduce((a, b) => a + b, 0) >= 3, 60_000);
 
     const env = {
-      PATH: process.env.PATH ?? '', HOME: bot.cwd, VPNBOT_DB: join(bot.cwd, 'data', 'vpnbot.db'), VPNBOT_ALIBABA_ENDPOINT: emu.endpoint,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret, VPNBOT_ENDPOINT_PACE: String(SCALE * 4),
+      PATH: process.env.PATH ?? '', HOME: suite.bot.cwd, VPNBOT_DB: join(suite.bot.cwd, 'data', 'vpnbot.db'), VPNBOT_ALIBABA_ENDPOINT: suite.emu.endpoint,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: suite.emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: suite.emu.accessKeySecret, VPNBOT_ENDPOINT_PACE: String(SCALE * 4),
       VPNBOT_SECRET_KEY: `${SECRET}-secret-key`, VPNBOT_LOG_LEVEL: 'silent',
     };
-    const cli = await run(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], { cwd: bot.cwd, env }).then(
+    const cli = await run(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], { cwd: suite.bot.cwd, env }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );
     expect(cli.code).toBe(1);
     expect(cli.out).toMatch(/topology "ikev1test" is being changed by apply run-\S+, requested by U1|is changing this topology/);
 
-    await slack.waitFor('the bot run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 90_000);
-    expect(emu.inventory().counts).toEqual(countsOfPlan(buildPlan(seedTopology(), EMPTY_OBSERVED).steps));
+    await suite.slack.waitFor('the bot run done', () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 90_000);
+    expect(suite.emu.inventory().counts).toEqual(countsOfPlan(buildPlan(seedTopology(), EMPTY_OBSERVED).steps));
   });
 });

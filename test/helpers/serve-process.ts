@@ -54,3 +54,18 @@ export async function startServeOnEmulator(secret: string, scale: number, env: R
     },
   };
 }
+
+export type ServeOnEmulator = Awaited<ReturnType<typeof startServeOnEmulator>>;
+
+/**
+ * The same, for a whole test file: started before its tests and stopped after them. The returned
+ * object is filled in by the time the first test runs.
+ */
+export function serveOnEmulatorSuite(secret: string, scale: number, env: Record<string, string> = {}): ServeOnEmulator {
+  const suite = {} as { -readonly [K in keyof ServeOnEmulator]: ServeOnEmulator[K] };
+  beforeAll(async () => {
+    Object.assign(suite, await startServeOnEmulator(secret, scale, env));
+  });
+  afterAll(() => suite.stop?.());
+  return suite;
+}
