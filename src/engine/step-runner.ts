@@ -138,14 +138,17 @@ export class StepRunner {
       store.putResource({ topology: scope.topology, stepId: step.id, site: step.site, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
     let id = knownId;
     const wait = STEP_CATALOGUE[step.kind].wait;
+    let readyNow = false;
     await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
       if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
       if (id === undefined) {
         id = await this.retrying(step, scope, visit.signal, () => driver.create(input), { beforeRetry: () => driver.find(input) });
+        readyNow = STEP_CATALOGUE[step.kind].readyOnCreate === true && !driver.converge;
       }
       store.stepCloudId(scope.runId, step.id, id);
       record(id, { id });
+      if (readyNow) return;
       const settledOrReady = (o: Observation) => o.state === 'ready' || (o.state === 'pending' && o.settled);
       let settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady);
       // Resources built in several calls: one change at a time, each once the resource is ready again.
@@ -161,6 +164,10 @@ export class StepRunner {
       if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
     });
     const cloudId = id!;
+    if (readyNow) {
+      scope.outputs.set(step.id, { id: cloudId });
+      return { cloudId };
+    }
     // A connection to an on-premises peer comes up when the DC's device is configured, which is not
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     if (step.kind === 'ipsec-connection' && step.params.mirror === null) {

@@ -23,6 +23,11 @@ export interface StepKindPolicy<K extends StepKind> {
   /** Polling and timeout while it is being created or deleted (Terraform's budgets, alibaba-api.md §5.3). */
   readonly wait: WaitProfile;
   /**
+   * The create call's answer is the resource, ready (the API is synchronous for it): no describe
+   * follows a create, which saves a call per resource. Resumed steps still read.
+   */
+  readonly readyOnCreate?: boolean;
+  /**
    * The shared cloud objects a create or a delete of this kind changes, as the step ids that own
    * them: one change at a time on each (the cloud answers VpnGateway.Configuring, TaskConflict,
    * Operation.Blocking otherwise). The same keys for create and delete.
@@ -63,6 +68,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   'customer-gateway': {
     noun: 'customer gateway',
     wait: quick,
+    readyOnCreate: true,
     locks: none,
     deleteAfter: ['ipsec-connection'],
     describe: (p) => `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`,
@@ -106,6 +112,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   'security-group': {
     noun: 'security group',
     wait: quick,
+    readyOnCreate: true,
     locks: none,
     deleteAfter: ['security-group-rule', 'ecs-instance'],
     describe: (p) => p.name,
@@ -113,6 +120,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   'security-group-rule': {
     noun: 'security group rule',
     wait: quick,
+    readyOnCreate: true,
     locks: none,
     deleteAfter: [],
     describe: (p) => `allow ${p.ipProtocol} from ${p.sourceCidrIp}`,

@@ -70,3 +70,14 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect((await h.engine.plan(topology)).summary.create).toBe(33);
   });
 });
+
+describe('calls an apply makes', () => {
+  it('no describe follows a create whose answer is the resource (security groups, their rules, customer gateways)', async () => {
+    const plan = await h.engine.plan(seedTopology());
+    h.emu.control.calls.clear();
+    expect((await h.engine.apply(plan, { requester: 'U1' })).status).toBe('succeeded');
+    const calls = Object.fromEntries(h.emu.control.calls);
+    expect({ sg: calls.CreateSecurityGroup, rules: calls.AuthorizeSecurityGroup, cgw: calls.CreateCustomerGateway }).toEqual({ sg: 3, rules: 6, cgw: 2 });
+    expect({ sg: calls.DescribeSecurityGroups, rules: calls.DescribeSecurityGroupAttribute, cgw: calls.DescribeCustomerGateway }).toEqual({ sg: undefined, rules: undefined, cgw: undefined });
+  });
+});
