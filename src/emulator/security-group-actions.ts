@@ -63,16 +63,19 @@ function rulesFrom(ctx: ActionContext): RuleInput[] {
     : [];
   const given = [...ctx.params.objects('Permissions'), ...legacy] as Record<string, string | undefined>[];
   if (given.length === 0) throw new ApiError('MissingParameter', 'At least one permission (Permissions.N.*) is required.', 400);
-  return given.map((p) => {
-    const protocol = (p.IpProtocol ?? '').toUpperCase();
-    if (!['TCP', 'UDP', 'ICMP', 'GRE', 'ALL'].includes(protocol)) throw new ApiError('InvalidIpProtocol.Malformed', `IpProtocol "${p.IpProtocol ?? ''}" is not valid.`, 400);
-    const source = p.SourceCidrIp ?? '';
-    if (!parseCidr(source).ok && !(isUsableGatewayIp(source) || source === '0.0.0.0/0')) throw new ApiError('InvalidSourceCidrIp.Malformed', `SourceCidrIp "${source}" is not valid.`, 400);
-    // Documented defaults: Policy accept, Priority 1, PortRange -1/-1 (ICMP, ALL).
-    const priority = Number(p.Priority || '1');
-    if (!Number.isInteger(priority) || priority < 1 || priority > 100) throw new ApiError('InvalidPriority.Malformed', 'Priority must be from 1 to 100.', 400);
-    return { IpProtocol: protocol, PortRange: p.PortRange || '-1/-1', SourceCidrIp: source.includes('/') ? source : `${source}/32`, Policy: (p.Policy || 'accept').toLowerCase(), Priority: priority, Description: p.Description ?? '' };
-  });
+  return given.map(checkRule);
+}
+
+/** One rule as given, checked, with the documented defaults filled in. */
+function checkRule(p: Record<string, string | undefined>): RuleInput {
+  const protocol = (p.IpProtocol ?? '').toUpperCase();
+  if (!['TCP', 'UDP', 'ICMP', 'GRE', 'ALL'].includes(protocol)) throw new ApiError('InvalidIpProtocol.Malformed', `IpProtocol "${p.IpProtocol ?? ''}" is not valid.`, 400);
+  const source = p.SourceCidrIp ?? '';
+  if (!parseCidr(source).ok && !(isUsableGatewayIp(source) || source === '0.0.0.0/0')) throw new ApiError('InvalidSourceCidrIp.Malformed', `SourceCidrIp "${source}" is not valid.`, 400);
+  // Documented defaults: Policy accept, Priority 1, PortRange -1/-1 (ICMP, ALL).
+  const priority = Number(p.Priority || '1');
+  if (!Number.isInteger(priority) || priority < 1 || priority > 100) throw new ApiError('InvalidPriority.Malformed', 'Priority must be from 1 to 100.', 400);
+  return { IpProtocol: protocol, PortRange: p.PortRange || '-1/-1', SourceCidrIp: source.includes('/') ? source : `${source}/32`, Policy: (p.Policy || 'accept').toLowerCase(), Priority: priority, Description: p.Description ?? '' };
 }
 
 const sameRule = (r: RuleR, x: RuleInput) => r.ipProtocol === x.IpProtocol && r.portRange === x.PortRange && r.sourceCidrIp === x.SourceCidrIp && r.policy === x.Policy && r.priority === x.Priority;
@@ -105,7 +108,21 @@ const deleteSecurityGroup = writes((ctx) => {
   return {};
 });
 
+/** Changes one rule in place, found by its id: policy, priority, description, ports, source. */
+const modifySecurityGroupRule = writes((ctx) => {
+  const g = groupOf(ctx.world, ctx.params.req('SecurityGroupId'));
+  const id = ctx.params.req('SecurityGroupRuleId');
+  const rule = g.rules.find((r) => r.id === id);
+  if (!rule) throw notFound('InvalidSecurityGroupRuleId.NotFound', `security group rule ${id}`);
+  const changed = checkRule({
+    IpProtocol: ctx.params.opt('IpProtocol') ?? rule.ipProtocol, PortRange: ctx.params.opt('PortRange') ?? rule.portRange, SourceCidrIp: ctx.params.opt('SourceCidrIp') ?? rule.sourceCidrIp,
+    Policy: ctx.params.opt('Policy') ?? rule.policy, Priority: ctx.params.opt('Priority') ?? String(rule.priority), Description: ctx.params.opt('Description') ?? rule.description,
+  });
+  Object.assign(rule, { ipProtocol: changed.IpProtocol, portRange: changed.PortRange, sourceCidrIp: changed.SourceCidrIp, policy: changed.Policy, priority: changed.Priority, description: changed.Description });
+  return {};
+});
+
 export const SECURITY_GROUP_ACTIONS: ActionTable = {
   CreateSecurityGroup: createSecurityGroup, DescribeSecurityGroups: describeSecurityGroups, DescribeSecurityGroupAttribute: describeSecurityGroupAttribute,
-  AuthorizeSecurityGroup: authorizeSecurityGroup, RevokeSecurityGroup: revokeSecurityGroup, DeleteSecurityGroup: deleteSecurityGroup,
+  AuthorizeSecurityGroup: authorizeSecurityGroup, ModifySecurityGroupRule: modifySecurityGroupRule, RevokeSecurityGroup: revokeSecurityGroup, DeleteSecurityGroup: deleteSecurityGroup,
 };

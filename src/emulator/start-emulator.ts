@@ -22,11 +22,12 @@ import { VPC_NETWORK_ACTIONS } from './vpc-actions';
 import { VPC_TAG_ACTIONS } from './vpc-tag-actions';
 import { VPN_ACTIONS } from './vpn-actions';
 import { VPN_ROUTE_ACTIONS } from './vpn-route-actions';
+import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from './catalogue-actions';
 import { World } from './world';
 
 export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly actions: ActionTable }>> = {
-  '2016-04-28': { name: 'Vpc', actions: { ...VPC_NETWORK_ACTIONS, ...VPN_ACTIONS, ...VPN_ROUTE_ACTIONS, ...VPC_TAG_ACTIONS } },
-  '2014-05-26': { name: 'Ecs', actions: ECS_ACTIONS },
+  '2016-04-28': { name: 'Vpc', actions: { ...VPC_NETWORK_ACTIONS, ...VPN_ACTIONS, ...VPN_ROUTE_ACTIONS, ...VPC_TAG_ACTIONS, ...VPC_CATALOGUE_ACTIONS } },
+  '2014-05-26': { name: 'Ecs', actions: { ...ECS_ACTIONS, ...ECS_CATALOGUE_ACTIONS } },
   '2017-09-12': { name: 'Cbn', actions: CEN_ACTIONS },
 };
 

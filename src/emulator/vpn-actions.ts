@@ -47,6 +47,15 @@ const createVpnGateway = writes((ctx) => {
   return { VpnGatewayId: id, Name: ctx.params.opt('Name') ?? '', OrderId: Math.floor(w.random() * 1e12) };
 });
 
+/** Name, description and route propagation change in place; not a configuration change of the tunnels. */
+const modifyVpnGatewayAttribute = writes((ctx) => {
+  const w = ctx.world;
+  const g = gatewayOf(w, ctx.params.req('VpnGatewayId'));
+  g.name = ctx.params.opt('Name') ?? g.name;
+  g.description = ctx.params.opt('Description') ?? g.description ?? '';
+  return gatewayView(w, g);
+});
+
 const describeVpnGateway = reads((ctx) => gatewayView(ctx.world, gatewayOf(ctx.world, ctx.params.req('VpnGatewayId'))));
 
 const describeVpnGateways = reads((ctx) => {
@@ -231,7 +240,7 @@ const deleteVpnConnection = writes((ctx) => {
 });
 
 export const VPN_ACTIONS: ActionTable = {
-  CreateVpnGateway: createVpnGateway, DescribeVpnGateway: describeVpnGateway, DescribeVpnGateways: describeVpnGateways, DeleteVpnGateway: deleteVpnGateway,
+  CreateVpnGateway: createVpnGateway, ModifyVpnGatewayAttribute: modifyVpnGatewayAttribute, DescribeVpnGateway: describeVpnGateway, DescribeVpnGateways: describeVpnGateways, DeleteVpnGateway: deleteVpnGateway,
   CreateCustomerGateway: createCustomerGateway, DescribeCustomerGateways: describeCustomerGateways, DescribeCustomerGateway: describeCustomerGateway, DeleteCustomerGateway: deleteCustomerGateway,
   CreateVpnConnection: createVpnConnection, DescribeVpnConnection: describeVpnConnection, DescribeVpnConnections: describeVpnConnections,
   DescribeVpnConnectionLogs: describeVpnConnectionLogs, DeleteVpnConnection: deleteVpnConnection, ModifyVpnConnectionAttribute: modifyVpnConnectionAttribute,

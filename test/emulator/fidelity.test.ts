@@ -111,3 +111,43 @@ describe('emulator fidelity: fields and changes in place', () => {
     expect(eni.privateIpSets!.privateIpSet![0]).toMatchObject({ privateIpAddress: inst.vpcAttributes!.privateIpAddress!.ipAddress![0], primary: true });
   });
 });
+
+describe('emulator fidelity: the reads and changes a script or Terraform makes around these resources', () => {
+  it('regions, zones, images, instance types; the route table list and vSwitch attributes', async () => {
+    const c = sdkClients(emu);
+    const ecsRegions = (await c.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}))).body!.regions!.region!;
+    expect(ecsRegions.map((r) => r.regionId)).toEqual(expect.arrayContaining(['cn-hongkong', 'ap-northeast-1', 'us-west-1']));
+    expect((await c.vpc.describeRegions(new $Vpc.DescribeRegionsRequest({}))).body!.regions!.region!.length).toBe(ecsRegions.length);
+    expect((await c.vpc.describeZones(new $Vpc.DescribeZonesRequest({ regionId: REGION }))).body!.zones!.zone!.map((z) => z.zoneId)).toContain('cn-hongkong-b');
+    const images = (await c.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: REGION, imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64' }))).body!.images!.image!;
+    expect(images).toEqual([expect.objectContaining({ OSType: 'linux', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64-bit', imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64', status: 'Available' })]);
+    const types = (await c.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ instanceTypes: ['ecs.t6-c1m1.large'] }))).body!.instanceTypes!.instanceType!;
+    expect(types).toEqual([expect.objectContaining({ instanceTypeId: 'ecs.t6-c1m1.large', cpuCoreCount: 2 })]);
+
+    const { vpcId } = await vpcWithGroup(c);
+    const vsw = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.0.0/24', zoneId: 'cn-hongkong-b', vSwitchName: 'probes' }))).body!.vSwitchId!;
+    const tables = (await c.vpc.describeRouteTableList(new $Vpc.DescribeRouteTableListRequest({ regionId: REGION, vpcId }))).body!.routerTableList!.routerTableListType!;
+    expect(tables).toEqual([expect.objectContaining({ vpcId, routeTableType: 'System' })]);
+    expect(tables[0]!.vSwitchIds!.vSwitchId).toEqual([vsw]);
+    const attrs = (await c.vpc.describeVSwitchAttributes(new $Vpc.DescribeVSwitchAttributesRequest({ regionId: REGION, vSwitchId: vsw }))).body!;
+    expect(attrs).toMatchObject({ vSwitchId: vsw, vpcId, cidrBlock: '10.1.0.0/24', vSwitchName: 'probes', availableIpAddressCount: 252 });
+    await expect(c.vpc.describeVSwitchAttributes(new $Vpc.DescribeVSwitchAttributesRequest({ regionId: REGION, vSwitchId: 'vsw-nope' }))).rejects.toMatchObject({ code: 'InvalidVSwitchId.NotFound' });
+  });
+
+  it('ModifySecurityGroupRule changes a rule in place; ModifyVpnGatewayAttribute renames a gateway', async () => {
+    const c = sdkClients(emu);
+    const { vpcId, sg } = await vpcWithGroup(c);
+    await c.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ regionId: REGION, securityGroupId: sg, permissions: [new $Ecs.AuthorizeSecurityGroupRequestPermissions({ ipProtocol: 'icmp', portRange: '-1/-1', sourceCidrIp: '10.0.0.0/8' })] }));
+    const rule = (await c.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg }))).body!.permissions!.permission![0]!;
+    await c.ecs.modifySecurityGroupRule(new $Ecs.ModifySecurityGroupRuleRequest({ regionId: REGION, securityGroupId: sg, securityGroupRuleId: rule.securityGroupRuleId!, policy: 'drop', priority: '5', description: 'closed for maintenance' }));
+    const after = (await c.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg }))).body!.permissions!.permission!;
+    expect(after).toEqual([expect.objectContaining({ securityGroupRuleId: rule.securityGroupRuleId, policy: 'drop', priority: '5', description: 'closed for maintenance', sourceCidrIp: '10.0.0.0/8' })]);
+    await expect(c.ecs.modifySecurityGroupRule(new $Ecs.ModifySecurityGroupRuleRequest({ regionId: REGION, securityGroupId: sg, securityGroupRuleId: 'sgr-nope', policy: 'accept' }))).rejects.toMatchObject({ code: 'InvalidSecurityGroupRuleId.NotFound' });
+
+    const vsw = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.0.0/24', zoneId: 'cn-hongkong-b' }))).body!.vSwitchId!;
+    await until('vswitch', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
+    const gw = (await c.vpc.createVpnGateway(new $Vpc.CreateVpnGatewayRequest({ regionId: REGION, vpcId, vSwitchId: vsw, bandwidth: 10, enableIpsec: true, autoPay: true }))).body!.vpnGatewayId!;
+    await c.vpc.modifyVpnGatewayAttribute(new $Vpc.ModifyVpnGatewayAttributeRequest({ regionId: REGION, vpnGatewayId: gw, name: 'hk-gw', description: 'to Tokyo' }));
+    expect((await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: REGION, vpnGatewayId: gw }))).body).toMatchObject({ name: 'hk-gw', description: 'to Tokyo' });
+  });
+});
