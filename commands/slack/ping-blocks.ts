@@ -6,7 +6,7 @@ import { SANDBOX_LABEL } from '../../src/app/app-services';
 import type { PairChange, PairTrend } from '../../src/app/ping-use-cases';
 import type { TopologyStatus } from '../../src/app/use-cases';
 import { summarizeMatrix, type PingMatrix } from '../../src/probe/ping-matrix';
-import { renderMatrixTable } from '../../src/probe/render-matrix';
+import { renderMatrixTable, renderTrend } from '../../src/probe/render-matrix';
 import { clip, context, escapeMrkdwn, header, section, type Block, type SlackMessage } from './blocks';
 
 const CODE_MAX = 2800;
@@ -31,7 +31,7 @@ export function matrixMessage(m: PingMatrix, o: { sandbox: boolean; title?: stri
 }
 
 export function historyMessage(name: string, trends: readonly PairTrend[], measurements: number, sandbox: boolean): SlackMessage {
-  const lines = trends.map((t) => `${`${t.from} -> ${t.to}`.padEnd(28)} ${t.points.map((x) => `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' ? '?' : `${x.rttAvgMs?.toFixed(1)}`}${x.baseline ? 'B' : ''}`).join('  ')}`);
+  const lines = trends.map(renderTrend);
   return {
     text: `Ping history of ${name}`,
     blocks: [

@@ -2,12 +2,15 @@
 import { isDestroyPlan, type Plan } from '../planner/plan';
 import { renderPlan } from '../planner/render-plan';
 import { modelFromPlan } from '../reachability/network-model';
-import { predictMatrix, renderPrediction } from '../reachability/predict';
+import { predictMatrix, renderPrediction, type PairPrediction } from '../reachability/predict';
 import type { Topology } from '../topology/model';
 
-export function planText(plan: Plan, topology: Topology): string {
+/** What the plan would connect; none for a destroy (it leaves nothing to reach). */
+export function predictPlan(plan: Plan, topology: Topology): PairPrediction[] {
+  return isDestroyPlan(plan) ? [] : predictMatrix(modelFromPlan(plan, topology));
+}
+
+export function planText(plan: Plan, topology: Topology, prediction: readonly PairPrediction[] = predictPlan(plan, topology)): string {
   const changes = renderPlan(plan, topology);
-  // A destroy leaves nothing to reach; predicting it would only list every pair as unreachable.
-  if (isDestroyPlan(plan)) return changes;
-  return `${changes}\n\n${renderPrediction(predictMatrix(modelFromPlan(plan, topology)))}`;
+  return isDestroyPlan(plan) ? changes : `${changes}\n\n${renderPrediction(prediction)}`;
 }

@@ -10,9 +10,8 @@ import type { RunResult } from '../engine/create-engine';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
-import { planText } from './plan-text';
-import { modelFromPlan } from '../reachability/network-model';
-import { predictMatrix, type PairPrediction } from '../reachability/predict';
+import { planText, predictPlan } from './plan-text';
+import type { PairPrediction } from '../reachability/predict';
 import { validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
 import { parseTopologyLine } from '../topology/parse-line';
@@ -47,12 +46,12 @@ const newPlanId = () => `plan-${randomBytes(8).toString('hex')}`;
 
 /** Plans `topology` against the records and the cloud as they are now, and keeps the plan for a decision. */
 async function propose(s: AppServices, topology: Topology, plan: Plan, o: ProposeOptions): Promise<ProposalResult> {
-  const text = planText(plan, topology);
+  const prediction = predictPlan(plan, topology);
+  const text = planText(plan, topology, prediction);
   const record: PlanRecord = {
     id: newPlanId(), topology: topology.name, hash: plan.hash, text, plan, requester: o.requester, status: 'pending',
     createdAt: o.now, expiresAt: o.now + o.policy.planTtlMs, document: topology,
   };
-  const prediction = isDestroyPlan(plan) ? [] : predictMatrix(modelFromPlan(plan, topology));
   if (!hasChanges(plan)) return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [], prediction } };
   s.store.savePlan(record);
   const superseded = s.store.supersede(topology.name, record.id);

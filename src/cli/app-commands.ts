@@ -12,6 +12,7 @@ import type { CliCommand, CliIo } from './io';
 import { logEngineEvents } from '../log/log-engine-events';
 import type { EngineListener } from '../engine/engine-events';
 import { planText } from '../app/plan-text';
+import { topologyStatusLine } from './status-text';
 import { measureAfterApply } from '../app/ping-use-cases';
 import { renderMatrixTable } from '../probe/render-matrix';
 import { PLAN_USAGE, planCommand } from './plan-command';
@@ -156,8 +157,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       }
       if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
       for (const r of report.topologies) {
-        const counts = (['created', 'adopted', 'external'] as const).map((o) => `${r.counts[o]} ${o}`).join(', ');
-        io.stdout(`${r.topology}: ${r.resources.length} resources (${counts})${r.lastRun ? `; last ${r.lastRun.kind} ${r.lastRun.id} ${r.lastRun.status} at ${r.lastRun.startedAt} by ${r.lastRun.requester}` : ''}\n`);
+        io.stdout(`${topologyStatusLine(r)}\n`);
         for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
         if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
       }

@@ -8,7 +8,7 @@ import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '
 import { renderHeatMapPng } from '../probe/heat-map';
 import type { PingMatrix } from '../probe/ping-matrix';
 import { parsePingOutput } from '../probe/ping-output';
-import { renderMatrixTable } from '../probe/render-matrix';
+import { renderMatrixTable, renderTrend } from '../probe/render-matrix';
 import { parse, withServices, type ServicesFactory } from './app-commands';
 import type { CliCommand, CliIo } from './io';
 
@@ -63,7 +63,7 @@ export function pingCommands(open: ServicesFactory, actor: string): Record<strin
         if (json) io.stdout(`${JSON.stringify(h, null, 2)}\n`);
         else {
           io.stdout(`Ping history of ${name}: the last ${h.measurements} measurement(s), oldest first (B = baseline)\n`);
-          for (const t of h.trends) io.stdout(`  ${`${t.from} -> ${t.to}`.padEnd(28)} ${t.points.map((x) => `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' ? '?' : `${x.rttAvgMs?.toFixed(1)}`}${x.baseline ? 'B' : ''}`).join('  ')}\n`);
+          for (const t of h.trends) io.stdout(`  ${renderTrend(t)}\n`);
         }
         return 0;
       }

@@ -176,10 +176,9 @@ function execute(sh: Shell, command: string, background: boolean): string {
   const r = run(sh, argv, background);
   const out = stderrTo === 'stdout' ? r.stdout + r.stderr : r.stdout;
   const err = stderrTo === undefined ? r.stderr : '';
-  let shown = err;
-  if (stdoutTo === 'null') void 0;
-  else if (stdoutTo) sh.files.set(stdoutTo.path, (stdoutTo.append ? (sh.files.get(stdoutTo.path) ?? '') : '') + out);
-  else shown = out + err;
+  // Standard output goes to a file, to /dev/null, or to the script's output; unredirected errors to the output.
+  if (stdoutTo !== undefined && stdoutTo !== 'null') sh.files.set(stdoutTo.path, (stdoutTo.append ? (sh.files.get(stdoutTo.path) ?? '') : '') + out);
+  const shown = stdoutTo === undefined ? out + err : err;
   if (background) {
     sh.jobs.push(sh.clock + r.seconds);
     sh.lastExit = 0;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { EngineListener } from '../engine/engine-events';
 import { formatProblems } from '../errors';
 import { renderHeatMapPng } from '../probe/heat-map';
-import { renderMatrixTable } from '../probe/render-matrix';
+import { renderMatrixTable, renderTrend } from '../probe/render-matrix';
 import type { AppServices } from '../app/app-services';
 import { approverWords as slackApproverWords, type ApprovalPolicy } from '../app/approval-policy';
 import { runDemo } from '../app/demo';
@@ -18,6 +18,7 @@ import { measureAfterApply, measureTopology, pastePingRow, pingHistory, type Mea
 import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, statusOf, type ProposalResult } from '../app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../app/vpn-command';
 import type { ValidationOptions } from '../topology/validate';
+import { topologyStatusLine } from '../cli/status-text';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {
@@ -138,14 +139,13 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
         const r = statusOf(s, cmd.name ? [cmd.name] : undefined);
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
-        return ui.print(r.topologies.map((t) => `${t.topology}: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
-          (t.lastRun ? `; last ${t.lastRun.kind} ${t.lastRun.status} at ${t.lastRun.startedAt} by ${t.lastRun.requester}` : '')).join('\n'));
+        return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
       }
       case 'ping': {
         if (cmd.mode === 'history') {
           const h = pingHistory(s, cmd.name);
           if (!h.ok) return fail(h.refusal);
-          return ui.print([`Ping history of ${cmd.name} (oldest first, B = baseline):`, ...h.trends.map((t) => `  ${`${t.from} -> ${t.to}`.padEnd(28)} ${t.points.map((x) => `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' ? '?' : x.rttAvgMs?.toFixed(1)}${x.baseline ? 'B' : ''}`).join('  ')}`)].join('\n'));
+          return ui.print([`Ping history of ${cmd.name} (oldest first, B = baseline):`, ...h.trends.map((t) => `  ${renderTrend(t)}`)].join('\n'));
         }
         if (cmd.mode === 'paste') return showMatrix(pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
         ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);

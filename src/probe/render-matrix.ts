@@ -28,3 +28,9 @@ export function renderMatrixTable(m: PingMatrix, o: { readonly sites?: readonly 
     'Cells: average RTT, loss, verdict; "!" marks a cell not as predicted.',
   ].join('\n');
 }
+
+/** A pair's trend in one line, oldest first: average RTT, FAIL, or ? when not measured; B marks the baseline. */
+export function renderTrend(t: { readonly from: string; readonly to: string; readonly points: readonly { readonly verdict: string; readonly rttAvgMs: number | null; readonly baseline: boolean }[] }): string {
+  const point = (x: (typeof t.points)[number]) => `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' || x.rttAvgMs === null ? '?' : x.rttAvgMs.toFixed(1)}${x.baseline ? 'B' : ''}`;
+  return `${`${t.from} -> ${t.to}`.padEnd(28)} ${t.points.map(point).join('  ')}`;
+}

@@ -20,7 +20,6 @@ describe('the Slack API failing during an apply', () => {
     suite.slack.failNext('chat.postMessage', 429, 1);
     suite.slack.failNext('files.getUploadURLExternal', 503);
     suite.slack.failNext('files.completeUploadExternal', 429, 1);
-    const t0 = Date.now();
     await postSigned(suite.url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${suite.slack.url}/respond/sf-ok`, blocks: plan.args.blocks as unknown[] }));
     // Meanwhile a command is answered.
     const help = await postSigned(suite.url, SECRET, slashCommand('help', 'U3', { responseUrl: `${suite.slack.url}/respond/sf-help` }));
@@ -31,7 +30,6 @@ describe('the Slack API failing during an apply', () => {
     await suite.slack.waitFor('the final progress state', () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 90_000);
     const matrix = await suite.slack.waitFor('the matrix in the thread', () => suite.slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && String(c.args.text).startsWith('Ping matrix for ikev1test')), 60_000);
     await suite.slack.waitFor('the heat map', () => [...suite.slack.uploads.values()].find((u) => u.completed?.thread_ts === plan.ts), 60_000);
-    expect(Date.now() - t0).toBeGreaterThan(1000); // the Retry-After pauses were honoured
     // Every injected failure was met, and retried: nothing lost, nothing doubled.
     expect(suite.slack.calls.filter((c) => / \(answered (429|503)\)$/.test(c.method))).toHaveLength(8);
     expect(suite.slack.of('chat.postMessage').filter((c) => c.args.thread_ts === plan.ts && String(c.args.text).startsWith('Ping matrix for ikev1test'))).toEqual([matrix]);
