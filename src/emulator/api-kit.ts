@@ -52,5 +52,12 @@ export function tokenPage<T>(ctx: ActionContext, items: readonly T[], maxName = 
   return { items: slice, nextToken: start + size < items.length ? String(start + size) : '' };
 }
 
+/** A view without the fields one action's response model does not have (views are shared between actions). */
+export function omit<T extends object, K extends keyof T>(view: T, ...keys: K[]): Omit<T, K> {
+  const out = { ...view };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
 export const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const isoMinutes = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');

@@ -10,8 +10,9 @@ import { notFound } from './api-error';
 import { isoSeconds, page, reads, regionOf, type ActionTable } from './api-kit';
 import { tagList } from './world';
 
-const regionList = (endpointOf: (id: string) => string) => reads(() => ({
-  Regions: { Region: REGIONS.map((r) => ({ RegionId: r.id, LocalName: r.name, RegionEndpoint: endpointOf(r.id) })) },
+/** `withStatus`: ECS's region model has a Status, VPC's has none. */
+const regionList = (endpointOf: (id: string) => string, withStatus: boolean) => reads(() => ({
+  Regions: { Region: REGIONS.map((r) => ({ RegionId: r.id, LocalName: r.name, RegionEndpoint: endpointOf(r.id), ...(withStatus ? { Status: 'available' } : {}) })) },
 }));
 
 const vpcZones = reads((ctx) => {
@@ -58,13 +59,13 @@ const describeRouteTableList = reads((ctx) => {
   return {
     RouterTableList: {
       RouterTableListType: items.map((v) => ({
-        RouteTableId: v.routeTableId, RouteTableType: 'System', RouteTableName: '', VpcId: v.id, VRouterId: v.vRouterId, RouterId: v.vRouterId, RouterType: 'VRouter',
+        RouteTableId: v.routeTableId, RouteTableType: 'System', RouteTableName: '', VpcId: v.id, RouterId: v.vRouterId, RouterType: 'VRouter',
         Status: 'Available', CreationTime: isoSeconds(v.createdAt), Description: '', ResourceGroupId: 'rg-default', AssociateType: 'VSwitch',
         VSwitchIds: { VSwitchId: [...w.vswitches.values()].filter((s) => s.vpcId === v.id && s.deletingUntil === undefined).map((s) => s.id) },
         Tags: { Tag: [] },
       })),
     },
-    Success: true, Code: '200', Message: 'successful', ...meta,
+    ...meta,
   };
 });
 
@@ -78,15 +79,15 @@ const describeVSwitchAttributes = reads((ctx) => {
   return {
     VSwitchId: s.id, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.name, Description: s.description ?? '', Status: w.status(s, 'Pending'),
     CreationTime: isoSeconds(s.createdAt), AvailableIpAddressCount: 2 ** (32 - cidr(s.cidrBlock).prefix) - 4 - used, IsDefault: false, NetworkAclId: '', ResourceGroupId: 'rg-default',
-    RouteTable: { RouteTableId: vpc?.routeTableId ?? '', RouteTableType: 'System' }, CloudResources: { CloudResourceSetType: [{ ResourceType: 'ECS', ResourceCount: used }] },
+    RouteTable: { RouteTableId: vpc?.routeTableId ?? '', RouteTableType: 'System' },
     Tags: { Tag: tagList(s.tags) }, OwnerId: 0, ShareType: '',
   };
 });
 
 export const ECS_CATALOGUE_ACTIONS: ActionTable = {
-  DescribeRegions: regionList((id) => `ecs.${id}.aliyuncs.com`), DescribeImages: describeImages, DescribeInstanceTypes: describeInstanceTypes,
+  DescribeRegions: regionList((id) => `ecs.${id}.aliyuncs.com`, true), DescribeImages: describeImages, DescribeInstanceTypes: describeInstanceTypes,
 };
 
 export const VPC_CATALOGUE_ACTIONS: ActionTable = {
-  DescribeRegions: regionList((id) => `vpc.${id}.aliyuncs.com`), DescribeZones: vpcZones, DescribeRouteTableList: describeRouteTableList, DescribeVSwitchAttributes: describeVSwitchAttributes,
+  DescribeRegions: regionList((id) => `vpc.${id}.aliyuncs.com`, false), DescribeZones: vpcZones, DescribeRouteTableList: describeRouteTableList, DescribeVSwitchAttributes: describeVSwitchAttributes,
 };

@@ -4,7 +4,7 @@ import { isoMinutes, page, reads, writes, type ActionContext, type ActionTable }
 import { ownRoutes } from './routing';
 import { LATENCY, matchesTags, tagList, type CenAttachmentR, type CenPublishR, type CenR, type World } from './world';
 
-function cenOf(w: World, id: string): CenR {
+export function cenOf(w: World, id: string): CenR {
   const c = w.cens.get(id);
   if (!c) throw new ApiError('ParameterCenInstanceId', `The CEN instance ${id} does not exist.`, 400);
   return c;
@@ -39,7 +39,7 @@ const cenView = (w: World, c: CenR) => ({
 
 const attachmentView = (w: World, a: CenAttachmentR) => ({
   CenId: a.cenId, ChildInstanceId: a.childInstanceId, ChildInstanceType: a.childInstanceType, ChildInstanceRegionId: a.childInstanceRegionId,
-  ChildInstanceOwnerId: 0, Status: w.status(a, 'Detaching'), ChildInstanceAttachTime: isoMinutes(a.createdAt), ManagedService: '',
+  ChildInstanceOwnerId: 0, Status: w.status(a, 'Detaching'), ChildInstanceAttachTime: isoMinutes(a.createdAt),
 });
 
 const createCen = writes((ctx) => {
@@ -121,7 +121,8 @@ const describeAttachedAttribute = reads((ctx) => {
   const vpc = w.vpcs.get(a.childInstanceId);
   return {
     ...attachmentView(w, a), ChildInstanceName: vpc?.name ?? '',
-    ChildInstanceAttributes: { CidrBlock: vpc?.cidrBlock ?? '', SecondaryCidrBlocks: { SecondaryCidrBlock: vpc?.secondaryCidrBlocks ?? [] } },
+    // The model's wire names inside ChildInstanceAttributes are lower-case (secondaryCidrBlock).
+    ChildInstanceAttributes: { CidrBlock: vpc?.cidrBlock ?? '', SecondaryCidrBlocks: { secondaryCidrBlock: vpc?.secondaryCidrBlocks ?? [] } },
   };
 });
 

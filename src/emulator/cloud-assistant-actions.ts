@@ -6,7 +6,7 @@ import { ApiError, notFound } from './api-error';
 import { isoSeconds, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
 import { instanceStatus } from './ecs-kit';
 import { runShellScript } from './shell-interpreter';
-import { LATENCY, type InvocationR } from './world';
+import { LATENCY, type InvocationR, type World } from './world';
 
 /** Cloud Assistant keeps the first 24 KB of a command's output and reports the bytes dropped. */
 const OUTPUT_LIMIT = 24 * 1024;
@@ -25,12 +25,18 @@ const describeCloudAssistantStatus = reads((ctx) => {
     InstanceCloudAssistantStatusSet: {
       InstanceCloudAssistantStatus: items.map((i) => ({
         InstanceId: i.id, CloudAssistantStatus: String(instanceStatus(w, i) === 'Running' && w.now() >= i.agentOnlineAt), CloudAssistantVersion: '2.2.3.857', OSType: 'Linux',
-        SupportSessionManager: true, ActiveTaskCount: 0, InvocationCount: 0, LastHeartbeatTime: isoSeconds(w.now()),
+        SupportSessionManager: true, ActiveTaskCount: 0, InvocationCount: 0, LastHeartbeatTime: isoSeconds(w.now()), LastInvokedTime: lastInvoked(w, i.id),
       })),
     },
     TotalCount: all.length, PageNumber: 1, PageSize: items.length,
   };
 });
+
+/** When a command last ran on the instance ('' if never). */
+function lastInvoked(w: World, instanceId: string): string {
+  const last = Math.max(0, ...[...w.invocations.values()].filter((inv) => inv.results.some((r) => r.instanceId === instanceId)).map((inv) => inv.createdAt));
+  return last > 0 ? isoSeconds(last) : '';
+}
 
 /** Runs the script now against the network as it is, and records when each result becomes visible. */
 const runCommand = writes((ctx) => {
@@ -65,7 +71,7 @@ const runCommand = writes((ctx) => {
   });
   const invokeId = w.newId('t');
   const commandId = w.newId('c');
-  w.invocations.set(invokeId, { id: invokeId, commandId, regionId, type, content, createdAt: now, results });
+  w.invocations.set(invokeId, { id: invokeId, commandId, regionId, type, content, createdAt: now, results, timeout });
   return { CommandId: commandId, InvokeId: invokeId };
 });
 
@@ -86,7 +92,7 @@ const describeInvocationResults = reads((ctx) => {
         InvokeId: inv.id, CommandId: inv.commandId, InstanceId: r.instanceId, InvocationStatus: status,
         InvokeRecordStatus: done ? 'Finished' : 'Running', ExitCode: done ? r.exitCode : 0, Output: base64 ? Buffer.from(output).toString('base64') : output,
         Dropped: done ? (r.dropped ?? 0) : 0, ErrorCode: done ? r.errorCode : '', ErrorInfo: done ? r.errorInfo : '', StartTime: isoSeconds(r.startAt), FinishedTime: done ? isoSeconds(r.finishAt) : '',
-        Repeats: 1, Username: 'root',
+        Repeats: 1, Username: 'root', StopTime: done && r.finalStatus === 'Stopped' ? isoSeconds(r.finishAt) : '', TerminationMode: 'Process', Launcher: '',
       };
     }));
   const { items, nextToken } = tokenPage(ctx, rows, 'MaxResults', 50, 10);
@@ -110,11 +116,20 @@ const describeInvocations = reads((ctx) => {
         return {
           InvokeId: inv.id, CommandId: inv.commandId, CommandType: inv.type, CommandContent: Buffer.from(inv.content).toString('base64'), CreationTime: isoSeconds(inv.createdAt),
           InvocationStatus: status, InvokeStatus: status === 'Running' ? 'Running' : 'Finished', Timed: false, Frequency: '', RepeatMode: 'Once', Username: 'root',
-          InvokeInstances: { InvokeInstance: inv.results.map((r) => ({ InstanceId: r.instanceId, InvocationStatus: stateOf(r), InstanceInvokeStatus: now < r.finishAt ? 'Running' : 'Finished', ExitCode: now >= r.finishAt ? r.exitCode : 0, ErrorCode: now >= r.finishAt ? r.errorCode : '', Dropped: now >= r.finishAt ? (r.dropped ?? 0) : 0, Repeats: 1 })) },
+          CommandName: '', CommandDescription: '', Timeout: inv.timeout ?? 60, WorkingDir: '', Parameters: '{}', TerminationMode: 'Process', Launcher: '',
+          InvokeInstances: { InvokeInstance: inv.results.map((r) => {
+            const done = now >= r.finishAt;
+            return {
+              InstanceId: r.instanceId, InvocationStatus: stateOf(r), InstanceInvokeStatus: done ? 'Finished' : 'Running', ExitCode: done ? r.exitCode : 0, ErrorCode: done ? r.errorCode : '',
+              ErrorInfo: done ? r.errorInfo : '', Dropped: done ? (r.dropped ?? 0) : 0, Repeats: 1, Timed: false, Output: Buffer.from(done ? r.output : '').toString('base64'),
+              CreationTime: isoSeconds(inv.createdAt), StartTime: isoSeconds(r.startAt), UpdateTime: isoSeconds(Math.min(now, r.finishAt)),
+              FinishTime: done ? isoSeconds(r.finishAt) : '', StopTime: done && r.finalStatus === 'Stopped' ? isoSeconds(r.finishAt) : '',
+            };
+          }) },
         };
       }),
     },
-    TotalCount: all.length, PageSize: items.length, NextToken: nextToken,
+    TotalCount: all.length, PageNumber: 1, PageSize: items.length, NextToken: nextToken,
   };
 });
 

@@ -8,6 +8,7 @@ import { cidr, ipInCidr } from '../topology/cidr';
 import { negotiate, peerGatewayOf } from './ipsec-negotiation';
 import { oneWay, regionRtt } from './region-latency';
 import { lookup } from './routing';
+import { instanceStatus } from './ecs-kit';
 import type { InstanceR, VpcR, VpnRouteR, World } from './world';
 
 export const INITIAL_TTL = 64;
@@ -39,7 +40,7 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
     const route = lookup(world, vpc, dstIp);
     if (!route) return { ok: false, reason: `no route to ${dstIp} in ${vpc.id}`, hops };
     if (route.type === 'System') {
-      const target = [...world.instances.values()].find((x) => x.vpcId === vpc!.id && x.privateIp === dstIp && world.status(x, 'Deleting') === 'Running');
+      const target = [...world.instances.values()].find((x) => x.vpcId === vpc!.id && x.privateIp === dstIp && instanceStatus(world, x) === 'Running');
       if (!target) return { ok: false, reason: `no running host ${dstIp} in ${vpc.id}`, hops };
       if (checkSecurityGroup && !admitsIcmp(world, target, srcIp)) return { ok: false, reason: `security group of ${target.id} drops ICMP from ${srcIp}`, hops };
       return { ok: true, oneWayMs: oneWayMs + regionRtt(vpc.regionId, vpc.regionId) / 2, gatewaysCrossed: gateways, target, hops };

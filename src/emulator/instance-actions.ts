@@ -61,6 +61,8 @@ const instanceView = (w: World, i: InstanceR) => ({
     PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: i.privateIp, Primary: true }] },
   }] },
   InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByTraffic', Cpu: 2, Memory: 1024, InternetMaxBandwidthOut: 0,
+  StoppedMode: instanceStatus(w, i) === 'Stopped' ? 'KeepCharging' : 'Not-applicable', Description: '', DeletionProtection: false, IoOptimized: true,
+  InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'), InternetMaxBandwidthIn: 0, SerialNumber: i.id.slice(2),
   PublicIpAddress: { IpAddress: [] }, SecurityGroupIds: { SecurityGroupId: i.securityGroupIds }, Tags: ecsTags(i.tags),
 });
 
@@ -80,15 +82,21 @@ const describeInstances = reads((ctx) => {
     return { Instances: { Instance: items.map((i) => instanceView(w, i)) }, ...meta };
   }
   const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 100, 10);
-  return { Instances: { Instance: items.map((i) => instanceView(w, i)) }, NextToken: nextToken, TotalCount: all.length };
+  return { Instances: { Instance: items.map((i) => instanceView(w, i)) }, NextToken: nextToken, TotalCount: all.length, PageNumber: 1, PageSize: items.length };
 });
 
-function deleteOne(w: World, id: string, force: boolean): void {
+function instanceOf(w: World, id: string): InstanceR {
   const i = w.instances.get(id);
   if (!i) throw notFound('InvalidInstanceId.NotFound', `instance ${id}`);
+  return i;
+}
+
+function deleteOne(w: World, id: string, force: boolean): void {
+  const i = instanceOf(w, id);
   if (i.deletingUntil !== undefined) return;
   const status = instanceStatus(w, i);
-  if (status === 'Pending' || status === 'Starting') throw new ApiError('IncorrectInstanceStatus.Initializing', `The instance ${id} is ${status}.`, 403);
+  if (status === 'Pending' || (status === 'Starting' && !i.power)) throw new ApiError('IncorrectInstanceStatus.Initializing', `The instance ${id} is ${status}.`, 403);
+  if (status === 'Starting' || status === 'Stopping') throw new ApiError('IncorrectInstanceStatus', `The instance ${id} is ${status}.`, 403);
   if (status === 'Running' && !force) throw new ApiError('IncorrectInstanceStatus', `The instance ${id} is Running; stop it first or pass Force=true.`, 403);
   w.markDeleting(i, LATENCY.ecsDelete);
 }
@@ -101,6 +109,32 @@ const deleteInstance = writes((ctx) => {
 const deleteInstances = writes((ctx) => {
   regionOf(ctx);
   for (const id of ctx.params.list('InstanceId')) deleteOne(ctx.world, id, ctx.params.bool('Force', false));
+  return {};
+});
+
+/** StopInstance: Running -> Stopping -> Stopped; the Cloud Assistant agent goes offline with it. */
+const stopInstance = writes((ctx) => {
+  const w = ctx.world;
+  const i = instanceOf(w, ctx.params.req('InstanceId'));
+  const status = instanceStatus(w, i);
+  // A retry of a stop in progress is accepted; a stopped instance is not stopped again.
+  if (status === 'Stopping') return {};
+  if (status !== 'Running') throw new ApiError('IncorrectInstanceStatus', `The instance ${i.id} is ${status}; only a Running instance can be stopped.`, 403);
+  if (ctx.params.bool('DryRun', false)) throw new ApiError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
+  i.power = w.phases([['Stopping', LATENCY.ecsStopping]], 'Stopped');
+  return {};
+});
+
+/** StartInstance: Stopped -> Starting -> Running; the agent comes back online after it. */
+const startInstance = writes((ctx) => {
+  const w = ctx.world;
+  const i = instanceOf(w, ctx.params.req('InstanceId'));
+  const status = instanceStatus(w, i);
+  if (status === 'Starting' && i.power) return {};
+  if (status !== 'Stopped') throw new ApiError('IncorrectInstanceStatus', `The instance ${i.id} is ${status}; only a Stopped instance can be started.`, 403);
+  if (ctx.params.bool('DryRun', false)) throw new ApiError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
+  i.power = w.phases([['Starting', LATENCY.ecsStarting]], 'Running');
+  i.agentOnlineAt = i.power.steps.at(-1)!.until + w.clock.delay(LATENCY.ecsAgentOnline);
   return {};
 });
 
@@ -123,5 +157,6 @@ const describeZones = reads((ctx) => {
 });
 
 export const INSTANCE_ACTIONS: ActionTable = {
-  RunInstances: runInstances, DescribeInstances: describeInstances, DeleteInstance: deleteInstance, DeleteInstances: deleteInstances, DescribeZones: describeZones,
+  RunInstances: runInstances, DescribeInstances: describeInstances, DeleteInstance: deleteInstance, DeleteInstances: deleteInstances,
+  StopInstance: stopInstance, StartInstance: startInstance, DescribeZones: describeZones,
 };

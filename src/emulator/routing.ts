@@ -42,14 +42,23 @@ export function cenRoutes(world: World, vpc: VpcR): Route[] {
   const out: Route[] = [];
   for (const a of peers) {
     const peer = world.vpcs.get(a.childInstanceId);
-    if (!peer) continue;
-    const via = { vpcId: peer.id, regionId: peer.regionId };
-    for (const c of vpcCidrs(peer)) out.push({ destination: c, type: 'CEN', nextHopType: 'VPC', nextHopId: peer.id, via });
-    for (const p of world.cenPublished.filter((x) => x.cenId === cenId && x.childInstanceId === peer.id && world.isReady(x))) {
-      out.push({ destination: p.destinationCidrBlock, type: 'CEN', nextHopType: 'VPC', nextHopId: peer.id, via });
-    }
+    if (peer) out.push(...advertisedBy(world, cenId, peer));
   }
   return out.filter((r) => !own.has(r.destination));
+}
+
+/** What an attached VPC advertises to its CEN: its CIDR blocks, and the entries it published. */
+export function advertisedBy(world: World, cenId: string, vpc: VpcR): Route[] {
+  const via = { vpcId: vpc.id, regionId: vpc.regionId };
+  const published = world.cenPublished.filter((x) => x.cenId === cenId && x.childInstanceId === vpc.id && world.isReady(x)).map((p) => p.destinationCidrBlock);
+  return [...vpcCidrs(vpc), ...published].map((destination) => ({ destination, type: 'CEN', nextHopType: 'VPC', nextHopId: vpc.id, via }));
+}
+
+/** The attached VPCs of a CEN that are Attached now. */
+export function attachedVpcs(world: World, cenId: string): VpcR[] {
+  return world.cenAttachments
+    .filter((a) => a.cenId === cenId && a.deletingUntil === undefined && world.isReady(a))
+    .flatMap((a) => world.vpcs.get(a.childInstanceId) ?? []);
 }
 
 /** Longest-prefix match; on equal prefixes the VPC's own routes win over CEN-learned ones. */

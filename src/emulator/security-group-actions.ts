@@ -1,7 +1,7 @@
 /** ECS 2014-05-26: security groups and their rules (the family of cloud/alibaba/ecs-drivers.ts). */
 import { isUsableGatewayIp, parseCidr } from '../topology/cidr';
 import { ApiError, notFound } from './api-error';
-import { isoSeconds, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from './api-kit';
+import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from './api-kit';
 import { ecsTags, groupOf } from './ecs-kit';
 import { matchesTags, type RuleR, type SecurityGroupR } from './world';
 
@@ -22,7 +22,7 @@ const createSecurityGroup = writes((ctx) => {
 
 const groupView = (g: SecurityGroupR) => ({
   SecurityGroupId: g.id, SecurityGroupName: g.name, Description: g.description, VpcId: g.vpcId, SecurityGroupType: 'normal',
-  CreationTime: isoSeconds(g.createdAt), Tags: ecsTags(g.tags), RuleCount: g.rules.length,
+  CreationTime: isoSeconds(g.createdAt), Tags: ecsTags(g.tags), RuleCount: g.rules.length, GroupToGroupRuleCount: 0, ServiceManaged: false,
 });
 
 const describeSecurityGroups = reads((ctx) => {
@@ -33,13 +33,18 @@ const describeSecurityGroups = reads((ctx) => {
   const name = ctx.params.opt('SecurityGroupName');
   const tags = ctx.params.tags();
   const all = [...w.securityGroups.values()].filter((g) => g.regionId === regionId && (!ids || ids.includes(g.id)) && (!vpcId || g.vpcId === vpcId) && (!name || g.name === name) && matchesTags(g.tags, tags));
+  // A listed group says how many instances use it, and how many more it can take (2,000 for a basic group).
+  const listed = (g: SecurityGroupR) => {
+    const used = [...w.instances.values()].filter((i) => i.securityGroupIds.includes(g.id) && i.deletingUntil === undefined).length;
+    return { ...groupView(g), EcsCount: used, AvailableInstanceAmount: 2000 - used };
+  };
   // Token paging (MaxResults, NextToken) when either is given; page numbers otherwise.
   if (ctx.params.opt('MaxResults') !== undefined || ctx.params.opt('NextToken') !== undefined) {
     const { items, nextToken } = tokenPage(ctx, all, 'MaxResults', 100, 10);
-    return { SecurityGroups: { SecurityGroup: items.map(groupView) }, RegionId: regionId, NextToken: nextToken, TotalCount: all.length };
+    return { SecurityGroups: { SecurityGroup: items.map(listed) }, RegionId: regionId, NextToken: nextToken, TotalCount: all.length };
   }
   const { items, meta } = page(ctx, all, 100, 10);
-  return { SecurityGroups: { SecurityGroup: items.map(groupView) }, RegionId: regionId, ...meta };
+  return { SecurityGroups: { SecurityGroup: items.map(listed) }, RegionId: regionId, NextToken: '', ...meta };
 });
 
 const ruleView = (r: RuleR) => ({
@@ -51,7 +56,7 @@ const describeSecurityGroupAttribute = reads((ctx) => {
   const g = groupOf(ctx.world, ctx.params.req('SecurityGroupId'));
   // Rules page by MaxResults (10 to 1000, 500 by default) and NextToken.
   const { items, nextToken } = tokenPage(ctx, g.rules, 'MaxResults', 1000, 500);
-  return { ...groupView(g), RegionId: g.regionId, InnerAccessPolicy: 'Accept', Permissions: { Permission: items.map(ruleView) }, NextToken: nextToken };
+  return { ...omit(groupView(g), 'SecurityGroupType', 'CreationTime', 'Tags', 'RuleCount', 'GroupToGroupRuleCount', 'ServiceManaged'), RegionId: g.regionId, InnerAccessPolicy: 'Accept', Permissions: { Permission: items.map(ruleView) }, NextToken: nextToken };
 });
 
 interface RuleInput { IpProtocol: string; PortRange: string; SourceCidrIp: string; Policy: string; Priority: number; Description: string }

@@ -12,6 +12,7 @@ import { ApiError } from './api-error';
 import type { ActionTable } from './api-kit';
 import { CallParams } from './call-params';
 import { CEN_ACTIONS } from './cen-actions';
+import { CEN_ROUTE_VIEW_ACTIONS } from './cen-route-views';
 import { CONTROL_PREFIX, handleControl, type ControlState } from './control-api';
 import { ECS_ACTIONS } from './ecs-actions';
 import { createClock } from './emulator-clock';
@@ -19,7 +20,7 @@ import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault }
 import { inventory, type Inventory } from './inventory';
 import { NonceCache, verifyRequest } from './signature';
 import { VPC_NETWORK_ACTIONS } from './vpc-actions';
-import { VPC_TAG_ACTIONS } from './vpc-tag-actions';
+import { CEN_TAG_ACTIONS, VPC_TAG_ACTIONS } from './tag-actions';
 import { VPN_ACTIONS } from './vpn-actions';
 import { VPN_ROUTE_ACTIONS } from './vpn-route-actions';
 import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from './catalogue-actions';
@@ -28,7 +29,7 @@ import { World } from './world';
 export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly actions: ActionTable }>> = {
   '2016-04-28': { name: 'Vpc', actions: { ...VPC_NETWORK_ACTIONS, ...VPN_ACTIONS, ...VPN_ROUTE_ACTIONS, ...VPC_TAG_ACTIONS, ...VPC_CATALOGUE_ACTIONS } },
   '2014-05-26': { name: 'Ecs', actions: { ...ECS_ACTIONS, ...ECS_CATALOGUE_ACTIONS } },
-  '2017-09-12': { name: 'Cbn', actions: CEN_ACTIONS },
+  '2017-09-12': { name: 'Cbn', actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...CEN_TAG_ACTIONS } },
 };
 
 export interface EmulatorOptions {

@@ -2,7 +2,7 @@
 import { cidr, cidrContains, cidrsOverlap, parseCidr } from '../topology/cidr';
 import { findRegion } from '../topology/regions';
 import { ApiError, notFound } from './api-error';
-import { isoSeconds, page, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
+import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionTable } from './api-kit';
 import { cenOf, cenRoutes, ownRoutes, vpcCidrs } from './routing';
 import { lockVpc, vpcOf } from './vpc-kit';
 import { LATENCY, matchesTags, tagList, type VpcR, type World } from './world';
@@ -61,7 +61,7 @@ const describeVpcAttribute = reads((ctx) => {
   const w = ctx.world;
   const v = vpcOf(w, ctx.params.req('VpcId'));
   const cen = cenOf(w, v.id);
-  return { ...vpcView(w, v), AssociatedCens: { AssociatedCen: cen ? [{ CenId: cen, CenStatus: 'Attached' }] : [] } };
+  return { ...omit(vpcView(w, v), 'RouterTableIds', 'CenStatus'), AssociatedCens: { AssociatedCen: cen ? [{ CenId: cen, CenStatus: 'Attached' }] : [] } };
 });
 
 const deleteVpc = writes((ctx) => {
@@ -82,7 +82,7 @@ const deleteVpc = writes((ctx) => {
 const vswitchView = (w: World, s: { id: string; vpcId: string; zoneId: string; cidrBlock: string; name: string; createdAt: number; regionId: string; tags: Record<string, string>; description?: string } & Parameters<World['status']>[0]) => ({
   VSwitchId: s.id, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.name, Description: s.description ?? '', Status: w.status(s, 'Pending'),
   CreationTime: isoSeconds(s.createdAt), AvailableIpAddressCount: 2 ** (32 - cidr(s.cidrBlock).prefix) - 4 - [...w.instances.values()].filter((i) => i.vswitchId === s.id).length,
-  RouteTable: { RouteTableId: w.vpcs.get(s.vpcId)?.routeTableId ?? '', RouteTableType: 'System' }, Tags: { Tag: tagList(s.tags) },
+  RouteTable: { RouteTableId: w.vpcs.get(s.vpcId)?.routeTableId ?? '', RouteTableType: 'System' }, Tags: { Tag: tagList(s.tags) }, IsDefault: false,
 });
 
 const createVSwitch = writes((ctx) => {

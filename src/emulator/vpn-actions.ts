@@ -5,7 +5,7 @@
  */
 import { isUsableGatewayIp } from '../topology/cidr';
 import { ApiError, invalid, notFound } from './api-error';
-import { page, reads, regionOf, writes, type ActionTable } from './api-kit';
+import { omit, page, reads, regionOf, writes, type ActionTable } from './api-kit';
 import { negotiate } from './ipsec-negotiation';
 import { connectionOf, gatewayOf, gatewayStatus, lockGateway, subnets, vpcOf } from './vpc-kit';
 import { addAutoRoutes, liveRoutes } from './vpn-route-actions';
@@ -19,7 +19,7 @@ const gatewayView = (w: World, g: VpnGatewayR) => ({
   VpnGatewayId: g.id, VpcId: g.vpcId, VSwitchId: g.vswitchId, InternetIp: g.internetIp, Status: gatewayStatus(w, g), BusinessStatus: 'Normal',
   Name: g.name, Spec: `${g.bandwidth}M`, ChargeType: g.chargeType, CreateTime: g.createdAt, EndTime: 0, IpsecVpn: 'enable', SslVpn: 'disable',
   SslMaxConnections: 0, NetworkType: 'public', GatewayType: 'Traditional', EnableBgp: false, AutoPropagate: false, VpnType: 'Normal',
-  Tags: { Tag: tagList(g.tags) }, Tag: JSON.stringify(tagList(g.tags)), Description: g.description ?? '', RegionId: g.regionId,
+  Tags: { Tag: tagList(g.tags) }, Tag: JSON.stringify(tagList(g.tags)), Description: g.description ?? '',
 });
 
 const createVpnGateway = writes((ctx) => {
@@ -53,7 +53,8 @@ const modifyVpnGatewayAttribute = writes((ctx) => {
   const g = gatewayOf(w, ctx.params.req('VpnGatewayId'));
   g.name = ctx.params.opt('Name') ?? g.name;
   g.description = ctx.params.opt('Description') ?? g.description ?? '';
-  return gatewayView(w, g);
+  // The model of this answer is the gateway without its tags and product flags.
+  return omit(gatewayView(w, g), 'ChargeType', 'IpsecVpn', 'SslVpn', 'SslMaxConnections', 'NetworkType', 'GatewayType', 'VpnType', 'Tags', 'Tag');
 });
 
 const describeVpnGateway = reads((ctx) => gatewayView(ctx.world, gatewayOf(ctx.world, ctx.params.req('VpnGatewayId'))));
@@ -95,7 +96,7 @@ const createCustomerGateway = writes((ctx) => {
   const id = w.newId('cgw');
   const c = { id, regionId, ipAddress: ip, name: ctx.params.opt('Name') ?? '', description: ctx.params.opt('Description') ?? '', createdAt: w.now(), tags: ctx.params.tags() };
   w.customerGateways.set(id, c);
-  return cgView(c);
+  return omit(cgView(c), 'Asn', 'Tags');
 });
 
 const describeCustomerGateways = reads((ctx) => {
@@ -166,11 +167,14 @@ const connectionView = (w: World, c: VpnConnectionR) => ({
   VpnConnectionId: c.id, VpnGatewayId: c.vpnGatewayId, CustomerGatewayId: c.customerGatewayId, Name: c.name,
   LocalSubnet: c.localSubnet.join(','), RemoteSubnet: c.remoteSubnet.join(','), CreateTime: c.createdAt, EffectImmediately: c.effectImmediately,
   Status: negotiate(w, c).status, State: w.status(c, 'deleting'), IkeConfig: c.ike, IpsecConfig: c.ipsec, EnableDpd: true, EnableNatTraversal: true,
-  AutoConfigRoute: c.autoConfigRoute !== false,
-  NetworkType: 'public', AttachType: 'VPNGW', Tag: { Tag: tagList(c.tags) }, Tags: { Tag: tagList(c.tags) },
+  NetworkType: 'public', AttachType: 'VPNGW',
 });
 
-const describeVpnConnection = reads((ctx) => connectionView(ctx.world, connectionOf(ctx.world, ctx.params.req('VpnConnectionId'))));
+// One connection carries its tags as Tags.Tag, the list as Tag.Tag (so the SDK models have it).
+const describeVpnConnection = reads((ctx) => {
+  const c = connectionOf(ctx.world, ctx.params.req('VpnConnectionId'));
+  return { ...connectionView(ctx.world, c), Tags: { Tag: tagList(c.tags) } };
+});
 
 const describeVpnConnections = reads((ctx) => {
   const w = ctx.world;
@@ -179,7 +183,7 @@ const describeVpnConnections = reads((ctx) => {
   const tags = ctx.params.tags();
   const all = [...w.vpnConnections.values()].filter((c) => c.regionId === regionId && (!f.gw || c.vpnGatewayId === f.gw) && (!f.cg || c.customerGatewayId === f.cg) && (!f.id || c.id === f.id) && matchesTags(c.tags, tags));
   const { items, meta } = page(ctx, all);
-  return { VpnConnections: { VpnConnection: items.map((c) => connectionView(w, c)) }, ...meta };
+  return { VpnConnections: { VpnConnection: items.map((c) => ({ ...connectionView(w, c), Tag: { Tag: tagList(c.tags) } })) }, ...meta };
 });
 
 /** The IKE log of a connection: why its tunnel is (not) up. */
@@ -223,7 +227,7 @@ const modifyVpnConnectionAttribute = writes((ctx) => {
     for (const r of liveRoutes(w, c.vpnGatewayId).filter((x) => x.nextHop === c.id && x.auto)) w.markDeleting(r, LATENCY.vpnGatewayUpdate);
     addAutoRoutes(w, c);
   }
-  return connectionView(w, c);
+  return omit(connectionView(w, c), 'Status', 'State', 'NetworkType', 'AttachType');
 });
 
 const deleteVpnConnection = writes((ctx) => {

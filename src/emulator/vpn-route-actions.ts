@@ -55,7 +55,7 @@ function weightOf(ctx: ActionContext): number {
 const routeView = (w: World) => (r: VpnRouteR) => ({
   VpnInstanceId: r.vpnGatewayId, RouteDest: r.routeDest, NextHop: r.nextHop, Weight: r.weight, CreateTime: r.createdAt,
   State: r.deletingUntil !== undefined ? 'deleting' : !w.isReady(r) ? 'pending' : r.published ? 'published' : 'normal',
-  Description: r.description, ...(r.kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : { SourceType: 'CUSTOM' }),
+  ...(r.kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : { RouteEntryType: 'custom' }),
 });
 
 /** What names a route: its gateway, kind, source (policy-based only) and destination. */
@@ -102,7 +102,9 @@ function describe(kind: 'pbr' | 'dbr', list: string, item: string) {
     const g = gatewayOf(w, ctx.params.req('VpnGatewayId'));
     const all = [...w.vpnRoutes.values()].filter((r) => r.vpnGatewayId === g.id && r.kind === kind);
     const { items, meta } = page(ctx, all, 50, 10);
-    return { [list]: { [item]: items.map(routeView(w)) }, ...meta };
+    // Destination-based routes are counted by type; the emulator's are all custom (no BGP).
+    const counts = kind === 'dbr' ? { VpnRouteCounts: { VpnRouteCount: [{ RouteEntryType: 'custom', Source: 'CUSTOM', RouteCount: all.length }] } } : {};
+    return { [list]: { [item]: items.map(routeView(w)) }, ...counts, ...meta };
   });
 }
 

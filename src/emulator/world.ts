@@ -28,6 +28,7 @@ export const LATENCY = {
   ecsPending: 5_000,
   ecsStarting: 20_000,
   ecsAgentOnline: 30_000,
+  ecsStopping: 10_000,
   ecsDelete: 10_000,
   commandDelivery: 1_000,
 } as const;
@@ -103,12 +104,18 @@ export interface SecurityGroupR {
 export interface InstanceR extends Lifecycle {
   id: string; regionId: string; zoneId: string; vswitchId: string; vpcId: string; securityGroupIds: string[]; privateIp: string;
   name: string; instanceType: string; imageId: string; agentOnlineAt: number; tags: Tags;
+  /** Set by StopInstance/StartInstance: the power transitions after the instance first ran. */
+  power?: Phases;
+  /** Tags of the instance's system disk. */
+  diskTags?: Tags;
 }
 export interface InvocationResultR {
   instanceId: string; startAt: number; finishAt: number; output: string; /** Bytes cut off the output (absent in older snapshots). */ dropped?: number; exitCode: number; finalStatus: string; errorCode: string; errorInfo: string;
 }
 export interface InvocationR {
   id: string; commandId: string; regionId: string; type: string; content: string; createdAt: number; results: InvocationResultR[];
+  /** Seconds (absent in older snapshots: 60). */
+  timeout?: number;
 }
 
 export class World {

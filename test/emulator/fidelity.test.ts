@@ -88,7 +88,7 @@ describe('emulator fidelity', () => {
     await until('cen', async () => (await cen('DescribeCens', { PageSize: 50 })).Cens?.Cen?.[0]?.Status === 'Active');
     await cen('AttachCenChildInstance', { CenId: cenId, ChildInstanceId: vpcId, ChildInstanceRegionId: REGION, ChildInstanceType: 'VPC' });
     const body = await cen('DescribeCenAttachedChildInstanceAttribute', { CenId: cenId, ChildInstanceId: vpcId, ChildInstanceRegionId: REGION, ChildInstanceType: 'VPC' });
-    expect((body as { ChildInstanceAttributes: unknown }).ChildInstanceAttributes).toEqual({ CidrBlock: '10.0.0.0/16', SecondaryCidrBlocks: { SecondaryCidrBlock: ['172.16.0.0/16'] } });
+    expect((body as { ChildInstanceAttributes: unknown }).ChildInstanceAttributes).toEqual({ CidrBlock: '10.0.0.0/16', SecondaryCidrBlocks: { secondaryCidrBlock: ['172.16.0.0/16'] } });
   });
 });
 

@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
-import { $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
+import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
 import { buildWalkthrough, cloudPing, SITES, summarizePing, type SiteName } from '../helpers/walkthrough';
 
 /** The walkthrough's measured matrix: avg RTT (ms) and TTL of replies. */
@@ -142,5 +142,67 @@ describe('ModifyVpnConnectionAttribute', () => {
     await gatewayActive('ap-northeast-1', built.gateway.japan);
     await until('the tunnel up again', async () => (await status('cn-hongkong', hk)).status === 'ipsec_sa_established');
     expect((await status('cn-hongkong', hk)).ikeConfig!.psk).toBe('rotated-key-2026');
+  });
+});
+
+describe('the actions a script adds around the walkthrough', () => {
+  it('a stopped instance answers no ping and its agent is offline; started again, it answers', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c);
+    const us = { regionId: SITES.us.region, instanceId: built.instance.us.id };
+    const statusOf = async () => (await c.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: us.regionId, instanceIds: JSON.stringify([us.instanceId]) }))).body!.instances!.instance![0]!;
+    await c.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: us.instanceId }));
+    await until('stopped', async () => (await statusOf()).status === 'Stopped');
+    expect((await statusOf()).stoppedMode).toBe('KeepCharging');
+    const down = summarizePing((await cloudPing(c, { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id }, built.instance.us.ip, 3)).output);
+    expect(down.loss).toBe(100);
+    const agent = await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: us.regionId, instanceId: [us.instanceId] }));
+    expect(agent.body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus).toBe('false');
+    await expect(c.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: built.instance.japan.id }))).rejects.toMatchObject({ code: 'IncorrectInstanceStatus' });
+
+    await c.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: us.instanceId }));
+    await until('running', async () => (await statusOf()).status === 'Running');
+    const up = summarizePing((await cloudPing(c, { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id }, built.instance.us.ip, 3)).output);
+    expect(up).toMatchObject({ loss: 0, ttl: 62 });
+  });
+
+  it('CEN route reads show the published route reaching the other region, and leaving it after the withdrawal', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c);
+    const usDomain = async () => ((await c.cen('DescribeCenRegionDomainRouteEntries', { CenId: built.cenId, CenRegionId: SITES.us.region, PageSize: 50 })).CenRouteEntries.CenRouteEntry as Record<string, unknown>[]);
+    expect(await usDomain()).toEqual(expect.arrayContaining([
+      expect.objectContaining({ DestinationCidrBlock: '192.168.0.0/16', Type: 'CEN', NextHopInstanceId: built.vpc.japan.id, NextHopRegionId: SITES.japan.region }),
+      expect.objectContaining({ DestinationCidrBlock: '10.0.0.0/8', Type: 'System', NextHopInstanceId: built.vpc.us.id }),
+    ]));
+    const usChild = { CenId: built.cenId, ChildInstanceId: built.vpc.us.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES.us.region, PageSize: 50 };
+    const learned = (await c.cen('DescribeCenChildInstanceRouteEntries', usChild)).CenRouteEntries.CenRouteEntry as Record<string, unknown>[];
+    expect(learned.filter((r) => r.Type === 'CEN').map((r) => r.DestinationCidrBlock).sort()).toEqual(['172.16.0.0/12', '192.168.0.0/16']);
+
+    const published = { CenId: built.cenId, ChildInstanceId: built.vpc.japan.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES.japan.region, ChildInstanceRouteTableId: built.vpc.japan.routeTableId, DestinationCidrBlock: '192.168.0.0/16' };
+    await c.cen('WithdrawPublishedRouteEntries', published);
+    await until('withdrawn', async () => !(await usDomain()).some((r) => r.DestinationCidrBlock === '192.168.0.0/16'));
+    await expect(c.cen('DescribeCenChildInstanceRouteEntries', { ...usChild, ChildInstanceId: built.vpc.hongkong.id, ChildInstanceRegionId: SITES.hongkong.region })).rejects.toMatchObject({ code: 'ParameterInstanceId' });
+  });
+
+  it('tags across the three products: listed by key alone, removed by key or all at once; disks found by instance', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c);
+    const hk = built.instance.hongkong.id;
+    await c.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk], tag: [new $Ecs.TagResourcesRequestTag({ key: 'team', value: 'net' }), new $Ecs.TagResourcesRequestTag({ key: 'tier', value: 'edge' })] }));
+    const byKey = await c.ecs.listTagResources(new $Ecs.ListTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', tag: [new $Ecs.ListTagResourcesRequestTag({ key: 'team' })] }));
+    expect(byKey.body!.tagResources!.tagResource).toEqual([expect.objectContaining({ resourceId: hk, tagKey: 'team', tagValue: 'net' })]);
+    await c.ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk], all: true }));
+    const after = await c.ecs.listTagResources(new $Ecs.ListTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk] }));
+    expect(after.body!.tagResources!.tagResource).toEqual([]);
+
+    await c.cen('TagResources', { ResourceType: 'cen', ResourceId: [built.cenId], Tag: [{ Key: 'owner', Value: 'vpnbot' }] });
+    expect((await c.cen('ListTagResources', { ResourceType: 'cen', Tag: [{ Key: 'owner' }] })).TagResources.TagResource).toEqual([{ ResourceId: built.cenId, ResourceType: 'cen', TagKey: 'owner', TagValue: 'vpnbot' }]);
+    await c.cen('UntagResources', { ResourceType: 'cen', ResourceId: [built.cenId], TagKey: ['owner'] });
+    expect((await c.cen('ListTagResources', { ResourceType: 'cen', ResourceId: [built.cenId] })).TagResources.TagResource).toEqual([]);
+    await c.vpc.unTagResources(new $Vpc.UnTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'VPC', resourceId: [built.vpc.hongkong.id], all: true }));
+
+    const disks = (await c.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk }))).body!.disks!.disk!;
+    expect(disks).toEqual([expect.objectContaining({ instanceId: hk, type: 'system', status: 'In_use', category: 'cloud_essd', size: 40, deleteWithInstance: true })]);
+    expect((await c.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk, diskType: 'data' }))).body!.disks!.disk).toEqual([]);
   });
 });
