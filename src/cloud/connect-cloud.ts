@@ -1,13 +1,13 @@
 /**
  * Which cloud vpnbot talks to. With credentials, Alibaba Cloud (or the endpoint configured);
- * with no credentials and no endpoint, an emulator started in-process: sandbox mode.
+ * with no credentials and no endpoint, an emulator started in-process (on its own thread): sandbox mode.
  */
 import { dirname, join } from 'node:path';
 import type { Config } from '../config';
 import { VpnbotError } from '../errors';
-import { startEmulator } from '../emulator/start-emulator';
+import { startEmulatorThread } from '../emulator/emulator-thread';
 import { createAlibabaCloud } from './alibaba/alibaba-cloud';
-import { breakThing, CONTROL_PREFIX, type Breakage } from '../emulator/control-api';
+import { CONTROL_PREFIX, type Breakage } from '../emulator/control-api';
 import type { CloudApi, SandboxControl } from './cloud-api';
 
 export interface ConnectedCloud {
@@ -46,14 +46,12 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
       ...(config.alibabaEndpoint ? { control: httpControl(config.alibabaEndpoint) } : {}),
     };
   }
-  const emulator = await startEmulator({
+  // On its own thread: the bot's event loop (Slack acks, planning) never waits on the emulated cloud.
+  const emulator = await startEmulatorThread({
     timeScale: config.sandboxTimeScale,
     ipsecConnectionQuota: config.ipsecConnectionQuota,
     statePath: join(dirname(config.dbPath), 'sandbox-cloud.json'),
   });
   const cloud = createAlibabaCloud({ sandbox: true, endpoint: emulator.endpoint, credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret } });
-  const control: SandboxControl = {
-    withdrawPublishedRoute: async (cenId, childInstanceId, destinationCidrBlock) => breakThing(emulator.world, { action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }),
-  };
-  return { cloud, pace: config.sandboxTimeScale, control, close: () => emulator.close() };
+  return { cloud, pace: config.sandboxTimeScale, control: httpControl(emulator.endpoint), close: () => emulator.close() };
 }
