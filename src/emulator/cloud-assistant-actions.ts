@@ -71,7 +71,7 @@ const runCommand = writes((ctx) => {
   });
   const invokeId = w.newId('t');
   const commandId = w.newId('c');
-  w.invocations.set(invokeId, { id: invokeId, commandId, regionId, type, content, createdAt: now, results, timeout });
+  w.invocations.set(invokeId, { id: invokeId, commandId, regionId, type, content, createdAt: now, results, timeout, name: ctx.params.opt('Name') ?? '', workingDir: ctx.params.opt('WorkingDir') ?? '/root' });
   return { CommandId: commandId, InvokeId: invokeId };
 });
 
@@ -116,7 +116,7 @@ const describeInvocations = reads((ctx) => {
         return {
           InvokeId: inv.id, CommandId: inv.commandId, CommandType: inv.type, CommandContent: Buffer.from(inv.content).toString('base64'), CreationTime: isoSeconds(inv.createdAt),
           InvocationStatus: status, InvokeStatus: status === 'Running' ? 'Running' : 'Finished', Timed: false, Frequency: '', RepeatMode: 'Once', Username: 'root',
-          CommandName: '', CommandDescription: '', Timeout: inv.timeout ?? 60, WorkingDir: '', Parameters: '{}', TerminationMode: 'Process', Launcher: '',
+          CommandName: inv.name ?? '', CommandDescription: '', Timeout: inv.timeout ?? 60, WorkingDir: inv.workingDir ?? '/root', Parameters: '{}', TerminationMode: 'Process', Launcher: '',
           InvokeInstances: { InvokeInstance: inv.results.map((r) => {
             const done = now >= r.finishAt;
             return {

@@ -116,6 +116,9 @@ export interface InvocationR {
   id: string; commandId: string; regionId: string; type: string; content: string; createdAt: number; results: InvocationResultR[];
   /** Seconds (absent in older snapshots: 60). */
   timeout?: number;
+  /** RunCommand's Name and WorkingDir (absent in older snapshots: '' and /root). */
+  name?: string;
+  workingDir?: string;
 }
 
 export class World {

@@ -6,6 +6,7 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
 import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
+import { buildWalkthrough, SITES } from '../helpers/walkthrough';
 
 let emu: RunningEmulator;
 beforeEach(async () => {
@@ -149,5 +150,50 @@ describe('emulator fidelity: the reads and changes a script or Terraform makes a
     const gw = (await c.vpc.createVpnGateway(new $Vpc.CreateVpnGatewayRequest({ regionId: REGION, vpcId, vSwitchId: vsw, bandwidth: 10, enableIpsec: true, autoPay: true }))).body!.vpnGatewayId!;
     await c.vpc.modifyVpnGatewayAttribute(new $Vpc.ModifyVpnGatewayAttributeRequest({ regionId: REGION, vpnGatewayId: gw, name: 'hk-gw', description: 'to Tokyo' }));
     expect((await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: REGION, vpnGatewayId: gw }))).body).toMatchObject({ name: 'hk-gw', description: 'to Tokyo' });
+  });
+});
+
+describe('emulator fidelity: documented defaults of optional parameters', () => {
+  it('each default the API reference documents, observed through the SDK after a call that leaves it out', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { tunnelOnly: true });
+    const hk = SITES.hongkong.region;
+    // CreateVpnConnection with only its required parameters.
+    const cgw = (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: hk, ipAddress: '203.0.113.9' }))).body!.customerGatewayId!;
+    await until('gateway settled', async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: hk, vpnGatewayId: built.gateway.hongkong }))).body!.status === 'active');
+    const conn = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: hk, vpnGatewayId: built.gateway.hongkong, customerGatewayId: cgw, localSubnet: '192.168.1.0/24', remoteSubnet: '10.9.0.0/16' }))).body!.vpnConnectionId!;
+    const d = (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: hk, vpnConnectionId: conn }))).body!;
+    const gatewayIp = (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: hk, vpnGatewayId: built.gateway.hongkong }))).body!.internetIp;
+    expect({ effectImmediately: d.effectImmediately, enableDpd: d.enableDpd, enableNatTraversal: d.enableNatTraversal }).toEqual({ effectImmediately: false, enableDpd: true, enableNatTraversal: true });
+    expect(d.ikeConfig).toMatchObject({ ikeVersion: 'ikev1', ikeMode: 'main', ikeEncAlg: 'aes', ikeAuthAlg: 'md5', ikePfs: 'group2', ikeLifetime: 86400, localId: gatewayIp, remoteId: '203.0.113.9' });
+    expect(d.ikeConfig!.psk).toMatch(/^[a-z0-9]{16}$/);
+    expect(d.ipsecConfig).toMatchObject({ ipsecEncAlg: 'aes', ipsecAuthAlg: 'md5', ipsecPfs: 'group2', ipsecLifetime: 86400 });
+    // AutoConfigRoute (true): a policy-based route for the selectors, priority 10, weight 100.
+    const pbr = (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: hk, vpnGatewayId: built.gateway.hongkong, pageSize: 50 }))).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!;
+    expect(pbr.find((r) => r.nextHop === conn)).toMatchObject({ routeSource: '192.168.1.0/24', routeDest: '10.9.0.0/16', priority: 10, weight: 100 });
+
+    // CreateCen: ProtectionLevel REDUCED. CreateSecurityGroup: a normal group. Paging: 10 a page.
+    const cen = createAlibabaClients({ endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } }).cen;
+    const cenId = String((await cen('CreateCen', {})).CenId);
+    expect((await cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0]).toMatchObject({ ProtectionLevel: 'REDUCED' });
+    const sg = (await c.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: hk, vpcId: built.vpc.hongkong.id }))).body!.securityGroupId!;
+    expect((await c.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: hk, securityGroupId: sg }))).body!.securityGroups!.securityGroup![0]).toMatchObject({ securityGroupType: 'normal' });
+    for (let i = 0; i < 11; i++) await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: SITES.us.region, cidrBlock: `10.${i}.0.0/16` }));
+    const page = (await c.vpc.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: SITES.us.region }))).body!;
+    expect({ size: page.pageSize, number: page.pageNumber, items: page.vpcs!.vpc!.length, total: page.totalCount }).toEqual({ size: 10, number: 1, items: 10, total: 11 });
+
+    // RunInstances: pay-as-you-go, by traffic. RunCommand: 60 s, /root, as root, once; results in Base64.
+    const vsw = (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: hk, vpcId: built.vpc.hongkong.id }))).body!.vSwitches!.vSwitch![0]!.vSwitchId!;
+    const [id] = (await c.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: hk, vSwitchId: vsw, securityGroupId: sg, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'aliyun' }))).body!.instanceIdSets!.instanceIdSet!;
+    expect((await c.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: hk, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]).toMatchObject({ instanceChargeType: 'PostPaid', internetChargeType: 'PayByTraffic' });
+    await until('agent', async () => (await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: hk, instanceId: [id!] }))).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true');
+    const run = (await c.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: hk, type: 'RunShellScript', commandContent: 'echo hi', instanceId: [id!] }))).body!;
+    const inv = (await c.ecs.describeInvocations(new $Ecs.DescribeInvocationsRequest({ regionId: hk, invokeId: run.invokeId }))).body!.invocations!.invocation![0]!;
+    expect(inv).toMatchObject({ timeout: 60, workingDir: '/root', username: 'root', repeatMode: 'Once' });
+    const result = await until('done', async () => {
+      const r = (await c.ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: hk, invokeId: run.invokeId }))).body!.invocation!.invocationResults!.invocationResult![0]!;
+      return r.invocationStatus === 'Success' ? r : undefined;
+    });
+    expect(Buffer.from(result.output!, 'base64').toString('utf8')).toBe('hi\n');
   });
 });
