@@ -34,8 +34,8 @@ export function startEmulatorThread(options: ThreadEmulatorOptions): Promise<Emu
     worker.once('error', reject);
     worker.once('message', (m: { endpoint: string; accessKeyId: string; accessKeySecret: string }) => {
       worker.off('error', reject);
-      // A fault in the thread after start is the cloud failing: logged by whoever reads its calls' errors.
-      worker.on('error', () => undefined);
+      // After start, a crash of the thread shows as the cloud refusing calls; say why once, on stderr.
+      worker.on('error', (e: Error) => process.stderr.write(`sandbox emulator thread stopped: ${e.message}\n`));
       resolve({
         ...m,
         close: async () => {

@@ -173,7 +173,8 @@ test('every implemented action answers as the SDK response models have it', asyn
   await rpc('ecs', 'ListTagResources', { ResourceType: 'disk', ResourceId: [disk] });
   await rpc('ecs', 'UntagResources', { ResourceType: 'disk', ResourceId: [disk], TagKey: ['tier'] });
   await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) });
-  const long = await rpc('ecs', 'RunCommand', { Type: 'RunShellScript', CommandContent: `ping -c 100 ${built.instance.japan.ip}`, InstanceId: [hkInstance], Timeout: 600 });
+  // Ten hours of pinging (18 s here): long enough to be seen Running and stopped.
+  const long = await rpc('ecs', 'RunCommand', { Type: 'RunShellScript', CommandContent: `ping -c 10 -i 3600 ${built.instance.japan.ip}`, InstanceId: [hkInstance], Timeout: 86400 });
   await until('invocation running', async () => (await rpc('ecs', 'DescribeInvocations', { InvokeId: long.InvokeId })).Invocations.Invocation[0]?.InvocationStatus === 'Running');
   await rpc('ecs', 'StopInvocation', { InvokeId: long.InvokeId, InstanceId: [hkInstance] });
   await rpc('ecs', 'DescribeInvocationResults', { InvokeId: long.InvokeId });
