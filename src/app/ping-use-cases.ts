@@ -32,10 +32,13 @@ function applied(s: AppServices, name: string): { topology: Topology; plan: Plan
   return { topology, plan: run.plan };
 }
 
-function probesOf(s: AppServices, name: string): Probe[] {
+/** The recorded probe instances, in the topology's order of sites (not the order they were created in). */
+function probesOf(s: AppServices, name: string, topology: Topology): Probe[] {
+  const order = (site: string) => topology.sites.findIndex((x) => x.name === site);
   return s.store.resources(name)
     .filter((r) => r.kind === 'ecs-instance' && r.site !== null && r.outputs.privateIp)
-    .map((r) => ({ site: r.site!, region: r.region, instanceId: r.cloudId, ip: r.outputs.privateIp! }));
+    .map((r) => ({ site: r.site!, region: r.region, instanceId: r.cloudId, ip: r.outputs.privateIp! }))
+    .sort((a, b) => order(a.site) - order(b.site));
 }
 
 function predictionsFor(topology: Topology, plan: Plan, probes: readonly Probe[]): PairPrediction[] {
@@ -92,7 +95,7 @@ function baselineMap(s: AppServices, name: string): Map<string, number> {
 export async function measureTopology(s: AppServices, name: string, o: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number }): Promise<MeasureResult> {
   const a = applied(s, name);
   if (typeof a === 'string') return { ok: false, refusal: a };
-  const probes = probesOf(s, name);
+  const probes = probesOf(s, name, a.topology);
   if (probes.length < 2) {
     return { ok: false, refusal: a.topology.probes ? `"${name}" has ${probes.length} probe instance(s) recorded: apply it again to create them` : `"${name}" has no probe instances (probes: false): add "probes: true" to the topology and apply it` };
   }
@@ -121,7 +124,7 @@ export function pastePingRow(s: AppServices, name: string, site: string, output:
   if (typeof a === 'string') return { ok: false, refusal: a };
   const source = a.topology.sites.find((x) => x.name === site);
   if (!source) return { ok: false, refusal: `"${name}" has no site named "${site}"; its sites: ${a.topology.sites.map((x) => x.name).join(', ')}` };
-  const probes = probesOf(s, name);
+  const probes = probesOf(s, name, a.topology);
   const report = parsePingOutput(output);
   if (report.targets.length === 0) return { ok: false, refusal: `no ping output found in what was pasted${report.errors.length ? ` (${report.errors.map((e) => e.message).join('; ')})` : ''}: paste what \`ping -c 5 <probe ip>\` printed, in a code block` };
   const cells: MeasuredCell[] = [];
@@ -193,7 +196,7 @@ export function pingHistory(s: AppServices, name: string, limit = 10): { ok: tru
 
 /** The topologies a schedule re-measures: applied ones with probes. */
 export function measurableTopologies(s: AppServices): string[] {
-  return s.store.topologies().filter((t) => t.probes && typeof applied(s, t.name) !== 'string' && probesOf(s, t.name).length >= 2).map((t) => t.name);
+  return s.store.topologies().filter((t) => t.probes && typeof applied(s, t.name) !== 'string' && probesOf(s, t.name, t).length >= 2).map((t) => t.name);
 }
 
 /**

@@ -137,7 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function walkRun(plan: Plan, runId: string, kind: RunKind, resumed: boolean, opts: Omit<ApplyOptions, 'requester' | 'kind'>, emit: EngineListener): Promise<RunResult> {
     const runner = new StepRunner({ cloud, store, pacing, locks, emit, maxAttempts: options.maxAttempts ?? 10 });
-    const scope: RunScope = { runId, topology: plan.topology, outputs: new Map() };
+    const scope: RunScope = { runId, topology: plan.topology, outputs: new Map(), creating: new Set(plan.steps.filter((s) => s.action === 'create').map((s) => s.id)), settled: new Set() };
     const failures: StepFailure[] = [];
     emit({ type: 'run-started', runId, topology: plan.topology, kind, steps: plan.steps.length, sandbox: cloud.sandbox, resumed });
     const outcomes = await walk(plan.steps, {

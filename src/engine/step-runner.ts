@@ -33,6 +33,9 @@ export interface RunScope {
   readonly topology: string;
   /** Outputs of finished steps (`id`, `routeTableId`, `internetIp`, ...), by step id. */
   readonly outputs: Map<string, Record<string, string>>;
+  /** Steps this run creates, and those of them whose resource exists and has settled. */
+  readonly creating: ReadonlySet<string>;
+  readonly settled: Set<string>;
 }
 
 /** What a finished step reports. */
@@ -101,10 +104,14 @@ export class StepRunner {
     });
   }
 
-  /** Polls `read` until `done`; fails after the profile's timeout. */
-  private async waitUntil(step: Step, scope: RunScope, signal: AbortSignal, profile: WaitProfile, read: () => Promise<Observation>, done: (o: Observation) => boolean): Promise<Observation> {
+  /**
+   * Polls `read` until `done`; fails after the profile's timeout. `expecting`: the change was just
+   * made, so the first read waits for the kind's typical latency (a read before it is a wasted call).
+   */
+  private async waitUntil(step: Step, scope: RunScope, signal: AbortSignal, profile: WaitProfile, read: () => Promise<Observation>, done: (o: Observation) => boolean, expecting = false, deadlineAt?: number): Promise<Observation> {
     const { pacing } = this.deps;
-    const deadline = pacing.now() + profile.timeoutMs * pacing.pace;
+    const deadline = deadlineAt ?? pacing.now() + profile.timeoutMs * pacing.pace;
+    if (expecting && profile.expectedMs > 0) await pacing.sleep(profile.expectedMs * pacing.pace, signal);
     let interval = profile.firstPollMs * pacing.pace;
     let lastDetail = '';
     for (;;) {
@@ -130,6 +137,12 @@ export class StepRunner {
     }
   }
 
+  /** Waits, without calling the cloud, until this run's step `id` has settled or `deadline` has passed. */
+  private async untilSettled(scope: RunScope, id: string, deadline: number, everyMs: number, signal: AbortSignal): Promise<void> {
+    const { pacing } = this.deps;
+    while (!scope.settled.has(id) && pacing.now() <= deadline) await pacing.sleep(everyMs * pacing.pace, signal);
+  }
+
   private async create(step: DesiredStep, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<Done> {
     const driver = this.driver(step);
     const input = this.input(step, scope);
@@ -139,18 +152,22 @@ export class StepRunner {
     let id = knownId;
     const wait = STEP_CATALOGUE[step.kind].wait;
     let readyNow = false;
+    /** The last observation under the lock: when it is already ready, no read follows. */
+    let last: Observation | undefined;
     await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
       if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
+      let createdNow = false;
       if (id === undefined) {
         id = await this.retrying(step, scope, visit.signal, () => driver.create(input), { beforeRetry: () => driver.find(input) });
         readyNow = STEP_CATALOGUE[step.kind].readyOnCreate === true && !driver.converge;
+        createdNow = true;
       }
       store.stepCloudId(scope.runId, step.id, id);
       record(id, { id });
       if (readyNow) return;
       const settledOrReady = (o: Observation) => o.state === 'ready' || (o.state === 'pending' && o.settled);
-      let settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady);
+      let settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady, createdNow);
       // Resources built in several calls: one change at a time, each once the resource is ready again.
       if (driver.converge) {
         for (;;) {
@@ -162,6 +179,8 @@ export class StepRunner {
         }
       }
       if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
+      last = settled;
+      scope.settled.add(step.id);
     });
     const cloudId = id!;
     if (readyNow) {
@@ -171,16 +190,23 @@ export class StepRunner {
     // A connection to an on-premises peer comes up when the DC's device is configured, which is not
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
-      const o = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true });
+      const o = last ?? (await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true }));
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
       return o.state === 'ready' ? { cloudId } : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
     }
-    // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock.
-    const profile = step.kind === 'ipsec-connection' ? TUNNEL_PROFILE : wait;
+    // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock,
+    // and without reading the cloud while this run is still creating the mirror (it says when it has).
+    const tunnel = step.kind === 'ipsec-connection';
+    const profile = tunnel ? TUNNEL_PROFILE : wait;
     let ready: Observation;
     try {
-      ready = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone'));
+      ready = last?.state === 'ready' ? last : await visit.outsideSlot(async () => {
+        const deadline = this.deps.pacing.now() + profile.timeoutMs * this.deps.pacing.pace;
+        const mirror = tunnel ? step.params.mirror : null;
+        if (mirror !== null && scope.creating.has(mirror)) await this.untilSettled(scope, mirror, deadline, profile.firstPollMs, visit.signal);
+        return this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone', tunnel, deadline);
+      });
     } catch (e) {
       if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {
         const why = await driver.explain(step.region, cloudId).catch(() => '');

@@ -10,8 +10,13 @@ import type { StepParams } from './step-params';
 
 export const MINUTE = 60_000;
 
-/** How to wait for a resource: poll from `firstPollMs`, backing off to `maxPollMs`, for at most `timeoutMs`. */
+/**
+ * How to wait for a resource: after a change, the first read comes once its typical latency
+ * (`expectedMs`) has passed, since a read before it is a call spent for nothing; then polls from
+ * `firstPollMs`, backing off to `maxPollMs`, for at most `timeoutMs`.
+ */
 export interface WaitProfile {
+  readonly expectedMs: number;
   readonly firstPollMs: number;
   readonly maxPollMs: number;
   readonly timeoutMs: number;
@@ -39,28 +44,29 @@ export interface StepKindPolicy<K extends StepKind> {
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
 }
 
-const quick: WaitProfile = { firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
+const quick: WaitProfile = { expectedMs: 0, firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
 const none = () => [];
 const list = (v: readonly string[]) => v.join(',');
 
 export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   vpc: {
     noun: 'VPC',
-    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
+    wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['vswitch', 'vpn-gateway', 'security-group', 'route-entry', 'cen-attachment'],
     describe: (p) => `${p.name} ${p.cidrBlock}${p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`,
   },
   vswitch: {
     noun: 'vSwitch',
-    wait: quick,
+    wait: { ...quick, expectedMs: 2_000 },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment'],
     describe: (p) => `${p.name} ${p.cidrBlock} in ${p.zoneId}`,
   },
   'vpn-gateway': {
     noun: 'VPN gateway',
-    wait: { firstPollMs: 5_000, maxPollMs: 20_000, timeoutMs: 15 * MINUTE },
+    // Initialising, then provisioning: about two minutes.
+    wait: { expectedMs: 2 * MINUTE, firstPollMs: 5_000, maxPollMs: 20_000, timeoutMs: 15 * MINUTE },
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: ['ipsec-connection', 'route-entry'],
     describe: (p) => `${p.name} ${p.bandwidthMbps} Mbps, IPsec`,
@@ -75,14 +81,14 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   'ipsec-connection': {
     noun: 'IPsec connection',
-    wait: { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
+    wait: { expectedMs: 15_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: [],
     describe: (p) => `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
   },
   'route-entry': {
     noun: 'route entry',
-    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
+    wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     // The route table belongs to the site's VPC.
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['cen-route-publish'],
@@ -90,21 +96,21 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   cen: {
     noun: 'CEN instance',
-    wait: quick,
+    wait: { ...quick, expectedMs: 8_000 },
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: ['cen-attachment', 'cen-route-publish'],
     describe: (p) => p.name,
   },
   'cen-attachment': {
     noun: 'CEN attachment',
-    wait: { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
+    wait: { expectedMs: 15_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
     locks: (site, topology) => [stepId.cen(topology), ...(site ? [stepId.vpc(site)] : [])],
     deleteAfter: ['cen-route-publish'],
     describe: (_p, s) => `VPC of ${s.site} (${s.region})`,
   },
   'cen-route-publish': {
     noun: 'route published to CEN',
-    wait: { firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
+    wait: { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: [],
     describe: (p) => `publish ${p.destinationCidr} to CEN`,
@@ -127,7 +133,8 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   'ecs-instance': {
     noun: 'probe instance',
-    wait: { firstPollMs: 3_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
+    // Pending, starting, then the Cloud Assistant agent comes online: about a minute.
+    wait: { expectedMs: 55_000, firstPollMs: 3_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
     locks: none,
     deleteAfter: [],
     describe: (p) => `${p.name} ${p.instanceType} in ${p.zoneId}`,
@@ -135,7 +142,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
 };
 
 /** How long a tunnel may take to negotiate once both sides are configured. */
-export const TUNNEL_PROFILE: WaitProfile = { firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE };
+export const TUNNEL_PROFILE: WaitProfile = { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE };
 
 /** Deletes wait for dependents to drain (ENIs, detaches) for this long. */
 export const DELETE_DRAIN_MS = 10 * MINUTE;
