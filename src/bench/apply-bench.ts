@@ -50,7 +50,7 @@ export async function benchApply(name: string, topology: Topology, timeScale: nu
   };
   try {
     const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
-    const engine = createEngine({ cloud, store: createMemoryStore(), parallelism, pacing: realPacing(timeScale * 4) });
+    const engine = createEngine({ cloud, store: createMemoryStore(), parallelism, pacing: realPacing(timeScale) });
     const plan = await engine.plan(topology);
     const callsBefore = cloud.calls();
     const readsBefore = await reads();

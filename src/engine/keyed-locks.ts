@@ -6,18 +6,16 @@
 export class KeyedLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
-    const sorted = [...new Set(keys)].sort();
+  /** Takes every key (in sorted order); the answer releases them all. */
+  async acquire(keys: readonly string[]): Promise<() => void> {
     const releases: (() => void)[] = [];
-    try {
-      for (const key of sorted) releases.push(await this.acquire(key));
-      return await fn();
-    } finally {
+    for (const key of [...new Set(keys)].sort()) releases.push(await this.acquireOne(key));
+    return () => {
       for (const release of releases.reverse()) release();
-    }
+    };
   }
 
-  private async acquire(key: string): Promise<() => void> {
+  private async acquireOne(key: string): Promise<() => void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));

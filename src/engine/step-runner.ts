@@ -137,6 +137,21 @@ export class StepRunner {
     }
   }
 
+  /**
+   * Runs `fn` holding the step's locks. Waiting for a lock holds no parallelism slot, and neither do
+   * the waits inside `fn` (through outsideSlot): so a step blocked on a lock never keeps the lock's
+   * holder from the slot it needs for its next call, and a resource's minutes of provisioning leave
+   * the slots to steps that can make calls.
+   */
+  private async locked<T>(step: Step, scope: RunScope, visit: VisitContext, fn: () => Promise<T>): Promise<T> {
+    const release = await visit.outsideSlot(() => this.deps.locks.acquire(lockKeysOf(step, scope.topology)));
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
   /** Waits, without calling the cloud, until this run's step `id` has settled or `deadline` has passed. */
   private async untilSettled(scope: RunScope, id: string, deadline: number, everyMs: number, signal: AbortSignal): Promise<void> {
     const { pacing } = this.deps;
@@ -154,7 +169,7 @@ export class StepRunner {
     let readyNow = false;
     /** The last observation under the lock: when it is already ready, no read follows. */
     let last: Observation | undefined;
-    await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
+    await this.locked(step, scope, visit, async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
       if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
       let createdNow = false;
@@ -167,7 +182,7 @@ export class StepRunner {
       record(id, { id });
       if (readyNow) return;
       const settledOrReady = (o: Observation) => o.state === 'ready' || (o.state === 'pending' && o.settled);
-      let settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady, createdNow);
+      let settled = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady, createdNow));
       // Resources built in several calls: one change at a time, each once the resource is ready again.
       if (driver.converge) {
         for (;;) {
@@ -175,7 +190,7 @@ export class StepRunner {
           const change = await this.retrying(step, scope, visit.signal, () => driver.converge!(step.region, id!, input));
           if (change === undefined) break;
           this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: change });
-          settled = await this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), (o) => o.state === 'ready' || o.state === 'gone');
+          settled = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), (o) => o.state === 'ready' || o.state === 'gone'));
         }
       }
       if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
@@ -235,7 +250,7 @@ export class StepRunner {
   private async destroy(step: DeleteStep, scope: RunScope, visit: VisitContext): Promise<Done> {
     const driver = this.driver(step);
     const id = step.cloudId;
-    await this.deps.locks.withLocks(lockKeysOf(step, scope.topology), async () => {
+    await this.locked(step, scope, visit, async () => {
       const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id), { read: true });
       if (current.state !== 'gone') {
         await this.retrying(step, scope, visit.signal, async () => {
@@ -247,7 +262,7 @@ export class StepRunner {
           }
         }, { drain: true });
       }
-      await this.waitUntil(step, scope, visit.signal, STEP_CATALOGUE[step.kind].wait, () => driver.read(step.region, id), (o) => o.state === 'gone');
+      await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, STEP_CATALOGUE[step.kind].wait, () => driver.read(step.region, id), (o) => o.state === 'gone'));
     });
     this.deps.store.resourceDeleted(scope.topology, step.id, this.deps.pacing.now());
     return { cloudId: id };
