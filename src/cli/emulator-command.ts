@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/start-emulator';
 import type { CliCommand } from './io';
 
-export const EMULATOR_USAGE = 'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X]';
+export const EMULATOR_USAGE = 'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N]';
 
 /** Well-known sandbox credentials for a standalone emulator; they open nothing but the emulator. */
 export const EMULATOR_DEFAULT_KEY = { id: 'LTAIvpnbotEmulator', secret: 'vpnbot-emulator-secret' } as const;
@@ -22,6 +22,7 @@ export const emulatorCommand: CliCommand = async (args, io) => {
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
         'time-scale': { type: 'string', default: '1' },
+        'ipsec-quota': { type: 'string', default: '10' },
       },
     }));
   } catch (e) {
@@ -38,6 +39,11 @@ export const emulatorCommand: CliCommand = async (args, io) => {
     io.stderr(`--time-scale must be in (0, 1], got "${values['time-scale']}"\n`);
     return 2;
   }
+  const ipsecConnectionQuota = Number(values['ipsec-quota']);
+  if (!Number.isInteger(ipsecConnectionQuota) || ipsecConnectionQuota < 1 || ipsecConnectionQuota > 1000) {
+    io.stderr(`--ipsec-quota must be a whole number from 1 to 1000 (IPsec connections per VPN gateway), got "${values['ipsec-quota']}"\n`);
+    return 2;
+  }
   if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined)) {
     io.stderr('give both --access-key-id and --access-key-secret, or neither\n');
     return 2;
@@ -48,6 +54,7 @@ export const emulatorCommand: CliCommand = async (args, io) => {
       port,
       host: values.host,
       timeScale,
+      ipsecConnectionQuota,
       accessKeyId: values['access-key-id'] ?? EMULATOR_DEFAULT_KEY.id,
       accessKeySecret: values['access-key-secret'] ?? EMULATOR_DEFAULT_KEY.secret,
     });

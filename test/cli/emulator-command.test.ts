@@ -33,5 +33,8 @@ describe('vpnbot emulator', () => {
     const io2 = captureIo();
     expect(await runCli(['emulator', '--access-key-id', 'x'], io2)).toBe(2);
     expect(io2.err()).toContain('give both');
+    const io3 = captureIo();
+    expect(await runCli(['emulator', '--ipsec-quota', '0'], io3)).toBe(2);
+    expect(io3.err()).toContain('--ipsec-quota must be a whole number from 1 to 1000');
   });
 });

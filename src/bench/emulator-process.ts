@@ -1,0 +1,47 @@
+/**
+ * `vpnbot emulator` as a child process, for benchmarks that measure the engine's process alone
+ * (its memory, its CPU), as in production where the cloud is elsewhere.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface EmulatorProcess {
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  close(): Promise<void>;
+}
+
+/** Undefined when the build has no `commands/main.js` to run. */
+export async function startEmulatorProcess(o: { timeScale: number; ipsecQuota: number }): Promise<EmulatorProcess | undefined> {
+  const main = join(__dirname, '..', '..', 'commands', 'main.js');
+  if (!existsSync(main)) return undefined;
+  const key = { id: `LTAI${randomBytes(8).toString('hex')}`, secret: randomBytes(24).toString('base64url') };
+  const args = ['emulator', '--time-scale', String(o.timeScale), '--ipsec-quota', String(o.ipsecQuota), '--access-key-id', key.id, '--access-key-secret', key.secret];
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`vpnbot emulator did not start: ${out}`)), 30_000);
+    const seen = (d: Buffer) => {
+      out += d.toString();
+      const m = /emulator listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(deadline);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('exit', (code) => reject(new Error(`vpnbot emulator exited (${code}): ${out}`)));
+  });
+  return {
+    endpoint, accessKeyId: key.id, accessKeySecret: key.secret,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
