@@ -5,22 +5,45 @@
 import { createHash } from 'node:crypto';
 import type { Step } from './plan';
 
-/** `JSON.stringify(v)` with every object's keys sorted, without building a sorted copy first. */
+/** `"key":` for each key seen, so a plan's thousands of steps do not re-escape the same few keys. */
+const keyPrefixes = new Map<string, string>();
+const KEY_PREFIX_CACHE_LIMIT = 10_000;
+
+function keyPrefix(k: string): string {
+  let p = keyPrefixes.get(k);
+  if (p === undefined) {
+    p = `${JSON.stringify(k)}:`;
+    if (keyPrefixes.size < KEY_PREFIX_CACHE_LIMIT) keyPrefixes.set(k, p);
+  }
+  return p;
+}
+
+/**
+ * `JSON.stringify(v)` with every object's keys sorted, without building a sorted copy first. The
+ * output must never change: stored plans are checked against hashes made with it.
+ */
 export function canonicalJson(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) {
     // As JSON.stringify: undefined and functions in arrays are null.
-    return `[${v.map((x) => (x === undefined || typeof x === 'function' ? 'null' : canonicalJson(x))).join(',')}]`;
-  }
-  if (v !== null && typeof v === 'object') {
-    let out = '';
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x === undefined || typeof x === 'function') continue;
-      out += `${out ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(x)}`;
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out += `${i === 0 ? '' : ','}${x === undefined || typeof x === 'function' ? 'null' : canonicalJson(x)}`;
     }
-    return `{${out}}`;
+    return `${out}]`;
   }
-  return JSON.stringify(v) ?? 'null';
+  const keys = Object.keys(v);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined || typeof x === 'function') continue;
+    out += `${first ? '' : ','}${keyPrefix(k)}${canonicalJson(x)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** Hashes `{"steps":[...],"topology":...}` canonically, one step at a time (plans reach 100k+ steps). */
