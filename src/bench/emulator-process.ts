@@ -35,7 +35,10 @@ export async function startEmulatorProcess(o: { timeScale: number; ipsecQuota: n
     };
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
-    child.once('exit', (code) => reject(new Error(`vpnbot emulator exited (${code}): ${out}`)));
+    child.once('exit', (code) => {
+      clearTimeout(deadline);
+      reject(new Error(`vpnbot emulator exited (${code}): ${out}`));
+    });
   });
   return {
     endpoint, accessKeyId: key.id, accessKeySecret: key.secret,
