@@ -32,6 +32,7 @@ export const ENV_SCHEMA = z.object({
   VPNBOT_PLAN_TTL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
   VPNBOT_REQUIRED_APPROVALS: intFrom(1, 10).default(1),
   VPNBOT_PROGRESS_INTERVAL_MS: intFrom(100, 60_000).default(3000),
+  VPNBOT_SLACK_TIMEOUT_MS: intFrom(100, 120_000).default(15_000),
   VPNBOT_PING_INTERVAL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
@@ -47,6 +48,8 @@ export interface SlackConfig {
   readonly port: number;
   /** The least time between two edits of one progress message (Slack asks for 3 s). */
   readonly progressIntervalMs: number;
+  /** How long one Web API call may take before it is abandoned and retried. */
+  readonly timeoutMs: number;
   /** Re-measure every applied topology's ping matrix this often, alerting on change; off when absent. */
   readonly pingIntervalMs?: number;
 }
@@ -118,7 +121,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.SLACK_BOT_TOKEN
         ? {
             slack: {
-              botToken: e.SLACK_BOT_TOKEN, port: e.PORT, progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS,
+              botToken: e.SLACK_BOT_TOKEN, port: e.PORT, progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS, timeoutMs: e.VPNBOT_SLACK_TIMEOUT_MS,
               ...(e.VPNBOT_PING_INTERVAL_MINUTES !== undefined ? { pingIntervalMs: Math.round(e.VPNBOT_PING_INTERVAL_MINUTES * 60_000) } : {}),
               ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}), ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
               ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),

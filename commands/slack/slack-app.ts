@@ -56,7 +56,8 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     // Retries with backoff on 5xx and network errors; 429s wait for Retry-After (the client's own handling).
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-    timeout: 15_000,
+    // A call Slack does not answer in time is abandoned and retried like a 5xx.
+    timeout: slack.timeoutMs,
   };
   // Socket Mode: the receiver is built here so that its connection (apps.connections.open) uses the same API URL.
   const socket = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }) : undefined;

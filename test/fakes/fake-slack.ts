@@ -77,6 +77,7 @@ export class FakeSlack {
   readonly groups = new Map<string, string[]>();
   readonly uploads = new Map<string, SlackUpload>();
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
+  private readonly stalls: string[] = [];
   private server!: Server;
   private seq = 100;
   url = '';
@@ -107,6 +108,13 @@ export class FakeSlack {
         const args: Record<string, unknown> = {};
         if (String(req.headers['content-type'] ?? '').includes('application/json')) Object.assign(args, JSON.parse(raw || '{}'));
         else for (const [k, v] of new URLSearchParams(raw)) args[k] = jsonOrText(v);
+        const s = this.stalls.indexOf(method);
+        if (s >= 0) {
+          // Never answered, and never acted on: the request is lost on its way, as a network can lose it.
+          this.stalls.splice(s, 1);
+          this.calls.push({ method: `${method} (stalled)`, args });
+          return;
+        }
         const i = this.failures.findIndex((f) => f.method === method);
         if (i >= 0) {
           const f = this.failures.splice(i, 1)[0]!;
@@ -199,6 +207,11 @@ export class FakeSlack {
   }
 
   /** The next call of `method` is answered with `status` (and a Retry-After header for 429s). */
+  /** The next call of `method` gets no answer at all (the client must time out and retry). */
+  stallNext(method: string): void {
+    this.stalls.push(method);
+  }
+
   failNext(method: string, status: number, retryAfter?: number): void {
     this.failures.push({ method, status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
   }
