@@ -21,13 +21,13 @@ import type { EngineListener } from '../../src/engine/engine-events';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import { validationOptions } from '../../src/config';
 import { isDestroyPlan } from '../../src/planner/plan';
+import { Turnstile } from '../../src/dag/turnstile';
 import { summaryLine } from '../../src/planner/render-plan';
 import {
   ACTION_APPROVE, escapeMrkdwn, ACTION_KEEP, approvalsSoFar, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK, decidedMessage, failureMessage, helpMessage, planMessage, planTextChunks, problemsMessage, statusMessage, textMessage, type Block, type SlackMessage,
 } from './blocks';
 import { changeMessage, historyMessage, homeView, matrixMessage } from './ping-blocks';
 import { newProgressState, ProgressMessage } from './progress-message';
-import { createTurnstile } from './turnstile';
 import { guardSlackRequests } from './request-guard';
 import { EVENTS_PATH, VPN_COMMAND } from './slack-scopes';
 
@@ -143,7 +143,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
     }
   }
 
-  const heavyWork = createTurnstile(2);
+  const heavyWork = new Turnstile(2);
   app.command(VPN_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     try {
@@ -152,7 +152,7 @@ export function createSlackFrontEnd(s: AppServices, config: Config & { slack: Sl
       const cmd = parseVpnCommand(command.text ?? '');
       // Planning and measuring wait their turn, two at a time, so a burst of them cannot hold up the
       // acks of the requests behind (Slack's 3 s); help, status and refusals go straight through.
-      const release = cmd.kind === 'plan' || cmd.kind === 'apply' || cmd.kind === 'destroy' || cmd.kind === 'ping' ? await heavyWork.acquire() : undefined;
+      const release = cmd.kind === 'plan' || cmd.kind === 'apply' || cmd.kind === 'destroy' || cmd.kind === 'ping' ? await heavyWork.turn() : undefined;
       try {
         await answer(cmd, command, respond, client);
       } finally {

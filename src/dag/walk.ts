@@ -4,6 +4,7 @@
  * downstream of it (only the root cause is reported as failed); an abort leaves the nodes not yet
  * started as `cancelled`, never silently dropped. Knows nothing of clouds.
  */
+import { Turnstile } from './turnstile';
 
 export interface DagNode {
   readonly id: string;
@@ -57,31 +58,11 @@ export function checkDag(nodes: readonly DagNode[]): void {
   for (const n of nodes) dfs(n.id);
 }
 
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-  constructor(n: number) {
-    this.free = n;
-  }
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
 export async function walk<N extends DagNode>(nodes: readonly N[], options: WalkOptions<N>): Promise<Map<string, NodeOutcome>> {
   checkDag(nodes);
   const signal = options.signal ?? new AbortController().signal;
   const outcomes = new Map<string, NodeOutcome>();
-  const slots = new Slots(Math.max(1, options.parallelism));
+  const slots = new Turnstile(options.parallelism);
   const dependents = new Map<string, N[]>(nodes.map((n) => [n.id, []]));
   for (const n of nodes) for (const d of n.dependsOn) dependents.get(d)!.push(n);
   const remaining = new Map(nodes.map((n) => [n.id, n.dependsOn.length]));
