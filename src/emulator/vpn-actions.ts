@@ -128,6 +128,15 @@ const deleteCustomerGateway = writes((ctx) => {
 const IKE_DEFAULTS: Omit<IkeConfig, 'Psk' | 'LocalId' | 'RemoteId'> = { IkeVersion: 'ikev1', IkeMode: 'main', IkeEncAlg: 'aes', IkeAuthAlg: 'md5', IkePfs: 'group2', IkeLifetime: 86400 };
 const IPSEC_DEFAULTS: IpsecConfig = { IpsecEncAlg: 'aes', IpsecAuthAlg: 'md5', IpsecPfs: 'group2', IpsecLifetime: 86400 };
 
+/** The IKE version is known, and IKEv1 carries one local and one remote CIDR per connection. */
+function checkSelectors(ike: IkeConfig, local: readonly string[], remote: readonly string[]): void {
+  if (!['ikev1', 'ikev2'].includes(ike.IkeVersion)) throw invalid('IkeConfig.IkeVersion', 'must be ikev1 or ikev2');
+  // SYNTHETIC code: the rule is documented, the real error code is not public.
+  if (ike.IkeVersion === 'ikev1' && (local.length > 1 || remote.length > 1)) {
+    throw new ApiError('InvalidParameter.IkeV1MultipleCidrs', 'With IKEv1 an IPsec connection supports only one local CIDR block and one remote CIDR block; use IKEv2 or one connection per CIDR pair.', 400);
+  }
+}
+
 const createVpnConnection = writes((ctx) => {
   const w = ctx.world;
   const regionId = regionOf(ctx);
@@ -142,24 +151,21 @@ const createVpnConnection = writes((ctx) => {
     Psk: ikeIn.Psk ?? Array.from({ length: 16 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(w.random() * 36)]).join(''),
     LocalId: ikeIn.LocalId ?? g.internetIp, RemoteId: ikeIn.RemoteId ?? cg.ipAddress,
   };
-  if (!['ikev1', 'ikev2'].includes(ike.IkeVersion)) throw invalid('IkeConfig.IkeVersion', 'must be ikev1 or ikev2');
-  // SYNTHETIC code: IKEv1 carries one local and one remote CIDR per connection (documented rule; the real error code is not public).
-  if (ike.IkeVersion === 'ikev1' && (local.length > 1 || remote.length > 1)) {
-    throw new ApiError('InvalidParameter.IkeV1MultipleCidrs', 'With IKEv1 an IPsec connection supports only one local CIDR block and one remote CIDR block; use IKEv2 or one connection per CIDR pair.', 400);
-  }
+  checkSelectors(ike, local, remote);
   if ([...w.vpnConnections.values()].filter((c) => c.vpnGatewayId === g.id).length >= ctx.ipsecConnectionQuota) {
     throw new ApiError('QuotaExceeded.VpnConnection', `The VPN gateway ${g.id} already has ${ctx.ipsecConnectionQuota} IPsec connections (quota).`, 400);
   }
   lockGateway(w, g, LATENCY.vpnGatewayUpdate);
   const id = w.newId('vco');
-  w.vpnConnections.set(id, {
+  const c: VpnConnectionR = {
     id, regionId, vpnGatewayId: g.id, customerGatewayId: cg.id, name: ctx.params.opt('Name') ?? '', localSubnet: local, remoteSubnet: remote,
     ike, ipsec: { ...IPSEC_DEFAULTS, ...(ctx.params.json<Partial<IpsecConfig>>('IpsecConfig') ?? {}) }, effectImmediately: ctx.params.bool('EffectImmediately', false),
     tags: ctx.params.tags(), forcedDown: false, createdAt: w.now(), phases: w.phases([['init', LATENCY.vpnConnectionCreate]], 'active'),
     autoConfigRoute: ctx.params.bool('AutoConfigRoute', true),
-  });
+  };
+  w.vpnConnections.set(id, c);
   // AutoConfigRoute (true by default): the gateway's policy-based routes for the selectors come with it.
-  if (w.vpnConnections.get(id)!.autoConfigRoute) addAutoRoutes(w, w.vpnConnections.get(id)!);
+  if (c.autoConfigRoute) addAutoRoutes(w, c);
   return { VpnConnectionId: id, Name: ctx.params.opt('Name') ?? '', CreateTime: w.now() };
 });
 
@@ -209,11 +215,7 @@ const modifyVpnConnectionAttribute = writes((ctx) => {
   const local = ctx.params.opt('LocalSubnet') !== undefined ? subnets(ctx, 'LocalSubnet') : c.localSubnet;
   const remote = ctx.params.opt('RemoteSubnet') !== undefined ? subnets(ctx, 'RemoteSubnet') : c.remoteSubnet;
   const ike: IkeConfig = { ...c.ike, ...(ctx.params.json<Partial<IkeConfig>>('IkeConfig') ?? {}) };
-  if (!['ikev1', 'ikev2'].includes(ike.IkeVersion)) throw invalid('IkeConfig.IkeVersion', 'must be ikev1 or ikev2');
-  // SYNTHETIC code, as in CreateVpnConnection.
-  if (ike.IkeVersion === 'ikev1' && (local.length > 1 || remote.length > 1)) {
-    throw new ApiError('InvalidParameter.IkeV1MultipleCidrs', 'With IKEv1 an IPsec connection supports only one local CIDR block and one remote CIDR block; use IKEv2 or one connection per CIDR pair.', 400);
-  }
+  checkSelectors(ike, local, remote);
   lockGateway(w, gatewayOf(w, c.vpnGatewayId), LATENCY.vpnGatewayUpdate);
   const selectorsChanged = local.join() !== c.localSubnet.join() || remote.join() !== c.remoteSubnet.join();
   Object.assign(c, {
