@@ -1,12 +1,11 @@
 /**
  * Apply benchmarks against `vpnbot emulator` in a process of its own (as the cloud is elsewhere in
- * production; on its own thread when the build has no binary to run), through the real SDK clients: wall time over the plan's critical path (the longest chain of
- * dependent steps, each weighed by how long it took in this very run), and cloud API calls per
- * created resource.
+ * production), through the real SDK clients: wall time over the plan's critical path (the longest
+ * chain of dependent steps, each weighed by how long it took in this very run), cloud API calls per
+ * created resource, and the engine's process's peak memory.
  */
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
 import { CONTROL_PREFIX } from '../emulator/control-api';
-import { startEmulatorThread } from '../emulator/emulator-thread';
 import { startEmulatorProcess } from './emulator-process';
 import { createEngine } from '../engine/create-engine';
 import { createMemoryStore } from '../engine/memory-store';
@@ -23,10 +22,8 @@ export interface ApplyBenchResult {
   readonly apiCalls: number;
   /** Describe* calls: reads, mostly polls for a state. */
   readonly readCalls: number;
-  /** Highest resident set size sampled during the apply: this process (the engine, and the emulator when it runs on a thread here). */
+  /** Highest resident set size of this process (the engine and its SDK clients) sampled during the apply. */
   readonly peakRssBytes: number;
-  /** Where the emulator ran. */
-  readonly emulator: 'process' | 'thread';
   readonly status: string;
 }
 
@@ -46,8 +43,7 @@ export function criticalPathMs(plan: Plan, durations: ReadonlyMap<string, number
 }
 
 export async function benchApply(name: string, topology: Topology, timeScale: number, parallelism = 10): Promise<ApplyBenchResult> {
-  const ownProcess = await startEmulatorProcess({ timeScale, ipsecQuota: 20 });
-  const emu = ownProcess ?? (await startEmulatorThread({ timeScale, ipsecConnectionQuota: 20 }));
+  const emu = await startEmulatorProcess({ timeScale, ipsecQuota: 20 });
   const reads = async () => {
     const stats = (await (await fetch(new URL(`${CONTROL_PREFIX}stats`, emu.endpoint))).json()) as { calls: Record<string, number> };
     return Object.entries(stats.calls).filter(([a]) => a.startsWith('Describe')).reduce((n, [, c]) => n + c, 0);
@@ -74,7 +70,7 @@ export async function benchApply(name: string, topology: Topology, timeScale: nu
     clearInterval(sampler);
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
     const readCalls = (await reads()) - readsBefore;
-    return { name, steps: plan.steps.length, created: plan.summary.create, wallMs, criticalPathMs: criticalPathMs(plan, durations), apiCalls: cloud.calls() - callsBefore, readCalls, peakRssBytes, emulator: ownProcess ? 'process' : 'thread', status: result.status };
+    return { name, steps: plan.steps.length, created: plan.summary.create, wallMs, criticalPathMs: criticalPathMs(plan, durations), apiCalls: cloud.calls() - callsBefore, readCalls, peakRssBytes, status: result.status };
   } finally {
     await emu.close();
   }

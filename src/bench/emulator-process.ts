@@ -6,18 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { EmulatorEndpoint } from '../emulator/start-emulator';
 
-export interface EmulatorProcess {
-  readonly endpoint: string;
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  close(): Promise<void>;
-}
-
-/** Undefined when the build has no `commands/main.js` to run. */
-export async function startEmulatorProcess(o: { timeScale: number; ipsecQuota: number }): Promise<EmulatorProcess | undefined> {
+/** Runs from the build (`npm run bench` builds first): `commands/main.js` beside `src/`. */
+export async function startEmulatorProcess(o: { timeScale: number; ipsecQuota: number }): Promise<EmulatorEndpoint> {
   const main = join(__dirname, '..', '..', 'commands', 'main.js');
-  if (!existsSync(main)) return undefined;
+  if (!existsSync(main)) throw new Error(`${main} is not built: run npm run build`);
   const key = { id: `LTAI${randomBytes(8).toString('hex')}`, secret: randomBytes(24).toString('base64url') };
   const args = ['emulator', '--time-scale', String(o.timeScale), '--ipsec-quota', String(o.ipsecQuota), '--access-key-id', key.id, '--access-key-secret', key.secret];
   const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

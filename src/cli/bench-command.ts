@@ -59,7 +59,7 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
     f(`apply ${name}: wall / critical path`, r.wallMs / r.criticalPathMs, 'ratio', `${(r.wallMs / 1000).toFixed(2)} s over ${(r.criticalPathMs / 1000).toFixed(2)} s; ${at}`);
     f(`apply ${name}: API calls per created resource`, r.apiCalls / r.created, 'calls', `${r.apiCalls} calls for ${r.created} resources`);
     f(`apply ${name}: read calls per step`, r.readCalls / r.steps, 'calls', `${r.readCalls} Describe* calls (polls and existence checks)`);
-    f(`apply ${name}: peak RSS`, r.peakRssBytes / 1e6, 'MB', r.emulator === 'process' ? 'the engine\'s process: engine, SDK clients (the emulator runs in a process of its own)' : 'this process: engine, SDK clients, and the emulator on its own thread');
+    f(`apply ${name}: peak RSS`, r.peakRssBytes / 1e6, 'MB', 'the engine\'s process: engine and SDK clients (the emulator runs in a process of its own)');
   }
 
   const matrix = await benchMatrix([3, 10, 30], MATRIX_SCALE);

@@ -6,17 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EmulatorOptions } from './start-emulator';
+import type { EmulatorEndpoint, EmulatorOptions } from './start-emulator';
 
 /** The options a thread can take: plain data (no injected clock or randomness). */
 export type ThreadEmulatorOptions = Pick<EmulatorOptions, 'host' | 'port' | 'accessKeyId' | 'accessKeySecret' | 'timeScale' | 'ipsecConnectionQuota' | 'statePath'>;
-
-export interface EmulatorThread {
-  readonly endpoint: string;
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  close(): Promise<void>;
-}
 
 /** The compiled entry point; from TypeScript sources (tests), the build's copy of it. */
 function entryPoint(): string {
@@ -27,7 +20,7 @@ function entryPoint(): string {
   throw new Error(`the emulator thread's entry point is not built (${beside}); run npm run build`);
 }
 
-export function startEmulatorThread(options: ThreadEmulatorOptions): Promise<EmulatorThread> {
+export function startEmulatorThread(options: ThreadEmulatorOptions): Promise<EmulatorEndpoint> {
   const worker = new Worker(entryPoint(), { workerData: options });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

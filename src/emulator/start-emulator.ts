@@ -65,6 +65,9 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** What a client of an emulator in another thread or process holds: where it listens, its keys, and how to stop it. */
+export type EmulatorEndpoint = Pick<RunningEmulator, 'endpoint' | 'accessKeyId' | 'accessKeySecret' | 'close'>;
+
 const HOST_REGION = /^(?:vpc|ecs)[.-]([a-z0-9-]+)\.aliyuncs\.com$/;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
