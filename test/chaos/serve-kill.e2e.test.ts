@@ -14,8 +14,7 @@ import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { FakeSlack } from '../fakes/fake-slack';
 import { countsOfPlan } from '../helpers/engine-harness';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
 import { seedTopology } from '../helpers/topologies';
 
 const TRIALS = Number(process.env.VPNBOT_CHAOS_TRIALS ?? 3);
@@ -50,10 +49,8 @@ describe('SIGKILL of vpnbot serve during an approved apply', () => {
       bots.push(first);
       const url = await first.url;
       const channel = `CK${trial}`;
-      await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { channel, responseUrl: `${slack.url}/respond/k${trial}` }));
-      const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => c.args.channel === channel && JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-      const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(plan.args.blocks))![1]!;
-      await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U2', { channel, messageTs: plan.ts!, responseUrl: `${slack.url}/respond/k${trial}-ok`, blocks: plan.args.blocks as unknown[] }));
+      const { plan, approve } = await proposeOverHttp(slack, url, SECRET, `k${trial}`, { channel });
+      await approve('U2', `k${trial}-ok`);
       await slack.waitFor(`${killAt} resources`, () => total() >= killAt, 60_000);
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));

@@ -9,8 +9,7 @@ import { promisify } from 'node:util';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { countsOfPlan } from '../helpers/engine-harness';
-import { serveOnEmulatorSuite } from '../helpers/serve-process';
-import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { proposeOverHttp, serveOnEmulatorSuite } from '../helpers/serve-process';
 import { seedTopology } from '../helpers/topologies';
 
 const run = promisify(execFile);
@@ -22,10 +21,8 @@ const suite = serveOnEmulatorSuite(SECRET, SCALE);
 
 describe('the bot and a CLI apply on one database', () => {
   it('runs one apply per topology: the CLI is refused with who holds it, the bot converges', async () => {
-    await postSigned(suite.url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${suite.slack.url}/respond/tp-plan` }));
-    const plan = await suite.slack.waitFor('the plan', () => suite.slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(plan.args.blocks))![1]!;
-    await postSigned(suite.url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${suite.slack.url}/respond/tp-ok`, blocks: plan.args.blocks as unknown[] }));
+    const { approve } = await proposeOverHttp(suite.slack, suite.url, SECRET, 'tp-plan');
+    await approve('U2', 'tp-ok');
     await suite.slack.waitFor('the run under way', () => Object.values(suite.emu.inventory().counts).reduce((a, b) => a + b, 0) >= 3, 60_000);
 
     const env = {

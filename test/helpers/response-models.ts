@@ -5,6 +5,7 @@
  */
 import * as $Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
+import { cast } from '@darabonba/typescript';
 
 export type Spec = 'string' | 'number' | 'boolean' | Spec[] | { readonly [wireName: string]: Spec };
 
@@ -39,8 +40,6 @@ export function sdkResponseSpec(version: string, action: string): Spec | undefin
 export function sdkCast(version: string, action: string, body: unknown): void {
   const Response = SDKS[version]?.[`${action}Response`] as (new (m: object) => object) | undefined;
   if (!Response) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cast } = require('@darabonba/typescript') as { cast: (o: unknown, m: object) => unknown };
   cast({ headers: {}, statusCode: 200, body }, new Response({}));
 }
 

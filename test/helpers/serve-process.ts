@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
 import { FakeSlack as FakeSlackClass, type FakeSlack } from '../fakes/fake-slack';
+import { buttonClick, planIdOf, postSigned, slashCommand } from './slack-requests';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 
@@ -68,4 +69,19 @@ export function serveOnEmulatorSuite(secret: string, scale: number, env: Record<
   });
   afterAll(() => suite.stop?.());
   return suite;
+}
+
+/**
+ * Posts `/vpn <text>` (`plan seed` unless told) to the bot at `url` and waits for the plan message it
+ * posts next (in `channel`, when given); answers with the message, its plan id, and a click on its
+ * Approve button.
+ */
+export async function proposeOverHttp(slack: FakeSlack, url: string, secret: string, rid: string, o: { text?: string; channel?: string } = {}) {
+  const before = slack.of('chat.postMessage').length;
+  await postSigned(url, secret, slashCommand(o.text ?? 'plan seed', 'U1', { ...(o.channel ? { channel: o.channel } : {}), responseUrl: `${slack.url}/respond/${rid}` }));
+  const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').slice(before).find((c) => (!o.channel || c.args.channel === o.channel) && JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+  const planId = planIdOf(plan.args.blocks);
+  const approve = (user: string, clickRid: string) =>
+    postSigned(url, secret, buttonClick('plan.approve', planId, user, { ...(o.channel ? { channel: o.channel } : {}), messageTs: plan.ts!, responseUrl: `${slack.url}/respond/${clickRid}`, blocks: plan.args.blocks as unknown[] }));
+  return { plan, planId, approve };
 }

@@ -51,3 +51,6 @@ export async function postSignedEvent(url: string, secret: string, event: Record
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(secret, ts, body) }, body });
   return { status: r.status, body: await r.text(), ms: Date.now() - started };
 }
+
+/** A plan message's id, read from its Approve button. */
+export const planIdOf = (blocks: unknown): string => /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(blocks))![1]!;

@@ -3,8 +3,8 @@
  * through the Web API), two approvals required, a non-approver refused, and a plan that expired.
  */
 import { FakeSlack } from '../fakes/fake-slack';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
+import { buttonClick, postSigned } from '../helpers/slack-requests';
 
 const SECRET = 'approval-rules-signing-secret';
 let slack: FakeSlack;
@@ -27,12 +27,8 @@ afterAll(async () => {
 const reply = (id: string) => slack.waitFor(`the reply ${id}`, () => slack.responses.find((r) => r.id === id)?.body);
 
 async function planSeed(id: string, text = 'plan seed') {
-  const before = slack.of('chat.postMessage').length;
-  await postSigned(url, SECRET, slashCommand(text, 'U1', { responseUrl: `${slack.url}/respond/${id}` }));
-  const post = await slack.waitFor('a plan', () => slack.of('chat.postMessage').slice(before).find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-  const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
-  const click = (user: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', planId, user, { messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
-  return { post, click };
+  const { plan: post, planId, approve: click } = await proposeOverHttp(slack, url, SECRET, id, { text });
+  return { post, planId, click };
 }
 
 describe('approval rules', () => {
@@ -52,8 +48,7 @@ describe('approval rules', () => {
 
   it('a click from a channel not allowed, or carrying a tampered or foreign plan id, changes nothing and says why', async () => {
     // The first test applied the seed: another topology, so that there is a plan to click on.
-    const { post } = await planSeed('c-plan', 'plan corp dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12');
-    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+    const { post, planId } = await planSeed('c-plan', 'plan corp dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12');
     const click = (value: string, channel: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', value, 'U9', { channel, messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
     await click(planId, 'C2', 'c-other-channel');
     expect(await reply('c-other-channel')).toMatchObject({ text: expect.stringMatching(/^Nothing changed: .*channel/) });
@@ -68,12 +63,9 @@ describe('approval rules', () => {
 
   it('an expired plan changes nothing and says so', async () => {
     // The first test applied the seed; destroy makes a plan with changes again.
-    const before = slack.of('chat.postMessage').length;
-    await postSigned(url, SECRET, slashCommand('destroy ikev1test', 'U1', { responseUrl: `${slack.url}/respond/e-plan` }));
-    const post = await slack.waitFor('the destroy plan', () => slack.of('chat.postMessage').slice(before).find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+    const { click } = await planSeed('e-plan', 'destroy ikev1test');
     await new Promise((r) => setTimeout(r, 3500));
-    await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U9', { messageTs: post.ts!, responseUrl: `${slack.url}/respond/e-late`, blocks: post.args.blocks as unknown[] }));
+    await click('U9', 'e-late');
     expect(await reply('e-late')).toMatchObject({ text: expect.stringContaining('this plan has expired') });
   });
 });

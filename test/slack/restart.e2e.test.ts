@@ -8,8 +8,7 @@ import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { FakeSlack } from '../fakes/fake-slack';
 import { countsOfPlan } from '../helpers/engine-harness';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
 import { seedTopology } from '../helpers/topologies';
 
 const SECRET = 'restart-test-signing-secret';
@@ -40,10 +39,8 @@ describe('a restart during an approved apply', () => {
     const first = startServe(slack, env());
     bots.push(first);
     const url = await first.url;
-    await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/r-plan` }));
-    const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(plan.args.blocks))![1]!;
-    await postSigned(url, SECRET, buttonClick('plan.approve', planId, 'U2', { messageTs: plan.ts!, responseUrl: `${slack.url}/respond/r-ok`, blocks: plan.args.blocks as unknown[] }));
+    const { plan, approve } = await proposeOverHttp(slack, url, SECRET, 'r-plan');
+    await approve('U2', 'r-ok');
     // Killed once part of the topology exists, by what the cloud holds rather than by the clock.
     await slack.waitFor('some resources to exist', () => total() >= 8, 60_000);
     first.child.kill('SIGKILL');

@@ -5,7 +5,7 @@
  */
 import { FakeSlack } from '../fakes/fake-slack';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
-import { buttonClick, slashCommand } from '../helpers/slack-requests';
+import { buttonClick, planIdOf, slashCommand } from '../helpers/slack-requests';
 
 let slack: FakeSlack;
 let bot: ServeProcess;
@@ -37,7 +37,7 @@ describe('vpnbot serve (Socket Mode)', () => {
     const plan = slack.sendEnvelope('slash_commands', slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/s-plan` }));
     await slack.waitFor('the ack of the plan envelope', () => slack.acks.get(plan));
     const post = await slack.waitFor('the plan in the channel', () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
-    const planId = /"value":"(plan-[0-9a-f]+)"/.exec(JSON.stringify(post.args.blocks))![1]!;
+    const planId = planIdOf(post.args.blocks);
 
     const click = JSON.parse(buttonClick('plan.approve', planId, 'U2', { messageTs: post.ts!, responseUrl: `${slack.url}/respond/s-click`, blocks: post.args.blocks as unknown[] }).payload!) as Record<string, unknown>;
     const approve = slack.sendEnvelope('interactive', click);
