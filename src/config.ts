@@ -21,6 +21,7 @@ export const ENV_SCHEMA = z.object({
   VPNBOT_RUN_LEASE_SECONDS: intFrom(5, 3600).default(60),
   VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
+  VPNBOT_CLOUD_TIMEOUT_MS: intFrom(100, 300_000).default(20_000),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-...)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-...)').optional(),
@@ -76,6 +77,8 @@ export interface Config {
    * Unset (1) for Alibaba Cloud itself.
    */
   readonly endpointPace?: number;
+  /** How long one cloud call may wait for its answer before it is abandoned (and retried where safe). */
+  readonly cloudTimeoutMs: number;
   /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
   readonly slack?: SlackConfig;
   readonly approval: ApprovalPolicy;
@@ -114,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.VPNBOT_ALIBABA_ENDPOINT ? { alibabaEndpoint: e.VPNBOT_ALIBABA_ENDPOINT } : {}),
       ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
       credentialsAvailable,
+      cloudTimeoutMs: e.VPNBOT_CLOUD_TIMEOUT_MS,
       ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }

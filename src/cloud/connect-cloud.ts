@@ -37,6 +37,8 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
     }
     const cloud = createAlibabaCloud({
       sandbox: false,
+      readTimeoutMs: config.cloudTimeoutMs,
+      connectTimeoutMs: Math.min(5_000, config.cloudTimeoutMs),
       ...(config.alibabaEndpoint ? { endpoint: config.alibabaEndpoint } : {}),
       // Without explicit keys the SDK's default credentials chain (profiles, RAM roles) applies.
       ...(config.accessKey ? { credentials: { accessKeyId: config.accessKey.id, accessKeySecret: config.accessKey.secret } } : {}),

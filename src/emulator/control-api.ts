@@ -20,6 +20,13 @@ export interface ControlState {
   readonly injected: Map<string, number>;
   /** Faults the next matching calls get, in order. */
   readonly forced: ForcedFault[];
+  /** `Action fault` -> how many times that call got that fault. */
+  readonly injectedCalls: Map<string, number>;
+  /**
+   * Actions that were sent a pre-shared key (an `IkeConfig`/`TunnelIkeConfig` Psk): the calls a
+   * secrets test must fail on the network to prove no transport error echoes a key.
+   */
+  readonly secretActions: Set<string>;
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -78,6 +85,8 @@ export function handleControl(world: World, state: ControlState, method: string,
       state.faults = checkFaults({}) as Faults;
       state.calls.clear();
       state.injected.clear();
+      state.injectedCalls.clear();
+      state.secretActions.clear();
       state.forced.length = 0;
       return { status: 200, body: { ok: true } };
     case 'GET /state':
@@ -95,7 +104,13 @@ export function handleControl(world: World, state: ControlState, method: string,
       return error ? { status: 400, body: { error } } : { status: 200, body: { ok: true } };
     }
     case 'GET /stats':
-      return { status: 200, body: { calls: Object.fromEntries(state.calls), total: [...state.calls.values()].reduce((a, b) => a + b, 0), injected: Object.fromEntries(state.injected) } };
+      return {
+        status: 200,
+        body: {
+          calls: Object.fromEntries(state.calls), total: [...state.calls.values()].reduce((a, b) => a + b, 0), injected: Object.fromEntries(state.injected),
+          injectedCalls: Object.fromEntries(state.injectedCalls), secretActions: [...state.secretActions],
+        },
+      };
     case 'GET /inventory':
       return { status: 200, body: inventory(world) };
     default:

@@ -10,10 +10,25 @@ export interface Faults {
   readonly latencyMultiplier: number;
 }
 
-export type FaultKind = 'throttle' | 'serverError' | 'appliedThenError';
+/**
+ * What a fault does. Answers: `throttle`, `serverError`, `appliedThenError` (an API error). The
+ * network: `connectionReset` (the connection is cut before anything is done), `appliedThenReset`
+ * (cut after the change was made: the client cannot know), `readTimeout` (nothing is done and no
+ * answer comes; the client gives up at its read timeout).
+ */
+export type FaultKind = 'throttle' | 'serverError' | 'appliedThenError' | 'connectionReset' | 'appliedThenReset' | 'readTimeout';
 
-/** The error code each injected fault answers with. */
-export const FAULT_CODES: Readonly<Record<FaultKind, string>> = { throttle: 'Throttling.User', serverError: 'ServiceUnavailable', appliedThenError: 'InternalError' };
+/** What each injected fault is counted as: the error code it answers with, or what the network did. */
+export const FAULT_CODES: Readonly<Record<FaultKind, string>> = {
+  throttle: 'Throttling.User',
+  serverError: 'ServiceUnavailable',
+  appliedThenError: 'InternalError',
+  connectionReset: 'ECONNRESET',
+  appliedThenReset: 'ECONNRESET (applied)',
+  readTimeout: 'no answer',
+};
+
+export const FAULT_KINDS = Object.keys(FAULT_CODES) as FaultKind[];
 
 /**
  * A fault the next matching call gets, whatever the dice say: tests force each kind of fault

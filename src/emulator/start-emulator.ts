@@ -85,12 +85,15 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accessKeyId = options.accessKeyId ?? `LTAI${randomBytes(8).toString('hex')}`;
   const accessKeySecret = options.accessKeySecret ?? randomBytes(24).toString('base64url');
-  const control: ControlState = { faults: NO_FAULTS, calls: new Map(), injected: new Map(), forced: [] };
+  const control: ControlState = { faults: NO_FAULTS, calls: new Map(), injected: new Map(), forced: [], injectedCalls: new Map(), secretActions: new Set() };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
     const i = control.forced.findIndex((f) => f.fault === fault && (f.action === undefined || f.action === action));
     const hit = i >= 0 ? (control.forced.splice(i, 1), true) : random() < probability;
-    if (hit) control.injected.set(FAULT_CODES[fault], (control.injected.get(FAULT_CODES[fault]) ?? 0) + 1);
+    if (hit) {
+      control.injected.set(FAULT_CODES[fault], (control.injected.get(FAULT_CODES[fault]) ?? 0) + 1);
+      control.injectedCalls.set(`${action} ${fault}`, (control.injectedCalls.get(`${action} ${fault}`) ?? 0) + 1);
+    }
     return hit;
   };
   const clock = createClock({ timeScale: options.timeScale ?? 1, ...(options.now ? { now: options.now } : {}), latencyMultiplier: () => control.faults.latencyMultiplier });
@@ -106,6 +109,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // Owner-only: the emulated cloud holds the pre-shared keys of its connections, as the real one does.
     writeFileSync(`${statePath}.tmp`, JSON.stringify(world.snapshot()), { mode: 0o600 });
     renameSync(`${statePath}.tmp`, statePath);
+  };
+
+  /** The connection is cut without an answer (a reset as the client sees it). */
+  const cut = (res: ServerResponse) => void res.socket?.destroy();
+  /** No answer: the client's read timeout ends it (or, at the latest, two minutes, or close()). */
+  const hold = (res: ServerResponse) => {
+    const t = setTimeout(() => cut(res), 120_000);
+    t.unref();
+    res.on('close', () => clearTimeout(t));
   };
 
   async function rpc(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
@@ -129,7 +141,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const params: Record<string, string> = { ...query };
       if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
 
+      if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v))) control.secretActions.add(actionName);
       const f = control.faults;
+      if (inject('connectionReset', actionName, 0)) return cut(res);
+      if (inject('readTimeout', actionName, 0)) return hold(res);
       if (inject('throttle', actionName, f.throttle)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
       if (inject('serverError', actionName, f.serverError)) throw new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
 
@@ -151,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (action.mutating) persist();
       }
       if (action.mutating && inject('appliedThenError', actionName, f.appliedThenError)) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
+      if (action.mutating && inject('appliedThenReset', actionName, 0)) return cut(res);
       send(res, 200, { RequestId: requestId, ...result });
     } catch (e) {
       if (e instanceof ApiError) fail(e);

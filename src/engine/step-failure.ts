@@ -5,6 +5,7 @@
  */
 import { isCloudError } from '../cloud/cloud-error';
 import { ERROR_CODES, isVpnbotError } from '../errors';
+import { redactSecrets } from '../redact';
 
 export interface StepFailure {
   readonly stepId: string;
@@ -17,12 +18,13 @@ export interface StepFailure {
   readonly hint: string;
 }
 
+/** The failure's message is redacted here too: it reaches chat, logs and the database from here. */
 export function toStepFailure(stepId: string, e: unknown): StepFailure {
   if (isCloudError(e)) {
     const entry = ERROR_CODES[e.code];
-    return { stepId, code: e.cloudCode, message: e.message, ...(e.requestId ? { requestId: e.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
+    return { stepId, code: e.cloudCode, message: redactSecrets(e.message), ...(e.requestId ? { requestId: e.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
   }
-  if (isVpnbotError(e)) return { stepId, code: e.code, message: e.message, userFixable: ERROR_CODES[e.code].userFixable, hint: ERROR_CODES[e.code].hint };
-  const message = e instanceof Error ? e.message : String(e);
+  if (isVpnbotError(e)) return { stepId, code: e.code, message: redactSecrets(e.message), userFixable: ERROR_CODES[e.code].userFixable, hint: ERROR_CODES[e.code].hint };
+  const message = redactSecrets(e instanceof Error ? e.message : String(e));
   return { stepId, code: 'engine.fault', message, userFixable: false, hint: ERROR_CODES['engine.fault'].hint };
 }

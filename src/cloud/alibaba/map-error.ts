@@ -1,4 +1,5 @@
 /** SDK errors -> CloudError, in one place. Code lists from alibaba-api.md §4 and Terraform's retry predicates. */
+import { redactedError, redactSecrets } from '../../redact';
 import { CloudError, type CloudErrorCategory } from '../cloud-error';
 
 const RETRYABLE = [
@@ -27,15 +28,21 @@ export function classify(code: string, status: number | undefined): CloudErrorCa
   return 'user';
 }
 
-/** Wraps whatever an SDK call threw. Network failures and timeouts are retryable and ambiguous. */
+/**
+ * Wraps whatever an SDK call threw. Network failures and timeouts are retryable and ambiguous.
+ * The HTTP layer appends the request's URL to its errors, query and all (CreateVpnConnection's
+ * IkeConfig carries the pre-shared key there): nothing it says is kept unredacted, and the
+ * original error, with its request, is not kept as the cause.
+ */
 export function mapSdkError(e: unknown, action: string): CloudError {
   if (e instanceof CloudError) return e;
   const err = (e ?? {}) as SdkLikeError;
+  const cause = redactedError(e);
   if (err.code === undefined || err.statusCode === undefined) {
-    const message = err.message ?? String(e);
-    return new CloudError('retryable', 'NetworkError', `${action}: ${message}`, undefined, true, { cause: e });
+    const message = redactSecrets(err.message ?? String(e));
+    return new CloudError('retryable', 'NetworkError', `${action}: transport error: ${message}`, undefined, true, { cause });
   }
   const category = classify(err.code, err.statusCode);
-  const message = err.data?.Message ?? err.message ?? err.code;
-  return new CloudError(category, err.code, `${action}: ${err.code}: ${message}`, err.requestId ?? err.data?.RequestId, err.statusCode >= 500, { cause: e });
+  const message = redactSecrets(err.data?.Message ?? err.message ?? err.code);
+  return new CloudError(category, err.code, `${action}: ${err.code}: ${message}`, err.requestId ?? err.data?.RequestId, err.statusCode >= 500, { cause });
 }
