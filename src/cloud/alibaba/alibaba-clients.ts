@@ -26,12 +26,20 @@ export interface AlibabaClientOptions {
 
 export type CenCall = (action: string, query: Record<string, unknown>) => Promise<Record<string, any>>;
 
+/**
+ * A VPC action sent by the VPC client with some parameters moved from the query to the form body:
+ * the SDK puts a single-tunnel connection's IkeConfig (its pre-shared key) in the URL, and HTTP
+ * layers repeat URLs in their errors and logs. RPC endpoints read parameters from either place.
+ */
+export type VpcFormCall = (region: string, action: string, query: Record<string, unknown>, body: Record<string, unknown>) => Promise<Record<string, any>>;
+
 export interface AlibabaClients {
   /** VPC clients per region (the regional endpoint matters on the real cloud). */
   readonly vpc: (region: string) => Vpc;
   readonly ecs: (region: string) => Ecs;
   /** CEN (Cbn 2017-09-12) through openapi-core's generic callApi: no typed SDK is installable. */
   readonly cen: CenCall;
+  readonly vpcForm: VpcFormCall;
   readonly runtime: $dara.RuntimeOptions;
 }
 
@@ -64,5 +72,13 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     const r = await cbn.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
     return r.body as Record<string, any>;
   };
-  return { vpc: perRegion((r) => new Vpc(config(r))), ecs: perRegion((r) => new Ecs(config(r))), cen, runtime };
+  const vpc = perRegion((r) => new Vpc(config(r)));
+  const rpc = (action: string, version: string) =>
+    new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+  const vpcForm: VpcFormCall = async (region, action, query, body) => {
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query), body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)) });
+    const r = await vpc(region).callApi(rpc(action, '2016-04-28'), request, runtime);
+    return r.body as Record<string, any>;
+  };
+  return { vpc, ecs: perRegion((r) => new Ecs(config(r))), cen, vpcForm, runtime };
 }

@@ -92,16 +92,20 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
     async create(input) {
       if (!input.psk) throw new Error('an IPsec connection needs its pre-shared key');
       const ikeVersion = input.params.ikeVersion;
-      const r = await ctx.call('CreateVpnConnection', () =>
-        ctx.clients.vpc(input.region).createVpnConnection(new $Vpc.CreateVpnConnectionRequest({
-          regionId: input.region, vpnGatewayId: input.params.vpnGatewayId, customerGatewayId: input.params.customerGatewayId, name: input.params.name,
-          localSubnet: input.params.localCidrs.join(','), remoteSubnet: input.params.remoteCidrs.join(','), effectImmediately: true, autoConfigRoute: true,
-          ikeConfig: JSON.stringify({ Psk: input.psk, IkeVersion: ikeVersion, IkeMode: 'main', IkeEncAlg: 'aes', IkeAuthAlg: 'sha256', IkePfs: 'group14', IkeLifetime: 86400 }),
-          ipsecConfig: JSON.stringify({ IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha256', IpsecPfs: 'group14', IpsecLifetime: 86400 }),
-          clientToken: input.clientToken, tags: vpcTags(input.tags).map((t) => new $Vpc.CreateVpnConnectionRequestTags(t)),
-        })),
-      );
-      return r.body!.vpnConnectionId!;
+      // The keys travel in the form body (vpcForm), never in the URL the SDK would put them in.
+      const query = {
+        RegionId: input.region, VpnGatewayId: input.params.vpnGatewayId, CustomerGatewayId: input.params.customerGatewayId, Name: input.params.name,
+        LocalSubnet: input.params.localCidrs.join(','), RemoteSubnet: input.params.remoteCidrs.join(','), EffectImmediately: true, AutoConfigRoute: true,
+        ClientToken: input.clientToken, Tags: vpcTags(input.tags).map((t) => ({ Key: t.key, Value: t.value })),
+      };
+      const secrets = {
+        IkeConfig: JSON.stringify({ Psk: input.psk, IkeVersion: ikeVersion, IkeMode: 'main', IkeEncAlg: 'aes', IkeAuthAlg: 'sha256', IkePfs: 'group14', IkeLifetime: 86400 }),
+        IpsecConfig: JSON.stringify({ IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha256', IpsecPfs: 'group14', IpsecLifetime: 86400 }),
+      };
+      const r = await ctx.call('CreateVpnConnection', () => ctx.clients.vpcForm(input.region, 'CreateVpnConnection', query, secrets));
+      const id = (r as { VpnConnectionId?: string }).VpnConnectionId;
+      if (!id) throw new Error('CreateVpnConnection answered without a VpnConnectionId');
+      return id;
     },
     read: (region, id) =>
       orGone(ctx.call('DescribeVpnConnection', () => ctx.clients.vpc(region).describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }))), async (r) => {
