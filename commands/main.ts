@@ -4,10 +4,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
-import { appCommands } from '../src/cli/app-commands';
-import type { CliCommand, CliIo } from '../src/cli/io';
-import { BASE_COMMANDS, lazyCommand, runCli } from '../src/cli';
-import type { ServicesFactory } from '../src/cli/app-commands';
+import { appCommands } from './cli/app-commands';
+import type { CliCommand, CliIo } from './shared/cli-io';
+import { BASE_COMMANDS, lazyCommand, runCli } from './cli/run-cli';
+import type { ServicesFactory } from './shared/with-services';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -53,16 +53,16 @@ const openServices: ServicesFactory = async (config) => (await import('./open-se
 
 const app = appCommands(openServices, actor);
 /** The console and the demo: loaded on first use (prompt and chart libraries). */
-const localCommands = async () => (await import('../src/cli/local-command')).localCommands(openServices, `${userInfo().username}@local`);
+const localCommands = async () => (await import('./console/local-command')).localCommands(openServices, `${userInfo().username}@local`);
 const local = lazyCommand(async () => (await localCommands()).local);
 const demo = lazyCommand(async () => (await localCommands()).demo);
-const serve = lazyCommand(async () => (await import('./serve-command')).serveCommand(openServices));
+const serve = lazyCommand(async () => (await import('./slack/serve-command')).serveCommand(openServices));
 /** `npm start`: the Slack app when Slack is configured, the local console otherwise. */
 const start: CliCommand = async (args, io) => (io.env.SLACK_BOT_TOKEN ? serve(args, io) : local(args, io));
 
 const argv = process.argv.slice(2);
 /** The ping commands load the chart renderer: loaded on first use too, so `plan` stays quick. */
-const pingCommands = async () => (await import('../src/cli/ping-commands')).pingCommands(openServices, actor);
+const pingCommands = async () => (await import('./cli/ping-commands')).pingCommands(openServices, actor);
 const ping = lazyCommand(async () => (await pingCommands()).ping!);
 const parsePing = lazyCommand(async () => (await pingCommands())['parse-ping']!);
 

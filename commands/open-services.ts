@@ -1,6 +1,6 @@
 /** The composition root's wiring: configuration -> database, secret key, cloud, engine. */
 import type { AppServices } from '../src/app/app-services';
-import { connectCloud } from '../src/cloud/connect-cloud';
+import { connectCloud } from './connect-cloud';
 import type { Config } from '../src/config';
 import { createEngine } from '../src/engine/create-engine';
 import { realPacing } from '../src/engine/retry-policy';

@@ -5,7 +5,7 @@
  * created resource, and the engine's process's peak memory.
  */
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
-import { CONTROL_PREFIX } from '../emulator/control-api';
+import { CONTROL_PREFIX } from '../emulator/server/control-api';
 import { startEmulatorProcess } from './emulator-process';
 import { createEngine } from '../engine/create-engine';
 import { createMemoryStore } from '../engine/memory-store';

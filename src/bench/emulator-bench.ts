@@ -1,6 +1,6 @@
 /** How many signed calls per second the emulator serves, made by the real SDK clients through the cloud port. */
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
-import { startEmulator } from '../emulator/start-emulator';
+import { startEmulator } from '../emulator/server/start-emulator';
 
 export interface EmulatorBenchResult {
   readonly calls: number;

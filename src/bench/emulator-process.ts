@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { EmulatorEndpoint } from '../emulator/start-emulator';
+import type { EmulatorEndpoint } from '../emulator/server/start-emulator';
 
 /** Runs from the build (`npm run bench` builds first): `commands/main.js` beside `src/`. */
 export async function startEmulatorProcess(o: { timeScale: number; ipsecQuota: number }): Promise<EmulatorEndpoint> {

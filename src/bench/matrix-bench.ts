@@ -4,7 +4,7 @@
  * run in parallel on each instance, so 30 probes should cost little more than 3.
  */
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
-import { startEmulator } from '../emulator/start-emulator';
+import { startEmulator } from '../emulator/server/start-emulator';
 import { realPacing } from '../engine/retry-policy';
 import { DEFAULT_PING } from '../probe/matrix-script';
 import { measureMatrix, type Probe } from '../probe/measure-matrix';

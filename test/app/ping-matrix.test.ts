@@ -6,7 +6,7 @@ import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { changesSince, measureAfterApply, measureTopology, pastePingRow, pingHistory } from '../../src/app/ping-use-cases';
 import { decidePlan, proposeTopology, runApprovedPlan } from '../../src/app/use-cases';
-import { breakThing } from '../../src/emulator/control-api';
+import { breakThing } from '../../src/emulator/server/control-api';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
 import type { PingMatrix } from '../../src/probe/ping-matrix';

@@ -9,7 +9,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { FakeSlack } from '../fakes/fake-slack';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli';
-import { EMULATOR_DEFAULT_KEY } from '../../src/cli/emulator-command';
+import { runCli } from '../../commands/cli/run-cli';
+import { EMULATOR_DEFAULT_KEY } from '../../commands/cli/emulator-command';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { captureIo } from '../helpers/cli-io';
 

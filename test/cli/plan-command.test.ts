@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli';
+import { runCli } from '../../commands/cli/run-cli';
 import { SEED_YAML } from '../../src/topology/seed';
 import { captureIo } from '../helpers/cli-io';
 

@@ -1,4 +1,4 @@
-import { createProgressPrinter } from '../../src/cli/progress-printer';
+import { createProgressPrinter } from '../../commands/shared/progress-printer';
 
 describe('progress lines', () => {
   it('one line per outcome, notes shown, retries compact', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/alibaba-cloud';
-import { startEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator } from '../../src/emulator/server/start-emulator';
 
 describe("credentials through @alicloud/credentials' default chain", () => {
   it('with no keys passed, a credentials profile file signs the calls', async () => {

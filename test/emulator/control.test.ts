@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { buildWalkthrough, cloudPing, SITES } from '../helpers/walkthrough';
 

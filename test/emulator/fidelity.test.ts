@@ -3,7 +3,7 @@
  * the official SDK clients: documented defaults of optional parameters, token paging, response
  * shapes the SDK models convert, and Cloud Assistant's invocation actions.
  */
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
 import { buildWalkthrough, SITES } from '../helpers/walkthrough';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatRtt, parsePingArgs, renderPing } from '../../src/emulator/ping-script';
+import { formatRtt, parsePingArgs, renderPing } from '../../src/emulator/guest/ping-script';
 
 /** Copied from the workplace's shared/fixtures/ping: the walkthrough's six real outputs. */
 const FIXTURES = join(__dirname, '..', 'fixtures', 'ping');

@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
 import { send, startRecordingProxy } from '../helpers/recording-proxy';
 

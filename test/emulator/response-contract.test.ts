@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
-import { PRODUCTS, startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { PRODUCTS, startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { CEN_RESPONSE_MODELS } from '../fixtures/cen-response-models';
 import { sdkClients, until } from '../helpers/alibaba-sdk';
 import { startRecordingProxy } from '../helpers/recording-proxy';

@@ -1,6 +1,6 @@
-import { createClock } from '../../src/emulator/emulator-clock';
-import { runShellScript } from '../../src/emulator/shell-interpreter';
-import { World, type InstanceR } from '../../src/emulator/world';
+import { createClock } from '../../src/emulator/state/emulator-clock';
+import { runShellScript } from '../../src/emulator/guest/shell-interpreter';
+import { World, type InstanceR } from '../../src/emulator/state/world';
 import { matrixScript, splitMatrixOutput } from '../../src/probe/matrix-script';
 
 /** An instance in a VPC that does not exist: every ping is lost ("no route"), which is all these tests need. */

@@ -1,4 +1,4 @@
-import { canonicalQueryString, sign, stringToSign } from '../../src/emulator/signature';
+import { canonicalQueryString, sign, stringToSign } from '../../src/emulator/server/signature';
 
 describe('ACS3-HMAC-SHA256 (server side)', () => {
   // Test vectors of the SDK's own util.spec.ts (shared/reference/alibaba-api.md §3).

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { openDatabase } from '../../storage/open-database';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CliIo } from '../../src/cli/io';
+import type { CliIo } from '../../commands/shared/cli-io';
 
 export interface CapturedIo extends CliIo {
   readonly out: () => string;

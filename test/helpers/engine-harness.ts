@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { AppStore } from '../../src/app/app-store';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/alibaba-cloud';
 import type { CloudApi } from '../../src/cloud/cloud-api';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { createEngine, type Engine } from '../../src/engine/create-engine';
 import { realPacing } from '../../src/engine/retry-policy';
 import { openDatabase } from '../../storage/open-database';

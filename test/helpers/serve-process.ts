@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { FakeSlack as FakeSlackClass, type FakeSlack } from '../fakes/fake-slack';
 import { buttonClick, planIdOf, postSigned, slashCommand } from './slack-requests';
 

@@ -13,8 +13,8 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
-import type { ForcedFault } from '../../src/emulator/faults';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
+import type { ForcedFault } from '../../src/emulator/server/faults';
 import { FakeSlack } from '../fakes/fake-slack';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';

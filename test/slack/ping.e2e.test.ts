@@ -4,7 +4,7 @@
  * thread; `/vpn ping` measures on demand and names what broke; a scheduled re-check alerts once on
  * regression and once on recovery; the App Home tab shows the latest matrix.
  */
-import { breakThing } from '../../src/emulator/control-api';
+import { breakThing } from '../../src/emulator/server/control-api';
 import type { SlackCall } from '../fakes/fake-slack';
 import { serveOnEmulatorSuite } from '../helpers/serve-process';
 import { buttonClick, postSigned, postSignedEvent, slashCommand } from '../helpers/slack-requests';

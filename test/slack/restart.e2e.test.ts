@@ -3,7 +3,7 @@
  * so in the plan's thread, and brings its progress message to the final state; the cloud holds
  * exactly the plan's resources.
  */
-import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { FakeSlack } from '../fakes/fake-slack';

@@ -3,7 +3,7 @@
  * the square of the input, words that were wrong or missing, values passed on as typed.
  */
 import { formatProblems, type Problem } from '../../src/errors';
-import { readTopologyArg } from '../../src/cli/read-topology';
+import { readTopologyArg } from '../../commands/cli/read-topology';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { renderPlan } from '../../src/planner/render-plan';

@@ -1,5 +1,5 @@
 /** Zones checked against the connected cloud: DescribeZones through the official SDK, on the emulator. */
-import { readTopologyArg } from '../../src/cli/read-topology';
+import { readTopologyArg } from '../../commands/cli/read-topology';
 import { validateWithCloudZones } from '../../src/topology/load-topology';
 import { parseTopologyYaml } from '../../src/topology/parse-yaml';
 import { findRegion } from '../../src/topology/regions';

@@ -1,0 +1,159 @@
+/**
+ * The commands that work on the cloud and the database: apply, destroy, status, demo. They share
+ * the engine and the database with the bot; without --auto-approve they show the plan and ask.
+ */
+import type { AppServices } from '../../src/app/app-services';
+import { validationOptions, type Config } from '../../src/config';
+import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
+import { decidePlan, proposeKnown, proposeValidated, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { formatProblems } from '../../src/errors';
+import type { CliCommand, CliIo } from '../shared/cli-io';
+import { logEngineEvents } from '../../src/log/log-engine-events';
+import type { EngineListener } from '../../src/engine/engine-events';
+import { planText } from '../../src/app/plan-text';
+import { topologyStatusLine } from '../shared/status-text';
+import { measureAfterApply } from '../../src/app/ping-use-cases';
+import { renderMatrixTable } from '../../src/probe/render-matrix';
+import { PLAN_USAGE, planCommand } from './plan-command';
+import { createProgressPrinter } from '../shared/progress-printer';
+import { readTopologyArg } from './read-topology';
+import { parseCommandArgs } from './parse-args';
+import { withServices, type ServicesFactory } from '../shared/with-services';
+
+/** Progress for the person at the terminal, and the same events into the structured log. */
+function listeners(io: CliIo, s: AppServices): EngineListener {
+  const print = createProgressPrinter((l) => io.stdout(`${l}\n`));
+  const log = logEngineEvents(s.logger);
+  return (e) => {
+    print(e);
+    log(e);
+  };
+}
+
+/** Ctrl-C cancels a run: steps not yet started are recorded as cancelled; started ones stop at their next wait. */
+function interruptSignal(io: CliIo): AbortSignal {
+  const ac = new AbortController();
+  void io.interrupted.then(() => ac.abort(new Error('interrupted')));
+  return ac.signal;
+}
+
+/** Finishes runs a crash left unfinished before starting anything new. */
+async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
+  const results = await s.engine.resume({
+    onEvent: listeners(io, s),
+    signal: interruptSignal(io),
+    onResume: (run) => {
+      io.stdout(`Unfinished ${run.kind} ${run.id} of "${run.topology}" found: resuming it first.\n`);
+      return undefined;
+    },
+  });
+  return results.every((r) => r.status === 'succeeded');
+}
+
+/**
+ * The CLI's special case of the approval flow: the person at the terminal proposes, confirms (or
+ * passes --auto-approve) and approves their own plan, through the same use cases as Slack.
+ */
+async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+  if (!proposal.ok) {
+    io.stderr(`${'refusal' in proposal ? proposal.refusal : formatProblems(proposal.problems)}\n`);
+    return 1;
+  }
+  const { record, changes } = proposal.proposal;
+  io.stdout(`${record.text}\n`);
+  if (!changes) return 0;
+  const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
+  const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
+  const decision = await decidePlan(s, { planId: record.id, actor, decision: approved ? 'approve' : 'reject', now: Date.now(), policy });
+  if (!approved || !decision.ok) {
+    io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
+    return 1;
+  }
+  const result = await runApprovedPlan(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
+  for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  if (kind === 'apply') {
+    const measured = await measureAfterApply(s, record.topology, { actor, succeeded: result.status === 'succeeded' });
+    if (measured) io.stdout(measured.ok ? `\n${renderMatrixTable(measured.matrix)}\n` : `\nPing matrix not measured: ${measured.refusal}\n`);
+  }
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+export function appCommands(open: ServicesFactory, actor: string): Record<string, CliCommand> {
+  /** `vpnbot VERB <one argument> [--auto-approve]`, run with the services open. */
+  const approvable = (usage: string, body: (arg: string, autoApprove: boolean, s: AppServices, config: Config, io: CliIo) => Promise<number>): CliCommand => async (args, io) => {
+    const p = parseCommandArgs(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length !== 1) {
+      io.stderr(`${usage}\n`);
+      return 2;
+    }
+    return withServices(io, open, (s, config) => body(p.positionals[0]!, p.values['auto-approve'] === true, s, config, io));
+  };
+
+  const apply = approvable("usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]", async (arg, autoApprove, s, config, io) => {
+    const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
+    if (!topology.ok) {
+      io.stderr(`${topology.problems}\n`);
+      return 1;
+    }
+    if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+    const proposal = await proposeValidated(s, topology.value, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
+  });
+
+  const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, _config, io) => {
+    await resumeUnfinished(s, io);
+    const proposal = await proposeKnown(s, name, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY, kind: 'destroy' });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
+  });
+
+  const status: CliCommand = async (args, io) => {
+    const p = parseCommandArgs(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
+    if (!p) return 2;
+    return withServices(io, open, async (s) => {
+      const report = statusOf(s, p.positionals);
+      if (report.unknown.length > 0) {
+        io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
+        return 1;
+      }
+      if (p.values.json) {
+        io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
+        return 0;
+      }
+      if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
+      for (const r of report.topologies) {
+        io.stdout(`${topologyStatusLine(r)}\n`);
+        for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
+        if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+      }
+      return 0;
+    }, p.values.json === true);
+  };
+
+  /**
+   * `vpnbot plan`: what an apply would change now, refreshed against the records and the cloud
+   * (sandbox included), like `terraform plan`; `--offline` plans against nothing, without them.
+   */
+  const plan: CliCommand = async (args, io) => {
+    if (args.includes('--offline')) return planCommand(args, io);
+    const p = parseCommandArgs(args, io, PLAN_USAGE, { json: { type: 'boolean' }, offline: { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length !== 1) {
+      io.stderr(`${PLAN_USAGE}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s, config) => {
+      const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) => s.cloud.zones(region));
+      if (!topology.ok) {
+        io.stderr(`${topology.problems}\n`);
+        return 1;
+      }
+      const planned = await s.engine.plan(topology.value);
+      io.stdout(p.values.json ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n` : `${planText(planned, topology.value)}\n`);
+      return 0;
+    }, p.values.json === true);
+  };
+
+  return { plan, apply, destroy, status };
+}
+

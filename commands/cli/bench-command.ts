@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { benchApply } from '../../src/bench/apply-bench';
+import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../src/bench/bench-topologies';
+import { benchEmulator } from '../../src/bench/emulator-bench';
+import { benchMatrix } from '../../src/bench/matrix-bench';
+import { benchSlackAck } from '../../src/bench/slack-ack-bench';
+import { benchTopology } from '../../src/bench/topology-bench';
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
+import type { CliCommand } from '../shared/cli-io';
+
+/** One measured figure: `npm run bench -- --json` prints one per line. */
+export interface BenchFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly detail: string;
+}
+
+const APPLY_SCALE = 0.002;
+const MATRIX_SCALE = 0.1;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Every figure, measured in this run. `emit` gets each as soon as it is known. */
+async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
+  const f = (name: string, value: number, unit: string, detail: string) => emit({ name, value: Number(value.toFixed(3)), unit, detail });
+  for (const t of benchTopology()) f(`topology: ${t.name}`, t.ms, 'ms', t.detail);
+
+  const fifty = fiftySiteTopology();
+  // The first plan meets cold code; a running bot plans again and again: both are reported.
+  const times = Array.from({ length: 16 }, () => {
+    const t = performance.now();
+    buildPlan(fifty, EMPTY_OBSERVED);
+    return performance.now() - t;
+  });
+  const steps = buildPlan(fifty, EMPTY_OBSERVED).steps.length;
+  f('plan 50 sites', median(times.slice(1)), 'ms', `median of 15 after the first, ${steps} steps, offline (no refresh)`);
+  f('plan 50 sites (first)', times[0]!, 'ms', `the first plan of the process, on cold code, ${steps} steps`);
+
+  const ack = await benchSlackAck();
+  if (ack) {
+    const detail = `${ack.commands} concurrent signed /vpn commands (help and plan seed) to vpnbot serve in sandbox mode`;
+    f('slack ack p50', ack.p50Ms, 'ms', `${detail}: bursts 2 to 4, pooled`);
+    f('slack ack p99', ack.p99Ms, 'ms', `${detail}: bursts 2 to 4, pooled; max ${ack.maxMs.toFixed(1)} ms; Slack allows 3000`);
+    f('slack ack p50 (first burst)', ack.coldP50Ms, 'ms', `${detail}: the first burst after start, on cold code`);
+    f('slack ack p99 (first burst)', ack.coldP99Ms, 'ms', `${detail}: the first burst after start, on cold code`);
+  }
+
+  const e = await benchEmulator();
+  f('emulator calls/s sequential', e.sequentialPerSecond, 'calls/s', `signed DescribeVpcs over ${e.calls} calls, client and server in one process`);
+  f('emulator calls/s concurrent', e.concurrentPerSecond, 'calls/s', `${e.concurrency} concurrent`);
+
+  let ok = true;
+  for (const [name, topology] of [['seed', seedBenchTopology()], ['12 sites', twelveSiteTopology()], ['50 sites', fifty]] as const) {
+    const r = await benchApply(name, topology, APPLY_SCALE);
+    ok &&= r.status === 'succeeded';
+    const at = `${r.steps} steps, time scale ${APPLY_SCALE}, parallelism 10${r.status === 'succeeded' ? '' : `, ${r.status.toUpperCase()}`}`;
+    f(`apply ${name}: wall / critical path`, r.wallMs / r.criticalPathMs, 'ratio', `${(r.wallMs / 1000).toFixed(2)} s over ${(r.criticalPathMs / 1000).toFixed(2)} s; ${at}`);
+    f(`apply ${name}: API calls per created resource`, r.apiCalls / r.created, 'calls', `${r.apiCalls} calls for ${r.created} resources`);
+    f(`apply ${name}: read calls per step`, r.readCalls / r.steps, 'calls', `${r.readCalls} Describe* calls (polls and existence checks)`);
+    f(`apply ${name}: peak RSS`, r.peakRssBytes / 1e6, 'MB', 'the engine\'s process: engine and SDK clients (the emulator runs in a process of its own)');
+  }
+
+  const matrix = await benchMatrix([3, 10, 30], MATRIX_SCALE);
+  for (const m of matrix) {
+    ok &&= m.allMeasured;
+    f(`ping matrix ${m.probes} probes`, m.wallMs, 'ms', `${m.cells} cells, ${m.apiCalls} API calls, time scale ${MATRIX_SCALE}${m.allMeasured ? '' : ', NOT ALL MEASURED'}`);
+  }
+  const [three, , thirty] = matrix;
+  if (three && thirty) f('ping matrix 30 / 3 probes', thirty.wallMs / three.wallMs, 'ratio', 'pings run in parallel on each probe');
+  return ok;
+}
+
+/**
+ * `vpnbot bench [--json]`: speed figures, measured in one run on this machine. Targets live here,
+ * not in timed tests: machines are shared and noisy, so compare ratios from the same run.
+ */
+export const benchCommand: CliCommand = async (args, io) => {
+  let json = false;
+  try {
+    json = parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }).values.json === true;
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\nusage: vpnbot bench [--json]\n`);
+    return 2;
+  }
+  if (!json) io.stdout(`vpnbot bench (figures from this run, on this machine)\n\n${'figure'.padEnd(48)} ${'value'.padStart(10)} unit     detail\n`);
+  const ok = await measure((fig) =>
+    io.stdout(json ? `${JSON.stringify(fig)}\n` : `${fig.name.padEnd(48)} ${String(fig.value).padStart(10)} ${fig.unit.padEnd(8)} ${fig.detail}\n`),
+  );
+  return ok ? 0 : 1;
+};

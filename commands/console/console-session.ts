@@ -1,0 +1,247 @@
+/**
+ * The local console: a chat in the terminal that takes the same `/vpn ...` commands as Slack,
+ * through the same parser and use cases (as Hubot's shell adapter stands in for a chat service).
+ * Plans are shown with their buttons as choices (or `/approve` and `/reject` typed), applies draw
+ * progress, measurements print the matrix and write the heat map under the data directory.
+ * `/as <user>` switches the acting user, so approval rules can be shown. The UI (terminal or pipe)
+ * is passed in; this file only decides what to say.
+ */
+import { join } from 'node:path';
+import type { EngineListener } from '../../src/engine/engine-events';
+import { formatProblems } from '../../src/errors';
+import { renderHeatMapPng } from '../../src/probe/heat-map';
+import { renderMatrixTable, renderTrend } from '../../src/probe/render-matrix';
+import type { AppServices } from '../../src/app/app-services';
+import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../src/app/approval-policy';
+import { runDemo } from '../../src/app/demo';
+import { measureAfterApply, measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
+import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
+import type { ValidationOptions } from '../../src/topology/validate';
+import { topologyStatusLine } from '../shared/status-text';
+
+/** Who may approve, in plain words (the policy's words carry Slack mentions). */
+function approverWords(policy: ApprovalPolicy): string {
+  const words = slackApproverWords(policy).replace(/<@([^>]+)>/g, '$1').replace(/<!subteam\^([^>]+)>/g, 'group $1');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
+
+export interface ConsoleUi {
+  print(text: string): void;
+  /** The plan's buttons as a choice; absent when it cannot ask (a pipe): `/approve` or `/reject` is typed instead. */
+  choose?(message: string, choices: readonly { readonly value: string; readonly label: string }[]): Promise<string>;
+  /** Renders a run's progress (a bar on a terminal, a line per step in a pipe); `end` before printing again. */
+  progress(): { readonly onEvent: EngineListener; end(): void };
+  /** Writes a file (the heat map). */
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+}
+
+export interface ConsoleOptions {
+  readonly user: string;
+  readonly policy: ApprovalPolicy;
+  readonly validation: ValidationOptions;
+  /** Where heat maps are written (the database's directory, ./data by default). */
+  readonly dataDir: string;
+  readonly now?: () => number;
+}
+
+export const CONSOLE_HELP = [
+  'Type /vpn commands as in Slack (the /vpn is optional):',
+  VPN_USAGE.replace(/`/g, ''),
+  '',
+  'Console commands:',
+  '/approve [plan-id]         approve the last plan shown (or the one named), as the Approve button',
+  '/reject [plan-id] [why]    reject it, as the Reject button',
+  '/as <user>                 act as another user (approval rules: who may approve whose plans)',
+  '/whoami                    who you are acting as',
+  '/demo                      the narrated demo (plan, apply, measure, break, repair, destroy)',
+  '/quit                      leave (runs in progress finish first)',
+  '',
+  TOPOLOGY_HELP,
+].join('\n');
+
+export interface ConsoleSession {
+  /** Handles one line; false when the session should end (`/quit`). */
+  handle(line: string): Promise<boolean>;
+  readonly user: () => string;
+  /** Commands refused or failed so far (a script's exit status). */
+  readonly failures: () => number;
+}
+
+export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOptions): ConsoleSession {
+  let user = o.user;
+  let lastPlan: string | undefined;
+  let failures = 0;
+  /** A `/vpn ping <name> from <site>` waiting for its pasted output, ended by an empty line. */
+  let paste: { name: string; site: string; lines: string[] } | undefined;
+  const now = o.now ?? Date.now;
+  const tag = s.sandbox ? ' [sandbox]' : '';
+  const fail = (text: string) => {
+    failures++;
+    ui.print(text);
+  };
+
+  async function showMatrix(r: MeasureResult | undefined): Promise<void> {
+    if (!r) return;
+    if (!r.ok) return fail(`Ping matrix not measured: ${r.refusal}`);
+    const stamp = new Date(r.matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
+    const file = join(o.dataDir, `${r.matrix.topology}-ping-${stamp}.png`);
+    await ui.writeFile(file, renderHeatMapPng(r.matrix, { sandbox: s.sandbox }));
+    ui.print(`${renderMatrixTable(r.matrix)}\nHeat map: ${file}`);
+  }
+
+  async function decide(planId: string | undefined, decision: 'approve' | 'reject', reason = ''): Promise<void> {
+    const id = planId ?? lastPlan;
+    if (!id) return fail(`Nothing to ${decision}: plan something first (/vpn plan seed).`);
+    const d = await decidePlan(s, { planId: id, actor: user, decision, now: now(), policy: o.policy, ...(reason ? { reason } : {}) });
+    if (!d.ok) return fail(`Nothing changed: ${d.reason}.`);
+    if (decision === 'reject') return ui.print(`Rejected by ${user}${reason ? `: ${reason}` : ''}.`);
+    if (!d.complete) return ui.print(`Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${o.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`);
+    ui.print(`Approved by ${d.approvers.join(', ')}: running.${tag}`);
+    const progress = ui.progress();
+    const result = await runApprovedPlan(s, d.record, { onEvent: progress.onEvent });
+    progress.end();
+    for (const f of result.failures) ui.print(`  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`);
+    if (result.status !== 'succeeded') fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
+    else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
+    if (result.kind === 'apply') await showMatrix(await measureAfterApply(s, d.record.topology, { actor: user, succeeded: result.status === 'succeeded' }));
+  }
+
+  async function show(result: ProposalResult): Promise<void> {
+    if (!result.ok) return fail('refusal' in result ? result.refusal : formatProblems(result.problems));
+    const p = result.proposal;
+    if (!p.changes) return ui.print(`No changes: the cloud matches topology ${p.record.topology}.${tag}`);
+    lastPlan = p.record.id;
+    ui.print(`${p.record.text}\n\nPlan ${p.record.id}, asked by ${p.record.requester}. ${approverWords(o.policy)}.${tag}`);
+    if (!ui.choose) return ui.print('Type /approve or /reject (the buttons in Slack).');
+    const choice = await ui.choose(`${p.record.topology}: approve this plan as ${user}?`, [
+      { value: 'approve', label: 'Approve' },
+      { value: 'reject', label: 'Reject' },
+      { value: 'later', label: 'Decide later (/approve, /as <user>)' },
+    ]);
+    if (choice === 'approve' || choice === 'reject') await decide(p.record.id, choice);
+  }
+
+  async function vpn(text: string): Promise<void> {
+    const cmd = parseVpnCommand(text);
+    switch (cmd.kind) {
+      case 'help':
+        return ui.print(CONSOLE_HELP);
+      case 'invalid':
+        return fail(`${cmd.message}. ${cmd.hint}`);
+      case 'plan':
+        if (cmd.form === 'modal') return fail('Give the topology: /vpn plan seed, a one-line topology, or `vpnbot plan FILE.yml` for YAML.');
+        return show(await proposeTopology(s, { text: cmd.text, form: cmd.form }, o.validation, { requester: user, now: now(), policy: o.policy }));
+      case 'apply':
+      case 'destroy':
+        return show(await proposeKnown(s, cmd.name, { requester: user, now: now(), policy: o.policy, kind: cmd.kind }));
+      case 'status': {
+        const r = statusOf(s, cmd.name ? [cmd.name] : undefined);
+        if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
+        if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
+        return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+      }
+      case 'ping': {
+        if (cmd.mode === 'history') {
+          const h = pingHistory(s, cmd.name);
+          if (!h.ok) return fail(h.refusal);
+          return ui.print([`Ping history of ${cmd.name} (oldest first, B = baseline):`, ...h.trends.map((t) => `  ${renderTrend(t)}`)].join('\n'));
+        }
+        if (cmd.mode === 'paste') return showMatrix(pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
+        ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);
+        return showMatrix(await measureTopology(s, cmd.name, { trigger: 'manual', actor: user }));
+      }
+    }
+  }
+
+  async function demo(): Promise<void> {
+    let progress: ReturnType<ConsoleUi['progress']> | undefined;
+    const ok = await runDemo(s, {
+      actor: user,
+      validation: o.validation,
+      onIntent: (n, total, intent) => {
+        ui.print(`\n[${n}/${total}] ${intent}`);
+        progress = ui.progress();
+      },
+      onEvent: (e) => progress?.onEvent(e),
+      onStage: (st) => {
+        progress?.end();
+        progress = undefined;
+        if (st.matrix) ui.print(renderMatrixTable(st.matrix));
+        ui.print(`${st.ok ? '  -> done' : '  -> NOT AS SAID'}: ${st.outcome}`);
+      },
+    });
+    if (ok) ui.print(`\nThe demo did all it said.${tag}`);
+    else fail('\nThe demo stopped: a stage did not do what it said (above).');
+  }
+
+  return {
+    user: () => user,
+    failures: () => failures,
+    async handle(raw) {
+      if (paste) {
+        if (raw.trim() !== '' && raw.trim() !== '```') {
+          paste.lines.push(raw);
+          return true;
+        }
+        if (raw.trim() === '```' && paste.lines.length === 0) return true;
+        const p = paste;
+        paste = undefined;
+        await vpn(`ping ${p.name} from ${p.site}\n${p.lines.join('\n')}`);
+        return true;
+      }
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) return true;
+      try {
+        const [word = '', ...rest] = line.split(/\s+/);
+        switch (word.toLowerCase()) {
+          case '/quit':
+          case '/exit':
+            return false;
+          case '/help':
+            ui.print(CONSOLE_HELP);
+            return true;
+          case '/whoami':
+            ui.print(`You are ${user}.`);
+            return true;
+          case '/as':
+            if (!rest[0] || !/^[\w.@-]{1,64}$/.test(rest[0])) {
+              fail('Usage: /as <user> (letters, digits, . _ @ -)');
+              return true;
+            }
+            user = rest[0];
+            ui.print(`You are now ${user}. ${approverWords(o.policy)}.`);
+            return true;
+          case '/approve':
+          case '/reject':
+            await decide(rest[0]?.startsWith('plan-') ? rest[0] : undefined, word === '/approve' ? 'approve' : 'reject', rest.filter((w) => !w.startsWith('plan-')).join(' '));
+            return true;
+          case '/demo':
+            await demo();
+            return true;
+        }
+        const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
+        const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
+        if (pasteStart) {
+          paste = { name: pasteStart[1]!, site: pasteStart[2]!, lines: [] };
+          ui.print('Paste the ping output from that host; end with an empty line.');
+          return true;
+        }
+        await vpn(text);
+      } catch (e) {
+        fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return true;
+    },
+  };
+}
+
+/** The greeting: who you are, what you may approve, where things go. */
+export function consoleGreeting(s: AppServices, user: string, policy: ApprovalPolicy, dataDir: string): string {
+  return [
+    `vpnbot local console. You are ${user}; ${policy.allowSelfApproval ? 'here you may approve your own plans' : 'your own plans need someone else\'s approval'} (/as <user> to act as someone else).`,
+    `${approverWords(policy)}. Heat maps are written under ${dataDir}. /help lists the commands, /quit leaves.`,
+    // The sandbox label is printed once before (every command's first line says so).
+    ...(s.sandbox ? [] : [`Cloud: ${s.cloud.target}`]),
+  ].join('\n');
+}

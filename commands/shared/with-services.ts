@@ -1,0 +1,33 @@
+/** Opening the services for a command (configuration, database, cloud), and closing them after, for every front end. */
+import { SANDBOX_LABEL, type AppServices } from '../../src/app/app-services';
+import { configOrExplain, type Config } from '../../src/config';
+import { isVpnbotError } from '../../src/errors';
+import type { CliIo } from './cli-io';
+
+/** Opens the services for a configuration: the composition root's factory, passed in so tests can pass their own. */
+export type ServicesFactory = (config: Config) => Promise<AppServices>;
+
+/** Opens the services for `fn`; the sandbox label goes to stdout, or to stderr when stdout carries JSON. */
+export async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>, json = false): Promise<number> {
+  const config = configOrExplain(io.env);
+  if (typeof config === 'string') {
+    io.stderr(`${config}\n`);
+    return 2;
+  }
+  let services: AppServices;
+  try {
+    services = await open(config);
+  } catch (e) {
+    io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    if (services.sandbox) (json ? io.stderr : io.stdout)(`${SANDBOX_LABEL}\n`);
+    return await fn(services, config);
+  } catch (e) {
+    io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+    return 1;
+  } finally {
+    await services.close();
+  }
+}

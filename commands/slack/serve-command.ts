@@ -1,0 +1,49 @@
+/**
+ * `vpnbot serve`: the Slack app. HTTP mode on PORT (Bolt's /slack/events, and /healthz) with
+ * SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN; SLACK_BOT_TOKEN either way.
+ * SIGINT/SIGTERM: stop taking commands and exit 0; runs in flight stay recorded as running and
+ * resume at the next start (the same path as after a crash).
+ */
+import { SANDBOX_LABEL } from '../../src/app/app-services';
+import type { ServicesFactory } from '../shared/with-services';
+import type { CliCommand } from '../shared/cli-io';
+import { configOrExplain, type SlackConfig } from '../../src/config';
+import { isVpnbotError } from '../../src/errors';
+import { createSlackFrontEnd } from './slack-app';
+
+export const SERVE_USAGE = 'usage: vpnbot serve   (settings from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, PORT)';
+
+export function serveCommand(open: ServicesFactory): CliCommand {
+  return async (args, io) => {
+    if (args.length > 0) {
+      io.stderr(`${SERVE_USAGE}\n`);
+      return 2;
+    }
+    const config = configOrExplain(io.env);
+    if (typeof config === 'string') {
+      io.stderr(`${config}\n`);
+      return 2;
+    }
+    if (!config.slack) {
+      io.stderr('vpnbot serve needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode); without them, `npm start` runs the local demo\n');
+      return 2;
+    }
+    let services;
+    try {
+      services = await open(config);
+    } catch (e) {
+      io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+      return 1;
+    }
+    const front = createSlackFrontEnd(services, config as typeof config & { slack: SlackConfig });
+    const port = await front.start();
+    const where = config.slack.appToken ? 'Socket Mode' : `HTTP on http://127.0.0.1:${port}/slack/events (health: /healthz)`;
+    io.stdout(`vpnbot serving Slack, ${where}${services.sandbox ? ` ${SANDBOX_LABEL}` : ''}\n`);
+    void front.resumeRuns().catch((e: unknown) => services.logger.error({ err: e }, 'resuming unfinished runs failed'));
+    await io.interrupted;
+    io.stdout(`stopping: no new commands${front.active.size ? `; ${front.active.size} run(s) will resume at the next start` : ''}\n`);
+    await front.stop().catch(() => undefined);
+    await services.close().catch(() => undefined);
+    return 0;
+  };
+}

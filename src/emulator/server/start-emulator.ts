@@ -1,0 +1,225 @@
+/**
+ * The Alibaba Cloud emulator's HTTP server: one endpoint for VPC, ECS and CEN, speaking RPC as the
+ * official SDKs send it (action and version in x-acs-* headers, parameters in the query), checking
+ * ACS3-HMAC-SHA256 signatures, with ClientToken replay and fault injection. Binds to loopback.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError } from './api-error';
+import type { ActionTable } from './api-kit';
+import { CallParams } from './call-params';
+import { CEN_ACTIONS } from '../cen/cen-actions';
+import { CEN_ROUTE_VIEW_ACTIONS } from '../cen/cen-route-views';
+import { CONTROL_PREFIX, handleControl, type ControlState } from './control-api';
+import { ECS_ACTIONS } from '../ecs/ecs-actions';
+import { createClock } from '../state/emulator-clock';
+import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault } from './faults';
+import { inventory, type Inventory } from '../state/inventory';
+import { NonceCache, verifyRequest } from './signature';
+import { VPC_NETWORK_ACTIONS } from '../vpc/vpc-actions';
+import { CEN_TAG_ACTIONS, VPC_TAG_ACTIONS } from './tag-actions';
+import { VPN_ACTIONS } from '../vpc/vpn-actions';
+import { VPN_ROUTE_ACTIONS } from '../vpc/vpn-route-actions';
+import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from '../ecs/catalogue-actions';
+import { World } from '../state/world';
+
+export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly actions: ActionTable }>> = {
+  '2016-04-28': { name: 'Vpc', actions: { ...VPC_NETWORK_ACTIONS, ...VPN_ACTIONS, ...VPN_ROUTE_ACTIONS, ...VPC_TAG_ACTIONS, ...VPC_CATALOGUE_ACTIONS } },
+  '2014-05-26': { name: 'Ecs', actions: { ...ECS_ACTIONS, ...ECS_CATALOGUE_ACTIONS } },
+  '2017-09-12': { name: 'Cbn', actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...CEN_TAG_ACTIONS } },
+};
+
+export interface EmulatorOptions {
+  readonly host?: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly accessKeyId?: string;
+  readonly accessKeySecret?: string;
+  /** 1 = real latencies (minutes for a VPN gateway); 0.01 = a hundred times faster. */
+  readonly timeScale?: number;
+  readonly ipsecConnectionQuota?: number;
+  readonly random?: () => number;
+  readonly now?: () => number;
+  /** A JSON file to keep the emulated cloud in across restarts (written after every change). */
+  readonly statePath?: string;
+}
+
+export interface RunningEmulator {
+  /** e.g. `http://127.0.0.1:39017` */
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** In-process access for tests and the sandbox: the same operations as the control API. */
+  readonly world: World;
+  readonly control: ControlState;
+  setFaults(faults: Partial<Faults>): void;
+  /** The next calls matching each entry get its fault, in order, whatever the probabilities. */
+  forceFaults(faults: readonly ForcedFault[]): void;
+  /** Live resources by kind, every id, and the IPsec pairs. */
+  inventory(): Inventory;
+  /** Faults injected so far, by error code. */
+  injected(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** What a client of an emulator in another thread or process holds: where it listens, its keys, and how to stop it. */
+export type EmulatorEndpoint = Pick<RunningEmulator, 'endpoint' | 'accessKeyId' | 'accessKeySecret' | 'close'>;
+
+const HOST_REGION = /^(?:vpc|ecs)[.-]([a-z0-9-]+)\.aliyuncs\.com$/;
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const accessKeyId = options.accessKeyId ?? `LTAI${randomBytes(8).toString('hex')}`;
+  const accessKeySecret = options.accessKeySecret ?? randomBytes(24).toString('base64url');
+  const control: ControlState = { faults: NO_FAULTS, calls: new Map(), injected: new Map(), forced: [], injectedCalls: new Map(), secretActions: new Set() };
+  /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
+  const inject = (fault: FaultKind, action: string, probability: number): boolean => {
+    const i = control.forced.findIndex((f) => f.fault === fault && (f.action === undefined || f.action === action));
+    const hit = i >= 0 ? (control.forced.splice(i, 1), true) : random() < probability;
+    if (hit) {
+      control.injected.set(FAULT_CODES[fault], (control.injected.get(FAULT_CODES[fault]) ?? 0) + 1);
+      control.injectedCalls.set(`${action} ${fault}`, (control.injectedCalls.get(`${action} ${fault}`) ?? 0) + 1);
+    }
+    return hit;
+  };
+  const clock = createClock({ timeScale: options.timeScale ?? 1, ...(options.now ? { now: options.now } : {}), latencyMultiplier: () => control.faults.latencyMultiplier });
+  const random = options.random ?? Math.random;
+  const world = new World(clock, random);
+  const nonces = new NonceCache();
+  const quota = options.ipsecConnectionQuota ?? 10;
+  const statePath = options.statePath;
+  if (statePath && existsSync(statePath)) world.restore(JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>);
+  const persist = () => {
+    if (!statePath) return;
+    mkdirSync(dirname(statePath), { recursive: true });
+    // Owner-only: the emulated cloud holds the pre-shared keys of its connections, as the real one does.
+    writeFileSync(`${statePath}.tmp`, JSON.stringify(world.snapshot()), { mode: 0o600 });
+    renameSync(`${statePath}.tmp`, statePath);
+  };
+
+  /** The connection is cut without an answer (a reset as the client sees it). */
+  const cut = (res: ServerResponse) => void res.socket?.destroy();
+  /** No answer: the client's read timeout ends it (or, at the latest, two minutes, or close()). */
+  const hold = (res: ServerResponse) => {
+    const t = setTimeout(() => cut(res), 120_000);
+    t.unref();
+    res.on('close', () => clearTimeout(t));
+  };
+
+  async function rpc(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    const requestId = randomUUID().toUpperCase();
+    const hostId = String(req.headers.host ?? '');
+    const fail = (e: ApiError) =>
+      send(res, e.status, { RequestId: requestId, HostId: hostId, Code: e.code, Message: e.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=${PRODUCTS[String(req.headers['x-acs-version'])]?.name ?? ''}&requestId=${requestId}` },
+        e.retryAfter !== undefined ? { 'x-acs-retry-after': String(e.retryAfter) } : {});
+    try {
+      if (req.method !== 'POST' && req.method !== 'GET') throw new ApiError('UnsupportedHTTPMethod', `HTTP method ${req.method} is not supported.`, 400);
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = v;
+      verifyRequest({ method: req.method, path: url.pathname, query, headers: req.headers, body }, (id) => (id === accessKeyId ? accessKeySecret : undefined), nonces, clock.now());
+      const version = String(req.headers['x-acs-version'] ?? '');
+      const actionName = String(req.headers['x-acs-action'] ?? '');
+      const action = PRODUCTS[version]?.actions[actionName];
+      if (!action) throw new ApiError('InvalidApi.NotFound', `Specified api ${actionName} (version ${version}) is not found, please check your url and method.`, 404);
+      control.calls.set(actionName, (control.calls.get(actionName) ?? 0) + 1);
+
+      // Form bodies (CreateVpnConnection's TunnelOptionsSpecification) carry parameters too.
+      const params: Record<string, string> = { ...query };
+      if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
+
+      if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v))) control.secretActions.add(actionName);
+      const f = control.faults;
+      if (inject('connectionReset', actionName, 0)) return cut(res);
+      if (inject('readTimeout', actionName, 0)) return hold(res);
+      if (inject('throttle', actionName, f.throttle)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
+      if (inject('serverError', actionName, f.serverError)) throw new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+
+      world.reap();
+      const call = new CallParams(params);
+      const token = action.mutating ? call.opt('ClientToken') : undefined;
+      const fingerprint = JSON.stringify(Object.keys(params).filter((k) => k !== 'ClientToken').sort().map((k) => [k, params[k]]));
+      const tokenKey = `${actionName}:${token}`;
+      let result: Record<string, unknown>;
+      const previous = token ? world.clientTokens.get(tokenKey) : undefined;
+      if (previous) {
+        if (previous.fingerprint !== fingerprint) throw new ApiError('IdempotentParameterMismatch', 'The request uses the same client token as a previous, but non-identical request.', 400);
+        result = previous.response;
+      } else {
+        const host = /^([^:]+)/.exec(hostId)?.[1] ?? '';
+        const hostRegion = HOST_REGION.exec(host)?.[1];
+        result = action.handle({ world, params: call, ipsecConnectionQuota: quota, ...(hostRegion ? { hostRegion } : {}) });
+        if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
+        if (action.mutating) persist();
+      }
+      if (action.mutating && inject('appliedThenError', actionName, f.appliedThenError)) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
+      if (action.mutating && inject('appliedThenReset', actionName, 0)) return cut(res);
+      send(res, 200, { RequestId: requestId, ...result });
+    } catch (e) {
+      if (e instanceof ApiError) fail(e);
+      else fail(new ApiError('InternalError', `emulator fault: ${(e as Error).message}`, 500));
+    }
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://emulator');
+      const body = await readBody(req);
+      if (url.pathname.startsWith(CONTROL_PREFIX)) {
+        let parsed: unknown = {};
+        try {
+          parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+        } catch {
+          return send(res, 400, { error: 'control requests take a JSON body' });
+        }
+        world.reap();
+        const r = handleControl(world, control, req.method ?? 'GET', url.pathname, parsed);
+        if (req.method === 'POST') persist();
+        return send(res, r.status, r.body);
+      }
+      if (url.pathname !== '/') return send(res, 404, { Code: 'InvalidApi.NotFound', Message: `No such path ${url.pathname}.` });
+      return rpc(req, res, url, body);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, { Code: 'InternalError', Message: String(e) });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${address}:${port}`,
+    accessKeyId,
+    accessKeySecret,
+    world,
+    control,
+    setFaults: (faults) => {
+      control.faults = { ...control.faults, ...faults };
+    },
+    forceFaults: (faults) => {
+      control.forced.push(...faults);
+    },
+    inventory: () => inventory(world),
+    injected: () => Object.fromEntries(control.injected),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
