@@ -1,18 +1,23 @@
-/** The README states what the code does: its tables are checked against the code. */
+/** The documentation states what the code does: its tables are checked against the code. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_SCHEMA } from '../src/config';
 import { ERROR_CODES } from '../src/errors';
 
-const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+const ROOT = join(__dirname, '..');
+/** The configuration and error-code tables live in the operations page. */
+const OPERATIONS = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
 
-describe('README', () => {
+describe('docs/operations.md', () => {
   it('lists every error code with its hint', () => {
-    for (const [code, { hint }] of Object.entries(ERROR_CODES)) expect(README).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`);
+    for (const [code, { hint }] of Object.entries(ERROR_CODES)) expect(OPERATIONS).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`);
   });
 
   it('has a row for every variable the code reads, with the default the code applies', () => {
-    const table = README.slice(README.indexOf('## Configuration'), README.indexOf('\n## ', README.indexOf('## Configuration') + 5));
+    const start = OPERATIONS.indexOf('## Configuration');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const end = OPERATIONS.indexOf('\n## ', start + 5);
+    const table = OPERATIONS.slice(start, end === -1 ? undefined : end);
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));
     for (const [name, field] of Object.entries(ENV_SCHEMA.shape)) {
       const row = rows.find((r) => r.split(' | ')[0]!.includes(`\`${name}\``));
@@ -23,9 +28,9 @@ describe('README', () => {
   });
 
   it('names every configuration variable the code reads', () => {
-    const config = readFileSync(join(__dirname, '..', 'src', 'config.ts'), 'utf8');
+    const config = readFileSync(join(ROOT, 'src', 'config.ts'), 'utf8');
     const vars = [...config.matchAll(/^\s{2}((?:VPNBOT|ALIBABA_CLOUD)_[A-Z_]+):/gm)].map((m) => m[1]!);
     expect(vars.length).toBeGreaterThan(5);
-    for (const v of vars) expect(README).toContain(`\`${v}\``);
+    for (const v of vars) expect(OPERATIONS).toContain(`\`${v}\``);
   });
 });
