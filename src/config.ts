@@ -9,7 +9,7 @@ import { DEFAULT_IPSEC_CONNECTION_QUOTA, DEFAULT_SECURITY_GROUP_RULE_QUOTA, type
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/** Every environment variable vpnbot reads, with its range and default (the README's table is checked against it). */
+/** Every environment variable vpnbot reads, with its range and default (the table in docs/operations.md is checked against it). */
 export const ENV_SCHEMA = z.object({
   VPNBOT_DB: z.string().min(1).optional(),
   VPNBOT_PARALLELISM: intFrom(1, 100).default(10),
@@ -91,7 +91,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const r = ENV_SCHEMA.safeParse(cleaned);
   if (!r.success) {
-    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; the README lists every setting with its range`)) };
+    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; docs/operations.md (Configuration) lists every setting and its default`)) };
   }
   const e = r.data;
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {

@@ -57,7 +57,7 @@ export function formatProblems(problems: readonly Problem[], max = MAX_PROBLEMS_
 /**
  * Every fault code vpnbot raises, whether the person who asked can fix it (quota, key mismatch,
  * something deleted behind vpnbot's back) or it is a fault for an operator, and what to do. The one
- * table front ends and the README's troubleshooting section read.
+ * table front ends and docs/operations.md's troubleshooting section read.
  */
 export const ERROR_CODES = {
   'engine.fault': { userFixable: false, hint: 'an unexpected fault inside vpnbot; the log has the details under the same run id' },

@@ -24,7 +24,7 @@ export function usage(commands: Readonly<Record<string, CliCommand>>): string {
   return [
     `usage: vpnbot <${Object.keys(commands).join(' | ')}> [options]`,
     '',
-    'A topology is a YAML file (see README), `-` for standard input, or `seed` (the walkthrough).',
+    'A topology is a YAML file (see docs/topology.md), `-` for standard input, or `seed` (the walkthrough).',
     `One-line form (Slack): ${LINE_SYNTAX}`,
     ...LINE_EXAMPLES.map((e) => `  e.g. ${e}`),
     '',
