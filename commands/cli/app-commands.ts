@@ -5,14 +5,14 @@
 import type { AppServices } from '../../src/app/app-services';
 import { validationOptions, type Config } from '../../src/config';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { decidePlan, proposeKnown, proposeValidated, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { decidePlan, proposeKnown, proposeValidated, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { formatProblems } from '../../src/errors';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
 import { topologyStatusLine } from '../shared/status-text';
-import { measureAfterApply } from '../../src/app/ping-use-cases';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { PLAN_USAGE, planCommand } from './plan-command';
 import { createProgressPrinter } from '../shared/progress-printer';
@@ -39,7 +39,7 @@ function interruptSignal(io: CliIo): AbortSignal {
 
 /** Finishes runs a crash left unfinished before starting anything new. */
 async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
-  const results = await s.engine.resume({
+  const outcomes = await resumeToEnd(s, {
     onEvent: listeners(io, s),
     signal: interruptSignal(io),
     onResume: (run) => {
@@ -47,7 +47,15 @@ async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
       return undefined;
     },
   });
-  return results.every((r) => r.status === 'succeeded');
+  for (const outcome of outcomes) printOutcome(io, outcome);
+  return outcomes.every((o) => o.result.status === 'succeeded');
+}
+
+/** How a run ended: its failed steps on stderr, then the matrix it was measured with. */
+function printOutcome(io: CliIo, outcome: RunOutcome): void {
+  for (const f of outcome.result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  if (outcome.matrix) io.stdout(outcome.matrix.ok ? `\n${renderMatrixTable(outcome.matrix.matrix)}\n` : `\nPing matrix not measured: ${outcome.matrix.refusal}\n`);
+  else if (outcome.matrixError !== undefined) io.stderr(`Ping matrix not measured: ${outcome.matrixError}; \`vpnbot ping ${outcome.result.topology}\` tries again.\n`);
 }
 
 /**
@@ -69,13 +77,9 @@ async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult
     io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
     return 1;
   }
-  const result = await runApprovedPlan(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
-  for (const f of result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
-  if (kind === 'apply') {
-    const measured = await measureAfterApply(s, record.topology, { actor, succeeded: result.status === 'succeeded' });
-    if (measured) io.stdout(measured.ok ? `\n${renderMatrixTable(measured.matrix)}\n` : `\nPing matrix not measured: ${measured.refusal}\n`);
-  }
-  return result.status === 'succeeded' ? 0 : 1;
+  const outcome = await runToEnd(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
+  printOutcome(io, outcome);
+  return outcome.result.status === 'succeeded' ? 0 : 1;
 }
 
 export function appCommands(open: ServicesFactory, actor: string): Record<string, CliCommand> {

@@ -14,8 +14,9 @@ import { renderMatrixTable, renderTrend } from '../../src/probe/render-matrix';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../src/app/approval-policy';
 import { runDemo } from '../../src/app/demo';
-import { measureAfterApply, measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
-import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
+import { runToEnd } from '../../src/app/run-to-end';
+import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
 import { topologyStatusLine } from '../shared/status-text';
@@ -99,12 +100,14 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
     if (!d.complete) return ui.print(`Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${o.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`);
     ui.print(`Approved by ${d.approvers.join(', ')}: running.${tag}`);
     const progress = ui.progress();
-    const result = await runApprovedPlan(s, d.record, { onEvent: progress.onEvent });
+    const outcome = await runToEnd(s, d.record, { onEvent: progress.onEvent });
     progress.end();
+    const result = outcome.result;
     for (const f of result.failures) ui.print(`  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`);
     if (result.status !== 'succeeded') fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
     else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
-    if (result.kind === 'apply') await showMatrix(await measureAfterApply(s, d.record.topology, { actor: user, succeeded: result.status === 'succeeded' }));
+    await showMatrix(outcome.matrix);
+    if (outcome.matrixError !== undefined) fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
   }
 
   async function show(result: ProposalResult): Promise<void> {

@@ -10,6 +10,7 @@ import type { Problem } from '../../src/errors';
 import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
 import { summaryLine } from '../../src/planner/render-plan';
 import type { Plan } from '../../src/planner/plan';
+import { ACTION_APPROVE, ACTION_KEEP, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK } from './slack-ids';
 
 export interface Block {
   readonly type: string;
@@ -20,12 +21,6 @@ export interface SlackMessage {
   readonly text: string;
   readonly blocks: readonly Block[];
 }
-
-export const ACTION_APPROVE = 'plan.approve';
-export const ACTION_REJECT = 'plan.reject';
-export const ACTION_RETRY = 'run.retry';
-export const ACTION_ROLLBACK = 'run.rollback';
-export const ACTION_KEEP = 'run.keep';
 
 const SECTION_MAX = 2900;
 
@@ -209,3 +204,6 @@ export function statusMessage(topologies: readonly TopologyStatus[], sandbox: bo
   if (sandbox) blocks.push(context(SANDBOX_LABEL));
   return { text: `${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'}`, blocks };
 }
+
+/** A message as Web API arguments (the client's types want mutable block arrays). */
+export const messageArgs = (m: SlackMessage) => ({ text: m.text, blocks: m.blocks as never[] });

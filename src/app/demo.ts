@@ -10,7 +10,8 @@ import { SEED_NAME } from '../topology/seed';
 import type { AppServices } from './app-services';
 import { DEFAULT_APPROVAL_POLICY } from './approval-policy';
 import { measureTopology, type MeasureResult } from './ping-use-cases';
-import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan, type ProposalResult } from './use-cases';
+import { runToEnd } from './run-to-end';
+import { decidePlan, proposeKnown, proposeTopology, type ProposalResult } from './use-cases';
 
 export interface DemoStage {
   readonly n: number;
@@ -37,7 +38,7 @@ export interface DemoOptions {
 const TOPOLOGY = 'ikev1test';
 const HK_US = ['hongkong>us', 'us>hongkong'];
 
-type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix };
+type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix; measured?: MeasureResult };
 
 export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> {
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
@@ -49,12 +50,24 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
     if (!p.proposal.changes) return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
     const d = await decidePlan(s, { planId: p.proposal.record.id, actor: o.actor, decision: 'approve', now: Date.now(), policy });
     if (!d.ok) return { ok: false, outcome: `the approval was refused: ${d.reason}` };
-    const r = await runApprovedPlan(s, d.record, o.onEvent ? { onEvent: o.onEvent } : {});
+    const run = await runToEnd(s, d.record, o.onEvent ? { onEvent: o.onEvent } : {});
+    const r = run.result;
     const ok = r.status === 'succeeded';
     const { create, delete: del, keep } = p.proposal.plan.summary;
     const counts = [create ? `${create} created` : '', del ? `${del} deleted` : '', keep ? `${keep} kept as they were` : ''].filter(Boolean).join(', ');
-    return { ok, outcome: ok ? `${what}: ${counts}` : `${what} ${r.status}: ${r.failures.map((f) => `${f.stepId}: ${f.message}`).join('; ')}`, planText: p.proposal.record.text };
+    const measuredAfter = run.matrix ?? (run.matrixError !== undefined ? { ok: false as const, refusal: run.matrixError } : undefined);
+    return {
+      ok, outcome: ok ? `${what}: ${counts}` : `${what} ${r.status}: ${r.failures.map((f) => `${f.stepId}: ${f.message}`).join('; ')}`, planText: p.proposal.record.text,
+      ...(measuredAfter ? { measured: measuredAfter } : {}),
+    };
   };
+  /** The matrix the last apply ended with (every apply is measured as it ends). */
+  let lastMeasured: MeasureResult | undefined;
+  const remember = (r: StageResult): StageResult => {
+    lastMeasured = r.measured;
+    return r;
+  };
+  const afterApply = (): MeasureResult => lastMeasured ?? { ok: false, refusal: 'the apply was not measured as it ended' };
   const measured = (r: MeasureResult, check: (m: PingMatrix) => string | undefined, said: string): StageResult => {
     if (!r.ok) return { ok: false, outcome: `not measured: ${r.refusal}` };
     const wrong = check(r.matrix);
@@ -65,11 +78,11 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
     {
       intent: 'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
-      run: async () => approveAndRun(await proposeTopology(s, { text: SEED_NAME, form: 'line' }, o.validation, { requester: o.actor, now: Date.now(), policy }), 'applied'),
+      run: async () => remember(await approveAndRun(await proposeTopology(s, { text: SEED_NAME, form: 'line' }, o.validation, { requester: o.actor, now: Date.now(), policy }), 'applied')),
     },
     {
-      intent: 'Measure the ping matrix through Cloud Assistant: all six pairs should answer, as predicted.',
-      run: async () => measured(await measureTopology(s, TOPOLOGY, { trigger: 'apply', actor: o.actor, baseline: true }), (m) => {
+      intent: 'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted.',
+      run: async () => measured(afterApply(), (m) => {
         const bad = m.cells.filter((c) => c.verdict !== 'pass' || !c.matches);
         return m.cells.length === 6 && bad.length === 0 ? undefined : `expected 6 passing pairs as predicted; not so: ${bad.map(key).join(', ') || `${m.cells.length} cells`}`;
       }, 'all six pairs answer, as predicted'),
@@ -102,13 +115,13 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
       run: async () => {
         const p = await proposeKnown(s, TOPOLOGY, { requester: o.actor, now: Date.now(), policy, kind: 'apply' });
         const creates = p.ok ? p.proposal.plan.summary.create : -1;
-        const r = await approveAndRun(p, 'repaired');
+        const r = remember(await approveAndRun(p, 'repaired'));
         return creates === 1 ? r : { ...r, ok: false, outcome: `expected a plan of one step to create; it had ${creates}. ${r.outcome}` };
       },
     },
     {
-      intent: 'Measure once more: all six pairs should answer again.',
-      run: async () => measured(await measure(), (m) => (m.cells.length === 6 && m.cells.every((c) => c.verdict === 'pass' && c.matches) ? undefined : `not all pass: ${m.cells.filter((c) => c.verdict !== 'pass').map(key).join(', ')}`), 'all six pairs answer again'),
+      intent: 'The repair ended by measuring once more: all six pairs should answer again.',
+      run: async () => measured(afterApply(), (m) => (m.cells.length === 6 && m.cells.every((c) => c.verdict === 'pass' && c.matches) ? undefined : `not all pass: ${m.cells.filter((c) => c.verdict !== 'pass').map(key).join(', ')}`), 'all six pairs answer again'),
     },
     {
       intent: 'Destroy what vpnbot created, in reverse dependency order.',

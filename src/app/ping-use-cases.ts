@@ -5,6 +5,7 @@
  * fails where it should pass is explained by what the prediction relied on that no longer holds
  * in the cloud (a withdrawn published route, a tunnel down and why, a revoked rule).
  */
+import type { RunThread } from '../engine/engine-store';
 import type { Plan } from '../planner/plan';
 import { DEFAULT_PING } from '../probe/matrix-script';
 import { measureMatrix, type MeasuredCell, type Probe } from '../probe/measure-matrix';
@@ -206,4 +207,35 @@ export function measurableTopologies(s: AppServices): string[] {
 export async function measureAfterApply(s: AppServices, name: string, o: { actor: string; succeeded: boolean }): Promise<MeasureResult | undefined> {
   if (!o.succeeded || !s.store.topology(name)?.probes) return undefined;
   return measureTopology(s, name, { trigger: 'apply', actor: o.actor, baseline: true });
+}
+
+/** The latest measurement of a topology, if any (App Home, status). */
+export function latestMatrix(s: AppServices, name: string): PingMatrix | undefined {
+  return s.store.measurements(name, 1)[0]?.matrix;
+}
+
+export interface Recheck {
+  readonly topology: string;
+  readonly result: MeasureResult;
+  /** Pairs that stopped answering, and pairs that answer again, since the previous measurement. */
+  readonly regressed: readonly PairChange[];
+  readonly recovered: readonly PairChange[];
+  /** Where the topology's runs report, to tell its people. */
+  readonly thread?: RunThread;
+}
+
+/**
+ * A scheduled re-check: every applied topology with probes is measured again, except one a run is
+ * changing now (it is measured when the run ends); with what changed since the last measurement.
+ */
+export async function recheckTopologies(s: AppServices, actor: string): Promise<Recheck[]> {
+  const busy = new Set(s.store.unfinishedRuns().map((r) => r.topology));
+  const out: Recheck[] = [];
+  for (const name of measurableTopologies(s).filter((n) => !busy.has(n))) {
+    const result = await measureTopology(s, name, { trigger: 'scheduled', actor });
+    const changes = result.ok ? changesSince(result.previous?.matrix, result.matrix) : { regressed: [], recovered: [] };
+    const thread = s.store.runs(name, 50).find((x) => x.thread)?.thread;
+    out.push({ topology: name, result, ...changes, ...(thread ? { thread } : {}) });
+  }
+  return out;
 }

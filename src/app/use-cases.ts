@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RunThread } from '../engine/engine-store';
 import type { EngineListener } from '../engine/engine-events';
-import type { RunResult } from '../engine/create-engine';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
@@ -19,7 +18,8 @@ import { parseTopologyYaml } from '../topology/parse-yaml';
 import type { ValidationOptions } from '../topology/validate';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
-import { mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+import { runToEnd, type RunOutcome } from './run-to-end';
 
 export interface Proposal {
   readonly record: PlanRecord;
@@ -96,12 +96,17 @@ export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 're
  */
 export async function decidePlan(
   s: AppServices,
-  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string },
+  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string; channel?: string },
 ): Promise<Decision> {
   const refuse = (reason: string, topology = '-'): Decision => {
     s.store.audit(d.actor, `plan.${d.decision}.refused`, topology, { planId: d.planId.slice(0, 64), reason }, d.now);
     return { ok: false, reason };
   };
+  // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
+  if (d.channel !== undefined) {
+    const allowed = channelAllowed(d.policy, d.channel);
+    if (!allowed.ok) return refuse(allowed.reason);
+  }
   const record = /^plan-[0-9a-f]{16}$/.test(d.planId) ? s.store.plan(d.planId) : undefined;
   if (!record) return refuse('this plan is unknown to vpnbot');
   if (record.status !== 'pending') return refuse(`this plan is already ${record.status}`, record.topology);
@@ -144,25 +149,9 @@ export async function decidePlan(
   return { ok: true, record, decision: d.decision, complete: d.decision === 'reject' || r.approved, approvers: r.approvers };
 }
 
-/**
- * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
- * `applied` only if the run succeeded (`failed` otherwise).
- */
-export async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan }): Promise<RunResult> {
-  const plan = o.plan ?? record.plan;
-  const destroy = isDestroyPlan(plan);
-  if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
-  const result = await s.engine.apply(plan, {
-    requester: record.requester, planId: record.id, kind: destroy ? 'destroy' : 'apply',
-    ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}), ...(o.signal ? { signal: o.signal } : {}),
-  });
-  s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
-  return result;
-}
-
 export type FollowUp =
-  /** Retried without a new approval: what is left is part of what was approved. */
-  | { kind: 'retried'; result: RunResult }
+  /** Retried without a new approval: what is left is part of what was approved; run and measured. */
+  | { kind: 'retried'; outcome: RunOutcome }
   /** A new plan that needs approval (what is left changed, or a rollback). */
   | { kind: 'proposal'; proposal: Proposal }
   | { kind: 'nothing'; reason: string };
@@ -193,8 +182,8 @@ export async function retryRun(s: AppServices, runId: string, o: { actor: string
     return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
   }
   s.store.audit(o.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, o.now);
-  const result = await runApprovedPlan(s, approved, { plan: now, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
-  return { kind: 'retried', result };
+  const outcome = await runToEnd(s, approved, { plan: now, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
+  return { kind: 'retried', outcome };
 }
 
 /**
@@ -249,4 +238,20 @@ export function statusOf(s: AppServices, names?: readonly string[]): { topologie
     };
   });
   return { topologies, unknown };
+}
+
+/** Where a proposal was posted: its thread is the run's. */
+export function recordPlanMessage(s: AppServices, planId: string, channel: string, ts: string): void {
+  s.store.planMessage(planId, channel, ts);
+}
+
+/** The topology and kind of a run, for a front end that reports on it; undefined when unknown. */
+export function runInfo(s: AppServices, runId: string): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+  const run = s.store.run(runId);
+  return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
+}
+
+/** "Keep as is" after a failed run: nothing changes in the cloud; the choice is audited. */
+export function keepRun(s: AppServices, runId: string, actor: string, now: number): void {
+  s.store.audit(actor, 'run.keep', runId, { runId }, now);
 }

@@ -4,8 +4,9 @@
  */
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { changesSince, measureAfterApply, measureTopology, pastePingRow, pingHistory } from '../../src/app/ping-use-cases';
-import { decidePlan, proposeTopology, runApprovedPlan } from '../../src/app/use-cases';
+import { changesSince, measureTopology, pastePingRow, pingHistory } from '../../src/app/ping-use-cases';
+import { decidePlan, proposeTopology } from '../../src/app/use-cases';
+import { runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { breakThing } from '../../src/emulator/server/control-api';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
@@ -24,6 +25,8 @@ const NAME = 'ikev1test';
 
 let h: Harness;
 let s: AppServices;
+/** How the apply ended: every apply is measured as it ends. */
+let afterApply: RunOutcome;
 beforeAll(async () => {
   h = await startHarness();
   s = { store: h.store, cloud: h.cloud, engine: h.engine, pacing: realPacing(TIME_SCALE * 4), sandbox: true, logger: createLogger('silent'), close: async () => undefined };
@@ -32,8 +35,8 @@ beforeAll(async () => {
   expect(r.proposal.record.text).toContain('Predicted reachability: 6 of 6 pairs reachable');
   const d = await decidePlan(s, { planId: r.proposal.record.id, actor: 'U1', decision: 'approve', now: Date.now(), policy: { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true } });
   if (!d.ok) throw new Error(d.reason);
-  const run = await runApprovedPlan(s, d.record, {});
-  expect(run.status).toBe('succeeded');
+  afterApply = await runToEnd(s, d.record);
+  expect(afterApply.result.status).toBe('succeeded');
 });
 afterAll(() => h.close());
 
@@ -47,7 +50,7 @@ const ids = () => {
 describe('the ping matrix of the walkthrough', () => {
   let first: PingMatrix;
   it('after apply: measured as in the walkthrough (RTT within 10 %, TTL exact), all as predicted; it is the baseline', async () => {
-    const m = await measureAfterApply(s, NAME, { actor: 'U1', succeeded: true });
+    const m = afterApply.matrix;
     if (!m?.ok) throw new Error(m ? m.refusal : 'not measured');
     first = m.matrix;
     expect(m.matrix.cells).toHaveLength(6);

@@ -1,7 +1,8 @@
 /** The shared use cases on the real store and the emulator: approval rules bound to the plan and to the cloud as it is. */
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { decidePlan, proposeRollback, proposeTopology, retryRun, runApprovedPlan } from '../../src/app/use-cases';
+import { decidePlan, proposeRollback, proposeTopology, retryRun } from '../../src/app/use-cases';
+import { runToEnd } from '../../src/app/run-to-end';
 import { createLogger } from '../../src/log/create-logger';
 import { realPacing } from '../../src/engine/retry-policy';
 import { startHarness, TIME_SCALE, type Harness } from '../helpers/engine-harness';
@@ -63,7 +64,7 @@ describe('use cases', () => {
     const p = await proposeSeed();
     const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
     if (!d.ok) throw new Error(d.reason);
-    const result = await runApprovedPlan(s, d.record, {});
+    const result = (await runToEnd(s, d.record)).result;
     expect(result.status).toBe('succeeded');
     expect(h.store.plan(p.record.id)!.status).toBe('applied');
     expect(h.store.runs('ikev1test')[0]).toMatchObject({ planId: p.record.id });
@@ -75,7 +76,7 @@ describe('use cases', () => {
     const d = await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
     if (!d.ok) throw new Error(d.reason);
     h.emu.setFaults({ serverError: 1 });
-    const failed = await runApprovedPlan(s, d.record, {});
+    const failed = (await runToEnd(s, d.record)).result;
     expect(failed.status).toBe('failed');
     expect(failed.failures[0]).toMatchObject({ code: 'ServiceUnavailable', userFixable: false });
     expect(h.store.plan(p.record.id)!.status).toBe('failed');
@@ -83,17 +84,17 @@ describe('use cases', () => {
 
     expect(await retryRun(s, failed.runId, { actor: 'U7', now: Date.now(), policy: { ...policy, approvers: ['U9'] } })).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('not one of the approvers') });
     const retried = await retryRun(s, failed.runId, { actor: 'U1', now: Date.now(), policy });
-    expect(retried).toMatchObject({ kind: 'retried', result: { status: 'succeeded' } });
+    expect(retried).toMatchObject({ kind: 'retried', outcome: { result: { status: 'succeeded' } } });
     expect(h.store.plan(p.record.id)!.status).toBe('applied');
     if (retried.kind !== 'retried') return;
 
-    const rollback = await proposeRollback(s, retried.result.runId, { actor: 'U1', now: Date.now(), policy });
+    const rollback = await proposeRollback(s, retried.outcome.result.runId, { actor: 'U1', now: Date.now(), policy });
     if (rollback.kind !== 'proposal') throw new Error(JSON.stringify(rollback));
     expect(rollback.proposal.plan.steps.every((x) => x.action === 'delete')).toBe(true);
     expect(rollback.proposal.plan.summary.delete).toBe(33);
     const approved = await decidePlan(s, { planId: rollback.proposal.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
     if (!approved.ok) throw new Error(approved.reason);
-    expect((await runApprovedPlan(s, approved.record, {})).status).toBe('succeeded');
+    expect(((await runToEnd(s, approved.record)).result).status).toBe('succeeded');
     expect(Object.values(h.emu.inventory().counts).every((n) => n === 0)).toBe(true);
   });
 });

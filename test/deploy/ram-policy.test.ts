@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { measureAfterApply } from '../../src/app/ping-use-cases';
-import { decidePlan, proposeKnown, proposeTopology, runApprovedPlan } from '../../src/app/use-cases';
+import { decidePlan, proposeKnown, proposeTopology } from '../../src/app/use-cases';
+import { runToEnd } from '../../src/app/run-to-end';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
 import { startHarness, TIME_SCALE } from '../helpers/engine-harness';
@@ -22,7 +23,7 @@ function calledInSource(): string[] {
   const dir = join(ROOT, 'src', 'cloud', 'alibaba');
   const out = new Set<string>();
   for (const f of readdirSync(dir)) {
-    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/call\('(\w+)',[\s\S]*?clients\.(vpc|ecs|cen)\b/g)) out.add(`${m[2]}:${m[1]}`);
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/call\('(\w+)',[\s\S]*?clients\.(vpc|ecs|cen)(?:Form)?\b/g)) out.add(`${m[2]}:${m[1]}`);
   }
   return [...out].sort();
 }
@@ -44,7 +45,7 @@ describe('the RAM policy', () => {
         if (!p.ok) throw new Error('no plan');
         const d = await decidePlan(s, { planId: p.proposal.record.id, actor: 'U1', decision: 'approve', now: Date.now(), policy: self });
         if (!d.ok) throw new Error(d.reason);
-        expect((await runApprovedPlan(s, d.record, {})).status).toBe('succeeded');
+        expect(((await runToEnd(s, d.record)).result).status).toBe('succeeded');
       };
       await run(await proposeTopology(s, { text: 'seed', form: 'line' }, { ipsecConnectionQuota: 10 }, { requester: 'U1', now: Date.now(), policy: self }));
       expect((await measureAfterApply(s, 'ikev1test', { actor: 'U1', succeeded: true }))?.ok).toBe(true);

@@ -10,7 +10,7 @@ const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')) as {
   oauth_config: { scopes: { bot: string[] } };
   settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean; event_subscriptions: { request_url: string; bot_events: string[] } };
 };
-const slackSources = readdirSync(join(ROOT, 'commands', 'slack')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, 'commands', 'slack', f), 'utf8')).join('\n');
+const slackSources = (readdirSync(join(ROOT, "commands", "slack"), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => readFileSync(join(ROOT, "commands", "slack", f), "utf8")).join("\n");
 
 describe('manifest.yml', () => {
   it('declares the one command the app registers, with a usage hint', () => {

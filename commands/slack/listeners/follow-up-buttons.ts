@@ -1,0 +1,60 @@
+/**
+ * Retry, Roll back and Keep as is, on a failed run's message in its thread. Retry runs what is left
+ * under the same approval when it is part of what was approved (else proposes a new plan); Roll
+ * back proposes deleting what the run created; Keep is audited and changes nothing.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { keepRun, proposeRollback, retryRun, runInfo, type FollowUp } from '../../../src/app/use-cases';
+import { decidedMessage, messageArgs } from '../blocks';
+import { postProposal } from '../post-proposal';
+import { replyFault, type Respond } from '../private-reply';
+import { loggedListener, reportOutcome, startProgress } from '../run-thread';
+import type { SlackDeps } from '../slack-deps';
+import { ACTION_KEEP, ACTION_RETRY, ACTION_ROLLBACK } from '../slack-ids';
+import { buttonClick, type ButtonClick } from './button-click';
+
+export type FollowUpKind = 'retry' | 'rollback' | 'keep';
+
+export async function onFollowUp(deps: SlackDeps, what: FollowUpKind, click: ButtonClick, client: WebClient, respond: Respond): Promise<void> {
+  const services = deps.services;
+  try {
+    const runId = click.value;
+    const thread = { channel: click.channel, ts: click.threadTs };
+    const done = (line: string) => client.chat.update({ channel: click.channel, ts: click.messageTs, ...messageArgs(decidedMessage(click.message, line)) });
+    if (what === 'keep') {
+      keepRun(services, runId, click.user, Date.now());
+      return void (await done(`Kept as is by <@${click.user}>.`));
+    }
+    let outcome: FollowUp;
+    if (what === 'retry') {
+      const run = runInfo(services, runId);
+      const progress = run ? await startProgress(deps, run.topology, run.kind, thread, client) : undefined;
+      outcome = await retryRun(services, runId, { actor: click.user, now: Date.now(), policy: deps.policy, members: deps.members(client), onEvent: loggedListener(deps, progress?.onEvent), thread });
+      if (progress) {
+        if (outcome.kind === 'retried') await progress.finish();
+        else await progress.close(outcome.kind === 'proposal' ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.' : `Not retried: ${outcome.reason}.`);
+      }
+    } else {
+      outcome = await proposeRollback(services, runId, { actor: click.user, now: Date.now(), policy: deps.policy });
+    }
+    if (outcome.kind === 'nothing') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing done: ${outcome.reason}.` }));
+    if (outcome.kind === 'proposal') {
+      await done(`${what === 'retry' ? 'Retry' : 'Rollback'} asked by <@${click.user}>: a new plan needs approval.`);
+      return void (await postProposal(deps, { ok: true, proposal: outcome.proposal }, what === 'rollback' ? 'destroy' : 'apply', click.channel, client, respond));
+    }
+    await done(`Retried by <@${click.user}>: ${outcome.outcome.result.status}.`);
+    await reportOutcome(deps, outcome.outcome, thread, client);
+  } catch (e) {
+    await replyFault(deps.log, respond, e, `follow-up ${what}`);
+  }
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  for (const [actionId, what] of [[ACTION_RETRY, 'retry'], [ACTION_ROLLBACK, 'rollback'], [ACTION_KEEP, 'keep']] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
+      await ack();
+      await onFollowUp(deps, what, buttonClick(body, action), client, respond);
+    });
+  }
+}

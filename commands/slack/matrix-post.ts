@@ -1,0 +1,34 @@
+/**
+ * A ping matrix in Slack: the table (in a thread, or in the channel) and its heat map uploaded into
+ * the thread. A refusal goes back privately; a failed upload loses only the picture, said so.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { MeasureResult } from '../../src/app/ping-use-cases';
+import { renderHeatMapPng } from '../../src/probe/heat-map';
+import type { PingMatrix } from '../../src/probe/ping-matrix';
+import { messageArgs, textMessage } from './blocks';
+import { matrixMessage } from './ping-blocks';
+import type { Respond } from './private-reply';
+import type { SlackDeps } from './slack-deps';
+
+export async function postMatrix(deps: SlackDeps, result: MeasureResult, where: { channel: string; threadTs?: string }, client: WebClient, respond: Respond, title: string): Promise<void> {
+  if (!result.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(result.refusal) }));
+  const message = matrixMessage(result.matrix, { sandbox: deps.services.sandbox, title });
+  const posted = await client.chat.postMessage({ channel: where.channel, ...(where.threadTs ? { thread_ts: where.threadTs } : {}), ...messageArgs(message) });
+  await uploadHeatMap(deps, result.matrix, where.channel, where.threadTs ?? posted.ts!, client);
+}
+
+export async function uploadHeatMap(deps: SlackDeps, matrix: PingMatrix, channel: string, threadTs: string, client: WebClient): Promise<void> {
+  const sandbox = deps.services.sandbox;
+  try {
+    const png = renderHeatMapPng(matrix, { sandbox });
+    const stamp = new Date(matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
+    await client.files.uploadV2({
+      channel_id: channel, thread_ts: threadTs, file: png, filename: `${matrix.topology}-ping-matrix-${stamp}.png`,
+      title: `Ping matrix: ${matrix.topology}${sandbox ? ' (sandbox)' : ''}`, alt_text: `Heat map of the ping matrix of ${matrix.topology}`,
+    });
+  } catch (e) {
+    deps.log.warn({ err: e }, 'heat map upload failed');
+    await client.chat.postMessage({ channel, thread_ts: threadTs, text: 'The heat map could not be uploaded (the table above is complete); `vpnbot ping <name> --png FILE` writes it locally.' }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+/** Private answers to the person who asked, and the one shape a failure takes in Slack. */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ERROR_CODES, isVpnbotError } from '../../src/errors';
+
+/** Bolt's `respond` (the response URL), or a stand-in posting an ephemeral message. */
+export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Errors as a short private reply: what the requester can fix is said in its own words and hint
+ * (with the thread it concerns, when there is one); any other fault gets its code and an id to find
+ * the log line. Never a stack or a secret.
+ */
+export async function replyFault(log: Logger, respond: Respond, e: unknown, where: string): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const code = isVpnbotError(e) ? e.code : 'engine.fault';
+  log.error({ err: e, faultId: id, where }, `slack ${where} failed`);
+  const thread = isVpnbotError(e) ? (e.details.thread as { channel: string; ts: string } | undefined) : undefined;
+  const userFacing =
+    isVpnbotError(e) && ERROR_CODES[e.code].userFixable
+      ? `${e.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[e.code].hint}.`
+      : `vpnbot could not finish that (${code}, log id ${id}).`;
+  await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
+}

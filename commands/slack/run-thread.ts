@@ -1,0 +1,80 @@
+/**
+ * A run in its plan's thread: one progress message edited in place, then the failures (with Retry /
+ * Roll back / Keep as is) and the ping matrix the run ended with. Runs a dead process left are
+ * resumed in their threads the same way.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { PlanRecord } from '../../src/app/app-store';
+import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
+import type { EngineListener } from '../../src/engine/engine-events';
+import type { RunThread } from '../../src/engine/engine-store';
+import { logEngineEvents } from '../../src/log/log-engine-events';
+import { isDestroyPlan } from '../../src/planner/plan';
+import { escapeMrkdwn, failureMessage, messageArgs } from './blocks';
+import { postMatrix } from './matrix-post';
+import type { Respond } from './private-reply';
+import { newProgressState, ProgressMessage } from './progress-message';
+import type { SlackDeps } from './slack-deps';
+
+/** Engine events go to the operator's structured log as well as to the thread. */
+export function loggedListener(deps: SlackDeps, listener?: EngineListener): EngineListener {
+  const log = logEngineEvents(deps.log);
+  return (e) => {
+    log(e);
+    listener?.(e);
+  };
+}
+
+/** Posts the run's progress message in the thread; its edits follow the engine's events. */
+export async function startProgress(deps: SlackDeps, topology: string, kind: string, thread: RunThread, client: WebClient): Promise<ProgressMessage> {
+  const state = newProgressState(topology, kind, Date.now());
+  const first = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…` });
+  return new ProgressMessage(state, {
+    intervalMs: deps.progressIntervalMs,
+    sandbox: deps.services.sandbox,
+    update: async (m) => void (await client.chat.update({ channel: thread.channel, ts: first.ts!, ...messageArgs(m) })),
+    onError: (e) => deps.log.warn({ err: e }, 'progress update failed; retrying at the next tick'),
+  });
+}
+
+/** Runs an approved plan with its progress in the thread, then reports how it ended. */
+export async function runInThread(deps: SlackDeps, record: PlanRecord, thread: RunThread, client: WebClient): Promise<void> {
+  const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
+  const progress = await startProgress(deps, record.topology, kind, thread, client);
+  const outcome = await runToEnd(deps.services, record, { onEvent: loggedListener(deps, progress.onEvent), thread });
+  await progress.finish();
+  await reportOutcome(deps, outcome, thread, client);
+}
+
+/** After a run, in its thread: the failed steps and what to do, then the matrix it was measured with. */
+export async function reportOutcome(deps: SlackDeps, outcome: RunOutcome, thread: RunThread, client: WebClient): Promise<void> {
+  const { result } = outcome;
+  if (result.failures.length > 0) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...messageArgs(failureMessage(result.runId, result.kind, result.failures)) });
+  const say: Respond = (m) => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: String(m.text ?? '') });
+  if (outcome.matrix) {
+    await postMatrix(deps, outcome.matrix, { channel: thread.channel, threadTs: thread.ts }, client, say, `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`);
+  } else if (outcome.matrixError !== undefined) {
+    await say({ text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(() => undefined);
+  }
+}
+
+/** Resumes the runs a previous process left, each in its thread (those without one, silently). */
+export async function resumeInThreads(deps: SlackDeps, client: WebClient): Promise<void> {
+  const threads: Promise<ProgressMessage | undefined>[] = [];
+  const outcomes = await resumeToEnd(deps.services, {
+    onEvent: loggedListener(deps),
+    onResume: (run) => {
+      if (!run.thread) return undefined;
+      const thread = run.thread;
+      const progress = client.chat
+        .postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.` })
+        .then(() => startProgress(deps, run.topology, run.kind, thread, client))
+        .catch((e: unknown) => (deps.log.warn({ err: e }, 'could not report a resumed run in its thread'), undefined));
+      threads.push(progress);
+      // Events arrive before the message exists: buffered through the promise.
+      return loggedListener(deps, (e) => void progress.then((m) => m?.onEvent(e)));
+    },
+  });
+  await Promise.all(threads.map((p) => p.then((m) => m?.finish())));
+  for (const outcome of outcomes) if (outcome.thread) await reportOutcome(deps, outcome, outcome.thread, client);
+}

@@ -1,0 +1,31 @@
+/** Whether vpnbot can work: its database answers, and the cloud answers a cheap signed read. */
+import type { AppServices } from './app-services';
+
+export interface Health {
+  readonly ok: boolean;
+  readonly database: 'open' | 'unreadable';
+  /** Where calls go ('sandbox' in sandbox mode), never credentials. */
+  readonly cloud: string;
+  readonly cloudReachable: boolean;
+}
+
+/** A health check that asks the cloud at most once every `cloudEveryMs` (a probe may poll often). */
+export function createHealthCheck(s: AppServices, cloudEveryMs = 30_000, now: () => number = Date.now): () => Promise<Health> {
+  let cloudCheck: { at: number; ok: Promise<boolean> } | undefined;
+  const cloudReachable = (): Promise<boolean> => {
+    if (!cloudCheck || now() - cloudCheck.at > cloudEveryMs) {
+      cloudCheck = { at: now(), ok: s.cloud.zones('cn-hangzhou').then(() => true, () => false) };
+    }
+    return cloudCheck.ok;
+  };
+  return async () => {
+    let database = true;
+    try {
+      s.store.topologies();
+    } catch {
+      database = false;
+    }
+    const reachable = await cloudReachable();
+    return { ok: database && reachable, database: database ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target, cloudReachable: reachable };
+  };
+}

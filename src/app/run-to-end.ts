@@ -1,0 +1,99 @@
+/**
+ * The product rule after Approve, in one place: an approved plan runs to its end and, when it was
+ * an apply that succeeded, the ping matrix is measured (the topology's new baseline). Every front
+ * end (Slack, the console, the CLI, the demo) calls these and only renders what they return; a run
+ * a dead process left is resumed, and a failed one retried, the same way.
+ */
+import type { EngineListener } from '../engine/engine-events';
+import type { RunRecord, RunThread } from '../engine/engine-store';
+import type { RunResult } from '../engine/create-engine';
+import type { Plan } from '../planner/plan';
+import type { AppServices } from './app-services';
+import type { PlanRecord } from './app-store';
+import { isDestroyPlan } from '../planner/plan';
+import { measureAfterApply, type MeasureResult } from './ping-use-cases';
+
+export interface RunOutcome {
+  readonly result: RunResult;
+  /** Who the run is for: the plan's requester (the baseline's actor). */
+  readonly requester: string;
+  /** Where the run reports in chat, when it has a thread. */
+  readonly thread?: RunThread;
+  /**
+   * The matrix measured after a successful apply, or why it was refused (no probes recorded, ...).
+   * Absent for a destroy, a run that did not succeed, or a topology without probes.
+   */
+  readonly matrix?: MeasureResult;
+  /** A fault while measuring, in words: the run itself stands, and `/vpn ping` measures again. */
+  readonly matrixError?: string;
+}
+
+export interface RunToEndOptions {
+  readonly onEvent?: EngineListener;
+  readonly thread?: RunThread;
+  readonly signal?: AbortSignal;
+  /** For a retry: what is left of the approved plan. */
+  readonly plan?: Plan;
+}
+
+/** Measures after a run when the rule says so; a fault while measuring is reported, not thrown. */
+export async function measureAfterRun(s: AppServices, result: RunResult, requester: string): Promise<Pick<RunOutcome, 'matrix' | 'matrixError'>> {
+  if (result.kind !== 'apply') return {};
+  try {
+    const matrix = await measureAfterApply(s, result.topology, { actor: requester, succeeded: result.status === 'succeeded' });
+    return matrix ? { matrix } : {};
+  } catch (e) {
+    s.logger.warn({ err: e, topology: result.topology }, 'the ping matrix after the run could not be measured');
+    return { matrixError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
+ * `applied` only if the run succeeded (`failed` otherwise).
+ */
+async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan }): Promise<RunResult> {
+  const plan = o.plan ?? record.plan;
+  const destroy = isDestroyPlan(plan);
+  if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
+  const result = await s.engine.apply(plan, {
+    requester: record.requester, planId: record.id, kind: destroy ? 'destroy' : 'apply',
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}), ...(o.signal ? { signal: o.signal } : {}),
+  });
+  s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
+  return result;
+}
+
+/** Runs an approved plan to its end, then measures it. */
+export async function runToEnd(s: AppServices, record: PlanRecord, options: RunToEndOptions = {}): Promise<RunOutcome> {
+  const result = await runApprovedPlan(s, record, options);
+  // An interrupted run is resumed later; it is measured when it ends.
+  const measured = options.signal?.aborted ? {} : await measureAfterRun(s, result, record.requester);
+  return { result, requester: record.requester, ...(options.thread ? { thread: options.thread } : {}), ...measured };
+}
+
+export interface ResumeOptions {
+  readonly signal?: AbortSignal;
+  /** Progress of the resumed runs `onResume` gave no listener of their own. */
+  readonly onEvent?: EngineListener;
+  /** Hears of each run before it resumes; may give that run a listener of its own (its thread's progress). */
+  readonly onResume?: (run: RunRecord) => EngineListener | undefined;
+}
+
+/** Finishes the runs a dead process left (a crash, Ctrl-C, a kill), each measured as any run is. */
+export async function resumeToEnd(s: AppServices, options: ResumeOptions = {}): Promise<RunOutcome[]> {
+  const results = await s.engine.resume({
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onResume: (run) => options.onResume?.(run),
+  });
+  const outcomes: RunOutcome[] = [];
+  for (const result of results) {
+    const run = s.store.run(result.runId);
+    const requester = run?.requester ?? 'vpnbot';
+    if (run?.planId && !options.signal?.aborted) s.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
+    const measured = options.signal?.aborted ? {} : await measureAfterRun(s, result, requester);
+    outcomes.push({ result, requester, ...(run?.thread ? { thread: run.thread } : {}), ...measured });
+  }
+  return outcomes;
+}
