@@ -97,6 +97,6 @@ export class VpnbotError extends Error {
   }
 }
 
-export function isVpnbotError(e: unknown): e is VpnbotError {
-  return e instanceof VpnbotError;
+export function isVpnbotError(error: unknown): error is VpnbotError {
+  return error instanceof VpnbotError;
 }

@@ -51,9 +51,9 @@ export function redactSecrets(text: string): string {
  * An error safe to keep: the same name, code and (redacted) message, no request or response
  * objects, no cause chain. What a transport threw is replaced by this before anything keeps it.
  */
-export function redactedError(e: unknown): Error {
-  const source = (e ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
-  const safe = new Error(redactSecrets(typeof source.message === 'string' ? source.message : String(e)));
+export function redactedError(error: unknown): Error {
+  const source = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
+  const safe = new Error(redactSecrets(typeof source.message === 'string' ? source.message : String(error)));
   safe.name = typeof source.name === 'string' ? source.name : 'Error';
   if (typeof source.code === 'string') (safe as Error & { code: string }).code = source.code;
   return safe;

@@ -3,13 +3,13 @@
  * a row written by another version is refused with the reason, never misread.
  */
 import type { z } from 'zod';
-import { formatPath } from './topology/schema';
+import { formatPath } from './format-path';
 
 export type Stored<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** `where` names the document in the reason, e.g. "plan.steps.3: Invalid input". */
-export function issue(where: string, e: z.ZodError): string {
-  const first = e.issues[0]!;
+export function issue(where: string, error: z.ZodError): string {
+  const first = error.issues[0]!;
   return `${where}${first.path.length ? `.${formatPath(first.path)}` : ''}: ${first.message}`;
 }
 

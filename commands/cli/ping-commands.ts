@@ -21,13 +21,13 @@ export const PING_USAGE = [
 export const PARSE_PING_USAGE = 'usage: vpnbot parse-ping <FILE | -> [--json]';
 
 /** The matrix as JSON for scripts: times as ISO strings. */
-export function matrixJson(m: PingMatrix, sandbox: boolean): Record<string, unknown> {
+export function matrixJson(matrix: PingMatrix, sandbox: boolean): Record<string, unknown> {
   const iso = (t: number) => new Date(t).toISOString();
-  return { topology: m.topology, sandbox, measuredAt: iso(m.measuredAt), cells: m.cells.map((c) => ({ ...c, ...(c.pastedAt !== undefined ? { pastedAt: iso(c.pastedAt) } : {}) })) };
+  return { topology: matrix.topology, sandbox, measuredAt: iso(matrix.measuredAt), cells: matrix.cells.map((c) => ({ ...c, ...(c.pastedAt !== undefined ? { pastedAt: iso(c.pastedAt) } : {}) })) };
 }
 
 /** 0 when every cell was measured and is as predicted, 1 otherwise. */
-export const matrixExitCode = (m: PingMatrix) => (m.cells.every((c) => c.matches && c.verdict !== 'unknown') ? 0 : 1);
+export const matrixExitCode = (matrix: PingMatrix) => (matrix.cells.every((c) => c.matches && c.verdict !== 'unknown') ? 0 : 1);
 
 async function show(io: CliIo, s: AppServices, r: MeasureResult, o: { json: boolean; png?: string }): Promise<number> {
   if (!r.ok) {

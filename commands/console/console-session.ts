@@ -69,14 +69,14 @@ export interface ConsoleSession {
   readonly failures: () => number;
 }
 
-export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOptions): ConsoleSession {
-  let user = o.user;
+export function createConsoleSession(services: AppServices, ui: ConsoleUi, options: ConsoleOptions): ConsoleSession {
+  let user = options.user;
   let lastPlan: string | undefined;
   let failures = 0;
   /** A `/vpn ping <name> from <site>` waiting for its pasted output, ended by an empty line. */
   let paste: { name: string; site: string; lines: string[] } | undefined;
-  const now = o.now ?? Date.now;
-  const tag = s.sandbox ? ' [sandbox]' : '';
+  const now = options.now ?? Date.now;
+  const tag = services.sandbox ? ' [sandbox]' : '';
   const fail = (text: string) => {
     failures++;
     ui.print(text);
@@ -86,21 +86,21 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
     if (!r) return;
     if (!r.ok) return fail(`Ping matrix not measured: ${r.refusal}`);
     const stamp = new Date(r.matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
-    const file = join(o.dataDir, `${r.matrix.topology}-ping-${stamp}.png`);
-    await ui.writeFile(file, renderHeatMapPng(r.matrix, { sandbox: s.sandbox }));
+    const file = join(options.dataDir, `${r.matrix.topology}-ping-${stamp}.png`);
+    await ui.writeFile(file, renderHeatMapPng(r.matrix, { sandbox: services.sandbox }));
     ui.print(`${renderMatrixTable(r.matrix)}\nHeat map: ${file}`);
   }
 
   async function decide(planId: string | undefined, decision: 'approve' | 'reject', reason = ''): Promise<void> {
     const id = planId ?? lastPlan;
     if (!id) return fail(`Nothing to ${decision}: plan something first (/vpn plan seed).`);
-    const d = await decidePlan(s, { planId: id, actor: user, decision, now: now(), policy: o.policy, ...(reason ? { reason } : {}) });
+    const d = await decidePlan(services, { planId: id, actor: user, decision, now: now(), policy: options.policy, ...(reason ? { reason } : {}) });
     if (!d.ok) return fail(`Nothing changed: ${d.reason}.`);
     if (decision === 'reject') return ui.print(`Rejected by ${user}${reason ? `: ${reason}` : ''}.`);
-    if (!d.complete) return ui.print(`Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${o.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`);
+    if (!d.complete) return ui.print(`Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${options.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`);
     ui.print(`Approved by ${d.approvers.join(', ')}: running.${tag}`);
     const progress = ui.progress();
-    const outcome = await runToEnd(s, d.record, { onEvent: progress.onEvent });
+    const outcome = await runToEnd(services, d.record, { onEvent: progress.onEvent });
     progress.end();
     const result = outcome.result;
     for (const f of result.failures) ui.print(`  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`);
@@ -115,7 +115,7 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
     const p = result.proposal;
     if (!p.changes) return ui.print(`No changes: the cloud matches topology ${p.record.topology}.${tag}`);
     lastPlan = p.record.id;
-    ui.print(`${p.record.text}\n\nPlan ${p.record.id}, asked by ${p.record.requester}. ${approverWords(o.policy)}.${tag}`);
+    ui.print(`${p.record.text}\n\nPlan ${p.record.id}, asked by ${p.record.requester}. ${approverWords(options.policy)}.${tag}`);
     if (!ui.choose) return ui.print('Type /approve or /reject (the buttons in Slack).');
     const choice = await ui.choose(`${p.record.topology}: approve this plan as ${user}?`, [
       { value: 'approve', label: 'Approve' },
@@ -134,34 +134,34 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
         return fail(`${cmd.message}. ${cmd.hint}`);
       case 'plan':
         if (cmd.form === 'modal') return fail('Give the topology: /vpn plan seed, a one-line topology, or `vpnbot plan FILE.yml` for YAML.');
-        return show(await proposeTopology(s, { text: cmd.text, form: cmd.form }, o.validation, { requester: user, now: now(), policy: o.policy }));
+        return show(await proposeTopology(services, { text: cmd.text, form: cmd.form }, options.validation, { requester: user, now: now(), policy: options.policy }));
       case 'apply':
       case 'destroy':
-        return show(await proposeKnown(s, cmd.name, { requester: user, now: now(), policy: o.policy, kind: cmd.kind }));
+        return show(await proposeKnown(services, cmd.name, { requester: user, now: now(), policy: options.policy, kind: cmd.kind }));
       case 'status': {
-        const r = statusOf(s, cmd.name ? [cmd.name] : undefined);
+        const r = statusOf(services, cmd.name ? [cmd.name] : undefined);
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
         return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
       }
       case 'ping': {
         if (cmd.mode === 'history') {
-          const h = pingHistory(s, cmd.name);
+          const h = pingHistory(services, cmd.name);
           if (!h.ok) return fail(h.refusal);
           return ui.print([`Ping history of ${cmd.name} (oldest first, B = baseline):`, ...h.trends.map((t) => `  ${renderTrend(t)}`)].join('\n'));
         }
-        if (cmd.mode === 'paste') return showMatrix(pastePingRow(s, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
+        if (cmd.mode === 'paste') return showMatrix(pastePingRow(services, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
         ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);
-        return showMatrix(await measureTopology(s, cmd.name, { trigger: 'manual', actor: user }));
+        return showMatrix(await measureTopology(services, cmd.name, { trigger: 'manual', actor: user }));
       }
     }
   }
 
   async function demo(): Promise<void> {
     let progress: ReturnType<ConsoleUi['progress']> | undefined;
-    const ok = await runDemo(s, {
+    const ok = await runDemo(services, {
       actor: user,
-      validation: o.validation,
+      validation: options.validation,
       onIntent: (n, total, intent) => {
         ui.print(`\n[${n}/${total}] ${intent}`);
         progress = ui.progress();
@@ -213,7 +213,7 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
               return true;
             }
             user = rest[0];
-            ui.print(`You are now ${user}. ${approverWords(o.policy)}.`);
+            ui.print(`You are now ${user}. ${approverWords(options.policy)}.`);
             return true;
           case '/approve':
           case '/reject':
@@ -240,11 +240,11 @@ export function createConsoleSession(s: AppServices, ui: ConsoleUi, o: ConsoleOp
 }
 
 /** The greeting: who you are, what you may approve, where things go. */
-export function consoleGreeting(s: AppServices, user: string, policy: ApprovalPolicy, dataDir: string): string {
+export function consoleGreeting(services: AppServices, user: string, policy: ApprovalPolicy, dataDir: string): string {
   return [
     `vpnbot local console. You are ${user}; ${policy.allowSelfApproval ? 'here you may approve your own plans' : 'your own plans need someone else\'s approval'} (/as <user> to act as someone else).`,
     `${approverWords(policy)}. Heat maps are written under ${dataDir}. /help lists the commands, /quit leaves.`,
     // The sandbox label is printed once before (every command's first line says so).
-    ...(s.sandbox ? [] : [`Cloud: ${s.cloud.target}`]),
+    ...(services.sandbox ? [] : [`Cloud: ${services.cloud.target}`]),
   ].join('\n');
 }

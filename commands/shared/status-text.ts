@@ -1,8 +1,8 @@
 /** A topology's status in one line, for the terminal (CLI and console). */
 import type { TopologyStatus } from '../../src/app/use-cases';
 
-export function topologyStatusLine(t: TopologyStatus): string {
-  const counts = (['created', 'adopted', 'external'] as const).map((o) => `${t.counts[o]} ${o}`).join(', ');
-  const run = t.lastRun ? `; last ${t.lastRun.kind} ${t.lastRun.id} ${t.lastRun.status} at ${t.lastRun.startedAt} by ${t.lastRun.requester}` : '';
-  return `${t.topology}: ${t.resources.length} resources (${counts})${run}`;
+export function topologyStatusLine(topologyStatus: TopologyStatus): string {
+  const counts = (['created', 'adopted', 'external'] as const).map((o) => `${topologyStatus.counts[o]} ${o}`).join(', ');
+  const run = topologyStatus.lastRun ? `; last ${topologyStatus.lastRun.kind} ${topologyStatus.lastRun.id} ${topologyStatus.lastRun.status} at ${topologyStatus.lastRun.startedAt} by ${topologyStatus.lastRun.requester}` : '';
+  return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}`;
 }

@@ -24,8 +24,8 @@ export interface SlackMessage {
 
 const SECTION_MAX = 2900;
 
-export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } });
 export const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] });
@@ -69,10 +69,10 @@ export interface PlanMessageContext {
 }
 
 /** The plan, posted in the channel for others to approve; `truncated`: the full text belongs in its thread. */
-export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
-  const { record, plan } = p;
+export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
+  const { record, plan } = proposal;
   const verb = c.kind === 'destroy' ? 'destroy' : 'apply';
-  const lines = siteLines(p);
+  const lines = siteLines(proposal);
   const blocks: Block[] = [header(`${c.kind === 'destroy' ? 'Destroy plan' : 'Plan'} for ${record.topology}`)];
   if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
   blocks.push(section(`<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${summaryLine(plan)} ${ikeSentence(plan)}`));
@@ -80,7 +80,7 @@ export function planMessage(p: Proposal, c: PlanMessageContext): SlackMessage & 
   const shown = lines.slice(0, 20);
   for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
   if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
-  if (p.prediction.length) blocks.push(section(predictionText(p)));
+  if (proposal.prediction.length) blocks.push(section(predictionText(proposal)));
   blocks.push({ ...context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`), block_id: 'plan.expiry' });
   blocks.push({
     type: 'actions',
@@ -206,4 +206,4 @@ export function statusMessage(topologies: readonly TopologyStatus[], sandbox: bo
 }
 
 /** A message as Web API arguments (the client's types want mutable block arrays). */
-export const messageArgs = (m: SlackMessage) => ({ text: m.text, blocks: m.blocks as never[] });
+export const messageArgs = (message: SlackMessage) => ({ text: message.text, blocks: message.blocks as never[] });

@@ -13,21 +13,21 @@ const CODE_MAX = 2800;
 const iso = (t: number) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** The matrix: summary, table (clipped to Slack's section size; the heat map follows in the thread), mismatches. */
-export function matrixMessage(m: PingMatrix, o: { sandbox: boolean; title?: string }): SlackMessage {
-  const table = renderMatrixTable(m).split('\n');
+export function matrixMessage(pingMatrix: PingMatrix, options: { sandbox: boolean; title?: string }): SlackMessage {
+  const table = renderMatrixTable(pingMatrix).split('\n');
   // The table without its first line (the summary, shown above it) and without the notes (listed below).
   const end = table.indexOf('');
   const grid = table.slice(1, end < 0 ? undefined : end).join('\n');
-  const mismatches = m.cells.filter((c) => !c.matches);
-  const notes = m.cells.filter((c) => c.matches && c.verdict !== 'pass' && c.reason !== '');
+  const mismatches = pingMatrix.cells.filter((c) => !c.matches);
+  const notes = pingMatrix.cells.filter((c) => c.matches && c.verdict !== 'pass' && c.reason !== '');
   const blocks: Block[] = [
-    section(`${o.title ?? `*Ping matrix for ${escapeMrkdwn(m.topology)}*`}: ${summarizeMatrix(m)} (measured ${iso(m.measuredAt)})`),
+    section(`${options.title ?? `*Ping matrix for ${escapeMrkdwn(pingMatrix.topology)}*`}: ${summarizeMatrix(pingMatrix)} (measured ${iso(pingMatrix.measuredAt)})`),
     section(`\`\`\`${clip(grid, CODE_MAX)}\`\`\``),
   ];
   if (mismatches.length) blocks.push(section(`*Not as predicted:*\n${mismatches.slice(0, 12).map((c) => `• ${escapeMrkdwn(c.from)} → ${escapeMrkdwn(c.to)}: ${escapeMrkdwn(c.reason)}`).join('\n')}${mismatches.length > 12 ? `\n…and ${mismatches.length - 12} more` : ''}`));
   if (notes.length) blocks.push(context(notes.slice(0, 8).map((c) => `${escapeMrkdwn(c.from)} → ${escapeMrkdwn(c.to)}: ${escapeMrkdwn(c.reason)}`).join('\n')));
-  blocks.push(context(`Cells: average RTT, loss, verdict; ! marks a cell not as predicted. Rows: from, columns: to.${o.sandbox ? ` ${SANDBOX_LABEL}` : ''}`));
-  return { text: `Ping matrix for ${m.topology}: ${summarizeMatrix(m)}${o.sandbox ? ' [sandbox]' : ''}`, blocks };
+  blocks.push(context(`Cells: average RTT, loss, verdict; ! marks a cell not as predicted. Rows: from, columns: to.${options.sandbox ? ` ${SANDBOX_LABEL}` : ''}`));
+  return { text: `Ping matrix for ${pingMatrix.topology}: ${summarizeMatrix(pingMatrix)}${options.sandbox ? ' [sandbox]' : ''}`, blocks };
 }
 
 export function historyMessage(name: string, trends: readonly PairTrend[], measurements: number, sandbox: boolean): SlackMessage {

@@ -11,14 +11,14 @@ export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
  * (with the thread it concerns, when there is one); any other fault gets its code and an id to find
  * the log line. Never a stack or a secret.
  */
-export async function replyFault(log: Logger, respond: Respond, e: unknown, where: string): Promise<void> {
+export async function replyFault(log: Logger, respond: Respond, thrown: unknown, where: string): Promise<void> {
   const id = randomBytes(4).toString('hex');
-  const code = isVpnbotError(e) ? e.code : 'engine.fault';
-  log.error({ err: e, faultId: id, where }, `slack ${where} failed`);
-  const thread = isVpnbotError(e) ? (e.details.thread as { channel: string; ts: string } | undefined) : undefined;
+  const code = isVpnbotError(thrown) ? thrown.code : 'engine.fault';
+  log.error({ err: thrown, faultId: id, where }, `slack ${where} failed`);
+  const thread = isVpnbotError(thrown) ? (thrown.details.thread as { channel: string; ts: string } | undefined) : undefined;
   const userFacing =
-    isVpnbotError(e) && ERROR_CODES[e.code].userFixable
-      ? `${e.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[e.code].hint}.`
+    isVpnbotError(thrown) && ERROR_CODES[thrown.code].userFixable
+      ? `${thrown.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[thrown.code].hint}.`
       : `vpnbot could not finish that (${code}, log id ${id}).`;
   await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
 }

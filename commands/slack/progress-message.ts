@@ -27,39 +27,39 @@ export function newProgressState(topology: string, kind: string, now: number): P
   return { topology, kind, total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, running: new Set(), retrying: new Map(), failures: [], notes: [], startedAt: now, resumed: false };
 }
 
-export function applyEvent(s: ProgressState, e: EngineEvent): void {
-  switch (e.type) {
+export function applyEvent(state: ProgressState, event: EngineEvent): void {
+  switch (event.type) {
     case 'run-started':
-      s.total = e.steps;
-      s.resumed = e.resumed;
+      state.total = event.steps;
+      state.resumed = event.resumed;
       break;
     case 'step-started':
-      s.running.add(e.stepId);
+      state.running.add(event.stepId);
       break;
     case 'step-retrying':
-      s.retrying.set(e.stepId, e.code);
+      state.retrying.set(event.stepId, event.code);
       break;
     case 'step-succeeded':
-      s.running.delete(e.stepId);
-      s.retrying.delete(e.stepId);
-      s.succeeded++;
-      if (e.note) s.notes.push(`${e.stepId}: ${e.note}`);
+      state.running.delete(event.stepId);
+      state.retrying.delete(event.stepId);
+      state.succeeded++;
+      if (event.note) state.notes.push(`${event.stepId}: ${event.note}`);
       break;
     case 'step-failed':
-      s.running.delete(e.stepId);
-      s.retrying.delete(e.stepId);
-      s.failed++;
-      s.failures.push({ stepId: e.stepId, code: e.code, message: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) });
+      state.running.delete(event.stepId);
+      state.retrying.delete(event.stepId);
+      state.failed++;
+      state.failures.push({ stepId: event.stepId, code: event.code, message: event.message, ...(event.requestId ? { requestId: event.requestId } : {}) });
       break;
     case 'step-skipped':
-      s.skipped++;
+      state.skipped++;
       break;
     case 'step-cancelled':
-      s.cancelled++;
+      state.cancelled++;
       break;
     case 'run-finished':
-      s.finished = e.status === 'running' ? undefined : e.status;
-      s.running.clear();
+      state.finished = event.status === 'running' ? undefined : event.status;
+      state.running.clear();
       break;
     default:
       break;
@@ -73,23 +73,23 @@ const bar = (done: number, total: number, width = 20) => {
 const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function renderProgress(s: ProgressState, now: number, sandbox: boolean): SlackMessage {
-  const done = s.succeeded + s.failed + s.skipped + s.cancelled;
-  const verb = s.kind === 'destroy' ? 'Destroying' : 'Applying';
-  const title = s.finished
-    ? `${s.finished === 'succeeded' ? ':white_check_mark: Done' : s.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${s.kind} of *${esc(s.topology)}*`
-    : `:hourglass_flowing_sand: ${verb} *${esc(s.topology)}*${s.resumed ? ' (resumed after a restart)' : ''}`;
+export function renderProgress(state: ProgressState, now: number, sandbox: boolean): SlackMessage {
+  const done = state.succeeded + state.failed + state.skipped + state.cancelled;
+  const verb = state.kind === 'destroy' ? 'Destroying' : 'Applying';
+  const title = state.finished
+    ? `${state.finished === 'succeeded' ? ':white_check_mark: Done' : state.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${state.kind} of *${esc(state.topology)}*`
+    : `:hourglass_flowing_sand: ${verb} *${esc(state.topology)}*${state.resumed ? ' (resumed after a restart)' : ''}`;
   const lines = [
     `${title}${sandbox ? ' [sandbox]' : ''}`,
-    `\`${bar(done, s.total)}\` ${done}/${s.total} steps · ${clock(now - s.startedAt)}`,
-    `${s.succeeded} succeeded, ${s.failed} failed, ${s.skipped} skipped${s.cancelled ? `, ${s.cancelled} cancelled` : ''}`,
+    `\`${bar(done, state.total)}\` ${done}/${state.total} steps · ${clock(now - state.startedAt)}`,
+    `${state.succeeded} succeeded, ${state.failed} failed, ${state.skipped} skipped${state.cancelled ? `, ${state.cancelled} cancelled` : ''}`,
   ];
-  if (!s.finished && s.running.size > 0) lines.push(`Now: ${[...s.running].slice(0, 6).map((x) => `\`${esc(x)}\``).join(', ')}${s.running.size > 6 ? ` and ${s.running.size - 6} more` : ''}`);
-  if (!s.finished && s.retrying.size > 0) lines.push(`:repeat: retrying: ${[...s.retrying].slice(0, 4).map(([id, code]) => `\`${esc(id)}\` (${esc(code)})`).join(', ')}`);
-  for (const f of s.failures.slice(0, 3)) lines.push(`:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`);
-  for (const n of s.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
+  if (!state.finished && state.running.size > 0) lines.push(`Now: ${[...state.running].slice(0, 6).map((x) => `\`${esc(x)}\``).join(', ')}${state.running.size > 6 ? ` and ${state.running.size - 6} more` : ''}`);
+  if (!state.finished && state.retrying.size > 0) lines.push(`:repeat: retrying: ${[...state.retrying].slice(0, 4).map(([id, code]) => `\`${esc(id)}\` (${esc(code)})`).join(', ')}`);
+  for (const f of state.failures.slice(0, 3)) lines.push(`:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`);
+  for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
-  return { text: `${verb} ${s.topology}: ${done}/${s.total}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }] };
+  return { text: `${verb} ${state.topology}: ${done}/${state.total}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }] };
 }
 
 export interface ProgressMessageOptions {

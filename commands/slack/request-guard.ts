@@ -19,18 +19,18 @@ export interface GuardOptions {
   readonly onRefused?: (why: string) => void;
 }
 
-export function guardSlackRequests(next: RequestListener, o: GuardOptions): RequestListener {
-  const now = o.now ?? Date.now;
+export function guardSlackRequests(next: RequestListener, options: GuardOptions): RequestListener {
+  const now = options.now ?? Date.now;
   /** Signatures seen, with when they stop mattering (their timestamp leaves the window). */
   const seen = new Map<string, number>();
   const refuse = (res: ServerResponse, why: string) => {
-    o.onRefused?.(why);
+    options.onRefused?.(why);
     res.writeHead(401, { 'content-type': 'text/plain' });
     res.end('invalid request');
   };
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
-    if (req.method !== 'POST' || !o.paths.includes(path)) return next(req, res);
+    if (req.method !== 'POST' || !options.paths.includes(path)) return next(req, res);
     void (async () => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -44,7 +44,7 @@ export function guardSlackRequests(next: RequestListener, o: GuardOptions): Requ
       const signature = String(req.headers['x-slack-signature'] ?? '');
       const nowS = Math.floor(now() / 1000);
       if (!Number.isInteger(ts) || Math.abs(nowS - ts) > WINDOW_S) return refuse(res, 'timestamp missing or more than 5 minutes from now');
-      const expected = `v0=${createHmac('sha256', o.signingSecret).update(`v0:${ts}:`).update(body).digest('hex')}`;
+      const expected = `v0=${createHmac('sha256', options.signingSecret).update(`v0:${ts}:`).update(body).digest('hex')}`;
       if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return refuse(res, 'bad signature');
       for (const [sig, until] of seen) if (until < nowS) seen.delete(sig);
       if (seen.has(signature)) return refuse(res, 'replayed request');

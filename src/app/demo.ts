@@ -40,7 +40,7 @@ const HK_US = ['hongkong>us', 'us>hongkong'];
 
 type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix; measured?: MeasureResult };
 
-export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> {
+export async function runDemo(services: AppServices, options: DemoOptions): Promise<boolean> {
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
   const key = (c: { from: string; to: string }) => `${c.from}>${c.to}`;
 
@@ -48,9 +48,9 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
   const approveAndRun = async (p: ProposalResult, what: string): Promise<StageResult> => {
     if (!p.ok) return { ok: false, outcome: `the plan could not be made: ${'refusal' in p ? p.refusal : p.problems.map((x) => x.message).join('; ')}` };
     if (!p.proposal.changes) return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
-    const d = await decidePlan(s, { planId: p.proposal.record.id, actor: o.actor, decision: 'approve', now: Date.now(), policy });
+    const d = await decidePlan(services, { planId: p.proposal.record.id, actor: options.actor, decision: 'approve', now: Date.now(), policy });
     if (!d.ok) return { ok: false, outcome: `the approval was refused: ${d.reason}` };
-    const run = await runToEnd(s, d.record, o.onEvent ? { onEvent: o.onEvent } : {});
+    const run = await runToEnd(services, d.record, options.onEvent ? { onEvent: options.onEvent } : {});
     const r = run.result;
     const ok = r.status === 'succeeded';
     const { create, delete: del, keep } = p.proposal.plan.summary;
@@ -73,12 +73,12 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
     const wrong = check(r.matrix);
     return { ok: wrong === undefined, outcome: wrong ?? said, matrix: r.matrix };
   };
-  const measure = () => measureTopology(s, TOPOLOGY, { trigger: 'manual', actor: o.actor });
+  const measure = () => measureTopology(services, TOPOLOGY, { trigger: 'manual', actor: options.actor });
 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
     {
       intent: 'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
-      run: async () => remember(await approveAndRun(await proposeTopology(s, { text: SEED_NAME, form: 'line' }, o.validation, { requester: o.actor, now: Date.now(), policy }), 'applied')),
+      run: async () => remember(await approveAndRun(await proposeTopology(services, { text: SEED_NAME, form: 'line' }, options.validation, { requester: options.actor, now: Date.now(), policy }), 'applied')),
     },
     {
       intent: 'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted.',
@@ -90,13 +90,13 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
     {
       intent: "Withdraw Tokyo's CEN publish of 192.168.0.0/16 behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
       run: async () => {
-        if (!s.control) return { ok: false, outcome: 'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`' };
-        const resources = s.store.resources(TOPOLOGY);
+        if (!services.control) return { ok: false, outcome: 'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`' };
+        const resources = services.store.resources(TOPOLOGY);
         const publish = resources.find((r) => r.kind === 'cen-route-publish');
         const cen = resources.find((r) => r.kind === 'cen');
         const vpc = resources.find((r) => r.stepId === 'vpc:japan');
         if (!publish || !cen || !vpc) return { ok: false, outcome: 'the published route, the CEN instance or the Tokyo VPC is not recorded' };
-        const error = await s.control.withdrawPublishedRoute(cen.cloudId, vpc.cloudId, '192.168.0.0/16');
+        const error = await services.control.withdrawPublishedRoute(cen.cloudId, vpc.cloudId, '192.168.0.0/16');
         return error ? { ok: false, outcome: error } : { ok: true, outcome: `withdrew 192.168.0.0/16 from ${cen.cloudId}` };
       },
     },
@@ -113,7 +113,7 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
     {
       intent: 'Plan the topology again: vpnbot sees the drift and repairs it in one step (the publish), approved as before.',
       run: async () => {
-        const p = await proposeKnown(s, TOPOLOGY, { requester: o.actor, now: Date.now(), policy, kind: 'apply' });
+        const p = await proposeKnown(services, TOPOLOGY, { requester: options.actor, now: Date.now(), policy, kind: 'apply' });
         const creates = p.ok ? p.proposal.plan.summary.create : -1;
         const r = remember(await approveAndRun(p, 'repaired'));
         return creates === 1 ? r : { ...r, ok: false, outcome: `expected a plan of one step to create; it had ${creates}. ${r.outcome}` };
@@ -126,8 +126,8 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
     {
       intent: 'Destroy what vpnbot created, in reverse dependency order.',
       run: async () => {
-        const r = await approveAndRun(await proposeKnown(s, TOPOLOGY, { requester: o.actor, now: Date.now(), policy, kind: 'destroy' }), 'destroyed');
-        const left = s.store.resources(TOPOLOGY).length;
+        const r = await approveAndRun(await proposeKnown(services, TOPOLOGY, { requester: options.actor, now: Date.now(), policy, kind: 'destroy' }), 'destroyed');
+        const left = services.store.resources(TOPOLOGY).length;
         return left === 0 ? r : { ...r, ok: false, outcome: `${r.outcome}; ${left} resources are still recorded` };
       },
     },
@@ -135,14 +135,14 @@ export async function runDemo(s: AppServices, o: DemoOptions): Promise<boolean> 
 
   let all = true;
   for (const [i, stage] of stages.entries()) {
-    o.onIntent?.(i + 1, stages.length, stage.intent);
+    options.onIntent?.(i + 1, stages.length, stage.intent);
     let r: StageResult;
     try {
       r = await stage.run();
     } catch (e) {
       r = { ok: false, outcome: `failed: ${e instanceof Error ? e.message : String(e)}` };
     }
-    o.onStage({ n: i + 1, total: stages.length, intent: stage.intent, ...r });
+    options.onStage({ n: i + 1, total: stages.length, intent: stage.intent, ...r });
     if (!r.ok) {
       all = false;
       break;

@@ -10,22 +10,22 @@ export interface Health {
 }
 
 /** A health check that asks the cloud at most once every `cloudEveryMs` (a probe may poll often). */
-export function createHealthCheck(s: AppServices, cloudEveryMs = 30_000, now: () => number = Date.now): () => Promise<Health> {
+export function createHealthCheck(services: AppServices, cloudEveryMs = 30_000, now: () => number = Date.now): () => Promise<Health> {
   let cloudCheck: { at: number; ok: Promise<boolean> } | undefined;
   const cloudReachable = (): Promise<boolean> => {
     if (!cloudCheck || now() - cloudCheck.at > cloudEveryMs) {
-      cloudCheck = { at: now(), ok: s.cloud.zones('cn-hangzhou').then(() => true, () => false) };
+      cloudCheck = { at: now(), ok: services.cloud.zones('cn-hangzhou').then(() => true, () => false) };
     }
     return cloudCheck.ok;
   };
   return async () => {
     let database = true;
     try {
-      s.store.topologies();
+      services.store.topologies();
     } catch {
       database = false;
     }
     const reachable = await cloudReachable();
-    return { ok: database && reachable, database: database ? 'open' : 'unreadable', cloud: s.sandbox ? 'sandbox' : s.cloud.target, cloudReachable: reachable };
+    return { ok: database && reachable, database: database ? 'open' : 'unreadable', cloud: services.sandbox ? 'sandbox' : services.cloud.target, cloudReachable: reachable };
   };
 }

@@ -93,26 +93,26 @@ function baselineMap(s: AppServices, name: string): Map<string, number> {
  * Measures the matrix now and stores it. `baseline`: this measurement becomes the topology's
  * baseline (the first after a successful apply).
  */
-export async function measureTopology(s: AppServices, name: string, o: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number }): Promise<MeasureResult> {
-  const a = applied(s, name);
+export async function measureTopology(services: AppServices, name: string, options: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number }): Promise<MeasureResult> {
+  const a = applied(services, name);
   if (typeof a === 'string') return { ok: false, refusal: a };
-  const probes = probesOf(s, name, a.topology);
+  const probes = probesOf(services, name, a.topology);
   if (probes.length < 2) {
     return { ok: false, refusal: a.topology.probes ? `"${name}" has ${probes.length} probe instance(s) recorded: apply it again to create them` : `"${name}" has no probe instances (probes: false): add "probes: true" to the topology and apply it` };
   }
-  const count = o.count ?? DEFAULT_PING.count;
+  const count = options.count ?? DEFAULT_PING.count;
   if (!Number.isInteger(count) || count < 1 || count > 100) return { ok: false, refusal: `--count must be a whole number from 1 to 100, got ${count}` };
   const predictions = predictionsFor(a.topology, a.plan, probes);
-  const measured = await measureMatrix(s.cloud.commands, probes, { ...DEFAULT_PING, count, pacing: s.pacing });
-  const now = (o.now ?? Date.now)();
+  const measured = await measureMatrix(services.cloud.commands, probes, { ...DEFAULT_PING, count, pacing: services.pacing });
+  const now = (options.now ?? Date.now)();
   const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));
   const failing = measured.filter((c) => c.measured && c.report.received === 0).map((c) => predicted.get(pairKey(c.from, c.to))).filter((p): p is PairPrediction => p?.reachable === true);
-  const explanations = await explainFailures(s, name, failing);
-  const matrix = buildMatrix(name, now, measured, predictions, baselineMap(s, name), explanations);
-  const previous = s.store.measurements(name, 1)[0];
-  const record = { topology: name, trigger: o.trigger, baseline: o.baseline ?? false, matrix };
-  const id = s.store.saveMeasurement(record);
-  s.store.audit(o.actor, 'ping.measured', name, { trigger: o.trigger, cells: matrix.cells.length, fail: matrix.cells.filter((c) => c.verdict === 'fail').length, mismatches: matrix.cells.filter((c) => !c.matches).length }, now);
+  const explanations = await explainFailures(services, name, failing);
+  const matrix = buildMatrix(name, now, measured, predictions, baselineMap(services, name), explanations);
+  const previous = services.store.measurements(name, 1)[0];
+  const record = { topology: name, trigger: options.trigger, baseline: options.baseline ?? false, matrix };
+  const id = services.store.saveMeasurement(record);
+  services.store.audit(options.actor, 'ping.measured', name, { trigger: options.trigger, cells: matrix.cells.length, fail: matrix.cells.filter((c) => c.verdict === 'fail').length, mismatches: matrix.cells.filter((c) => !c.matches).length }, now);
   return { ok: true, matrix, predictions, record: { id, ...record }, ...(previous ? { previous } : {}) };
 }
 
@@ -120,12 +120,12 @@ export async function measureTopology(s: AppServices, name: string, o: { trigger
  * `/vpn ping <name> from <site>` with ping output pasted from a host in an on-premises DC (Cloud
  * Assistant cannot reach it): the row joins the latest matrix, marked as pasted, at `at`.
  */
-export function pastePingRow(s: AppServices, name: string, site: string, output: string, o: { actor: string; at: number }): MeasureResult {
-  const a = applied(s, name);
+export function pastePingRow(services: AppServices, name: string, site: string, output: string, options: { actor: string; at: number }): MeasureResult {
+  const a = applied(services, name);
   if (typeof a === 'string') return { ok: false, refusal: a };
   const source = a.topology.sites.find((x) => x.name === site);
   if (!source) return { ok: false, refusal: `"${name}" has no site named "${site}"; its sites: ${a.topology.sites.map((x) => x.name).join(', ')}` };
-  const probes = probesOf(s, name, a.topology);
+  const probes = probesOf(services, name, a.topology);
   const report = parsePingOutput(output);
   if (report.targets.length === 0) return { ok: false, refusal: `no ping output found in what was pasted${report.errors.length ? ` (${report.errors.map((e) => e.message).join('; ')})` : ''}: paste what \`ping -c 5 <probe ip>\` printed, in a code block` };
   const cells: MeasuredCell[] = [];
@@ -137,13 +137,13 @@ export function pastePingRow(s: AppServices, name: string, site: string, output:
   }
   if (cells.length === 0) return { ok: false, refusal: `the pasted output pings ${unknown.join(', ')}, none of which is a probe of "${name}" (probes: ${probes.map((p) => `${p.site} ${p.ip}`).join(', ') || 'none'})` };
   const predictions = predictionsFor(a.topology, a.plan, probes);
-  const row = buildMatrix(name, o.at, cells, predictions, baselineMap(s, name)).cells.map((c): MatrixCell => ({ ...c, pastedAt: o.at }));
-  const latest = s.store.measurements(name, 1)[0];
+  const row = buildMatrix(name, options.at, cells, predictions, baselineMap(services, name)).cells.map((c): MatrixCell => ({ ...c, pastedAt: options.at }));
+  const latest = services.store.measurements(name, 1)[0];
   const kept = (latest?.matrix.cells ?? []).filter((c) => c.from !== site);
-  const matrix: PingMatrix = { topology: name, measuredAt: latest?.matrix.measuredAt ?? o.at, cells: [...kept, ...row] };
+  const matrix: PingMatrix = { topology: name, measuredAt: latest?.matrix.measuredAt ?? options.at, cells: [...kept, ...row] };
   const record = { topology: name, trigger: 'pasted' as const, baseline: false, matrix };
-  const id = s.store.saveMeasurement(record);
-  s.store.audit(o.actor, 'ping.pasted', name, { site, targets: cells.length, ignored: unknown.length }, o.at);
+  const id = services.store.saveMeasurement(record);
+  services.store.audit(options.actor, 'ping.pasted', name, { site, targets: cells.length, ignored: unknown.length }, options.at);
   return { ok: true, matrix, predictions, record: { id, ...record }, ...(latest ? { previous: latest } : {}) };
 }
 
@@ -180,9 +180,9 @@ export interface PairTrend {
 }
 
 /** `/vpn ping <name> history`: per pair, its last `limit` measurements. */
-export function pingHistory(s: AppServices, name: string, limit = 10): { ok: true; trends: PairTrend[]; measurements: number } | { ok: false; refusal: string } {
-  if (!s.store.topology(name)) return { ok: false, refusal: `no topology named "${name}"` };
-  const records = s.store.measurements(name, limit).reverse();
+export function pingHistory(services: AppServices, name: string, limit = 10): { ok: true; trends: PairTrend[]; measurements: number } | { ok: false; refusal: string } {
+  if (!services.store.topology(name)) return { ok: false, refusal: `no topology named "${name}"` };
+  const records = services.store.measurements(name, limit).reverse();
   if (records.length === 0) return { ok: false, refusal: `"${name}" has not been measured yet: /vpn ping ${name}` };
   const pairs = new Map<string, PairTrend>();
   for (const r of records) {
@@ -196,22 +196,22 @@ export function pingHistory(s: AppServices, name: string, limit = 10): { ok: tru
 }
 
 /** The topologies a schedule re-measures: applied ones with probes. */
-export function measurableTopologies(s: AppServices): string[] {
-  return s.store.topologies().filter((t) => t.probes && typeof applied(s, t.name) !== 'string' && probesOf(s, t.name, t).length >= 2).map((t) => t.name);
+export function measurableTopologies(services: AppServices): string[] {
+  return services.store.topologies().filter((t) => t.probes && typeof applied(services, t.name) !== 'string' && probesOf(services, t.name, t).length >= 2).map((t) => t.name);
 }
 
 /**
  * The last step of every apply: measure the matrix, which becomes the baseline. Undefined when the
  * topology has no probes (or the run did not succeed): nothing to measure.
  */
-export async function measureAfterApply(s: AppServices, name: string, o: { actor: string; succeeded: boolean }): Promise<MeasureResult | undefined> {
-  if (!o.succeeded || !s.store.topology(name)?.probes) return undefined;
-  return measureTopology(s, name, { trigger: 'apply', actor: o.actor, baseline: true });
+export async function measureAfterApply(services: AppServices, name: string, options: { actor: string; succeeded: boolean }): Promise<MeasureResult | undefined> {
+  if (!options.succeeded || !services.store.topology(name)?.probes) return undefined;
+  return measureTopology(services, name, { trigger: 'apply', actor: options.actor, baseline: true });
 }
 
 /** The latest measurement of a topology, if any (App Home, status). */
-export function latestMatrix(s: AppServices, name: string): PingMatrix | undefined {
-  return s.store.measurements(name, 1)[0]?.matrix;
+export function latestMatrix(services: AppServices, name: string): PingMatrix | undefined {
+  return services.store.measurements(name, 1)[0]?.matrix;
 }
 
 export interface Recheck {
@@ -228,13 +228,13 @@ export interface Recheck {
  * A scheduled re-check: every applied topology with probes is measured again, except one a run is
  * changing now (it is measured when the run ends); with what changed since the last measurement.
  */
-export async function recheckTopologies(s: AppServices, actor: string): Promise<Recheck[]> {
-  const busy = new Set(s.store.unfinishedRuns().map((r) => r.topology));
+export async function recheckTopologies(services: AppServices, actor: string): Promise<Recheck[]> {
+  const busy = new Set(services.store.unfinishedRuns().map((r) => r.topology));
   const out: Recheck[] = [];
-  for (const name of measurableTopologies(s).filter((n) => !busy.has(n))) {
-    const result = await measureTopology(s, name, { trigger: 'scheduled', actor });
+  for (const name of measurableTopologies(services).filter((n) => !busy.has(n))) {
+    const result = await measureTopology(services, name, { trigger: 'scheduled', actor });
     const changes = result.ok ? changesSince(result.previous?.matrix, result.matrix) : { regressed: [], recovered: [] };
-    const thread = s.store.runs(name, 50).find((x) => x.thread)?.thread;
+    const thread = services.store.runs(name, 50).find((x) => x.thread)?.thread;
     out.push({ topology: name, result, ...changes, ...(thread ? { thread } : {}) });
   }
   return out;

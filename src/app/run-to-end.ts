@@ -37,13 +37,13 @@ export interface RunToEndOptions {
 }
 
 /** Measures after a run when the rule says so; a fault while measuring is reported, not thrown. */
-export async function measureAfterRun(s: AppServices, result: RunResult, requester: string): Promise<Pick<RunOutcome, 'matrix' | 'matrixError'>> {
+export async function measureAfterRun(services: AppServices, result: RunResult, requester: string): Promise<Pick<RunOutcome, 'matrix' | 'matrixError'>> {
   if (result.kind !== 'apply') return {};
   try {
-    const matrix = await measureAfterApply(s, result.topology, { actor: requester, succeeded: result.status === 'succeeded' });
+    const matrix = await measureAfterApply(services, result.topology, { actor: requester, succeeded: result.status === 'succeeded' });
     return matrix ? { matrix } : {};
   } catch (e) {
-    s.logger.warn({ err: e, topology: result.topology }, 'the ping matrix after the run could not be measured');
+    services.logger.warn({ err: e, topology: result.topology }, 'the ping matrix after the run could not be measured');
     return { matrixError: e instanceof Error ? e.message : String(e) };
   }
 }
@@ -65,10 +65,10 @@ async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?
 }
 
 /** Runs an approved plan to its end, then measures it. */
-export async function runToEnd(s: AppServices, record: PlanRecord, options: RunToEndOptions = {}): Promise<RunOutcome> {
-  const result = await runApprovedPlan(s, record, options);
+export async function runToEnd(services: AppServices, record: PlanRecord, options: RunToEndOptions = {}): Promise<RunOutcome> {
+  const result = await runApprovedPlan(services, record, options);
   // An interrupted run is resumed later; it is measured when it ends.
-  const measured = options.signal?.aborted ? {} : await measureAfterRun(s, result, record.requester);
+  const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, record.requester);
   return { result, requester: record.requester, ...(options.thread ? { thread: options.thread } : {}), ...measured };
 }
 
@@ -81,18 +81,18 @@ export interface ResumeOptions {
 }
 
 /** Finishes the runs a dead process left (a crash, Ctrl-C, a kill), each measured as any run is. */
-export async function resumeToEnd(s: AppServices, options: ResumeOptions = {}): Promise<RunOutcome[]> {
-  const results = await s.engine.resume({
+export async function resumeToEnd(services: AppServices, options: ResumeOptions = {}): Promise<RunOutcome[]> {
+  const results = await services.engine.resume({
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     onResume: (run) => options.onResume?.(run),
   });
   const outcomes: RunOutcome[] = [];
   for (const result of results) {
-    const run = s.store.run(result.runId);
+    const run = services.store.run(result.runId);
     const requester = run?.requester ?? 'vpnbot';
-    if (run?.planId && !options.signal?.aborted) s.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
-    const measured = options.signal?.aborted ? {} : await measureAfterRun(s, result, requester);
+    if (run?.planId && !options.signal?.aborted) services.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
+    const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, requester);
     outcomes.push({ result, requester, ...(run?.thread ? { thread: run.thread } : {}), ...measured });
   }
   return outcomes;

@@ -60,27 +60,27 @@ async function propose(s: AppServices, topology: Topology, plan: Plan, o: Propos
 }
 
 /** A topology already read and validated (the CLI's file argument), planned against what exists now. */
-export async function proposeValidated(s: AppServices, topology: Topology, o: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
-  return propose(s, topology, await s.engine.plan(topology), { ...o, kind: 'apply' });
+export async function proposeValidated(services: AppServices, topology: Topology, options: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+  return propose(services, topology, await services.engine.plan(topology), { ...options, kind: 'apply' });
 }
 
 /** `/vpn plan <topology>`: parse, validate (zones as the cloud offers them), plan against what exists. */
-export async function proposeTopology(s: AppServices, input: { text: string; form: 'line' | 'yaml' }, validation: ValidationOptions, o: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+export async function proposeTopology(services: AppServices, input: { text: string; form: 'line' | 'yaml' }, validation: ValidationOptions, options: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
   const parsed = input.form === 'line' ? parseTopologyLine(input.text) : parseTopologyYaml(input.text);
-  const topology = await validateWithCloudZones(parsed, validation, (region) => s.cloud.zones(region));
+  const topology = await validateWithCloudZones(parsed, validation, (region) => services.cloud.zones(region));
   if (!topology.ok) return { ok: false, problems: topology.problems };
-  return propose(s, topology.value, await s.engine.plan(topology.value), { ...o, kind: 'apply' });
+  return propose(services, topology.value, await services.engine.plan(topology.value), { ...options, kind: 'apply' });
 }
 
 /** `/vpn apply <name>` and `/vpn destroy <name>`: a known topology planned again, or its destroy plan. */
-export async function proposeKnown(s: AppServices, name: string, o: ProposeOptions): Promise<ProposalResult> {
-  const topology = s.store.topology(name);
+export async function proposeKnown(services: AppServices, name: string, options: ProposeOptions): Promise<ProposalResult> {
+  const topology = services.store.topology(name);
   if (!topology) {
-    const known = s.store.topologies().map((t) => t.name);
+    const known = services.store.topologies().map((t) => t.name);
     return { ok: false, refusal: `no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ': nothing has been applied yet'}` };
   }
-  const plan = o.kind === 'destroy' ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
-  return propose(s, topology, plan, o);
+  const plan = options.kind === 'destroy' ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
+  return propose(services, topology, plan, options);
 }
 
 /** A step's content, for comparing plans: what is done to which resource (not its dependencies). */
@@ -95,49 +95,49 @@ export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 're
  * was made (planning again gives another hash).
  */
 export async function decidePlan(
-  s: AppServices,
-  d: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string; channel?: string },
+  services: AppServices,
+  request: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string; channel?: string },
 ): Promise<Decision> {
   const refuse = (reason: string, topology = '-'): Decision => {
-    s.store.audit(d.actor, `plan.${d.decision}.refused`, topology, { planId: d.planId.slice(0, 64), reason }, d.now);
+    services.store.audit(request.actor, `plan.${request.decision}.refused`, topology, { planId: request.planId.slice(0, 64), reason }, request.now);
     return { ok: false, reason };
   };
   // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
-  if (d.channel !== undefined) {
-    const allowed = channelAllowed(d.policy, d.channel);
+  if (request.channel !== undefined) {
+    const allowed = channelAllowed(request.policy, request.channel);
     if (!allowed.ok) return refuse(allowed.reason);
   }
-  const record = /^plan-[0-9a-f]{16}$/.test(d.planId) ? s.store.plan(d.planId) : undefined;
+  const record = /^plan-[0-9a-f]{16}$/.test(request.planId) ? services.store.plan(request.planId) : undefined;
   if (!record) return refuse('this plan is unknown to vpnbot');
   if (record.status !== 'pending') return refuse(`this plan is already ${record.status}`, record.topology);
-  if (record.expiresAt <= d.now) {
-    s.store.markPlan(record.id, 'expired');
+  if (record.expiresAt <= request.now) {
+    services.store.markPlan(record.id, 'expired');
     return refuse('this plan has expired: plan again', record.topology);
   }
-  if (d.decision === 'approve') {
-    const allowed = await mayApprove(d.policy, record.requester, d.actor, d.members);
+  if (request.decision === 'approve') {
+    const allowed = await mayApprove(request.policy, record.requester, request.actor, request.members);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
     // One run per topology: approving while another run holds it would approve a plan that cannot run.
-    const holder = s.store.unfinishedRuns().find((r) => r.topology === record.topology);
+    const holder = services.store.unfinishedRuns().find((r) => r.topology === record.topology);
     if (holder) return refuse(`${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`, record.topology);
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
-    const topology = record.document ?? s.store.topology(record.topology);
+    const topology = record.document ?? services.store.topology(record.topology);
     if (topology) {
       const deletesOnly = isDestroyPlan(record.plan);
-      const now = deletesOnly ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+      const now = deletesOnly ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
       // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
       const fresh = new Set(now.steps.map(content));
       const stillValid = now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
       if (!stillValid) {
-        s.store.markPlan(record.id, 'superseded');
+        services.store.markPlan(record.id, 'superseded');
         return refuse('the cloud changed since this plan was made: plan again', record.topology);
       }
     }
-  } else if (d.actor !== record.requester) {
-    const allowed = await mayApprove({ ...d.policy, allowSelfApproval: true }, record.requester, d.actor, d.members);
+  } else if (request.actor !== record.requester) {
+    const allowed = await mayApprove({ ...request.policy, allowSelfApproval: true }, record.requester, request.actor, request.members);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
   }
-  const r = s.store.decide(record.id, d.actor, d.decision, record.hash, d.now, d.policy.requiredApprovals);
+  const r = services.store.decide(record.id, request.actor, request.decision, record.hash, request.now, request.policy.requiredApprovals);
   if (!r.ok) {
     const why = r.reason === 'expired' ? 'this plan has expired: plan again'
       : r.reason === 'hash-mismatch' ? 'this plan was changed: plan again'
@@ -145,8 +145,8 @@ export async function decidePlan(
           : `this plan is already ${r.status ?? 'decided'}`;
     return refuse(why, record.topology);
   }
-  if (d.decision === 'reject') s.store.audit(d.actor, 'plan.reject.reason', record.topology, { planId: record.id, reason: d.reason ?? '' }, d.now);
-  return { ok: true, record, decision: d.decision, complete: d.decision === 'reject' || r.approved, approvers: r.approvers };
+  if (request.decision === 'reject') services.store.audit(request.actor, 'plan.reject.reason', record.topology, { planId: record.id, reason: request.reason ?? '' }, request.now);
+  return { ok: true, record, decision: request.decision, complete: request.decision === 'reject' || r.approved, approvers: r.approvers };
 }
 
 export type FollowUp =
@@ -161,28 +161,28 @@ export type FollowUp =
  * plan already contained (same kind, action, parameters and references), runs it under the same
  * approval; otherwise proposes the new plan for approval.
  */
-export async function retryRun(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy; members?: GroupMembers; onEvent?: EngineListener; thread?: RunThread }): Promise<FollowUp> {
-  const run = s.store.run(runId);
+export async function retryRun(services: AppServices, runId: string, options: { actor: string; now: number; policy: ApprovalPolicy; members?: GroupMembers; onEvent?: EngineListener; thread?: RunThread }): Promise<FollowUp> {
+  const run = services.store.run(runId);
   if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
-  const approved = run.planId ? s.store.plan(run.planId) : undefined;
-  const topology = approved?.document ?? s.store.topology(run.topology);
+  const approved = run.planId ? services.store.plan(run.planId) : undefined;
+  const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
   // The requester may retry their own approved plan; anyone else must be allowed to approve it.
-  if (o.actor !== approved.requester) {
-    const allowed = await mayApprove(o.policy, approved.requester, o.actor, o.members);
+  if (options.actor !== approved.requester) {
+    const allowed = await mayApprove(options.policy, approved.requester, options.actor, options.members);
     if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   }
   const destroy = run.kind === 'destroy';
-  const now = destroy ? await s.engine.planDestroy(topology) : await s.engine.plan(topology);
+  const now = destroy ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
   if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
   const approvedContent = new Set(approved.plan.steps.map(content));
   const within = now.steps.filter((x) => x.action === 'create' || x.action === 'delete').every((x) => approvedContent.has(content(x)));
   if (!within) {
-    const r = await propose(s, topology, now, { requester: o.actor, now: o.now, policy: o.policy, kind: destroy ? 'destroy' : 'apply' });
+    const r = await propose(services, topology, now, { requester: options.actor, now: options.now, policy: options.policy, kind: destroy ? 'destroy' : 'apply' });
     return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
   }
-  s.store.audit(o.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, o.now);
-  const outcome = await runToEnd(s, approved, { plan: now, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}) });
+  services.store.audit(options.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, options.now);
+  const outcome = await runToEnd(services, approved, { plan: now, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.thread ? { thread: options.thread } : {}) });
   return { kind: 'retried', outcome };
 }
 
@@ -190,18 +190,18 @@ export async function retryRun(s: AppServices, runId: string, o: { actor: string
  * Roll back: a destroy plan of what this run created (never what it adopted or found), proposed
  * for approval like any other.
  */
-export async function proposeRollback(s: AppServices, runId: string, o: { actor: string; now: number; policy: ApprovalPolicy }): Promise<FollowUp> {
-  const run = s.store.run(runId);
+export async function proposeRollback(services: AppServices, runId: string, options: { actor: string; now: number; policy: ApprovalPolicy }): Promise<FollowUp> {
+  const run = services.store.run(runId);
   if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
-  const topology = s.store.topology(run.topology);
+  const topology = services.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
-  const created = new Set(s.store.steps(runId).filter((x) => x.status === 'succeeded' || x.cloudId !== undefined).map((x) => x.stepId));
+  const created = new Set(services.store.steps(runId).filter((x) => x.status === 'succeeded' || x.cloudId !== undefined).map((x) => x.stepId));
   const createdByRun = new Set(run.plan.steps.filter((x) => x.action === 'create' && created.has(x.id)).map((x) => x.id));
-  const all = await s.engine.planDestroy(topology);
+  const all = await services.engine.planDestroy(topology);
   const steps = all.steps.filter((x) => createdByRun.has(x.id)).map((x) => ({ ...x, dependsOn: x.dependsOn.filter((d) => createdByRun.has(d)) }));
   if (steps.length === 0) return { kind: 'nothing', reason: 'this run created nothing that still exists' };
   const plan: Plan = { ...all, steps, hash: planHash(all.topology, steps), summary: summarize(steps) };
-  const r = await propose(s, topology, plan, { requester: o.actor, now: o.now, policy: o.policy, kind: 'destroy' });
+  const r = await propose(services, topology, plan, { requester: options.actor, now: options.now, policy: options.policy, kind: 'destroy' });
   return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
 }
 
@@ -216,13 +216,13 @@ export interface TopologyStatus {
 }
 
 /** `/vpn status [name]`: per topology, its resources by origin and its last run. Unknown names come back in `unknown`. */
-export function statusOf(s: AppServices, names?: readonly string[]): { topologies: TopologyStatus[]; unknown: string[] } {
-  const all = names && names.length > 0 ? [...names] : s.store.topologies().map((t) => t.name);
-  const unknown = all.filter((n) => s.store.topology(n) === undefined);
+export function statusOf(services: AppServices, names?: readonly string[]): { topologies: TopologyStatus[]; unknown: string[] } {
+  const all = names && names.length > 0 ? [...names] : services.store.topologies().map((t) => t.name);
+  const unknown = all.filter((n) => services.store.topology(n) === undefined);
   const topologies = all.filter((n) => !unknown.includes(n)).map((name): TopologyStatus => {
-    const resources = s.store.resources(name);
-    const [last] = s.store.runs(name, 1);
-    const steps = last ? s.store.steps(last.id) : [];
+    const resources = services.store.resources(name);
+    const [last] = services.store.runs(name, 1);
+    const steps = last ? services.store.steps(last.id) : [];
     const count = (o: string) => resources.filter((r) => r.origin === o).length;
     return {
       topology: name,
@@ -241,17 +241,17 @@ export function statusOf(s: AppServices, names?: readonly string[]): { topologie
 }
 
 /** Where a proposal was posted: its thread is the run's. */
-export function recordPlanMessage(s: AppServices, planId: string, channel: string, ts: string): void {
-  s.store.planMessage(planId, channel, ts);
+export function recordPlanMessage(services: AppServices, planId: string, channel: string, ts: string): void {
+  services.store.planMessage(planId, channel, ts);
 }
 
 /** The topology and kind of a run, for a front end that reports on it; undefined when unknown. */
-export function runInfo(s: AppServices, runId: string): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
-  const run = s.store.run(runId);
+export function runInfo(services: AppServices, runId: string): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+  const run = services.store.run(runId);
   return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
 }
 
 /** "Keep as is" after a failed run: nothing changes in the cloud; the choice is audited. */
-export function keepRun(s: AppServices, runId: string, actor: string, now: number): void {
-  s.store.audit(actor, 'run.keep', runId, { runId }, now);
+export function keepRun(services: AppServices, runId: string, actor: string, now: number): void {
+  services.store.audit(actor, 'run.keep', runId, { runId }, now);
 }

@@ -29,9 +29,9 @@ function timed(fn: () => string): { ms: number; detail: string } {
 }
 
 /** A hub, a DC and `n` spokes of one /16 each (IKEv1: one connection per network behind the hub). */
-export function spokeTopologyYaml(n: number): string {
+export function spokeTopologyYaml(count: number): string {
   const lines = ['  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}', '  - {name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}'];
-  for (let i = 0; i < n; i++) lines.push(`  - {name: s${i}, role: spoke, region: us-west-1, cidrs: [${10 + Math.floor(i / 256)}.${i % 256}.0.0/16]}`);
+  for (let i = 0; i < count; i++) lines.push(`  - {name: s${i}, role: spoke, region: us-west-1, cidrs: [${10 + Math.floor(i / 256)}.${i % 256}.0.0/16]}`);
   return `name: wide\nike: v1\nsites:\n${lines.join('\n')}\n`;
 }
 

@@ -26,6 +26,6 @@ export class CloudError extends VpnbotError {
   }
 }
 
-export function isCloudError(e: unknown): e is CloudError {
-  return e instanceof CloudError;
+export function isCloudError(error: unknown): error is CloudError {
+  return error instanceof CloudError;
 }

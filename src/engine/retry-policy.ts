@@ -37,9 +37,9 @@ export function realPacing(pace = 1): Pacing {
 }
 
 /** Full-jitter backoff: uniform in [0, min(cap, base * 2^attempt)], never below 1 ms. */
-export function backoffDelay(attempt: number, p: Pacing, baseMs = 1_000, capMs = 30_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt) * p.pace;
-  return Math.max(1, p.random() * ceiling);
+export function backoffDelay(attempt: number, pacing: Pacing, baseMs = 1_000, capMs = 30_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt) * pacing.pace;
+  return Math.max(1, pacing.random() * ceiling);
 }
 
 /** What a retry loop reports before each new attempt. */

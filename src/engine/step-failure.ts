@@ -19,12 +19,12 @@ export interface StepFailure {
 }
 
 /** The failure's message is redacted here too: it reaches chat, logs and the database from here. */
-export function toStepFailure(stepId: string, e: unknown): StepFailure {
-  if (isCloudError(e)) {
-    const entry = ERROR_CODES[e.code];
-    return { stepId, code: e.cloudCode, message: redactSecrets(e.message), ...(e.requestId ? { requestId: e.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
+export function toStepFailure(stepId: string, error: unknown): StepFailure {
+  if (isCloudError(error)) {
+    const entry = ERROR_CODES[error.code];
+    return { stepId, code: error.cloudCode, message: redactSecrets(error.message), ...(error.requestId ? { requestId: error.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
   }
-  if (isVpnbotError(e)) return { stepId, code: e.code, message: redactSecrets(e.message), userFixable: ERROR_CODES[e.code].userFixable, hint: ERROR_CODES[e.code].hint };
-  const message = redactSecrets(e instanceof Error ? e.message : String(e));
+  if (isVpnbotError(error)) return { stepId, code: error.code, message: redactSecrets(error.message), userFixable: ERROR_CODES[error.code].userFixable, hint: ERROR_CODES[error.code].hint };
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return { stepId, code: 'engine.fault', message, userFixable: false, hint: ERROR_CODES['engine.fault'].hint };
 }

@@ -7,7 +7,7 @@
 import type { VisitContext } from '../dag/walk';
 import { VpnbotError } from '../errors';
 import type { DeleteStep, DesiredStep, Step } from '../planner/plan';
-import { DELETE_DRAIN_MS, lockKeysOf, STEP_CATALOGUE, TUNNEL_PROFILE, type WaitProfile } from '../planner/step-catalogue';
+import { DELETE_DRAIN_MS, lockKeysOf, peeringOf, secretNameOf, STEP_CATALOGUE, type WaitProfile } from '../planner/step-catalogue';
 import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
 import { isCloudError } from '../cloud/cloud-error';
 import type { EngineListener } from './engine-events';
@@ -76,8 +76,8 @@ export class StepRunner {
 
   private input(step: DesiredStep, scope: RunScope): ResourceInput {
     let psk: string | undefined;
-    if (step.kind === 'ipsec-connection') {
-      const name = `psk:${step.params.pskPair}`;
+    const name = secretNameOf(step);
+    if (name !== undefined) {
       psk = this.deps.store.secret(scope.topology, name);
       if (psk === undefined) {
         // The store keeps the first key written: read it back, so both sides of a pair always agree.
@@ -204,7 +204,8 @@ export class StepRunner {
     }
     // A connection to an on-premises peer comes up when the DC's device is configured, which is not
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
-    if (step.kind === 'ipsec-connection' && step.params.mirror === null) {
+    const peering = peeringOf(step);
+    if (peering && peering.mirror === null) {
       const o = last ?? (await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true }));
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
@@ -212,15 +213,14 @@ export class StepRunner {
     }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock,
     // and without reading the cloud while this run is still creating the mirror (it says when it has).
-    const tunnel = step.kind === 'ipsec-connection';
-    const profile = tunnel ? TUNNEL_PROFILE : wait;
+    const profile = peering?.wait ?? wait;
     let ready: Observation;
     try {
       ready = last?.state === 'ready' ? last : await visit.outsideSlot(async () => {
         const deadline = this.deps.pacing.now() + profile.timeoutMs * this.deps.pacing.pace;
-        const mirror = tunnel ? step.params.mirror : null;
+        const mirror = peering?.mirror ?? null;
         if (mirror !== null && scope.creating.has(mirror)) await this.untilSettled(scope, mirror, deadline, profile.firstPollMs, visit.signal);
-        return this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone', tunnel, deadline);
+        return this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone', peering !== undefined, deadline);
       });
     } catch (e) {
       if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {

@@ -37,7 +37,7 @@ function canonical(t: Topology): Topology {
   return { ...t, sites: [...t.sites].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
 }
 
-export function desiredSteps(input: Topology, o: PlannerOptions = DEFAULT_PLANNER_OPTIONS): DesiredStep[] {
+export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_PLANNER_OPTIONS): DesiredStep[] {
   const t = canonical(input);
   const out: DesiredStep[] = [];
   // A step depends on every step whose output it reads, whether or not it says so.
@@ -58,7 +58,7 @@ export function desiredSteps(input: Topology, o: PlannerOptions = DEFAULT_PLANNE
     if (s.role === 'hub' || s.role === 'dc') {
       add({
         id: stepId.vpnGateway(s.name), kind: 'vpn-gateway', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name), stepId.vswitch(s.name)],
-        params: { name: res(s.name), bandwidthMbps: o.vpnBandwidthMbps }, refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
+        params: { name: res(s.name), bandwidthMbps: options.vpnBandwidthMbps }, refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
       });
     }
   }
@@ -103,7 +103,7 @@ export function desiredSteps(input: Topology, o: PlannerOptions = DEFAULT_PLANNE
     if (t.probes) {
       add({
         id: stepId.ecsInstance(s.name), kind: 'ecs-instance', site: s.name, region: s.region, dependsOn: [stepId.vswitch(s.name), sg],
-        params: { name: res(s.name, '-probe'), instanceType: o.instanceType, imageFamily: o.imageFamily, zoneId: s.zone },
+        params: { name: res(s.name, '-probe'), instanceType: options.instanceType, imageFamily: options.imageFamily, zoneId: s.zone },
         refs: { vswitchId: ref(stepId.vswitch(s.name)), securityGroupId: ref(sg) },
       });
     }

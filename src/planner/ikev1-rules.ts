@@ -32,10 +32,10 @@ export interface TunnelDesign {
   readonly published: readonly string[];
 }
 
-export function tunnelDesign(t: Topology, hub: Site, dc: Site): TunnelDesign {
-  const networks = networksBehindHub(t, hub);
+export function tunnelDesign(topology: Topology, hub: Site, dc: Site): TunnelDesign {
+  const networks = networksBehindHub(topology, hub);
   const pairs: ConnectionPair[] =
-    t.ike === 'v1'
+    topology.ike === 'v1'
       ? dc.cidrs.flatMap((d) => networks.map((n) => ({ hubCidrs: [n], dcCidrs: [d] })))
       : [{ hubCidrs: networks, dcCidrs: [...dc.cidrs] }];
   return {
@@ -49,16 +49,16 @@ export function tunnelDesign(t: Topology, hub: Site, dc: Site): TunnelDesign {
 }
 
 /** Every hub-DC tunnel of the topology, hubs in the topology's order. */
-export function tunnelDesigns(t: Topology): TunnelDesign[] {
-  return t.sites.filter((s) => s.role === 'hub').flatMap((hub) => dcsOfHub(t, hub.name).map((dc) => tunnelDesign(t, hub, dc)));
+export function tunnelDesigns(topology: Topology): TunnelDesign[] {
+  return topology.sites.filter((s) => s.role === 'hub').flatMap((hub) => dcsOfHub(topology, hub.name).map((dc) => tunnelDesign(topology, hub, dc)));
 }
 
 /** The sites attached to CEN: every cloud hub and spoke. */
-export function cenMembers(t: Topology): Site[] {
-  return t.sites.filter((s) => isCloudSite(s) && (s.role === 'hub' || s.role === 'spoke'));
+export function cenMembers(topology: Topology): Site[] {
+  return topology.sites.filter((s) => isCloudSite(s) && (s.role === 'hub' || s.role === 'spoke'));
 }
 
 /** The sources a site's security group admits ICMP from: every other site's CIDRs. */
-export function admittedSources(t: Topology, site: Site): string[] {
-  return t.sites.filter((x) => x.name !== site.name).flatMap((x) => x.cidrs);
+export function admittedSources(topology: Topology, site: Site): string[] {
+  return topology.sites.filter((x) => x.name !== site.name).flatMap((x) => x.cidrs);
 }

@@ -22,23 +22,23 @@ function keyPrefix(k: string): string {
  * `JSON.stringify(v)` with every object's keys sorted, without building a sorted copy first. The
  * output must never change: stored plans are checked against hashes made with it.
  */
-export function canonicalJson(v: unknown): string {
-  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) {
+export function canonicalJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
     // As JSON.stringify: undefined and functions in arrays are null.
     let out = '[';
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
       out += `${i === 0 ? '' : ','}${x === undefined || typeof x === 'function' ? 'null' : canonicalJson(x)}`;
     }
     return `${out}]`;
   }
-  const keys = Object.keys(v);
+  const keys = Object.keys(value);
   if (keys.length > 1) keys.sort();
   let out = '{';
   let first = true;
   for (const k of keys) {
-    const x = (v as Record<string, unknown>)[k];
+    const x = (value as Record<string, unknown>)[k];
     if (x === undefined || typeof x === 'function') continue;
     out += `${first ? '' : ','}${keyPrefix(k)}${canonicalJson(x)}`;
     first = false;

@@ -92,8 +92,8 @@ export function isDestroyPlan(plan: Plan): boolean {
 }
 
 /** The references a step reads, whatever its kind. */
-export function refsOf(s: Step): readonly Ref[] {
-  return Object.values(s.refs as Readonly<Record<string, Ref | undefined>>).filter((r): r is Ref => r !== undefined);
+export function refsOf(step: Step): readonly Ref[] {
+  return Object.values(step.refs as Readonly<Record<string, Ref | undefined>>).filter((r): r is Ref => r !== undefined);
 }
 
 export function summarize(steps: readonly Step[]): PlanSummary {

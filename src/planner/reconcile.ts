@@ -23,23 +23,23 @@ function indexOf(t: Topology): TopologyIndex {
 }
 
 /** The id the user asked to adopt for this step (under `existing:`), if any. */
-export function adoptedId(t: Topology, d: DesiredStep, observed: ObservedState): string | undefined {
-  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
-  switch (d.kind) {
+export function adoptedId(topology: Topology, step: DesiredStep, observed: ObservedState): string | undefined {
+  const site = step.site === null ? undefined : indexOf(topology).site.get(step.site);
+  switch (step.kind) {
     case 'vpc':
       return site?.existing.vpc;
     case 'vpn-gateway':
       return site?.existing.vpnGateway;
     case 'cen':
-      return indexOf(t).cen;
+      return indexOf(topology).cen;
     case 'customer-gateway': {
       const id = site?.existing.customerGateway;
       if (!id || !site) return undefined;
-      const peers = site.role === 'hub' ? dcsOfHub(t, site.name) : [];
+      const peers = site.role === 'hub' ? dcsOfHub(topology, site.name) : [];
       if (site.role !== 'hub' || peers.length === 1) return id;
       // Several DCs on one hub: the adopted customer gateway is the one whose address is this peer's.
       const cg = observed.resources.find((r): r is ObservedResourceOf<'customer-gateway'> => r.kind === 'customer-gateway' && r.id === id);
-      const peer = indexOf(t).site.get(d.params.peerSite);
+      const peer = indexOf(topology).site.get(step.params.peerSite);
       const peerGateway = observed.resources.find((r): r is ObservedResourceOf<'vpn-gateway'> => r.kind === 'vpn-gateway' && r.id === peer?.existing.vpnGateway);
       const peerIp = peer?.onPremises?.publicIp ?? peerGateway?.attrs.internetIp;
       return cg && peerIp !== undefined && cg.attrs.ipAddress === peerIp ? id : undefined;
@@ -52,22 +52,22 @@ export function adoptedId(t: Topology, d: DesiredStep, observed: ObservedState):
 const sameSet = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && b.every((x) => a.includes(x));
 
 /** An equivalent resource already in place, not created by vpnbot (e.g. the tunnel in service). */
-export function equivalentExternal(t: Topology, d: DesiredStep, observed: ObservedState): ObservedResource | undefined {
+export function equivalentExternal(topology: Topology, step: DesiredStep, observed: ObservedState): ObservedResource | undefined {
   if (observed.resources.length === 0) return undefined;
-  const site = d.site === null ? undefined : indexOf(t).site.get(d.site);
-  const cen = indexOf(t).cen;
+  const site = step.site === null ? undefined : indexOf(topology).site.get(step.site);
+  const cen = indexOf(topology).cen;
   const untagged = <K extends StepKind>(kind: K) => observed.resources.filter((r) => r.kind === kind && r.tags[TAG_STEP] === undefined) as unknown as ObservedResourceOf<K>[];
-  switch (d.kind) {
+  switch (step.kind) {
     case 'ipsec-connection': {
       const gateway = site?.existing.vpnGateway;
       return gateway === undefined ? undefined
-        : untagged('ipsec-connection').find((r) => r.attrs.vpnGatewayId === gateway && sameSet(r.attrs.localCidrs, d.params.localCidrs) && sameSet(r.attrs.remoteCidrs, d.params.remoteCidrs));
+        : untagged('ipsec-connection').find((r) => r.attrs.vpnGatewayId === gateway && sameSet(r.attrs.localCidrs, step.params.localCidrs) && sameSet(r.attrs.remoteCidrs, step.params.remoteCidrs));
     }
     case 'route-entry': {
       const vpc = site?.existing.vpc;
       const gateway = site?.existing.vpnGateway;
       return vpc === undefined || gateway === undefined ? undefined
-        : untagged('route-entry').find((r) => r.attrs.vpcId === vpc && r.attrs.destinationCidr === d.params.destinationCidr && r.attrs.nextHopId === gateway);
+        : untagged('route-entry').find((r) => r.attrs.vpcId === vpc && r.attrs.destinationCidr === step.params.destinationCidr && r.attrs.nextHopId === gateway);
     }
     case 'cen-attachment': {
       const vpc = site?.existing.vpc;
@@ -76,7 +76,7 @@ export function equivalentExternal(t: Topology, d: DesiredStep, observed: Observ
     case 'cen-route-publish': {
       const vpc = site?.existing.vpc;
       return cen === undefined || vpc === undefined ? undefined
-        : untagged('cen-route-publish').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc && r.attrs.destinationCidr === d.params.destinationCidr);
+        : untagged('cen-route-publish').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc && r.attrs.destinationCidr === step.params.destinationCidr);
     }
     default:
       return undefined;

@@ -42,6 +42,17 @@ export interface StepKindPolicy<K extends StepKind> {
   readonly deleteAfter: readonly StepKind[];
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+  /**
+   * The name of the secret the resource is created with (an IPsec connection's pre-shared key),
+   * the same for both ends of a pair so that they agree; absent for kinds that take none.
+   */
+  readonly secretName?: (params: StepParams<K>) => string;
+  /**
+   * Resources that work only once a peer does (an IPsec connection's tunnel needs its mirror on the
+   * peer gateway): how long negotiating may take, and the step of the mirror, null when the peer is
+   * outside the cloud (an on-premises device: configured, then reported, not awaited).
+   */
+  readonly peering?: { readonly wait: WaitProfile; readonly mirror: (params: StepParams<K>) => string | null };
 }
 
 const quick: WaitProfile = { expectedMs: 0, firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
@@ -85,6 +96,8 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: [],
     describe: (p) => `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
+    secretName: (p) => `psk:${p.pskPair}`,
+    peering: { wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE }, mirror: (p) => p.mirror },
   },
   'route-entry': {
     noun: 'route entry',
@@ -141,17 +154,26 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
 };
 
-/** How long a tunnel may take to negotiate once both sides are configured. */
-export const TUNNEL_PROFILE: WaitProfile = { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE };
-
 /** Deletes wait for dependents to drain (ENIs, detaches) for this long. */
 export const DELETE_DRAIN_MS = 10 * MINUTE;
 
 /** The step in a few words, through its kind's policy. */
-export function describeStep(s: DesiredStep): string {
-  // One correlated access: the policy of `s.kind` takes the params of `s.kind`.
-  const policy = STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
-  return policy.describe(s.params as never, s as never);
+export function describeStep(step: DesiredStep): string {
+  return policyOf(step).describe(step.params as never, step as never);
+}
+
+/** The policy of the step's kind, for reading with the step's own params (one correlated access). */
+const policyOf = (s: DesiredStep) => STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
+
+/** The name of the secret a step's resource is created with, if its kind takes one. */
+export function secretNameOf(step: DesiredStep): string | undefined {
+  return policyOf(step).secretName?.(step.params as never);
+}
+
+/** How a step's resource waits for its peer, if its kind has one (and the mirror step, or null). */
+export function peeringOf(step: DesiredStep): { readonly wait: WaitProfile; readonly mirror: string | null } | undefined {
+  const peering = policyOf(step).peering;
+  return peering ? { wait: peering.wait, mirror: peering.mirror(step.params as never) } : undefined;
 }
 
 /** Lock keys of a step (create or delete alike), namespaced by topology. */

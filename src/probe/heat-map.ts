@@ -21,11 +21,11 @@ export interface HeatMapOptions {
   readonly sandbox?: boolean;
 }
 
-export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string {
-  const sites = [...new Set(m.cells.flatMap((c) => [c.from, c.to]))];
-  const rtts = m.cells.map((c) => c.rttAvgMs).filter((x): x is number => x !== null);
+export function renderHeatMapSvg(pingMatrix: PingMatrix, options: HeatMapOptions = {}): string {
+  const sites = [...new Set(pingMatrix.cells.flatMap((c) => [c.from, c.to]))];
+  const rtts = pingMatrix.cells.map((c) => c.rttAvgMs).filter((x): x is number => x !== null);
   const max = Math.max(50, Math.ceil(Math.max(0, ...rtts) / 50) * 50);
-  const data = m.cells.map((c) => {
+  const data = pingMatrix.cells.map((c) => {
     const x = sites.indexOf(c.to);
     const y = sites.indexOf(c.from);
     const value = c.verdict === 'unknown' ? LOSS.unknown : c.received === 0 ? LOSS.total : c.lossPct > 0 ? LOSS.partial : c.rttAvgMs ?? 0;
@@ -42,8 +42,8 @@ export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string 
       backgroundColor: '#ffffff',
       textStyle: { fontFamily: 'DejaVu Sans' },
       title: {
-        text: `Ping matrix: ${m.topology}${o.sandbox ? ' (SANDBOX)' : ''}`,
-        subtext: `measured ${new Date(m.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}; rows: from, columns: to; average RTT`,
+        text: `Ping matrix: ${pingMatrix.topology}${options.sandbox ? ' (SANDBOX)' : ''}`,
+        subtext: `measured ${new Date(pingMatrix.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}; rows: from, columns: to; average RTT`,
         left: 'center',
       },
       grid: { top: 110, bottom: 90, left: 120, right: 40 },
@@ -69,8 +69,8 @@ export function renderHeatMapSvg(m: PingMatrix, o: HeatMapOptions = {}): string 
   }
 }
 
-export function renderHeatMapPng(m: PingMatrix, o: HeatMapOptions = {}): Buffer {
-  const svg = renderHeatMapSvg(m, o);
+export function renderHeatMapPng(matrix: PingMatrix, options: HeatMapOptions = {}): Buffer {
+  const svg = renderHeatMapSvg(matrix, options);
   const resvg = new Resvg(svg, { font: { fontFiles: FONT ? [FONT] : [], loadSystemFonts: FONT === undefined, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } });
   return resvg.render().asPng();
 }

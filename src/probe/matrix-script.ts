@@ -20,13 +20,13 @@ export const DEFAULT_PING: MatrixScriptOptions = { count: 5, interval: 0.2, wait
 const MARKER = '@@vpnbot-ping';
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export function matrixScript(targets: readonly string[], o: MatrixScriptOptions = DEFAULT_PING): string {
+export function matrixScript(targets: readonly string[], options: MatrixScriptOptions = DEFAULT_PING): string {
   for (const t of targets) if (!IPV4.test(t)) throw new Error(`not an IPv4 address: ${JSON.stringify(t)}`);
-  if (!Number.isInteger(o.count) || o.count < 1 || o.count > 100) throw new Error(`count must be 1 to 100, got ${o.count}`);
-  const ping = (t: string, i: number) => `ping -n -c ${o.count} -i ${o.interval} -W ${o.wait} ${t} > "$d/${i}" 2>&1 &`;
+  if (!Number.isInteger(options.count) || options.count < 1 || options.count > 100) throw new Error(`count must be 1 to 100, got ${options.count}`);
+  const ping = (t: string, i: number) => `ping -n -c ${options.count} -i ${options.interval} -W ${options.wait} ${t} > "$d/${i}" 2>&1 &`;
   return [
     '#!/bin/bash',
-    `# vpnbot ping matrix: ${targets.length} target(s), ${o.count} echo requests each, all at once.`,
+    `# vpnbot ping matrix: ${targets.length} target(s), ${options.count} echo requests each, all at once.`,
     'd=$(mktemp -d)',
     ...targets.map((t, i) => ping(t, i + 1)),
     'wait',
@@ -37,8 +37,8 @@ export function matrixScript(targets: readonly string[], o: MatrixScriptOptions 
 }
 
 /** Seconds the script needs at most: the slowest ping, plus margin for the agent. */
-export function matrixScriptSeconds(o: MatrixScriptOptions = DEFAULT_PING): number {
-  return Math.ceil((o.count - 1) * o.interval + o.wait + 10);
+export function matrixScriptSeconds(options: MatrixScriptOptions = DEFAULT_PING): number {
+  return Math.ceil((options.count - 1) * options.interval + options.wait + 10);
 }
 
 export interface TargetSection {

@@ -29,11 +29,11 @@ export interface MeasureOptions extends MatrixScriptOptions {
   readonly pollMs?: number;
 }
 
-export async function measureMatrix(runner: CommandRunner, probes: readonly Probe[], o: MeasureOptions): Promise<MeasuredCell[]> {
-  const script = matrixScript(probes.map((p) => p.ip), o);
+export async function measureMatrix(runner: CommandRunner, probes: readonly Probe[], options: MeasureOptions): Promise<MeasuredCell[]> {
+  const script = matrixScript(probes.map((p) => p.ip), options);
   const byRegion = new Map<string, Probe[]>();
   for (const p of probes) byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), p]);
-  const rows = await Promise.all([...byRegion].map(([region, sources]) => measureRegion(runner, region, sources, probes, script, o)));
+  const rows = await Promise.all([...byRegion].map(([region, sources]) => measureRegion(runner, region, sources, probes, script, options)));
   return rows.flat();
 }
 

@@ -87,10 +87,10 @@ export function buildMatrix(
 }
 
 /** "6 of 6 pairs pass, 0 mismatches". */
-export function summarizeMatrix(m: PingMatrix): string {
-  const n = (v: Verdict) => m.cells.filter((c) => c.verdict === v).length;
-  const mismatches = m.cells.filter((c) => !c.matches).length;
-  const parts = [`${n('pass')} of ${m.cells.length} pairs pass`];
+export function summarizeMatrix(matrix: PingMatrix): string {
+  const n = (v: Verdict) => matrix.cells.filter((c) => c.verdict === v).length;
+  const mismatches = matrix.cells.filter((c) => !c.matches).length;
+  const parts = [`${n('pass')} of ${matrix.cells.length} pairs pass`];
   if (n('warn')) parts.push(`${n('warn')} warn`);
   if (n('fail')) parts.push(`${n('fail')} fail`);
   if (n('unknown')) parts.push(`${n('unknown')} not measured`);

@@ -60,8 +60,8 @@ export interface ModelOptions {
   readonly probeIps?: Readonly<Record<string, string>>;
 }
 
-export function modelFromPlan(plan: Plan, topology: Topology, o: ModelOptions = {}): NetModel {
-  const present = plan.steps.filter((s) => s.action !== 'delete' && (!o.existingOnly || s.action !== 'create'));
+export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOptions = {}): NetModel {
+  const present = plan.steps.filter((s) => s.action !== 'delete' && (!options.existingOnly || s.action !== 'create'));
   const ids = new Set(present.map((s) => s.id));
   const at = (site: string) => present.filter((s) => s.site === site);
   const of = <K extends Step['kind']>(steps: readonly Step[], kind: K) =>
@@ -71,7 +71,7 @@ export function modelFromPlan(plan: Plan, topology: Topology, o: ModelOptions = 
     const steps = at(site.name);
     const vpc = of(steps, 'vpc')[0];
     const vswitches = of(steps, 'vswitch').map((s) => s.params.cidrBlock);
-    const probe = of(steps, 'ecs-instance').length ? (o.probeIps?.[site.name] ? `${o.probeIps[site.name]}/32` : vswitches[0]) : undefined;
+    const probe = of(steps, 'ecs-instance').length ? (options.probeIps?.[site.name] ? `${options.probeIps[site.name]}/32` : vswitches[0]) : undefined;
     const attachment = of(steps, 'cen-attachment')[0];
     const rules = of(steps, 'security-group-rule');
     return {
@@ -95,7 +95,7 @@ export function modelFromPlan(plan: Plan, topology: Topology, o: ModelOptions = 
   const onPrem: NetSite[] = topology.sites.filter((s) => !isCloudSite(s)).map((site) => {
     const towards = cloud.flatMap((c) => c.connections.filter((x) => x.peerSite === site.name).map((x) => ({ hub: c.name, x })));
     // Its "probe" is a host somewhere in its first CIDR (an operator pastes what it printed).
-    const probe = o.probeIps?.[site.name] ? `${o.probeIps[site.name]}/32` : site.cidrs[0];
+    const probe = options.probeIps?.[site.name] ? `${options.probeIps[site.name]}/32` : site.cidrs[0];
     return {
       name: site.name, region: site.region, onPremises: true, networks: [...site.cidrs], local: [...site.cidrs], ...(probe ? { probe } : {}),
       routes: towards.flatMap(({ x }) => x.localCidrs.map((d) => ({ destination: d, stepId: x.stepId }))),

@@ -118,18 +118,18 @@ function dedupe(relies: readonly Reliance[]): Reliance[] {
   return relies.filter((r) => (seen.has(r.stepId) ? false : (seen.add(r.stepId), true)));
 }
 
-export function predictPair(m: NetModel, from: NetSite, to: NetSite): PairPrediction {
-  const there = forward(m, from, from.probe!, to.probe!, to, true);
+export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPrediction {
+  const there = forward(model, from, from.probe!, to.probe!, to, true);
   if (!there.ok) return { from: from.name, to: to.name, reachable: false, path: there.path, reason: there.reason, reliesOn: dedupe(there.relies) };
-  const back = forward(m, to, to.probe!, from.probe!, from, false);
+  const back = forward(model, to, to.probe!, from.probe!, from, false);
   if (!back.ok) return { from: from.name, to: to.name, reachable: false, path: there.path, reason: `the reply is lost: ${back.reason}`, reliesOn: dedupe([...there.relies, ...back.relies]) };
   return { from: from.name, to: to.name, reachable: true, path: there.path, ttl: INITIAL_TTL - back.gateways, reliesOn: dedupe([...there.relies, ...back.relies]) };
 }
 
 /** Every ordered pair of sites that have a probe, sources in site order. */
-export function predictMatrix(m: NetModel): PairPrediction[] {
-  const probes = m.sites.filter((s) => s.probe !== undefined);
-  return probes.flatMap((a) => probes.filter((b) => b.name !== a.name).map((b) => predictPair(m, a, b)));
+export function predictMatrix(model: NetModel): PairPrediction[] {
+  const probes = model.sites.filter((s) => s.probe !== undefined);
+  return probes.flatMap((a) => probes.filter((b) => b.name !== a.name).map((b) => predictPair(model, a, b)));
 }
 
 /** "6 of 6 pairs reachable", then each unreachable pair and why. */

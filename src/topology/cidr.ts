@@ -18,8 +18,8 @@ export type CidrParse =
   | { ok: false; reason: 'host-bits'; message: string; network: string };
 
 const toInt = (a: ipaddr.IPv4): number => a.octets.reduce((n, o) => n * 256 + o, 0);
-export const intToIp = (n: number): string =>
-  [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+export const intToIp = (address: number): string =>
+  [24, 16, 8, 0].map((s) => Math.floor(address / 2 ** s) % 256).join('.');
 const size = (prefix: number): number => 2 ** (32 - prefix);
 
 /**
@@ -95,8 +95,8 @@ export function firstSubnet(block: Cidr, prefix = 24): Cidr {
 }
 
 /** The n-th host address of a block (n = 1 is the first after the network address). */
-export function hostAddress(block: Cidr, n: number): string {
-  return intToIp(block.base + n);
+export function hostAddress(block: Cidr, offset: number): string {
+  return intToIp(block.base + offset);
 }
 
 /** Customer gateway addresses Alibaba Cloud refuses (CreateCustomerGateway documentation). */

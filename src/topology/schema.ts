@@ -3,6 +3,7 @@
  * is checked here: key names, types, enums. Meaning (CIDRs, regions, hubs, quotas) is checked by
  * `validateTopology`, which can name sites and suggest fixes.
  */
+import { formatPath } from '../format-path';
 import { z } from 'zod';
 import { closest, distance } from 'fastest-levenshtein';
 import { dedupeProblems, problem, type Problem, type Result } from '../errors';
@@ -47,10 +48,6 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   existing: Object.keys(existingSchema.shape),
   onPremises: ['publicIp'],
 };
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
-}
 
 function keysAt(path: readonly PropertyKey[]): readonly string[] {
   const last = path[path.length - 1];

@@ -34,12 +34,12 @@ export function classify(code: string, status: number | undefined): CloudErrorCa
  * IkeConfig carries the pre-shared key there): nothing it says is kept unredacted, and the
  * original error, with its request, is not kept as the cause.
  */
-export function mapSdkError(e: unknown, action: string): CloudError {
-  if (e instanceof CloudError) return e;
-  const err = (e ?? {}) as SdkLikeError;
-  const cause = redactedError(e);
+export function mapSdkError(thrown: unknown, action: string): CloudError {
+  if (thrown instanceof CloudError) return thrown;
+  const err = (thrown ?? {}) as SdkLikeError;
+  const cause = redactedError(thrown);
   if (err.code === undefined || err.statusCode === undefined) {
-    const message = redactSecrets(err.message ?? String(e));
+    const message = redactSecrets(err.message ?? String(thrown));
     return new CloudError('retryable', 'NetworkError', `${action}: transport error: ${message}`, undefined, true, { cause });
   }
   const category = classify(err.code, err.statusCode);

@@ -1,11 +1,11 @@
 /** CEN (Cbn) 2017-09-12, Basic-edition style: instances, VPC attachments, published route entries. */
-import { ApiError } from '../server/api-error';
-import { isoMinutes, page, reads, writes, type ActionContext, type ActionTable } from '../server/api-kit';
+import { ApiError } from '../api/api-error';
+import { isoMinutes, page, reads, writes, type ActionContext, type ActionTable } from '../api/api-kit';
 import { ownRoutes } from '../network/routing';
 import { LATENCY, matchesTags, tagList, type CenAttachmentR, type CenPublishR, type CenR, type World } from '../state/world';
 
-export function cenOf(w: World, id: string): CenR {
-  const c = w.cens.get(id);
+export function cenOf(world: World, id: string): CenR {
+  const c = world.cens.get(id);
   if (!c) throw new ApiError('ParameterCenInstanceId', `The CEN instance ${id} does not exist.`, 400);
   return c;
 }

@@ -5,8 +5,8 @@
  * routing the data plane forwards by. Route maps, BGP attributes and route conflicts (a VPC's own
  * route simply wins) are not modelled: empty lists.
  */
-import { ApiError } from '../server/api-error';
-import { page, reads, type ActionTable } from '../server/api-kit';
+import { ApiError } from '../api/api-error';
+import { page, reads, type ActionTable } from '../api/api-kit';
 import { cenOf } from './cen-actions';
 import { advertisedBy, attachedVpcs, cenRoutes, ownRoutes, type Route } from '../network/routing';
 

@@ -6,8 +6,8 @@
  */
 import { cidr } from '../../topology/cidr';
 import { findRegion, REGIONS } from '../../topology/regions';
-import { notFound } from '../server/api-error';
-import { isoSeconds, page, reads, regionOf, type ActionTable } from '../server/api-kit';
+import { notFound } from '../api/api-error';
+import { isoSeconds, page, reads, regionOf, type ActionTable } from '../api/api-kit';
 import { tagList } from '../state/world';
 
 /** `withStatus`: ECS's region model has a Status, VPC's has none. */

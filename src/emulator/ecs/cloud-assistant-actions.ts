@@ -2,9 +2,9 @@
  * ECS 2014-05-26: Cloud Assistant. RunCommand runs the script now against the network as it is
  * (shell-interpreter.ts) and records when each instance's result becomes visible.
  */
-import { ApiError, notFound } from '../server/api-error';
-import { isoSeconds, reads, regionOf, tokenPage, writes, type ActionTable } from '../server/api-kit';
-import { instanceStatus } from './ecs-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { isoSeconds, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
+import { instanceStatus } from '../state/instance-state';
 import { runShellScript } from '../guest/shell-interpreter';
 import { LATENCY, type InvocationR, type World } from '../state/world';
 

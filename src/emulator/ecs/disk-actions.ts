@@ -1,6 +1,7 @@
 /** ECS 2014-05-26 DescribeDisks: every instance has one system disk (40 GiB ESSD) and no data disk. */
-import { isoMinutes, page, reads, regionOf, tokenPage, type ActionTable } from '../server/api-kit';
-import { ecsTags, systemDiskId } from './ecs-kit';
+import { isoMinutes, page, reads, regionOf, tokenPage, type ActionTable } from '../api/api-kit';
+import { ecsTags } from './ecs-kit';
+import { systemDiskId } from '../state/instance-state';
 import { matchesTags, type InstanceR } from '../state/world';
 
 const DEVICE = '/dev/xvda';

@@ -1,9 +1,10 @@
 /** ECS 2014-05-26: instances, and the zones they run in. */
 import { cidr, hostAddress } from '../../topology/cidr';
 import { findRegion } from '../../topology/regions';
-import { ApiError, notFound } from '../server/api-error';
-import { isoMinutes, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../server/api-kit';
-import { ecsTags, groupOf, instanceStatus } from './ecs-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { isoMinutes, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
+import { ecsTags, groupOf } from './ecs-kit';
+import { instanceStatus } from '../state/instance-state';
 import { LATENCY, matchesTags, type InstanceR, type World } from '../state/world';
 
 // ---- instances ------------------------------------------------------------------------------

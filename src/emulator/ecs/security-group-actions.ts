@@ -1,7 +1,7 @@
 /** ECS 2014-05-26: security groups and their rules (the family of cloud/alibaba/ecs-drivers.ts). */
 import { isUsableGatewayIp, parseCidr } from '../../topology/cidr';
-import { ApiError, notFound } from '../server/api-error';
-import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from '../server/api-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionContext, type ActionTable } from '../api/api-kit';
 import { ecsTags, groupOf } from './ecs-kit';
 import { matchesTags, type RuleR, type SecurityGroupR } from '../state/world';
 

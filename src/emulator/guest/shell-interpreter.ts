@@ -42,9 +42,9 @@ interface Shell {
   tempCount: number;
 }
 
-export function runShellScript(w: World, inst: InstanceR, type: string, script: string): ScriptRun {
+export function runShellScript(world: World, inst: InstanceR, type: string, script: string): ScriptRun {
   if (type !== 'RunShellScript') return { output: `${type} is not supported on Linux\n`, exitCode: 1, seconds: 0.1 };
-  const sh: Shell = { w, inst, vars: new Map(), files: new Map(), clock: 0.05, jobs: [], lastExit: 0, line: 0, tempCount: 0 };
+  const sh: Shell = { w: world, inst, vars: new Map(), files: new Map(), clock: 0.05, jobs: [], lastExit: 0, line: 0, tempCount: 0 };
   let output = '';
   script.split('\n').forEach((text, i) => {
     sh.line = i + 1;

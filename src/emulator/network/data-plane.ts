@@ -5,10 +5,10 @@
  * groups); it knows nothing of vpnbot's plans, so a planning mistake shows up here as loss.
  */
 import { cidr, ipInCidr } from '../../topology/cidr';
-import { negotiate, peerGatewayOf } from '../vpc/ipsec-negotiation';
+import { negotiate, peerGatewayOf } from './ipsec-negotiation';
 import { oneWay, regionRtt } from './region-latency';
 import { lookup } from './routing';
-import { instanceStatus } from '../ecs/ecs-kit';
+import { instanceStatus } from '../state/instance-state';
 import type { InstanceR, VpcR, VpnRouteR, World } from '../state/world';
 
 export const INITIAL_TTL = 64;

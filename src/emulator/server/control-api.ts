@@ -32,30 +32,30 @@ export interface ControlState {
 export type ControlResult = { status: number; body: unknown };
 
 /** Applies a breakage; returns an error message when the target does not exist. */
-export function breakThing(world: World, b: Breakage): string | undefined {
-  switch (b.action) {
+export function breakThing(world: World, breakage: Breakage): string | undefined {
+  switch (breakage.action) {
     case 'tunnel-down':
     case 'tunnel-up': {
-      const c = world.vpnConnections.get(b.vpnConnectionId);
-      if (!c) return `no IPsec connection ${b.vpnConnectionId}`;
-      c.forcedDown = b.action === 'tunnel-down';
+      const c = world.vpnConnections.get(breakage.vpnConnectionId);
+      if (!c) return `no IPsec connection ${breakage.vpnConnectionId}`;
+      c.forcedDown = breakage.action === 'tunnel-down';
       return undefined;
     }
     case 'withdraw-route': {
-      const i = world.cenPublished.findIndex((p) => p.cenId === b.cenId && p.childInstanceId === b.childInstanceId && p.destinationCidrBlock === b.destinationCidrBlock);
-      if (i < 0) return `${b.destinationCidrBlock} of ${b.childInstanceId} is not published to ${b.cenId}`;
+      const i = world.cenPublished.findIndex((p) => p.cenId === breakage.cenId && p.childInstanceId === breakage.childInstanceId && p.destinationCidrBlock === breakage.destinationCidrBlock);
+      if (i < 0) return `${breakage.destinationCidrBlock} of ${breakage.childInstanceId} is not published to ${breakage.cenId}`;
       world.cenPublished.splice(i, 1);
       return undefined;
     }
     case 'revoke-rule': {
-      const g = world.securityGroups.get(b.securityGroupId);
-      if (!g) return `no security group ${b.securityGroupId}`;
+      const g = world.securityGroups.get(breakage.securityGroupId);
+      if (!g) return `no security group ${breakage.securityGroupId}`;
       const before = g.rules.length;
-      g.rules = g.rules.filter((r) => r.sourceCidrIp !== b.sourceCidrIp);
-      return g.rules.length === before ? `no rule from ${b.sourceCidrIp} in ${b.securityGroupId}` : undefined;
+      g.rules = g.rules.filter((r) => r.sourceCidrIp !== breakage.sourceCidrIp);
+      return g.rules.length === before ? `no rule from ${breakage.sourceCidrIp} in ${breakage.securityGroupId}` : undefined;
     }
     default:
-      return `unknown action "${(b as { action?: unknown }).action}" (tunnel-down, tunnel-up, withdraw-route, revoke-rule)`;
+      return `unknown action "${(breakage as { action?: unknown }).action}" (tunnel-down, tunnel-up, withdraw-route, revoke-rule)`;
   }
 }
 

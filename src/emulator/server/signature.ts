@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError } from './api-error';
+import { ApiError } from '../api/api-error';
 
 export const ALGORITHM = 'ACS3-HMAC-SHA256';
 const SKEW_MS = 15 * 60 * 1000;

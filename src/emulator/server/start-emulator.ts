@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError } from './api-error';
-import type { ActionTable } from './api-kit';
-import { CallParams } from './call-params';
+import { ApiError } from '../api/api-error';
+import type { ActionTable } from '../api/api-kit';
+import { CallParams } from '../api/call-params';
 import { CEN_ACTIONS } from '../cen/cen-actions';
 import { CEN_ROUTE_VIEW_ACTIONS } from '../cen/cen-route-views';
 import { CONTROL_PREFIX, handleControl, type ControlState } from './control-api';
@@ -20,7 +20,7 @@ import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault }
 import { inventory, type Inventory } from '../state/inventory';
 import { NonceCache, verifyRequest } from './signature';
 import { VPC_NETWORK_ACTIONS } from '../vpc/vpc-actions';
-import { CEN_TAG_ACTIONS, VPC_TAG_ACTIONS } from './tag-actions';
+import { CEN_TAG_ACTIONS, VPC_TAG_ACTIONS } from '../tags/tag-actions';
 import { VPN_ACTIONS } from '../vpc/vpn-actions';
 import { VPN_ROUTE_ACTIONS } from '../vpc/vpn-route-actions';
 import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from '../ecs/catalogue-actions';

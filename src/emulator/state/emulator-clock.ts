@@ -24,10 +24,10 @@ export interface Phases {
   readonly final: string;
 }
 
-export function statusAt(p: Phases, now: number): string {
-  return p.steps.find((s) => now < s.until)?.status ?? p.final;
+export function statusAt(phases: Phases, now: number): string {
+  return phases.steps.find((s) => now < s.until)?.status ?? phases.final;
 }
 
-export function doneAt(p: Phases): number {
-  return p.steps.length ? p.steps[p.steps.length - 1]!.until : 0;
+export function doneAt(phases: Phases): number {
+  return phases.steps.length ? phases.steps[phases.steps.length - 1]!.until : 0;
 }

@@ -31,27 +31,27 @@ export interface Inventory {
   readonly published: readonly string[];
 }
 
-export function inventory(w: World): Inventory {
-  w.reap();
+export function inventory(world: World): Inventory {
+  world.reap();
   const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) => [...xs].filter((x) => x.deletingUntil === undefined);
-  const connections = live(w.vpnConnections.values());
+  const connections = live(world.vpnConnections.values());
   const counts = {
-    vpc: live(w.vpcs.values()).length,
-    vswitch: live(w.vswitches.values()).length,
-    'vpn-gateway': live(w.vpnGateways.values()).length,
-    'customer-gateway': w.customerGateways.size,
+    vpc: live(world.vpcs.values()).length,
+    vswitch: live(world.vswitches.values()).length,
+    'vpn-gateway': live(world.vpnGateways.values()).length,
+    'customer-gateway': world.customerGateways.size,
     'ipsec-connection': connections.length,
-    'route-entry': live(w.routeEntries.values()).length,
-    cen: live(w.cens.values()).length,
-    'cen-attachment': live(w.cenAttachments).length,
-    'cen-route-publish': live(w.cenPublished).length,
-    'security-group': live(w.securityGroups.values()).length,
-    'security-group-rule': [...w.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0),
-    'ecs-instance': live(w.instances.values()).length,
+    'route-entry': live(world.routeEntries.values()).length,
+    cen: live(world.cens.values()).length,
+    'cen-attachment': live(world.cenAttachments).length,
+    'cen-route-publish': live(world.cenPublished).length,
+    'security-group': live(world.securityGroups.values()).length,
+    'security-group-rule': [...world.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0),
+    'ecs-instance': live(world.instances.values()).length,
   };
   const ids = [
-    ...w.vpcs.keys(), ...w.vswitches.keys(), ...w.vpnGateways.keys(), ...w.customerGateways.keys(),
-    ...w.vpnConnections.keys(), ...w.cens.keys(), ...w.securityGroups.keys(), ...w.instances.keys(),
+    ...world.vpcs.keys(), ...world.vswitches.keys(), ...world.vpnGateways.keys(), ...world.customerGateways.keys(),
+    ...world.vpnConnections.keys(), ...world.cens.keys(), ...world.securityGroups.keys(), ...world.instances.keys(),
   ];
   const tunnels = connections.map((c) => {
     const mirror = connections.find((m) => m.id !== c.id && m.localSubnet.join() === c.remoteSubnet.join() && m.remoteSubnet.join() === c.localSubnet.join());
@@ -63,8 +63,8 @@ export function inventory(w: World): Inventory {
   });
   return {
     counts, ids, tunnels,
-    vpcs: live(w.vpcs.values()).map((v) => ({ id: v.id, cidrs: [v.cidrBlock, ...v.secondaryCidrBlocks] })),
-    customerGatewayIps: [...w.customerGateways.values()].map((g) => g.ipAddress),
-    published: live(w.cenPublished).map((p) => p.destinationCidrBlock),
+    vpcs: live(world.vpcs.values()).map((v) => ({ id: v.id, cidrs: [v.cidrBlock, ...v.secondaryCidrBlocks] })),
+    customerGatewayIps: [...world.customerGateways.values()].map((g) => g.ipAddress),
+    published: live(world.cenPublished).map((p) => p.destinationCidrBlock),
   };
 }

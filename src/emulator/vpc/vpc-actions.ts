@@ -1,8 +1,8 @@
 /** VPC 2016-04-28: VPCs, vSwitches and route entries (the family of cloud/alibaba/vpc-drivers.ts). */
 import { cidr, cidrContains, cidrsOverlap, parseCidr } from '../../topology/cidr';
 import { findRegion } from '../../topology/regions';
-import { ApiError, notFound } from '../server/api-error';
-import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../server/api-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
 import { cenOf, cenRoutes, ownRoutes, vpcCidrs } from '../network/routing';
 import { lockVpc, vpcOf } from './vpc-kit';
 import { LATENCY, matchesTags, tagList, type VpcR, type World } from '../state/world';

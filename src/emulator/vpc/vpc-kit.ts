@@ -3,46 +3,46 @@
  * their route tables; VPN gateways and their connections).
  */
 import { parseCidr } from '../../topology/cidr';
-import { ApiError, notFound } from '../server/api-error';
-import type { ActionContext } from '../server/api-kit';
+import { ApiError, notFound } from '../api/api-error';
+import type { ActionContext } from '../api/api-kit';
 import type { VpcR, VpnConnectionR, VpnGatewayR, World } from '../state/world';
 
-export function vpcOf(w: World, id: string): VpcR {
-  const v = w.vpcs.get(id);
+export function vpcOf(world: World, id: string): VpcR {
+  const v = world.vpcs.get(id);
   if (!v || v.deletingUntil !== undefined) throw notFound('InvalidVpcId.NotFound', `VPC ${id}`);
   return v;
 }
 
-export function gatewayOf(w: World, id: string): VpnGatewayR {
-  const g = w.vpnGateways.get(id);
+export function gatewayOf(world: World, id: string): VpnGatewayR {
+  const g = world.vpnGateways.get(id);
   if (!g) throw notFound('InvalidVpnGatewayInstanceId.NotFound', `VPN gateway ${id}`);
   return g;
 }
 
-export function connectionOf(w: World, id: string): VpnConnectionR {
-  const c = w.vpnConnections.get(id);
+export function connectionOf(world: World, id: string): VpnConnectionR {
+  const c = world.vpnConnections.get(id);
   if (!c) throw notFound('InvalidVpnConnectionInstanceId.NotFound', `IPsec connection ${id}`);
   return c;
 }
 
 /** One change at a time per VPC route table (vSwitches and route entries): the real service says TaskConflict. */
-export function lockVpc(w: World, vpc: VpcR, realMs: number): void {
-  if (w.status(vpc, 'Deleting') !== 'Available') throw new ApiError('IncorrectVpcStatus', `The VPC ${vpc.id} is not in a valid state for the operation.`, 400);
-  if (w.now() < vpc.busyUntil) throw new ApiError('TaskConflict', `A task on the route table of ${vpc.id} is still in progress; try again later.`, 400);
-  vpc.busyUntil = w.now() + w.clock.delay(realMs);
+export function lockVpc(world: World, vpc: VpcR, realMs: number): void {
+  if (world.status(vpc, 'Deleting') !== 'Available') throw new ApiError('IncorrectVpcStatus', `The VPC ${vpc.id} is not in a valid state for the operation.`, 400);
+  if (world.now() < vpc.busyUntil) throw new ApiError('TaskConflict', `A task on the route table of ${vpc.id} is still in progress; try again later.`, 400);
+  vpc.busyUntil = world.now() + world.clock.delay(realMs);
 }
 
-export function gatewayStatus(w: World, g: VpnGatewayR): string {
-  if (g.deletingUntil !== undefined) return 'deleting';
-  const base = w.status(g, 'deleting');
-  return base === 'active' && w.now() < g.busyUntil ? 'updating' : base;
+export function gatewayStatus(world: World, gateway: VpnGatewayR): string {
+  if (gateway.deletingUntil !== undefined) return 'deleting';
+  const base = world.status(gateway, 'deleting');
+  return base === 'active' && world.now() < gateway.busyUntil ? 'updating' : base;
 }
 
 /** One change at a time per VPN gateway: anything but `active` answers VpnGateway.Configuring. */
-export function lockGateway(w: World, g: VpnGatewayR, realMs: number): void {
-  const status = gatewayStatus(w, g);
-  if (status !== 'active') throw new ApiError('VpnGateway.Configuring', `The VPN gateway ${g.id} is ${status}; only one configuration change runs at a time.`, 400);
-  g.busyUntil = w.now() + w.clock.delay(realMs);
+export function lockGateway(world: World, vpnGateway: VpnGatewayR, realMs: number): void {
+  const status = gatewayStatus(world, vpnGateway);
+  if (status !== 'active') throw new ApiError('VpnGateway.Configuring', `The VPN gateway ${vpnGateway.id} is ${status}; only one configuration change runs at a time.`, 400);
+  vpnGateway.busyUntil = world.now() + world.clock.delay(realMs);
 }
 
 /** A comma-separated list of CIDR blocks (IPsec selectors): at most five, each valid. */

@@ -4,9 +4,9 @@
  * they are named plainly so that a reader of vpnbot's logs knows what happened.
  */
 import { isUsableGatewayIp } from '../../topology/cidr';
-import { ApiError, invalid, notFound } from '../server/api-error';
-import { omit, page, reads, regionOf, writes, type ActionTable } from '../server/api-kit';
-import { negotiate } from './ipsec-negotiation';
+import { ApiError, invalid, notFound } from '../api/api-error';
+import { omit, page, reads, regionOf, writes, type ActionTable } from '../api/api-kit';
+import { negotiate } from '../network/ipsec-negotiation';
 import { connectionOf, gatewayOf, gatewayStatus, lockGateway, subnets, vpcOf } from './vpc-kit';
 import { addAutoRoutes, liveRoutes } from './vpn-route-actions';
 import { LATENCY, matchesTags, tagList, type IkeConfig, type IpsecConfig, type VpnConnectionR, type VpnGatewayR, type World } from '../state/world';

@@ -6,8 +6,8 @@
  * gateway (one at a time, `VpnGateway.Configuring` otherwise).
  */
 import { parseCidr } from '../../topology/cidr';
-import { ApiError, notFound } from '../server/api-error';
-import { page, reads, regionOf, writes, type ActionContext, type ActionTable } from '../server/api-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { page, reads, regionOf, writes, type ActionContext, type ActionTable } from '../api/api-kit';
 import { gatewayOf, lockGateway } from './vpc-kit';
 import { LATENCY, type VpnConnectionR, type VpnRouteR, type World } from '../state/world';
 
@@ -28,16 +28,16 @@ function newRoute(w: World, r: Omit<VpnRouteR, 'id' | 'createdAt' | 'phases'>): 
 }
 
 /** The policy-based routes AutoConfigRoute adds: one per local x remote selector, to the connection. */
-export function addAutoRoutes(w: World, c: VpnConnectionR): void {
-  for (const source of c.localSubnet) {
-    for (const dest of c.remoteSubnet) {
-      newRoute(w, { kind: 'pbr', vpnGatewayId: c.vpnGatewayId, regionId: c.regionId, routeSource: source, routeDest: dest, nextHop: c.id, weight: 100, priority: 10, published: false, description: '', auto: true });
+export function addAutoRoutes(world: World, connection: VpnConnectionR): void {
+  for (const source of connection.localSubnet) {
+    for (const dest of connection.remoteSubnet) {
+      newRoute(world, { kind: 'pbr', vpnGatewayId: connection.vpnGatewayId, regionId: connection.regionId, routeSource: source, routeDest: dest, nextHop: connection.id, weight: 100, priority: 10, published: false, description: '', auto: true });
     }
   }
 }
 
 /** The routes through which a connection carries traffic, live (not being deleted). */
-export const liveRoutes = (w: World, gatewayId: string) => [...w.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && r.deletingUntil === undefined);
+export const liveRoutes = (world: World, gatewayId: string) => [...world.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && r.deletingUntil === undefined);
 
 function nextHopOf(ctx: ActionContext, gatewayId: string): string {
   const hop = ctx.params.req('NextHop');

@@ -2,9 +2,9 @@
  * TagResources, ListTagResources and UnTagResources/UntagResources of the three products. They share
  * one shape and differ in what can be tagged, how a list is paged, and the spelling of Untag.
  */
-import { ApiError, notFound } from './api-error';
-import { regionOf, tokenPage, writes, reads, type ActionContext, type ActionTable } from './api-kit';
-import { systemDiskId } from '../ecs/ecs-kit';
+import { ApiError, notFound } from '../api/api-error';
+import { regionOf, tokenPage, writes, reads, type ActionContext, type ActionTable } from '../api/api-kit';
+import { systemDiskId } from '../state/instance-state';
 import type { Tags, World } from '../state/world';
 
 interface Taggable {
