@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { startEmulator } from '../../src/emulator/server/start-emulator';
 import type { CliCommand } from '../shared/cli-io';
+import { parseCommandArgs } from './parse-args';
 
 export const EMULATOR_USAGE = 'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N]';
 
@@ -12,23 +12,20 @@ export const EMULATOR_DEFAULT_KEY = { id: 'LTAIvpnbotEmulator', secret: 'vpnbot-
  * `emulator listening on http://HOST:PORT`, and runs until interrupted.
  */
 export const emulatorCommand: CliCommand = async (args, io) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'access-key-id': { type: 'string' },
-        'access-key-secret': { type: 'string' },
-        'time-scale': { type: 'string', default: '1' },
-        'ipsec-quota': { type: 'string', default: '10' },
-      },
-    }));
-  } catch (e) {
-    io.stderr(`${(e as Error).message}\n${EMULATOR_USAGE}\n`);
+  const parsed = parseCommandArgs(args, io, EMULATOR_USAGE, {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'access-key-id': { type: 'string' },
+    'access-key-secret': { type: 'string' },
+    'time-scale': { type: 'string', default: '1' },
+    'ipsec-quota': { type: 'string', default: '10' },
+  });
+  if (!parsed) return 2;
+  if (parsed.positionals.length > 0) {
+    io.stderr(`Unexpected argument '${parsed.positionals[0]}'\n${EMULATOR_USAGE}\n`);
     return 2;
   }
+  const values = parsed.values;
   const port = Number(values.port);
   const timeScale = Number(values['time-scale']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -48,7 +45,7 @@ export const emulatorCommand: CliCommand = async (args, io) => {
     io.stderr('give both --access-key-id and --access-key-secret, or neither\n');
     return 2;
   }
-  let emulator;
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator({
       port,

@@ -1,9 +1,11 @@
 /** Flags and positionals of a CLI command, with the usage printed on a mistake. */
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { CliIo } from '../shared/cli-io';
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
 /** Parsed arguments, or undefined after printing what is wrong and the usage. */
-export function parseCommandArgs(args: readonly string[], io: CliIo, usage: string, options: Record<string, { type: 'boolean' | 'string' }>) {
+export function parseCommandArgs<T extends Options>(args: readonly string[], io: CliIo, usage: string, options: T) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true });
   } catch (e) {

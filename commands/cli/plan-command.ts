@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { configOrExplain, validationOptions } from '../../src/config';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { planText } from '../../src/app/plan-text';
 import type { CliCommand } from '../shared/cli-io';
+import { parseCommandArgs } from './parse-args';
 import { readTopologyArg } from './read-topology';
 
 export const PLAN_USAGE = 'usage: vpnbot plan <file.yml | - | seed | \'ONE-LINE\'> [--json] [--offline]';
@@ -16,13 +16,8 @@ export const OFFLINE_NOTE = 'offline plan: the cloud and the records were not co
  * `{hash, summary, steps}` with --json; says on stderr that it did not look at the cloud.
  */
 export const planCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false } }, allowPositionals: true });
-  } catch (e) {
-    io.stderr(`${(e as Error).message}\n${PLAN_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(args, io, PLAN_USAGE, { json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false } });
+  if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     io.stderr(`${PLAN_USAGE}\n`);
     return 2;

@@ -69,7 +69,10 @@ export async function resumeInThreads(deps: SlackDeps, client: WebClient): Promi
       const progress = client.chat
         .postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.` })
         .then(() => startProgress(deps, run.topology, run.kind, thread, client))
-        .catch((e: unknown) => (deps.log.warn({ err: e }, 'could not report a resumed run in its thread'), undefined));
+        .catch((e: unknown) => {
+          deps.log.warn({ err: e }, 'could not report a resumed run in its thread');
+          return undefined;
+        });
       threads.push(progress);
       // Events arrive before the message exists: buffered through the promise.
       return loggedListener(deps, (e) => void progress.then((m) => m?.onEvent(e)));

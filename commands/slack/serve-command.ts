@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM: stop taking commands and exit 0; runs in flight stay recorded as running and
  * resume at the next start (the same path as after a crash).
  */
-import { SANDBOX_LABEL } from '../../src/app/app-services';
+import { SANDBOX_LABEL, type AppServices } from '../../src/app/app-services';
 import type { ServicesFactory } from '../shared/with-services';
 import type { CliCommand } from '../shared/cli-io';
 import { configOrExplain, type SlackConfig } from '../../src/config';
@@ -28,7 +28,7 @@ export function serveCommand(open: ServicesFactory): CliCommand {
       io.stderr('vpnbot serve needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode); without them, `npm start` runs the local demo\n');
       return 2;
     }
-    let services;
+    let services: AppServices;
     try {
       services = await open(config);
     } catch (e) {

@@ -41,7 +41,10 @@ export async function benchMatrix(sizes: readonly number[] = [3, 10, 30], scale 
     const probes: Probe[] = [];
     for (const [i, id] of ids.entries()) {
       let ip = '';
-      await until(async () => ((ip = (await cloud.drivers['ecs-instance'].read(REGION, id)).outputs.privateIp ?? ''), ip !== ''));
+      await until(async () => {
+        ip = (await cloud.drivers['ecs-instance'].read(REGION, id)).outputs.privateIp ?? '';
+        return ip !== '';
+      });
       probes.push({ site: `probe-${i}`, region: REGION, instanceId: id, ip });
     }
     await until(async () => (await cloud.commands.agentsOnline(REGION, ids)).size === ids.length);

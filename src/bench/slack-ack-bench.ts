@@ -48,11 +48,12 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     let out = '';
     bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const deadline = Date.now() + 30_000;
-    let url: string | undefined;
-    while (!(url = /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1])) {
+    const listening = () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1];
+    while (!listening()) {
       if (Date.now() > deadline) throw new Error(`vpnbot serve did not start: ${out}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+    const url = listening()!;
     const send = async (i: number) => {
       const body = new URLSearchParams({
         command: '/vpn', text: i % 2 === 0 ? 'help' : 'plan seed', user_id: `U${i}`, channel_id: 'C1', team_id: 'T1', response_url: `${sinkUrl}/respond/${i}`, trigger_id: 't', api_app_id: 'A1',

@@ -29,7 +29,9 @@ export class Turnstile {
     await this.acquire();
     let released = false;
     return () => {
-      if (!released) (released = true), this.release();
+      if (released) return;
+      released = true;
+      this.release();
     };
   }
 }

@@ -21,7 +21,7 @@ export function createMemoryStore(): EngineStore {
     },
     adoptRun: (runId, owner, now, leaseUntil, deadOwner) => {
       const r = runs.get(runId);
-      if (!r || r.status !== 'running' || (r.leaseUntil > now && (deadOwner === undefined || r.owner !== deadOwner))) return false;
+      if (r?.status !== 'running' || (r.leaseUntil > now && (deadOwner === undefined || r.owner !== deadOwner))) return false;
       runs.set(runId, { ...r, owner, leaseUntil });
       return true;
     },

@@ -114,7 +114,7 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
 /** Numbers repeated names (`x-1`, `x-2`); unique names stay as they are. */
 function uniqueNames(names: readonly string[]): string[] {
   const totals = new Map<string, number>();
-  names.forEach((n) => totals.set(n, (totals.get(n) ?? 0) + 1));
+  for (const n of names) totals.set(n, (totals.get(n) ?? 0) + 1);
   const seen = new Map<string, number>();
   return names.map((n) => {
     if (totals.get(n) === 1) return n;

@@ -51,7 +51,7 @@ export function planHash(topology: string, steps: readonly Step[]): string {
   const h = createHash('sha256');
   const sorted = [...steps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   h.update('{"steps":[');
-  sorted.forEach((s, i) => h.update(i === 0 ? canonicalJson(s) : `,${canonicalJson(s)}`));
+  for (const [i, s] of sorted.entries()) h.update(i === 0 ? canonicalJson(s) : `,${canonicalJson(s)}`);
   h.update(`],"topology":${JSON.stringify(topology)}}`);
   return h.digest('hex');
 }

@@ -57,7 +57,7 @@ const HEADER_BUSYBOX = /^PING (\S+) \(([^)]+)\): \d+ data bytes$/;
 const REPLY = new RegExp(String.raw`^\d+ bytes from ([^:]+): (?:icmp_seq|seq)=(\d+) ttl=(\d+) time=${NUM} ms( \(DUP!\))?$`);
 const ICMP_ERROR = /^From (\S+?)(?: \([^)]*\))?:? icmp_seq=(\d+) (.+)$/;
 const STATS = /^(\d+) packets transmitted, (\d+)(?: packets)? received(.*?), ([\d.]+)% packet loss/;
-const RTT = new RegExp(String.raw`^(?:rtt|round-trip) min/avg(?:/max)?(?:/mdev)? = ${NUM}/${NUM}/${NUM}(?:/${NUM})? ms`);
+const RTT = new RegExp(`^(?:rtt|round-trip) min/avg(?:/max)?(?:/mdev)? = ${NUM}/${NUM}/${NUM}(?:/${NUM})? ms`);
 const UNKNOWN_HOST = [/^ping: (\S+): (Name or service not known|Temporary failure in name resolution|No address associated with hostname)$/, /^ping: bad address '([^']+)'$/];
 
 interface Draft {

@@ -115,7 +115,11 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
 
 function dedupe(relies: readonly Reliance[]): Reliance[] {
   const seen = new Set<string>();
-  return relies.filter((r) => (seen.has(r.stepId) ? false : (seen.add(r.stepId), true)));
+  return relies.filter((r) => {
+    if (seen.has(r.stepId)) return false;
+    seen.add(r.stepId);
+    return true;
+  });
 }
 
 export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPrediction {

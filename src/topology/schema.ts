@@ -182,7 +182,7 @@ function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
 
 /** Checks the document's structure; never throws. */
 export function checkTopologyShape(doc: unknown): Result<TopologyInput> {
-  let r;
+  let r: ReturnType<typeof topologySchema.safeParse>;
   try {
     // reportInput: without it zod 4 issues carry no input, and a value of the wrong type would look missing.
     r = topologySchema.safeParse(doc, { reportInput: true });

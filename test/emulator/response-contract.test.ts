@@ -262,7 +262,7 @@ test('every implemented action answers as the SDK response models have it', asyn
   expect({ notCalled: implemented.filter((a) => !answered.has(a)), noModel: [...new Set(noModel)], castFailures }).toEqual({ notCalled: [], noModel: [], castFailures: [] });
   // VPNBOT_CONTRACT_REPORT=FILE writes every finding, listed or not, one per line.
   if (process.env.VPNBOT_CONTRACT_REPORT) {
-    writeFileSync(process.env.VPNBOT_CONTRACT_REPORT, [...new Set(out.findings.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`))].join('\n') + '\n');
+    writeFileSync(process.env.VPNBOT_CONTRACT_REPORT, `${[...new Set(out.findings.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`))].join('\n')}\n`);
   }
   const unlisted = [...new Map(out.findings.filter((f) => !exempt(f)).map((f) => [`${f.where}: ${f.problem}`, f])).values()];
   expect(unlisted.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`)).toEqual([]);

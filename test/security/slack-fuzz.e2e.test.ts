@@ -27,7 +27,12 @@ afterAll(async () => {
 /** A small seeded generator, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  return () => ((x = (x ^ (x << 13)) >>> 0), (x = (x ^ (x >>> 17)) >>> 0), (x = (x ^ (x << 5)) >>> 0), x / 2 ** 32);
+  return () => {
+    x = (x ^ (x << 13)) >>> 0;
+    x = (x ^ (x >>> 17)) >>> 0;
+    x = (x ^ (x << 5)) >>> 0;
+    return x / 2 ** 32;
+  };
 }
 
 const CORPUS = [
@@ -66,7 +71,7 @@ describe('the Slack handler under random input', () => {
     let next = 0;
     const one = async (i: number) => {
       const kind = r();
-      let res;
+      let res: Awaited<ReturnType<typeof postSigned>>;
       if (kind < 0.8) {
         const text = mutate(r, CORPUS[Math.floor(r() * CORPUS.length)]!);
         const id = `fz${i}`;

@@ -90,7 +90,7 @@ describe('validateTopology', () => {
 
   it('an IKEv2 connection carrying more than 5 CIDRs on a side (the cloud refuses it at apply)', () => {
     const spokes = Array.from({ length: 5 }, (_, i) => `  - { name: s${i}, role: spoke, region: us-west-1, cidrs: [10.${i}.0.0/16] }`).join('\n');
-    const yaml = BIG_DC_YAML('v2').replace(/  - \{ name: us[^\n]*\n  - \{ name: sg[^\n]*\n?/, `${spokes}\n`);
+    const yaml = BIG_DC_YAML('v2').replace(/ {2}- \{ name: us[^\n]*\n {2}- \{ name: sg[^\n]*\n?/, `${spokes}\n`);
     const problems = problemsOf(yaml);
     expect(problems.map((p) => p.code)).toEqual(['ipsec.selector-limit']);
     expect(problems[0]!.message).toBe('the IKEv2 connection between "dc1" and "hub" would carry 7 CIDRs behind hub "hub"; Alibaba Cloud takes at most 5 per side');

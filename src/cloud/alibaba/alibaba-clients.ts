@@ -24,14 +24,18 @@ export interface AlibabaClientOptions {
   readonly readTimeoutMs?: number;
 }
 
-export type CenCall = (action: string, query: Record<string, unknown>) => Promise<Record<string, any>>;
+/** An answer as JSON, read field by field as the SDK's models name them (CEN has no typed SDK to cast to). */
+// biome-ignore lint/suspicious/noExplicitAny: untyped wire JSON; each reader checks the fields it uses.
+export type RawAnswer = Record<string, any>;
+
+export type CenCall = (action: string, query: Record<string, unknown>) => Promise<RawAnswer>;
 
 /**
  * A VPC action sent by the VPC client with some parameters moved from the query to the form body:
  * the SDK puts a single-tunnel connection's IkeConfig (its pre-shared key) in the URL, and HTTP
  * layers repeat URLs in their errors and logs. RPC endpoints read parameters from either place.
  */
-export type VpcFormCall = (region: string, action: string, query: Record<string, unknown>, body: Record<string, unknown>) => Promise<Record<string, any>>;
+export type VpcFormCall = (region: string, action: string, query: Record<string, unknown>, body: Record<string, unknown>) => Promise<RawAnswer>;
 
 export interface AlibabaClients {
   /** VPC clients per region (the regional endpoint matters on the real cloud). */
@@ -61,7 +65,10 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     const cache = new Map<string, T>();
     return (region: string) => {
       let client = cache.get(region);
-      if (!client) cache.set(region, (client = make(region)));
+      if (!client) {
+        client = make(region);
+        cache.set(region, client);
+      }
       return client;
     };
   };
@@ -70,7 +77,7 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
   const cen: CenCall = async (action, query) => {
     const params = new $OpenApiUtil.Params({ action, version: '2017-09-12', protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
     const r = await cbn.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
-    return r.body as Record<string, any>;
+    return r.body as RawAnswer;
   };
   const vpc = perRegion((r) => new Vpc(config(r)));
   const rpc = (action: string, version: string) =>
@@ -78,7 +85,7 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
   const vpcForm: VpcFormCall = async (region, action, query, body) => {
     const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query), body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)) });
     const r = await vpc(region).callApi(rpc(action, '2016-04-28'), request, runtime);
-    return r.body as Record<string, any>;
+    return r.body as RawAnswer;
   };
   return { vpc, ecs: perRegion((r) => new Ecs(config(r))), cen, vpcForm, runtime };
 }

@@ -87,8 +87,10 @@ function splitList(text: string): { command: string; background: boolean; op: ';
     } else if (depth > 0) buf += c;
     else if (c === '#' && (buf === '' || /\s$/.test(buf))) break;
     else if (c === ';') push(false, ';');
-    else if (c === '&' && text[i + 1] === '&') (push(false, '&&'), i++);
-    else if (c === '|' && text[i + 1] === '|') (push(false, '||'), i++);
+    else if ((c === '&' || c === '|') && text[i + 1] === c) {
+      push(false, c === '&' ? '&&' : '||');
+      i++;
+    }
     else if (c === '&' && text[i - 1] !== '>') push(true, ';');
     else buf += c;
   }
@@ -114,7 +116,10 @@ function words(sh: Shell, command: string): string[] {
       let j = i + 1;
       let s = '';
       while (j < command.length && command[j] !== '"') {
-        if (command[j] === '\\' && j + 1 < command.length) (s += command[j + 1], (j += 2));
+        if (command[j] === '\\' && j + 1 < command.length) {
+          s += command[j + 1];
+          j += 2;
+        }
         else if (command[j] === '$') {
           const [value, next] = expand(sh, command, j);
           s += value;

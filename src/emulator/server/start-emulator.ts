@@ -89,7 +89,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
     const i = control.forced.findIndex((f) => f.fault === fault && (f.action === undefined || f.action === action));
-    const hit = i >= 0 ? (control.forced.splice(i, 1), true) : random() < probability;
+    if (i >= 0) control.forced.splice(i, 1);
+    const hit = i >= 0 || random() < probability;
     if (hit) {
       control.injected.set(FAULT_CODES[fault], (control.injected.get(FAULT_CODES[fault]) ?? 0) + 1);
       control.injectedCalls.set(`${action} ${fault}`, (control.injectedCalls.get(`${action} ${fault}`) ?? 0) + 1);

@@ -155,7 +155,13 @@ export class World {
   /** Phases relative to now, each real duration scaled. */
   phases(steps: readonly [string, number][], final: string): Phases {
     let t = this.now();
-    return { steps: steps.map(([status, ms]) => ({ status, until: (t += this.clock.delay(ms)) })), final };
+    return {
+      steps: steps.map(([status, ms]) => {
+        t += this.clock.delay(ms);
+        return { status, until: t };
+      }),
+      final,
+    };
   }
 
   status(r: Lifecycle, deletingStatus: string): string {

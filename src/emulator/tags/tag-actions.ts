@@ -101,7 +101,11 @@ export const ECS_TAG_ACTIONS = tagActions({
       case 'instance': return inRegion(w.instances, region);
       case 'securitygroup': return inRegion(w.securityGroups, region);
       // A system disk lives and dies with its instance; its tags are kept with it.
-      case 'disk': return inRegion(w.instances, region).map((i) => ({ id: systemDiskId(i), tags: (i.diskTags ??= {}) }));
+      case 'disk':
+        return inRegion(w.instances, region).map((i) => {
+          i.diskTags ??= {};
+          return { id: systemDiskId(i), tags: i.diskTags };
+        });
       default: throw unsupported(type);
     }
   },
