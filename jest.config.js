@@ -4,8 +4,8 @@
  */
 module.exports = {
   testEnvironment: 'node',
-  roots: ["<rootDir>/test"],
-  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  roots: ['<rootDir>/test'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,

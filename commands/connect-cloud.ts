@@ -22,18 +22,31 @@ export interface ConnectedCloud {
 /** The control API of an emulator at `endpoint` (`vpnbot emulator`); a real endpoint answers 404, said so. */
 function httpControl(endpoint: string): SandboxControl {
   const post = async (b: Breakage) => {
-    const r = await fetch(new URL(`${CONTROL_PREFIX}break`, endpoint), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const r = await fetch(new URL(`${CONTROL_PREFIX}break`, endpoint), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(b),
+    });
     if (r.ok) return undefined;
-    if (r.status === 404) return `${endpoint} has no emulator control API: only the sandbox or \`vpnbot emulator\` can be broken on purpose`;
-    return String(((await r.json().catch(() => ({}))) as { error?: string }).error ?? `control API answered ${r.status}`);
+    if (r.status === 404)
+      return `${endpoint} has no emulator control API: only the sandbox or \`vpnbot emulator\` can be broken on purpose`;
+    return String(
+      ((await r.json().catch(() => ({}))) as { error?: string }).error ?? `control API answered ${r.status}`,
+    );
   };
-  return { withdrawPublishedRoute: (cenId, childInstanceId, destinationCidrBlock) => post({ action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }) };
+  return {
+    withdrawPublishedRoute: (cenId, childInstanceId, destinationCidrBlock) =>
+      post({ action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }),
+  };
 }
 
 export async function connectCloud(config: Config): Promise<ConnectedCloud> {
   if (config.alibabaEndpoint !== undefined || config.credentialsAvailable) {
     if (config.alibabaEndpoint !== undefined && !config.credentialsAvailable) {
-      throw new VpnbotError('config.no-credentials', `VPNBOT_ALIBABA_ENDPOINT is set (${config.alibabaEndpoint}) but no credentials are: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET`);
+      throw new VpnbotError(
+        'config.no-credentials',
+        `VPNBOT_ALIBABA_ENDPOINT is set (${config.alibabaEndpoint}) but no credentials are: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET`,
+      );
     }
     const cloud = createAlibabaCloud({
       sandbox: false,
@@ -41,10 +54,14 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
       connectTimeoutMs: Math.min(5_000, config.cloudTimeoutMs),
       ...(config.alibabaEndpoint ? { endpoint: config.alibabaEndpoint } : {}),
       // Without explicit keys the SDK's default credentials chain (profiles, RAM roles) applies.
-      ...(config.accessKey ? { credentials: { accessKeyId: config.accessKey.id, accessKeySecret: config.accessKey.secret } } : {}),
+      ...(config.accessKey
+        ? { credentials: { accessKeyId: config.accessKey.id, accessKeySecret: config.accessKey.secret } }
+        : {}),
     });
     return {
-      cloud, pace: config.alibabaEndpoint && config.endpointPace !== undefined ? config.endpointPace : 1, close: async () => undefined,
+      cloud,
+      pace: config.alibabaEndpoint && config.endpointPace !== undefined ? config.endpointPace : 1,
+      close: async () => undefined,
       ...(config.alibabaEndpoint ? { control: httpControl(config.alibabaEndpoint) } : {}),
     };
   }
@@ -54,6 +71,15 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
     ipsecConnectionQuota: config.ipsecConnectionQuota,
     statePath: join(dirname(config.dbPath), 'sandbox-cloud.json'),
   });
-  const cloud = createAlibabaCloud({ sandbox: true, endpoint: emulator.endpoint, credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret } });
-  return { cloud, pace: config.sandboxTimeScale, control: httpControl(emulator.endpoint), close: () => emulator.close() };
+  const cloud = createAlibabaCloud({
+    sandbox: true,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret },
+  });
+  return {
+    cloud,
+    pace: config.sandboxTimeScale,
+    control: httpControl(emulator.endpoint),
+    close: () => emulator.close(),
+  };
 }

@@ -53,7 +53,8 @@ const openServices: ServicesFactory = async (config) => (await import('./open-se
 
 const app = appCommands(openServices, actor);
 /** The console and the demo: loaded on first use (prompt and chart libraries). */
-const localCommands = async () => (await import('./console/local-command')).localCommands(openServices, `${userInfo().username}@local`);
+const localCommands = async () =>
+  (await import('./console/local-command')).localCommands(openServices, `${userInfo().username}@local`);
 const local = lazyCommand(async () => (await localCommands()).local);
 const demo = lazyCommand(async () => (await localCommands()).demo);
 const serve = lazyCommand(async () => (await import('./slack/serve-command')).serveCommand(openServices));

@@ -17,7 +17,14 @@ export async function openServices(config: Config): Promise<AppServices> {
     const connected = await connectCloud(config);
     const logger = createLogger(config.logLevel);
     const pacing = realPacing(connected.pace);
-    const engine = createEngine({ cloud: connected.cloud, store, parallelism: config.parallelism, pacing, leaseMs: config.runLeaseSeconds * 1000, log: logger });
+    const engine = createEngine({
+      cloud: connected.cloud,
+      store,
+      parallelism: config.parallelism,
+      pacing,
+      leaseMs: config.runLeaseSeconds * 1000,
+      log: logger,
+    });
     return {
       store,
       cloud: connected.cloud,

@@ -5,7 +5,11 @@
 import { z } from 'zod';
 import type { ApprovalPolicy } from './app/approval-policy';
 import { formatProblems, problem, type Result } from './errors';
-import { DEFAULT_IPSEC_CONNECTION_QUOTA, DEFAULT_SECURITY_GROUP_RULE_QUOTA, type ValidationOptions } from './topology/validate';
+import {
+  DEFAULT_IPSEC_CONNECTION_QUOTA,
+  DEFAULT_SECURITY_GROUP_RULE_QUOTA,
+  type ValidationOptions,
+} from './topology/validate';
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -23,18 +27,41 @@ export const ENV_SCHEMA = z.object({
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
   VPNBOT_CLOUD_TIMEOUT_MS: intFrom(100, 300_000).default(20_000),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-...)').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-...)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-...)')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token (xapp-...)')
+    .optional(),
   SLACK_API_URL: z.string().url().optional(),
   PORT: intFrom(0, 65535).default(3000),
-  VPNBOT_APPROVERS: z.string().regex(/^\s*[UWS][A-Z0-9]+(\s*,\s*[UWS][A-Z0-9]+)*\s*$/, 'must be Slack user ids (U...) and/or user group ids (S...), separated by commas').optional(),
+  VPNBOT_APPROVERS: z
+    .string()
+    .regex(
+      /^\s*[UWS][A-Z0-9]+(\s*,\s*[UWS][A-Z0-9]+)*\s*$/,
+      'must be Slack user ids (U...) and/or user group ids (S...), separated by commas',
+    )
+    .optional(),
   VPNBOT_ALLOW_SELF_APPROVAL: z.enum(['true', 'false']).default('false'),
-  VPNBOT_CHANNELS: z.string().regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be Slack channel ids (C...), separated by commas').optional(),
-  VPNBOT_PLAN_TTL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
+  VPNBOT_CHANNELS: z
+    .string()
+    .regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be Slack channel ids (C...), separated by commas')
+    .optional(),
+  VPNBOT_PLAN_TTL_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
   VPNBOT_REQUIRED_APPROVALS: intFrom(1, 10).default(1),
   VPNBOT_PROGRESS_INTERVAL_MS: intFrom(100, 60_000).default(3000),
   VPNBOT_SLACK_TIMEOUT_MS: intFrom(100, 120_000).default(15_000),
-  VPNBOT_PING_INTERVAL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).optional(),
+  VPNBOT_PING_INTERVAL_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 });
@@ -85,23 +112,65 @@ export interface Config {
 }
 
 /** Variables the Alibaba credentials chain reads besides the access key pair. */
-const CREDENTIAL_CHAIN_VARS = ['ALIBABA_CLOUD_CREDENTIALS_FILE', 'ALIBABA_CLOUD_PROFILE', 'ALIBABA_CLOUD_ECS_METADATA', 'ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE'];
+const CREDENTIAL_CHAIN_VARS = [
+  'ALIBABA_CLOUD_CREDENTIALS_FILE',
+  'ALIBABA_CLOUD_PROFILE',
+  'ALIBABA_CLOUD_ECS_METADATA',
+  'ALIBABA_CLOUD_ROLE_ARN',
+  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+];
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Result<Config> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const r = ENV_SCHEMA.safeParse(cleaned);
   if (!r.success) {
-    return { ok: false, problems: r.error.issues.map((i) => problem('config.invalid', String(i.path[0] ?? ''), i.message, `fix or unset ${String(i.path[0] ?? 'it')}; docs/operations.md (Configuration) lists every setting and its default`)) };
+    return {
+      ok: false,
+      problems: r.error.issues.map((i) =>
+        problem(
+          'config.invalid',
+          String(i.path[0] ?? ''),
+          i.message,
+          `fix or unset ${String(i.path[0] ?? 'it')}; docs/operations.md (Configuration) lists every setting and its default`,
+        ),
+      ),
+    };
   }
   const e = r.data;
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-    return { ok: false, problems: [problem('config.invalid', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is', 'set SLACK_SIGNING_SECRET from the app\'s Basic Information page, or SLACK_APP_TOKEN for Socket Mode')] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'config.invalid',
+          'SLACK_SIGNING_SECRET',
+          'SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is',
+          "set SLACK_SIGNING_SECRET from the app's Basic Information page, or SLACK_APP_TOKEN for Socket Mode",
+        ),
+      ],
+    };
   }
   if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-    return { ok: false, problems: [problem('config.invalid', 'SLACK_BOT_TOKEN', 'a Slack signing secret or app token is set, but SLACK_BOT_TOKEN is not', 'set SLACK_BOT_TOKEN (xoxb-...) from the app\'s OAuth & Permissions page')] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'config.invalid',
+          'SLACK_BOT_TOKEN',
+          'a Slack signing secret or app token is set, but SLACK_BOT_TOKEN is not',
+          "set SLACK_BOT_TOKEN (xoxb-...) from the app's OAuth & Permissions page",
+        ),
+      ],
+    };
   }
-  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
-  const credentialsAvailable = Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) || CREDENTIAL_CHAIN_VARS.some((v) => cleaned[v] !== undefined);
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+  const credentialsAvailable =
+    Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) ||
+    CREDENTIAL_CHAIN_VARS.some((v) => cleaned[v] !== undefined);
   const sandbox = !credentialsAvailable && e.VPNBOT_ALIBABA_ENDPOINT === undefined;
   return {
     ok: true,
@@ -125,15 +194,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.SLACK_BOT_TOKEN
         ? {
             slack: {
-              botToken: e.SLACK_BOT_TOKEN, port: e.PORT, progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS, timeoutMs: e.VPNBOT_SLACK_TIMEOUT_MS,
-              ...(e.VPNBOT_PING_INTERVAL_MINUTES !== undefined ? { pingIntervalMs: Math.round(e.VPNBOT_PING_INTERVAL_MINUTES * 60_000) } : {}),
-              ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}), ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+              botToken: e.SLACK_BOT_TOKEN,
+              port: e.PORT,
+              progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS,
+              timeoutMs: e.VPNBOT_SLACK_TIMEOUT_MS,
+              ...(e.VPNBOT_PING_INTERVAL_MINUTES !== undefined
+                ? { pingIntervalMs: Math.round(e.VPNBOT_PING_INTERVAL_MINUTES * 60_000) }
+                : {}),
+              ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+              ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
               ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
             },
           }
         : {}),
       approval: {
-        approvers: list(e.VPNBOT_APPROVERS), allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true', channels: list(e.VPNBOT_CHANNELS), planTtlMs: Math.round(e.VPNBOT_PLAN_TTL_MINUTES * 60_000),
+        approvers: list(e.VPNBOT_APPROVERS),
+        allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true',
+        channels: list(e.VPNBOT_CHANNELS),
+        planTtlMs: Math.round(e.VPNBOT_PLAN_TTL_MINUTES * 60_000),
         requiredApprovals: e.VPNBOT_REQUIRED_APPROVALS,
       },
     },

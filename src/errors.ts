@@ -49,7 +49,10 @@ export const MAX_PROBLEMS_SHOWN = 20;
 export function formatProblems(problems: readonly Problem[], max = MAX_PROBLEMS_SHOWN): string {
   const lines = problems
     .slice(0, max)
-    .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}${p.count ? ` (${p.count} times)` : ''} (${p.hint}) [${p.code}]`);
+    .map(
+      (p) =>
+        `${p.path ? `${p.path}: ` : ''}${p.message}${p.count ? ` (${p.count} times)` : ''} (${p.hint}) [${p.code}]`,
+    );
   if (problems.length > max) lines.push(`... and ${problems.length - max} more problems (fix the ones above first)`);
   return lines.join('\n');
 }
@@ -60,28 +63,76 @@ export function formatProblems(problems: readonly Problem[], max = MAX_PROBLEMS_
  * table front ends and docs/operations.md's troubleshooting section read.
  */
 export const ERROR_CODES = {
-  'engine.fault': { userFixable: false, hint: 'an unexpected fault inside vpnbot; the log has the details under the same run id' },
-  'engine.missing-output': { userFixable: false, hint: 'a step ran before a value it needs was known; plan again, and report it if it repeats' },
-  'engine.resource-failed': { userFixable: false, hint: 'the cloud reported the resource as failed; see the message, fix the cause, then retry' },
-  'engine.timeout': { userFixable: false, hint: 'the resource did not become ready in time; retry (the run resumes where it stopped)' },
-  'engine.tunnel-down': { userFixable: true, hint: 'the IPsec tunnel did not come up: check the pre-shared key, IKE version and proposals on both sides (the IKE log reason is in the message)' },
-  'engine.resource-gone': { userFixable: true, hint: 'the resource was deleted outside vpnbot; plan again to recreate it' },
+  'engine.fault': {
+    userFixable: false,
+    hint: 'an unexpected fault inside vpnbot; the log has the details under the same run id',
+  },
+  'engine.missing-output': {
+    userFixable: false,
+    hint: 'a step ran before a value it needs was known; plan again, and report it if it repeats',
+  },
+  'engine.resource-failed': {
+    userFixable: false,
+    hint: 'the cloud reported the resource as failed; see the message, fix the cause, then retry',
+  },
+  'engine.timeout': {
+    userFixable: false,
+    hint: 'the resource did not become ready in time; retry (the run resumes where it stopped)',
+  },
+  'engine.tunnel-down': {
+    userFixable: true,
+    hint: 'the IPsec tunnel did not come up: check the pre-shared key, IKE version and proposals on both sides (the IKE log reason is in the message)',
+  },
+  'engine.resource-gone': {
+    userFixable: true,
+    hint: 'the resource was deleted outside vpnbot; plan again to recreate it',
+  },
   'engine.skipped': { userFixable: false, hint: 'not run because a step it depends on failed; fix that one and retry' },
-  'engine.topology-busy': { userFixable: true, hint: 'another run is changing this topology; wait for it to finish (its thread shows its progress), then plan again' },
+  'engine.topology-busy': {
+    userFixable: true,
+    hint: 'another run is changing this topology; wait for it to finish (its thread shows its progress), then plan again',
+  },
   'engine.cancelled': { userFixable: false, hint: 'the run was interrupted; apply again to finish it' },
-  'cloud.retryable': { userFixable: false, hint: 'the cloud was busy or throttling, even after retries; try again later' },
+  'cloud.retryable': {
+    userFixable: false,
+    hint: 'the cloud was busy or throttling, even after retries; try again later',
+  },
   'cloud.dependency': { userFixable: false, hint: 'something still uses the resource; retry once it is released' },
-  'cloud.not-found': { userFixable: true, hint: 'the cloud does not know the resource or id; check ids under existing: and plan again' },
-  'cloud.user': { userFixable: true, hint: 'the cloud refused the request as given (quota, parameter, overlap); the message says which' },
+  'cloud.not-found': {
+    userFixable: true,
+    hint: 'the cloud does not know the resource or id; check ids under existing: and plan again',
+  },
+  'cloud.user': {
+    userFixable: true,
+    hint: 'the cloud refused the request as given (quota, parameter, overlap); the message says which',
+  },
   'cloud.fatal': { userFixable: false, hint: 'credentials or permissions: check the access key and its RAM policy' },
-  'config.no-credentials': { userFixable: false, hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or unset VPNBOT_ALIBABA_ENDPOINT for the sandbox' },
-  'storage.open': { userFixable: false, hint: 'the database could not be opened: check VPNBOT_DB, the directory and its permissions' },
-  'storage.newer-schema': { userFixable: false, hint: 'the database was written by a newer vpnbot: upgrade vpnbot, or point VPNBOT_DB elsewhere' },
-  'storage.secret-key-mismatch': { userFixable: false, hint: 'the secret key does not open the stored secrets: use the key the database was created with' },
+  'config.no-credentials': {
+    userFixable: false,
+    hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or unset VPNBOT_ALIBABA_ENDPOINT for the sandbox',
+  },
+  'storage.open': {
+    userFixable: false,
+    hint: 'the database could not be opened: check VPNBOT_DB, the directory and its permissions',
+  },
+  'storage.newer-schema': {
+    userFixable: false,
+    hint: 'the database was written by a newer vpnbot: upgrade vpnbot, or point VPNBOT_DB elsewhere',
+  },
+  'storage.secret-key-mismatch': {
+    userFixable: false,
+    hint: 'the secret key does not open the stored secrets: use the key the database was created with',
+  },
   'storage.key-file-permissions': { userFixable: false, hint: 'the key file is readable by others: chmod 600 it' },
   'storage.secret-format': { userFixable: false, hint: 'VPNBOT_SECRET_KEY must be 16 or more characters' },
-  'storage.stored-plan': { userFixable: false, hint: 'a stored plan or topology does not read as this version expects: plan again (runs stored by another version are not resumed)' },
-  'storage.stored-measurement': { userFixable: false, hint: 'a stored ping matrix does not read as this version expects: measure again (/vpn ping <name>)' },
+  'storage.stored-plan': {
+    userFixable: false,
+    hint: 'a stored plan or topology does not read as this version expects: plan again (runs stored by another version are not resumed)',
+  },
+  'storage.stored-measurement': {
+    userFixable: false,
+    hint: 'a stored ping matrix does not read as this version expects: measure again (/vpn ping <name>)',
+  },
 } as const satisfies Record<string, { readonly userFixable: boolean; readonly hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -31,7 +31,10 @@ const PATH_QUERY = /(^|[\s"'(])(\/[^\s?#"']*)\?[^\s"']+/g;
 /** `Name=value` (form or query, encoded or not), up to the next separator. */
 const KEY_VALUE = new RegExp(`\\b(${NAMES})((?:\\.\\d+)*(?:\\.[A-Za-z]+)*)(=|%3D)(?:\\{[^}]*\\}|[^&\\s"']*)`, 'gi');
 /** `"Name":"value"` or `"Name":{...}` in JSON text, escaped or not. */
-const JSON_FIELD = new RegExp(`(\\\\?"(?:${NAMES})\\\\?"\\s*:\\s*)(\\\\?"(?:[^"\\\\]|\\\\.)*?\\\\?"|\\{[^}]*\\}|[^,}\\s]+)`, 'gi');
+const JSON_FIELD = new RegExp(
+  `(\\\\?"(?:${NAMES})\\\\?"\\s*:\\s*)(\\\\?"(?:[^"\\\\]|\\\\.)*?\\\\?"|\\{[^}]*\\}|[^,}\\s]+)`,
+  'gi',
+);
 /** Slack tokens and Alibaba access key ids, whatever carries them. */
 const TOKENS = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|LTAI[A-Za-z0-9]{8,})\b/g;
 

@@ -145,7 +145,10 @@ export function schemaVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, target = LATEST_VERSION): number {
   const current = schemaVersion(db);
   if (current > LATEST_VERSION) {
-    throw new VpnbotError('storage.newer-schema', `the database is at schema version ${current}, newer than this vpnbot understands (${LATEST_VERSION}); upgrade vpnbot or point VPNBOT_DB elsewhere`);
+    throw new VpnbotError(
+      'storage.newer-schema',
+      `the database is at schema version ${current}, newer than this vpnbot understands (${LATEST_VERSION}); upgrade vpnbot or point VPNBOT_DB elsewhere`,
+    );
   }
   const pending = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
   if (pending.length === 0) return current;

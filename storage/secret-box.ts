@@ -27,7 +27,11 @@ export function createSecretBox(keyMaterial: string): SecretBox {
       try {
         return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8');
       } catch (e) {
-        throw new VpnbotError('storage.secret-key-mismatch', 'cannot decrypt a stored secret: VPNBOT_SECRET_KEY (or the key file) is not the one it was stored with', { cause: e });
+        throw new VpnbotError(
+          'storage.secret-key-mismatch',
+          'cannot decrypt a stored secret: VPNBOT_SECRET_KEY (or the key file) is not the one it was stored with',
+          { cause: e },
+        );
       }
     },
   };

@@ -21,7 +21,10 @@ export function loadSecretKey(configured: string | undefined, dbPath: string): s
   }
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new VpnbotError('storage.key-file-permissions', `${path} is readable by others (mode ${mode.toString(8)}); run chmod 600 ${path}`);
+    throw new VpnbotError(
+      'storage.key-file-permissions',
+      `${path} is readable by others (mode ${mode.toString(8)}); run chmod 600 ${path}`,
+    );
   }
   return readFileSync(path, 'utf8').trim();
 }

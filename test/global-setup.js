@@ -10,7 +10,13 @@ module.exports = async function globalSetup() {
   const root = join(__dirname, '..');
   try {
     // Incremental with its own build-info file: a plain `tsc --noEmit` elsewhere never marks files as built.
-    const args = ['-p', join(root, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', join(root, 'dist', '.tsbuildinfo-test')];
+    const args = [
+      '-p',
+      join(root, 'tsconfig.json'),
+      '--incremental',
+      '--tsBuildInfoFile',
+      join(root, 'dist', '.tsbuildinfo-test'),
+    ];
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: root, stdio: 'pipe' });
   } catch (e) {
     const out = `${e.stdout ?? ''}${e.stderr ?? ''}`;

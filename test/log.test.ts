@@ -10,7 +10,15 @@ describe('logs', () => {
     const fd = openSync(path, 'w');
     const out = Object.assign(new Writable(), { fd });
     const log = createLogger('info', out);
-    log.info({ psk: 'TopSecretPSK1', ike: { Psk: 'TopSecretPSK2' }, creds: { accessKeySecret: 'AKSECRET' }, slack: { token: 'xoxb-123' } }, 'hello');
+    log.info(
+      {
+        psk: 'TopSecretPSK1',
+        ike: { Psk: 'TopSecretPSK2' },
+        creds: { accessKeySecret: 'AKSECRET' },
+        slack: { token: 'xoxb-123' },
+      },
+      'hello',
+    );
     closeSync(fd);
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('"msg":"hello"');

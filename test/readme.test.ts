@@ -13,7 +13,10 @@ const OPERATIONS = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
 
 describe('docs/operations.md', () => {
   it('lists every error code with its hint', () => {
-    for (const [code, { hint }] of Object.entries(ERROR_CODES)) expect(OPERATIONS).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`);
+    for (const [code, { hint }] of Object.entries(ERROR_CODES))
+      expect(OPERATIONS).toContain(
+        `| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES].userFixable ? 'the requester' : 'an operator'} | ${hint} |`,
+      );
   });
 
   it('has a row for every variable the code reads, with the default the code applies', () => {
@@ -26,7 +29,11 @@ describe('docs/operations.md', () => {
       const row = rows.find((r) => r.split(' | ')[0]!.includes(`\`${name}\``));
       expect({ name, row: row !== undefined }).toEqual({ name, row: true });
       const def = (field as unknown as { _zod: { def: { type: string; defaultValue?: unknown } } })._zod.def;
-      if (def.type === 'default') expect({ name, default: row!.split(' | ').at(-1)!.replace(/ \|$/, '') }).toEqual({ name, default: expect.stringContaining(String(def.defaultValue)) });
+      if (def.type === 'default')
+        expect({ name, default: row!.split(' | ').at(-1)!.replace(/ \|$/, '') }).toEqual({
+          name,
+          default: expect.stringContaining(String(def.defaultValue)),
+        });
     }
   });
 
@@ -43,7 +50,10 @@ const README_MAX_LINES = 150;
 
 /** The Markdown pages whose links are checked: the README and every page of docs/. */
 function pages(): { file: string; text: string }[] {
-  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f));
+  const docs = readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => join('docs', f));
   return ['README.md', ...docs].map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
 }
 
@@ -56,7 +66,15 @@ function linkTargets(markdown: string): string[] {
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchorsOf(markdown: string): Set<string> {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
-  return new Set([...prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-')));
+  return new Set(
+    [...prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((m) =>
+      m[1]!
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .trim()
+        .replace(/\s/g, '-'),
+    ),
+  );
 }
 
 describe('README.md and docs/', () => {

@@ -32,18 +32,30 @@ describe('redaction', () => {
   });
 
   it('keeps what a person needs: the action, the code, the host', () => {
-    expect(redactSecrets('CreateVpnConnection: QuotaExceeded.VpnConnection: 10 connections (quota)')).toBe('CreateVpnConnection: QuotaExceeded.VpnConnection: 10 connections (quota)');
+    expect(redactSecrets('CreateVpnConnection: QuotaExceeded.VpnConnection: 10 connections (quota)')).toBe(
+      'CreateVpnConnection: QuotaExceeded.VpnConnection: 10 connections (quota)',
+    );
     expect(redactSecrets(TRANSPORT_ERRORS[0]!)).toContain('https://vpc.cn-hongkong.aliyuncs.com/');
   });
 
   it('leaves no key in a cloud error, its cause, or the step failure made from it', () => {
     for (const message of TRANSPORT_ERRORS) {
-      const raw = Object.assign(new Error(message), { name: 'RequestTimeoutError', code: 'ECONNRESET', request: { url: `/?IkeConfig=${encodedIke}` } });
+      const raw = Object.assign(new Error(message), {
+        name: 'RequestTimeoutError',
+        code: 'ECONNRESET',
+        request: { url: `/?IkeConfig=${encodedIke}` },
+      });
       const e = mapSdkError(raw, 'CreateVpnConnection');
       expect(e.category).toBe('retryable');
       expect(e.ambiguous).toBe(true);
       expect(e.message).toMatch(/^CreateVpnConnection: transport error: /);
-      const everything = JSON.stringify({ message: e.message, cause: String(e.cause), causeKeys: Object.entries(e.cause as object), stack: e.stack, failure: toStepFailure('s', e) });
+      const everything = JSON.stringify({
+        message: e.message,
+        cause: String(e.cause),
+        causeKeys: Object.entries(e.cause as object),
+        stack: e.stack,
+        failure: toStepFailure('s', e),
+      });
       expect(everything).not.toContain(PSK);
     }
   });

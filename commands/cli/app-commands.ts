@@ -53,16 +53,32 @@ async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
 
 /** How a run ended: its failed steps on stderr, then the matrix it was measured with. */
 function printOutcome(io: CliIo, outcome: RunOutcome): void {
-  for (const f of outcome.result.failures) io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
-  if (outcome.matrix) io.stdout(outcome.matrix.ok ? `\n${renderMatrixTable(outcome.matrix.matrix)}\n` : `\nPing matrix not measured: ${outcome.matrix.refusal}\n`);
-  else if (outcome.matrixError !== undefined) io.stderr(`Ping matrix not measured: ${outcome.matrixError}; \`vpnbot ping ${outcome.result.topology}\` tries again.\n`);
+  for (const f of outcome.result.failures)
+    io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  if (outcome.matrix)
+    io.stdout(
+      outcome.matrix.ok
+        ? `\n${renderMatrixTable(outcome.matrix.matrix)}\n`
+        : `\nPing matrix not measured: ${outcome.matrix.refusal}\n`,
+    );
+  else if (outcome.matrixError !== undefined)
+    io.stderr(
+      `Ping matrix not measured: ${outcome.matrixError}; \`vpnbot ping ${outcome.result.topology}\` tries again.\n`,
+    );
 }
 
 /**
  * The CLI's special case of the approval flow: the person at the terminal proposes, confirms (or
  * passes --auto-approve) and approves their own plan, through the same use cases as Slack.
  */
-async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult, autoApprove: boolean, actor: string, kind: 'apply' | 'destroy'): Promise<number> {
+async function confirmAndRun(
+  s: AppServices,
+  io: CliIo,
+  proposal: ProposalResult,
+  autoApprove: boolean,
+  actor: string,
+  kind: 'apply' | 'destroy',
+): Promise<number> {
   if (!proposal.ok) {
     io.stderr(`${'refusal' in proposal ? proposal.refusal : formatProblems(proposal.problems)}\n`);
     return 1;
@@ -72,9 +88,19 @@ async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult
   if (!changes) return 0;
   const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
-  const decision = await decidePlan(s, { planId: record.id, actor, decision: approved ? 'approve' : 'reject', now: Date.now(), policy });
+  const decision = await decidePlan(s, {
+    planId: record.id,
+    actor,
+    decision: approved ? 'approve' : 'reject',
+    now: Date.now(),
+    policy,
+  });
   if (!approved || !decision.ok) {
-    io.stderr(approved ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n` : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`);
+    io.stderr(
+      approved
+        ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n`
+        : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`,
+    );
     return 1;
   }
   const outcome = await runToEnd(s, decision.record, { onEvent: listeners(io, s), signal: interruptSignal(io) });
@@ -84,54 +110,85 @@ async function confirmAndRun(s: AppServices, io: CliIo, proposal: ProposalResult
 
 export function appCommands(open: ServicesFactory, actor: string): Record<string, CliCommand> {
   /** `vpnbot VERB <one argument> [--auto-approve]`, run with the services open. */
-  const approvable = (usage: string, body: (arg: string, autoApprove: boolean, s: AppServices, config: Config, io: CliIo) => Promise<number>): CliCommand => async (args, io) => {
-    const p = parseCommandArgs(args, io, usage, { 'auto-approve': { type: 'boolean' } });
-    if (!p) return 2;
-    if (p.positionals.length !== 1) {
-      io.stderr(`${usage}\n`);
-      return 2;
-    }
-    return withServices(io, open, (s, config) => body(p.positionals[0]!, p.values['auto-approve'] === true, s, config, io));
-  };
+  const approvable =
+    (
+      usage: string,
+      body: (arg: string, autoApprove: boolean, s: AppServices, config: Config, io: CliIo) => Promise<number>,
+    ): CliCommand =>
+    async (args, io) => {
+      const p = parseCommandArgs(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+      if (!p) return 2;
+      if (p.positionals.length !== 1) {
+        io.stderr(`${usage}\n`);
+        return 2;
+      }
+      return withServices(io, open, (s, config) =>
+        body(p.positionals[0]!, p.values['auto-approve'] === true, s, config, io),
+      );
+    };
 
-  const apply = approvable("usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]", async (arg, autoApprove, s, config, io) => {
-    const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
-    if (!topology.ok) {
-      io.stderr(`${topology.problems}\n`);
-      return 1;
-    }
-    if (!(await resumeUnfinished(s, io))) io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-    const proposal = await proposeValidated(s, topology.value, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY });
-    return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
-  });
+  const apply = approvable(
+    "usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]",
+    async (arg, autoApprove, s, config, io) => {
+      const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
+      if (!topology.ok) {
+        io.stderr(`${topology.problems}\n`);
+        return 1;
+      }
+      if (!(await resumeUnfinished(s, io)))
+        io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+      const proposal = await proposeValidated(s, topology.value, {
+        requester: actor,
+        now: Date.now(),
+        policy: DEFAULT_APPROVAL_POLICY,
+      });
+      return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
+    },
+  );
 
-  const destroy = approvable('usage: vpnbot destroy <name> [--auto-approve]', async (name, autoApprove, s, _config, io) => {
-    await resumeUnfinished(s, io);
-    const proposal = await proposeKnown(s, name, { requester: actor, now: Date.now(), policy: DEFAULT_APPROVAL_POLICY, kind: 'destroy' });
-    return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
-  });
+  const destroy = approvable(
+    'usage: vpnbot destroy <name> [--auto-approve]',
+    async (name, autoApprove, s, _config, io) => {
+      await resumeUnfinished(s, io);
+      const proposal = await proposeKnown(s, name, {
+        requester: actor,
+        now: Date.now(),
+        policy: DEFAULT_APPROVAL_POLICY,
+        kind: 'destroy',
+      });
+      return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
+    },
+  );
 
   const status: CliCommand = async (args, io) => {
     const p = parseCommandArgs(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
     if (!p) return 2;
-    return withServices(io, open, async (s) => {
-      const report = statusOf(s, p.positionals);
-      if (report.unknown.length > 0) {
-        io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
-        return 1;
-      }
-      if (p.values.json) {
-        io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
+    return withServices(
+      io,
+      open,
+      async (s) => {
+        const report = statusOf(s, p.positionals);
+        if (report.unknown.length > 0) {
+          io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
+          return 1;
+        }
+        if (p.values.json) {
+          io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
+          return 0;
+        }
+        if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
+        for (const r of report.topologies) {
+          io.stdout(`${topologyStatusLine(r)}\n`);
+          for (const f of r.lastRun?.failures ?? [])
+            io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
+          if (p.positionals.length)
+            for (const x of r.resources)
+              io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+        }
         return 0;
-      }
-      if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
-      for (const r of report.topologies) {
-        io.stdout(`${topologyStatusLine(r)}\n`);
-        for (const f of r.lastRun?.failures ?? []) io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
-        if (p.positionals.length) for (const x of r.resources) io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
-      }
-      return 0;
-    }, p.values.json === true);
+      },
+      p.values.json === true,
+    );
   };
 
   /**
@@ -146,18 +203,28 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io.stderr(`${PLAN_USAGE}\n`);
       return 2;
     }
-    return withServices(io, open, async (s, config) => {
-      const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) => s.cloud.zones(region));
-      if (!topology.ok) {
-        io.stderr(`${topology.problems}\n`);
-        return 1;
-      }
-      const planned = await s.engine.plan(topology.value);
-      io.stdout(p.values.json ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n` : `${planText(planned, topology.value)}\n`);
-      return 0;
-    }, p.values.json === true);
+    return withServices(
+      io,
+      open,
+      async (s, config) => {
+        const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) =>
+          s.cloud.zones(region),
+        );
+        if (!topology.ok) {
+          io.stderr(`${topology.problems}\n`);
+          return 1;
+        }
+        const planned = await s.engine.plan(topology.value);
+        io.stdout(
+          p.values.json
+            ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n`
+            : `${planText(planned, topology.value)}\n`,
+        );
+        return 0;
+      },
+      p.values.json === true,
+    );
   };
 
   return { plan, apply, destroy, status };
 }
-

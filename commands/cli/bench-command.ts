@@ -24,7 +24,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Every figure, measured in this run. `emit` gets each as soon as it is known. */
 async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
-  const f = (name: string, value: number, unit: string, detail: string) => emit({ name, value: Number(value.toFixed(3)), unit, detail });
+  const f = (name: string, value: number, unit: string, detail: string) =>
+    emit({ name, value: Number(value.toFixed(3)), unit, detail });
   for (const t of benchTopology()) f(`topology: ${t.name}`, t.ms, 'ms', t.detail);
 
   const fifty = fiftySiteTopology();
@@ -35,40 +36,85 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
     return performance.now() - t;
   });
   const steps = buildPlan(fifty, EMPTY_OBSERVED).steps.length;
-  f('plan 50 sites', median(times.slice(1)), 'ms', `median of 15 after the first, ${steps} steps, offline (no refresh)`);
+  f(
+    'plan 50 sites',
+    median(times.slice(1)),
+    'ms',
+    `median of 15 after the first, ${steps} steps, offline (no refresh)`,
+  );
   f('plan 50 sites (first)', times[0]!, 'ms', `the first plan of the process, on cold code, ${steps} steps`);
 
   const ack = await benchSlackAck();
   if (ack) {
     const detail = `${ack.commands} concurrent signed /vpn commands (help and plan seed) to vpnbot serve in sandbox mode`;
     f('slack ack p50', ack.p50Ms, 'ms', `${detail}: bursts 2 to 4, pooled`);
-    f('slack ack p99', ack.p99Ms, 'ms', `${detail}: bursts 2 to 4, pooled; max ${ack.maxMs.toFixed(1)} ms; Slack allows 3000`);
+    f(
+      'slack ack p99',
+      ack.p99Ms,
+      'ms',
+      `${detail}: bursts 2 to 4, pooled; max ${ack.maxMs.toFixed(1)} ms; Slack allows 3000`,
+    );
     f('slack ack p50 (first burst)', ack.coldP50Ms, 'ms', `${detail}: the first burst after start, on cold code`);
     f('slack ack p99 (first burst)', ack.coldP99Ms, 'ms', `${detail}: the first burst after start, on cold code`);
   }
 
   const e = await benchEmulator();
-  f('emulator calls/s sequential', e.sequentialPerSecond, 'calls/s', `signed DescribeVpcs over ${e.calls} calls, client and server in one process`);
+  f(
+    'emulator calls/s sequential',
+    e.sequentialPerSecond,
+    'calls/s',
+    `signed DescribeVpcs over ${e.calls} calls, client and server in one process`,
+  );
   f('emulator calls/s concurrent', e.concurrentPerSecond, 'calls/s', `${e.concurrency} concurrent`);
 
   let ok = true;
-  for (const [name, topology] of [['seed', seedBenchTopology()], ['12 sites', twelveSiteTopology()], ['50 sites', fifty]] as const) {
+  for (const [name, topology] of [
+    ['seed', seedBenchTopology()],
+    ['12 sites', twelveSiteTopology()],
+    ['50 sites', fifty],
+  ] as const) {
     const r = await benchApply(name, topology, APPLY_SCALE);
     ok &&= r.status === 'succeeded';
     const at = `${r.steps} steps, time scale ${APPLY_SCALE}, parallelism 10${r.status === 'succeeded' ? '' : `, ${r.status.toUpperCase()}`}`;
-    f(`apply ${name}: wall / critical path`, r.wallMs / r.criticalPathMs, 'ratio', `${(r.wallMs / 1000).toFixed(2)} s over ${(r.criticalPathMs / 1000).toFixed(2)} s; ${at}`);
-    f(`apply ${name}: API calls per created resource`, r.apiCalls / r.created, 'calls', `${r.apiCalls} calls for ${r.created} resources`);
-    f(`apply ${name}: read calls per step`, r.readCalls / r.steps, 'calls', `${r.readCalls} Describe* calls (polls and existence checks)`);
-    f(`apply ${name}: peak RSS`, r.peakRssBytes / 1e6, 'MB', 'the engine\'s process: engine and SDK clients (the emulator runs in a process of its own)');
+    f(
+      `apply ${name}: wall / critical path`,
+      r.wallMs / r.criticalPathMs,
+      'ratio',
+      `${(r.wallMs / 1000).toFixed(2)} s over ${(r.criticalPathMs / 1000).toFixed(2)} s; ${at}`,
+    );
+    f(
+      `apply ${name}: API calls per created resource`,
+      r.apiCalls / r.created,
+      'calls',
+      `${r.apiCalls} calls for ${r.created} resources`,
+    );
+    f(
+      `apply ${name}: read calls per step`,
+      r.readCalls / r.steps,
+      'calls',
+      `${r.readCalls} Describe* calls (polls and existence checks)`,
+    );
+    f(
+      `apply ${name}: peak RSS`,
+      r.peakRssBytes / 1e6,
+      'MB',
+      "the engine's process: engine and SDK clients (the emulator runs in a process of its own)",
+    );
   }
 
   const matrix = await benchMatrix([3, 10, 30], MATRIX_SCALE);
   for (const m of matrix) {
     ok &&= m.allMeasured;
-    f(`ping matrix ${m.probes} probes`, m.wallMs, 'ms', `${m.cells} cells, ${m.apiCalls} API calls, time scale ${MATRIX_SCALE}${m.allMeasured ? '' : ', NOT ALL MEASURED'}`);
+    f(
+      `ping matrix ${m.probes} probes`,
+      m.wallMs,
+      'ms',
+      `${m.cells} cells, ${m.apiCalls} API calls, time scale ${MATRIX_SCALE}${m.allMeasured ? '' : ', NOT ALL MEASURED'}`,
+    );
   }
   const [three, , thirty] = matrix;
-  if (three && thirty) f('ping matrix 30 / 3 probes', thirty.wallMs / three.wallMs, 'ratio', 'pings run in parallel on each probe');
+  if (three && thirty)
+    f('ping matrix 30 / 3 probes', thirty.wallMs / three.wallMs, 'ratio', 'pings run in parallel on each probe');
   return ok;
 }
 
@@ -84,9 +130,16 @@ export const benchCommand: CliCommand = async (args, io) => {
     io.stderr(`${(e as Error).message}\nusage: vpnbot bench [--json]\n`);
     return 2;
   }
-  if (!json) io.stdout(`vpnbot bench (figures from this run, on this machine)\n\n${'figure'.padEnd(48)} ${'value'.padStart(10)} unit     detail\n`);
+  if (!json)
+    io.stdout(
+      `vpnbot bench (figures from this run, on this machine)\n\n${'figure'.padEnd(48)} ${'value'.padStart(10)} unit     detail\n`,
+    );
   const ok = await measure((fig) =>
-    io.stdout(json ? `${JSON.stringify(fig)}\n` : `${fig.name.padEnd(48)} ${String(fig.value).padStart(10)} ${fig.unit.padEnd(8)} ${fig.detail}\n`),
+    io.stdout(
+      json
+        ? `${JSON.stringify(fig)}\n`
+        : `${fig.name.padEnd(48)} ${String(fig.value).padStart(10)} ${fig.unit.padEnd(8)} ${fig.detail}\n`,
+    ),
   );
   return ok ? 0 : 1;
 };

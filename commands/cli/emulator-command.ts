@@ -2,7 +2,8 @@ import { startEmulator } from '../../src/emulator/server/start-emulator';
 import type { CliCommand } from '../shared/cli-io';
 import { parseCommandArgs } from './parse-args';
 
-export const EMULATOR_USAGE = 'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N]';
+export const EMULATOR_USAGE =
+  'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N]';
 
 /** Well-known sandbox credentials for a standalone emulator; they open nothing but the emulator. */
 export const EMULATOR_DEFAULT_KEY = { id: 'LTAIvpnbotEmulator', secret: 'vpnbot-emulator-secret' } as const;
@@ -38,7 +39,9 @@ export const emulatorCommand: CliCommand = async (args, io) => {
   }
   const ipsecConnectionQuota = Number(values['ipsec-quota']);
   if (!Number.isInteger(ipsecConnectionQuota) || ipsecConnectionQuota < 1 || ipsecConnectionQuota > 1000) {
-    io.stderr(`--ipsec-quota must be a whole number from 1 to 1000 (IPsec connections per VPN gateway), got "${values['ipsec-quota']}"\n`);
+    io.stderr(
+      `--ipsec-quota must be a whole number from 1 to 1000 (IPsec connections per VPN gateway), got "${values['ipsec-quota']}"\n`,
+    );
     return 2;
   }
   if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined)) {
@@ -56,7 +59,9 @@ export const emulatorCommand: CliCommand = async (args, io) => {
       accessKeySecret: values['access-key-secret'] ?? EMULATOR_DEFAULT_KEY.secret,
     });
   } catch (e) {
-    io.stderr(`cannot listen on ${values.host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    io.stderr(
+      `cannot listen on ${values.host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 1;
   }
   io.stdout(`emulator listening on ${emulator.endpoint}\n`);

@@ -6,9 +6,10 @@ import type { CliCommand } from '../shared/cli-io';
 import { parseCommandArgs } from './parse-args';
 import { readTopologyArg } from './read-topology';
 
-export const PLAN_USAGE = 'usage: vpnbot plan <file.yml | - | seed | \'ONE-LINE\'> [--json] [--offline]';
+export const PLAN_USAGE = "usage: vpnbot plan <file.yml | - | seed | 'ONE-LINE'> [--json] [--offline]";
 
-export const OFFLINE_NOTE = 'offline plan: the cloud and the records were not consulted; this is what a first apply would do';
+export const OFFLINE_NOTE =
+  'offline plan: the cloud and the records were not consulted; this is what a first apply would do';
 
 /**
  * `vpnbot plan --offline`: the plan against an empty cloud (what a first apply would do), with no
@@ -16,7 +17,10 @@ export const OFFLINE_NOTE = 'offline plan: the cloud and the records were not co
  * `{hash, summary, steps}` with --json; says on stderr that it did not look at the cloud.
  */
 export const planCommand: CliCommand = async (args, io) => {
-  const parsed = parseCommandArgs(args, io, PLAN_USAGE, { json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false } });
+  const parsed = parseCommandArgs(args, io, PLAN_USAGE, {
+    json: { type: 'boolean', default: false },
+    offline: { type: 'boolean', default: false },
+  });
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     io.stderr(`${PLAN_USAGE}\n`);
@@ -34,6 +38,10 @@ export const planCommand: CliCommand = async (args, io) => {
   }
   const plan = buildPlan(topology.value, EMPTY_OBSERVED);
   io.stderr(`${OFFLINE_NOTE}\n`);
-  io.stdout(parsed.values.json ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n` : `${planText(plan, topology.value)}\n`);
+  io.stdout(
+    parsed.values.json
+      ? `${JSON.stringify({ hash: plan.hash, summary: plan.summary, steps: plan.steps }, null, 2)}\n`
+      : `${planText(plan, topology.value)}\n`,
+  );
   return 0;
 };

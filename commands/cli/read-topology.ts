@@ -22,7 +22,12 @@ export function isTopologyLine(arg: string): boolean {
  * one-line form. Returns the topology, or the text to print on stderr. With `zones` (a connected
  * cloud), zones are checked against what the cloud offers.
  */
-export async function readTopologyArg(arg: string, io: CliIo, options: ValidationOptions, zones?: ZoneSource): Promise<Result<Topology, string>> {
+export async function readTopologyArg(
+  arg: string,
+  io: CliIo,
+  options: ValidationOptions,
+  zones?: ZoneSource,
+): Promise<Result<Topology, string>> {
   let parsed: Result<TopologyInput>;
   let source = arg;
   if (arg !== '-' && isTopologyLine(arg)) {
@@ -34,12 +39,21 @@ export async function readTopologyArg(arg: string, io: CliIo, options: Validatio
       text = arg === '-' ? await io.readStdin() : await io.readFile(arg);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const hint = code === 'ENOENT' ? ' (give a YAML file, `-` for standard input, `seed`, or a one-line topology in quotes)' : '';
+      const hint =
+        code === 'ENOENT'
+          ? ' (give a YAML file, `-` for standard input, `seed`, or a one-line topology in quotes)'
+          : '';
       return { ok: false, problems: `cannot read ${arg}: ${code ?? (e as Error).message}${hint}` };
     }
     parsed = parseTopologyYaml(text);
     source = arg === '-' ? '(stdin)' : arg;
   }
-  const result: Result<Topology> = zones ? await validateWithCloudZones(parsed, options, zones) : parsed.ok ? validateTopology(parsed.value, options) : parsed;
-  return result.ok ? result : { ok: false, problems: `invalid topology ${source}:\n${formatProblems(result.problems)}` };
+  const result: Result<Topology> = zones
+    ? await validateWithCloudZones(parsed, options, zones)
+    : parsed.ok
+      ? validateTopology(parsed.value, options)
+      : parsed;
+  return result.ok
+    ? result
+    : { ok: false, problems: `invalid topology ${source}:\n${formatProblems(result.problems)}` };
 }

@@ -31,7 +31,11 @@ export function usage(commands: Readonly<Record<string, CliCommand>>): string {
   ].join('\n');
 }
 
-export async function runCli(argv: readonly string[], io: CliIo, commands: Readonly<Record<string, CliCommand>> = BASE_COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: Readonly<Record<string, CliCommand>> = BASE_COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(usage(commands));

@@ -23,7 +23,9 @@ import { topologyStatusLine } from '../shared/status-text';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {
-  const words = slackApproverWords(policy).replace(/<@([^>]+)>/g, '$1').replace(/<!subteam\^([^>]+)>/g, 'group $1');
+  const words = slackApproverWords(policy)
+    .replace(/<@([^>]+)>/g, '$1')
+    .replace(/<!subteam\^([^>]+)>/g, 'group $1');
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
 }
 
@@ -94,20 +96,35 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   async function decide(planId: string | undefined, decision: 'approve' | 'reject', reason = ''): Promise<void> {
     const id = planId ?? lastPlan;
     if (!id) return fail(`Nothing to ${decision}: plan something first (/vpn plan seed).`);
-    const d = await decidePlan(services, { planId: id, actor: user, decision, now: now(), policy: options.policy, ...(reason ? { reason } : {}) });
+    const d = await decidePlan(services, {
+      planId: id,
+      actor: user,
+      decision,
+      now: now(),
+      policy: options.policy,
+      ...(reason ? { reason } : {}),
+    });
     if (!d.ok) return fail(`Nothing changed: ${d.reason}.`);
     if (decision === 'reject') return ui.print(`Rejected by ${user}${reason ? `: ${reason}` : ''}.`);
-    if (!d.complete) return ui.print(`Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${options.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`);
+    if (!d.complete)
+      return ui.print(
+        `Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${options.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`,
+      );
     ui.print(`Approved by ${d.approvers.join(', ')}: running.${tag}`);
     const progress = ui.progress();
     const outcome = await runToEnd(services, d.record, { onEvent: progress.onEvent });
     progress.end();
     const result = outcome.result;
-    for (const f of result.failures) ui.print(`  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`);
-    if (result.status !== 'succeeded') fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
+    for (const f of result.failures)
+      ui.print(
+        `  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`,
+      );
+    if (result.status !== 'succeeded')
+      fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
     else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
     await showMatrix(outcome.matrix);
-    if (outcome.matrixError !== undefined) fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
+    if (outcome.matrixError !== undefined)
+      fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
   }
 
   async function show(result: ProposalResult): Promise<void> {
@@ -115,7 +132,9 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     const p = result.proposal;
     if (!p.changes) return ui.print(`No changes: the cloud matches topology ${p.record.topology}.${tag}`);
     lastPlan = p.record.id;
-    ui.print(`${p.record.text}\n\nPlan ${p.record.id}, asked by ${p.record.requester}. ${approverWords(options.policy)}.${tag}`);
+    ui.print(
+      `${p.record.text}\n\nPlan ${p.record.id}, asked by ${p.record.requester}. ${approverWords(options.policy)}.${tag}`,
+    );
     if (!ui.choose) return ui.print('Type /approve or /reject (the buttons in Slack).');
     const choice = await ui.choose(`${p.record.topology}: approve this plan as ${user}?`, [
       { value: 'approve', label: 'Approve' },
@@ -133,11 +152,25 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
       case 'invalid':
         return fail(`${cmd.message}. ${cmd.hint}`);
       case 'plan':
-        if (cmd.form === 'modal') return fail('Give the topology: /vpn plan seed, a one-line topology, or `vpnbot plan FILE.yml` for YAML.');
-        return show(await proposeTopology(services, { text: cmd.text, form: cmd.form }, options.validation, { requester: user, now: now(), policy: options.policy }));
+        if (cmd.form === 'modal')
+          return fail('Give the topology: /vpn plan seed, a one-line topology, or `vpnbot plan FILE.yml` for YAML.');
+        return show(
+          await proposeTopology(services, { text: cmd.text, form: cmd.form }, options.validation, {
+            requester: user,
+            now: now(),
+            policy: options.policy,
+          }),
+        );
       case 'apply':
       case 'destroy':
-        return show(await proposeKnown(services, cmd.name, { requester: user, now: now(), policy: options.policy, kind: cmd.kind }));
+        return show(
+          await proposeKnown(services, cmd.name, {
+            requester: user,
+            now: now(),
+            policy: options.policy,
+            kind: cmd.kind,
+          }),
+        );
       case 'status': {
         const r = statusOf(services, cmd.name ? [cmd.name] : undefined);
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
@@ -148,9 +181,15 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         if (cmd.mode === 'history') {
           const h = pingHistory(services, cmd.name);
           if (!h.ok) return fail(h.refusal);
-          return ui.print([`Ping history of ${cmd.name} (oldest first, B = baseline):`, ...h.trends.map((t) => `  ${renderTrend(t)}`)].join('\n'));
+          return ui.print(
+            [
+              `Ping history of ${cmd.name} (oldest first, B = baseline):`,
+              ...h.trends.map((t) => `  ${renderTrend(t)}`),
+            ].join('\n'),
+          );
         }
-        if (cmd.mode === 'paste') return showMatrix(pastePingRow(services, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
+        if (cmd.mode === 'paste')
+          return showMatrix(pastePingRow(services, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
         ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);
         return showMatrix(await measureTopology(services, cmd.name, { trigger: 'manual', actor: user }));
       }
@@ -217,7 +256,11 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
             return true;
           case '/approve':
           case '/reject':
-            await decide(rest[0]?.startsWith('plan-') ? rest[0] : undefined, word === '/approve' ? 'approve' : 'reject', rest.filter((w) => !w.startsWith('plan-')).join(' '));
+            await decide(
+              rest[0]?.startsWith('plan-') ? rest[0] : undefined,
+              word === '/approve' ? 'approve' : 'reject',
+              rest.filter((w) => !w.startsWith('plan-')).join(' '),
+            );
             return true;
           case '/demo':
             await demo();
@@ -242,7 +285,7 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
 /** The greeting: who you are, what you may approve, where things go. */
 export function consoleGreeting(services: AppServices, user: string, policy: ApprovalPolicy, dataDir: string): string {
   return [
-    `vpnbot local console. You are ${user}; ${policy.allowSelfApproval ? 'here you may approve your own plans' : 'your own plans need someone else\'s approval'} (/as <user> to act as someone else).`,
+    `vpnbot local console. You are ${user}; ${policy.allowSelfApproval ? 'here you may approve your own plans' : "your own plans need someone else's approval"} (/as <user> to act as someone else).`,
     `${approverWords(policy)}. Heat maps are written under ${dataDir}. /help lists the commands, /quit leaves.`,
     // The sandbox label is printed once before (every command's first line says so).
     ...(services.sandbox ? [] : [`Cloud: ${services.cloud.target}`]),

@@ -16,7 +16,11 @@ function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string)
   // The console is one person at a keyboard: they may approve their own plans (said in the greeting).
   const policy = { ...config.approval, allowSelfApproval: true };
   const dataDir = dirname(config.dbPath);
-  return { session: createConsoleSession(s, ui, { user, policy, validation: validationOptions(config), dataDir }), policy, dataDir };
+  return {
+    session: createConsoleSession(s, ui, { user, policy, validation: validationOptions(config), dataDir }),
+    policy,
+    dataDir,
+  };
 }
 
 export function localCommands(open: ServicesFactory, user: string): { local: CliCommand; demo: CliCommand } {

@@ -25,7 +25,11 @@ export function createTerminalUi(stdout: NodeJS.WriteStream, writeFile: ConsoleU
     writeFile,
     async choose(message, choices) {
       try {
-        return await new prompts.Select({ message, choices: choices.map((c) => ({ name: c.value, message: c.label })), stdout }).run();
+        return await new prompts.Select({
+          message,
+          choices: choices.map((c) => ({ name: c.value, message: c.label })),
+          stdout,
+        }).run();
       } catch {
         return 'later';
       }
@@ -40,13 +44,21 @@ export function createTerminalUi(stdout: NodeJS.WriteStream, writeFile: ConsoleU
     progress() {
       const bar = new SingleBar({
         format: '{bar} {value}/{total} steps | {elapsed}s | {running}',
-        stream: stdout, hideCursor: true, clearOnComplete: false, barsize: 30, etaBuffer: 20,
+        stream: stdout,
+        hideCursor: true,
+        clearOnComplete: false,
+        barsize: 30,
+        etaBuffer: 20,
       });
       const started = Date.now();
       const running = new Set<string>();
       let started_ = false;
       let done = 0;
-      const render = () => bar.update(done, { running: [...running].slice(0, 2).join(', ') + (running.size > 2 ? ` +${running.size - 2}` : ''), elapsed: ((Date.now() - started) / 1000).toFixed(1) });
+      const render = () =>
+        bar.update(done, {
+          running: [...running].slice(0, 2).join(', ') + (running.size > 2 ? ` +${running.size - 2}` : ''),
+          elapsed: ((Date.now() - started) / 1000).toFixed(1),
+        });
       const lines: string[] = [];
       return {
         onEvent(e: EngineEvent) {
@@ -70,7 +82,9 @@ export function createTerminalUi(stdout: NodeJS.WriteStream, writeFile: ConsoleU
               lines.push(`failed ${e.stepId}: ${e.message}`);
               break;
             case 'run-finished':
-              lines.push(`${e.status}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled`);
+              lines.push(
+                `${e.status}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled`,
+              );
               break;
             default:
               return;

@@ -11,7 +11,9 @@ export function createProgressPrinter(write: (line: string) => void, now: () => 
       case 'run-started':
         total = e.steps;
         done = 0;
-        write(`${e.resumed ? 'Resuming' : 'Starting'} ${e.kind} ${e.runId} of "${e.topology}": ${e.steps} steps${e.sandbox ? ' (sandbox)' : ''}`);
+        write(
+          `${e.resumed ? 'Resuming' : 'Starting'} ${e.kind} ${e.runId} of "${e.topology}": ${e.steps} steps${e.sandbox ? ' (sandbox)' : ''}`,
+        );
         break;
       case 'step-started':
         started.set(e.stepId, now());
@@ -23,7 +25,9 @@ export function createProgressPrinter(write: (line: string) => void, now: () => 
         break;
       case 'step-succeeded':
         done++;
-        write(`  ok [${done}/${total}] ${e.stepId} ${e.cloudId} (${secs(e.stepId)})${e.note ? `\n     note: ${e.note}` : ''}`);
+        write(
+          `  ok [${done}/${total}] ${e.stepId} ${e.cloudId} (${secs(e.stepId)})${e.note ? `\n     note: ${e.note}` : ''}`,
+        );
         break;
       case 'step-failed':
         done++;
@@ -37,7 +41,9 @@ export function createProgressPrinter(write: (line: string) => void, now: () => 
         write(`  cancelled ${e.stepId}`);
         break;
       case 'run-finished':
-        write(`${e.status === 'succeeded' ? 'Done' : e.status === 'failed' ? 'Failed' : 'Cancelled'}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled.`);
+        write(
+          `${e.status === 'succeeded' ? 'Done' : e.status === 'failed' ? 'Failed' : 'Cancelled'}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled.`,
+        );
         break;
     }
   };

@@ -2,7 +2,11 @@
 import type { TopologyStatus } from '../../src/app/use-cases';
 
 export function topologyStatusLine(topologyStatus: TopologyStatus): string {
-  const counts = (['created', 'adopted', 'external'] as const).map((o) => `${topologyStatus.counts[o]} ${o}`).join(', ');
-  const run = topologyStatus.lastRun ? `; last ${topologyStatus.lastRun.kind} ${topologyStatus.lastRun.id} ${topologyStatus.lastRun.status} at ${topologyStatus.lastRun.startedAt} by ${topologyStatus.lastRun.requester}` : '';
+  const counts = (['created', 'adopted', 'external'] as const)
+    .map((o) => `${topologyStatus.counts[o]} ${o}`)
+    .join(', ');
+  const run = topologyStatus.lastRun
+    ? `; last ${topologyStatus.lastRun.kind} ${topologyStatus.lastRun.id} ${topologyStatus.lastRun.status} at ${topologyStatus.lastRun.startedAt} by ${topologyStatus.lastRun.requester}`
+    : '';
   return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}`;
 }

@@ -8,7 +8,12 @@ import type { CliIo } from './cli-io';
 export type ServicesFactory = (config: Config) => Promise<AppServices>;
 
 /** Opens the services for `fn`; the sandbox label goes to stdout, or to stderr when stdout carries JSON. */
-export async function withServices(io: CliIo, open: ServicesFactory, fn: (s: AppServices, config: Config) => Promise<number>, json = false): Promise<number> {
+export async function withServices(
+  io: CliIo,
+  open: ServicesFactory,
+  fn: (s: AppServices, config: Config) => Promise<number>,
+  json = false,
+): Promise<number> {
   const config = configOrExplain(io.env);
   if (typeof config === 'string') {
     io.stderr(`${config}\n`);

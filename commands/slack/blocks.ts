@@ -27,9 +27,18 @@ const SECTION_MAX = 2900;
 export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } });
-export const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }] });
-export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
+export const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) },
+});
+export const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }],
+});
+export const header = (text: string): Block => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, 150) },
+});
 
 /** The IKEv1 expansion in one sentence: why there are this many connections. */
 export function ikeSentence(plan: Plan): string {
@@ -54,12 +63,19 @@ function siteLines(p: Proposal): string[] {
   }
   const sign: Record<string, string> = { create: '+', adopt: '=', keep: '=', delete: '-' };
   const order = [...p.topology.sites.map((s) => s.name), '(shared)'];
-  return order.filter((k) => bySite.has(k)).map((k) => {
-    const site = p.topology.sites.find((s) => s.name === k);
-    const title = site ? `*${escapeMrkdwn(site.name)}* (${site.role}, ${site.onPremises ? 'on premises' : escapeMrkdwn(site.region)}, ${site.cidrs.join(', ')})` : '*shared*';
-    const items = [...bySite.get(k)!.entries()].map(([label, n]) => `${sign[label.split(' ')[0]!]} ${n} ${label.slice(label.indexOf(' ') + 1)}${n === 1 ? '' : 's'}`);
-    return `${title}\n${items.join(', ')}`;
-  });
+  return order
+    .filter((k) => bySite.has(k))
+    .map((k) => {
+      const site = p.topology.sites.find((s) => s.name === k);
+      const title = site
+        ? `*${escapeMrkdwn(site.name)}* (${site.role}, ${site.onPremises ? 'on premises' : escapeMrkdwn(site.region)}, ${site.cidrs.join(', ')})`
+        : '*shared*';
+      const items = [...bySite.get(k)!.entries()].map(
+        ([label, n]) =>
+          `${sign[label.split(' ')[0]!]} ${n} ${label.slice(label.indexOf(' ') + 1)}${n === 1 ? '' : 's'}`,
+      );
+      return `${title}\n${items.join(', ')}`;
+    });
 }
 
 export interface PlanMessageContext {
@@ -75,30 +91,60 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
   const lines = siteLines(proposal);
   const blocks: Block[] = [header(`${c.kind === 'destroy' ? 'Destroy plan' : 'Plan'} for ${record.topology}`)];
   if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
-  blocks.push(section(`<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${summaryLine(plan)} ${ikeSentence(plan)}`));
+  blocks.push(
+    section(
+      `<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${summaryLine(plan)} ${ikeSentence(plan)}`,
+    ),
+  );
   // Large plans: a summary here, the whole plan in the thread (50 blocks per message at most).
   const shown = lines.slice(0, 20);
   for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
-  if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
+  if (lines.length > shown.length)
+    blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
   if (proposal.prediction.length) blocks.push(section(predictionText(proposal)));
-  blocks.push({ ...context(`${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`), block_id: 'plan.expiry' });
+  blocks.push({
+    ...context(
+      `${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`,
+    ),
+    block_id: 'plan.expiry',
+  });
   blocks.push({
     type: 'actions',
     block_id: 'plan.decision',
     elements: [
       {
-        type: 'button', action_id: ACTION_APPROVE, style: 'primary', value: record.id, text: { type: 'plain_text', text: 'Approve' },
+        type: 'button',
+        action_id: ACTION_APPROVE,
+        style: 'primary',
+        value: record.id,
+        text: { type: 'plain_text', text: 'Approve' },
         confirm: {
-          title: { type: 'plain_text', text: `${c.kind === 'destroy' ? 'Destroy' : 'Apply'} ${clip(record.topology, 30)}?` },
-          text: { type: 'mrkdwn', text: clip(`${summaryLine(plan)} This changes the cloud${c.sandbox ? ' (sandbox)' : ''}.`, 300) },
+          title: {
+            type: 'plain_text',
+            text: `${c.kind === 'destroy' ? 'Destroy' : 'Apply'} ${clip(record.topology, 30)}?`,
+          },
+          text: {
+            type: 'mrkdwn',
+            text: clip(`${summaryLine(plan)} This changes the cloud${c.sandbox ? ' (sandbox)' : ''}.`, 300),
+          },
           confirm: { type: 'plain_text', text: c.kind === 'destroy' ? 'Destroy' : 'Apply' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
       },
-      { type: 'button', action_id: ACTION_REJECT, style: 'danger', value: record.id, text: { type: 'plain_text', text: 'Reject' } },
+      {
+        type: 'button',
+        action_id: ACTION_REJECT,
+        style: 'danger',
+        value: record.id,
+        text: { type: 'plain_text', text: 'Reject' },
+      },
     ],
   });
-  return { text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`, blocks, truncated: lines.length > shown.length };
+  return {
+    text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`,
+    blocks,
+    truncated: lines.length > shown.length,
+  };
 }
 
 /** "Predicted reachability: 6 of 6 pairs reachable", then each unreachable pair and why: what approvers approve. */
@@ -106,7 +152,9 @@ function predictionText(p: Proposal): string {
   const ok = p.prediction.filter((x) => x.reachable).length;
   const unreachable = p.prediction.filter((x) => !x.reachable);
   const head = `*Predicted reachability:* ${ok} of ${p.prediction.length} pairs reachable${unreachable.length ? '' : ' :white_check_mark:'}`;
-  const lines = unreachable.slice(0, 10).map((x) => `• ${escapeMrkdwn(x.from)} → ${escapeMrkdwn(x.to)} unreachable: ${escapeMrkdwn(x.reason ?? '')}`);
+  const lines = unreachable
+    .slice(0, 10)
+    .map((x) => `• ${escapeMrkdwn(x.from)} → ${escapeMrkdwn(x.to)} unreachable: ${escapeMrkdwn(x.reason ?? '')}`);
   return [head, ...lines, ...(unreachable.length > 10 ? [`…and ${unreachable.length - 10} more`] : [])].join('\n');
 }
 
@@ -129,7 +177,16 @@ export function planTextChunks(text: string, max = 10): string[] {
 
 /** The plan message while it waits for more approvals: who approved so far, buttons kept. */
 export function approvalsSoFar(original: SlackMessage, approvers: readonly string[], required: number): SlackMessage {
-  const note: Block = { type: 'context', block_id: 'plan.approvals', elements: [{ type: 'mrkdwn', text: `Approved by ${approvers.map((a) => `<@${a}>`).join(', ')} (${approvers.length} of ${required}); waiting for ${required - approvers.length} more.` }] };
+  const note: Block = {
+    type: 'context',
+    block_id: 'plan.approvals',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Approved by ${approvers.map((a) => `<@${a}>`).join(', ')} (${approvers.length} of ${required}); waiting for ${required - approvers.length} more.`,
+      },
+    ],
+  };
   const kept = original.blocks.filter((b) => b.block_id !== 'plan.approvals');
   const at = kept.findIndex((b) => b.type === 'actions');
   const blocks = at < 0 ? [...kept, note] : [...kept.slice(0, at), note, ...kept.slice(at)];
@@ -139,7 +196,9 @@ export function approvalsSoFar(original: SlackMessage, approvers: readonly strin
 /** The plan message once decided: who decided, and the buttons gone. */
 export function decidedMessage(original: SlackMessage, line: string): SlackMessage {
   // The buttons, the expiry and the approvals so far no longer apply once the plan is decided.
-  const kept = original.blocks.filter((b) => b.type !== 'actions' && b.block_id !== 'plan.expiry' && b.block_id !== 'plan.approvals');
+  const kept = original.blocks.filter(
+    (b) => b.type !== 'actions' && b.block_id !== 'plan.expiry' && b.block_id !== 'plan.approvals',
+  );
   return { text: `${original.text} — ${line}`, blocks: [...kept, section(line)] };
 }
 
@@ -153,33 +212,72 @@ export interface FailureLine {
 
 /** A failed run, in its thread: each failed step with the cloud's code and request id, and what can be done. */
 export function failureMessage(runId: string, kind: string, failures: readonly FailureLine[]): SlackMessage {
-  const lines = failures.slice(0, 5).map((f) => `• \`${escapeMrkdwn(f.stepId)}\`: ${escapeMrkdwn(f.message)} \`${escapeMrkdwn(f.code)}\`${f.requestId ? ` (request ${escapeMrkdwn(f.requestId)})` : ''}\n   _${escapeMrkdwn(f.hint)}_`);
+  const lines = failures
+    .slice(0, 5)
+    .map(
+      (f) =>
+        `• \`${escapeMrkdwn(f.stepId)}\`: ${escapeMrkdwn(f.message)} \`${escapeMrkdwn(f.code)}\`${f.requestId ? ` (request ${escapeMrkdwn(f.requestId)})` : ''}\n   _${escapeMrkdwn(f.hint)}_`,
+    );
   if (failures.length > 5) lines.push(`…and ${failures.length - 5} more.`);
   return {
-    text: `The ${kind} failed: ${failures.map((f) => f.stepId).slice(0, 3).join(', ')}`,
+    text: `The ${kind} failed: ${failures
+      .map((f) => f.stepId)
+      .slice(0, 3)
+      .join(', ')}`,
     blocks: [
       section(`:x: *The ${kind} failed* (run \`${runId}\`):\n${lines.join('\n')}`),
       {
         type: 'actions',
         block_id: 'run.followup',
         elements: [
-          { type: 'button', action_id: ACTION_RETRY, style: 'primary', value: runId, text: { type: 'plain_text', text: 'Retry' } },
           {
-            type: 'button', action_id: ACTION_ROLLBACK, style: 'danger', value: runId, text: { type: 'plain_text', text: 'Roll back' },
-            confirm: { title: { type: 'plain_text', text: 'Roll back?' }, text: { type: 'mrkdwn', text: 'Plans deleting what this run created (never what it adopted); the plan needs approval.' }, confirm: { type: 'plain_text', text: 'Plan rollback' }, deny: { type: 'plain_text', text: 'Cancel' } },
+            type: 'button',
+            action_id: ACTION_RETRY,
+            style: 'primary',
+            value: runId,
+            text: { type: 'plain_text', text: 'Retry' },
+          },
+          {
+            type: 'button',
+            action_id: ACTION_ROLLBACK,
+            style: 'danger',
+            value: runId,
+            text: { type: 'plain_text', text: 'Roll back' },
+            confirm: {
+              title: { type: 'plain_text', text: 'Roll back?' },
+              text: {
+                type: 'mrkdwn',
+                text: 'Plans deleting what this run created (never what it adopted); the plan needs approval.',
+              },
+              confirm: { type: 'plain_text', text: 'Plan rollback' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+            },
           },
           { type: 'button', action_id: ACTION_KEEP, value: runId, text: { type: 'plain_text', text: 'Keep as is' } },
         ],
       },
-      context('Retry applies what is left under the same approval while it is part of what was approved; otherwise it proposes a new plan.'),
+      context(
+        'Retry applies what is left under the same approval while it is part of what was approved; otherwise it proposes a new plan.',
+      ),
     ],
   };
 }
 
 export function problemsMessage(problems: readonly Problem[], max = 10): SlackMessage {
-  const lines = problems.slice(0, max).map((p) => `• ${p.path ? `\`${escapeMrkdwn(p.path)}\`: ` : ''}${escapeMrkdwn(p.message)}${p.count ? ` (${p.count} times)` : ''}\n   _${escapeMrkdwn(p.hint)}_ \`${p.code}\``);
+  const lines = problems
+    .slice(0, max)
+    .map(
+      (p) =>
+        `• ${p.path ? `\`${escapeMrkdwn(p.path)}\`: ` : ''}${escapeMrkdwn(p.message)}${p.count ? ` (${p.count} times)` : ''}\n   _${escapeMrkdwn(p.hint)}_ \`${p.code}\``,
+    );
   if (problems.length > max) lines.push(`…and ${problems.length - max} more.`);
-  return { text: `The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, blocks: [section(`*The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}:*\n${lines.join('\n')}`), context('`/vpn help` shows how to write a topology.')] };
+  return {
+    text: `The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
+    blocks: [
+      section(`*The topology has ${problems.length} problem${problems.length === 1 ? '' : 's'}:*\n${lines.join('\n')}`),
+      context('`/vpn help` shows how to write a topology.'),
+    ],
+  };
 }
 
 export function textMessage(text: string): SlackMessage {
@@ -187,19 +285,34 @@ export function textMessage(text: string): SlackMessage {
 }
 
 export function helpMessage(sandbox: boolean): SlackMessage {
-  const blocks = [section(`*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${VPN_USAGE}`), section(`*Topologies*\n\`\`\`${escapeMrkdwn(TOPOLOGY_HELP)}\`\`\``)];
+  const blocks = [
+    section(`*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${VPN_USAGE}`),
+    section(`*Topologies*\n\`\`\`${escapeMrkdwn(TOPOLOGY_HELP)}\`\`\``),
+  ];
   if (sandbox) blocks.push(context(SANDBOX_LABEL));
   return { text: 'vpnbot help', blocks };
 }
 
 export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
-  if (topologies.length === 0) return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
+  if (topologies.length === 0)
+    return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
   const blocks: Block[] = topologies.slice(0, 40).map((t) => {
     const run = t.lastRun;
-    const thread = run?.thread ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)` : '';
-    return section(`*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
-      (run ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}` : '') +
-      (run?.failures.length ? `\n${run.failures.slice(0, 3).map((f) => `• failed \`${escapeMrkdwn(f.step)}\`: ${escapeMrkdwn(f.message ?? '')} \`${f.code ?? ''}\``).join('\n')}` : ''));
+    const thread = run?.thread
+      ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)`
+      : '';
+    return section(
+      `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
+        (run
+          ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}`
+          : '') +
+        (run?.failures.length
+          ? `\n${run.failures
+              .slice(0, 3)
+              .map((f) => `• failed \`${escapeMrkdwn(f.step)}\`: ${escapeMrkdwn(f.message ?? '')} \`${f.code ?? ''}\``)
+              .join('\n')}`
+          : ''),
+    );
   });
   if (sandbox) blocks.push(context(SANDBOX_LABEL));
   return { text: `${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'}`, blocks };

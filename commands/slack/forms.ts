@@ -24,8 +24,16 @@ function textForm(form: TextFormOptions) {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       {
-        type: 'input', block_id: form.blockId, optional: form.optional ?? false, label: { type: 'plain_text', text: form.label },
-        element: { type: 'plain_text_input', action_id: form.actionId, multiline: true, ...(form.placeholder ? { placeholder: { type: 'plain_text', text: form.placeholder } } : {}) },
+        type: 'input',
+        block_id: form.blockId,
+        optional: form.optional ?? false,
+        label: { type: 'plain_text', text: form.label },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.actionId,
+          multiline: true,
+          ...(form.placeholder ? { placeholder: { type: 'plain_text', text: form.placeholder } } : {}),
+        },
       },
     ],
   };
@@ -33,8 +41,26 @@ function textForm(form: TextFormOptions) {
 
 /** The reject form; `meta` carries the plan id and its message, as JSON. */
 export const rejectView = (meta: string) =>
-  textForm({ callbackId: REJECT_VIEW, meta, title: 'Reject the plan', submit: 'Reject', blockId: 'reason', actionId: 'text', label: 'Why? (recorded in the audit log)', optional: true });
+  textForm({
+    callbackId: REJECT_VIEW,
+    meta,
+    title: 'Reject the plan',
+    submit: 'Reject',
+    blockId: 'reason',
+    actionId: 'text',
+    label: 'Why? (recorded in the audit log)',
+    optional: true,
+  });
 
 /** The plan form; `channel` is where the plan will be posted. */
 export const planView = (channel: string) =>
-  textForm({ callbackId: PLAN_VIEW, meta: channel, title: 'Plan a topology', submit: 'Plan', blockId: 'topology', actionId: 'yaml', label: 'Topology (YAML)', placeholder: 'name: corp\nsites:\n  - name: japan\n    role: hub\n    ...' });
+  textForm({
+    callbackId: PLAN_VIEW,
+    meta: channel,
+    title: 'Plan a topology',
+    submit: 'Plan',
+    blockId: 'topology',
+    actionId: 'yaml',
+    label: 'Topology (YAML)',
+    placeholder: 'name: corp\nsites:\n  - name: japan\n    role: hub\n    ...',
+  });

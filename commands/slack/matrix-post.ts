@@ -11,24 +11,51 @@ import { matrixMessage } from './ping-blocks';
 import type { Respond } from './private-reply';
 import type { SlackDeps } from './slack-deps';
 
-export async function postMatrix(deps: SlackDeps, result: MeasureResult, where: { channel: string; threadTs?: string }, client: WebClient, respond: Respond, title: string): Promise<void> {
+export async function postMatrix(
+  deps: SlackDeps,
+  result: MeasureResult,
+  where: { channel: string; threadTs?: string },
+  client: WebClient,
+  respond: Respond,
+  title: string,
+): Promise<void> {
   if (!result.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(result.refusal) }));
   const message = matrixMessage(result.matrix, { sandbox: deps.services.sandbox, title });
-  const posted = await client.chat.postMessage({ channel: where.channel, ...(where.threadTs ? { thread_ts: where.threadTs } : {}), ...messageArgs(message) });
+  const posted = await client.chat.postMessage({
+    channel: where.channel,
+    ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    ...messageArgs(message),
+  });
   await uploadHeatMap(deps, result.matrix, where.channel, where.threadTs ?? posted.ts!, client);
 }
 
-export async function uploadHeatMap(deps: SlackDeps, matrix: PingMatrix, channel: string, threadTs: string, client: WebClient): Promise<void> {
+export async function uploadHeatMap(
+  deps: SlackDeps,
+  matrix: PingMatrix,
+  channel: string,
+  threadTs: string,
+  client: WebClient,
+): Promise<void> {
   const sandbox = deps.services.sandbox;
   try {
     const png = renderHeatMapPng(matrix, { sandbox });
     const stamp = new Date(matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
     await client.files.uploadV2({
-      channel_id: channel, thread_ts: threadTs, file: png, filename: `${matrix.topology}-ping-matrix-${stamp}.png`,
-      title: `Ping matrix: ${matrix.topology}${sandbox ? ' (sandbox)' : ''}`, alt_text: `Heat map of the ping matrix of ${matrix.topology}`,
+      channel_id: channel,
+      thread_ts: threadTs,
+      file: png,
+      filename: `${matrix.topology}-ping-matrix-${stamp}.png`,
+      title: `Ping matrix: ${matrix.topology}${sandbox ? ' (sandbox)' : ''}`,
+      alt_text: `Heat map of the ping matrix of ${matrix.topology}`,
     });
   } catch (e) {
     deps.log.warn({ err: e }, 'heat map upload failed');
-    await client.chat.postMessage({ channel, thread_ts: threadTs, text: 'The heat map could not be uploaded (the table above is complete); `vpnbot ping <name> --png FILE` writes it locally.' }).catch(() => undefined);
+    await client.chat
+      .postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: 'The heat map could not be uploaded (the table above is complete); `vpnbot ping <name> --png FILE` writes it locally.',
+      })
+      .catch(() => undefined);
   }
 }

@@ -24,8 +24,16 @@ export function startPingSchedule(deps: SlackDeps, client: WebClient, everyMs: n
       for (const r of await recheckTopologies(deps.services, 'vpnbot')) {
         if (!r.result.ok || !r.thread || (r.regressed.length === 0 && r.recovered.length === 0)) continue;
         const { channel, ts } = r.thread;
-        for (const [change, pairs] of [['regressed', r.regressed], ['recovered', r.recovered]] as const) {
-          if (pairs.length) await client.chat.postMessage({ channel, thread_ts: ts, ...messageArgs(changeMessage(r.topology, change, pairs, deps.services.sandbox)) });
+        for (const [change, pairs] of [
+          ['regressed', r.regressed],
+          ['recovered', r.recovered],
+        ] as const) {
+          if (pairs.length)
+            await client.chat.postMessage({
+              channel,
+              thread_ts: ts,
+              ...messageArgs(changeMessage(r.topology, change, pairs, deps.services.sandbox)),
+            });
         }
         if (r.regressed.length) await uploadHeatMap(deps, r.result.matrix, channel, ts, client);
       }

@@ -6,21 +6,37 @@ import { messageArgs, planMessage, planTextChunks, problemsMessage, textMessage 
 import type { Respond } from './private-reply';
 import type { SlackDeps } from './slack-deps';
 
-export async function postProposal(deps: SlackDeps, result: ProposalResult, kind: 'apply' | 'destroy', channel: string, client: WebClient, respond: Respond): Promise<void> {
+export async function postProposal(
+  deps: SlackDeps,
+  result: ProposalResult,
+  kind: 'apply' | 'destroy',
+  channel: string,
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
   const { services } = deps;
   if (!result.ok) {
-    await respond({ response_type: 'ephemeral', ...('refusal' in result ? textMessage(result.refusal) : problemsMessage(result.problems)) });
+    await respond({
+      response_type: 'ephemeral',
+      ...('refusal' in result ? textMessage(result.refusal) : problemsMessage(result.problems)),
+    });
     return;
   }
   const proposal = result.proposal;
   if (!proposal.changes) {
-    await respond({ response_type: 'ephemeral', ...textMessage(`No changes: the cloud matches topology *${proposal.record.topology}*.${services.sandbox ? ' [sandbox]' : ''}`) });
+    await respond({
+      response_type: 'ephemeral',
+      ...textMessage(
+        `No changes: the cloud matches topology *${proposal.record.topology}*.${services.sandbox ? ' [sandbox]' : ''}`,
+      ),
+    });
     return;
   }
   const message = planMessage(proposal, { sandbox: services.sandbox, approvers: approverWords(deps.policy), kind });
   const posted = await client.chat.postMessage({ channel, ...messageArgs(message) });
   recordPlanMessage(services, proposal.record.id, channel, posted.ts!);
   if (message.truncated) {
-    for (const chunk of planTextChunks(proposal.record.text)) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: chunk });
+    for (const chunk of planTextChunks(proposal.record.text))
+      await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: chunk });
   }
 }

@@ -15,7 +15,9 @@ export async function replyFault(log: Logger, respond: Respond, thrown: unknown,
   const id = randomBytes(4).toString('hex');
   const code = isVpnbotError(thrown) ? thrown.code : 'engine.fault';
   log.error({ err: thrown, faultId: id, where }, `slack ${where} failed`);
-  const thread = isVpnbotError(thrown) ? (thrown.details.thread as { channel: string; ts: string } | undefined) : undefined;
+  const thread = isVpnbotError(thrown)
+    ? (thrown.details.thread as { channel: string; ts: string } | undefined)
+    : undefined;
   const userFacing =
     isVpnbotError(thrown) && ERROR_CODES[thrown.code].userFixable
       ? `${thrown.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[thrown.code].hint}.`

@@ -24,7 +24,21 @@ export interface ProgressState {
 }
 
 export function newProgressState(topology: string, kind: string, now: number): ProgressState {
-  return { topology, kind, total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, running: new Set(), retrying: new Map(), failures: [], notes: [], startedAt: now, resumed: false };
+  return {
+    topology,
+    kind,
+    total: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    running: new Set(),
+    retrying: new Map(),
+    failures: [],
+    notes: [],
+    startedAt: now,
+    resumed: false,
+  };
 }
 
 export function applyEvent(state: ProgressState, event: EngineEvent): void {
@@ -49,7 +63,12 @@ export function applyEvent(state: ProgressState, event: EngineEvent): void {
       state.running.delete(event.stepId);
       state.retrying.delete(event.stepId);
       state.failed++;
-      state.failures.push({ stepId: event.stepId, code: event.code, message: event.message, ...(event.requestId ? { requestId: event.requestId } : {}) });
+      state.failures.push({
+        stepId: event.stepId,
+        code: event.code,
+        message: event.message,
+        ...(event.requestId ? { requestId: event.requestId } : {}),
+      });
       break;
     case 'step-skipped':
       state.skipped++;
@@ -84,12 +103,30 @@ export function renderProgress(state: ProgressState, now: number, sandbox: boole
     `\`${bar(done, state.total)}\` ${done}/${state.total} steps · ${clock(now - state.startedAt)}`,
     `${state.succeeded} succeeded, ${state.failed} failed, ${state.skipped} skipped${state.cancelled ? `, ${state.cancelled} cancelled` : ''}`,
   ];
-  if (!state.finished && state.running.size > 0) lines.push(`Now: ${[...state.running].slice(0, 6).map((x) => `\`${esc(x)}\``).join(', ')}${state.running.size > 6 ? ` and ${state.running.size - 6} more` : ''}`);
-  if (!state.finished && state.retrying.size > 0) lines.push(`:repeat: retrying: ${[...state.retrying].slice(0, 4).map(([id, code]) => `\`${esc(id)}\` (${esc(code)})`).join(', ')}`);
-  for (const f of state.failures.slice(0, 3)) lines.push(`:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`);
+  if (!state.finished && state.running.size > 0)
+    lines.push(
+      `Now: ${[...state.running]
+        .slice(0, 6)
+        .map((x) => `\`${esc(x)}\``)
+        .join(', ')}${state.running.size > 6 ? ` and ${state.running.size - 6} more` : ''}`,
+    );
+  if (!state.finished && state.retrying.size > 0)
+    lines.push(
+      `:repeat: retrying: ${[...state.retrying]
+        .slice(0, 4)
+        .map(([id, code]) => `\`${esc(id)}\` (${esc(code)})`)
+        .join(', ')}`,
+    );
+  for (const f of state.failures.slice(0, 3))
+    lines.push(
+      `:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`,
+    );
   for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
-  return { text: `${verb} ${state.topology}: ${done}/${state.total}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }] };
+  return {
+    text: `${verb} ${state.topology}: ${done}/${state.total}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }],
+  };
 }
 
 export interface ProgressMessageOptions {
@@ -153,7 +190,9 @@ export class ProgressMessage {
     this.timer = undefined;
     this.state.finished = 'cancelled';
     await this.inFlight;
-    await this.o.update({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }).catch((e: unknown) => this.o.onError?.(e));
+    await this.o
+      .update({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })
+      .catch((e: unknown) => this.o.onError?.(e));
   }
 
   /** Writes the final state (after any edit in flight), trying a few times: it must not be lost. */

@@ -43,9 +43,11 @@ export function guardSlackRequests(next: RequestListener, options: GuardOptions)
       const ts = Number(req.headers['x-slack-request-timestamp']);
       const signature = String(req.headers['x-slack-signature'] ?? '');
       const nowS = Math.floor(now() / 1000);
-      if (!Number.isInteger(ts) || Math.abs(nowS - ts) > WINDOW_S) return refuse(res, 'timestamp missing or more than 5 minutes from now');
+      if (!Number.isInteger(ts) || Math.abs(nowS - ts) > WINDOW_S)
+        return refuse(res, 'timestamp missing or more than 5 minutes from now');
       const expected = `v0=${createHmac('sha256', options.signingSecret).update(`v0:${ts}:`).update(body).digest('hex')}`;
-      if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return refuse(res, 'bad signature');
+      if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected)))
+        return refuse(res, 'bad signature');
       for (const [sig, until] of seen) if (until < nowS) seen.delete(sig);
       if (seen.has(signature)) return refuse(res, 'replayed request');
       seen.set(signature, ts + WINDOW_S);

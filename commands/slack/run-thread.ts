@@ -26,9 +26,19 @@ export function loggedListener(deps: SlackDeps, listener?: EngineListener): Engi
 }
 
 /** Posts the run's progress message in the thread; its edits follow the engine's events. */
-export async function startProgress(deps: SlackDeps, topology: string, kind: string, thread: RunThread, client: WebClient): Promise<ProgressMessage> {
+export async function startProgress(
+  deps: SlackDeps,
+  topology: string,
+  kind: string,
+  thread: RunThread,
+  client: WebClient,
+): Promise<ProgressMessage> {
   const state = newProgressState(topology, kind, Date.now());
-  const first = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…` });
+  const first = await client.chat.postMessage({
+    channel: thread.channel,
+    thread_ts: thread.ts,
+    text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…`,
+  });
   return new ProgressMessage(state, {
     intervalMs: deps.progressIntervalMs,
     sandbox: deps.services.sandbox,
@@ -38,7 +48,12 @@ export async function startProgress(deps: SlackDeps, topology: string, kind: str
 }
 
 /** Runs an approved plan with its progress in the thread, then reports how it ended. */
-export async function runInThread(deps: SlackDeps, record: PlanRecord, thread: RunThread, client: WebClient): Promise<void> {
+export async function runInThread(
+  deps: SlackDeps,
+  record: PlanRecord,
+  thread: RunThread,
+  client: WebClient,
+): Promise<void> {
   const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
   const progress = await startProgress(deps, record.topology, kind, thread, client);
   const outcome = await runToEnd(deps.services, record, { onEvent: loggedListener(deps, progress.onEvent), thread });
@@ -47,14 +62,34 @@ export async function runInThread(deps: SlackDeps, record: PlanRecord, thread: R
 }
 
 /** After a run, in its thread: the failed steps and what to do, then the matrix it was measured with. */
-export async function reportOutcome(deps: SlackDeps, outcome: RunOutcome, thread: RunThread, client: WebClient): Promise<void> {
+export async function reportOutcome(
+  deps: SlackDeps,
+  outcome: RunOutcome,
+  thread: RunThread,
+  client: WebClient,
+): Promise<void> {
   const { result } = outcome;
-  if (result.failures.length > 0) await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...messageArgs(failureMessage(result.runId, result.kind, result.failures)) });
-  const say: Respond = (m) => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: String(m.text ?? '') });
+  if (result.failures.length > 0)
+    await client.chat.postMessage({
+      channel: thread.channel,
+      thread_ts: thread.ts,
+      ...messageArgs(failureMessage(result.runId, result.kind, result.failures)),
+    });
+  const say: Respond = (m) =>
+    client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: String(m.text ?? '') });
   if (outcome.matrix) {
-    await postMatrix(deps, outcome.matrix, { channel: thread.channel, threadTs: thread.ts }, client, say, `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`);
+    await postMatrix(
+      deps,
+      outcome.matrix,
+      { channel: thread.channel, threadTs: thread.ts },
+      client,
+      say,
+      `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`,
+    );
   } else if (outcome.matrixError !== undefined) {
-    await say({ text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(() => undefined);
+    await say({ text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(
+      () => undefined,
+    );
   }
 }
 
@@ -67,7 +102,11 @@ export async function resumeInThreads(deps: SlackDeps, client: WebClient): Promi
       if (!run.thread) return undefined;
       const thread = run.thread;
       const progress = client.chat
-        .postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.` })
+        .postMessage({
+          channel: thread.channel,
+          thread_ts: thread.ts,
+          text: `vpnbot restarted: resuming ${run.kind} \`${run.id}\` where it stopped.`,
+        })
         .then(() => startProgress(deps, run.topology, run.kind, thread, client))
         .catch((e: unknown) => {
           deps.log.warn({ err: e }, 'could not report a resumed run in its thread');

@@ -11,7 +11,8 @@ import { configOrExplain, type SlackConfig } from '../../src/config';
 import { isVpnbotError } from '../../src/errors';
 import { createSlackFrontEnd } from './slack-app';
 
-export const SERVE_USAGE = 'usage: vpnbot serve   (settings from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, PORT)';
+export const SERVE_USAGE =
+  'usage: vpnbot serve   (settings from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, PORT)';
 
 export function serveCommand(open: ServicesFactory): CliCommand {
   return async (args, io) => {
@@ -25,7 +26,9 @@ export function serveCommand(open: ServicesFactory): CliCommand {
       return 2;
     }
     if (!config.slack) {
-      io.stderr('vpnbot serve needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode); without them, `npm start` runs the local demo\n');
+      io.stderr(
+        'vpnbot serve needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode); without them, `npm start` runs the local demo\n',
+      );
       return 2;
     }
     let services: AppServices;
@@ -37,11 +40,15 @@ export function serveCommand(open: ServicesFactory): CliCommand {
     }
     const front = createSlackFrontEnd(services, config as typeof config & { slack: SlackConfig });
     const port = await front.start();
-    const where = config.slack.appToken ? 'Socket Mode' : `HTTP on http://127.0.0.1:${port}/slack/events (health: /healthz)`;
+    const where = config.slack.appToken
+      ? 'Socket Mode'
+      : `HTTP on http://127.0.0.1:${port}/slack/events (health: /healthz)`;
     io.stdout(`vpnbot serving Slack, ${where}${services.sandbox ? ` ${SANDBOX_LABEL}` : ''}\n`);
     void front.resumeRuns().catch((e: unknown) => services.logger.error({ err: e }, 'resuming unfinished runs failed'));
     await io.interrupted;
-    io.stdout(`stopping: no new commands${front.active.size ? `; ${front.active.size} run(s) will resume at the next start` : ''}\n`);
+    io.stdout(
+      `stopping: no new commands${front.active.size ? `; ${front.active.size} run(s) will resume at the next start` : ''}\n`,
+    );
     await front.stop().catch(() => undefined);
     await services.close().catch(() => undefined);
     return 0;

@@ -47,13 +47,23 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     timeout: slack.timeoutMs,
   };
   // Socket Mode: the receiver is built here so that its connection (apps.connections.open) uses the same API URL.
-  const socket = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }) : undefined;
+  const socket = slack.appToken
+    ? new SocketModeReceiver({
+        appToken: slack.appToken,
+        logLevel: LogLevel.ERROR,
+        installerOptions: { clientOptions },
+      })
+    : undefined;
   // HTTP mode: Bolt's receiver behind our own server, so every request passes the stricter guard
   // first. The guard is the one signature check: Bolt would only repeat it on the body it passes on.
   const http = socket
     ? undefined
     : new HTTPReceiver({
-        signingSecret: slack.signingSecret!, signatureVerification: false, endpoints: [EVENTS_PATH], customRoutes: [healthRoute(createHealthCheck(services))], logLevel: LogLevel.ERROR,
+        signingSecret: slack.signingSecret!,
+        signatureVerification: false,
+        endpoints: [EVENTS_PATH],
+        customRoutes: [healthRoute(createHealthCheck(services))],
+        logLevel: LogLevel.ERROR,
       });
   const app = new App({
     token: slack.botToken,
@@ -97,7 +107,9 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
         return undefined;
       }
       const listener = guardSlackRequests(http!.requestListener, {
-        signingSecret: slack.signingSecret!, paths: [EVENTS_PATH], onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
+        signingSecret: slack.signingSecret!,
+        paths: [EVENTS_PATH],
+        onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
       });
       const srv = createServer(listener);
       server = srv;

@@ -40,7 +40,11 @@ export interface AuditEntry {
  */
 export type DecisionResult =
   | { ok: true; approved: boolean; approvers: readonly string[] }
-  | { ok: false; reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch' | 'already-approved-by-you'; status?: PlanStatus };
+  | {
+      ok: false;
+      reason: 'not-found' | 'already-decided' | 'expired' | 'hash-mismatch' | 'already-approved-by-you';
+      status?: PlanStatus;
+    };
 
 /** What started a measurement: the end of an apply, a user, the schedule, or a row pasted from on premises. */
 export type MeasurementTrigger = 'apply' | 'manual' | 'scheduled' | 'pasted';
@@ -64,7 +68,14 @@ export interface AppStore extends EngineStore {
    * Approve or reject, bound to the plan's hash, in one atomic change, so double clicks cannot
    * apply twice: a rejection decides the plan; approvals count one per approver until `required`.
    */
-  decide(planId: string, approver: string, decision: 'approve' | 'reject', hash: string, at: number, required?: number): DecisionResult;
+  decide(
+    planId: string,
+    approver: string,
+    decision: 'approve' | 'reject',
+    hash: string,
+    at: number,
+    required?: number,
+  ): DecisionResult;
   markPlan(planId: string, status: PlanStatus): void;
   /** Remembers where the plan was posted (its thread is the run's). */
   planMessage(planId: string, channel: string, ts: string): void;
@@ -80,4 +91,3 @@ export interface AppStore extends EngineStore {
   audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;
   auditLog(limit?: number): AuditEntry[];
 }
-

@@ -14,7 +14,13 @@ export interface ApprovalPolicy {
   readonly requiredApprovals: number;
 }
 
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { approvers: [], allowSelfApproval: false, channels: [], planTtlMs: 60 * 60_000, requiredApprovals: 1 };
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
+  approvers: [],
+  allowSelfApproval: false,
+  channels: [],
+  planTtlMs: 60 * 60_000,
+  requiredApprovals: 1,
+};
 
 /** Members of a user group (Slack: usergroups.users.list), cached by the caller. */
 export type GroupMembers = (groupId: string) => Promise<readonly string[]>;
@@ -23,11 +29,20 @@ export type Permission = { ok: true } | { ok: false; reason: string };
 
 export function channelAllowed(policy: ApprovalPolicy, channel: string | undefined): Permission {
   if (policy.channels.length === 0 || (channel !== undefined && policy.channels.includes(channel))) return { ok: true };
-  return { ok: false, reason: `/vpn is not enabled in this channel; it is in ${policy.channels.map((c) => `<#${c}>`).join(', ')}` };
+  return {
+    ok: false,
+    reason: `/vpn is not enabled in this channel; it is in ${policy.channels.map((c) => `<#${c}>`).join(', ')}`,
+  };
 }
 
-export async function mayApprove(policy: ApprovalPolicy, requester: string, actor: string, members?: GroupMembers): Promise<Permission> {
-  if (actor === requester && !policy.allowSelfApproval) return { ok: false, reason: 'you asked for this plan: someone else must approve it' };
+export async function mayApprove(
+  policy: ApprovalPolicy,
+  requester: string,
+  actor: string,
+  members?: GroupMembers,
+): Promise<Permission> {
+  if (actor === requester && !policy.allowSelfApproval)
+    return { ok: false, reason: 'you asked for this plan: someone else must approve it' };
   if (policy.approvers.length === 0) return { ok: true };
   if (policy.approvers.includes(actor)) return { ok: true };
   for (const group of policy.approvers.filter((a) => a.startsWith('S'))) {
@@ -41,7 +56,8 @@ export async function mayApprove(policy: ApprovalPolicy, requester: string, acto
 /** Who may approve, in words, for the plan message. */
 export function approverWords(policy: ApprovalPolicy): string {
   const needs = policy.requiredApprovals > 1 ? `; ${policy.requiredApprovals} different approvers are needed` : '';
-  if (policy.approvers.length === 0) return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve${needs}`;
+  if (policy.approvers.length === 0)
+    return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve${needs}`;
   const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
   return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}${needs}`;
 }

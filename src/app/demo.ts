@@ -46,18 +46,40 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
 
   /** Approves a proposal as the demo's user and runs it; the outcome in a sentence. */
   const approveAndRun = async (p: ProposalResult, what: string): Promise<StageResult> => {
-    if (!p.ok) return { ok: false, outcome: `the plan could not be made: ${'refusal' in p ? p.refusal : p.problems.map((x) => x.message).join('; ')}` };
-    if (!p.proposal.changes) return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
-    const d = await decidePlan(services, { planId: p.proposal.record.id, actor: options.actor, decision: 'approve', now: Date.now(), policy });
+    if (!p.ok)
+      return {
+        ok: false,
+        outcome: `the plan could not be made: ${'refusal' in p ? p.refusal : p.problems.map((x) => x.message).join('; ')}`,
+      };
+    if (!p.proposal.changes)
+      return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
+    const d = await decidePlan(services, {
+      planId: p.proposal.record.id,
+      actor: options.actor,
+      decision: 'approve',
+      now: Date.now(),
+      policy,
+    });
     if (!d.ok) return { ok: false, outcome: `the approval was refused: ${d.reason}` };
     const run = await runToEnd(services, d.record, options.onEvent ? { onEvent: options.onEvent } : {});
     const r = run.result;
     const ok = r.status === 'succeeded';
     const { create, delete: del, keep } = p.proposal.plan.summary;
-    const counts = [create ? `${create} created` : '', del ? `${del} deleted` : '', keep ? `${keep} kept as they were` : ''].filter(Boolean).join(', ');
-    const measuredAfter = run.matrix ?? (run.matrixError !== undefined ? { ok: false as const, refusal: run.matrixError } : undefined);
+    const counts = [
+      create ? `${create} created` : '',
+      del ? `${del} deleted` : '',
+      keep ? `${keep} kept as they were` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const measuredAfter =
+      run.matrix ?? (run.matrixError !== undefined ? { ok: false as const, refusal: run.matrixError } : undefined);
     return {
-      ok, outcome: ok ? `${what}: ${counts}` : `${what} ${r.status}: ${r.failures.map((f) => `${f.stepId}: ${f.message}`).join('; ')}`, planText: p.proposal.record.text,
+      ok,
+      outcome: ok
+        ? `${what}: ${counts}`
+        : `${what} ${r.status}: ${r.failures.map((f) => `${f.stepId}: ${f.message}`).join('; ')}`,
+      planText: p.proposal.record.text,
       ...(measuredAfter ? { measured: measuredAfter } : {}),
     };
   };
@@ -67,7 +89,8 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
     lastMeasured = r.measured;
     return r;
   };
-  const afterApply = (): MeasureResult => lastMeasured ?? { ok: false, refusal: 'the apply was not measured as it ended' };
+  const afterApply = (): MeasureResult =>
+    lastMeasured ?? { ok: false, refusal: 'the apply was not measured as it ended' };
   const measured = (r: MeasureResult, check: (m: PingMatrix) => string | undefined, said: string): StageResult => {
     if (!r.ok) return { ok: false, outcome: `not measured: ${r.refusal}` };
     const wrong = check(r.matrix);
@@ -77,56 +100,130 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
     {
-      intent: 'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
-      run: async () => remember(await approveAndRun(await proposeTopology(services, { text: SEED_NAME, form: 'line' }, options.validation, { requester: options.actor, now: Date.now(), policy }), 'applied')),
+      intent:
+        'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
+      run: async () =>
+        remember(
+          await approveAndRun(
+            await proposeTopology(services, { text: SEED_NAME, form: 'line' }, options.validation, {
+              requester: options.actor,
+              now: Date.now(),
+              policy,
+            }),
+            'applied',
+          ),
+        ),
     },
     {
-      intent: 'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted.',
-      run: async () => measured(afterApply(), (m) => {
-        const bad = m.cells.filter((c) => c.verdict !== 'pass' || !c.matches);
-        return m.cells.length === 6 && bad.length === 0 ? undefined : `expected 6 passing pairs as predicted; not so: ${bad.map(key).join(', ') || `${m.cells.length} cells`}`;
-      }, 'all six pairs answer, as predicted'),
+      intent:
+        'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted.',
+      run: async () =>
+        measured(
+          afterApply(),
+          (m) => {
+            const bad = m.cells.filter((c) => c.verdict !== 'pass' || !c.matches);
+            return m.cells.length === 6 && bad.length === 0
+              ? undefined
+              : `expected 6 passing pairs as predicted; not so: ${bad.map(key).join(', ') || `${m.cells.length} cells`}`;
+          },
+          'all six pairs answer, as predicted',
+        ),
     },
     {
-      intent: "Withdraw Tokyo's CEN publish of 192.168.0.0/16 behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
+      intent:
+        "Withdraw Tokyo's CEN publish of 192.168.0.0/16 behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
       run: async () => {
-        if (!services.control) return { ok: false, outcome: 'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`' };
+        if (!services.control)
+          return {
+            ok: false,
+            outcome:
+              'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`',
+          };
         const resources = services.store.resources(TOPOLOGY);
         const publish = resources.find((r) => r.kind === 'cen-route-publish');
         const cen = resources.find((r) => r.kind === 'cen');
         const vpc = resources.find((r) => r.stepId === 'vpc:japan');
-        if (!publish || !cen || !vpc) return { ok: false, outcome: 'the published route, the CEN instance or the Tokyo VPC is not recorded' };
+        if (!publish || !cen || !vpc)
+          return { ok: false, outcome: 'the published route, the CEN instance or the Tokyo VPC is not recorded' };
         const error = await services.control.withdrawPublishedRoute(cen.cloudId, vpc.cloudId, '192.168.0.0/16');
-        return error ? { ok: false, outcome: error } : { ok: true, outcome: `withdrew 192.168.0.0/16 from ${cen.cloudId}` };
+        return error
+          ? { ok: false, outcome: error }
+          : { ok: true, outcome: `withdrew 192.168.0.0/16 from ${cen.cloudId}` };
       },
     },
     {
-      intent: 'Measure again: Hong Kong <-> US should fail, flagged as not predicted and naming the missing route; Hong Kong <-> Japan should still pass.',
-      run: async () => measured(await measure(), (m) => {
-        const hkUs = m.cells.filter((c) => HK_US.includes(key(c)));
-        const others = m.cells.filter((c) => !HK_US.includes(key(c)));
-        if (hkUs.length !== 2 || hkUs.some((c) => c.verdict !== 'fail' || c.matches || !c.reason.includes('published to CEN by japan: it is not published now'))) return `expected Hong Kong <-> US to fail naming the withdrawn route; got ${hkUs.map((c) => `${key(c)} ${c.verdict} (${c.reason})`).join('; ')}`;
-        if (others.some((c) => c.verdict !== 'pass')) return `expected the other pairs to pass; ${others.filter((c) => c.verdict !== 'pass').map(key).join(', ')} did not`;
-        return undefined;
-      }, `Hong Kong <-> US fail: "${'expected via 192.168.0.0/16 published to CEN by japan: it is not published now'}"; the other four pairs pass`),
+      intent:
+        'Measure again: Hong Kong <-> US should fail, flagged as not predicted and naming the missing route; Hong Kong <-> Japan should still pass.',
+      run: async () =>
+        measured(
+          await measure(),
+          (m) => {
+            const hkUs = m.cells.filter((c) => HK_US.includes(key(c)));
+            const others = m.cells.filter((c) => !HK_US.includes(key(c)));
+            if (
+              hkUs.length !== 2 ||
+              hkUs.some(
+                (c) =>
+                  c.verdict !== 'fail' ||
+                  c.matches ||
+                  !c.reason.includes('published to CEN by japan: it is not published now'),
+              )
+            )
+              return `expected Hong Kong <-> US to fail naming the withdrawn route; got ${hkUs.map((c) => `${key(c)} ${c.verdict} (${c.reason})`).join('; ')}`;
+            if (others.some((c) => c.verdict !== 'pass'))
+              return `expected the other pairs to pass; ${others
+                .filter((c) => c.verdict !== 'pass')
+                .map(key)
+                .join(', ')} did not`;
+            return undefined;
+          },
+          `Hong Kong <-> US fail: "${'expected via 192.168.0.0/16 published to CEN by japan: it is not published now'}"; the other four pairs pass`,
+        ),
     },
     {
-      intent: 'Plan the topology again: vpnbot sees the drift and repairs it in one step (the publish), approved as before.',
+      intent:
+        'Plan the topology again: vpnbot sees the drift and repairs it in one step (the publish), approved as before.',
       run: async () => {
-        const p = await proposeKnown(services, TOPOLOGY, { requester: options.actor, now: Date.now(), policy, kind: 'apply' });
+        const p = await proposeKnown(services, TOPOLOGY, {
+          requester: options.actor,
+          now: Date.now(),
+          policy,
+          kind: 'apply',
+        });
         const creates = p.ok ? p.proposal.plan.summary.create : -1;
         const r = remember(await approveAndRun(p, 'repaired'));
-        return creates === 1 ? r : { ...r, ok: false, outcome: `expected a plan of one step to create; it had ${creates}. ${r.outcome}` };
+        return creates === 1
+          ? r
+          : { ...r, ok: false, outcome: `expected a plan of one step to create; it had ${creates}. ${r.outcome}` };
       },
     },
     {
       intent: 'The repair ended by measuring once more: all six pairs should answer again.',
-      run: async () => measured(afterApply(), (m) => (m.cells.length === 6 && m.cells.every((c) => c.verdict === 'pass' && c.matches) ? undefined : `not all pass: ${m.cells.filter((c) => c.verdict !== 'pass').map(key).join(', ')}`), 'all six pairs answer again'),
+      run: async () =>
+        measured(
+          afterApply(),
+          (m) =>
+            m.cells.length === 6 && m.cells.every((c) => c.verdict === 'pass' && c.matches)
+              ? undefined
+              : `not all pass: ${m.cells
+                  .filter((c) => c.verdict !== 'pass')
+                  .map(key)
+                  .join(', ')}`,
+          'all six pairs answer again',
+        ),
     },
     {
       intent: 'Destroy what vpnbot created, in reverse dependency order.',
       run: async () => {
-        const r = await approveAndRun(await proposeKnown(services, TOPOLOGY, { requester: options.actor, now: Date.now(), policy, kind: 'destroy' }), 'destroyed');
+        const r = await approveAndRun(
+          await proposeKnown(services, TOPOLOGY, {
+            requester: options.actor,
+            now: Date.now(),
+            policy,
+            kind: 'destroy',
+          }),
+          'destroyed',
+        );
         const left = services.store.resources(TOPOLOGY).length;
         return left === 0 ? r : { ...r, ok: false, outcome: `${r.outcome}; ${left} resources are still recorded` };
       },

@@ -10,11 +10,21 @@ export interface Health {
 }
 
 /** A health check that asks the cloud at most once every `cloudEveryMs` (a probe may poll often). */
-export function createHealthCheck(services: AppServices, cloudEveryMs = 30_000, now: () => number = Date.now): () => Promise<Health> {
+export function createHealthCheck(
+  services: AppServices,
+  cloudEveryMs = 30_000,
+  now: () => number = Date.now,
+): () => Promise<Health> {
   let cloudCheck: { at: number; ok: Promise<boolean> } | undefined;
   const cloudReachable = (): Promise<boolean> => {
     if (!cloudCheck || now() - cloudCheck.at > cloudEveryMs) {
-      cloudCheck = { at: now(), ok: services.cloud.zones('cn-hangzhou').then(() => true, () => false) };
+      cloudCheck = {
+        at: now(),
+        ok: services.cloud.zones('cn-hangzhou').then(
+          () => true,
+          () => false,
+        ),
+      };
     }
     return cloudCheck.ok;
   };
@@ -26,6 +36,11 @@ export function createHealthCheck(services: AppServices, cloudEveryMs = 30_000, 
       database = false;
     }
     const reachable = await cloudReachable();
-    return { ok: database && reachable, database: database ? 'open' : 'unreadable', cloud: services.sandbox ? 'sandbox' : services.cloud.target, cloudReachable: reachable };
+    return {
+      ok: database && reachable,
+      database: database ? 'open' : 'unreadable',
+      cloud: services.sandbox ? 'sandbox' : services.cloud.target,
+      cloudReachable: reachable,
+    };
   };
 }

@@ -18,7 +18,13 @@ import type { AppServices } from './app-services';
 import type { MeasurementRecord, MeasurementTrigger } from './app-store';
 
 export type MeasureResult =
-  | { ok: true; matrix: PingMatrix; predictions: readonly PairPrediction[]; record: MeasurementRecord; previous?: MeasurementRecord }
+  | {
+      ok: true;
+      matrix: PingMatrix;
+      predictions: readonly PairPrediction[];
+      record: MeasurementRecord;
+      previous?: MeasurementRecord;
+    }
   | { ok: false; refusal: string };
 
 /** The applied plan (its desired steps) and the topology it was made for, or why there is none. */
@@ -36,7 +42,8 @@ function applied(s: AppServices, name: string): { topology: Topology; plan: Plan
 /** The recorded probe instances, in the topology's order of sites (not the order they were created in). */
 function probesOf(s: AppServices, name: string, topology: Topology): Probe[] {
   const order = (site: string) => topology.sites.findIndex((x) => x.name === site);
-  return s.store.resources(name)
+  return s.store
+    .resources(name)
     .filter((r) => r.kind === 'ecs-instance' && r.site !== null && r.outputs.privateIp)
     .map((r) => ({ site: r.site!, region: r.region, instanceId: r.cloudId, ip: r.outputs.privateIp! }))
     .sort((a, b) => order(a.site) - order(b.site));
@@ -48,7 +55,11 @@ function predictionsFor(topology: Topology, plan: Plan, probes: readonly Probe[]
 }
 
 /** Checks, in the cloud, each thing a failing pair's prediction relied on; the first that does not hold, in words. */
-async function explainFailures(s: AppServices, name: string, failing: readonly PairPrediction[]): Promise<Map<string, string>> {
+async function explainFailures(
+  s: AppServices,
+  name: string,
+  failing: readonly PairPrediction[],
+): Promise<Map<string, string>> {
   const records = new Map(s.store.resources(name).map((r) => [r.stepId, r]));
   const checked = new Map<string, Promise<string | undefined>>();
   const check = (r: Reliance): Promise<string | undefined> => {
@@ -61,7 +72,9 @@ async function explainFailures(s: AppServices, name: string, failing: readonly P
       const seen = await driver.read(rec.region, rec.cloudId);
       if (seen.state === 'gone') return r.broken;
       if (r.kind === 'ipsec' && seen.state !== 'ready') {
-        const log = driver.explain ? await driver.explain(rec.region, rec.cloudId).catch(() => seen.detail ?? '') : seen.detail ?? '';
+        const log = driver.explain
+          ? await driver.explain(rec.region, rec.cloudId).catch(() => seen.detail ?? '')
+          : (seen.detail ?? '');
         // The IKE log line, without the connection id and the "down" already said.
         const why = log.replace(`${rec.cloudId}: `, '').replace(/^tunnel is down: /, '');
         return `${r.broken}${why ? `: ${why}` : ''}`;
@@ -86,33 +99,65 @@ async function explainFailures(s: AppServices, name: string, failing: readonly P
 
 function baselineMap(s: AppServices, name: string): Map<string, number> {
   const b = s.store.baselineOf(name);
-  return new Map((b?.matrix.cells ?? []).filter((c) => c.rttAvgMs !== null && c.pastedAt === undefined).map((c) => [pairKey(c.from, c.to), c.rttAvgMs!]));
+  return new Map(
+    (b?.matrix.cells ?? [])
+      .filter((c) => c.rttAvgMs !== null && c.pastedAt === undefined)
+      .map((c) => [pairKey(c.from, c.to), c.rttAvgMs!]),
+  );
 }
 
 /**
  * Measures the matrix now and stores it. `baseline`: this measurement becomes the topology's
  * baseline (the first after a successful apply).
  */
-export async function measureTopology(services: AppServices, name: string, options: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number }): Promise<MeasureResult> {
+export async function measureTopology(
+  services: AppServices,
+  name: string,
+  options: { trigger: MeasurementTrigger; actor: string; count?: number; baseline?: boolean; now?: () => number },
+): Promise<MeasureResult> {
   const a = applied(services, name);
   if (typeof a === 'string') return { ok: false, refusal: a };
   const probes = probesOf(services, name, a.topology);
   if (probes.length < 2) {
-    return { ok: false, refusal: a.topology.probes ? `"${name}" has ${probes.length} probe instance(s) recorded: apply it again to create them` : `"${name}" has no probe instances (probes: false): add "probes: true" to the topology and apply it` };
+    return {
+      ok: false,
+      refusal: a.topology.probes
+        ? `"${name}" has ${probes.length} probe instance(s) recorded: apply it again to create them`
+        : `"${name}" has no probe instances (probes: false): add "probes: true" to the topology and apply it`,
+    };
   }
   const count = options.count ?? DEFAULT_PING.count;
-  if (!Number.isInteger(count) || count < 1 || count > 100) return { ok: false, refusal: `--count must be a whole number from 1 to 100, got ${count}` };
+  if (!Number.isInteger(count) || count < 1 || count > 100)
+    return { ok: false, refusal: `--count must be a whole number from 1 to 100, got ${count}` };
   const predictions = predictionsFor(a.topology, a.plan, probes);
-  const measured = await measureMatrix(services.cloud.commands, probes, { ...DEFAULT_PING, count, pacing: services.pacing });
+  const measured = await measureMatrix(services.cloud.commands, probes, {
+    ...DEFAULT_PING,
+    count,
+    pacing: services.pacing,
+  });
   const now = (options.now ?? Date.now)();
   const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));
-  const failing = measured.filter((c) => c.measured && c.report.received === 0).map((c) => predicted.get(pairKey(c.from, c.to))).filter((p): p is PairPrediction => p?.reachable === true);
+  const failing = measured
+    .filter((c) => c.measured && c.report.received === 0)
+    .map((c) => predicted.get(pairKey(c.from, c.to)))
+    .filter((p): p is PairPrediction => p?.reachable === true);
   const explanations = await explainFailures(services, name, failing);
   const matrix = buildMatrix(name, now, measured, predictions, baselineMap(services, name), explanations);
   const previous = services.store.measurements(name, 1)[0];
   const record = { topology: name, trigger: options.trigger, baseline: options.baseline ?? false, matrix };
   const id = services.store.saveMeasurement(record);
-  services.store.audit(options.actor, 'ping.measured', name, { trigger: options.trigger, cells: matrix.cells.length, fail: matrix.cells.filter((c) => c.verdict === 'fail').length, mismatches: matrix.cells.filter((c) => !c.matches).length }, now);
+  services.store.audit(
+    options.actor,
+    'ping.measured',
+    name,
+    {
+      trigger: options.trigger,
+      cells: matrix.cells.length,
+      fail: matrix.cells.filter((c) => c.verdict === 'fail').length,
+      mismatches: matrix.cells.filter((c) => !c.matches).length,
+    },
+    now,
+  );
   return { ok: true, matrix, predictions, record: { id, ...record }, ...(previous ? { previous } : {}) };
 }
 
@@ -120,14 +165,28 @@ export async function measureTopology(services: AppServices, name: string, optio
  * `/vpn ping <name> from <site>` with ping output pasted from a host in an on-premises DC (Cloud
  * Assistant cannot reach it): the row joins the latest matrix, marked as pasted, at `at`.
  */
-export function pastePingRow(services: AppServices, name: string, site: string, output: string, options: { actor: string; at: number }): MeasureResult {
+export function pastePingRow(
+  services: AppServices,
+  name: string,
+  site: string,
+  output: string,
+  options: { actor: string; at: number },
+): MeasureResult {
   const a = applied(services, name);
   if (typeof a === 'string') return { ok: false, refusal: a };
   const source = a.topology.sites.find((x) => x.name === site);
-  if (!source) return { ok: false, refusal: `"${name}" has no site named "${site}"; its sites: ${a.topology.sites.map((x) => x.name).join(', ')}` };
+  if (!source)
+    return {
+      ok: false,
+      refusal: `"${name}" has no site named "${site}"; its sites: ${a.topology.sites.map((x) => x.name).join(', ')}`,
+    };
   const probes = probesOf(services, name, a.topology);
   const report = parsePingOutput(output);
-  if (report.targets.length === 0) return { ok: false, refusal: `no ping output found in what was pasted${report.errors.length ? ` (${report.errors.map((e) => e.message).join('; ')})` : ''}: paste what \`ping -c 5 <probe ip>\` printed, in a code block` };
+  if (report.targets.length === 0)
+    return {
+      ok: false,
+      refusal: `no ping output found in what was pasted${report.errors.length ? ` (${report.errors.map((e) => e.message).join('; ')})` : ''}: paste what \`ping -c 5 <probe ip>\` printed, in a code block`,
+    };
   const cells: MeasuredCell[] = [];
   const unknown: string[] = [];
   for (const t of report.targets) {
@@ -135,15 +194,31 @@ export function pastePingRow(services: AppServices, name: string, site: string, 
     if (!to || to.site === site) unknown.push(t.target);
     else cells.push({ from: site, to: to.site, measured: true, report: t });
   }
-  if (cells.length === 0) return { ok: false, refusal: `the pasted output pings ${unknown.join(', ')}, none of which is a probe of "${name}" (probes: ${probes.map((p) => `${p.site} ${p.ip}`).join(', ') || 'none'})` };
+  if (cells.length === 0)
+    return {
+      ok: false,
+      refusal: `the pasted output pings ${unknown.join(', ')}, none of which is a probe of "${name}" (probes: ${probes.map((p) => `${p.site} ${p.ip}`).join(', ') || 'none'})`,
+    };
   const predictions = predictionsFor(a.topology, a.plan, probes);
-  const row = buildMatrix(name, options.at, cells, predictions, baselineMap(services, name)).cells.map((c): MatrixCell => ({ ...c, pastedAt: options.at }));
+  const row = buildMatrix(name, options.at, cells, predictions, baselineMap(services, name)).cells.map(
+    (c): MatrixCell => ({ ...c, pastedAt: options.at }),
+  );
   const latest = services.store.measurements(name, 1)[0];
   const kept = (latest?.matrix.cells ?? []).filter((c) => c.from !== site);
-  const matrix: PingMatrix = { topology: name, measuredAt: latest?.matrix.measuredAt ?? options.at, cells: [...kept, ...row] };
+  const matrix: PingMatrix = {
+    topology: name,
+    measuredAt: latest?.matrix.measuredAt ?? options.at,
+    cells: [...kept, ...row],
+  };
   const record = { topology: name, trigger: 'pasted' as const, baseline: false, matrix };
   const id = services.store.saveMeasurement(record);
-  services.store.audit(options.actor, 'ping.pasted', name, { site, targets: cells.length, ignored: unknown.length }, options.at);
+  services.store.audit(
+    options.actor,
+    'ping.pasted',
+    name,
+    { site, targets: cells.length, ignored: unknown.length },
+    options.at,
+  );
   return { ok: true, matrix, predictions, record: { id, ...record }, ...(latest ? { previous: latest } : {}) };
 }
 
@@ -159,15 +234,20 @@ export interface PairChange {
  * Pairs that started failing since the previous measurement, and pairs that recovered: alerting
  * on transitions only means one alert per regression, none while it stays down.
  */
-export function changesSince(previous: PingMatrix | undefined, now: PingMatrix): { regressed: PairChange[]; recovered: PairChange[] } {
+export function changesSince(
+  previous: PingMatrix | undefined,
+  now: PingMatrix,
+): { regressed: PairChange[]; recovered: PairChange[] } {
   const before = new Map((previous?.cells ?? []).map((c) => [pairKey(c.from, c.to), c.verdict]));
   const regressed: PairChange[] = [];
   const recovered: PairChange[] = [];
   for (const c of now.cells) {
     const was = before.get(pairKey(c.from, c.to));
     if (was === undefined) continue;
-    if ((was === 'pass' || was === 'warn') && c.verdict === 'fail') regressed.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
-    if (was === 'fail' && (c.verdict === 'pass' || c.verdict === 'warn')) recovered.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
+    if ((was === 'pass' || was === 'warn') && c.verdict === 'fail')
+      regressed.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
+    if (was === 'fail' && (c.verdict === 'pass' || c.verdict === 'warn'))
+      recovered.push({ from: c.from, to: c.to, was, now: c.verdict, cell: c });
   }
   return { regressed, recovered };
 }
@@ -176,11 +256,22 @@ export interface PairTrend {
   readonly from: string;
   readonly to: string;
   /** Oldest first. */
-  readonly points: readonly { readonly at: number; readonly verdict: Verdict; readonly rttAvgMs: number | null; readonly lossPct: number; readonly trigger: MeasurementTrigger; readonly baseline: boolean }[];
+  readonly points: readonly {
+    readonly at: number;
+    readonly verdict: Verdict;
+    readonly rttAvgMs: number | null;
+    readonly lossPct: number;
+    readonly trigger: MeasurementTrigger;
+    readonly baseline: boolean;
+  }[];
 }
 
 /** `/vpn ping <name> history`: per pair, its last `limit` measurements. */
-export function pingHistory(services: AppServices, name: string, limit = 10): { ok: true; trends: PairTrend[]; measurements: number } | { ok: false; refusal: string } {
+export function pingHistory(
+  services: AppServices,
+  name: string,
+  limit = 10,
+): { ok: true; trends: PairTrend[]; measurements: number } | { ok: false; refusal: string } {
   if (!services.store.topology(name)) return { ok: false, refusal: `no topology named "${name}"` };
   const records = services.store.measurements(name, limit).reverse();
   if (records.length === 0) return { ok: false, refusal: `"${name}" has not been measured yet: /vpn ping ${name}` };
@@ -189,7 +280,20 @@ export function pingHistory(services: AppServices, name: string, limit = 10): { 
     for (const c of r.matrix.cells) {
       const key = pairKey(c.from, c.to);
       const t = pairs.get(key) ?? { from: c.from, to: c.to, points: [] };
-      pairs.set(key, { ...t, points: [...t.points, { at: r.matrix.measuredAt, verdict: c.verdict, rttAvgMs: c.rttAvgMs, lossPct: c.lossPct, trigger: r.trigger, baseline: r.baseline }] });
+      pairs.set(key, {
+        ...t,
+        points: [
+          ...t.points,
+          {
+            at: r.matrix.measuredAt,
+            verdict: c.verdict,
+            rttAvgMs: c.rttAvgMs,
+            lossPct: c.lossPct,
+            trigger: r.trigger,
+            baseline: r.baseline,
+          },
+        ],
+      });
     }
   }
   return { ok: true, trends: [...pairs.values()], measurements: records.length };
@@ -197,14 +301,23 @@ export function pingHistory(services: AppServices, name: string, limit = 10): { 
 
 /** The topologies a schedule re-measures: applied ones with probes. */
 export function measurableTopologies(services: AppServices): string[] {
-  return services.store.topologies().filter((t) => t.probes && typeof applied(services, t.name) !== 'string' && probesOf(services, t.name, t).length >= 2).map((t) => t.name);
+  return services.store
+    .topologies()
+    .filter(
+      (t) => t.probes && typeof applied(services, t.name) !== 'string' && probesOf(services, t.name, t).length >= 2,
+    )
+    .map((t) => t.name);
 }
 
 /**
  * The last step of every apply: measure the matrix, which becomes the baseline. Undefined when the
  * topology has no probes (or the run did not succeed): nothing to measure.
  */
-export async function measureAfterApply(services: AppServices, name: string, options: { actor: string; succeeded: boolean }): Promise<MeasureResult | undefined> {
+export async function measureAfterApply(
+  services: AppServices,
+  name: string,
+  options: { actor: string; succeeded: boolean },
+): Promise<MeasureResult | undefined> {
   if (!options.succeeded || !services.store.topology(name)?.probes) return undefined;
   return measureTopology(services, name, { trigger: 'apply', actor: options.actor, baseline: true });
 }

@@ -10,7 +10,11 @@ export function predictPlan(plan: Plan, topology: Topology): PairPrediction[] {
   return isDestroyPlan(plan) ? [] : predictMatrix(modelFromPlan(plan, topology));
 }
 
-export function planText(plan: Plan, topology: Topology, prediction: readonly PairPrediction[] = predictPlan(plan, topology)): string {
+export function planText(
+  plan: Plan,
+  topology: Topology,
+  prediction: readonly PairPrediction[] = predictPlan(plan, topology),
+): string {
   const changes = renderPlan(plan, topology);
   return isDestroyPlan(plan) ? changes : `${changes}\n\n${renderPrediction(prediction)}`;
 }

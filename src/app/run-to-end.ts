@@ -37,10 +37,17 @@ export interface RunToEndOptions {
 }
 
 /** Measures after a run when the rule says so; a fault while measuring is reported, not thrown. */
-export async function measureAfterRun(services: AppServices, result: RunResult, requester: string): Promise<Pick<RunOutcome, 'matrix' | 'matrixError'>> {
+export async function measureAfterRun(
+  services: AppServices,
+  result: RunResult,
+  requester: string,
+): Promise<Pick<RunOutcome, 'matrix' | 'matrixError'>> {
   if (result.kind !== 'apply') return {};
   try {
-    const matrix = await measureAfterApply(services, result.topology, { actor: requester, succeeded: result.status === 'succeeded' });
+    const matrix = await measureAfterApply(services, result.topology, {
+      actor: requester,
+      succeeded: result.status === 'succeeded',
+    });
     return matrix ? { matrix } : {};
   } catch (e) {
     services.logger.warn({ err: e, topology: result.topology }, 'the ping matrix after the run could not be measured');
@@ -52,20 +59,32 @@ export async function measureAfterRun(services: AppServices, result: RunResult, 
  * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
  * `applied` only if the run succeeded (`failed` otherwise).
  */
-async function runApprovedPlan(s: AppServices, record: PlanRecord, o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan }): Promise<RunResult> {
+async function runApprovedPlan(
+  s: AppServices,
+  record: PlanRecord,
+  o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan },
+): Promise<RunResult> {
   const plan = o.plan ?? record.plan;
   const destroy = isDestroyPlan(plan);
   if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
   const result = await s.engine.apply(plan, {
-    requester: record.requester, planId: record.id, kind: destroy ? 'destroy' : 'apply',
-    ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.thread ? { thread: o.thread } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    requester: record.requester,
+    planId: record.id,
+    kind: destroy ? 'destroy' : 'apply',
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.thread ? { thread: o.thread } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   });
   s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
   return result;
 }
 
 /** Runs an approved plan to its end, then measures it. */
-export async function runToEnd(services: AppServices, record: PlanRecord, options: RunToEndOptions = {}): Promise<RunOutcome> {
+export async function runToEnd(
+  services: AppServices,
+  record: PlanRecord,
+  options: RunToEndOptions = {},
+): Promise<RunOutcome> {
   const result = await runApprovedPlan(services, record, options);
   // An interrupted run is resumed later; it is measured when it ends.
   const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, record.requester);
@@ -91,7 +110,8 @@ export async function resumeToEnd(services: AppServices, options: ResumeOptions 
   for (const result of results) {
     const run = services.store.run(result.runId);
     const requester = run?.requester ?? 'vpnbot';
-    if (run?.planId && !options.signal?.aborted) services.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
+    if (run?.planId && !options.signal?.aborted)
+      services.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
     const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, requester);
     outcomes.push({ result, requester, ...(run?.thread ? { thread: run.thread } : {}), ...measured });
   }

@@ -33,7 +33,10 @@ export interface Proposal {
   readonly prediction: readonly PairPrediction[];
 }
 
-export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; problems: readonly Problem[] } | { ok: false; refusal: string };
+export type ProposalResult =
+  | { ok: true; proposal: Proposal }
+  | { ok: false; problems: readonly Problem[] }
+  | { ok: false; refusal: string };
 
 export interface ProposeOptions {
   readonly requester: string;
@@ -49,23 +52,47 @@ async function propose(s: AppServices, topology: Topology, plan: Plan, o: Propos
   const prediction = predictPlan(plan, topology);
   const text = planText(plan, topology, prediction);
   const record: PlanRecord = {
-    id: newPlanId(), topology: topology.name, hash: plan.hash, text, plan, requester: o.requester, status: 'pending',
-    createdAt: o.now, expiresAt: o.now + o.policy.planTtlMs, document: topology,
+    id: newPlanId(),
+    topology: topology.name,
+    hash: plan.hash,
+    text,
+    plan,
+    requester: o.requester,
+    status: 'pending',
+    createdAt: o.now,
+    expiresAt: o.now + o.policy.planTtlMs,
+    document: topology,
   };
-  if (!hasChanges(plan)) return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [], prediction } };
+  if (!hasChanges(plan))
+    return { ok: true, proposal: { record, topology, plan, changes: false, superseded: [], prediction } };
   s.store.savePlan(record);
   const superseded = s.store.supersede(topology.name, record.id);
-  s.store.audit(o.requester, `plan.${o.kind}.proposed`, topology.name, { planId: record.id, hash: plan.hash, ...plan.summary }, o.now);
+  s.store.audit(
+    o.requester,
+    `plan.${o.kind}.proposed`,
+    topology.name,
+    { planId: record.id, hash: plan.hash, ...plan.summary },
+    o.now,
+  );
   return { ok: true, proposal: { record, topology, plan, changes: true, superseded, prediction } };
 }
 
 /** A topology already read and validated (the CLI's file argument), planned against what exists now. */
-export async function proposeValidated(services: AppServices, topology: Topology, options: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+export async function proposeValidated(
+  services: AppServices,
+  topology: Topology,
+  options: Omit<ProposeOptions, 'kind'>,
+): Promise<ProposalResult> {
   return propose(services, topology, await services.engine.plan(topology), { ...options, kind: 'apply' });
 }
 
 /** `/vpn plan <topology>`: parse, validate (zones as the cloud offers them), plan against what exists. */
-export async function proposeTopology(services: AppServices, input: { text: string; form: 'line' | 'yaml' }, validation: ValidationOptions, options: Omit<ProposeOptions, 'kind'>): Promise<ProposalResult> {
+export async function proposeTopology(
+  services: AppServices,
+  input: { text: string; form: 'line' | 'yaml' },
+  validation: ValidationOptions,
+  options: Omit<ProposeOptions, 'kind'>,
+): Promise<ProposalResult> {
   const parsed = input.form === 'line' ? parseTopologyLine(input.text) : parseTopologyYaml(input.text);
   const topology = await validateWithCloudZones(parsed, validation, (region) => services.cloud.zones(region));
   if (!topology.ok) return { ok: false, problems: topology.problems };
@@ -73,21 +100,32 @@ export async function proposeTopology(services: AppServices, input: { text: stri
 }
 
 /** `/vpn apply <name>` and `/vpn destroy <name>`: a known topology planned again, or its destroy plan. */
-export async function proposeKnown(services: AppServices, name: string, options: ProposeOptions): Promise<ProposalResult> {
+export async function proposeKnown(
+  services: AppServices,
+  name: string,
+  options: ProposeOptions,
+): Promise<ProposalResult> {
   const topology = services.store.topology(name);
   if (!topology) {
     const known = services.store.topologies().map((t) => t.name);
-    return { ok: false, refusal: `no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ': nothing has been applied yet'}` };
+    return {
+      ok: false,
+      refusal: `no topology named "${name}"${known.length ? `; known: ${known.join(', ')}` : ': nothing has been applied yet'}`,
+    };
   }
-  const plan = options.kind === 'destroy' ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
+  const plan =
+    options.kind === 'destroy' ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
   return propose(services, topology, plan, options);
 }
 
 /** A step's content, for comparing plans: what is done to which resource (not its dependencies). */
-const content = (st: Plan['steps'][number]) => JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
+const content = (st: Plan['steps'][number]) =>
+  JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
 
 /** `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far). */
-export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 'reject'; complete: boolean; approvers: readonly string[] } | { ok: false; reason: string };
+export type Decision =
+  | { ok: true; record: PlanRecord; decision: 'approve' | 'reject'; complete: boolean; approvers: readonly string[] }
+  | { ok: false; reason: string };
 
 /**
  * Approve or reject a plan: refused (nothing changes, the attempt is audited) for someone not
@@ -96,10 +134,25 @@ export type Decision = { ok: true; record: PlanRecord; decision: 'approve' | 're
  */
 export async function decidePlan(
   services: AppServices,
-  request: { planId: string; actor: string; decision: 'approve' | 'reject'; now: number; policy: ApprovalPolicy; members?: GroupMembers; reason?: string; channel?: string },
+  request: {
+    planId: string;
+    actor: string;
+    decision: 'approve' | 'reject';
+    now: number;
+    policy: ApprovalPolicy;
+    members?: GroupMembers;
+    reason?: string;
+    channel?: string;
+  },
 ): Promise<Decision> {
   const refuse = (reason: string, topology = '-'): Decision => {
-    services.store.audit(request.actor, `plan.${request.decision}.refused`, topology, { planId: request.planId.slice(0, 64), reason }, request.now);
+    services.store.audit(
+      request.actor,
+      `plan.${request.decision}.refused`,
+      topology,
+      { planId: request.planId.slice(0, 64), reason },
+      request.now,
+    );
     return { ok: false, reason };
   };
   // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
@@ -119,7 +172,11 @@ export async function decidePlan(
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
     // One run per topology: approving while another run holds it would approve a plan that cannot run.
     const holder = services.store.unfinishedRuns().find((r) => r.topology === record.topology);
-    if (holder) return refuse(`${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`, record.topology);
+    if (holder)
+      return refuse(
+        `${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`,
+        record.topology,
+      );
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? services.store.topology(record.topology);
     if (topology) {
@@ -127,26 +184,56 @@ export async function decidePlan(
       const now = deletesOnly ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
       // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
       const fresh = new Set(now.steps.map(content));
-      const stillValid = now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
+      const stillValid =
+        now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
       if (!stillValid) {
         services.store.markPlan(record.id, 'superseded');
         return refuse('the cloud changed since this plan was made: plan again', record.topology);
       }
     }
   } else if (request.actor !== record.requester) {
-    const allowed = await mayApprove({ ...request.policy, allowSelfApproval: true }, record.requester, request.actor, request.members);
+    const allowed = await mayApprove(
+      { ...request.policy, allowSelfApproval: true },
+      record.requester,
+      request.actor,
+      request.members,
+    );
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
   }
-  const r = services.store.decide(record.id, request.actor, request.decision, record.hash, request.now, request.policy.requiredApprovals);
+  const r = services.store.decide(
+    record.id,
+    request.actor,
+    request.decision,
+    record.hash,
+    request.now,
+    request.policy.requiredApprovals,
+  );
   if (!r.ok) {
-    const why = r.reason === 'expired' ? 'this plan has expired: plan again'
-      : r.reason === 'hash-mismatch' ? 'this plan was changed: plan again'
-        : r.reason === 'already-approved-by-you' ? 'you already approved this plan; it needs another approver'
-          : `this plan is already ${r.status ?? 'decided'}`;
+    const why =
+      r.reason === 'expired'
+        ? 'this plan has expired: plan again'
+        : r.reason === 'hash-mismatch'
+          ? 'this plan was changed: plan again'
+          : r.reason === 'already-approved-by-you'
+            ? 'you already approved this plan; it needs another approver'
+            : `this plan is already ${r.status ?? 'decided'}`;
     return refuse(why, record.topology);
   }
-  if (request.decision === 'reject') services.store.audit(request.actor, 'plan.reject.reason', record.topology, { planId: record.id, reason: request.reason ?? '' }, request.now);
-  return { ok: true, record, decision: request.decision, complete: request.decision === 'reject' || r.approved, approvers: r.approvers };
+  if (request.decision === 'reject')
+    services.store.audit(
+      request.actor,
+      'plan.reject.reason',
+      record.topology,
+      { planId: record.id, reason: request.reason ?? '' },
+      request.now,
+    );
+  return {
+    ok: true,
+    record,
+    decision: request.decision,
+    complete: request.decision === 'reject' || r.approved,
+    approvers: r.approvers,
+  };
 }
 
 export type FollowUp =
@@ -161,9 +248,21 @@ export type FollowUp =
  * plan already contained (same kind, action, parameters and references), runs it under the same
  * approval; otherwise proposes the new plan for approval.
  */
-export async function retryRun(services: AppServices, runId: string, options: { actor: string; now: number; policy: ApprovalPolicy; members?: GroupMembers; onEvent?: EngineListener; thread?: RunThread }): Promise<FollowUp> {
+export async function retryRun(
+  services: AppServices,
+  runId: string,
+  options: {
+    actor: string;
+    now: number;
+    policy: ApprovalPolicy;
+    members?: GroupMembers;
+    onEvent?: EngineListener;
+    thread?: RunThread;
+  },
+): Promise<FollowUp> {
   const run = services.store.run(runId);
-  if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (!run || run.status === 'running')
+    return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
   const approved = run.planId ? services.store.plan(run.planId) : undefined;
   const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
@@ -176,13 +275,32 @@ export async function retryRun(services: AppServices, runId: string, options: { 
   const now = destroy ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
   if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
   const approvedContent = new Set(approved.plan.steps.map(content));
-  const within = now.steps.filter((x) => x.action === 'create' || x.action === 'delete').every((x) => approvedContent.has(content(x)));
+  const within = now.steps
+    .filter((x) => x.action === 'create' || x.action === 'delete')
+    .every((x) => approvedContent.has(content(x)));
   if (!within) {
-    const r = await propose(services, topology, now, { requester: options.actor, now: options.now, policy: options.policy, kind: destroy ? 'destroy' : 'apply' });
-    return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
+    const r = await propose(services, topology, now, {
+      requester: options.actor,
+      now: options.now,
+      policy: options.policy,
+      kind: destroy ? 'destroy' : 'apply',
+    });
+    return r.ok
+      ? { kind: 'proposal', proposal: r.proposal }
+      : { kind: 'nothing', reason: 'the plan could not be made' };
   }
-  services.store.audit(options.actor, 'run.retry', run.topology, { runId, planId: approved.id, hash: now.hash }, options.now);
-  const outcome = await runToEnd(services, approved, { plan: now, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.thread ? { thread: options.thread } : {}) });
+  services.store.audit(
+    options.actor,
+    'run.retry',
+    run.topology,
+    { runId, planId: approved.id, hash: now.hash },
+    options.now,
+  );
+  const outcome = await runToEnd(services, approved, {
+    plan: now,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.thread ? { thread: options.thread } : {}),
+  });
   return { kind: 'retried', outcome };
 }
 
@@ -190,18 +308,37 @@ export async function retryRun(services: AppServices, runId: string, options: { 
  * Roll back: a destroy plan of what this run created (never what it adopted or found), proposed
  * for approval like any other.
  */
-export async function proposeRollback(services: AppServices, runId: string, options: { actor: string; now: number; policy: ApprovalPolicy }): Promise<FollowUp> {
+export async function proposeRollback(
+  services: AppServices,
+  runId: string,
+  options: { actor: string; now: number; policy: ApprovalPolicy },
+): Promise<FollowUp> {
   const run = services.store.run(runId);
-  if (!run || run.status === 'running') return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (!run || run.status === 'running')
+    return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
   const topology = services.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
-  const created = new Set(services.store.steps(runId).filter((x) => x.status === 'succeeded' || x.cloudId !== undefined).map((x) => x.stepId));
-  const createdByRun = new Set(run.plan.steps.filter((x) => x.action === 'create' && created.has(x.id)).map((x) => x.id));
+  const created = new Set(
+    services.store
+      .steps(runId)
+      .filter((x) => x.status === 'succeeded' || x.cloudId !== undefined)
+      .map((x) => x.stepId),
+  );
+  const createdByRun = new Set(
+    run.plan.steps.filter((x) => x.action === 'create' && created.has(x.id)).map((x) => x.id),
+  );
   const all = await services.engine.planDestroy(topology);
-  const steps = all.steps.filter((x) => createdByRun.has(x.id)).map((x) => ({ ...x, dependsOn: x.dependsOn.filter((d) => createdByRun.has(d)) }));
+  const steps = all.steps
+    .filter((x) => createdByRun.has(x.id))
+    .map((x) => ({ ...x, dependsOn: x.dependsOn.filter((d) => createdByRun.has(d)) }));
   if (steps.length === 0) return { kind: 'nothing', reason: 'this run created nothing that still exists' };
   const plan: Plan = { ...all, steps, hash: planHash(all.topology, steps), summary: summarize(steps) };
-  const r = await propose(services, topology, plan, { requester: options.actor, now: options.now, policy: options.policy, kind: 'destroy' });
+  const r = await propose(services, topology, plan, {
+    requester: options.actor,
+    now: options.now,
+    policy: options.policy,
+    kind: 'destroy',
+  });
   return r.ok ? { kind: 'proposal', proposal: r.proposal } : { kind: 'nothing', reason: 'the plan could not be made' };
 }
 
@@ -210,33 +347,59 @@ export interface TopologyStatus {
   readonly resources: readonly { step: string; kind: string; region: string; id: string; origin: string }[];
   readonly counts: Readonly<Record<'created' | 'adopted' | 'external', number>>;
   readonly lastRun: null | {
-    readonly id: string; readonly kind: string; readonly status: string; readonly requester: string; readonly startedAt: string;
-    readonly thread?: RunThread; readonly failures: readonly { step: string; code?: string; message?: string }[];
+    readonly id: string;
+    readonly kind: string;
+    readonly status: string;
+    readonly requester: string;
+    readonly startedAt: string;
+    readonly thread?: RunThread;
+    readonly failures: readonly { step: string; code?: string; message?: string }[];
   };
 }
 
 /** `/vpn status [name]`: per topology, its resources by origin and its last run. Unknown names come back in `unknown`. */
-export function statusOf(services: AppServices, names?: readonly string[]): { topologies: TopologyStatus[]; unknown: string[] } {
+export function statusOf(
+  services: AppServices,
+  names?: readonly string[],
+): { topologies: TopologyStatus[]; unknown: string[] } {
   const all = names && names.length > 0 ? [...names] : services.store.topologies().map((t) => t.name);
   const unknown = all.filter((n) => services.store.topology(n) === undefined);
-  const topologies = all.filter((n) => !unknown.includes(n)).map((name): TopologyStatus => {
-    const resources = services.store.resources(name);
-    const [last] = services.store.runs(name, 1);
-    const steps = last ? services.store.steps(last.id) : [];
-    const count = (o: string) => resources.filter((r) => r.origin === o).length;
-    return {
-      topology: name,
-      resources: resources.map((r) => ({ step: r.stepId, kind: r.kind, region: r.region, id: r.cloudId, origin: r.origin })),
-      counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
-      lastRun: last
-        ? {
-            id: last.id, kind: last.kind, status: last.status, requester: last.requester, startedAt: new Date(last.startedAt).toISOString(),
-            ...(last.thread ? { thread: last.thread } : {}),
-            failures: steps.filter((x) => x.status === 'failed').map((x) => ({ step: x.stepId, ...(x.errorCode ? { code: x.errorCode } : {}), ...(x.errorMessage ? { message: x.errorMessage } : {}) })),
-          }
-        : null,
-    };
-  });
+  const topologies = all
+    .filter((n) => !unknown.includes(n))
+    .map((name): TopologyStatus => {
+      const resources = services.store.resources(name);
+      const [last] = services.store.runs(name, 1);
+      const steps = last ? services.store.steps(last.id) : [];
+      const count = (o: string) => resources.filter((r) => r.origin === o).length;
+      return {
+        topology: name,
+        resources: resources.map((r) => ({
+          step: r.stepId,
+          kind: r.kind,
+          region: r.region,
+          id: r.cloudId,
+          origin: r.origin,
+        })),
+        counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
+        lastRun: last
+          ? {
+              id: last.id,
+              kind: last.kind,
+              status: last.status,
+              requester: last.requester,
+              startedAt: new Date(last.startedAt).toISOString(),
+              ...(last.thread ? { thread: last.thread } : {}),
+              failures: steps
+                .filter((x) => x.status === 'failed')
+                .map((x) => ({
+                  step: x.stepId,
+                  ...(x.errorCode ? { code: x.errorCode } : {}),
+                  ...(x.errorMessage ? { message: x.errorMessage } : {}),
+                })),
+            }
+          : null,
+      };
+    });
   return { topologies, unknown };
 }
 
@@ -246,7 +409,10 @@ export function recordPlanMessage(services: AppServices, planId: string, channel
 }
 
 /** The topology and kind of a run, for a front end that reports on it; undefined when unknown. */
-export function runInfo(services: AppServices, runId: string): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+export function runInfo(
+  services: AppServices,
+  runId: string,
+): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
   const run = services.store.run(runId);
   return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
 }

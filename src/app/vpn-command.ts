@@ -14,7 +14,13 @@ export type VpnCommand =
   | { readonly kind: 'destroy'; readonly name: string }
   /** Measure now; `history`: the trend; `paste`: ping output from a host in `site` (on premises). */
   | { readonly kind: 'ping'; readonly name: string; readonly mode: 'measure' | 'history' }
-  | { readonly kind: 'ping'; readonly name: string; readonly mode: 'paste'; readonly site: string; readonly output: string }
+  | {
+      readonly kind: 'ping';
+      readonly name: string;
+      readonly mode: 'paste';
+      readonly site: string;
+      readonly output: string;
+    }
   | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
 
 export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'help'] as const;
@@ -30,7 +36,11 @@ export const VPN_USAGE = [
   '`/vpn help`: this text',
 ].join('\n');
 
-export const TOPOLOGY_HELP = [`One line: ${LINE_SYNTAX}`, ...LINE_EXAMPLES.map((e) => `  e.g. ${e}`), 'or YAML in a code block (```name: ...```).'].join('\n');
+export const TOPOLOGY_HELP = [
+  `One line: ${LINE_SYNTAX}`,
+  ...LINE_EXAMPLES.map((e) => `  e.g. ${e}`),
+  'or YAML in a code block (```name: ...```).',
+].join('\n');
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -42,13 +52,24 @@ function codeBlock(text: string): string | undefined {
 
 function oneName(kind: 'apply' | 'destroy', rest: string): VpnCommand {
   const words = rest.split(/\s+/).filter((w) => w !== '');
-  if (words.length !== 1) return { kind: 'invalid', message: `\`/vpn ${kind}\` takes one topology name`, hint: `e.g. \`/vpn ${kind} ikev1test\`; \`/vpn status\` lists them` };
+  if (words.length !== 1)
+    return {
+      kind: 'invalid',
+      message: `\`/vpn ${kind}\` takes one topology name`,
+      hint: `e.g. \`/vpn ${kind} ikev1test\`; \`/vpn status\` lists them`,
+    };
   const name = words[0]!;
-  if (!NAME.test(name)) return { kind: 'invalid', message: `"${name.slice(0, 40)}" is not a topology name`, hint: 'names are lowercase letters, digits and hyphens; `/vpn status` lists them' };
+  if (!NAME.test(name))
+    return {
+      kind: 'invalid',
+      message: `"${name.slice(0, 40)}" is not a topology name`,
+      hint: 'names are lowercase letters, digits and hyphens; `/vpn status` lists them',
+    };
   return { kind, name };
 }
 
-const PING_HINT = 'e.g. `/vpn ping ikev1test`, `/vpn ping ikev1test history`, or `/vpn ping ikev1test from dc1` followed by ping output in a code block';
+const PING_HINT =
+  'e.g. `/vpn ping ikev1test`, `/vpn ping ikev1test history`, or `/vpn ping ikev1test from dc1` followed by ping output in a code block';
 
 function parsePing(rest: string): VpnCommand {
   const m = /^(\S+)(?:[ \t]+(\S+)(?:[ \t]+(\S+))?)?[ \t]*(?:\n|$)([\s\S]*)$/.exec(rest);
@@ -59,13 +80,28 @@ function parsePing(rest: string): VpnCommand {
   if (word === undefined && body.trim() === '') return { kind: 'ping', name, mode: 'measure' };
   if (word === 'history' && site === undefined && body.trim() === '') return { kind: 'ping', name, mode: 'history' };
   if (word === 'from' && site !== undefined) {
-    if (!NAME.test(site)) return { kind: 'invalid', message: `"${site.slice(0, 40)}" is not a site name`, hint: PING_HINT };
+    if (!NAME.test(site))
+      return { kind: 'invalid', message: `"${site.slice(0, 40)}" is not a site name`, hint: PING_HINT };
     const output = codeBlock(body) ?? body;
-    if (output.trim() === '') return { kind: 'invalid', message: `\`/vpn ping ${name} from ${site}\` needs the ping output run on a host there`, hint: 'paste what `ping -c 5 <probe ip>` printed, in a code block, after the command' };
-    if (output.length > 64 * 1024) return { kind: 'invalid', message: 'the pasted output is over 64 KiB', hint: 'paste one ping run per probe (ping -c 5)' };
+    if (output.trim() === '')
+      return {
+        kind: 'invalid',
+        message: `\`/vpn ping ${name} from ${site}\` needs the ping output run on a host there`,
+        hint: 'paste what `ping -c 5 <probe ip>` printed, in a code block, after the command',
+      };
+    if (output.length > 64 * 1024)
+      return {
+        kind: 'invalid',
+        message: 'the pasted output is over 64 KiB',
+        hint: 'paste one ping run per probe (ping -c 5)',
+      };
     return { kind: 'ping', name, mode: 'paste', site, output };
   }
-  return { kind: 'invalid', message: `\`/vpn ping\` does not understand "${`${word ?? ''} ${site ?? ''}`.trim().slice(0, 40)}"`, hint: PING_HINT };
+  return {
+    kind: 'invalid',
+    message: `\`/vpn ping\` does not understand "${`${word ?? ''} ${site ?? ''}`.trim().slice(0, 40)}"`,
+    hint: PING_HINT,
+  };
 }
 
 export function parseVpnCommand(raw: string): VpnCommand {
@@ -95,11 +131,23 @@ export function parseVpnCommand(raw: string): VpnCommand {
       if (rest === '') return { kind: 'status' };
       const named = oneName('apply', rest);
       if (named.kind === 'apply') return { kind: 'status', name: named.name };
-      return named.kind === 'invalid' ? { ...named, message: named.message.replace('/vpn apply', '/vpn status'), hint: named.hint.replace('/vpn apply', '/vpn status') } : named;
+      return named.kind === 'invalid'
+        ? {
+            ...named,
+            message: named.message.replace('/vpn apply', '/vpn status'),
+            hint: named.hint.replace('/vpn apply', '/vpn status'),
+          }
+        : named;
     }
     default: {
       const guess = SUBCOMMANDS.find((s) => s.startsWith(sub.slice(0, 2)));
-      return { kind: 'invalid', message: `unknown subcommand "${sub.slice(0, 30)}"`, hint: guess ? `did you mean \`/vpn ${guess}\`? \`/vpn help\` lists them all` : '`/vpn help` lists the subcommands' };
+      return {
+        kind: 'invalid',
+        message: `unknown subcommand "${sub.slice(0, 30)}"`,
+        hint: guess
+          ? `did you mean \`/vpn ${guess}\`? \`/vpn help\` lists them all`
+          : '`/vpn help` lists the subcommands',
+      };
     }
   }
 }

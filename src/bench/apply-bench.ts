@@ -42,14 +42,27 @@ export function criticalPathMs(plan: Plan, durations: ReadonlyMap<string, number
   return Math.max(0, ...plan.steps.map((s) => finish(s.id)));
 }
 
-export async function benchApply(name: string, topology: Topology, timeScale: number, parallelism = 10): Promise<ApplyBenchResult> {
+export async function benchApply(
+  name: string,
+  topology: Topology,
+  timeScale: number,
+  parallelism = 10,
+): Promise<ApplyBenchResult> {
   const emu = await startEmulatorProcess({ timeScale, ipsecQuota: 20 });
   const reads = async () => {
-    const stats = (await (await fetch(new URL(`${CONTROL_PREFIX}stats`, emu.endpoint))).json()) as { calls: Record<string, number> };
-    return Object.entries(stats.calls).filter(([a]) => a.startsWith('Describe')).reduce((n, [, c]) => n + c, 0);
+    const stats = (await (await fetch(new URL(`${CONTROL_PREFIX}stats`, emu.endpoint))).json()) as {
+      calls: Record<string, number>;
+    };
+    return Object.entries(stats.calls)
+      .filter(([a]) => a.startsWith('Describe'))
+      .reduce((n, [, c]) => n + c, 0);
   };
   try {
-    const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
+    const cloud = createAlibabaCloud({
+      sandbox: true,
+      endpoint: emu.endpoint,
+      credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret },
+    });
     const engine = createEngine({ cloud, store: createMemoryStore(), parallelism, pacing: realPacing(timeScale) });
     const plan = await engine.plan(topology);
     const callsBefore = cloud.calls();
@@ -70,7 +83,17 @@ export async function benchApply(name: string, topology: Topology, timeScale: nu
     clearInterval(sampler);
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
     const readCalls = (await reads()) - readsBefore;
-    return { name, steps: plan.steps.length, created: plan.summary.create, wallMs, criticalPathMs: criticalPathMs(plan, durations), apiCalls: cloud.calls() - callsBefore, readCalls, peakRssBytes, status: result.status };
+    return {
+      name,
+      steps: plan.steps.length,
+      created: plan.summary.create,
+      wallMs,
+      criticalPathMs: criticalPathMs(plan, durations),
+      apiCalls: cloud.calls() - callsBefore,
+      readCalls,
+      peakRssBytes,
+      status: result.status,
+    };
   } finally {
     await emu.close();
   }

@@ -11,7 +11,8 @@ export const seedBenchTopology = (): Topology => valid(topologyFromLine('seed'))
 
 /** 3 DCs (one per hub), 3 hubs, 6 spokes: 12 sites, 7 IKEv1 connections per gateway. */
 export const twelveSiteTopology = (): Topology =>
-  valid(topologyFromYaml(`
+  valid(
+    topologyFromYaml(`
 name: twelve
 sites:
   - { name: dc-hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], hub: hub-tokyo }
@@ -26,7 +27,8 @@ sites:
   - { name: seoul, role: spoke, region: ap-northeast-2, cidrs: [10.4.0.0/16] }
   - { name: jakarta, role: spoke, region: ap-southeast-5, cidrs: [10.5.0.0/16] }
   - { name: beijing, role: spoke, region: cn-beijing, cidrs: [10.6.0.0/16] }
-`));
+`),
+  );
 
 /**
  * 50 sites: 25 DCs in Hong Kong, each dialling its own hub (IKEv1, one connection per side), the 25
@@ -34,7 +36,21 @@ sites:
  * its connections: 40 spokes would need 41 per DC, over any gateway quota.)
  */
 export function fiftySiteTopology(): Topology {
-  const regions = ['ap-northeast-1', 'eu-central-1', 'us-east-1', 'ap-southeast-1', 'cn-shanghai', 'us-west-1', 'eu-west-1', 'me-east-1', 'ap-northeast-2', 'ap-southeast-5', 'cn-beijing', 'cn-hangzhou', 'cn-shenzhen'];
+  const regions = [
+    'ap-northeast-1',
+    'eu-central-1',
+    'us-east-1',
+    'ap-southeast-1',
+    'cn-shanghai',
+    'us-west-1',
+    'eu-west-1',
+    'me-east-1',
+    'ap-northeast-2',
+    'ap-southeast-5',
+    'cn-beijing',
+    'cn-hangzhou',
+    'cn-shenzhen',
+  ];
   const lines = Array.from({ length: 25 }, (_, i) => [
     `  - { name: dc-${i}, role: dc, region: cn-hongkong, cidrs: [192.168.${i}.0/24], hub: hub-${i} }`,
     `  - { name: hub-${i}, role: hub, region: ${regions[i % regions.length]}, cidrs: [10.${i + 1}.0.0/16] }`,

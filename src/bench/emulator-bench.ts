@@ -12,8 +12,18 @@ export interface EmulatorBenchResult {
 export async function benchEmulator(calls = 2000, concurrency = 16): Promise<EmulatorBenchResult> {
   const emu = await startEmulator({ timeScale: 0.001 });
   try {
-    const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
-    const input = { region: 'cn-hongkong', params: { name: 'bench', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] }, tags: {}, clientToken: 'bench-vpc', marker: 'bench' };
+    const cloud = createAlibabaCloud({
+      sandbox: true,
+      endpoint: emu.endpoint,
+      credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret },
+    });
+    const input = {
+      region: 'cn-hongkong',
+      params: { name: 'bench', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] },
+      tags: {},
+      clientToken: 'bench-vpc',
+      marker: 'bench',
+    };
     const vpcId = await cloud.drivers.vpc.create(input);
     // One read of a VPC is one signed DescribeVpcs call.
     const call = () => cloud.drivers.vpc.read('cn-hongkong', vpcId);
@@ -23,9 +33,11 @@ export async function benchEmulator(calls = 2000, concurrency = 16): Promise<Emu
     const sequential = calls / (Number(process.hrtime.bigint() - t) / 1e9);
     t = process.hrtime.bigint();
     let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next++ < calls) await call();
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < calls) await call();
+      }),
+    );
     const concurrent = calls / (Number(process.hrtime.bigint() - t) / 1e9);
     return { calls, sequentialPerSecond: sequential, concurrentPerSecond: concurrent, concurrency };
   } finally {

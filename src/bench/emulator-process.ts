@@ -9,11 +9,24 @@ import { randomBytes } from 'node:crypto';
 import type { EmulatorEndpoint } from '../emulator/server/start-emulator';
 
 /** Runs from the build (`npm run bench` builds first): `commands/main.js` beside `src/`. */
-export async function startEmulatorProcess(options: { timeScale: number; ipsecQuota: number }): Promise<EmulatorEndpoint> {
+export async function startEmulatorProcess(options: {
+  timeScale: number;
+  ipsecQuota: number;
+}): Promise<EmulatorEndpoint> {
   const main = join(__dirname, '..', '..', 'commands', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is not built: run npm run build`);
   const key = { id: `LTAI${randomBytes(8).toString('hex')}`, secret: randomBytes(24).toString('base64url') };
-  const args = ['emulator', '--time-scale', String(options.timeScale), '--ipsec-quota', String(options.ipsecQuota), '--access-key-id', key.id, '--access-key-secret', key.secret];
+  const args = [
+    'emulator',
+    '--time-scale',
+    String(options.timeScale),
+    '--ipsec-quota',
+    String(options.ipsecQuota),
+    '--access-key-id',
+    key.id,
+    '--access-key-secret',
+    key.secret,
+  ];
   const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
@@ -35,7 +48,9 @@ export async function startEmulatorProcess(options: { timeScale: number; ipsecQu
     });
   });
   return {
-    endpoint, accessKeyId: key.id, accessKeySecret: key.secret,
+    endpoint,
+    accessKeyId: key.id,
+    accessKeySecret: key.secret,
     close: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -22,22 +22,62 @@ const REGION = 'cn-hongkong';
 export async function benchMatrix(sizes: readonly number[] = [3, 10, 30], scale = 0.1): Promise<MatrixBenchResult[]> {
   const emu = await startEmulator({ timeScale: scale });
   try {
-    const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
+    const cloud = createAlibabaCloud({
+      sandbox: true,
+      endpoint: emu.endpoint,
+      credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret },
+    });
     const pacing = realPacing(scale);
     const base = { region: REGION, tags: { 'vpnbot:topology': 'bench' }, marker: 'bench' };
     const until = async (ready: () => Promise<boolean>) => {
       while (!(await ready())) await pacing.sleep(1_000 * scale);
     };
-    const vpcId = await cloud.drivers.vpc.create({ ...base, clientToken: 'b-vpc', params: { name: 'bench', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] } });
+    const vpcId = await cloud.drivers.vpc.create({
+      ...base,
+      clientToken: 'b-vpc',
+      params: { name: 'bench', cidrBlock: '10.0.0.0/8', secondaryCidrBlocks: [] },
+    });
     await until(async () => (await cloud.drivers.vpc.read(REGION, vpcId)).state === 'ready');
-    const vswitchId = await cloud.drivers.vswitch.create({ ...base, clientToken: 'b-vsw', params: { name: 'bench', cidrBlock: '10.0.0.0/24', zoneId: 'cn-hongkong-b', vpcId } });
+    const vswitchId = await cloud.drivers.vswitch.create({
+      ...base,
+      clientToken: 'b-vsw',
+      params: { name: 'bench', cidrBlock: '10.0.0.0/24', zoneId: 'cn-hongkong-b', vpcId },
+    });
     await until(async () => (await cloud.drivers.vswitch.read(REGION, vswitchId)).state === 'ready');
-    const securityGroupId = await cloud.drivers['security-group'].create({ ...base, clientToken: 'b-sg', params: { name: 'bench', vpcId } });
-    await cloud.drivers['security-group-rule'].create({ ...base, clientToken: 'b-rule', params: { ipProtocol: 'icmp', portRange: '-1/-1', sourceCidrIp: '10.0.0.0/8', policy: 'accept', priority: 1, securityGroupId } });
+    const securityGroupId = await cloud.drivers['security-group'].create({
+      ...base,
+      clientToken: 'b-sg',
+      params: { name: 'bench', vpcId },
+    });
+    await cloud.drivers['security-group-rule'].create({
+      ...base,
+      clientToken: 'b-rule',
+      params: {
+        ipProtocol: 'icmp',
+        portRange: '-1/-1',
+        sourceCidrIp: '10.0.0.0/8',
+        policy: 'accept',
+        priority: 1,
+        securityGroupId,
+      },
+    });
     const max = Math.max(...sizes);
-    const ids = await Promise.all(Array.from({ length: max }, (_, i) => cloud.drivers['ecs-instance'].create({
-      ...base, clientToken: `b-i${i}`, params: { name: `probe-${i}`, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64', zoneId: 'cn-hongkong-b', vswitchId, securityGroupId },
-    })));
+    const ids = await Promise.all(
+      Array.from({ length: max }, (_, i) =>
+        cloud.drivers['ecs-instance'].create({
+          ...base,
+          clientToken: `b-i${i}`,
+          params: {
+            name: `probe-${i}`,
+            instanceType: 'ecs.t6-c1m1.large',
+            imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64',
+            zoneId: 'cn-hongkong-b',
+            vswitchId,
+            securityGroupId,
+          },
+        }),
+      ),
+    );
     const probes: Probe[] = [];
     for (const [i, id] of ids.entries()) {
       let ip = '';
@@ -55,7 +95,13 @@ export async function benchMatrix(sizes: readonly number[] = [3, 10, 30], scale 
       const calls = cloud.calls();
       const t = process.hrtime.bigint();
       const cells = await measureMatrix(cloud.commands, probes.slice(0, n), { ...DEFAULT_PING, pacing });
-      out.push({ probes: n, cells: cells.length, wallMs: Number(process.hrtime.bigint() - t) / 1e6, apiCalls: cloud.calls() - calls, allMeasured: cells.every((c) => c.measured && c.report.received > 0) });
+      out.push({
+        probes: n,
+        cells: cells.length,
+        wallMs: Number(process.hrtime.bigint() - t) / 1e6,
+        apiCalls: cloud.calls() - calls,
+        allMeasured: cells.every((c) => c.measured && c.report.received > 0),
+      });
     }
     return out;
   } finally {

@@ -33,7 +33,16 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', channel: 'C1', ts: `${Date.now() / 1000}` }));
+      res.end(
+        JSON.stringify({
+          ok: true,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          team_id: 'T1',
+          channel: 'C1',
+          ts: `${Date.now() / 1000}`,
+        }),
+      );
     });
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
@@ -41,7 +50,15 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
   const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-bench-ack-'));
   const bot = spawn(process.execPath, [main, 'serve'], {
     cwd,
-    env: { HOME: cwd, PORT: '0', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: `${sinkUrl}/api/`, VPNBOT_LOG_LEVEL: 'silent', VPNBOT_TIME_SCALE: '0.002' },
+    env: {
+      HOME: cwd,
+      PORT: '0',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_API_URL: `${sinkUrl}/api/`,
+      VPNBOT_LOG_LEVEL: 'silent',
+      VPNBOT_TIME_SCALE: '0.002',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -56,12 +73,27 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     const url = listening()!;
     const send = async (i: number) => {
       const body = new URLSearchParams({
-        command: '/vpn', text: i % 2 === 0 ? 'help' : 'plan seed', user_id: `U${i}`, channel_id: 'C1', team_id: 'T1', response_url: `${sinkUrl}/respond/${i}`, trigger_id: 't', api_app_id: 'A1',
+        command: '/vpn',
+        text: i % 2 === 0 ? 'help' : 'plan seed',
+        user_id: `U${i}`,
+        channel_id: 'C1',
+        team_id: 'T1',
+        response_url: `${sinkUrl}/respond/${i}`,
+        trigger_id: 't',
+        api_app_id: 'A1',
       }).toString();
       const ts = Math.floor(Date.now() / 1000);
       const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
       const t = performance.now();
-      const r = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig }, body });
+      const r = await fetch(url!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': sig,
+        },
+        body,
+      });
       await r.text();
       if (r.status !== 200) throw new Error(`ack ${r.status}`);
       return performance.now() - t;
@@ -69,7 +101,10 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     await send(0);
     // The first burst meets cold code (V8 compiles each path on first use); the next ones are the
     // steady state a running bot is in. Both are reported.
-    const burst = async (round: number) => (await Promise.all(Array.from({ length: commands }, (_, i) => send(round * commands + i + 1)))).sort((a, b) => a - b);
+    const burst = async (round: number) =>
+      (await Promise.all(Array.from({ length: commands }, (_, i) => send(round * commands + i + 1)))).sort(
+        (a, b) => a - b,
+      );
     const cold = await burst(0);
     const warm: number[] = [];
     for (let round = 1; round <= WARM_BURSTS; round++) {
@@ -78,7 +113,14 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     }
     warm.sort((a, b) => a - b);
     const at = (times: number[], q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-    return { commands, p50Ms: at(warm, 0.5), p99Ms: at(warm, 0.99), maxMs: warm[warm.length - 1]!, coldP50Ms: at(cold, 0.5), coldP99Ms: at(cold, 0.99) };
+    return {
+      commands,
+      p50Ms: at(warm, 0.5),
+      p99Ms: at(warm, 0.99),
+      maxMs: warm[warm.length - 1]!,
+      coldP50Ms: at(cold, 0.5),
+      coldP99Ms: at(cold, 0.99),
+    };
   } finally {
     bot.kill('SIGTERM');
     sink.closeAllConnections();

@@ -30,8 +30,14 @@ function timed(fn: () => string): { ms: number; detail: string } {
 
 /** A hub, a DC and `n` spokes of one /16 each (IKEv1: one connection per network behind the hub). */
 export function spokeTopologyYaml(count: number): string {
-  const lines = ['  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}', '  - {name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}'];
-  for (let i = 0; i < count; i++) lines.push(`  - {name: s${i}, role: spoke, region: us-west-1, cidrs: [${10 + Math.floor(i / 256)}.${i % 256}.0.0/16]}`);
+  const lines = [
+    '  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}',
+    '  - {name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}',
+  ];
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `  - {name: s${i}, role: spoke, region: us-west-1, cidrs: [${10 + Math.floor(i / 256)}.${i % 256}.0.0/16]}`,
+    );
   return `name: wide\nike: v1\nsites:\n${lines.join('\n')}\n`;
 }
 
@@ -48,7 +54,10 @@ function mutatedCorpus(count: number): string[] {
     let t = bases[rand(bases.length)]!;
     for (let k = 1 + rand(5); k > 0; k--) {
       const at = rand(t.length + 1);
-      t = rand(2) === 0 ? t.slice(0, at) + specials[rand(specials.length)]! + t.slice(at) : t.slice(0, at) + t.slice(at + 1 + rand(8));
+      t =
+        rand(2) === 0
+          ? t.slice(0, at) + specials[rand(specials.length)]! + t.slice(at)
+          : t.slice(0, at) + t.slice(at + 1 + rand(8));
     }
     return t;
   });
@@ -60,19 +69,27 @@ export function benchTopology(): TopologyBenchFigure[] {
   topologyFromYaml(SEED_YAML);
 
   const corpus = mutatedCorpus(3000);
-  const times = corpus.map((text) => {
-    const t = now();
-    const r = text.includes('\n') ? topologyFromYaml(text) : topologyFromLine(text);
-    if (r.ok) renderPlan(buildPlan(r.value, EMPTY_OBSERVED), r.value);
-    return now() - t;
-  }).sort((a, b) => a - b);
-  figures.push({ name: 'fuzz input p99', ms: times[Math.floor(times.length * 0.99)]!, detail: `${corpus.length} mutated inputs, parse + validate (+ plan + render when valid)` });
+  const times = corpus
+    .map((text) => {
+      const t = now();
+      const r = text.includes('\n') ? topologyFromYaml(text) : topologyFromLine(text);
+      if (r.ok) renderPlan(buildPlan(r.value, EMPTY_OBSERVED), r.value);
+      return now() - t;
+    })
+    .sort((a, b) => a - b);
+  figures.push({
+    name: 'fuzz input p99',
+    ms: times[Math.floor(times.length * 0.99)]!,
+    detail: `${corpus.length} mutated inputs, parse + validate (+ plan + render when valid)`,
+  });
   figures.push({ name: 'fuzz input max', ms: times[times.length - 1]!, detail: 'the slowest of the same corpus' });
 
   const copies = `name: t\nsites:\n  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n  - {name: us, role: spoke, region: us-west-1, cidrs: [${Array.from({ length: 2000 }, () => '10.0.0.0/8').join(', ')}]}\n`;
   const c = timed(() => {
     const r = topologyFromYaml(copies);
-    return r.ok ? 'accepted?!' : `refused in ${r.problems.length} problems, ${formatProblems(r.problems).length} characters`;
+    return r.ok
+      ? 'accepted?!'
+      : `refused in ${r.problems.length} problems, ${formatProblems(r.problems).length} characters`;
   });
   figures.push({ name: '2,000 copies of a CIDR', ms: c.ms, ...{ detail: c.detail } });
 
@@ -88,7 +105,11 @@ export function benchTopology(): TopologyBenchFigure[] {
     const plan = buildPlan(r.value, EMPTY_OBSERVED);
     return `${plan.steps.length} steps, ${renderPlan(plan, r.value).length} characters rendered`;
   });
-  figures.push({ name: '400 spokes, quotas raised', ms: raised.ms, detail: `${raised.detail} (security group rules grow with the square of the sites)` });
+  figures.push({
+    name: '400 spokes, quotas raised',
+    ms: raised.ms,
+    detail: `${raised.detail} (security group rules grow with the square of the sites)`,
+  });
 
   // The whole command, as a user runs it: process start, module loading, plan, print.
   const main = join(__dirname, '..', '..', 'commands', 'main.js');
@@ -98,7 +119,11 @@ export function benchTopology(): TopologyBenchFigure[] {
       const r = spawnSync(process.execPath, [main, 'plan', 'seed', '--offline'], { encoding: 'utf8' });
       return r.status === 0 ? now() - t : Number.NaN;
     }).sort((a, b) => a - b);
-    figures.push({ name: 'vpnbot plan seed --offline', ms: runs[2]!, detail: 'median of 5 runs, offline: no cloud SDK loaded' });
+    figures.push({
+      name: 'vpnbot plan seed --offline',
+      ms: runs[2]!,
+      detail: 'median of 5 runs, offline: no cloud SDK loaded',
+    });
   }
   return figures;
 }

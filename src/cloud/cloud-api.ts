@@ -113,7 +113,11 @@ export interface CommandRunner {
  * Resolves with an error message when the thing to break does not exist.
  */
 export interface SandboxControl {
-  withdrawPublishedRoute(cenId: string, childInstanceId: string, destinationCidrBlock: string): Promise<string | undefined>;
+  withdrawPublishedRoute(
+    cenId: string,
+    childInstanceId: string,
+    destinationCidrBlock: string,
+  ): Promise<string | undefined>;
 }
 
 export interface CloudApi {

@@ -25,6 +25,7 @@ export function topoOrder<N extends DagNode>(nodes: readonly N[]): N[] {
       if (left === 0) out.push(m);
     }
   }
-  if (out.length !== nodes.length) throw new DagCycleError(nodes.filter((n) => waiting.get(n.id)! > 0).map((n) => n.id));
+  if (out.length !== nodes.length)
+    throw new DagCycleError(nodes.filter((n) => waiting.get(n.id)! > 0).map((n) => n.id));
   return out;
 }

@@ -43,7 +43,8 @@ export class DagCycleError extends Error {
 /** Checks the graph: unknown dependencies and cycles are programming errors. */
 export function checkDag(nodes: readonly DagNode[]): void {
   const ids = new Map(nodes.map((n) => [n.id, n]));
-  for (const n of nodes) for (const d of n.dependsOn) if (!ids.has(d)) throw new Error(`node ${n.id} depends on unknown node ${d}`);
+  for (const n of nodes)
+    for (const d of n.dependsOn) if (!ids.has(d)) throw new Error(`node ${n.id} depends on unknown node ${d}`);
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const dfs = (id: string): void => {
@@ -58,7 +59,10 @@ export function checkDag(nodes: readonly DagNode[]): void {
   for (const n of nodes) dfs(n.id);
 }
 
-export async function walk<N extends DagNode>(nodes: readonly N[], options: WalkOptions<N>): Promise<Map<string, NodeOutcome>> {
+export async function walk<N extends DagNode>(
+  nodes: readonly N[],
+  options: WalkOptions<N>,
+): Promise<Map<string, NodeOutcome>> {
   checkDag(nodes);
   const signal = options.signal ?? new AbortController().signal;
   const outcomes = new Map<string, NodeOutcome>();

@@ -73,7 +73,11 @@ export interface Engine {
    * Continues the runs whose owner is gone (a crash, a kill), never one a live process is running;
    * steps recorded as started are described before anything is retried. `onResume` hears of each first.
    */
-  resume(options: Omit<ApplyOptions, 'requester' | 'kind' | 'planId' | 'thread'> & { onResume?: (run: RunRecord) => EngineListener | undefined }): Promise<RunResult[]>;
+  resume(
+    options: Omit<ApplyOptions, 'requester' | 'kind' | 'planId' | 'thread'> & {
+      onResume?: (run: RunRecord) => EngineListener | undefined;
+    },
+  ): Promise<RunResult[]>;
   observe(topology: Topology): Promise<ObservedState>;
   /** The plan from the cloud as it is now to the topology. */
   plan(topology: Topology): Promise<Plan>;
@@ -81,7 +85,8 @@ export interface Engine {
   planDestroy(topology: Topology): Promise<Plan>;
 }
 
-export const newRunId = () => `run-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+export const newRunId = () =>
+  `run-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
 
 /** An owner id for this process: host, pid and a random part (pids are reused). */
 export const processOwner = () => `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
@@ -115,18 +120,29 @@ export function createEngine(options: EngineOptions): Engine {
   const leaseFromNow = () => Date.now() + leaseMs;
 
   /** Listeners are isolated: a renderer that throws is logged; the step it reports on is unaffected. */
-  const isolated = (listener: EngineListener | undefined): EngineListener => (e) => {
-    if (!listener) return;
-    try {
-      listener(e);
-    } catch (err) {
-      options.log?.warn({ err, event: e.type, runId: e.runId }, 'a progress listener threw; the run goes on');
-    }
-  };
+  const isolated =
+    (listener: EngineListener | undefined): EngineListener =>
+    (e) => {
+      if (!listener) return;
+      try {
+        listener(e);
+      } catch (err) {
+        options.log?.warn({ err, event: e.type, runId: e.runId }, 'a progress listener threw; the run goes on');
+      }
+    };
 
-  async function execute(plan: Plan, runId: string, kind: RunKind, resumed: boolean, opts: Omit<ApplyOptions, 'requester' | 'kind'>): Promise<RunResult> {
+  async function execute(
+    plan: Plan,
+    runId: string,
+    kind: RunKind,
+    resumed: boolean,
+    opts: Omit<ApplyOptions, 'requester' | 'kind'>,
+  ): Promise<RunResult> {
     const emit = isolated(opts.onEvent);
-    const heartbeat = setInterval(() => store.renewLease(runId, owner, leaseFromNow()), Math.max(1, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => store.renewLease(runId, owner, leaseFromNow()),
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     heartbeat.unref();
     try {
       return await walkRun(plan, runId, kind, resumed, opts, emit);
@@ -135,18 +151,42 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  async function walkRun(plan: Plan, runId: string, kind: RunKind, resumed: boolean, opts: Omit<ApplyOptions, 'requester' | 'kind'>, emit: EngineListener): Promise<RunResult> {
+  async function walkRun(
+    plan: Plan,
+    runId: string,
+    kind: RunKind,
+    resumed: boolean,
+    opts: Omit<ApplyOptions, 'requester' | 'kind'>,
+    emit: EngineListener,
+  ): Promise<RunResult> {
     const runner = new StepRunner({ cloud, store, pacing, locks, emit, maxAttempts: options.maxAttempts ?? 10 });
-    const scope: RunScope = { runId, topology: plan.topology, outputs: new Map(), creating: new Set(plan.steps.filter((s) => s.action === 'create').map((s) => s.id)), settled: new Set() };
+    const scope: RunScope = {
+      runId,
+      topology: plan.topology,
+      outputs: new Map(),
+      creating: new Set(plan.steps.filter((s) => s.action === 'create').map((s) => s.id)),
+      settled: new Set(),
+    };
     const failures: StepFailure[] = [];
-    emit({ type: 'run-started', runId, topology: plan.topology, kind, steps: plan.steps.length, sandbox: cloud.sandbox, resumed });
+    emit({
+      type: 'run-started',
+      runId,
+      topology: plan.topology,
+      kind,
+      steps: plan.steps.length,
+      sandbox: cloud.sandbox,
+      resumed,
+    });
     const outcomes = await walk(plan.steps, {
       parallelism: options.parallelism,
       ...(opts.signal ? { signal: opts.signal } : {}),
       visit: (step, ctx) => runner.run(step, scope, ctx),
       onOutcome: (step, outcome) => {
         if (outcome.status === 'skipped') {
-          store.stepFinished(runId, step.id, 'skipped', pacing.now(), { code: 'engine.skipped', message: `skipped: ${outcome.because} failed` });
+          store.stepFinished(runId, step.id, 'skipped', pacing.now(), {
+            code: 'engine.skipped',
+            message: `skipped: ${outcome.because} failed`,
+          });
           emit({ type: 'step-skipped', runId, stepId: step.id, because: outcome.because });
         } else if (outcome.status === 'cancelled') {
           store.stepFinished(runId, step.id, 'cancelled', pacing.now());
@@ -159,7 +199,15 @@ export function createEngine(options: EngineOptions): Engine {
     const count = (s: NodeOutcome['status']) => [...outcomes.values()].filter((o) => o.status === s).length;
     const status: RunStatus = count('failed') > 0 ? 'failed' : count('cancelled') > 0 ? 'cancelled' : 'succeeded';
     store.finishRun(runId, status, pacing.now());
-    emit({ type: 'run-finished', runId, status, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped'), cancelled: count('cancelled') });
+    emit({
+      type: 'run-finished',
+      runId,
+      status,
+      succeeded: count('succeeded'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      cancelled: count('cancelled'),
+    });
     return { runId, topology: plan.topology, kind, status, outcomes, failures };
   }
 
@@ -169,15 +217,27 @@ export function createEngine(options: EngineOptions): Engine {
       const runId = newRunId();
       const kind = opts.kind ?? (isDestroyPlan(plan) ? 'destroy' : 'apply');
       const claim = store.claimRun({
-        id: runId, topology: plan.topology, kind, plan, requester: opts.requester, startedAt: pacing.now(), owner, leaseUntil: leaseFromNow(),
-        ...(opts.planId ? { planId: opts.planId } : {}), ...(opts.thread ? { thread: opts.thread } : {}),
+        id: runId,
+        topology: plan.topology,
+        kind,
+        plan,
+        requester: opts.requester,
+        startedAt: pacing.now(),
+        owner,
+        leaseUntil: leaseFromNow(),
+        ...(opts.planId ? { planId: opts.planId } : {}),
+        ...(opts.thread ? { thread: opts.thread } : {}),
       });
       if (!claim.ok) {
         const h = claim.holder;
         const live = h.leaseUntil > Date.now() && !ownerIsGone(h.owner);
-        throw new VpnbotError('engine.topology-busy', `topology "${plan.topology}" is ${live ? 'being changed by' : 'held by an interrupted'} ${h.kind} ${h.id}, requested by ${h.requester}${live ? '' : ' (it resumes at the next start or apply)'}`, {
-          details: { runId: h.id, requester: h.requester, live, ...(h.thread ? { thread: h.thread } : {}) },
-        });
+        throw new VpnbotError(
+          'engine.topology-busy',
+          `topology "${plan.topology}" is ${live ? 'being changed by' : 'held by an interrupted'} ${h.kind} ${h.id}, requested by ${h.requester}${live ? '' : ' (it resumes at the next start or apply)'}`,
+          {
+            details: { runId: h.id, requester: h.requester, live, ...(h.thread ? { thread: h.thread } : {}) },
+          },
+        );
       }
       return execute(plan, runId, kind, false, opts);
     },
@@ -188,7 +248,9 @@ export function createEngine(options: EngineOptions): Engine {
         // Another process may adopt it first: only the one whose update lands runs it.
         if (!store.adoptRun(run.id, owner, Date.now(), leaseFromNow(), run.owner)) continue;
         const listener = opts.onResume?.(run) ?? opts.onEvent;
-        results.push(await execute(run.plan, run.id, run.kind, true, { ...opts, ...(listener ? { onEvent: listener } : {}) }));
+        results.push(
+          await execute(run.plan, run.id, run.kind, true, { ...opts, ...(listener ? { onEvent: listener } : {}) }),
+        );
       }
       return results;
     },

@@ -83,7 +83,13 @@ export interface EngineStore {
   step(runId: string, stepId: string): StepRecord | undefined;
   stepStarted(runId: string, stepId: string, at: number): void;
   stepCloudId(runId: string, stepId: string, cloudId: string): void;
-  stepFinished(runId: string, stepId: string, status: StepStatus, at: number, error?: { code: string; message: string; requestId?: string }): void;
+  stepFinished(
+    runId: string,
+    stepId: string,
+    status: StepStatus,
+    at: number,
+    error?: { code: string; message: string; requestId?: string },
+  ): void;
   putResource(r: ResourceRecord, at: number): void;
   resourceDeleted(topology: string, stepId: string, at: number): void;
   resources(topology: string): ResourceRecord[];

@@ -21,7 +21,8 @@ export function createMemoryStore(): EngineStore {
     },
     adoptRun: (runId, owner, now, leaseUntil, deadOwner) => {
       const r = runs.get(runId);
-      if (r?.status !== 'running' || (r.leaseUntil > now && (deadOwner === undefined || r.owner !== deadOwner))) return false;
+      if (r?.status !== 'running' || (r.leaseUntil > now && (deadOwner === undefined || r.owner !== deadOwner)))
+        return false;
       runs.set(runId, { ...r, owner, leaseUntil });
       return true;
     },
@@ -33,10 +34,20 @@ export function createMemoryStore(): EngineStore {
     run: (id) => runs.get(id),
     unfinishedRuns: () => [...runs.values()].filter((r) => r.status === 'running'),
     step: (runId, stepId) => steps.get(key(runId, stepId)),
-    stepStarted: (runId, stepId) => update(runId, stepId, { status: 'running', attempts: (steps.get(key(runId, stepId))?.attempts ?? 0) + 1 }),
+    stepStarted: (runId, stepId) =>
+      update(runId, stepId, { status: 'running', attempts: (steps.get(key(runId, stepId))?.attempts ?? 0) + 1 }),
     stepCloudId: (runId, stepId, cloudId) => update(runId, stepId, { cloudId }),
     stepFinished: (runId, stepId, status, _at, error) =>
-      update(runId, stepId, { status, ...(error ? { errorCode: error.code, errorMessage: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } : {}) }),
+      update(runId, stepId, {
+        status,
+        ...(error
+          ? {
+              errorCode: error.code,
+              errorMessage: error.message,
+              ...(error.requestId ? { requestId: error.requestId } : {}),
+            }
+          : {}),
+      }),
     putResource: (r) => void resources.set(key(r.topology, r.stepId), r),
     resourceDeleted: (topology, stepId) => {
       const r = resources.get(key(topology, stepId));

@@ -17,21 +17,49 @@ import { resolveInput } from './resolve-input';
 import { retryCloudCall, type Pacing } from './retry-policy';
 
 /** An equivalent found in place, with the gateway and VPC it sits on: what the planner matches it by. */
-function externalResource(step: DesiredStep, id: string, attrs: object, input: ResourceInput, outputs: ReadonlyMap<string, Readonly<Record<string, string>>>): ObservedResource {
+function externalResource(
+  step: DesiredStep,
+  id: string,
+  attrs: object,
+  input: ResourceInput,
+  outputs: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): ObservedResource {
   const p = input.params as Readonly<Record<string, unknown>>;
   const vpnGatewayId = String(p.vpnGatewayId ?? p.nextHopId ?? '');
-  const vpcId = step.kind === 'route-entry' ? (outputs.get(step.refs.routeTableId.step)?.id ?? '') : String(p.childInstanceId ?? '');
-  return { kind: step.kind, id, region: step.region, tags: {}, attrs: { ...attrs, vpnGatewayId, vpcId } } as ObservedResource;
+  const vpcId =
+    step.kind === 'route-entry'
+      ? (outputs.get(step.refs.routeTableId.step)?.id ?? '')
+      : String(p.childInstanceId ?? '');
+  return {
+    kind: step.kind,
+    id,
+    region: step.region,
+    tags: {},
+    attrs: { ...attrs, vpnGatewayId, vpcId },
+  } as ObservedResource;
 }
 
 /** Refresh only reads (and some reads are two calls), so it retries twice as long as a change would. */
-export async function observeCloud(topology: Topology, rawCloud: CloudApi, store: EngineStore, pacing: Pacing, maxAttempts = 20): Promise<ObservedState> {
+export async function observeCloud(
+  topology: Topology,
+  rawCloud: CloudApi,
+  store: EngineStore,
+  pacing: Pacing,
+  maxAttempts = 20,
+): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
   const desired = desiredSteps(topology);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
-  const ours = (step: DesiredStep, id: string) => ({ kind: step.kind, id, region: step.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id }, attrs: {} }) as ObservedResource;
+  const ours = (step: DesiredStep, id: string) =>
+    ({
+      kind: step.kind,
+      id,
+      region: step.region,
+      tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id },
+      attrs: {},
+    }) as ObservedResource;
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
 
   for (const step of topoOrder(desired)) {
@@ -79,7 +107,13 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
     if (desiredIds.has(r.stepId) || r.origin !== 'created' || seen.has(r.cloudId)) continue;
     const o = await cloud.drivers[r.kind].read(r.region, r.cloudId);
     if (o.state !== 'gone') {
-      resources.push({ kind: r.kind, id: r.cloudId, region: r.region, tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: r.stepId }, attrs: {} } as ObservedResource);
+      resources.push({
+        kind: r.kind,
+        id: r.cloudId,
+        region: r.region,
+        tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: r.stepId },
+        attrs: {},
+      } as ObservedResource);
       seen.add(r.cloudId);
     }
   }
@@ -87,7 +121,8 @@ export async function observeCloud(topology: Topology, rawCloud: CloudApi, store
   const tagged: TaggedResource[] = [];
   for (const driver of Object.values(cloud.drivers)) {
     if (!driver.listTagged) continue;
-    for (const region of driver.kind === 'cen' ? regions.slice(0, 1) : regions) for (const r of await driver.listTagged(region, { [TAG_TOPOLOGY]: topology.name })) tagged.push(r);
+    for (const region of driver.kind === 'cen' ? regions.slice(0, 1) : regions)
+      for (const r of await driver.listTagged(region, { [TAG_TOPOLOGY]: topology.name })) tagged.push(r);
   }
   for (const t of tagged) {
     if (seen.has(t.id) || t.tags[TAG_STEP] === undefined) continue;
@@ -108,8 +143,15 @@ function withRetries(cloud: CloudApi, pacing: Pacing, maxAttempts: number): Clou
         ...d,
         read: (region: string, id: string) => retry(() => d.read(region, id)),
         find: (input: ResourceInput) => retry(() => (d as ResourceDriver).find(input)),
-        ...(d.findExternal ? { findExternal: (input: ResourceInput) => retry(() => (d as ResourceDriver).findExternal!(input)) } : {}),
-        ...(d.listTagged ? { listTagged: (region: string, tags: Readonly<Record<string, string>>) => retry(() => d.listTagged!(region, tags)) } : {}),
+        ...(d.findExternal
+          ? { findExternal: (input: ResourceInput) => retry(() => (d as ResourceDriver).findExternal!(input)) }
+          : {}),
+        ...(d.listTagged
+          ? {
+              listTagged: (region: string, tags: Readonly<Record<string, string>>) =>
+                retry(() => d.listTagged!(region, tags)),
+            }
+          : {}),
       },
     ]),
   ) as unknown as DriverTable;

@@ -11,11 +11,17 @@ import type { DesiredStep, Ref } from '../planner/plan';
 /** Outputs of finished steps (`id`, `routeTableId`, `internetIp`, ...), by step id. */
 export type StepOutputs = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
-export const clientTokenFor = (runId: string, stepId: string) => `vpnbot-${createHash('sha256').update(`${runId}\n${stepId}`).digest('hex').slice(0, 40)}`;
+export const clientTokenFor = (runId: string, stepId: string) =>
+  `vpnbot-${createHash('sha256').update(`${runId}\n${stepId}`).digest('hex').slice(0, 40)}`;
 
 export type ResolvedInput = { ok: true; input: ResourceInput } | { ok: false; missing: Ref };
 
-export function resolveInput(step: DesiredStep, topology: string, outputs: StepOutputs, run?: { runId: string; psk?: string }): ResolvedInput {
+export function resolveInput(
+  step: DesiredStep,
+  topology: string,
+  outputs: StepOutputs,
+  run?: { runId: string; psk?: string },
+): ResolvedInput {
   const params: Record<string, unknown> = { ...step.params };
   for (const [name, ref] of Object.entries(step.refs as Readonly<Record<string, Ref | undefined>>)) {
     if (!ref) continue;

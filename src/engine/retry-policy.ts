@@ -70,7 +70,8 @@ export async function retryCloudCall<T>(op: () => Promise<T>, pacing: Pacing, op
       return await op();
     } catch (e) {
       const err = e as { category?: string; cloudCode?: string; message?: string; ambiguous?: boolean };
-      const draining = err.category === 'dependency' && options.drainUntil !== undefined && pacing.now() < options.drainUntil;
+      const draining =
+        err.category === 'dependency' && options.drainUntil !== undefined && pacing.now() < options.drainUntil;
       if (!(err.category === 'retryable' && attempt < options.maxAttempts) && !draining) throw e;
       const delayMs = backoffDelay(Math.min(attempt, 8), pacing);
       options.onRetry?.({ attempt, delayMs, code: err.cloudCode ?? 'unknown', message: err.message ?? '' });

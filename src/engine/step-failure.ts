@@ -22,9 +22,23 @@ export interface StepFailure {
 export function toStepFailure(stepId: string, error: unknown): StepFailure {
   if (isCloudError(error)) {
     const entry = ERROR_CODES[error.code];
-    return { stepId, code: error.cloudCode, message: redactSecrets(error.message), ...(error.requestId ? { requestId: error.requestId } : {}), userFixable: entry.userFixable, hint: entry.hint };
+    return {
+      stepId,
+      code: error.cloudCode,
+      message: redactSecrets(error.message),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      userFixable: entry.userFixable,
+      hint: entry.hint,
+    };
   }
-  if (isVpnbotError(error)) return { stepId, code: error.code, message: redactSecrets(error.message), userFixable: ERROR_CODES[error.code].userFixable, hint: ERROR_CODES[error.code].hint };
+  if (isVpnbotError(error))
+    return {
+      stepId,
+      code: error.code,
+      message: redactSecrets(error.message),
+      userFixable: ERROR_CODES[error.code].userFixable,
+      hint: ERROR_CODES[error.code].hint,
+    };
   const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return { stepId, code: 'engine.fault', message, userFixable: false, hint: ERROR_CODES['engine.fault'].hint };
 }

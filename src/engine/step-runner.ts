@@ -7,7 +7,14 @@
 import type { VisitContext } from '../dag/walk';
 import { VpnbotError } from '../errors';
 import type { DeleteStep, DesiredStep, Step } from '../planner/plan';
-import { DELETE_DRAIN_MS, lockKeysOf, peeringOf, secretNameOf, STEP_CATALOGUE, type WaitProfile } from '../planner/step-catalogue';
+import {
+  DELETE_DRAIN_MS,
+  lockKeysOf,
+  peeringOf,
+  secretNameOf,
+  STEP_CATALOGUE,
+  type WaitProfile,
+} from '../planner/step-catalogue';
 import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
 import { isCloudError } from '../cloud/cloud-error';
 import type { EngineListener } from './engine-events';
@@ -55,16 +62,33 @@ export class StepRunner {
     const prior = store.step(scope.runId, step.id);
     store.stepStarted(scope.runId, step.id, pacing.now());
     try {
-      const done = step.action === 'delete' ? await this.destroy(step, scope, visit) : step.action === 'create' ? await this.create(step, scope, visit, prior?.cloudId, prior !== undefined && prior.status !== 'pending') : await this.use(step, scope, visit);
+      const done =
+        step.action === 'delete'
+          ? await this.destroy(step, scope, visit)
+          : step.action === 'create'
+            ? await this.create(step, scope, visit, prior?.cloudId, prior !== undefined && prior.status !== 'pending')
+            : await this.use(step, scope, visit);
       store.stepFinished(scope.runId, step.id, 'succeeded', pacing.now());
       emit({ type: 'step-succeeded', runId: scope.runId, stepId: step.id, ...done });
     } catch (e) {
       if (visit.signal.aborted) throw e;
-      const err = e instanceof VpnbotError ? e : new VpnbotError('engine.fault', (e as Error).message ?? String(e), { cause: e });
+      const err =
+        e instanceof VpnbotError ? e : new VpnbotError('engine.fault', (e as Error).message ?? String(e), { cause: e });
       const failure = toStepFailure(step.id, err);
       const requestId = failure.requestId ? { requestId: failure.requestId } : {};
-      store.stepFinished(scope.runId, step.id, 'failed', pacing.now(), { code: failure.code, message: failure.message, ...requestId });
-      emit({ type: 'step-failed', runId: scope.runId, stepId: step.id, code: failure.code, message: failure.message, ...requestId });
+      store.stepFinished(scope.runId, step.id, 'failed', pacing.now(), {
+        code: failure.code,
+        message: failure.message,
+        ...requestId,
+      });
+      emit({
+        type: 'step-failed',
+        runId: scope.runId,
+        stepId: step.id,
+        code: failure.code,
+        message: failure.message,
+        ...requestId,
+      });
       throw err;
     }
   }
@@ -86,12 +110,22 @@ export class StepRunner {
       }
     }
     const r = resolveInput(step, scope.topology, scope.outputs, { runId: scope.runId, ...(psk ? { psk } : {}) });
-    if (!r.ok) throw new VpnbotError('engine.missing-output', `step ${step.id} needs ${r.missing.output} of ${r.missing.step}, which is not known`);
+    if (!r.ok)
+      throw new VpnbotError(
+        'engine.missing-output',
+        `step ${step.id} needs ${r.missing.output} of ${r.missing.step}, which is not known`,
+      );
     return r.input;
   }
 
   /** A cloud call with retries on retryable errors (throttling, 5xx, one-at-a-time conflicts). */
-  private retrying<T>(step: Step, scope: RunScope, signal: AbortSignal, op: () => Promise<T>, opts: { drain?: boolean; read?: boolean; beforeRetry?: () => Promise<T | undefined> } = {}): Promise<T> {
+  private retrying<T>(
+    step: Step,
+    scope: RunScope,
+    signal: AbortSignal,
+    op: () => Promise<T>,
+    opts: { drain?: boolean; read?: boolean; beforeRetry?: () => Promise<T | undefined> } = {},
+  ): Promise<T> {
     const { pacing, maxAttempts, emit } = this.deps;
     return retryCloudCall(op, pacing, {
       // A read changes nothing, and some reads are two calls (an instance and its agent): twice the patience.
@@ -108,7 +142,16 @@ export class StepRunner {
    * Polls `read` until `done`; fails after the profile's timeout. `expecting`: the change was just
    * made, so the first read waits for the kind's typical latency (a read before it is a wasted call).
    */
-  private async waitUntil(step: Step, scope: RunScope, signal: AbortSignal, profile: WaitProfile, read: () => Promise<Observation>, done: (o: Observation) => boolean, expecting = false, deadlineAt?: number): Promise<Observation> {
+  private async waitUntil(
+    step: Step,
+    scope: RunScope,
+    signal: AbortSignal,
+    profile: WaitProfile,
+    read: () => Promise<Observation>,
+    done: (o: Observation) => boolean,
+    expecting = false,
+    deadlineAt?: number,
+  ): Promise<Observation> {
     const { pacing } = this.deps;
     const deadline = deadlineAt ?? pacing.now() + profile.timeoutMs * pacing.pace;
     if (expecting && profile.expectedMs > 0) await pacing.sleep(profile.expectedMs * pacing.pace, signal);
@@ -125,13 +168,18 @@ export class StepRunner {
         await pacing.sleep(interval, signal);
         continue;
       }
-      if (o.state === 'failed') throw new VpnbotError('engine.resource-failed', `${step.id}: ${o.detail ?? 'the resource failed'}`);
+      if (o.state === 'failed')
+        throw new VpnbotError('engine.resource-failed', `${step.id}: ${o.detail ?? 'the resource failed'}`);
       if (done(o)) return o;
       if (o.detail && o.detail !== lastDetail) {
         lastDetail = o.detail;
         this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: o.detail });
       }
-      if (pacing.now() > deadline) throw new VpnbotError('engine.timeout', `${step.id}: still ${o.state === 'gone' ? 'gone' : (o.detail ?? o.state)} after ${Math.round(profile.timeoutMs / 1000)} s`);
+      if (pacing.now() > deadline)
+        throw new VpnbotError(
+          'engine.timeout',
+          `${step.id}: still ${o.state === 'gone' ? 'gone' : (o.detail ?? o.state)} after ${Math.round(profile.timeoutMs / 1000)} s`,
+        );
       await pacing.sleep(interval, signal);
       interval = Math.min(interval * 1.5, profile.maxPollMs * pacing.pace);
     }
@@ -153,17 +201,41 @@ export class StepRunner {
   }
 
   /** Waits, without calling the cloud, until this run's step `id` has settled or `deadline` has passed. */
-  private async untilSettled(scope: RunScope, id: string, deadline: number, everyMs: number, signal: AbortSignal): Promise<void> {
+  private async untilSettled(
+    scope: RunScope,
+    id: string,
+    deadline: number,
+    everyMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { pacing } = this.deps;
     while (!scope.settled.has(id) && pacing.now() <= deadline) await pacing.sleep(everyMs * pacing.pace, signal);
   }
 
-  private async create(step: DesiredStep, scope: RunScope, visit: VisitContext, knownId: string | undefined, resumed: boolean): Promise<Done> {
+  private async create(
+    step: DesiredStep,
+    scope: RunScope,
+    visit: VisitContext,
+    knownId: string | undefined,
+    resumed: boolean,
+  ): Promise<Done> {
     const driver = this.driver(step);
     const input = this.input(step, scope);
     const { store, pacing } = this.deps;
     const record = (cloudId: string, outputs: Record<string, string>) =>
-      store.putResource({ topology: scope.topology, stepId: step.id, site: step.site, kind: step.kind, region: step.region, cloudId, origin: 'created', outputs }, pacing.now());
+      store.putResource(
+        {
+          topology: scope.topology,
+          stepId: step.id,
+          site: step.site,
+          kind: step.kind,
+          region: step.region,
+          cloudId,
+          origin: 'created',
+          outputs,
+        },
+        pacing.now(),
+      );
     let id = knownId;
     const wait = STEP_CATALOGUE[step.kind].wait;
     let readyNow = false;
@@ -171,10 +243,13 @@ export class StepRunner {
     let last: Observation | undefined;
     await this.locked(step, scope, visit, async () => {
       // Describe before retrying: a step started by a run that crashed may have created its resource.
-      if (id === undefined && resumed) id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
+      if (id === undefined && resumed)
+        id = await this.retrying(step, scope, visit.signal, () => driver.find(input), { read: true });
       let createdNow = false;
       if (id === undefined) {
-        id = await this.retrying(step, scope, visit.signal, () => driver.create(input), { beforeRetry: () => driver.find(input) });
+        id = await this.retrying(step, scope, visit.signal, () => driver.create(input), {
+          beforeRetry: () => driver.find(input),
+        });
         readyNow = STEP_CATALOGUE[step.kind].readyOnCreate === true && !driver.converge;
         createdNow = true;
       }
@@ -182,18 +257,40 @@ export class StepRunner {
       record(id, { id });
       if (readyNow) return;
       const settledOrReady = (o: Observation) => o.state === 'ready' || (o.state === 'pending' && o.settled);
-      let settled = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), settledOrReady, createdNow));
+      let settled = await visit.outsideSlot(() =>
+        this.waitUntil(
+          step,
+          scope,
+          visit.signal,
+          wait,
+          () => driver.read(step.region, id!),
+          settledOrReady,
+          createdNow,
+        ),
+      );
       // Resources built in several calls: one change at a time, each once the resource is ready again.
       if (driver.converge) {
         for (;;) {
           if (settled.state === 'gone') break;
-          const change = await this.retrying(step, scope, visit.signal, () => driver.converge!(step.region, id!, input));
+          const change = await this.retrying(step, scope, visit.signal, () =>
+            driver.converge!(step.region, id!, input),
+          );
           if (change === undefined) break;
           this.deps.emit({ type: 'step-waiting', runId: scope.runId, stepId: step.id, detail: change });
-          settled = await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, wait, () => driver.read(step.region, id!), (o) => o.state === 'ready' || o.state === 'gone'));
+          settled = await visit.outsideSlot(() =>
+            this.waitUntil(
+              step,
+              scope,
+              visit.signal,
+              wait,
+              () => driver.read(step.region, id!),
+              (o) => o.state === 'ready' || o.state === 'gone',
+            ),
+          );
         }
       }
-      if (settled.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
+      if (settled.state === 'gone')
+        throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} disappeared while being created`);
       last = settled;
       scope.settled.add(step.id);
     });
@@ -206,22 +303,39 @@ export class StepRunner {
     // vpnbot's to do: it is done once configured, and its tunnel status is reported, not awaited.
     const peering = peeringOf(step);
     if (peering && peering.mirror === null) {
-      const o = last ?? (await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true }));
+      const o =
+        last ??
+        (await this.retrying(step, scope, visit.signal, () => driver.read(step.region, cloudId), { read: true }));
       scope.outputs.set(step.id, { ...o.outputs, id: cloudId });
       record(cloudId, { ...o.outputs, id: cloudId });
-      return o.state === 'ready' ? { cloudId } : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
+      return o.state === 'ready'
+        ? { cloudId }
+        : { cloudId, note: `configured; ${o.detail ?? 'tunnel not up'} until the on-premises device is configured` };
     }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock,
     // and without reading the cloud while this run is still creating the mirror (it says when it has).
     const profile = peering?.wait ?? wait;
     let ready: Observation;
     try {
-      ready = last?.state === 'ready' ? last : await visit.outsideSlot(async () => {
-        const deadline = this.deps.pacing.now() + profile.timeoutMs * this.deps.pacing.pace;
-        const mirror = peering?.mirror ?? null;
-        if (mirror !== null && scope.creating.has(mirror)) await this.untilSettled(scope, mirror, deadline, profile.firstPollMs, visit.signal);
-        return this.waitUntil(step, scope, visit.signal, profile, () => driver.read(step.region, cloudId), (o) => o.state === 'ready' || o.state === 'gone', peering !== undefined, deadline);
-      });
+      ready =
+        last?.state === 'ready'
+          ? last
+          : await visit.outsideSlot(async () => {
+              const deadline = this.deps.pacing.now() + profile.timeoutMs * this.deps.pacing.pace;
+              const mirror = peering?.mirror ?? null;
+              if (mirror !== null && scope.creating.has(mirror))
+                await this.untilSettled(scope, mirror, deadline, profile.firstPollMs, visit.signal);
+              return this.waitUntil(
+                step,
+                scope,
+                visit.signal,
+                profile,
+                () => driver.read(step.region, cloudId),
+                (o) => o.state === 'ready' || o.state === 'gone',
+                peering !== undefined,
+                deadline,
+              );
+            });
     } catch (e) {
       if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {
         const why = await driver.explain(step.region, cloudId).catch(() => '');
@@ -229,7 +343,8 @@ export class StepRunner {
       }
       throw e;
     }
-    if (ready.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${cloudId} disappeared while being created`);
+    if (ready.state === 'gone')
+      throw new VpnbotError('engine.resource-gone', `${step.id}: ${cloudId} disappeared while being created`);
     scope.outputs.set(step.id, { ...ready.outputs, id: cloudId });
     record(cloudId, { ...ready.outputs, id: cloudId });
     return { cloudId };
@@ -238,12 +353,27 @@ export class StepRunner {
   /** adopt / keep: the resource exists; read its outputs for the steps that reference it. */
   private async use(step: DesiredStep, scope: RunScope, visit: VisitContext): Promise<Done> {
     const id = step.cloudId!;
-    const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id), { read: true });
-    if (o.state === 'gone') throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
+    const o = await this.retrying(step, scope, visit.signal, () => this.driver(step).read(step.region, id), {
+      read: true,
+    });
+    if (o.state === 'gone')
+      throw new VpnbotError('engine.resource-gone', `${step.id}: ${id} no longer exists; plan again`);
     const outputs = { ...o.outputs, id };
     scope.outputs.set(step.id, outputs);
     const origin = step.action === 'adopt' ? 'adopted' : step.external ? 'external' : 'created';
-    this.deps.store.putResource({ topology: scope.topology, stepId: step.id, site: step.site, kind: step.kind, region: step.region, cloudId: id, origin, outputs }, this.deps.pacing.now());
+    this.deps.store.putResource(
+      {
+        topology: scope.topology,
+        stepId: step.id,
+        site: step.site,
+        kind: step.kind,
+        region: step.region,
+        cloudId: id,
+        origin,
+        outputs,
+      },
+      this.deps.pacing.now(),
+    );
     return { cloudId: id };
   }
 
@@ -251,18 +381,35 @@ export class StepRunner {
     const driver = this.driver(step);
     const id = step.cloudId;
     await this.locked(step, scope, visit, async () => {
-      const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id), { read: true });
+      const current = await this.retrying(step, scope, visit.signal, () => driver.read(step.region, id), {
+        read: true,
+      });
       if (current.state !== 'gone') {
-        await this.retrying(step, scope, visit.signal, async () => {
-          try {
-            await driver.delete(step.region, id);
-          } catch (e) {
-            if (isCloudError(e) && e.category === 'not-found') return;
-            throw e;
-          }
-        }, { drain: true });
+        await this.retrying(
+          step,
+          scope,
+          visit.signal,
+          async () => {
+            try {
+              await driver.delete(step.region, id);
+            } catch (e) {
+              if (isCloudError(e) && e.category === 'not-found') return;
+              throw e;
+            }
+          },
+          { drain: true },
+        );
       }
-      await visit.outsideSlot(() => this.waitUntil(step, scope, visit.signal, STEP_CATALOGUE[step.kind].wait, () => driver.read(step.region, id), (o) => o.state === 'gone'));
+      await visit.outsideSlot(() =>
+        this.waitUntil(
+          step,
+          scope,
+          visit.signal,
+          STEP_CATALOGUE[step.kind].wait,
+          () => driver.read(step.region, id),
+          (o) => o.state === 'gone',
+        ),
+      );
     });
     this.deps.store.resourceDeleted(scope.topology, step.id, this.deps.pacing.now());
     return { cloudId: id };

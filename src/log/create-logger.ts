@@ -8,13 +8,29 @@ import pino, { type Logger } from 'pino';
 import { redactSecrets } from '../redact';
 
 export const REDACTED_PATHS = [
-  'psk', '*.psk', '*.Psk', '*.*.Psk', 'IkeConfig.Psk', '*.IkeConfig.Psk',
-  'accessKeySecret', '*.accessKeySecret', 'secret', '*.secret', 'token', '*.token', 'signingSecret', '*.signingSecret', 'authorization', '*.authorization',
+  'psk',
+  '*.psk',
+  '*.Psk',
+  '*.*.Psk',
+  'IkeConfig.Psk',
+  '*.IkeConfig.Psk',
+  'accessKeySecret',
+  '*.accessKeySecret',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'signingSecret',
+  '*.signingSecret',
+  'authorization',
+  '*.authorization',
 ];
 
 /** A log record with every string in it redacted (errors are serialized first, with their causes). */
 function redactRecord(record: Record<string, unknown>): Record<string, unknown> {
-  const text = JSON.stringify(record, (_key, value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value));
+  const text = JSON.stringify(record, (_key, value: unknown) =>
+    value instanceof Error ? pino.stdSerializers.err(value) : value,
+  );
   return JSON.parse(redactSecrets(text)) as Record<string, unknown>;
 }
 
@@ -24,11 +40,16 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       level,
       base: { app: 'vpnbot' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: { err: (e: Error) => redactRecord(pino.stdSerializers.err(e) as unknown as Record<string, unknown>) },
+      serializers: {
+        err: (e: Error) => redactRecord(pino.stdSerializers.err(e) as unknown as Record<string, unknown>),
+      },
       formatters: { log: redactRecord },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

@@ -19,13 +19,27 @@ function assemble(topology: string, ike: 'v1' | 'v2', steps: Step[]): Plan {
   return { topology, ike, hash: planHash(topology, steps), steps, summary: summarize(steps) };
 }
 
-export function buildPlan(topology: Topology, observed: ObservedState, options: PlannerOptions = DEFAULT_PLANNER_OPTIONS): Plan {
+export function buildPlan(
+  topology: Topology,
+  observed: ObservedState,
+  options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
+): Plan {
   const desired = desiredSteps(topology, options);
   const byStepTag = new Map(
-    observed.resources.filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined).map((r) => [r.tags[TAG_STEP]!, r]),
+    observed.resources
+      .filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined)
+      .map((r) => [r.tags[TAG_STEP]!, r]),
   );
   const steps = desired.map((d): Step => {
-    const base = { id: d.id, kind: d.kind, site: d.site, region: d.region, dependsOn: [...d.dependsOn].sort(), params: d.params, refs: d.refs } as Omit<Step, 'action'>;
+    const base = {
+      id: d.id,
+      kind: d.kind,
+      site: d.site,
+      region: d.region,
+      dependsOn: [...d.dependsOn].sort(),
+      params: d.params,
+      refs: d.refs,
+    } as Omit<Step, 'action'>;
     const adopted = adoptedId(topology, d, observed);
     if (adopted) return { ...base, action: 'adopt', cloudId: adopted, external: true } as Step;
     const mine = byStepTag.get(d.id);
@@ -34,7 +48,10 @@ export function buildPlan(topology: Topology, observed: ObservedState, options: 
     if (external) return { ...base, action: 'keep', cloudId: external.id, external: true } as Step;
     return { ...base, action: 'create' } as Step;
   });
-  return assemble(topology.name, topology.ike, [...steps, ...deleteSteps(topology.name, observed, new Set(desired.map((d) => d.id)))]);
+  return assemble(topology.name, topology.ike, [
+    ...steps,
+    ...deleteSteps(topology.name, observed, new Set(desired.map((d) => d.id))),
+  ]);
 }
 
 /** Everything vpnbot created for a topology, deleted in reverse dependency order. Adopted and external resources are not touched. */

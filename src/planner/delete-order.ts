@@ -8,11 +8,15 @@ import { STEP_CATALOGUE } from './step-catalogue';
 import { parseStepId } from './step-ids';
 
 /** Regional resources only wait for those of their own region; the CEN for all. */
-export function deleteDependencies(deletes: readonly { id: string; kind: StepKind; region: string }[]): Map<string, string[]> {
+export function deleteDependencies(
+  deletes: readonly { id: string; kind: StepKind; region: string }[],
+): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   for (const d of deletes) {
     const first = STEP_CATALOGUE[d.kind].deleteAfter;
-    const before = deletes.filter((x) => x.id !== d.id && first.includes(x.kind) && (d.kind === 'cen' || x.region === d.region));
+    const before = deletes.filter(
+      (x) => x.id !== d.id && first.includes(x.kind) && (d.kind === 'cen' || x.region === d.region),
+    );
     deps.set(d.id, before.map((x) => x.id).sort());
   }
   return deps;
@@ -20,10 +24,22 @@ export function deleteDependencies(deletes: readonly { id: string; kind: StepKin
 
 /** Delete steps for the resources tagged for `topology` whose step is not in `keepIds`. */
 export function deleteSteps(topology: string, observed: ObservedState, keepIds: ReadonlySet<string>): Step[] {
-  const owned = observed.resources.filter((r) => r.tags[TAG_TOPOLOGY] === topology && r.tags[TAG_STEP] !== undefined && !keepIds.has(r.tags[TAG_STEP]!));
+  const owned = observed.resources.filter(
+    (r) => r.tags[TAG_TOPOLOGY] === topology && r.tags[TAG_STEP] !== undefined && !keepIds.has(r.tags[TAG_STEP]!),
+  );
   const items = owned.map((r) => ({ id: r.tags[TAG_STEP]!, kind: r.kind, region: r.region, cloudId: r.id }));
   const deps = deleteDependencies(items);
-  return items.map(({ id, kind, region, cloudId }): DeleteStep => ({
-    id, kind, site: parseStepId(id)?.site ?? null, region, action: 'delete', dependsOn: deps.get(id)!, params: {}, refs: {}, cloudId,
-  }));
+  return items.map(
+    ({ id, kind, region, cloudId }): DeleteStep => ({
+      id,
+      kind,
+      site: parseStepId(id)?.site ?? null,
+      region,
+      action: 'delete',
+      dependsOn: deps.get(id)!,
+      params: {},
+      refs: {},
+      cloudId,
+    }),
+  );
 }

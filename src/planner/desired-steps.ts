@@ -24,7 +24,15 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
 
 /** A step as the rules describe it; dependencies on the steps it references are added for it. */
 type Draft = {
-  [K in StepKind]: { id: string; kind: K; site: string | null; region: string; params: StepParams<K>; refs: StepRefs<K>; dependsOn?: readonly string[] };
+  [K in StepKind]: {
+    id: string;
+    kind: K;
+    site: string | null;
+    region: string;
+    params: StepParams<K>;
+    refs: StepRefs<K>;
+    dependsOn?: readonly string[];
+  };
 }[StepKind];
 
 const ref = (step: string, output: OutputName = 'id'): Ref => ({ step, output });
@@ -50,15 +58,32 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
 
   for (const s of cloudSites) {
     const [primary, ...secondary] = s.cidrs;
-    add({ id: stepId.vpc(s.name), kind: 'vpc', site: s.name, region: s.region, params: { name: res(s.name), cidrBlock: primary!, secondaryCidrBlocks: secondary }, refs: {} });
     add({
-      id: stepId.vswitch(s.name), kind: 'vswitch', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name)],
-      params: { name: res(s.name), cidrBlock: s.vswitchCidr!, zoneId: s.zone }, refs: { vpcId: ref(stepId.vpc(s.name)) },
+      id: stepId.vpc(s.name),
+      kind: 'vpc',
+      site: s.name,
+      region: s.region,
+      params: { name: res(s.name), cidrBlock: primary!, secondaryCidrBlocks: secondary },
+      refs: {},
+    });
+    add({
+      id: stepId.vswitch(s.name),
+      kind: 'vswitch',
+      site: s.name,
+      region: s.region,
+      dependsOn: [stepId.vpc(s.name)],
+      params: { name: res(s.name), cidrBlock: s.vswitchCidr!, zoneId: s.zone },
+      refs: { vpcId: ref(stepId.vpc(s.name)) },
     });
     if (s.role === 'hub' || s.role === 'dc') {
       add({
-        id: stepId.vpnGateway(s.name), kind: 'vpn-gateway', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name), stepId.vswitch(s.name)],
-        params: { name: res(s.name), bandwidthMbps: options.vpnBandwidthMbps }, refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
+        id: stepId.vpnGateway(s.name),
+        kind: 'vpn-gateway',
+        site: s.name,
+        region: s.region,
+        dependsOn: [stepId.vpc(s.name), stepId.vswitch(s.name)],
+        params: { name: res(s.name), bandwidthMbps: options.vpnBandwidthMbps },
+        refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
       });
     }
   }
@@ -74,18 +99,29 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
     add({ id: cen, kind: 'cen', site: null, region: home.region, params: { name: t.name }, refs: {} });
     for (const s of members) {
       add({
-        id: stepId.cenAttachment(s.name), kind: 'cen-attachment', site: s.name, region: s.region,
+        id: stepId.cenAttachment(s.name),
+        kind: 'cen-attachment',
+        site: s.name,
+        region: s.region,
         dependsOn: [cen, stepId.vpc(s.name), stepId.vswitch(s.name)],
-        params: { childInstanceType: 'VPC', childInstanceRegionId: s.region }, refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(s.name)) },
+        params: { childInstanceType: 'VPC', childInstanceRegionId: s.region },
+        refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(s.name)) },
       });
     }
     for (const { hub, published } of tunnels) {
       for (const d of published) {
         add({
-          id: stepId.cenRoutePublish(hub.name, d), kind: 'cen-route-publish', site: hub.name, region: hub.region,
+          id: stepId.cenRoutePublish(hub.name, d),
+          kind: 'cen-route-publish',
+          site: hub.name,
+          region: hub.region,
           dependsOn: [stepId.cenAttachment(hub.name), stepId.routeEntry(hub.name, d)],
           params: { destinationCidr: d, childInstanceType: 'VPC', childInstanceRegionId: hub.region },
-          refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(hub.name)), routeTableId: ref(stepId.vpc(hub.name), 'routeTableId') },
+          refs: {
+            cenId: ref(cen),
+            childInstanceId: ref(stepId.vpc(hub.name)),
+            routeTableId: ref(stepId.vpc(hub.name), 'routeTableId'),
+          },
         });
       }
     }
@@ -93,17 +129,39 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
 
   for (const s of cloudSites) {
     const sg = stepId.securityGroup(s.name);
-    add({ id: sg, kind: 'security-group', site: s.name, region: s.region, dependsOn: [stepId.vpc(s.name)], params: { name: res(s.name) }, refs: { vpcId: ref(stepId.vpc(s.name)) } });
+    add({
+      id: sg,
+      kind: 'security-group',
+      site: s.name,
+      region: s.region,
+      dependsOn: [stepId.vpc(s.name)],
+      params: { name: res(s.name) },
+      refs: { vpcId: ref(stepId.vpc(s.name)) },
+    });
     for (const source of admittedSources(t, s)) {
       add({
-        id: stepId.securityGroupRule(s.name, 'icmp', source), kind: 'security-group-rule', site: s.name, region: s.region, dependsOn: [sg],
-        params: { ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: source, policy: 'accept', priority: 1 }, refs: { securityGroupId: ref(sg) },
+        id: stepId.securityGroupRule(s.name, 'icmp', source),
+        kind: 'security-group-rule',
+        site: s.name,
+        region: s.region,
+        dependsOn: [sg],
+        params: { ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: source, policy: 'accept', priority: 1 },
+        refs: { securityGroupId: ref(sg) },
       });
     }
     if (t.probes) {
       add({
-        id: stepId.ecsInstance(s.name), kind: 'ecs-instance', site: s.name, region: s.region, dependsOn: [stepId.vswitch(s.name), sg],
-        params: { name: res(s.name, '-probe'), instanceType: options.instanceType, imageFamily: options.imageFamily, zoneId: s.zone },
+        id: stepId.ecsInstance(s.name),
+        kind: 'ecs-instance',
+        site: s.name,
+        region: s.region,
+        dependsOn: [stepId.vswitch(s.name), sg],
+        params: {
+          name: res(s.name, '-probe'),
+          instanceType: options.instanceType,
+          imageFamily: options.imageFamily,
+          zoneId: s.zone,
+        },
         refs: { vswitchId: ref(stepId.vswitch(s.name)), securityGroupId: ref(sg) },
       });
     }
@@ -132,16 +190,28 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
 
   const hubCgw = stepId.customerGateway(hub.name, dc.name);
   add({
-    id: hubCgw, kind: 'customer-gateway', site: hub.name, region: hub.region,
+    id: hubCgw,
+    kind: 'customer-gateway',
+    site: hub.name,
+    region: hub.region,
     dependsOn: dcInCloud ? [stepId.vpnGateway(dc.name)] : [],
-    params: { name: `${t.name}-${hub.name}-to-${dc.name}`, peerSite: dc.name, ...(dcInCloud ? {} : { ipAddress: dc.onPremises!.publicIp }) },
+    params: {
+      name: `${t.name}-${hub.name}-to-${dc.name}`,
+      peerSite: dc.name,
+      ...(dcInCloud ? {} : { ipAddress: dc.onPremises!.publicIp }),
+    },
     refs: dcInCloud ? { ipAddress: ref(stepId.vpnGateway(dc.name), 'internetIp') } : {},
   });
   const dcCgw = stepId.customerGateway(dc.name, hub.name);
   if (dcInCloud) {
     add({
-      id: dcCgw, kind: 'customer-gateway', site: dc.name, region: dc.region, dependsOn: [stepId.vpnGateway(hub.name)],
-      params: { name: `${t.name}-${dc.name}-to-${hub.name}`, peerSite: hub.name }, refs: { ipAddress: ref(stepId.vpnGateway(hub.name), 'internetIp') },
+      id: dcCgw,
+      kind: 'customer-gateway',
+      site: dc.name,
+      region: dc.region,
+      dependsOn: [stepId.vpnGateway(hub.name)],
+      params: { name: `${t.name}-${dc.name}-to-${hub.name}`, peerSite: hub.name },
+      refs: { ipAddress: ref(stepId.vpnGateway(hub.name), 'internetIp') },
     });
   }
 
@@ -149,12 +219,20 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
   const named = pairs.map((p) =>
     t.ike === 'v1'
       ? {
-          ...p, hubId: stepId.ipsecPair(hub.name, p.hubCidrs[0]!, p.dcCidrs[0]!), dcId: stepId.ipsecPair(dc.name, p.dcCidrs[0]!, p.hubCidrs[0]!),
-          hubName: `${t.name}-${owner(p.hubCidrs[0]!)}-to-${dc.name}`, dcName: `${t.name}-${dc.name}-to-${owner(p.hubCidrs[0]!)}`, psk: `${dc.name}:${p.dcCidrs[0]}~${p.hubCidrs[0]}`,
+          ...p,
+          hubId: stepId.ipsecPair(hub.name, p.hubCidrs[0]!, p.dcCidrs[0]!),
+          dcId: stepId.ipsecPair(dc.name, p.dcCidrs[0]!, p.hubCidrs[0]!),
+          hubName: `${t.name}-${owner(p.hubCidrs[0]!)}-to-${dc.name}`,
+          dcName: `${t.name}-${dc.name}-to-${owner(p.hubCidrs[0]!)}`,
+          psk: `${dc.name}:${p.dcCidrs[0]}~${p.hubCidrs[0]}`,
         }
       : {
-          ...p, hubId: stepId.ipsecPeer(hub.name, dc.name), dcId: stepId.ipsecPeer(dc.name, hub.name),
-          hubName: `${t.name}-${hub.name}-to-${dc.name}`, dcName: `${t.name}-${dc.name}-to-${hub.name}`, psk: `${dc.name}~${hub.name}`,
+          ...p,
+          hubId: stepId.ipsecPeer(hub.name, dc.name),
+          dcId: stepId.ipsecPeer(dc.name, hub.name),
+          hubName: `${t.name}-${hub.name}-to-${dc.name}`,
+          dcName: `${t.name}-${dc.name}-to-${hub.name}`,
+          psk: `${dc.name}~${hub.name}`,
         },
   );
   const hubNames = uniqueNames(named.map((p) => p.hubName));
@@ -162,23 +240,54 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
 
   named.forEach((p, i) => {
     add({
-      id: p.hubId, kind: 'ipsec-connection', site: hub.name, region: hub.region, dependsOn: [stepId.vpnGateway(hub.name), hubCgw],
-      params: { name: hubNames[i]!, localCidrs: p.hubCidrs, remoteCidrs: p.dcCidrs, ikeVersion, peerSite: dc.name, mirror: dcInCloud ? p.dcId : null, pskPair: p.psk },
+      id: p.hubId,
+      kind: 'ipsec-connection',
+      site: hub.name,
+      region: hub.region,
+      dependsOn: [stepId.vpnGateway(hub.name), hubCgw],
+      params: {
+        name: hubNames[i]!,
+        localCidrs: p.hubCidrs,
+        remoteCidrs: p.dcCidrs,
+        ikeVersion,
+        peerSite: dc.name,
+        mirror: dcInCloud ? p.dcId : null,
+        pskPair: p.psk,
+      },
       refs: { vpnGatewayId: ref(stepId.vpnGateway(hub.name)), customerGatewayId: ref(hubCgw) },
     });
     if (dcInCloud) {
       add({
-        id: p.dcId, kind: 'ipsec-connection', site: dc.name, region: dc.region, dependsOn: [stepId.vpnGateway(dc.name), dcCgw],
-        params: { name: dcNames[i]!, localCidrs: p.dcCidrs, remoteCidrs: p.hubCidrs, ikeVersion, peerSite: hub.name, mirror: p.hubId, pskPair: p.psk },
+        id: p.dcId,
+        kind: 'ipsec-connection',
+        site: dc.name,
+        region: dc.region,
+        dependsOn: [stepId.vpnGateway(dc.name), dcCgw],
+        params: {
+          name: dcNames[i]!,
+          localCidrs: p.dcCidrs,
+          remoteCidrs: p.hubCidrs,
+          ikeVersion,
+          peerSite: hub.name,
+          mirror: p.hubId,
+          pskPair: p.psk,
+        },
         refs: { vpnGatewayId: ref(stepId.vpnGateway(dc.name)), customerGatewayId: ref(dcCgw) },
       });
     }
   });
 
   const route = (site: Site, destination: string): Draft => ({
-    id: stepId.routeEntry(site.name, destination), kind: 'route-entry', site: site.name, region: site.region,
+    id: stepId.routeEntry(site.name, destination),
+    kind: 'route-entry',
+    site: site.name,
+    region: site.region,
     dependsOn: [stepId.vpc(site.name), stepId.vpnGateway(site.name)],
-    params: { destinationCidr: destination, nextHopType: 'VpnGateway', name: `${t.name}-${site.name}-to-${owner(destination)}` },
+    params: {
+      destinationCidr: destination,
+      nextHopType: 'VpnGateway',
+      name: `${t.name}-${site.name}-to-${owner(destination)}`,
+    },
     refs: { routeTableId: ref(stepId.vpc(site.name), 'routeTableId'), nextHopId: ref(stepId.vpnGateway(site.name)) },
   });
   for (const n of dcRoutes) add(route(dc, n));

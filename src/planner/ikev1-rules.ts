@@ -50,7 +50,9 @@ export function tunnelDesign(topology: Topology, hub: Site, dc: Site): TunnelDes
 
 /** Every hub-DC tunnel of the topology, hubs in the topology's order. */
 export function tunnelDesigns(topology: Topology): TunnelDesign[] {
-  return topology.sites.filter((s) => s.role === 'hub').flatMap((hub) => dcsOfHub(topology, hub.name).map((dc) => tunnelDesign(topology, hub, dc)));
+  return topology.sites
+    .filter((s) => s.role === 'hub')
+    .flatMap((hub) => dcsOfHub(topology, hub.name).map((dc) => tunnelDesign(topology, hub, dc)));
 }
 
 /** The sites attached to CEN: every cloud hub and spoke. */

@@ -32,7 +32,6 @@ const planBase = z.object({
 
 const empty = z.strictObject({});
 
-
 function checkStep(raw: unknown, i: number): { ok: true; step: Step } | { ok: false; reason: string } {
   const base = stepBase.safeParse(raw);
   if (!base.success) return { ok: false, reason: issue(`steps[${i}]`, base.error) };

@@ -16,7 +16,10 @@ const indexes = new WeakMap<Topology, TopologyIndex>();
 function indexOf(t: Topology): TopologyIndex {
   let index = indexes.get(t);
   if (!index) {
-    index = { site: new Map(t.sites.map((s) => [s.name, s])), cen: t.sites.map((s) => s.existing.cen).find((c) => c !== undefined) };
+    index = {
+      site: new Map(t.sites.map((s) => [s.name, s])),
+      cen: t.sites.map((s) => s.existing.cen).find((c) => c !== undefined),
+    };
     indexes.set(t, index);
   }
   return index;
@@ -38,9 +41,13 @@ export function adoptedId(topology: Topology, step: DesiredStep, observed: Obser
       const peers = site.role === 'hub' ? dcsOfHub(topology, site.name) : [];
       if (site.role !== 'hub' || peers.length === 1) return id;
       // Several DCs on one hub: the adopted customer gateway is the one whose address is this peer's.
-      const cg = observed.resources.find((r): r is ObservedResourceOf<'customer-gateway'> => r.kind === 'customer-gateway' && r.id === id);
+      const cg = observed.resources.find(
+        (r): r is ObservedResourceOf<'customer-gateway'> => r.kind === 'customer-gateway' && r.id === id,
+      );
       const peer = indexOf(topology).site.get(step.params.peerSite);
-      const peerGateway = observed.resources.find((r): r is ObservedResourceOf<'vpn-gateway'> => r.kind === 'vpn-gateway' && r.id === peer?.existing.vpnGateway);
+      const peerGateway = observed.resources.find(
+        (r): r is ObservedResourceOf<'vpn-gateway'> => r.kind === 'vpn-gateway' && r.id === peer?.existing.vpnGateway,
+      );
       const peerIp = peer?.onPremises?.publicIp ?? peerGateway?.attrs.internetIp;
       return cg && peerIp !== undefined && cg.attrs.ipAddress === peerIp ? id : undefined;
     }
@@ -49,34 +56,62 @@ export function adoptedId(topology: Topology, step: DesiredStep, observed: Obser
   }
 }
 
-const sameSet = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && b.every((x) => a.includes(x));
+const sameSet = (a: readonly string[] | undefined, b: readonly string[]) =>
+  a !== undefined && a.length === b.length && b.every((x) => a.includes(x));
 
 /** An equivalent resource already in place, not created by vpnbot (e.g. the tunnel in service). */
-export function equivalentExternal(topology: Topology, step: DesiredStep, observed: ObservedState): ObservedResource | undefined {
+export function equivalentExternal(
+  topology: Topology,
+  step: DesiredStep,
+  observed: ObservedState,
+): ObservedResource | undefined {
   if (observed.resources.length === 0) return undefined;
   const site = step.site === null ? undefined : indexOf(topology).site.get(step.site);
   const cen = indexOf(topology).cen;
-  const untagged = <K extends StepKind>(kind: K) => observed.resources.filter((r) => r.kind === kind && r.tags[TAG_STEP] === undefined) as unknown as ObservedResourceOf<K>[];
+  const untagged = <K extends StepKind>(kind: K) =>
+    observed.resources.filter(
+      (r) => r.kind === kind && r.tags[TAG_STEP] === undefined,
+    ) as unknown as ObservedResourceOf<K>[];
   switch (step.kind) {
     case 'ipsec-connection': {
       const gateway = site?.existing.vpnGateway;
-      return gateway === undefined ? undefined
-        : untagged('ipsec-connection').find((r) => r.attrs.vpnGatewayId === gateway && sameSet(r.attrs.localCidrs, step.params.localCidrs) && sameSet(r.attrs.remoteCidrs, step.params.remoteCidrs));
+      return gateway === undefined
+        ? undefined
+        : untagged('ipsec-connection').find(
+            (r) =>
+              r.attrs.vpnGatewayId === gateway &&
+              sameSet(r.attrs.localCidrs, step.params.localCidrs) &&
+              sameSet(r.attrs.remoteCidrs, step.params.remoteCidrs),
+          );
     }
     case 'route-entry': {
       const vpc = site?.existing.vpc;
       const gateway = site?.existing.vpnGateway;
-      return vpc === undefined || gateway === undefined ? undefined
-        : untagged('route-entry').find((r) => r.attrs.vpcId === vpc && r.attrs.destinationCidr === step.params.destinationCidr && r.attrs.nextHopId === gateway);
+      return vpc === undefined || gateway === undefined
+        ? undefined
+        : untagged('route-entry').find(
+            (r) =>
+              r.attrs.vpcId === vpc &&
+              r.attrs.destinationCidr === step.params.destinationCidr &&
+              r.attrs.nextHopId === gateway,
+          );
     }
     case 'cen-attachment': {
       const vpc = site?.existing.vpc;
-      return cen === undefined || vpc === undefined ? undefined : untagged('cen-attachment').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc);
+      return cen === undefined || vpc === undefined
+        ? undefined
+        : untagged('cen-attachment').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc);
     }
     case 'cen-route-publish': {
       const vpc = site?.existing.vpc;
-      return cen === undefined || vpc === undefined ? undefined
-        : untagged('cen-route-publish').find((r) => r.attrs.cenId === cen && r.attrs.childInstanceId === vpc && r.attrs.destinationCidr === step.params.destinationCidr);
+      return cen === undefined || vpc === undefined
+        ? undefined
+        : untagged('cen-route-publish').find(
+            (r) =>
+              r.attrs.cenId === cen &&
+              r.attrs.childInstanceId === vpc &&
+              r.attrs.destinationCidr === step.params.destinationCidr,
+          );
     }
     default:
       return undefined;

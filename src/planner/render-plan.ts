@@ -7,9 +7,12 @@ const SYMBOL: Record<Action, string> = { create: '+', adopt: '=', keep: '=', del
 
 function line(s: Step, kindWidth: number): string {
   const tail =
-    s.action === 'adopt' ? `  (adopt ${s.cloudId})`
-      : s.action === 'keep' ? `  (${s.external ? 'existing, left as is' : 'no change'}: ${s.cloudId})`
-        : s.action === 'delete' ? `  (${s.cloudId})`
+    s.action === 'adopt'
+      ? `  (adopt ${s.cloudId})`
+      : s.action === 'keep'
+        ? `  (${s.external ? 'existing, left as is' : 'no change'}: ${s.cloudId})`
+        : s.action === 'delete'
+          ? `  (${s.cloudId})`
           : '';
   const what = s.action === 'delete' ? s.id : describeStep(s);
   return `  ${SYMBOL[s.action]} ${s.kind.padEnd(kindWidth)} ${what}${tail}`;
@@ -50,6 +53,10 @@ export function renderPlan(plan: Plan, topology?: Topology): string {
     for (const s of sorted) out.push(line(s, width));
     out.push('');
   }
-  out.push(hasChanges(plan) ? summaryLine(plan) : `No changes. ${summaryLine(plan)} The cloud matches topology "${plan.topology}".`);
+  out.push(
+    hasChanges(plan)
+      ? summaryLine(plan)
+      : `No changes. ${summaryLine(plan)} The cloud matches topology "${plan.topology}".`,
+  );
   return out.join('\n');
 }

@@ -65,7 +65,8 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['vswitch', 'vpn-gateway', 'security-group', 'route-entry', 'cen-attachment'],
-    describe: (p) => `${p.name} ${p.cidrBlock}${p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`,
+    describe: (p) =>
+      `${p.name} ${p.cidrBlock}${p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`,
   },
   vswitch: {
     noun: 'vSwitch',
@@ -95,9 +96,13 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     wait: { expectedMs: 15_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: [],
-    describe: (p) => `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
+    describe: (p) =>
+      `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
     secretName: (p) => `psk:${p.pskPair}`,
-    peering: { wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE }, mirror: (p) => p.mirror },
+    peering: {
+      wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
+      mirror: (p) => p.mirror,
+    },
   },
   'route-entry': {
     noun: 'route entry',
@@ -171,7 +176,9 @@ export function secretNameOf(step: DesiredStep): string | undefined {
 }
 
 /** How a step's resource waits for its peer, if its kind has one (and the mirror step, or null). */
-export function peeringOf(step: DesiredStep): { readonly wait: WaitProfile; readonly mirror: string | null } | undefined {
+export function peeringOf(
+  step: DesiredStep,
+): { readonly wait: WaitProfile; readonly mirror: string | null } | undefined {
   const peering = policyOf(step).peering;
   return peering ? { wait: peering.wait, mirror: peering.mirror(step.params as never) } : undefined;
 }

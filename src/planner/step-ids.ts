@@ -19,14 +19,18 @@ export const stepId = {
   cenAttachment: (site: string) => `cen-attachment:${site}`,
   cenRoutePublish: (site: string, destination: string) => `cen-route-publish:${site}:${destination}`,
   securityGroup: (site: string) => `security-group:${site}`,
-  securityGroupRule: (site: string, protocol: string, source: string) => `security-group-rule:${site}:${protocol}:${source}`,
+  securityGroupRule: (site: string, protocol: string, source: string) =>
+    `security-group-rule:${site}:${protocol}:${source}`,
   ecsInstance: (site: string) => `ecs-instance:${site}`,
 };
 
 /** A step id taken apart. CIDRs contain no `:`, so every part is unambiguous. */
 export type ParsedStepId =
   | { readonly kind: 'cen'; readonly topology: string; readonly site: null }
-  | { readonly kind: 'vpc' | 'vswitch' | 'vpn-gateway' | 'cen-attachment' | 'security-group' | 'ecs-instance'; readonly site: string }
+  | {
+      readonly kind: 'vpc' | 'vswitch' | 'vpn-gateway' | 'cen-attachment' | 'security-group' | 'ecs-instance';
+      readonly site: string;
+    }
   | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly local: string; readonly remote: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly peer: string }

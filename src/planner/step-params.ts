@@ -38,9 +38,19 @@ export const STEP_PARAMS = {
   'route-entry': z.strictObject({ destinationCidr: text, nextHopType: z.literal('VpnGateway'), name: text }),
   cen: z.strictObject({ name: text }),
   'cen-attachment': z.strictObject({ childInstanceType: z.literal('VPC'), childInstanceRegionId: text }),
-  'cen-route-publish': z.strictObject({ destinationCidr: text, childInstanceType: z.literal('VPC'), childInstanceRegionId: text }),
+  'cen-route-publish': z.strictObject({
+    destinationCidr: text,
+    childInstanceType: z.literal('VPC'),
+    childInstanceRegionId: text,
+  }),
   'security-group': z.strictObject({ name: text }),
-  'security-group-rule': z.strictObject({ ipProtocol: text, portRange: text, sourceCidrIp: text, policy: z.literal('accept'), priority: z.number() }),
+  'security-group-rule': z.strictObject({
+    ipProtocol: text,
+    portRange: text,
+    sourceCidrIp: text,
+    policy: z.literal('accept'),
+    priority: z.number(),
+  }),
   'ecs-instance': z.strictObject({ name: text, instanceType: text, imageFamily: text, zoneId: text }),
 } satisfies Record<StepKind, z.ZodType>;
 
@@ -76,11 +86,19 @@ export interface ObservedAttrsByKind {
   vswitch: Record<never, never>;
   'vpn-gateway': { readonly internetIp?: string };
   'customer-gateway': { readonly ipAddress?: string };
-  'ipsec-connection': { readonly vpnGatewayId?: string; readonly localCidrs?: readonly string[]; readonly remoteCidrs?: readonly string[] };
+  'ipsec-connection': {
+    readonly vpnGatewayId?: string;
+    readonly localCidrs?: readonly string[];
+    readonly remoteCidrs?: readonly string[];
+  };
   'route-entry': { readonly vpcId?: string; readonly destinationCidr?: string; readonly nextHopId?: string };
   cen: Record<never, never>;
   'cen-attachment': { readonly cenId?: string; readonly childInstanceId?: string };
-  'cen-route-publish': { readonly cenId?: string; readonly childInstanceId?: string; readonly destinationCidr?: string };
+  'cen-route-publish': {
+    readonly cenId?: string;
+    readonly childInstanceId?: string;
+    readonly destinationCidr?: string;
+  };
   'security-group': Record<never, never>;
   'security-group-rule': Record<never, never>;
   'ecs-instance': Record<never, never>;

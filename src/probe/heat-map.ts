@@ -11,7 +11,10 @@ import * as echarts from 'echarts';
 import type { PingMatrix } from './ping-matrix';
 
 /** From dist/src/probe (built) or src/probe (ts-jest). */
-const FONT = [join(__dirname, '..', '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf'), join(__dirname, '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf')].find((f) => existsSync(f));
+const FONT = [
+  join(__dirname, '..', '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf'),
+  join(__dirname, '..', '..', 'assets', 'fonts', 'DejaVuSans.ttf'),
+].find((f) => existsSync(f));
 
 /** Colour categories that override RTT, placed above the RTT range on the value scale. */
 const LOSS = { partial: -1, total: -2, unknown: -3 } as const;
@@ -28,11 +31,26 @@ export function renderHeatMapSvg(pingMatrix: PingMatrix, options: HeatMapOptions
   const data = pingMatrix.cells.map((c) => {
     const x = sites.indexOf(c.to);
     const y = sites.indexOf(c.from);
-    const value = c.verdict === 'unknown' ? LOSS.unknown : c.received === 0 ? LOSS.total : c.lossPct > 0 ? LOSS.partial : c.rttAvgMs ?? 0;
-    const label = c.verdict === 'unknown' ? 'not\nmeasured' : c.received === 0 ? '100% loss' : `${c.rttAvgMs?.toFixed(1)} ms\n${c.lossPct}% loss${c.ttl !== null ? `\nttl ${c.ttl}` : ''}`;
+    const value =
+      c.verdict === 'unknown'
+        ? LOSS.unknown
+        : c.received === 0
+          ? LOSS.total
+          : c.lossPct > 0
+            ? LOSS.partial
+            : (c.rttAvgMs ?? 0);
+    const label =
+      c.verdict === 'unknown'
+        ? 'not\nmeasured'
+        : c.received === 0
+          ? '100% loss'
+          : `${c.rttAvgMs?.toFixed(1)} ms\n${c.lossPct}% loss${c.ttl !== null ? `\nttl ${c.ttl}` : ''}`;
     // Dark cells (slow, or total loss) take white figures.
     const dark = value === LOSS.total || value >= (2 * max) / 3;
-    return { value: [x, y, value], label: { formatter: `${label}${c.matches ? '' : '\n(not as predicted)'}`, color: dark ? '#ffffff' : '#000000' } };
+    return {
+      value: [x, y, value],
+      label: { formatter: `${label}${c.matches ? '' : '\n(not as predicted)'}`, color: dark ? '#ffffff' : '#000000' },
+    };
   });
   const size = Math.max(640, 160 + sites.length * 110);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size, height: size });
@@ -50,7 +68,14 @@ export function renderHeatMapSvg(pingMatrix: PingMatrix, options: HeatMapOptions
       xAxis: { type: 'category', data: sites, position: 'top', splitArea: { show: true }, axisLabel: { fontSize: 13 } },
       yAxis: { type: 'category', data: sites, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 13 } },
       visualMap: {
-        type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 16, dimension: 2, itemWidth: 14, itemGap: 18, textStyle: { fontSize: 11 },
+        type: 'piecewise',
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 16,
+        dimension: 2,
+        itemWidth: 14,
+        itemGap: 18,
+        textStyle: { fontSize: 11 },
         pieces: [
           { gte: 0, lt: max / 3, label: `< ${Math.round(max / 3)} ms`, color: '#c6dbef' },
           { gte: max / 3, lt: (2 * max) / 3, label: `< ${Math.round((2 * max) / 3)} ms`, color: '#6baed6' },
@@ -60,7 +85,14 @@ export function renderHeatMapSvg(pingMatrix: PingMatrix, options: HeatMapOptions
           { value: LOSS.unknown, label: 'not measured', color: '#bdbdbd' },
         ],
       },
-      series: [{ type: 'heatmap', data, label: { show: true, fontSize: 12 }, itemStyle: { borderColor: '#fff', borderWidth: 2 } }],
+      series: [
+        {
+          type: 'heatmap',
+          data,
+          label: { show: true, fontSize: 12 },
+          itemStyle: { borderColor: '#fff', borderWidth: 2 },
+        },
+      ],
     });
     return chart.renderToSVGString();
   } finally {
@@ -71,6 +103,9 @@ export function renderHeatMapSvg(pingMatrix: PingMatrix, options: HeatMapOptions
 
 export function renderHeatMapPng(matrix: PingMatrix, options: HeatMapOptions = {}): Buffer {
   const svg = renderHeatMapSvg(matrix, options);
-  const resvg = new Resvg(svg, { font: { fontFiles: FONT ? [FONT] : [], loadSystemFonts: FONT === undefined, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'original' } });
+  const resvg = new Resvg(svg, {
+    font: { fontFiles: FONT ? [FONT] : [], loadSystemFonts: FONT === undefined, defaultFontFamily: 'DejaVu Sans' },
+    fitTo: { mode: 'original' },
+  });
   return resvg.render().asPng();
 }

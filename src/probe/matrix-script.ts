@@ -22,8 +22,10 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 
 export function matrixScript(targets: readonly string[], options: MatrixScriptOptions = DEFAULT_PING): string {
   for (const t of targets) if (!IPV4.test(t)) throw new Error(`not an IPv4 address: ${JSON.stringify(t)}`);
-  if (!Number.isInteger(options.count) || options.count < 1 || options.count > 100) throw new Error(`count must be 1 to 100, got ${options.count}`);
-  const ping = (t: string, i: number) => `ping -n -c ${options.count} -i ${options.interval} -W ${options.wait} ${t} > "$d/${i}" 2>&1 &`;
+  if (!Number.isInteger(options.count) || options.count < 1 || options.count > 100)
+    throw new Error(`count must be 1 to 100, got ${options.count}`);
+  const ping = (t: string, i: number) =>
+    `ping -n -c ${options.count} -i ${options.interval} -W ${options.wait} ${t} > "$d/${i}" 2>&1 &`;
   return [
     '#!/bin/bash',
     `# vpnbot ping matrix: ${targets.length} target(s), ${options.count} echo requests each, all at once.`,

@@ -61,26 +61,64 @@ export function buildMatrix(
     const p = predicted.get(key);
     const expect = p?.reachable ? 'reachable' : 'unreachable';
     if (!m.measured) {
-      return { from: m.from, to: m.to, transmitted: 0, received: 0, lossPct: 0, rttAvgMs: null, rttMinMs: null, rttMaxMs: null, ttl: null, predicted: expect, verdict: 'unknown', matches: true, reason: `not measured: ${m.detail}` };
+      return {
+        from: m.from,
+        to: m.to,
+        transmitted: 0,
+        received: 0,
+        lossPct: 0,
+        rttAvgMs: null,
+        rttMinMs: null,
+        rttMaxMs: null,
+        ttl: null,
+        predicted: expect,
+        verdict: 'unknown',
+        matches: true,
+        reason: `not measured: ${m.detail}`,
+      };
     }
     const r = m.report;
     const base = baseline.get(key);
-    const verdict: Verdict = r.received === 0 ? 'fail' : r.lossPct > 0 || (base !== undefined && r.rttAvgMs !== undefined && rttRegressed(r.rttAvgMs, base)) ? 'warn' : 'pass';
+    const verdict: Verdict =
+      r.received === 0
+        ? 'fail'
+        : r.lossPct > 0 || (base !== undefined && r.rttAvgMs !== undefined && rttRegressed(r.rttAvgMs, base))
+          ? 'warn'
+          : 'pass';
     const figures = {
-      from: m.from, to: m.to, transmitted: r.transmitted, received: r.received, lossPct: r.lossPct,
-      rttAvgMs: r.rttAvgMs ?? null, rttMinMs: r.rttMinMs ?? null, rttMaxMs: r.rttMaxMs ?? null, ttl: r.ttl ?? null, predicted: expect, verdict,
+      from: m.from,
+      to: m.to,
+      transmitted: r.transmitted,
+      received: r.received,
+      lossPct: r.lossPct,
+      rttAvgMs: r.rttAvgMs ?? null,
+      rttMinMs: r.rttMinMs ?? null,
+      rttMaxMs: r.rttMaxMs ?? null,
+      ttl: r.ttl ?? null,
+      predicted: expect,
+      verdict,
     } as const;
     if (!p) return { ...figures, matches: verdict === 'fail', reason: 'no prediction for this pair' };
     if (p.reachable && verdict === 'fail') {
       const icmp = r.icmpErrors[0] ? ` (${r.icmpErrors[0].message} from ${r.icmpErrors[0].from})` : '';
-      return { ...figures, matches: false, reason: `${explanations.get(key) ?? `predicted reachable via ${p.path.join(' -> ')}, but nothing it relies on was found broken`}${icmp}` };
+      return {
+        ...figures,
+        matches: false,
+        reason: `${explanations.get(key) ?? `predicted reachable via ${p.path.join(' -> ')}, but nothing it relies on was found broken`}${icmp}`,
+      };
     }
-    if (!p.reachable && verdict !== 'fail') return { ...figures, matches: false, reason: `predicted unreachable (${p.reason}), but replies came back` };
+    if (!p.reachable && verdict !== 'fail')
+      return { ...figures, matches: false, reason: `predicted unreachable (${p.reason}), but replies came back` };
     if (p.reachable && r.ttl !== undefined && p.ttl !== undefined && r.ttl !== p.ttl) {
-      return { ...figures, matches: false, reason: `replies arrive with ttl ${r.ttl}, predicted ${p.ttl} via ${p.path.join(' -> ')}: the path differs` };
+      return {
+        ...figures,
+        matches: false,
+        reason: `replies arrive with ttl ${r.ttl}, predicted ${p.ttl} via ${p.path.join(' -> ')}: the path differs`,
+      };
     }
     if (!p.reachable) return { ...figures, matches: true, reason: `unreachable as predicted: ${p.reason}` };
-    const warn = verdict === 'warn' ? (r.lossPct > 0 ? `${r.lossPct}% loss` : `RTT ${r.rttAvgMs} ms, baseline ${base} ms`) : '';
+    const warn =
+      verdict === 'warn' ? (r.lossPct > 0 ? `${r.lossPct}% loss` : `RTT ${r.rttAvgMs} ms, baseline ${base} ms`) : '';
     return { ...figures, matches: true, reason: warn };
   });
   return { topology, measuredAt, cells };
@@ -102,11 +140,24 @@ const num = z.number().nullable();
 const matrixSchema = z.strictObject({
   topology: z.string(),
   measuredAt: z.number(),
-  cells: z.array(z.strictObject({
-    from: z.string(), to: z.string(), transmitted: z.number(), received: z.number(), lossPct: z.number(),
-    rttAvgMs: num, rttMinMs: num, rttMaxMs: num, ttl: num, predicted: z.enum(['reachable', 'unreachable']),
-    verdict: z.enum(['pass', 'warn', 'fail', 'unknown']), matches: z.boolean(), reason: z.string(), pastedAt: z.number().optional(),
-  })),
+  cells: z.array(
+    z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      transmitted: z.number(),
+      received: z.number(),
+      lossPct: z.number(),
+      rttAvgMs: num,
+      rttMinMs: num,
+      rttMaxMs: num,
+      ttl: num,
+      predicted: z.enum(['reachable', 'unreachable']),
+      verdict: z.enum(['pass', 'warn', 'fail', 'unknown']),
+      matches: z.boolean(),
+      reason: z.string(),
+      pastedAt: z.number().optional(),
+    }),
+  ),
 });
 
 /** A stored matrix, checked: one written by another version is refused with the reason, not misread. */

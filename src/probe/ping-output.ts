@@ -54,11 +54,16 @@ export interface PingReport {
 const NUM = String.raw`(\d+(?:\.\d+)?)`;
 const HEADER_IPUTILS = /^PING (\S+) \(([^)]+)\) \d+(?:\(\d+\))? bytes of data\.$/;
 const HEADER_BUSYBOX = /^PING (\S+) \(([^)]+)\): \d+ data bytes$/;
-const REPLY = new RegExp(String.raw`^\d+ bytes from ([^:]+): (?:icmp_seq|seq)=(\d+) ttl=(\d+) time=${NUM} ms( \(DUP!\))?$`);
+const REPLY = new RegExp(
+  String.raw`^\d+ bytes from ([^:]+): (?:icmp_seq|seq)=(\d+) ttl=(\d+) time=${NUM} ms( \(DUP!\))?$`,
+);
 const ICMP_ERROR = /^From (\S+?)(?: \([^)]*\))?:? icmp_seq=(\d+) (.+)$/;
 const STATS = /^(\d+) packets transmitted, (\d+)(?: packets)? received(.*?), ([\d.]+)% packet loss/;
 const RTT = new RegExp(`^(?:rtt|round-trip) min/avg(?:/max)?(?:/mdev)? = ${NUM}/${NUM}/${NUM}(?:/${NUM})? ms`);
-const UNKNOWN_HOST = [/^ping: (\S+): (Name or service not known|Temporary failure in name resolution|No address associated with hostname)$/, /^ping: bad address '([^']+)'$/];
+const UNKNOWN_HOST = [
+  /^ping: (\S+): (Name or service not known|Temporary failure in name resolution|No address associated with hostname)$/,
+  /^ping: bad address '([^']+)'$/,
+];
 
 interface Draft {
   target: string;
@@ -78,7 +83,12 @@ export function parsePingOutput(text: string): PingReport {
     if (line === '') continue;
     const header = HEADER_IPUTILS.exec(line) ?? HEADER_BUSYBOX.exec(line);
     if (header) {
-      current = { target: header[2]!, program: HEADER_IPUTILS.test(line) ? 'iputils' : 'busybox', replies: [], icmpErrors: [] };
+      current = {
+        target: header[2]!,
+        program: HEADER_IPUTILS.test(line) ? 'iputils' : 'busybox',
+        replies: [],
+        icmpErrors: [],
+      };
       drafts.push(current);
       continue;
     }
@@ -94,7 +104,12 @@ export function parsePingOutput(text: string): PingReport {
     }
     const reply = REPLY.exec(line);
     if (reply) {
-      current.replies.push({ seq: Number(reply[2]), ttl: Number(reply[3]), timeMs: Number(reply[4]), duplicate: reply[5] !== undefined });
+      current.replies.push({
+        seq: Number(reply[2]),
+        ttl: Number(reply[3]),
+        timeMs: Number(reply[4]),
+        duplicate: reply[5] !== undefined,
+      });
       continue;
     }
     const icmp = ICMP_ERROR.exec(line);
@@ -106,7 +121,9 @@ export function parsePingOutput(text: string): PingReport {
     if (stats) {
       const extra = stats[3]!;
       current.stats = {
-        transmitted: Number(stats[1]), received: Number(stats[2]), lossPct: Number(stats[4]),
+        transmitted: Number(stats[1]),
+        received: Number(stats[2]),
+        lossPct: Number(stats[4]),
         duplicates: Number(/\+(\d+) duplicates/.exec(extra)?.[1] ?? /, (\d+) duplicates/.exec(extra)?.[1] ?? 0),
         errors: Number(/\+(\d+) errors/.exec(extra)?.[1] ?? 0),
       };
@@ -114,7 +131,12 @@ export function parsePingOutput(text: string): PingReport {
     }
     const rtt = RTT.exec(line);
     if (rtt) {
-      current.rtt = { min: Number(rtt[1]), avg: Number(rtt[2]), max: Number(rtt[3]), ...(rtt[4] !== undefined ? { mdev: Number(rtt[4]) } : {}) };
+      current.rtt = {
+        min: Number(rtt[1]),
+        avg: Number(rtt[2]),
+        max: Number(rtt[3]),
+        ...(rtt[4] !== undefined ? { mdev: Number(rtt[4]) } : {}),
+      };
       continue;
     }
     if (/^ping: /.test(line)) errors.push({ target: current.target, message: line });
@@ -130,8 +152,19 @@ function finish(d: Draft): PingTargetReport {
   if (d.stats) {
     const rtt = d.rtt ?? (unique.length ? summarize(unique.map((r) => r.timeMs)) : undefined);
     return {
-      target: d.target, ...d.stats, replies: d.replies, icmpErrors: d.icmpErrors, complete: true,
-      ...(rtt ? { rttMinMs: rtt.min, rttAvgMs: rtt.avg, rttMaxMs: rtt.max, ...(rtt.mdev !== undefined ? { rttMdevMs: rtt.mdev } : {}) } : {}),
+      target: d.target,
+      ...d.stats,
+      replies: d.replies,
+      icmpErrors: d.icmpErrors,
+      complete: true,
+      ...(rtt
+        ? {
+            rttMinMs: rtt.min,
+            rttAvgMs: rtt.avg,
+            rttMaxMs: rtt.max,
+            ...(rtt.mdev !== undefined ? { rttMdevMs: rtt.mdev } : {}),
+          }
+        : {}),
       ...(ttl !== undefined ? { ttl } : {}),
     };
   }
@@ -142,8 +175,15 @@ function finish(d: Draft): PingTargetReport {
   const received = unique.length;
   const rtt = unique.length ? summarize(unique.map((r) => r.timeMs)) : undefined;
   return {
-    target: d.target, transmitted, received, lossPct: transmitted ? round(((transmitted - received) * 100) / transmitted) : 0,
-    duplicates: d.replies.length - unique.length, errors: d.icmpErrors.length, replies: d.replies, icmpErrors: d.icmpErrors, complete: false,
+    target: d.target,
+    transmitted,
+    received,
+    lossPct: transmitted ? round(((transmitted - received) * 100) / transmitted) : 0,
+    duplicates: d.replies.length - unique.length,
+    errors: d.icmpErrors.length,
+    replies: d.replies,
+    icmpErrors: d.icmpErrors,
+    complete: false,
     ...(rtt ? { rttMinMs: rtt.min, rttAvgMs: rtt.avg, rttMaxMs: rtt.max, rttMdevMs: rtt.mdev } : {}),
     ...(ttl !== undefined ? { ttl } : {}),
   };

@@ -10,15 +10,27 @@ function cellText(c: MatrixCell | undefined): string {
   return `${figures} ${MARK[c.verdict as keyof typeof MARK]}${c.matches ? '' : ' !'}`;
 }
 
-export function renderMatrixTable(pingMatrix: PingMatrix, options: { readonly sites?: readonly string[] } = {}): string {
+export function renderMatrixTable(
+  pingMatrix: PingMatrix,
+  options: { readonly sites?: readonly string[] } = {},
+): string {
   const sites = options.sites ?? [...new Set(pingMatrix.cells.flatMap((c) => [c.from, c.to]))];
   const sources = sites.filter((s) => pingMatrix.cells.some((c) => c.from === s));
   const cell = (from: string, to: string) => pingMatrix.cells.find((c) => c.from === from && c.to === to);
   const header = ['from \\ to', ...sites];
-  const rows = sources.map((from) => [`${from}${pingMatrix.cells.some((c) => c.from === from && c.pastedAt !== undefined) ? ' (pasted)' : ''}`, ...sites.map((to) => (to === from ? '' : cellText(cell(from, to))))]);
+  const rows = sources.map((from) => [
+    `${from}${pingMatrix.cells.some((c) => c.from === from && c.pastedAt !== undefined) ? ' (pasted)' : ''}`,
+    ...sites.map((to) => (to === from ? '' : cellText(cell(from, to)))),
+  ]);
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
-  const notes = pingMatrix.cells.filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass')).map((c) => `${c.matches ? '-' : '!'} ${c.from} -> ${c.to}: ${c.reason}`);
+  const line = (r: string[]) =>
+    r
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const notes = pingMatrix.cells
+    .filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass'))
+    .map((c) => `${c.matches ? '-' : '!'} ${c.from} -> ${c.to}: ${c.reason}`);
   return [
     `Ping matrix for ${pingMatrix.topology}, measured ${new Date(pingMatrix.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summarizeMatrix(pingMatrix)}`,
     line(header),
@@ -30,7 +42,16 @@ export function renderMatrixTable(pingMatrix: PingMatrix, options: { readonly si
 }
 
 /** A pair's trend in one line, oldest first: average RTT, FAIL, or ? when not measured; B marks the baseline. */
-export function renderTrend(trend: { readonly from: string; readonly to: string; readonly points: readonly { readonly verdict: string; readonly rttAvgMs: number | null; readonly baseline: boolean }[] }): string {
-  const point = (x: (typeof trend.points)[number]) => `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' || x.rttAvgMs === null ? '?' : x.rttAvgMs.toFixed(1)}${x.baseline ? 'B' : ''}`;
+export function renderTrend(trend: {
+  readonly from: string;
+  readonly to: string;
+  readonly points: readonly {
+    readonly verdict: string;
+    readonly rttAvgMs: number | null;
+    readonly baseline: boolean;
+  }[];
+}): string {
+  const point = (x: (typeof trend.points)[number]) =>
+    `${x.verdict === 'fail' ? 'FAIL' : x.verdict === 'unknown' || x.rttAvgMs === null ? '?' : x.rttAvgMs.toFixed(1)}${x.baseline ? 'B' : ''}`;
   return `${`${trend.from} -> ${trend.to}`.padEnd(28)} ${trend.points.map(point).join('  ')}`;
 }

@@ -65,45 +65,74 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
   const ids = new Set(present.map((s) => s.id));
   const at = (site: string) => present.filter((s) => s.site === site);
   const of = <K extends Step['kind']>(steps: readonly Step[], kind: K) =>
-    steps.filter((s): s is Extract<Step, { kind: K; action: 'create' | 'adopt' | 'keep' }> => s.kind === kind && s.action !== 'delete');
+    steps.filter(
+      (s): s is Extract<Step, { kind: K; action: 'create' | 'adopt' | 'keep' }> =>
+        s.kind === kind && s.action !== 'delete',
+    );
 
   const cloud: NetSite[] = topology.sites.filter(isCloudSite).map((site) => {
     const steps = at(site.name);
     const vpc = of(steps, 'vpc')[0];
     const vswitches = of(steps, 'vswitch').map((s) => s.params.cidrBlock);
-    const probe = of(steps, 'ecs-instance').length ? (options.probeIps?.[site.name] ? `${options.probeIps[site.name]}/32` : vswitches[0]) : undefined;
+    const probe = of(steps, 'ecs-instance').length
+      ? options.probeIps?.[site.name]
+        ? `${options.probeIps[site.name]}/32`
+        : vswitches[0]
+      : undefined;
     const attachment = of(steps, 'cen-attachment')[0];
     const rules = of(steps, 'security-group-rule');
     return {
-      name: site.name, region: site.region, onPremises: false,
+      name: site.name,
+      region: site.region,
+      onPremises: false,
       ...(probe ? { probe } : {}),
       networks: vpc ? [vpc.params.cidrBlock, ...vpc.params.secondaryCidrBlocks] : [...site.cidrs],
       local: vswitches,
       ...(attachment ? { cenStep: attachment.id } : {}),
       routes: of(steps, 'route-entry').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
       connections: of(steps, 'ipsec-connection').map((s) => ({
-        stepId: s.id, name: s.params.name, localCidrs: s.params.localCidrs, remoteCidrs: s.params.remoteCidrs, peerSite: s.params.peerSite,
+        stepId: s.id,
+        name: s.params.name,
+        localCidrs: s.params.localCidrs,
+        remoteCidrs: s.params.remoteCidrs,
+        peerSite: s.params.peerSite,
         mirrored: s.params.mirror === null || ids.has(s.params.mirror),
       })),
       published: of(steps, 'cen-route-publish').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
-      ...(of(steps, 'security-group').length ? { admits: rules.map((s) => ({ source: s.params.sourceCidrIp, protocol: s.params.ipProtocol, stepId: s.id })) } : {}),
+      ...(of(steps, 'security-group').length
+        ? { admits: rules.map((s) => ({ source: s.params.sourceCidrIp, protocol: s.params.ipProtocol, stepId: s.id })) }
+        : {}),
     };
   });
 
   // An on-premises DC is configured by its operators: assume its device mirrors the hub's
   // connections and routes their networks into the tunnel.
-  const onPrem: NetSite[] = topology.sites.filter((s) => !isCloudSite(s)).map((site) => {
-    const towards = cloud.flatMap((c) => c.connections.filter((x) => x.peerSite === site.name).map((x) => ({ hub: c.name, x })));
-    // Its "probe" is a host somewhere in its first CIDR (an operator pastes what it printed).
-    const probe = options.probeIps?.[site.name] ? `${options.probeIps[site.name]}/32` : site.cidrs[0];
-    return {
-      name: site.name, region: site.region, onPremises: true, networks: [...site.cidrs], local: [...site.cidrs], ...(probe ? { probe } : {}),
-      routes: towards.flatMap(({ x }) => x.localCidrs.map((d) => ({ destination: d, stepId: x.stepId }))),
-      connections: towards.map(({ hub, x }) => ({
-        stepId: x.stepId, name: `${x.name} (on-premises side)`, localCidrs: x.remoteCidrs, remoteCidrs: x.localCidrs, peerSite: hub, mirrored: true,
-      })),
-      published: [],
-    };
-  });
+  const onPrem: NetSite[] = topology.sites
+    .filter((s) => !isCloudSite(s))
+    .map((site) => {
+      const towards = cloud.flatMap((c) =>
+        c.connections.filter((x) => x.peerSite === site.name).map((x) => ({ hub: c.name, x })),
+      );
+      // Its "probe" is a host somewhere in its first CIDR (an operator pastes what it printed).
+      const probe = options.probeIps?.[site.name] ? `${options.probeIps[site.name]}/32` : site.cidrs[0];
+      return {
+        name: site.name,
+        region: site.region,
+        onPremises: true,
+        networks: [...site.cidrs],
+        local: [...site.cidrs],
+        ...(probe ? { probe } : {}),
+        routes: towards.flatMap(({ x }) => x.localCidrs.map((d) => ({ destination: d, stepId: x.stepId }))),
+        connections: towards.map(({ hub, x }) => ({
+          stepId: x.stepId,
+          name: `${x.name} (on-premises side)`,
+          localCidrs: x.remoteCidrs,
+          remoteCidrs: x.localCidrs,
+          peerSite: hub,
+          mirrored: true,
+        })),
+        published: [],
+      };
+    });
   return { topology: topology.name, sites: [...cloud, ...onPrem] };
 }

@@ -39,7 +39,9 @@ export interface PairPrediction {
   readonly reliesOn: readonly Reliance[];
 }
 
-type Leg = { ok: true; path: string[]; gateways: number; relies: Reliance[] } | { ok: false; path: string[]; reason: string; relies: Reliance[] };
+type Leg =
+  | { ok: true; path: string[]; gateways: number; relies: Reliance[] }
+  | { ok: false; path: string[]; reason: string; relies: Reliance[] };
 
 const covers = (outer: string, inner: string) => cidrContains(cidr(outer), cidr(inner));
 const prefix = (c: string) => cidr(c).prefix;
@@ -64,9 +66,19 @@ function candidates(m: NetModel, site: NetSite, dst: string): Candidate[] {
     for (const peer of m.sites) {
       if (peer.name === site.name || !peer.cenStep) continue;
       for (const n of peer.networks) learned.push({ destination: n, own: false, go: 'cen', via: peer });
-      for (const p of peer.published) learned.push({ destination: p.destination, own: false, go: 'cen', via: peer, stepId: p.stepId, published: true });
+      for (const p of peer.published)
+        learned.push({
+          destination: p.destination,
+          own: false,
+          go: 'cen',
+          via: peer,
+          stepId: p.stepId,
+          published: true,
+        });
     }
-    return [...own, ...learned.filter((c) => !ownDestinations.has(c.destination))].filter((c) => covers(c.destination, dst));
+    return [...own, ...learned.filter((c) => !ownDestinations.has(c.destination))].filter((c) =>
+      covers(c.destination, dst),
+    );
   }
   return own.filter((c) => covers(c.destination, dst));
 }
@@ -78,34 +90,90 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
   let site: NetSite | undefined = start;
   let gateways = 0;
   for (let hop = 0; hop < MAX_HOPS && site; hop++) {
-    const found: Candidate | undefined = candidates(m, site, dst).sort((a, b) => prefix(b.destination) - prefix(a.destination) || Number(b.own) - Number(a.own))[0];
+    const found: Candidate | undefined = candidates(m, site, dst).sort(
+      (a, b) => prefix(b.destination) - prefix(a.destination) || Number(b.own) - Number(a.own),
+    )[0];
     if (!found) return { ok: false, path, relies, reason: `${site.name} has no route to ${dst}` };
     if (found.go === 'local') {
-      if (site.name !== target.name) return { ok: false, path, relies, reason: `${dst} is delivered inside ${site.name}, not at ${target.name}` };
+      if (site.name !== target.name)
+        return { ok: false, path, relies, reason: `${dst} is delivered inside ${site.name}, not at ${target.name}` };
       if (checkRules && target.admits) {
-        const rule = target.admits.find((r) => ['icmp', 'all'].includes(r.protocol.toLowerCase()) && covers(r.source, src));
-        if (!rule) return { ok: false, path, relies, reason: `security group of ${target.name} does not admit ICMP from ${src}` };
-        relies.push({ stepId: rule.stepId, site: target.name, kind: 'sg-rule', what: `security group of ${target.name} admits ICMP from ${rule.source}`, broken: `security group of ${target.name} does not admit ICMP from ${rule.source}` });
+        const rule = target.admits.find(
+          (r) => ['icmp', 'all'].includes(r.protocol.toLowerCase()) && covers(r.source, src),
+        );
+        if (!rule)
+          return {
+            ok: false,
+            path,
+            relies,
+            reason: `security group of ${target.name} does not admit ICMP from ${src}`,
+          };
+        relies.push({
+          stepId: rule.stepId,
+          site: target.name,
+          kind: 'sg-rule',
+          what: `security group of ${target.name} admits ICMP from ${rule.source}`,
+          broken: `security group of ${target.name} does not admit ICMP from ${rule.source}`,
+        });
       }
       return { ok: true, path, gateways, relies };
     }
     if (found.go === 'cen') {
       const via: NetSite = found.via!;
-      for (const x of [site, via]) relies.push({ stepId: x.cenStep!, site: x.name, kind: 'cen-attachment', what: `${x.name} attached to CEN`, broken: `${x.name}'s VPC is not attached to CEN now` });
+      for (const x of [site, via])
+        relies.push({
+          stepId: x.cenStep!,
+          site: x.name,
+          kind: 'cen-attachment',
+          what: `${x.name} attached to CEN`,
+          broken: `${x.name}'s VPC is not attached to CEN now`,
+        });
       if (found.published) {
         const what = `${found.destination} published to CEN by ${via.name}`;
-        relies.push({ stepId: found.stepId!, site: via.name, kind: 'cen-publish', what, broken: `expected via ${what}: it is not published now` });
+        relies.push({
+          stepId: found.stepId!,
+          site: via.name,
+          kind: 'cen-publish',
+          what,
+          broken: `expected via ${what}: it is not published now`,
+        });
       }
       path.push('CEN', via.name);
       site = via;
       continue;
     }
-    relies.push({ stepId: found.stepId!, site: site.name, kind: 'route', what: `the route to ${found.destination} in ${site.name}`, broken: `expected via the route to ${found.destination} in ${site.name}'s VPC: it is gone` });
+    relies.push({
+      stepId: found.stepId!,
+      site: site.name,
+      kind: 'route',
+      what: `the route to ${found.destination} in ${site.name}`,
+      broken: `expected via the route to ${found.destination} in ${site.name}'s VPC: it is gone`,
+    });
     const from: NetSite = site;
-    const conn = from.connections.find((c) => c.localCidrs.some((l) => covers(l, src)) && c.remoteCidrs.some((r) => covers(r, dst)));
-    if (!conn) return { ok: false, path, relies, reason: `no IPsec connection on ${from.name}'s gateway has selectors for ${src} -> ${dst}` };
-    if (!conn.mirrored) return { ok: false, path, relies, reason: `tunnel ${conn.name} has no mirrored connection at ${conn.peerSite}, so it cannot negotiate` };
-    relies.push({ stepId: conn.stepId, site: from.name, kind: 'ipsec', what: `tunnel ${conn.name}`, broken: `tunnel ${conn.name} is down` });
+    const conn = from.connections.find(
+      (c) => c.localCidrs.some((l) => covers(l, src)) && c.remoteCidrs.some((r) => covers(r, dst)),
+    );
+    if (!conn)
+      return {
+        ok: false,
+        path,
+        relies,
+        reason: `no IPsec connection on ${from.name}'s gateway has selectors for ${src} -> ${dst}`,
+      };
+    if (!conn.mirrored)
+      return {
+        ok: false,
+        path,
+        relies,
+        reason: `tunnel ${conn.name} has no mirrored connection at ${conn.peerSite}, so it cannot negotiate`,
+      };
+    relies.push({
+      stepId: conn.stepId,
+      site: from.name,
+      kind: 'ipsec',
+      what: `tunnel ${conn.name}`,
+      broken: `tunnel ${conn.name} is down`,
+    });
     path.push(`ipsec ${conn.name}`, conn.peerSite);
     gateways += 2;
     site = m.sites.find((s) => s.name === conn.peerSite);
@@ -124,10 +192,33 @@ function dedupe(relies: readonly Reliance[]): Reliance[] {
 
 export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPrediction {
   const there = forward(model, from, from.probe!, to.probe!, to, true);
-  if (!there.ok) return { from: from.name, to: to.name, reachable: false, path: there.path, reason: there.reason, reliesOn: dedupe(there.relies) };
+  if (!there.ok)
+    return {
+      from: from.name,
+      to: to.name,
+      reachable: false,
+      path: there.path,
+      reason: there.reason,
+      reliesOn: dedupe(there.relies),
+    };
   const back = forward(model, to, to.probe!, from.probe!, from, false);
-  if (!back.ok) return { from: from.name, to: to.name, reachable: false, path: there.path, reason: `the reply is lost: ${back.reason}`, reliesOn: dedupe([...there.relies, ...back.relies]) };
-  return { from: from.name, to: to.name, reachable: true, path: there.path, ttl: INITIAL_TTL - back.gateways, reliesOn: dedupe([...there.relies, ...back.relies]) };
+  if (!back.ok)
+    return {
+      from: from.name,
+      to: to.name,
+      reachable: false,
+      path: there.path,
+      reason: `the reply is lost: ${back.reason}`,
+      reliesOn: dedupe([...there.relies, ...back.relies]),
+    };
+  return {
+    from: from.name,
+    to: to.name,
+    reachable: true,
+    path: there.path,
+    ttl: INITIAL_TTL - back.gateways,
+    reliesOn: dedupe([...there.relies, ...back.relies]),
+  };
 }
 
 /** Every ordered pair of sites that have a probe, sources in site order. */
@@ -138,11 +229,16 @@ export function predictMatrix(model: NetModel): PairPrediction[] {
 
 /** "6 of 6 pairs reachable", then each unreachable pair and why. */
 export function renderPrediction(pairs: readonly PairPrediction[]): string {
-  if (pairs.length === 0) return 'Predicted reachability: no probes in this topology (probes: false), nothing to predict.';
+  if (pairs.length === 0)
+    return 'Predicted reachability: no probes in this topology (probes: false), nothing to predict.';
   const ok = pairs.filter((p) => p.reachable).length;
   const lines = [`Predicted reachability: ${ok} of ${pairs.length} pairs reachable`];
   for (const p of pairs) {
-    lines.push(p.reachable ? `  ${p.from} -> ${p.to}: reachable, ttl ${p.ttl}, via ${p.path.join(' -> ')}` : `  ${p.from} -> ${p.to}: UNREACHABLE: ${p.reason}`);
+    lines.push(
+      p.reachable
+        ? `  ${p.from} -> ${p.to}: reachable, ttl ${p.ttl}, via ${p.path.join(' -> ')}`
+        : `  ${p.from} -> ${p.to}: UNREACHABLE: ${p.reason}`,
+    );
   }
   return lines.join('\n');
 }

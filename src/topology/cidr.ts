@@ -41,7 +41,12 @@ export function parseCidr(input: string): CidrParse {
   }
   const prefix = Number(prefixText);
   if (prefix > 32) {
-    return { ok: false, reason: 'mask', message: `mask /${prefix} in "${text}" is out of range (an IPv4 mask is /0 to /32)`, prefix };
+    return {
+      ok: false,
+      reason: 'mask',
+      message: `mask /${prefix} in "${text}" is out of range (an IPv4 mask is /0 to /32)`,
+      prefix,
+    };
   }
   const ip = toInt(ipaddr.IPv4.parse(addr));
   const base = ip - (ip % size(prefix));
@@ -68,7 +73,11 @@ export function cidr(text: string): Cidr {
 }
 
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner.prefix) <= outer.base + size(outer.prefix);
+  return (
+    inner.prefix >= outer.prefix &&
+    inner.base >= outer.base &&
+    inner.base + size(inner.prefix) <= outer.base + size(outer.prefix)
+  );
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
@@ -100,7 +109,14 @@ export function hostAddress(block: Cidr, offset: number): string {
 }
 
 /** Customer gateway addresses Alibaba Cloud refuses (CreateCustomerGateway documentation). */
-const UNUSABLE_GATEWAY_IPS = ['0.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '255.0.0.0/8'];
+const UNUSABLE_GATEWAY_IPS = [
+  '0.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '224.0.0.0/4',
+  '255.0.0.0/8',
+];
 
 /** Whether `text` is an IPv4 address a customer gateway may use. */
 export function isUsableGatewayIp(text: string): boolean {

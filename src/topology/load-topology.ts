@@ -9,7 +9,8 @@ import { validateTopology, type ValidationOptions } from './validate';
 /** The zones a connected cloud offers in a region (ECS DescribeZones). */
 export type ZoneSource = (regionId: string) => Promise<readonly string[]>;
 
-const then = (r: Result<TopologyInput>, options?: ValidationOptions): Result<Topology> => (r.ok ? validateTopology(r.value, options) : r);
+const then = (r: Result<TopologyInput>, options?: ValidationOptions): Result<Topology> =>
+  r.ok ? validateTopology(r.value, options) : r;
 
 /** YAML text -> validated topology, or every problem found. Never throws. */
 export function topologyFromYaml(text: string, options?: ValidationOptions): Result<Topology> {
@@ -26,9 +27,19 @@ export function topologyFromLine(text: string, options?: ValidationOptions): Res
  * region it names. A region whose lookup fails keeps the built-in list (the apply that follows
  * reports the cloud's own error if the zone is really wrong). Never rejects.
  */
-export async function validateWithCloudZones(parsed: Result<TopologyInput>, options: ValidationOptions, zones: ZoneSource): Promise<Result<Topology>> {
+export async function validateWithCloudZones(
+  parsed: Result<TopologyInput>,
+  options: ValidationOptions,
+  zones: ZoneSource,
+): Promise<Result<Topology>> {
   if (!parsed.ok) return parsed;
-  const regions = [...new Set(parsed.value.sites.map((s) => s.region).filter((r): r is string => r !== undefined && findRegion(r) !== undefined))];
+  const regions = [
+    ...new Set(
+      parsed.value.sites
+        .map((s) => s.region)
+        .filter((r): r is string => r !== undefined && findRegion(r) !== undefined),
+    ),
+  ];
   const found = new Map<string, readonly string[]>();
   await Promise.all(
     regions.map(async (r) => {

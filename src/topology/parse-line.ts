@@ -14,7 +14,8 @@ import { checkTopologyShape, type TopologyInput } from './schema';
 import { SEED_NAME, SEED_YAML } from './seed';
 import { parseTopologyYaml } from './parse-yaml';
 
-export const LINE_SYNTAX = 'NAME [ike=v1|v2] [probes=on|off] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|ip=|vpc=|vpn=|cgw=|cen=] ...';
+export const LINE_SYNTAX =
+  'NAME [ike=v1|v2] [probes=on|off] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|ip=|vpc=|vpn=|cgw=|cen=] ...';
 
 export const LINE_EXAMPLES: readonly string[] = [
   'seed',
@@ -37,10 +38,24 @@ function parseSite(token: string, index: number, problems: Problem[]): MutableSi
   const path = `sites[${index}]`;
   const m = /^([a-z]+):([^@=;]+)(?:@([^=;]+))?=([^;]*)((?:;.*)?)$/i.exec(token);
   if (!m) {
-    problems.push(problem('line.site-syntax', path, `cannot read site "${token}"`, 'write a site as ROLE:NAME@REGION=CIDR, e.g. hub:japan@ap-northeast-1=172.16.0.0/12'));
+    problems.push(
+      problem(
+        'line.site-syntax',
+        path,
+        `cannot read site "${token}"`,
+        'write a site as ROLE:NAME@REGION=CIDR, e.g. hub:japan@ap-northeast-1=172.16.0.0/12',
+      ),
+    );
     return undefined;
   }
-  const [, role, name, region, cidrList, optionText] = m as unknown as [string, string, string, string | undefined, string, string];
+  const [, role, name, region, cidrList, optionText] = m as unknown as [
+    string,
+    string,
+    string,
+    string | undefined,
+    string,
+    string,
+  ];
   const site: MutableSite = { name, role: role.toLowerCase(), cidrs: cidrList.split(',').filter((c) => c !== '') };
   if (region !== undefined) site.region = region;
   for (const option of optionText.split(';').filter((o) => o !== '')) {
@@ -48,7 +63,14 @@ function parseSite(token: string, index: number, problems: Problem[]): MutableSi
     const key = eq < 0 ? option : option.slice(0, eq);
     const value = eq < 0 ? '' : option.slice(eq + 1);
     if (!(SITE_OPTION_KEYS as readonly string[]).includes(key) || value === '') {
-      problems.push(problem('line.site-option', `${path}.${key}`, `unknown or empty site option "${option}"`, `site options are ${SITE_OPTION_KEYS.map((k) => `${k}=`).join(' ')}`));
+      problems.push(
+        problem(
+          'line.site-option',
+          `${path}.${key}`,
+          `unknown or empty site option "${option}"`,
+          `site options are ${SITE_OPTION_KEYS.map((k) => `${k}=`).join(' ')}`,
+        ),
+      );
       continue;
     }
     if (key === 'hub') site.hub = value;
@@ -62,7 +84,10 @@ function parseSite(token: string, index: number, problems: Problem[]): MutableSi
 
 /** Parses the one-line form into the checked document shape; never throws. */
 export function parseTopologyLine(text: string): Result<TopologyInput> {
-  const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   if (tokens.length === 0) {
     return { ok: false, problems: [problem('line.empty', '', 'no topology given', `usage: ${LINE_SYNTAX}`)] };
   }
@@ -71,7 +96,14 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
   const problems: Problem[] = [];
   const [name, ...rest] = tokens as [string, ...string[]];
   if (name.includes(':') || name.includes('=')) {
-    problems.push(problem('line.missing-name', '', `the first word must be the topology's name, got "${name}"`, `usage: ${LINE_SYNTAX}`));
+    problems.push(
+      problem(
+        'line.missing-name',
+        '',
+        `the first word must be the topology's name, got "${name}"`,
+        `usage: ${LINE_SYNTAX}`,
+      ),
+    );
   }
   const doc: Record<string, unknown> = { name };
   const sites: MutableSite[] = [];
@@ -82,17 +114,35 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
       if (key.toLowerCase() === 'ike') {
         const v = value.toLowerCase().replace(/^ike/, '');
         if (v === 'v1' || v === 'v2') doc.ike = v;
-        else problems.push(problem('line.ike', 'ike', `unknown IKE version "${value.slice(0, 40)}"`, 'use ike=v1 or ike=v2'));
+        else
+          problems.push(
+            problem('line.ike', 'ike', `unknown IKE version "${value.slice(0, 40)}"`, 'use ike=v1 or ike=v2'),
+          );
       } else {
         const v = value.toLowerCase();
         if (['on', 'true', 'yes'].includes(v)) doc.probes = true;
         else if (['off', 'false', 'no'].includes(v)) doc.probes = false;
-        else problems.push(problem('line.probes', 'probes', `probes must be on or off, got "${value.slice(0, 40)}"`, 'use probes=on or probes=off'));
+        else
+          problems.push(
+            problem(
+              'line.probes',
+              'probes',
+              `probes must be on or off, got "${value.slice(0, 40)}"`,
+              'use probes=on or probes=off',
+            ),
+          );
       }
       continue;
     }
     if (!token.includes(':')) {
-      problems.push(problem('line.unknown-token', '', `cannot read "${token}"`, 'settings are ike= and probes=; sites look like ROLE:NAME@REGION=CIDR'));
+      problems.push(
+        problem(
+          'line.unknown-token',
+          '',
+          `cannot read "${token}"`,
+          'settings are ike= and probes=; sites look like ROLE:NAME@REGION=CIDR',
+        ),
+      );
       continue;
     }
     const site = parseSite(token, sites.length, problems);

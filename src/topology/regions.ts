@@ -11,11 +11,27 @@ export interface Region {
 }
 
 export const REGIONS: readonly Region[] = [
-  { id: 'cn-hangzhou', name: 'China (Hangzhou)', zones: ['cn-hangzhou-h', 'cn-hangzhou-i', 'cn-hangzhou-j', 'cn-hangzhou-k'] },
-  { id: 'cn-shanghai', name: 'China (Shanghai)', zones: ['cn-shanghai-e', 'cn-shanghai-f', 'cn-shanghai-g', 'cn-shanghai-l'] },
+  {
+    id: 'cn-hangzhou',
+    name: 'China (Hangzhou)',
+    zones: ['cn-hangzhou-h', 'cn-hangzhou-i', 'cn-hangzhou-j', 'cn-hangzhou-k'],
+  },
+  {
+    id: 'cn-shanghai',
+    name: 'China (Shanghai)',
+    zones: ['cn-shanghai-e', 'cn-shanghai-f', 'cn-shanghai-g', 'cn-shanghai-l'],
+  },
   { id: 'cn-qingdao', name: 'China (Qingdao)', zones: ['cn-qingdao-b', 'cn-qingdao-c'] },
-  { id: 'cn-beijing', name: 'China (Beijing)', zones: ['cn-beijing-h', 'cn-beijing-i', 'cn-beijing-j', 'cn-beijing-k'] },
-  { id: 'cn-zhangjiakou', name: 'China (Zhangjiakou)', zones: ['cn-zhangjiakou-a', 'cn-zhangjiakou-b', 'cn-zhangjiakou-c'] },
+  {
+    id: 'cn-beijing',
+    name: 'China (Beijing)',
+    zones: ['cn-beijing-h', 'cn-beijing-i', 'cn-beijing-j', 'cn-beijing-k'],
+  },
+  {
+    id: 'cn-zhangjiakou',
+    name: 'China (Zhangjiakou)',
+    zones: ['cn-zhangjiakou-a', 'cn-zhangjiakou-b', 'cn-zhangjiakou-c'],
+  },
   { id: 'cn-huhehaote', name: 'China (Hohhot)', zones: ['cn-huhehaote-a', 'cn-huhehaote-b'] },
   { id: 'cn-wulanchabu', name: 'China (Ulanqab)', zones: ['cn-wulanchabu-a', 'cn-wulanchabu-b', 'cn-wulanchabu-c'] },
   { id: 'cn-shenzhen', name: 'China (Shenzhen)', zones: ['cn-shenzhen-d', 'cn-shenzhen-e', 'cn-shenzhen-f'] },
@@ -27,7 +43,11 @@ export const REGIONS: readonly Region[] = [
   { id: 'ap-northeast-2', name: 'South Korea (Seoul)', zones: ['ap-northeast-2a'] },
   { id: 'ap-southeast-1', name: 'Singapore', zones: ['ap-southeast-1a', 'ap-southeast-1b', 'ap-southeast-1c'] },
   { id: 'ap-southeast-3', name: 'Malaysia (Kuala Lumpur)', zones: ['ap-southeast-3a', 'ap-southeast-3b'] },
-  { id: 'ap-southeast-5', name: 'Indonesia (Jakarta)', zones: ['ap-southeast-5a', 'ap-southeast-5b', 'ap-southeast-5c'] },
+  {
+    id: 'ap-southeast-5',
+    name: 'Indonesia (Jakarta)',
+    zones: ['ap-southeast-5a', 'ap-southeast-5b', 'ap-southeast-5c'],
+  },
   { id: 'ap-southeast-6', name: 'Philippines (Manila)', zones: ['ap-southeast-6a'] },
   { id: 'ap-southeast-7', name: 'Thailand (Bangkok)', zones: ['ap-southeast-7a'] },
   { id: 'us-west-1', name: 'US (Silicon Valley)', zones: ['us-west-1a', 'us-west-1b'] },
@@ -50,9 +70,16 @@ export function findRegion(id: string): Region | undefined {
  */
 export function suggestRegion(typed: string): string {
   const t = typed.toLowerCase();
-  const byName = REGIONS.find((r) => r.name.toLowerCase().split(/[^a-z]+/).some((w) => w.length > 2 && w === t.replace(/[^a-z]/g, '')));
+  const byName = REGIONS.find((r) =>
+    r.name
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .some((w) => w.length > 2 && w === t.replace(/[^a-z]/g, '')),
+  );
   if (byName) return byName.id;
-  const best = closest(t, REGIONS.map((r) => r.id));
+  const best = closest(
+    t,
+    REGIONS.map((r) => r.id),
+  );
   return best;
 }
-

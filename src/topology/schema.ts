@@ -126,9 +126,22 @@ function typeProblem(issue: z.core.$ZodIssueInvalidType, path: string): Problem 
   }
   const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
   const message = `${key} must be ${expected}, got ${describeValue(issue.input)}`;
-  if (key === 'cidrs' && typeof issue.input === 'string') return problem('schema.invalid-type', path, message, `write it as a list: cidrs: [${issue.input.trim()}]`);
-  if (issue.expected === 'boolean') return problem('schema.invalid-type', path, message, `write ${key}: true or ${key}: false (YAML reads yes/no/on/off as text)`);
-  if (key === 'sites') return problem('schema.invalid-type', path, message, 'write each site as a list item: "  - name: japan" on its own line');
+  if (key === 'cidrs' && typeof issue.input === 'string')
+    return problem('schema.invalid-type', path, message, `write it as a list: cidrs: [${issue.input.trim()}]`);
+  if (issue.expected === 'boolean')
+    return problem(
+      'schema.invalid-type',
+      path,
+      message,
+      `write ${key}: true or ${key}: false (YAML reads yes/no/on/off as text)`,
+    );
+  if (key === 'sites')
+    return problem(
+      'schema.invalid-type',
+      path,
+      message,
+      'write each site as a list item: "  - name: japan" on its own line',
+    );
   return problem('schema.invalid-type', path, message, form ? `e.g. ${form}` : `give ${key} as ${expected}`);
 }
 
@@ -173,7 +186,14 @@ function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
       return [typeProblem(issue, path)];
     case 'too_small': {
       const key = String(issue.path[issue.path.length - 1] ?? '');
-      return [problem('schema.empty', path, `${key || 'this'} must not be empty`, KEY_FORMS[key] ? `e.g. ${KEY_FORMS[key]}` : 'give at least one value')];
+      return [
+        problem(
+          'schema.empty',
+          path,
+          `${key || 'this'} must not be empty`,
+          KEY_FORMS[key] ? `e.g. ${KEY_FORMS[key]}` : 'give at least one value',
+        ),
+      ];
     }
     default:
       return [problem('schema.invalid', path, issue.message, 'see the topology language in `vpnbot help`')];
@@ -188,7 +208,17 @@ export function checkTopologyShape(doc: unknown): Result<TopologyInput> {
     r = topologySchema.safeParse(doc, { reportInput: true });
   } catch (e) {
     const deep = e instanceof RangeError;
-    return { ok: false, problems: [problem(deep ? 'yaml.too-deep' : 'schema.invalid', '', deep ? 'the document nests far deeper than a topology does' : String((e as Error).message).slice(0, 200), 'see the topology language in `vpnbot help`')] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          deep ? 'yaml.too-deep' : 'schema.invalid',
+          '',
+          deep ? 'the document nests far deeper than a topology does' : String((e as Error).message).slice(0, 200),
+          'see the topology language in `vpnbot help`',
+        ),
+      ],
+    };
   }
   if (r.success) return { ok: true, value: r.data };
   return { ok: false, problems: dedupeProblems(r.error.issues.flatMap(issueToProblems)) };

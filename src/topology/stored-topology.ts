@@ -15,7 +15,12 @@ const siteModel = z.strictObject({
   vswitchCidr: z.string().optional(),
   hub: z.string().optional(),
   onPremises: z.strictObject({ publicIp: z.string() }).optional(),
-  existing: z.strictObject({ vpc: z.string().optional(), vpnGateway: z.string().optional(), customerGateway: z.string().optional(), cen: z.string().optional() }),
+  existing: z.strictObject({
+    vpc: z.string().optional(),
+    vpnGateway: z.string().optional(),
+    customerGateway: z.string().optional(),
+    cen: z.string().optional(),
+  }),
 });
 
 const topologyModel = z.strictObject({

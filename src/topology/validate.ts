@@ -5,7 +5,15 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { dedupeProblems, problem, type Problem, type Result } from '../errors';
-import { cidrContains, cidrOverlap, firstSubnet, isUsableGatewayIp, parseCidr, RESERVED_BLOCKS, type Cidr } from './cidr';
+import {
+  cidrContains,
+  cidrOverlap,
+  firstSubnet,
+  isUsableGatewayIp,
+  parseCidr,
+  RESERVED_BLOCKS,
+  type Cidr,
+} from './cidr';
 import { dcsOfHub, networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
 import type { SiteInput, TopologyInput } from './schema';
@@ -34,7 +42,12 @@ export const DEFAULT_SECURITY_GROUP_RULE_QUOTA = 200;
 export const MAX_VPC_CIDR_BLOCKS = 6;
 
 const NAME_RE = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
-const ID_PREFIX: Record<keyof ExistingIds, string> = { vpc: 'vpc-', vpnGateway: 'vpn-', customerGateway: 'cgw-', cen: 'cen-' };
+const ID_PREFIX: Record<keyof ExistingIds, string> = {
+  vpc: 'vpc-',
+  vpnGateway: 'vpn-',
+  customerGateway: 'cgw-',
+  cen: 'cen-',
+};
 const EXISTING_ALLOWED: Record<string, readonly (keyof ExistingIds)[]> = {
   dc: ['vpc', 'vpnGateway', 'customerGateway'],
   hub: ['vpc', 'vpnGateway', 'customerGateway', 'cen'],
@@ -50,20 +63,49 @@ interface SiteCidrs {
 
 function checkName(name: string, path: string, what: string, problems: Problem[]): void {
   if (!NAME_RE.test(name)) {
-    const fixed = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 32);
+    const fixed = name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+$/, '')
+      .slice(0, 32);
     const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
-    problems.push(problem('name.invalid', path, `${what} "${shown}" must be 1-32 lowercase letters, digits or hyphens, starting with a letter`, fixed ? `e.g. "${fixed}"` : 'e.g. "japan"'));
+    problems.push(
+      problem(
+        'name.invalid',
+        path,
+        `${what} "${shown}" must be 1-32 lowercase letters, digits or hyphens, starting with a letter`,
+        fixed ? `e.g. "${fixed}"` : 'e.g. "japan"',
+      ),
+    );
   }
 }
 
-function cidrProblem(r: Exclude<ReturnType<typeof parseCidr>, { ok: true }>, path: string, siteName: string, isVpc: boolean): Problem {
+function cidrProblem(
+  r: Exclude<ReturnType<typeof parseCidr>, { ok: true }>,
+  path: string,
+  siteName: string,
+  isVpc: boolean,
+): Problem {
   const where = ` (site "${siteName}")`;
-  if (r.reason === 'host-bits') return problem('cidr.host-bits', path, `${r.message}${where}`, `did you mean ${r.network}?`);
+  if (r.reason === 'host-bits')
+    return problem('cidr.host-bits', path, `${r.message}${where}`, `did you mean ${r.network}?`);
   if (r.reason === 'mask') {
-    if (isVpc && r.prefix !== undefined) return problem('cidr.mask', path, `a VPC CIDR needs a mask from /8 to /28, got /${r.prefix}${where}`, 'e.g. 172.16.0.0/12 or 10.1.0.0/16');
+    if (isVpc && r.prefix !== undefined)
+      return problem(
+        'cidr.mask',
+        path,
+        `a VPC CIDR needs a mask from /8 to /28, got /${r.prefix}${where}`,
+        'e.g. 172.16.0.0/12 or 10.1.0.0/16',
+      );
     return problem('cidr.mask', path, `${r.message}${where}`, 'a CIDR is ADDRESS/PREFIX, e.g. 10.1.0.0/16');
   }
-  return problem('cidr.malformed', path, `${r.message}${where}`, 'write four numbers 0-255 without leading zeros, a slash and a mask, e.g. 10.1.0.0/16');
+  return problem(
+    'cidr.malformed',
+    path,
+    `${r.message}${where}`,
+    'write four numbers 0-255 without leading zeros, a slash and a mask, e.g. 10.1.0.0/16',
+  );
 }
 
 /** Parses a site's CIDRs into canonical blocks; a refused CIDR is left out (its problem says why). */
@@ -77,12 +119,26 @@ function checkCidrs(site: SiteInput, i: number, problems: Problem[]): (Cidr | un
       return undefined;
     }
     if (isVpc && (r.cidr.prefix < 8 || r.cidr.prefix > 28)) {
-      problems.push(problem('cidr.mask', path, `a VPC CIDR needs a mask from /8 to /28, got /${r.cidr.prefix} (site "${site.name}")`, r.cidr.prefix < 8 ? 'split it into blocks of /8 or smaller' : 'use a block of /28 or larger'));
+      problems.push(
+        problem(
+          'cidr.mask',
+          path,
+          `a VPC CIDR needs a mask from /8 to /28, got /${r.cidr.prefix} (site "${site.name}")`,
+          r.cidr.prefix < 8 ? 'split it into blocks of /8 or smaller' : 'use a block of /28 or larger',
+        ),
+      );
       return undefined;
     }
     const reserved = RESERVED_BLOCKS.find((b) => cidrOverlap(b, r.cidr));
     if (reserved) {
-      problems.push(problem('cidr.reserved', path, `${r.cidr.text} overlaps the reserved block ${reserved.text} (site "${site.name}")`, 'use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'));
+      problems.push(
+        problem(
+          'cidr.reserved',
+          path,
+          `${r.cidr.text} overlaps the reserved block ${reserved.text} (site "${site.name}")`,
+          'use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+        ),
+      );
       return undefined;
     }
     return r.cidr;
@@ -103,15 +159,20 @@ function checkOverlaps(all: readonly SiteCidrs[], problems: Problem[]): void {
     const outer = stack[stack.length - 1];
     if (outer) {
       // Named in the order the user wrote them; reported at the later one.
-      const [x, y] = outer.index < item.index || (outer.index === item.index && outer.j < item.j) ? [outer, item] : [item, outer];
+      const [x, y] =
+        outer.index < item.index || (outer.index === item.index && outer.j < item.j) ? [outer, item] : [item, outer];
       const where = x.site === y.site ? `within site "${x.site}"` : `between sites "${x.site}" and "${y.site}"`;
       const same = x.c.base === y.c.base && x.c.prefix === y.c.prefix;
       problems.push(
         problem(
           'cidr.overlap',
           `sites[${y.index}].cidrs`,
-          same ? `${x.c.text} is listed more than once ${where}` : `${x.c.text} and ${y.c.text} overlap ${where}: both contain ${item.c.text}`,
-          same ? 'list each network once' : 'every network must be distinct for routes and IPsec selectors to be unambiguous',
+          same
+            ? `${x.c.text} is listed more than once ${where}`
+            : `${x.c.text} and ${y.c.text} overlap ${where}: both contain ${item.c.text}`,
+          same
+            ? 'list each network once'
+            : 'every network must be distinct for routes and IPsec selectors to be unambiguous',
         ),
       );
     }
@@ -121,7 +182,15 @@ function checkOverlaps(all: readonly SiteCidrs[], problems: Problem[]): void {
 
 function checkVswitch(site: SiteInput, i: number, cidrs: readonly Cidr[], problems: Problem[]): string | undefined {
   if (site.onPremises !== undefined) {
-    if (site.vswitchCidr !== undefined) problems.push(problem('vswitch.on-premises', `sites[${i}].vswitchCidr`, `site "${site.name}" is on premises: vpnbot creates no vSwitch there`, 'remove vswitchCidr from this site'));
+    if (site.vswitchCidr !== undefined)
+      problems.push(
+        problem(
+          'vswitch.on-premises',
+          `sites[${i}].vswitchCidr`,
+          `site "${site.name}" is on premises: vpnbot creates no vSwitch there`,
+          'remove vswitchCidr from this site',
+        ),
+      );
     return undefined;
   }
   if (cidrs.length === 0) return undefined;
@@ -133,11 +202,25 @@ function checkVswitch(site: SiteInput, i: number, cidrs: readonly Cidr[], proble
     return undefined;
   }
   if (r.cidr.prefix < 16 || r.cidr.prefix > 29) {
-    problems.push(problem('vswitch.mask', path, `a vSwitch needs a mask from /16 to /29, got /${r.cidr.prefix}`, `e.g. ${firstSubnet(cidrs[0]!).text}`));
+    problems.push(
+      problem(
+        'vswitch.mask',
+        path,
+        `a vSwitch needs a mask from /16 to /29, got /${r.cidr.prefix}`,
+        `e.g. ${firstSubnet(cidrs[0]!).text}`,
+      ),
+    );
     return undefined;
   }
   if (!cidrs.some((c) => cidrContains(c, r.cidr))) {
-    problems.push(problem('vswitch.outside', path, `vSwitch ${r.cidr.text} is outside site "${site.name}"'s CIDRs (${cidrs.map((c) => c.text).join(', ')})`, `e.g. ${firstSubnet(cidrs[0]!).text}`));
+    problems.push(
+      problem(
+        'vswitch.outside',
+        path,
+        `vSwitch ${r.cidr.text} is outside site "${site.name}"'s CIDRs (${cidrs.map((c) => c.text).join(', ')})`,
+        `e.g. ${firstSubnet(cidrs[0]!).text}`,
+      ),
+    );
     return undefined;
   }
   return r.cidr.text;
@@ -147,20 +230,48 @@ function checkExisting(site: SiteInput, i: number, problems: Problem[]): void {
   const existing = site.existing ?? {};
   const keys = Object.keys(existing) as (keyof ExistingIds)[];
   if (site.onPremises !== undefined && keys.length > 0) {
-    problems.push(problem('existing.on-premises', `sites[${i}].existing`, `site "${site.name}" is on premises: there is nothing of it in the cloud to adopt`, "name the hub's existing customer gateway under the hub site instead"));
+    problems.push(
+      problem(
+        'existing.on-premises',
+        `sites[${i}].existing`,
+        `site "${site.name}" is on premises: there is nothing of it in the cloud to adopt`,
+        "name the hub's existing customer gateway under the hub site instead",
+      ),
+    );
     return;
   }
   for (const key of keys) {
     const id = existing[key]!;
     const path = `sites[${i}].existing.${key}`;
     if (!EXISTING_ALLOWED[site.role]!.includes(key)) {
-      problems.push(problem('existing.not-for-role', path, `a ${site.role} has no ${key} to adopt`, `a ${site.role} may adopt: ${EXISTING_ALLOWED[site.role]!.join(', ')}`));
+      problems.push(
+        problem(
+          'existing.not-for-role',
+          path,
+          `a ${site.role} has no ${key} to adopt`,
+          `a ${site.role} may adopt: ${EXISTING_ALLOWED[site.role]!.join(', ')}`,
+        ),
+      );
     } else if (!id.startsWith(ID_PREFIX[key]) || !/^[a-z]+-[a-z0-9]+$/.test(id)) {
-      problems.push(problem('existing.bad-id', path, `"${id.slice(0, 40)}" is not a ${key} id`, `${key} ids look like ${ID_PREFIX[key]}xxxxxxxx`));
+      problems.push(
+        problem(
+          'existing.bad-id',
+          path,
+          `"${id.slice(0, 40)}" is not a ${key} id`,
+          `${key} ids look like ${ID_PREFIX[key]}xxxxxxxx`,
+        ),
+      );
     }
   }
   if ((existing.vpnGateway || existing.customerGateway) && !existing.vpc) {
-    problems.push(problem('existing.gateway-without-vpc', `sites[${i}].existing`, `site "${site.name}" adopts a gateway but not its VPC`, 'add existing.vpc: the VPC the VPN gateway belongs to'));
+    problems.push(
+      problem(
+        'existing.gateway-without-vpc',
+        `sites[${i}].existing`,
+        `site "${site.name}" adopts a gateway but not its VPC`,
+        'add existing.vpc: the VPC the VPN gateway belongs to',
+      ),
+    );
   }
 }
 
@@ -172,28 +283,71 @@ interface SiteIndex {
 
 function resolveHub(site: SiteInput, i: number, index: SiteIndex, problems: Problem[]): string | undefined {
   const { hubs } = index;
-  const hubNames = () => hubs.slice(0, 10).map((h) => h.name).join(', ') + (hubs.length > 10 ? ', ...' : '');
+  const hubNames = () =>
+    hubs
+      .slice(0, 10)
+      .map((h) => h.name)
+      .join(', ') + (hubs.length > 10 ? ', ...' : '');
   if (site.role !== 'dc') {
-    if (site.hub !== undefined) problems.push(problem('hub.not-for-role', `sites[${i}].hub`, `only a dc names a hub; "${site.name}" is a ${site.role}`, 'remove hub from this site'));
+    if (site.hub !== undefined)
+      problems.push(
+        problem(
+          'hub.not-for-role',
+          `sites[${i}].hub`,
+          `only a dc names a hub; "${site.name}" is a ${site.role}`,
+          'remove hub from this site',
+        ),
+      );
     return undefined;
   }
   if (hubs.length === 0) {
-    problems.push(problem('dc.no-hub', `sites[${i}]`, `dc "${site.name}" has no hub to reach`, 'add a site with role: hub (a VPC with a VPN gateway on CEN)'));
+    problems.push(
+      problem(
+        'dc.no-hub',
+        `sites[${i}]`,
+        `dc "${site.name}" has no hub to reach`,
+        'add a site with role: hub (a VPC with a VPN gateway on CEN)',
+      ),
+    );
     return undefined;
   }
   if (site.hub === undefined) {
     if (hubs.length === 1) return hubs[0]!.name;
-    problems.push(problem('dc.hub-ambiguous', `sites[${i}].hub`, `dc "${site.name}" must name its hub: there are ${hubs.length} (${hubNames()})`, `add hub: ${hubs[0]!.name} (or another hub) to this site`));
+    problems.push(
+      problem(
+        'dc.hub-ambiguous',
+        `sites[${i}].hub`,
+        `dc "${site.name}" must name its hub: there are ${hubs.length} (${hubNames()})`,
+        `add hub: ${hubs[0]!.name} (or another hub) to this site`,
+      ),
+    );
     return undefined;
   }
   const target = index.byName.get(site.hub);
   if (!target) {
-    const guess = closest(site.hub, hubs.map((h) => h.name));
-    problems.push(problem('dc.hub-unknown', `sites[${i}].hub`, `dc "${site.name}" names hub "${site.hub.slice(0, 40)}", which is not a site`, `did you mean "${guess}"?`));
+    const guess = closest(
+      site.hub,
+      hubs.map((h) => h.name),
+    );
+    problems.push(
+      problem(
+        'dc.hub-unknown',
+        `sites[${i}].hub`,
+        `dc "${site.name}" names hub "${site.hub.slice(0, 40)}", which is not a site`,
+        `did you mean "${guess}"?`,
+      ),
+    );
     return undefined;
   }
   if (target.role !== 'hub') {
-    problems.push(problem('dc.hub-not-hub', `sites[${i}].hub`, `dc "${site.name}" names "${site.hub}" as its hub, but it is a ${target.role}`, `hubs: ${hubNames()}`));
+    problems.push(
+      problem(
+        'dc.hub-not-hub',
+        `sites[${i}].hub`,
+        `dc "${site.name}" names "${site.hub}" as its hub, but it is a ${target.role}`,
+        `hubs: ${hubNames()}`,
+      ),
+    );
     return undefined;
   }
   return site.hub;
@@ -201,15 +355,36 @@ function resolveHub(site: SiteInput, i: number, index: SiteIndex, problems: Prob
 
 function checkRegion(site: SiteInput, i: number, problems: Problem[]): boolean {
   if (site.region === undefined) {
-    if (site.onPremises === undefined) problems.push(problem('schema.missing', `sites[${i}].region`, `site "${site.name}" needs a region`, 'add region: ap-northeast-1 (or another region id), or onPremises: { publicIp: ... } for a real data centre'));
+    if (site.onPremises === undefined)
+      problems.push(
+        problem(
+          'schema.missing',
+          `sites[${i}].region`,
+          `site "${site.name}" needs a region`,
+          'add region: ap-northeast-1 (or another region id), or onPremises: { publicIp: ... } for a real data centre',
+        ),
+      );
     return false;
   }
   if (findRegion(site.region)) return true;
-  problems.push(problem('region.unknown', `sites[${i}].region`, `unknown region "${site.region.slice(0, 40)}" (site "${site.name}")`, `did you mean ${suggestRegion(site.region)}?`));
+  problems.push(
+    problem(
+      'region.unknown',
+      `sites[${i}].region`,
+      `unknown region "${site.region.slice(0, 40)}" (site "${site.name}")`,
+      `did you mean ${suggestRegion(site.region)}?`,
+    ),
+  );
   return false;
 }
 
-function checkZone(site: SiteInput, i: number, regionKnown: boolean, options: ValidationOptions, problems: Problem[]): string {
+function checkZone(
+  site: SiteInput,
+  i: number,
+  regionKnown: boolean,
+  options: ValidationOptions,
+  problems: Problem[],
+): string {
   const region = findRegion(site.region ?? '');
   if (!regionKnown || !region) return site.zone ?? '';
   const zones = options.zonesOf?.(region.id) ?? region.zones;
@@ -220,7 +395,9 @@ function checkZone(site: SiteInput, i: number, regionKnown: boolean, options: Va
       problem(
         inRegion ? 'zone.unknown' : 'zone.wrong-region',
         `sites[${i}].zone`,
-        inRegion ? `region ${region.id} has no zone "${site.zone.slice(0, 40)}" (site "${site.name}")` : `zone "${site.zone.slice(0, 40)}" is not in region ${region.id} (site "${site.name}")`,
+        inRegion
+          ? `region ${region.id} has no zone "${site.zone.slice(0, 40)}" (site "${site.name}")`
+          : `zone "${site.zone.slice(0, 40)}" is not in region ${region.id} (site "${site.name}")`,
         `zones of ${region.id}: ${zones.join(', ')}${inRegion ? `; did you mean ${closest(site.zone, [...zones])}?` : ''}`,
       ),
     );
@@ -270,7 +447,9 @@ function checkSecurityGroupQuota(input: TopologyInput, quota: number, problems: 
 export function connectionsPerGateway(topology: Topology): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (site: string, n: number) => counts.set(site, (counts.get(site) ?? 0) + n);
-  const hubs = new Map(topology.sites.filter((s) => s.role === 'hub').map((h) => [h.name, networksBehindHub(topology, h).length]));
+  const hubs = new Map(
+    topology.sites.filter((s) => s.role === 'hub').map((h) => [h.name, networksBehindHub(topology, h).length]),
+  );
   for (const dc of topology.sites.filter((s) => s.role === 'dc')) {
     const networks = dc.hub === undefined ? undefined : hubs.get(dc.hub);
     if (networks === undefined) continue;
@@ -282,7 +461,10 @@ export function connectionsPerGateway(topology: Topology): Map<string, number> {
   return counts;
 }
 
-export function validateTopology(input: TopologyInput, options: ValidationOptions = { ipsecConnectionQuota: DEFAULT_IPSEC_CONNECTION_QUOTA }): Result<Topology> {
+export function validateTopology(
+  input: TopologyInput,
+  options: ValidationOptions = { ipsecConnectionQuota: DEFAULT_IPSEC_CONNECTION_QUOTA },
+): Result<Topology> {
   const problems: Problem[] = [];
   checkName(input.name, 'name', 'topology name', problems);
 
@@ -291,7 +473,15 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
   input.sites.forEach((s, i) => {
     checkName(s.name, `sites[${i}].name`, 'site name', problems);
     const first = firstIndex.get(s.name);
-    if (first !== undefined) problems.push(problem('site.duplicate', `sites[${i}].name`, `site name "${s.name}" is used twice (sites[${first}] and sites[${i}])`, 'give every site its own name'));
+    if (first !== undefined)
+      problems.push(
+        problem(
+          'site.duplicate',
+          `sites[${i}].name`,
+          `site name "${s.name}" is used twice (sites[${first}] and sites[${i}])`,
+          'give every site its own name',
+        ),
+      );
     else {
       firstIndex.set(s.name, i);
       byName.set(s.name, s);
@@ -299,13 +489,33 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
   });
   const index: SiteIndex = { byName, hubs: input.sites.filter((s) => s.role === 'hub') };
 
-  const cidrsBySite: SiteCidrs[] = input.sites.map((s, i) => ({ site: s.name, index: i, cidrs: checkCidrs(s, i, problems) }));
+  const cidrsBySite: SiteCidrs[] = input.sites.map((s, i) => ({
+    site: s.name,
+    index: i,
+    cidrs: checkCidrs(s, i, problems),
+  }));
   checkOverlaps(cidrsBySite, problems);
 
   const sites: Site[] = input.sites.map((s, i) => {
     if (s.onPremises !== undefined) {
-      if (s.role !== 'dc') problems.push(problem('on-premises.not-dc', `sites[${i}].onPremises`, `only a dc can be on premises; "${s.name}" is a ${s.role}`, 'make this site a dc, or remove onPremises'));
-      else if (!isUsableGatewayIp(s.onPremises.publicIp)) problems.push(problem('on-premises.bad-ip', `sites[${i}].onPremises.publicIp`, `"${s.onPremises.publicIp.slice(0, 40)}" cannot be a customer gateway address`, 'give the public IPv4 address of the DC\'s VPN device'));
+      if (s.role !== 'dc')
+        problems.push(
+          problem(
+            'on-premises.not-dc',
+            `sites[${i}].onPremises`,
+            `only a dc can be on premises; "${s.name}" is a ${s.role}`,
+            'make this site a dc, or remove onPremises',
+          ),
+        );
+      else if (!isUsableGatewayIp(s.onPremises.publicIp))
+        problems.push(
+          problem(
+            'on-premises.bad-ip',
+            `sites[${i}].onPremises.publicIp`,
+            `"${s.onPremises.publicIp.slice(0, 40)}" cannot be a customer gateway address`,
+            "give the public IPv4 address of the DC's VPN device",
+          ),
+        );
     }
     checkVpcBlockCount(s, i, problems);
     const regionKnown = checkRegion(s, i, problems);
@@ -331,20 +541,43 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
 
   // An on-premises dc's "region" is its hub's: that is where its customer gateway and connections live.
   const regionOf = new Map(sites.map((s) => [s.name, s.region]));
-  const resolved = sites.map((s) => (s.onPremises && !s.region && s.hub ? { ...s, region: regionOf.get(s.hub) ?? '' } : s));
+  const resolved = sites.map((s) =>
+    s.onPremises && !s.region && s.hub ? { ...s, region: regionOf.get(s.hub) ?? '' } : s,
+  );
 
   if (index.hubs.length === 0) {
     input.sites.forEach((s, i) => {
-      if (s.role === 'spoke') problems.push(problem('spoke.no-hub', `sites[${i}]`, `spoke "${s.name}" joins CEN, but no hub is on CEN to lead to a dc`, 'add a site with role: hub'));
+      if (s.role === 'spoke')
+        problems.push(
+          problem(
+            'spoke.no-hub',
+            `sites[${i}]`,
+            `spoke "${s.name}" joins CEN, but no hub is on CEN to lead to a dc`,
+            'add a site with role: hub',
+          ),
+        );
     });
   }
 
   const cens = new Set(input.sites.map((s) => s.existing?.cen).filter((c): c is string => c !== undefined));
-  if (cens.size > 1) problems.push(problem('existing.cen-conflict', 'sites', `sites adopt different CEN instances (${[...cens].slice(0, 5).join(', ')}); a topology has one CEN`, 'name the same cen under every site that adopts one'));
+  if (cens.size > 1)
+    problems.push(
+      problem(
+        'existing.cen-conflict',
+        'sites',
+        `sites adopt different CEN instances (${[...cens].slice(0, 5).join(', ')}); a topology has one CEN`,
+        'name the same cen under every site that adopts one',
+      ),
+    );
 
   checkSecurityGroupQuota(input, options.securityGroupRuleQuota ?? DEFAULT_SECURITY_GROUP_RULE_QUOTA, problems);
 
-  const topology: Topology = { name: input.name, ike: input.ike ?? 'v1', probes: input.probes ?? true, sites: resolved };
+  const topology: Topology = {
+    name: input.name,
+    ike: input.ike ?? 'v1',
+    probes: input.probes ?? true,
+    sites: resolved,
+  };
   if (problems.length === 0) {
     for (const [site, count] of connectionsPerGateway(topology)) {
       if (count > options.ipsecConnectionQuota) {
@@ -366,11 +599,19 @@ export function validateTopology(input: TopologyInput, options: ValidationOption
     for (const hub of topology.sites.filter((s) => s.role === 'hub')) {
       const networks = networksBehindHub(topology, hub);
       for (const dc of dcsOfHub(topology, hub.name)) {
-        const [side, n] = networks.length > IKEV2_SELECTOR_LIMIT ? [`behind hub "${hub.name}"`, networks.length] : [`of DC "${dc.name}"`, dc.cidrs.length];
+        const [side, n] =
+          networks.length > IKEV2_SELECTOR_LIMIT
+            ? [`behind hub "${hub.name}"`, networks.length]
+            : [`of DC "${dc.name}"`, dc.cidrs.length];
         if (n <= IKEV2_SELECTOR_LIMIT) continue;
-        problems.push(problem('ipsec.selector-limit', `sites[${firstIndex.get(dc.name) ?? 0}]`,
-          `the IKEv2 connection between "${dc.name}" and "${hub.name}" would carry ${n} CIDRs ${side}; Alibaba Cloud takes at most ${IKEV2_SELECTOR_LIMIT} per side`,
-          'summarise the CIDRs into fewer blocks, or use ike: v1 (one connection per CIDR pair) with a raised VPNBOT_IPSEC_CONNECTION_QUOTA'));
+        problems.push(
+          problem(
+            'ipsec.selector-limit',
+            `sites[${firstIndex.get(dc.name) ?? 0}]`,
+            `the IKEv2 connection between "${dc.name}" and "${hub.name}" would carry ${n} CIDRs ${side}; Alibaba Cloud takes at most ${IKEV2_SELECTOR_LIMIT} per side`,
+            'summarise the CIDRs into fewer blocks, or use ike: v1 (one connection per CIDR pair) with a raised VPNBOT_IPSEC_CONNECTION_QUOTA',
+          ),
+        );
       }
     }
   }

@@ -17,9 +17,12 @@ import { startHarness, TIME_SCALE, type Harness } from '../helpers/engine-harnes
 
 /** The walkthrough's measured matrix (shared/reference/seed-scenario.md): avg RTT (ms) and TTL. */
 const WALKTHROUGH: Record<string, { rtt: number; ttl: number }> = {
-  'hongkong>japan': { rtt: 53.4, ttl: 62 }, 'hongkong>us': { rtt: 158.1, ttl: 62 },
-  'japan>hongkong': { rtt: 53.9, ttl: 62 }, 'japan>us': { rtt: 104.7, ttl: 64 },
-  'us>hongkong': { rtt: 146.8, ttl: 62 }, 'us>japan': { rtt: 115.9, ttl: 64 },
+  'hongkong>japan': { rtt: 53.4, ttl: 62 },
+  'hongkong>us': { rtt: 158.1, ttl: 62 },
+  'japan>hongkong': { rtt: 53.9, ttl: 62 },
+  'japan>us': { rtt: 104.7, ttl: 64 },
+  'us>hongkong': { rtt: 146.8, ttl: 62 },
+  'us>japan': { rtt: 115.9, ttl: 64 },
 };
 const NAME = 'ikev1test';
 
@@ -29,11 +32,30 @@ let s: AppServices;
 let afterApply: RunOutcome;
 beforeAll(async () => {
   h = await startHarness();
-  s = { store: h.store, cloud: h.cloud, engine: h.engine, pacing: realPacing(TIME_SCALE * 4), sandbox: true, logger: createLogger('silent'), close: async () => undefined };
-  const r = await proposeTopology(s, { text: 'seed', form: 'line' }, { ipsecConnectionQuota: 10 }, { requester: 'U1', now: Date.now(), policy: DEFAULT_APPROVAL_POLICY });
+  s = {
+    store: h.store,
+    cloud: h.cloud,
+    engine: h.engine,
+    pacing: realPacing(TIME_SCALE * 4),
+    sandbox: true,
+    logger: createLogger('silent'),
+    close: async () => undefined,
+  };
+  const r = await proposeTopology(
+    s,
+    { text: 'seed', form: 'line' },
+    { ipsecConnectionQuota: 10 },
+    { requester: 'U1', now: Date.now(), policy: DEFAULT_APPROVAL_POLICY },
+  );
   if (!r.ok) throw new Error('seed did not plan');
   expect(r.proposal.record.text).toContain('Predicted reachability: 6 of 6 pairs reachable');
-  const d = await decidePlan(s, { planId: r.proposal.record.id, actor: 'U1', decision: 'approve', now: Date.now(), policy: { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true } });
+  const d = await decidePlan(s, {
+    planId: r.proposal.record.id,
+    actor: 'U1',
+    decision: 'approve',
+    now: Date.now(),
+    policy: { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true },
+  });
   if (!d.ok) throw new Error(d.reason);
   afterApply = await runToEnd(s, d.record);
   expect(afterApply.result.status).toBe('succeeded');
@@ -56,7 +78,14 @@ describe('the ping matrix of the walkthrough', () => {
     expect(m.matrix.cells).toHaveLength(6);
     for (const [key, want] of Object.entries(WALKTHROUGH)) {
       const c = cell(m.matrix, key);
-      expect({ key, verdict: c.verdict, matches: c.matches, ttl: c.ttl, lossPct: c.lossPct, predicted: c.predicted }).toEqual({ key, verdict: 'pass', matches: true, ttl: want.ttl, lossPct: 0, predicted: 'reachable' });
+      expect({
+        key,
+        verdict: c.verdict,
+        matches: c.matches,
+        ttl: c.ttl,
+        lossPct: c.lossPct,
+        predicted: c.predicted,
+      }).toEqual({ key, verdict: 'pass', matches: true, ttl: want.ttl, lossPct: 0, predicted: 'reachable' });
       expect(Math.abs(c.rttAvgMs! - want.rtt) / want.rtt).toBeLessThan(0.1);
     }
     expect(m.record.baseline).toBe(true);
@@ -70,16 +99,33 @@ describe('the ping matrix of the walkthrough', () => {
     const publish = r.find((x) => x.kind === 'cen-route-publish')!;
     const cen = r.find((x) => x.kind === 'cen')!.cloudId;
     const japanVpc = r.find((x) => x.stepId === 'vpc:japan')!.cloudId;
-    expect(breakThing(h.emu.world, { action: 'withdraw-route', cenId: cen, childInstanceId: japanVpc, destinationCidrBlock: '192.168.0.0/16' })).toBeUndefined();
+    expect(
+      breakThing(h.emu.world, {
+        action: 'withdraw-route',
+        cenId: cen,
+        childInstanceId: japanVpc,
+        destinationCidrBlock: '192.168.0.0/16',
+      }),
+    ).toBeUndefined();
     expect(publish).toBeDefined();
     const m = await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
     if (!m.ok) throw new Error(m.refusal);
     for (const key of ['hongkong>us', 'us>hongkong']) {
-      expect(cell(m.matrix, key)).toMatchObject({ verdict: 'fail', matches: false, predicted: 'reachable', reason: 'expected via 192.168.0.0/16 published to CEN by japan: it is not published now' });
+      expect(cell(m.matrix, key)).toMatchObject({
+        verdict: 'fail',
+        matches: false,
+        predicted: 'reachable',
+        reason: 'expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+      });
     }
-    for (const key of ['hongkong>japan', 'japan>hongkong', 'japan>us', 'us>japan']) expect(cell(m.matrix, key)).toMatchObject({ verdict: 'pass', matches: true });
+    for (const key of ['hongkong>japan', 'japan>hongkong', 'japan>us', 'us>japan'])
+      expect(cell(m.matrix, key)).toMatchObject({ verdict: 'pass', matches: true });
     // A scheduled check would alert on exactly the two pairs that regressed.
-    expect(changesSince(first, m.matrix).regressed.map((c) => `${c.from}>${c.to}`).sort()).toEqual(['hongkong>us', 'us>hongkong']);
+    expect(
+      changesSince(first, m.matrix)
+        .regressed.map((c) => `${c.from}>${c.to}`)
+        .sort(),
+    ).toEqual(['hongkong>us', 'us>hongkong']);
     // Put it back as the apply would (re-publish), for the next cases.
     h.emu.world.cenPublished.length = 0;
     await s.engine.apply(await s.engine.plan(h.store.topology(NAME)!), { requester: 'U1', kind: 'apply' });
@@ -92,12 +138,16 @@ describe('the ping matrix of the walkthrough', () => {
 
   it('a tunnel taken down: the pairs through it fail, and the mismatch names the tunnel and the IKE log reason', async () => {
     const { r } = ids();
-    const conn = r.find((x) => x.kind === 'ipsec-connection' && x.site === 'hongkong' && x.stepId.includes('172.16.0.0/12'))!;
+    const conn = r.find(
+      (x) => x.kind === 'ipsec-connection' && x.site === 'hongkong' && x.stepId.includes('172.16.0.0/12'),
+    )!;
     expect(breakThing(h.emu.world, { action: 'tunnel-down', vpnConnectionId: conn.cloudId })).toBeUndefined();
     const m = await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
     if (!m.ok) throw new Error(m.refusal);
     expect(cell(m.matrix, 'hongkong>japan')).toMatchObject({ verdict: 'fail', matches: false });
-    expect(cell(m.matrix, 'hongkong>japan').reason).toMatch(/^tunnel ikev1test-(hongkong-to-japan|japan-to-hongkong) is down: .*(DPD timeout|peer connection is down)/);
+    expect(cell(m.matrix, 'hongkong>japan').reason).toMatch(
+      /^tunnel ikev1test-(hongkong-to-japan|japan-to-hongkong) is down: .*(DPD timeout|peer connection is down)/,
+    );
     expect(cell(m.matrix, 'japan>us')).toMatchObject({ verdict: 'pass', matches: true });
     breakThing(h.emu.world, { action: 'tunnel-up', vpnConnectionId: conn.cloudId });
   });
@@ -105,14 +155,20 @@ describe('the ping matrix of the walkthrough', () => {
   it('a security group rule revoked: that pair fails, and the mismatch names the group and the source', async () => {
     const { r } = ids();
     const sg = r.find((x) => x.kind === 'security-group' && x.site === 'us')!.cloudId;
-    expect(breakThing(h.emu.world, { action: 'revoke-rule', securityGroupId: sg, sourceCidrIp: '172.16.0.0/12' })).toBeUndefined();
+    expect(
+      breakThing(h.emu.world, { action: 'revoke-rule', securityGroupId: sg, sourceCidrIp: '172.16.0.0/12' }),
+    ).toBeUndefined();
     const m = await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
     if (!m.ok) throw new Error(m.refusal);
-    expect(cell(m.matrix, 'japan>us')).toMatchObject({ verdict: 'fail', matches: false, reason: 'security group of us does not admit ICMP from 172.16.0.0/12' });
+    expect(cell(m.matrix, 'japan>us')).toMatchObject({
+      verdict: 'fail',
+      matches: false,
+      reason: 'security group of us does not admit ICMP from 172.16.0.0/12',
+    });
     expect(cell(m.matrix, 'hongkong>us')).toMatchObject({ verdict: 'pass', matches: true });
   });
 
-  it('history shows each pair\'s trend, oldest first, the baseline marked', () => {
+  it("history shows each pair's trend, oldest first, the baseline marked", () => {
     const hist = pingHistory(s, NAME);
     if (!hist.ok) throw new Error(hist.refusal);
     const t = hist.trends.find((x) => x.from === 'japan' && x.to === 'us')!;
@@ -122,14 +178,34 @@ describe('the ping matrix of the walkthrough', () => {
 
   it('a row pasted from a host elsewhere joins the latest matrix, marked as pasted; unknown targets are refused', () => {
     const usIp = h.store.resources(NAME).find((x) => x.stepId === 'ecs-instance:us')!.outputs.privateIp!;
-    const output = readFileSync(join(__dirname, '..', 'fixtures', 'ping', 'seed-hongkong-to-us.txt'), 'utf8').replaceAll('10.0.0.231', usIp);
+    const output = readFileSync(
+      join(__dirname, '..', 'fixtures', 'ping', 'seed-hongkong-to-us.txt'),
+      'utf8',
+    ).replaceAll('10.0.0.231', usIp);
     const r = pastePingRow(s, NAME, 'hongkong', output, { actor: 'U1', at: 42_000 });
     if (!r.ok) throw new Error(r.refusal);
-    expect(r.matrix.cells.filter((c) => c.from === 'hongkong')).toEqual([expect.objectContaining({ to: 'us', pastedAt: 42_000, rttAvgMs: 158.099, ttl: 62, verdict: 'pass', matches: true })]);
+    expect(r.matrix.cells.filter((c) => c.from === 'hongkong')).toEqual([
+      expect.objectContaining({
+        to: 'us',
+        pastedAt: 42_000,
+        rttAvgMs: 158.099,
+        ttl: 62,
+        verdict: 'pass',
+        matches: true,
+      }),
+    ]);
     expect(r.matrix.cells.filter((c) => c.from !== 'hongkong')).toHaveLength(4);
-    expect(pastePingRow(s, NAME, 'hongkong', output.replaceAll(usIp, '10.9.9.9'), { actor: 'U1', at: 1 })).toMatchObject({ ok: false, refusal: expect.stringContaining('none of which is a probe') });
-    expect(pastePingRow(s, NAME, 'mars', output, { actor: 'U1', at: 1 })).toMatchObject({ ok: false, refusal: expect.stringContaining('no site named "mars"') });
-    expect(pastePingRow(s, NAME, 'hongkong', 'hello', { actor: 'U1', at: 1 })).toMatchObject({ ok: false, refusal: expect.stringContaining('no ping output found') });
+    expect(
+      pastePingRow(s, NAME, 'hongkong', output.replaceAll(usIp, '10.9.9.9'), { actor: 'U1', at: 1 }),
+    ).toMatchObject({ ok: false, refusal: expect.stringContaining('none of which is a probe') });
+    expect(pastePingRow(s, NAME, 'mars', output, { actor: 'U1', at: 1 })).toMatchObject({
+      ok: false,
+      refusal: expect.stringContaining('no site named "mars"'),
+    });
+    expect(pastePingRow(s, NAME, 'hongkong', 'hello', { actor: 'U1', at: 1 })).toMatchObject({
+      ok: false,
+      refusal: expect.stringContaining('no ping output found'),
+    });
   });
 
   it('an agent that is not online is reported as not measured, never as unreachable', async () => {
@@ -140,11 +216,21 @@ describe('the ping matrix of the walkthrough', () => {
     const m = await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
     inst.agentOnlineAt = was;
     if (!m.ok) throw new Error(m.refusal);
-    expect(cell(m.matrix, 'us>japan')).toMatchObject({ verdict: 'unknown', matches: true, reason: `not measured: Cloud Assistant is not running on ${us}` });
+    expect(cell(m.matrix, 'us>japan')).toMatchObject({
+      verdict: 'unknown',
+      matches: true,
+      reason: `not measured: Cloud Assistant is not running on ${us}`,
+    });
   });
 
   it('refuses what cannot be measured, in words', async () => {
-    expect(await measureTopology(s, 'nope', { trigger: 'manual', actor: 'U1' })).toMatchObject({ ok: false, refusal: 'no topology named "nope"; known: ikev1test' });
-    expect(await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1', count: 0 })).toMatchObject({ ok: false, refusal: expect.stringContaining('--count') });
+    expect(await measureTopology(s, 'nope', { trigger: 'manual', actor: 'U1' })).toMatchObject({
+      ok: false,
+      refusal: 'no topology named "nope"; known: ikev1test',
+    });
+    expect(await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1', count: 0 })).toMatchObject({
+      ok: false,
+      refusal: expect.stringContaining('--count'),
+    });
   });
 });

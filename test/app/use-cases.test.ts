@@ -11,7 +11,15 @@ let h: Harness;
 let s: AppServices;
 beforeEach(async () => {
   h = await startHarness();
-  s = { store: h.store, cloud: h.cloud, engine: h.engine, pacing: realPacing(TIME_SCALE * 4), sandbox: true, logger: createLogger('silent'), close: async () => undefined };
+  s = {
+    store: h.store,
+    cloud: h.cloud,
+    engine: h.engine,
+    pacing: realPacing(TIME_SCALE * 4),
+    sandbox: true,
+    logger: createLogger('silent'),
+    close: async () => undefined,
+  };
 });
 afterEach(() => h.close());
 
@@ -29,11 +37,29 @@ describe('use cases', () => {
     const first = await proposeSeed();
     const second = await proposeSeed();
     expect(second.superseded).toEqual([first.record.id]);
-    expect(await decidePlan(s, { planId: first.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'this plan is already superseded' });
-    expect(await decidePlan(s, { planId: second.record.id, actor: 'U2', decision: 'approve', now: Date.now() + policy.planTtlMs + 1, policy })).toEqual({ ok: false, reason: 'this plan has expired: plan again' });
-    expect(await decidePlan(s, { planId: 'plan-<script>', actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'this plan is unknown to vpnbot' });
+    expect(
+      await decidePlan(s, { planId: first.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
+    ).toEqual({ ok: false, reason: 'this plan is already superseded' });
+    expect(
+      await decidePlan(s, {
+        planId: second.record.id,
+        actor: 'U2',
+        decision: 'approve',
+        now: Date.now() + policy.planTtlMs + 1,
+        policy,
+      }),
+    ).toEqual({ ok: false, reason: 'this plan has expired: plan again' });
+    expect(
+      await decidePlan(s, { planId: 'plan-<script>', actor: 'U2', decision: 'approve', now: Date.now(), policy }),
+    ).toEqual({ ok: false, reason: 'this plan is unknown to vpnbot' });
     const refusals = h.store.auditLog().filter((e) => e.action === 'plan.approve.refused');
-    expect(refusals.map((e) => e.detail.reason)).toEqual(expect.arrayContaining(['this plan has expired: plan again', 'this plan is already superseded', 'this plan is unknown to vpnbot']));
+    expect(refusals.map((e) => e.detail.reason)).toEqual(
+      expect.arrayContaining([
+        'this plan has expired: plan again',
+        'this plan is already superseded',
+        'this plan is unknown to vpnbot',
+      ]),
+    );
   });
 
   it('an approval is refused when the cloud changed since the plan was made', async () => {
@@ -41,22 +67,41 @@ describe('use cases', () => {
     // Someone builds part of it behind vpnbot's back: planning again gives another hash.
     const partial = { ...p.plan, steps: p.plan.steps.filter((x) => x.kind === 'cen') };
     await h.engine.apply({ ...partial, hash: 'partial' }, { requester: 'U9' });
-    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'the cloud changed since this plan was made: plan again' });
+    expect(
+      await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
+    ).toEqual({ ok: false, reason: 'the cloud changed since this plan was made: plan again' });
     expect(h.store.plan(p.record.id)!.status).toBe('superseded');
   });
 
   it('with two approvals required, the first is recorded and the plan waits; the second completes it', async () => {
     const p = await proposeSeed();
     const two = { ...policy, requiredApprovals: 2 };
-    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two })).toMatchObject({ ok: true, complete: false, approvers: ['U2'] });
-    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two })).toEqual({ ok: false, reason: 'you already approved this plan; it needs another approver' });
-    expect(await decidePlan(s, { planId: p.record.id, actor: 'U3', decision: 'approve', now: Date.now(), policy: two })).toMatchObject({ ok: true, complete: true, approvers: ['U2', 'U3'] });
+    expect(
+      await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two }),
+    ).toMatchObject({ ok: true, complete: false, approvers: ['U2'] });
+    expect(
+      await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy: two }),
+    ).toEqual({ ok: false, reason: 'you already approved this plan; it needs another approver' });
+    expect(
+      await decidePlan(s, { planId: p.record.id, actor: 'U3', decision: 'approve', now: Date.now(), policy: two }),
+    ).toMatchObject({ ok: true, complete: true, approvers: ['U2', 'U3'] });
   });
 
   it('a plan is not approved while another run holds its topology, and the clicker is told which', async () => {
     const p = await proposeSeed();
-    h.store.claimRun({ id: 'run-held', topology: 'ikev1test', kind: 'apply', plan: p.plan, requester: 'U8', startedAt: 1, owner: 'elsewhere/1/x', leaseUntil: Date.now() + 60_000 });
-    expect(await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy })).toEqual({ ok: false, reason: 'apply run-held by U8 is changing this topology: approve once it has finished' });
+    h.store.claimRun({
+      id: 'run-held',
+      topology: 'ikev1test',
+      kind: 'apply',
+      plan: p.plan,
+      requester: 'U8',
+      startedAt: 1,
+      owner: 'elsewhere/1/x',
+      leaseUntil: Date.now() + 60_000,
+    });
+    expect(
+      await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
+    ).toEqual({ ok: false, reason: 'apply run-held by U8 is changing this topology: approve once it has finished' });
     expect(h.store.plan(p.record.id)!.status).toBe('pending');
   });
 
@@ -82,7 +127,9 @@ describe('use cases', () => {
     expect(h.store.plan(p.record.id)!.status).toBe('failed');
     h.emu.setFaults({ serverError: 0 });
 
-    expect(await retryRun(s, failed.runId, { actor: 'U7', now: Date.now(), policy: { ...policy, approvers: ['U9'] } })).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('not one of the approvers') });
+    expect(
+      await retryRun(s, failed.runId, { actor: 'U7', now: Date.now(), policy: { ...policy, approvers: ['U9'] } }),
+    ).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('not one of the approvers') });
     const retried = await retryRun(s, failed.runId, { actor: 'U1', now: Date.now(), policy });
     expect(retried).toMatchObject({ kind: 'retried', outcome: { result: { status: 'succeeded' } } });
     expect(h.store.plan(p.record.id)!.status).toBe('applied');
@@ -92,9 +139,15 @@ describe('use cases', () => {
     if (rollback.kind !== 'proposal') throw new Error(JSON.stringify(rollback));
     expect(rollback.proposal.plan.steps.every((x) => x.action === 'delete')).toBe(true);
     expect(rollback.proposal.plan.summary.delete).toBe(33);
-    const approved = await decidePlan(s, { planId: rollback.proposal.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy });
+    const approved = await decidePlan(s, {
+      planId: rollback.proposal.record.id,
+      actor: 'U2',
+      decision: 'approve',
+      now: Date.now(),
+      policy,
+    });
     if (!approved.ok) throw new Error(approved.reason);
-    expect(((await runToEnd(s, approved.record)).result).status).toBe('succeeded');
+    expect((await runToEnd(s, approved.record)).result.status).toBe('succeeded');
     expect(Object.values(h.emu.inventory().counts).every((n) => n === 0)).toBe(true);
   });
 });

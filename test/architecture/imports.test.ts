@@ -14,8 +14,14 @@ function files(dir: string): string[] {
 /** Each import of a file: the module specifier, and for relative ones the top-level path it resolves to. */
 function importsOf(file: string): { spec: string; target?: string }[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
-  return specs.map((spec) => (spec.startsWith('.') ? { spec, target: relative(ROOT, resolve(dirname(file), spec)) } : { spec }));
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g),
+    ...text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
+  return specs.map((spec) =>
+    spec.startsWith('.') ? { spec, target: relative(ROOT, resolve(dirname(file), spec)) } : { spec },
+  );
 }
 
 const all = (dir: string) => files(join(ROOT, dir)).map((f) => ({ file: relative(ROOT, f), imports: importsOf(f) }));
@@ -73,15 +79,29 @@ function cycles(graph: Map<string, Set<string>>): string[] {
 describe('import directions', () => {
   it('finds the imports it checks', () => {
     expect(all('src').length).toBeGreaterThan(30);
-    expect(all('src').flatMap((f) => f.imports).some((i) => i.spec === '@alicloud/vpc20160428')).toBe(true);
+    expect(
+      all('src')
+        .flatMap((f) => f.imports)
+        .some((i) => i.spec === '@alicloud/vpc20160428'),
+    ).toBe(true);
   });
 
   it('src/ never imports commands/, storage/, Slack or SQLite', () => {
-    expect(violations('src', (i) => /^(commands|storage)(\/|$)/.test(i.target ?? '') || i.spec.startsWith('@slack/') || i.spec === 'better-sqlite3')).toEqual([]);
+    expect(
+      violations(
+        'src',
+        (i) =>
+          /^(commands|storage)(\/|$)/.test(i.target ?? '') ||
+          i.spec.startsWith('@slack/') ||
+          i.spec === 'better-sqlite3',
+      ),
+    ).toEqual([]);
   });
 
   it('only src/cloud/alibaba/ imports the Alibaba SDKs', () => {
-    expect(violations('src', (i, file) => /^@(alicloud|darabonba)\//.test(i.spec) && !file.startsWith('src/cloud/alibaba/'))).toEqual([]);
+    expect(
+      violations('src', (i, file) => /^@(alicloud|darabonba)\//.test(i.spec) && !file.startsWith('src/cloud/alibaba/')),
+    ).toEqual([]);
     expect(violations('storage', (i) => /^@(alicloud|darabonba)\//.test(i.spec))).toEqual([]);
   });
 
@@ -92,7 +112,10 @@ describe('import directions', () => {
   });
 
   it('only commands/slack/ imports Slack', () => {
-    for (const dir of ['src', 'storage', 'commands']) expect(violations(dir, (i, file) => i.spec.startsWith('@slack/') && !file.startsWith('commands/slack/'))).toEqual([]);
+    for (const dir of ['src', 'storage', 'commands'])
+      expect(violations(dir, (i, file) => i.spec.startsWith('@slack/') && !file.startsWith('commands/slack/'))).toEqual(
+        [],
+      );
   });
 
   it('the console never imports the CLI, and neither imports the Slack app', () => {
@@ -105,9 +128,15 @@ describe('import directions', () => {
     for (const dir of ['commands/slack', 'commands/console', 'commands/cli']) {
       // Types of the engine's values (events, a run's thread) are words front ends render; its store and engine are not theirs.
       expect(violations(dir, (i) => /^storage(\/|$)/.test(i.target ?? ''))).toEqual([]);
-      const engineValues = files(join(ROOT, dir)).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^import (?!type )[^;]*from '[./]*src\/engine\/[^']+';/gm)].map((m) => `${relative(ROOT, f)}: ${m[0]}`));
+      const engineValues = files(join(ROOT, dir)).flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/^import (?!type )[^;]*from '[./]*src\/engine\/[^']+';/gm)].map(
+          (m) => `${relative(ROOT, f)}: ${m[0]}`,
+        ),
+      );
       expect(engineValues).toEqual([]);
-      const touching = files(join(ROOT, dir)).filter((f) => /\.store\./.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+      const touching = files(join(ROOT, dir))
+        .filter((f) => /\.store\./.test(readFileSync(f, 'utf8')))
+        .map((f) => relative(ROOT, f));
       expect(touching).toEqual([]);
     }
   });
@@ -118,21 +147,31 @@ describe('import directions', () => {
 
   it('the planner and the topology language know nothing of the engine, the cloud or the front ends', () => {
     for (const dir of ['src/planner', 'src/topology']) {
-      expect(violations(dir, (i) => /^(src\/(engine|cloud|emulator|app|bench|log)|commands)(\/|$)/.test(i.target ?? ''))).toEqual([]);
+      expect(
+        violations(dir, (i) => /^(src\/(engine|cloud|emulator|app|bench|log)|commands)(\/|$)/.test(i.target ?? '')),
+      ).toEqual([]);
     }
   });
 
   it('step ids are taken apart only by parseStepId', () => {
-    const splitters = files(join(ROOT, 'src')).filter((f) => /\.split\(\s*':'\s*\)/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+    const splitters = files(join(ROOT, 'src'))
+      .filter((f) => /\.split\(\s*':'\s*\)/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f));
     expect(splitters).toEqual(['src/planner/step-ids.ts']);
   });
 
   it("the emulator is written independently of vpnbot's planner and engine", () => {
-    expect(violations('src/emulator', (i) => /^src\/(planner|engine|reachability|cloud)(\/|$)/.test(i.target ?? ''))).toEqual([]);
+    expect(
+      violations('src/emulator', (i) => /^src\/(planner|engine|reachability|cloud)(\/|$)/.test(i.target ?? '')),
+    ).toEqual([]);
   });
 
-  it('the predictor is written independently of the emulator\'s data plane (two models that must agree)', () => {
-    expect(violations('src/reachability', (i) => /^(src\/(emulator|engine|cloud|probe|app)|commands)(\/|$)/.test(i.target ?? ''))).toEqual([]);
+  it("the predictor is written independently of the emulator's data plane (two models that must agree)", () => {
+    expect(
+      violations('src/reachability', (i) =>
+        /^(src\/(emulator|engine|cloud|probe|app)|commands)(\/|$)/.test(i.target ?? ''),
+      ),
+    ).toEqual([]);
   });
 
   it('storage/ never imports commands/', () => {
@@ -140,7 +179,9 @@ describe('import directions', () => {
   });
 
   it('only config.ts reads process.env in src/', () => {
-    const readers = files(join(ROOT, 'src')).filter((f) => /process\.env/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
+    const readers = files(join(ROOT, 'src'))
+      .filter((f) => /process\.env/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f));
     expect(readers).toEqual(['src/config.ts']);
   });
 });

@@ -19,16 +19,33 @@ async function applyWhileSlackFails(suite: ServeOnEmulator, rid: string, inject:
   const { plan, approve } = await proposeOverHttp(suite.slack, suite.url, SECRET, `${rid}-plan`);
   inject();
   await approve('U2', `${rid}-ok`);
-  const help = await postSigned(suite.url, SECRET, slashCommand('help', 'U3', { responseUrl: `${suite.slack.url}/respond/${rid}-help` }));
+  const help = await postSigned(
+    suite.url,
+    SECRET,
+    slashCommand('help', 'U3', { responseUrl: `${suite.slack.url}/respond/${rid}-help` }),
+  );
   expect(help.status).toBe(200);
   // Slack's contract, not a speed target: an ack later than 3 s is dropped.
   expect(help.ms).toBeLessThan(3000);
   await suite.slack.waitFor('the help answer', () => suite.slack.responses.find((r) => r.id === `${rid}-help`));
 
-  const inThread = (text: RegExp) => suite.slack.of('chat.postMessage').filter((c) => c.args.thread_ts === plan.ts && text.test(String(c.args.text)));
-  await suite.slack.waitFor('the final progress state', () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 90_000);
-  await suite.slack.waitFor('the matrix in the thread', () => inThread(/^Ping matrix for ikev1test/).length > 0, 60_000);
-  await suite.slack.waitFor('the heat map', () => [...suite.slack.uploads.values()].find((u) => u.completed?.thread_ts === plan.ts), 60_000);
+  const inThread = (text: RegExp) =>
+    suite.slack.of('chat.postMessage').filter((c) => c.args.thread_ts === plan.ts && text.test(String(c.args.text)));
+  await suite.slack.waitFor(
+    'the final progress state',
+    () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')),
+    90_000,
+  );
+  await suite.slack.waitFor(
+    'the matrix in the thread',
+    () => inThread(/^Ping matrix for ikev1test/).length > 0,
+    60_000,
+  );
+  await suite.slack.waitFor(
+    'the heat map',
+    () => [...suite.slack.uploads.values()].find((u) => u.completed?.thread_ts === plan.ts),
+    60_000,
+  );
   // Nothing lost, nothing doubled.
   expect(inThread(/^Ping matrix for ikev1test/)).toHaveLength(1);
   expect(inThread(/^Applying/)).toHaveLength(1);
@@ -54,6 +71,11 @@ describe('the Slack API failing during an apply', () => {
       silent.slack.stallNext('chat.update');
       silent.slack.stallNext('chat.update');
     });
-    expect(silent.slack.calls.filter((c) => c.method.endsWith(' (stalled)')).map((c) => c.method).sort()).toEqual(['chat.postMessage (stalled)', 'chat.update (stalled)', 'chat.update (stalled)']);
+    expect(
+      silent.slack.calls
+        .filter((c) => c.method.endsWith(' (stalled)'))
+        .map((c) => c.method)
+        .sort(),
+    ).toEqual(['chat.postMessage (stalled)', 'chat.update (stalled)', 'chat.update (stalled)']);
   });
 });

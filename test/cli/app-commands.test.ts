@@ -11,7 +11,10 @@ const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 /** Runs the built binary with no Alibaba credentials: sandbox mode, in a directory of its own. */
 async function vpnbot(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.001' } });
+    const r = await run(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.001' },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -34,10 +37,30 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     const ping = await vpnbot(cwd, 'ping', 'ikev1test', '--json', '--png', 'data/matrix.png');
     expect(ping).toMatchObject({ code: 0 });
     const matrix = JSON.parse(ping.stdout);
-    expect(matrix).toMatchObject({ topology: 'ikev1test', sandbox: true, measuredAt: expect.stringMatching(/^\d{4}-/) });
+    expect(matrix).toMatchObject({
+      topology: 'ikev1test',
+      sandbox: true,
+      measuredAt: expect.stringMatching(/^\d{4}-/),
+    });
     expect(matrix.cells).toHaveLength(6);
-    expect(matrix.cells[0]).toEqual(expect.objectContaining({ from: 'hongkong', to: 'japan', transmitted: 5, received: 5, lossPct: 0, ttl: 62, predicted: 'reachable', verdict: 'pass', reason: '' }));
-    expect(readFileSync(join(cwd, 'data', 'matrix.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(matrix.cells[0]).toEqual(
+      expect.objectContaining({
+        from: 'hongkong',
+        to: 'japan',
+        transmitted: 5,
+        received: 5,
+        lossPct: 0,
+        ttl: 62,
+        predicted: 'reachable',
+        verdict: 'pass',
+        reason: '',
+      }),
+    );
+    expect(
+      readFileSync(join(cwd, 'data', 'matrix.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const history = await vpnbot(cwd, 'ping', 'ikev1test', 'history');
     expect(history.stdout).toMatch(/hongkong -> us +[\d.]+B +[\d.]+/);
     expect((await vpnbot(cwd, 'ping', 'ikev1test', 'sideways')).code).toBe(2);
@@ -45,14 +68,19 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     const status = await vpnbot(cwd, 'status', '--json');
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout.slice(status.stdout.indexOf('{')));
-    expect(json).toMatchObject({ sandbox: true, topologies: [{ topology: 'ikev1test', lastRun: { kind: 'apply', status: 'succeeded' } }] });
+    expect(json).toMatchObject({
+      sandbox: true,
+      topologies: [{ topology: 'ikev1test', lastRun: { kind: 'apply', status: 'succeeded' } }],
+    });
     expect(json.topologies[0].resources).toHaveLength(33);
 
     const again = await vpnbot(cwd, 'apply', 'seed');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
     // plan diffs against what exists, like terraform plan; --offline plans against nothing, and says so.
-    expect((await vpnbot(cwd, 'plan', 'seed')).stdout).toContain('No changes. Plan: 0 to create, 0 to adopt, 33 to keep, 0 to delete.');
+    expect((await vpnbot(cwd, 'plan', 'seed')).stdout).toContain(
+      'No changes. Plan: 0 to create, 0 to adopt, 33 to keep, 0 to delete.',
+    );
     const offline = await vpnbot(cwd, 'plan', 'seed', '--offline');
     expect(offline.stdout).toContain('Plan: 33 to create');
     expect(offline.stderr).toContain('offline plan');
@@ -71,16 +99,38 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     expect(unknown).toMatchObject({ code: 1 });
     expect(unknown.stderr).toContain('no topology named "nope"; known: ikev1test');
     // "Psk" as a word: a random resource id (i-jlqnk7aspskf...) may contain the letters.
-    for (const r of [demo, status, again, refused, destroyed]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\bPsk\b|secret|AccessKey/i);
+    for (const r of [demo, status, again, refused, destroyed])
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/\bPsk\b|secret|AccessKey/i);
   });
 
   it('parse-ping prints what the parser reads from any ping output', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
     const fixture = join(__dirname, '..', 'fixtures', 'ping-linux', 'iputils-reject-host-unreachable.txt');
     const text = await vpnbot(cwd, 'parse-ping', fixture);
-    expect(text).toMatchObject({ code: 0, stdout: 'program: iputils\n10.213.2.2: 5 sent, 0 received, 100% loss, 5 ICMP errors (Destination Host Unreachable)\n' });
-    const json = JSON.parse((await vpnbot(cwd, 'parse-ping', join(__dirname, '..', 'fixtures', 'ping', 'seed-us-to-hongkong.txt'), '--json')).stdout);
-    expect(json).toEqual({ program: 'iputils', errors: [], targets: [expect.objectContaining({ target: '192.168.0.219', transmitted: 6, received: 6, lossPct: 0, rttAvgMs: 146.823, ttl: 62, complete: true })] });
+    expect(text).toMatchObject({
+      code: 0,
+      stdout:
+        'program: iputils\n10.213.2.2: 5 sent, 0 received, 100% loss, 5 ICMP errors (Destination Host Unreachable)\n',
+    });
+    const json = JSON.parse(
+      (await vpnbot(cwd, 'parse-ping', join(__dirname, '..', 'fixtures', 'ping', 'seed-us-to-hongkong.txt'), '--json'))
+        .stdout,
+    );
+    expect(json).toEqual({
+      program: 'iputils',
+      errors: [],
+      targets: [
+        expect.objectContaining({
+          target: '192.168.0.219',
+          transmitted: 6,
+          received: 6,
+          lossPct: 0,
+          rttAvgMs: 146.823,
+          ttl: 62,
+          complete: true,
+        }),
+      ],
+    });
     expect((await vpnbot(cwd, 'parse-ping', join(cwd, 'missing.txt'))).code).toBe(1);
   });
 
@@ -90,13 +140,20 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot read /nonexistent.yml: ENOENT');
     expect((await vpnbot(cwd, 'apply')).stderr).toContain('usage: vpnbot apply');
-    const env = await run(process.execPath, [BIN, 'status'], { cwd, env: { PATH: process.env.PATH, VPNBOT_PARALLELISM: 'lots' } }).catch((e) => e as { code: number; stderr: string });
+    const env = await run(process.execPath, [BIN, 'status'], {
+      cwd,
+      env: { PATH: process.env.PATH, VPNBOT_PARALLELISM: 'lots' },
+    }).catch((e) => e as { code: number; stderr: string });
     expect(env).toMatchObject({ code: 2, stderr: expect.stringContaining('VPNBOT_PARALLELISM') });
   });
 
   it('Ctrl-C cancels a run: it stops, says so, and records the run as cancelled', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-cli-'));
-    const child = spawn(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], { cwd, env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.05' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'apply', 'seed', '--auto-approve'], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: cwd, VPNBOT_TIME_SCALE: '0.05' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     // Interrupt once some steps have finished and others have not: by what the run printed, not by the clock.

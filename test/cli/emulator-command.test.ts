@@ -10,13 +10,19 @@ const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 
 describe('vpnbot emulator', () => {
   it('runs as a process: one line with the address, serves the SDK, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', '--time-scale', '0.001'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'emulator', '--time-scale', '0.001'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
       const line = chunk.toString('utf8');
       expect(line).toMatch(/^emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
       const endpoint = line.trim().split(' ').pop()!;
-      const c = sdkClients({ endpoint, accessKeyId: EMULATOR_DEFAULT_KEY.id, accessKeySecret: EMULATOR_DEFAULT_KEY.secret });
+      const c = sdkClients({
+        endpoint,
+        accessKeyId: EMULATOR_DEFAULT_KEY.id,
+        accessKeySecret: EMULATOR_DEFAULT_KEY.secret,
+      });
       const r = await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: 'us-west-1', cidrBlock: '10.0.0.0/8' }));
       expect(r.body!.vpcId).toMatch(/^vpc-/);
     } finally {

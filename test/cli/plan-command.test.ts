@@ -25,14 +25,20 @@ describe('vpnbot plan (as a function)', () => {
     const json = JSON.parse(io.out());
     expect(Object.keys(json)).toEqual(['hash', 'summary', 'steps']);
     expect(json.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
-    expect(Object.keys(json.steps[0])).toEqual(expect.arrayContaining(['id', 'kind', 'site', 'region', 'action', 'dependsOn', 'params']));
+    expect(Object.keys(json.steps[0])).toEqual(
+      expect.arrayContaining(['id', 'kind', 'site', 'region', 'action', 'dependsOn', 'params']),
+    );
   });
 
   it('invalid input exits non-zero with the errors on stderr and nothing on stdout', async () => {
-    const io = captureIo({ stdin: 'name: t\nsites:\n  - {name: h, role: hub, region: tokyo, cidrs: [172.16.1.0/12]}\n' });
+    const io = captureIo({
+      stdin: 'name: t\nsites:\n  - {name: h, role: hub, region: tokyo, cidrs: [172.16.1.0/12]}\n',
+    });
     expect(await runCli(['plan', '-'], io)).toBe(1);
     expect(io.out()).toBe('');
-    expect(io.err()).toContain('sites[0].cidrs[0]: "172.16.1.0/12" has host bits set (site "h") (did you mean 172.16.0.0/12?) [cidr.host-bits]');
+    expect(io.err()).toContain(
+      'sites[0].cidrs[0]: "172.16.1.0/12" has host bits set (site "h") (did you mean 172.16.0.0/12?) [cidr.host-bits]',
+    );
     expect(io.err()).toContain('did you mean ap-northeast-1?');
   });
 
@@ -49,7 +55,8 @@ describe('vpnbot plan (as a function)', () => {
   });
 
   it('the quota comes from VPNBOT_IPSEC_CONNECTION_QUOTA', async () => {
-    const big = 'name: w\nsites:\n  - {name: d, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16, 192.169.0.0/16, 192.170.0.0/16, 192.171.0.0/16]}\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n  - {name: s, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]}\n  - {name: t, role: spoke, region: us-east-1, cidrs: [11.0.0.0/8]}\n';
+    const big =
+      'name: w\nsites:\n  - {name: d, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16, 192.169.0.0/16, 192.170.0.0/16, 192.171.0.0/16]}\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n  - {name: s, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]}\n  - {name: t, role: spoke, region: us-east-1, cidrs: [11.0.0.0/8]}\n';
     const refused = captureIo({ stdin: big });
     expect(await runCli(['plan', '-'], refused)).toBe(1);
     expect(refused.err()).toContain('[ipsec.quota]');
@@ -65,6 +72,9 @@ describe('vpnbot plan (the built binary)', () => {
     const { stdout, stderr } = await run(process.execPath, [BIN, 'plan', 'seed', '--json', '--offline']);
     expect(stderr).toContain('offline plan: the cloud and the records were not consulted');
     expect(JSON.parse(stdout).summary.create).toBe(33);
-    await expect(run(process.execPath, [BIN, 'plan', '/nonexistent.yml', '--offline'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') });
+    await expect(run(process.execPath, [BIN, 'plan', '/nonexistent.yml', '--offline'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('ENOENT'),
+    });
   });
 });

@@ -4,10 +4,21 @@ describe('progress lines', () => {
   it('one line per outcome, notes shown, retries compact', () => {
     const lines: string[] = [];
     let t = 0;
-    const print = createProgressPrinter((l) => lines.push(l), () => t);
+    const print = createProgressPrinter(
+      (l) => lines.push(l),
+      () => t,
+    );
     print({ type: 'run-started', runId: 'r', topology: 't', kind: 'apply', steps: 2, sandbox: true, resumed: false });
     print({ type: 'step-started', runId: 'r', stepId: 'a', kind: 'vpc', action: 'create' });
-    print({ type: 'step-retrying', runId: 'r', stepId: 'a', attempt: 1, delayMs: 1500, code: 'Throttling.User', message: 'slow' });
+    print({
+      type: 'step-retrying',
+      runId: 'r',
+      stepId: 'a',
+      attempt: 1,
+      delayMs: 1500,
+      code: 'Throttling.User',
+      message: 'slow',
+    });
     t = 2500;
     print({ type: 'step-succeeded', runId: 'r', stepId: 'a', cloudId: 'vpc-1', note: 'mind this' });
     print({ type: 'step-failed', runId: 'r', stepId: 'b', code: 'X', message: 'b: broke', requestId: 'R1' });

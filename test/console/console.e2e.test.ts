@@ -10,9 +10,18 @@ import { join } from 'node:path';
 import { spawn as spawnPty } from '@lydell/node-pty';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
-const env = (cwd: string) => ({ PATH: process.env.PATH ?? '', HOME: cwd, VPNBOT_TIME_SCALE: '0.001', TERM: 'xterm-256color' });
+const env = (cwd: string) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: cwd,
+  VPNBOT_TIME_SCALE: '0.001',
+  TERM: 'xterm-256color',
+});
 // Terminal output without colours and cursor movement, for matching words.
-const plain = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+const plain = (s: string) =>
+  s
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\u001b[()][A-Z0-9]/g, '')
+    .replace(/\r/g, '');
 
 function runPiped(cwd: string, args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -28,7 +37,16 @@ function runPiped(cwd: string, args: string[], stdin: string): Promise<{ code: n
 describe('vpnbot local through a pipe (a script)', () => {
   it('plan, approve, apply with the matrix and its heat map, ping, history, destroy; one command per line', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
-    const script = ['/vpn plan seed', '/approve', '/vpn ping ikev1test', 'ping ikev1test history', '/vpn status', '/vpn destroy ikev1test', '/approve', ''].join('\n');
+    const script = [
+      '/vpn plan seed',
+      '/approve',
+      '/vpn ping ikev1test',
+      'ping ikev1test history',
+      '/vpn status',
+      '/vpn destroy ikev1test',
+      '/approve',
+      '',
+    ].join('\n');
     const r = await runPiped(cwd, ['local'], script);
     expect(r.out).toContain('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
     expect(r.out).toMatch(/You are \S+@local; here you may approve your own plans/);
@@ -48,7 +66,11 @@ describe('vpnbot local through a pipe (a script)', () => {
 
   it('/as switches the user; approval rules apply to them; bad lines get a specific answer and a non-zero exit', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
-    const r = await runPiped(cwd, ['local'], ['/as alice', '/whoami', '/approve', '/vpn plna seed', '/as', '/vpn plan nonsense here', ''].join('\n'));
+    const r = await runPiped(
+      cwd,
+      ['local'],
+      ['/as alice', '/whoami', '/approve', '/vpn plna seed', '/as', '/vpn plan nonsense here', ''].join('\n'),
+    );
     expect(r.out).toContain('You are now alice.');
     expect(r.out).toContain('You are alice.');
     expect(r.out).toContain('Nothing to approve: plan something first (/vpn plan seed).');
@@ -72,7 +94,9 @@ describe('vpnbot demo', () => {
     const r = await runPiped(cwd, ['demo'], '');
     expect([...r.out.matchAll(/^\[(\d)\/7\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
     expect(r.out.match(/ {2}-> done: /g)).toHaveLength(7);
-    expect(r.out).toContain('! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now');
+    expect(r.out).toContain(
+      '! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+    );
     expect(r.out).toContain('-> done: repaired: 1 created, 32 kept as they were');
     expect(r.out).toContain('The demo did all it said.');
     expect(r.code).toBe(0);
@@ -84,14 +108,21 @@ describe('vpnbot demo', () => {
 describe('vpnbot local in a terminal (pseudo-terminal)', () => {
   it('prompts, offers Approve / Reject as a choice, draws progress, prints the matrix, and writes the heat map', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-pty-'));
-    const term = spawnPty(process.execPath, [BIN, 'local'], { name: 'xterm-256color', cols: 140, rows: 40, cwd, env: env(cwd) });
+    const term = spawnPty(process.execPath, [BIN, 'local'], {
+      name: 'xterm-256color',
+      cols: 140,
+      rows: 40,
+      cwd,
+      env: env(cwd),
+    });
     let screen = '';
     term.onData((d) => (screen += d));
     const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
     const waitFor = async (what: string, test: (s: string) => boolean, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!test(plain(screen))) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${plain(screen).slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; screen:\n${plain(screen).slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };

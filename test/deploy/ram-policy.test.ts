@@ -15,7 +15,10 @@ import { createLogger } from '../../src/log/create-logger';
 import { startHarness, TIME_SCALE } from '../helpers/engine-harness';
 
 const ROOT = join(__dirname, '..', '..');
-const policy = JSON.parse(readFileSync(join(ROOT, 'deploy', 'ram-policy.json'), 'utf8')) as { Version: string; Statement: { Effect: string; Action: string[]; Resource: string }[] };
+const policy = JSON.parse(readFileSync(join(ROOT, 'deploy', 'ram-policy.json'), 'utf8')) as {
+  Version: string;
+  Statement: { Effect: string; Action: string[]; Resource: string }[];
+};
 const granted = policy.Statement.flatMap((s) => s.Action);
 
 /** `product:Action` for every `ctx.call('Action', ... ctx.clients.product` in the Alibaba adapter. */
@@ -23,7 +26,10 @@ function calledInSource(): string[] {
   const dir = join(ROOT, 'src', 'cloud', 'alibaba');
   const out = new Set<string>();
   for (const f of readdirSync(dir)) {
-    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/call\('(\w+)',[\s\S]*?clients\.(vpc|ecs|cen)(?:Form)?\b/g)) out.add(`${m[2]}:${m[1]}`);
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(
+      /call\('(\w+)',[\s\S]*?clients\s*\.\s*(vpc|ecs|cen)(?:Form)?\b/g,
+    ))
+      out.add(`${m[2]}:${m[1]}`);
   }
   return [...out].sort();
 }
@@ -39,17 +45,40 @@ describe('the RAM policy', () => {
   it('covers every action called during apply, the ping matrix and destroy (recorded by the emulator)', async () => {
     const h = await startHarness();
     try {
-      const s: AppServices = { store: h.store, cloud: h.cloud, engine: h.engine, pacing: realPacing(TIME_SCALE * 4), sandbox: true, logger: createLogger('silent'), close: async () => undefined };
+      const s: AppServices = {
+        store: h.store,
+        cloud: h.cloud,
+        engine: h.engine,
+        pacing: realPacing(TIME_SCALE * 4),
+        sandbox: true,
+        logger: createLogger('silent'),
+        close: async () => undefined,
+      };
       const self = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
       const run = async (p: Awaited<ReturnType<typeof proposeKnown>>) => {
         if (!p.ok) throw new Error('no plan');
-        const d = await decidePlan(s, { planId: p.proposal.record.id, actor: 'U1', decision: 'approve', now: Date.now(), policy: self });
+        const d = await decidePlan(s, {
+          planId: p.proposal.record.id,
+          actor: 'U1',
+          decision: 'approve',
+          now: Date.now(),
+          policy: self,
+        });
         if (!d.ok) throw new Error(d.reason);
-        expect(((await runToEnd(s, d.record)).result).status).toBe('succeeded');
+        expect((await runToEnd(s, d.record)).result.status).toBe('succeeded');
       };
-      await run(await proposeTopology(s, { text: 'seed', form: 'line' }, { ipsecConnectionQuota: 10 }, { requester: 'U1', now: Date.now(), policy: self }));
+      await run(
+        await proposeTopology(
+          s,
+          { text: 'seed', form: 'line' },
+          { ipsecConnectionQuota: 10 },
+          { requester: 'U1', now: Date.now(), policy: self },
+        ),
+      );
       expect((await measureAfterApply(s, 'ikev1test', { actor: 'U1', succeeded: true }))?.ok).toBe(true);
-      await run(await proposeKnown(s, 'ikev1test', { requester: 'U1', now: Date.now(), policy: self, kind: 'destroy' }));
+      await run(
+        await proposeKnown(s, 'ikev1test', { requester: 'U1', now: Date.now(), policy: self, kind: 'destroy' }),
+      );
       const called = [...h.emu.control.calls.keys()];
       expect(called.length).toBeGreaterThan(30);
       const missing = called.filter((action) => !granted.some((g) => g.endsWith(`:${action}`)));

@@ -9,18 +9,32 @@ beforeEach(async () => {
 afterEach(() => emu.close());
 
 const control = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${emu.endpoint}/__emulator/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const r = await fetch(`${emu.endpoint}/__emulator/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
   return { status: r.status, body: (await r.json()) as any };
 };
 
-const createVpc = (token?: string) => sdkClients(emu).vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: 'cn-hongkong', cidrBlock: '10.0.0.0/8', ...(token ? { clientToken: token } : {}) }));
+const createVpc = (token?: string) =>
+  sdkClients(emu).vpc.createVpc(
+    new $Vpc.CreateVpcRequest({
+      regionId: 'cn-hongkong',
+      cidrBlock: '10.0.0.0/8',
+      ...(token ? { clientToken: token } : {}),
+    }),
+  );
 
 describe('control API', () => {
   it('injects throttling and 5xx: the calls fail without doing anything', async () => {
     expect((await control('POST', 'faults', { throttle: 1 })).status).toBe(200);
     await expect(createVpc()).rejects.toMatchObject({ code: 'Throttling.User', statusCode: 400 });
     await control('POST', 'faults', { serverError: 1 });
-    await expect(createVpc()).rejects.toMatchObject({ code: 'ServiceUnavailable', statusCode: 503, name: 'ServerError' });
+    await expect(createVpc()).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+      statusCode: 503,
+      name: 'ServerError',
+    });
     expect(emu.world.vpcs.size).toBe(0);
     expect((await control('POST', 'faults', { throttle: 2 })).body.error).toContain('from 0 to 1');
     expect((await control('POST', 'faults', { bogus: 1 })).body.error).toContain('unknown fault "bogus"');
@@ -40,7 +54,13 @@ describe('control API', () => {
     await control('POST', 'faults', { latencyMultiplier: 100000 });
     const id = (await createVpc()).body!.vpcId!;
     await new Promise((r) => setTimeout(r, 30));
-    expect((await sdkClients(emu).vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: 'cn-hongkong', vpcId: id }))).body!.status).toBe('Pending');
+    expect(
+      (
+        await sdkClients(emu).vpc.describeVpcAttribute(
+          new $Vpc.DescribeVpcAttributeRequest({ regionId: 'cn-hongkong', vpcId: id }),
+        )
+      ).body!.status,
+    ).toBe('Pending');
   });
 
   it('dumps the state without pre-shared keys, counts calls, and resets', async () => {
@@ -59,16 +79,28 @@ describe('control API', () => {
   it('breaks things to imitate drift: tunnel down, published route withdrawn, rule removed', async () => {
     const c = sdkClients(emu);
     const b = await buildWalkthrough(c);
-    const ping = (from: 'hongkong' | 'us' | 'japan', to: 'hongkong' | 'us' | 'japan') => cloudPing(c, { region: SITES[from].region, instanceId: b.instance[from].id }, b.instance[to].ip, 2);
+    const ping = (from: 'hongkong' | 'us' | 'japan', to: 'hongkong' | 'us' | 'japan') =>
+      cloudPing(c, { region: SITES[from].region, instanceId: b.instance[from].id }, b.instance[to].ip, 2);
     expect((await ping('us', 'hongkong')).exitCode).toBe(0);
 
-    await control('POST', 'break', { action: 'withdraw-route', cenId: b.cenId, childInstanceId: b.vpc.japan.id, destinationCidrBlock: '192.168.0.0/16' });
+    await control('POST', 'break', {
+      action: 'withdraw-route',
+      cenId: b.cenId,
+      childInstanceId: b.vpc.japan.id,
+      destinationCidrBlock: '192.168.0.0/16',
+    });
     expect((await ping('us', 'hongkong')).exitCode).toBe(1);
     expect((await ping('hongkong', 'japan')).exitCode).toBe(0);
 
-    await control('POST', 'break', { action: 'tunnel-down', vpnConnectionId: b.connections['ikev1test-hongkong-to-japan'] });
+    await control('POST', 'break', {
+      action: 'tunnel-down',
+      vpnConnectionId: b.connections['ikev1test-hongkong-to-japan'],
+    });
     expect((await ping('hongkong', 'japan')).exitCode).toBe(1);
-    await control('POST', 'break', { action: 'tunnel-up', vpnConnectionId: b.connections['ikev1test-hongkong-to-japan'] });
+    await control('POST', 'break', {
+      action: 'tunnel-up',
+      vpnConnectionId: b.connections['ikev1test-hongkong-to-japan'],
+    });
     expect((await ping('hongkong', 'japan')).exitCode).toBe(0);
 
     const sg = emu.world.instances.get(b.instance.japan.id)!.securityGroupIds[0];

@@ -15,7 +15,10 @@ describe('ping output, as iputils prints it', () => {
   it.each(files)('reproduces %s line for line from the same replies', (file) => {
     const real = readFileSync(join(FIXTURES, file), 'utf8');
     const dest = /^PING (\S+)/.exec(real)![1]!;
-    const replies = [...real.matchAll(/ttl=(\d+) time=([\d.]+) ms/g)].map((m) => ({ ttl: Number(m[1]), rttMs: Number(m[2]) }));
+    const replies = [...real.matchAll(/ttl=(\d+) time=([\d.]+) ms/g)].map((m) => ({
+      ttl: Number(m[1]),
+      rttMs: Number(m[2]),
+    }));
     const total = Number(/time (\d+)ms/.exec(real)![1]);
     const spec = parsePingArgs(`-c ${replies.length} -i 1 -W 2 ${dest}`.split(' '));
     if (spec.kind !== 'ping') throw new Error('not parsed as ping');
@@ -28,7 +31,12 @@ describe('ping output, as iputils prints it', () => {
   });
 
   it('formats reply times with three significant digits', () => {
-    expect([formatRtt(158.004), formatRtt(53.334), formatRtt(5.1234), formatRtt(0.3456)]).toEqual(['158', '53.3', '5.12', '0.346']);
+    expect([formatRtt(158.004), formatRtt(53.334), formatRtt(5.1234), formatRtt(0.3456)]).toEqual([
+      '158',
+      '53.3',
+      '5.12',
+      '0.346',
+    ]);
   });
 
   it('total loss: no rtt line, an empty line, exit code 1', () => {
@@ -36,13 +44,16 @@ describe('ping output, as iputils prints it', () => {
     if (spec.kind !== 'ping') throw new Error('not parsed as ping');
     const run = renderPing(spec.spec, [null, null, null], 5);
     expect(run.exitCode).toBe(1);
-    expect(run.output).toBe('PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n\n--- 10.0.0.1 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2105ms\n\n');
+    expect(run.output).toBe(
+      'PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n\n--- 10.0.0.1 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2105ms\n\n',
+    );
   });
 
   it('reads the options it supports and refuses the ones it does not', () => {
-    expect(parsePingArgs('-n -c 6 -i 0.2 -W 1 -q -s 100 10.0.0.1'.split(' '))).toEqual(
-      { kind: 'ping', spec: { destination: '10.0.0.1', count: 6, interval: 0.2, wait: 1, quiet: true, size: 100 } },
-    );
+    expect(parsePingArgs('-n -c 6 -i 0.2 -W 1 -q -s 100 10.0.0.1'.split(' '))).toEqual({
+      kind: 'ping',
+      spec: { destination: '10.0.0.1', count: 6, interval: 0.2, wait: 1, quiet: true, size: 100 },
+    });
     expect(parsePingArgs(['-f', '10.0.0.1'])).toEqual({ kind: 'usage', message: "ping: invalid option -- 'f'" });
     expect(parsePingArgs(['-c'])).toMatchObject({ kind: 'usage' });
   });

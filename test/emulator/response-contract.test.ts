@@ -17,7 +17,8 @@ import { sdkCast, sdkResponseSpec, walk, type Finding, type Spec } from '../help
 import { buildWalkthrough, SITES } from '../helpers/walkthrough';
 
 /** Entries for several fields under one path, with one reason. */
-const under = (path: string, fields: readonly string[], reason: string) => fields.map((f) => ({ match: `${path}${f}`, reason }));
+const under = (path: string, fields: readonly string[], reason: string) =>
+  fields.map((f) => ({ match: `${path}${f}`, reason }));
 
 /**
  * What the emulator leaves out on purpose: fields it does not return and lists it never fills. Each
@@ -38,46 +39,202 @@ const NOT_MODELLED: readonly { readonly match: string; readonly reason: string }
   { match: '* *Communit*', reason: 'BGP is not modelled' },
   { match: '* *CenRouteMapRecord*', reason: 'CEN route maps are not modelled' },
   { match: '* *CenOutRouteMapRecord*', reason: 'CEN route maps are not modelled' },
-  { match: '* *Conflicts.Conflict[]', reason: 'route conflicts between attached networks are not modelled: a VPC\'s own route wins' },
+  {
+    match: '* *Conflicts.Conflict[]',
+    reason: "route conflicts between attached networks are not modelled: a VPC's own route wins",
+  },
   { match: '* *Container*', reason: 'Cloud Assistant in containers is not modelled' },
   { match: '* *OssOutput*', reason: 'Cloud Assistant output delivery to OSS is not modelled' },
   { match: 'DescribeInvocation* *.Tags', reason: 'tags on invocations are not modelled' },
   { match: '*OverlayMode', reason: 'gateway route overlay modes are not modelled' },
-  ...under('DescribeVpnGateway* *', ['EniInstanceIds', 'ReservationData'], 'gateway ENIs and billing reservations are not modelled'),
+  ...under(
+    'DescribeVpnGateway* *',
+    ['EniInstanceIds', 'ReservationData'],
+    'gateway ENIs and billing reservations are not modelled',
+  ),
   { match: 'ModifyVpnGatewayAttribute IntranetIp', reason: 'private-network gateways are not modelled' },
   ...under('DescribeCustomerGateway* *', ['AuthKey'], 'BGP authentication is not modelled'),
-  ...under('DescribeVpnConnection* *', ['AttachInstanceId', 'CrossAccountAuthorized', 'TransitRouterId', 'TransitRouterName', 'InternetIp', 'Spec', 'ZoneNo', 'TunnelBandwidth'],
-    'connections attached to transit routers (their own addresses and specs) are not modelled: connections attach to VPN gateways'),
-  ...under('*VpnConnection* *', ['RemoteCaCertificate', 'VcoHealthCheck'], 'certificate authentication and connection health checks are not modelled'),
+  ...under(
+    'DescribeVpnConnection* *',
+    [
+      'AttachInstanceId',
+      'CrossAccountAuthorized',
+      'TransitRouterId',
+      'TransitRouterName',
+      'InternetIp',
+      'Spec',
+      'ZoneNo',
+      'TunnelBandwidth',
+    ],
+    'connections attached to transit routers (their own addresses and specs) are not modelled: connections attach to VPN gateways',
+  ),
+  ...under(
+    '*VpnConnection* *',
+    ['RemoteCaCertificate', 'VcoHealthCheck'],
+    'certificate authentication and connection health checks are not modelled',
+  ),
   { match: 'ModifyVpnConnectionAttribute Description', reason: 'connections keep no description in the emulator' },
-  { match: 'DescribeVpnRouteEntries VpnRouteEntries.VpnRouteEntry[].Source', reason: 'BGP is not modelled: every route is custom' },
-  ...under('DescribeVpc* *', ['DhcpOptionsSetId', 'DhcpOptionsSetStatus', 'DnsHostnameStatus', 'UserCidrs', 'NatGatewayIds', 'ClassicLinkEnabled', 'CloudResources',
-    'AssociatedPropagationSources', 'Ipv4GatewayId', 'SupportIpv4Gateway'], 'DHCP options, DNS hostnames, user CIDRs, NAT and IPv4 gateways, ClassicLink and route propagation are not modelled'),
-  ...under('DescribeVSwitches VSwitches.VSwitch[].', ['NetworkAclId', 'ShareType'], 'network ACLs and shared vSwitches are not modelled'),
-  ...under('DescribeRouteTableList RouterTableList.RouterTableListType[].', ['GatewayIds', 'RoutePropagationEnable', 'Tags.Tag[]'], 'gateway route tables, route propagation and route table tags are not modelled'),
-  ...under('DescribeRouteEntryList RouteEntrys.RouteEntry[].', ['NextHops.NextHop[].NextHopRegionId', 'NextHops.NextHop[].NextHopRelatedInfo', 'ServiceType'], 'ECMP and cross-region next hops are not modelled'),
-  { match: 'DescribeCenAttachedChildInstanceAttribute ManagedService', reason: 'returned only for VPCs managed by a cloud service, which the emulator does not model' },
-  { match: 'DescribeCens Cens.Cen[].CenBandwidthPackageIds.CenBandwidthPackageId[]', reason: 'CEN bandwidth packages are not modelled' },
-  ...under('DescribeInstances Instances.Instance[].', ['AdditionalInfo', 'AutoReleaseTime', 'ClockOptions', 'ClusterId', 'CpuOptions', 'CreditSpecification', 'DedicatedHostAttribute',
-    'DedicatedInstanceAttribute', 'DeploymentSetGroupNo', 'DeploymentSetId', 'DeviceAvailable', 'EcsCapacityReservationAttr', 'EipAddress', 'EnableNVS', 'ExpiredTime', 'GPUAmount', 'GPUSpec',
-    'HibernationOptions', 'HpcClusterId', 'ISP', 'ImageOptions', 'InnerIpAddress', 'KeyPairName', 'LocalStorageAmount', 'LocalStorageCapacity', 'MetadataOptions', 'OSNameEn', 'OperationLocks',
-    'PrivateDnsNameOptions', 'RdmaIpAddress', 'Recyclable', 'SaleCycle', 'SecurityOptions', 'SpotDuration', 'SpotInterruptionBehavior', 'SpotPriceLimit', 'SpotStrategy', 'VlanId',
-    'NetworkInterfaces.NetworkInterface[].Ipv4PrefixSets', 'NetworkInterfaces.NetworkInterface[].PrivateIpSets.PrivateIpSet[].PrivateDnsName', 'PublicIpAddress.IpAddress[]'],
-    'probe instances are plain pay-as-you-go VPC instances: no public or elastic address, GPU, spot, dedicated host, deployment set, key pair, hibernation or metadata options'),
-  ...under('DescribeSecurityGroups SecurityGroups.SecurityGroup[].', ['ServiceID'], 'groups managed by cloud services are not modelled'),
-  ...under('DescribeSecurityGroupAttribute Permissions.Permission[].', ['DestCidrIp', 'DestGroupId', 'DestGroupName', 'DestGroupOwnerAccount', 'DestPrefixListId', 'DestPrefixListName',
-    'SourceGroupId', 'SourceGroupName', 'SourceGroupOwnerAccount', 'SourcePrefixListId', 'SourcePrefixListName', 'PortRangeListId', 'PortRangeListName', 'SourcePortRange'],
-    'rules are inbound, by source CIDR: outbound rules, group-to-group rules, prefix lists, port lists and source ports are not modelled'),
+  {
+    match: 'DescribeVpnRouteEntries VpnRouteEntries.VpnRouteEntry[].Source',
+    reason: 'BGP is not modelled: every route is custom',
+  },
+  ...under(
+    'DescribeVpc* *',
+    [
+      'DhcpOptionsSetId',
+      'DhcpOptionsSetStatus',
+      'DnsHostnameStatus',
+      'UserCidrs',
+      'NatGatewayIds',
+      'ClassicLinkEnabled',
+      'CloudResources',
+      'AssociatedPropagationSources',
+      'Ipv4GatewayId',
+      'SupportIpv4Gateway',
+    ],
+    'DHCP options, DNS hostnames, user CIDRs, NAT and IPv4 gateways, ClassicLink and route propagation are not modelled',
+  ),
+  ...under(
+    'DescribeVSwitches VSwitches.VSwitch[].',
+    ['NetworkAclId', 'ShareType'],
+    'network ACLs and shared vSwitches are not modelled',
+  ),
+  ...under(
+    'DescribeRouteTableList RouterTableList.RouterTableListType[].',
+    ['GatewayIds', 'RoutePropagationEnable', 'Tags.Tag[]'],
+    'gateway route tables, route propagation and route table tags are not modelled',
+  ),
+  ...under(
+    'DescribeRouteEntryList RouteEntrys.RouteEntry[].',
+    ['NextHops.NextHop[].NextHopRegionId', 'NextHops.NextHop[].NextHopRelatedInfo', 'ServiceType'],
+    'ECMP and cross-region next hops are not modelled',
+  ),
+  {
+    match: 'DescribeCenAttachedChildInstanceAttribute ManagedService',
+    reason: 'returned only for VPCs managed by a cloud service, which the emulator does not model',
+  },
+  {
+    match: 'DescribeCens Cens.Cen[].CenBandwidthPackageIds.CenBandwidthPackageId[]',
+    reason: 'CEN bandwidth packages are not modelled',
+  },
+  ...under(
+    'DescribeInstances Instances.Instance[].',
+    [
+      'AdditionalInfo',
+      'AutoReleaseTime',
+      'ClockOptions',
+      'ClusterId',
+      'CpuOptions',
+      'CreditSpecification',
+      'DedicatedHostAttribute',
+      'DedicatedInstanceAttribute',
+      'DeploymentSetGroupNo',
+      'DeploymentSetId',
+      'DeviceAvailable',
+      'EcsCapacityReservationAttr',
+      'EipAddress',
+      'EnableNVS',
+      'ExpiredTime',
+      'GPUAmount',
+      'GPUSpec',
+      'HibernationOptions',
+      'HpcClusterId',
+      'ISP',
+      'ImageOptions',
+      'InnerIpAddress',
+      'KeyPairName',
+      'LocalStorageAmount',
+      'LocalStorageCapacity',
+      'MetadataOptions',
+      'OSNameEn',
+      'OperationLocks',
+      'PrivateDnsNameOptions',
+      'RdmaIpAddress',
+      'Recyclable',
+      'SaleCycle',
+      'SecurityOptions',
+      'SpotDuration',
+      'SpotInterruptionBehavior',
+      'SpotPriceLimit',
+      'SpotStrategy',
+      'VlanId',
+      'NetworkInterfaces.NetworkInterface[].Ipv4PrefixSets',
+      'NetworkInterfaces.NetworkInterface[].PrivateIpSets.PrivateIpSet[].PrivateDnsName',
+      'PublicIpAddress.IpAddress[]',
+    ],
+    'probe instances are plain pay-as-you-go VPC instances: no public or elastic address, GPU, spot, dedicated host, deployment set, key pair, hibernation or metadata options',
+  ),
+  ...under(
+    'DescribeSecurityGroups SecurityGroups.SecurityGroup[].',
+    ['ServiceID'],
+    'groups managed by cloud services are not modelled',
+  ),
+  ...under(
+    'DescribeSecurityGroupAttribute Permissions.Permission[].',
+    [
+      'DestCidrIp',
+      'DestGroupId',
+      'DestGroupName',
+      'DestGroupOwnerAccount',
+      'DestPrefixListId',
+      'DestPrefixListName',
+      'SourceGroupId',
+      'SourceGroupName',
+      'SourceGroupOwnerAccount',
+      'SourcePrefixListId',
+      'SourcePrefixListName',
+      'PortRangeListId',
+      'PortRangeListName',
+      'SourcePortRange',
+    ],
+    'rules are inbound, by source CIDR: outbound rules, group-to-group rules, prefix lists, port lists and source ports are not modelled',
+  ),
   { match: 'DescribeSecurityGroupAttribute SnapshotPolicyIds', reason: 'snapshot policies are not modelled' },
-  ...under('DescribeZones Zones.Zone[].', ['AvailableDedicatedHostTypes', 'AvailableResources', 'AvailableVolumeCategories', 'DedicatedHostGenerations'], 'dedicated hosts and the per-zone resource catalogue are not modelled'),
-  ...under('DescribeDisks Disks.Disk[].', ['AutoSnapshotPolicyId', 'BdfId', 'DataSource', 'IOPSRead', 'IOPSWrite', 'MountInstances', 'Placement', 'ProvisionedIops', 'SourceDiskId',
-    'StorageClusterId', 'StorageSetId', 'StorageSetPartitionNumber', 'Throughput', 'ThroughputRead', 'ThroughputWrite', 'OperationLocks.OperationLock[]'],
-    'a system disk is reported by identity, size, category and attachment: snapshots, storage sets, shared disks, throughput and locks are not modelled'),
-  { match: 'DescribeImages Images.Image[].*', reason: 'the image catalogue lists id, name family, OS and size: image metadata beyond that is not modelled' },
-  { match: 'DescribeInstanceTypes InstanceTypes.InstanceType[].*', reason: 'the instance type catalogue lists id, family, vCPUs and memory: hardware detail beyond that is not modelled' },
+  ...under(
+    'DescribeZones Zones.Zone[].',
+    ['AvailableDedicatedHostTypes', 'AvailableResources', 'AvailableVolumeCategories', 'DedicatedHostGenerations'],
+    'dedicated hosts and the per-zone resource catalogue are not modelled',
+  ),
+  ...under(
+    'DescribeDisks Disks.Disk[].',
+    [
+      'AutoSnapshotPolicyId',
+      'BdfId',
+      'DataSource',
+      'IOPSRead',
+      'IOPSWrite',
+      'MountInstances',
+      'Placement',
+      'ProvisionedIops',
+      'SourceDiskId',
+      'StorageClusterId',
+      'StorageSetId',
+      'StorageSetPartitionNumber',
+      'Throughput',
+      'ThroughputRead',
+      'ThroughputWrite',
+      'OperationLocks.OperationLock[]',
+    ],
+    'a system disk is reported by identity, size, category and attachment: snapshots, storage sets, shared disks, throughput and locks are not modelled',
+  ),
+  {
+    match: 'DescribeImages Images.Image[].*',
+    reason: 'the image catalogue lists id, name family, OS and size: image metadata beyond that is not modelled',
+  },
+  {
+    match: 'DescribeInstanceTypes InstanceTypes.InstanceType[].*',
+    reason:
+      'the instance type catalogue lists id, family, vCPUs and memory: hardware detail beyond that is not modelled',
+  },
 ];
 
-const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 const exemptions = NOT_MODELLED.map((n) => ({ ...n, re: globToRegExp(n.match), used: false }));
 
 function exempt(f: Finding): boolean {
@@ -107,24 +264,65 @@ test('every implemented action answers as the SDK response models have it', asyn
   const creds = { endpoint: proxy.endpoint, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret };
   const clients = createAlibabaClients({ endpoint: proxy.endpoint, credentials: creds });
   /** Any action by name through the generic callApi the typed clients wrap (CEN has no typed SDK). */
-  const rpc = async (product: 'vpc' | 'ecs' | 'cen', action: string, query: Record<string, unknown>, region: string = HK): Promise<Record<string, any>> => {
+  const rpc = async (
+    product: 'vpc' | 'ecs' | 'cen',
+    action: string,
+    query: Record<string, unknown>,
+    region: string = HK,
+  ): Promise<Record<string, any>> => {
     if (product === 'cen') return clients.cen(action, query);
-    const params = new $OpenApiUtil.Params({ action, version: VERSION[product], protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
-    const r = await clients[product](region).callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) }), clients.runtime);
+    const params = new $OpenApiUtil.Params({
+      action,
+      version: VERSION[product],
+      protocol: 'HTTPS',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const r = await clients[product](region).callApi(
+      params,
+      new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) }),
+      clients.runtime,
+    );
     return r.body as Record<string, any>;
   };
   /** Retries while the cloud is still busy with what came before (a deletion waiting on another). */
-  const settle = (what: string, call: () => Promise<unknown>) => until(what, () => call().then(() => true, () => false), 30_000, 10);
+  const settle = (what: string, call: () => Promise<unknown>) =>
+    until(
+      what,
+      () =>
+        call().then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+      10,
+    );
 
   const built = await buildWalkthrough(sdkClients(creds));
   const hkGw = built.gateway.hongkong;
   const hkConn = built.connections['ikev1test-hongkong-to-japan']!;
-  const hkVsw = (await rpc('vpc', 'DescribeVSwitches', { VpcId: built.vpc.hongkong.id })).VSwitches.VSwitch[0].VSwitchId as string;
+  const hkVsw = (await rpc('vpc', 'DescribeVSwitches', { VpcId: built.vpc.hongkong.id })).VSwitches.VSwitch[0]
+    .VSwitchId as string;
 
   // VPC: the reads and changes the walkthrough does not make.
   await rpc('vpc', 'AssociateVpcCidrBlock', { VpcId: built.vpc.us.id, SecondaryCidrBlock: '100.64.0.0/16' }, US);
-  const tagged = { Tag: [{ Key: 'team', Value: 'net' }, { Key: 'tier', Value: 'edge' }] };
-  for (const [type, id] of [['VPC', built.vpc.hongkong.id], ['VSWITCH', hkVsw], ['VPNGATEWAY', hkGw], ['CUSTOMERGATEWAY', built.customerGateway.hongkong], ['VPNCONNECTION', hkConn]]) {
+  const tagged = {
+    Tag: [
+      { Key: 'team', Value: 'net' },
+      { Key: 'tier', Value: 'edge' },
+    ],
+  };
+  for (const [type, id] of [
+    ['VPC', built.vpc.hongkong.id],
+    ['VSWITCH', hkVsw],
+    ['VPNGATEWAY', hkGw],
+    ['CUSTOMERGATEWAY', built.customerGateway.hongkong],
+    ['VPNCONNECTION', hkConn],
+  ]) {
     await rpc('vpc', 'TagResources', { ResourceType: type, ResourceId: [id], ...tagged });
   }
   await rpc('vpc', 'DescribeVpcs', {});
@@ -138,7 +336,11 @@ test('every implemented action answers as the SDK response models have it', asyn
   await rpc('vpc', 'DescribeRegions', {});
   await rpc('vpc', 'DescribeZones', {});
   await rpc('vpc', 'DescribeVpnGateways', {});
-  await rpc('vpc', 'ModifyVpnGatewayAttribute', { VpnGatewayId: hkGw, Name: 'ikev1test-hongkong', Description: 'contract' });
+  await rpc('vpc', 'ModifyVpnGatewayAttribute', {
+    VpnGatewayId: hkGw,
+    Name: 'ikev1test-hongkong',
+    Description: 'contract',
+  });
   await rpc('vpc', 'DescribeCustomerGateways', {});
   await rpc('vpc', 'DescribeCustomerGateway', { CustomerGatewayId: built.customerGateway.hongkong });
   await rpc('vpc', 'DescribeVpnConnections', {});
@@ -147,9 +349,17 @@ test('every implemented action answers as the SDK response models have it', asyn
   await rpc('vpc', 'ModifyVpnConnectionAttribute', { VpnConnectionId: hkConn, Name: 'ikev1test-hongkong-to-japan' });
   const dbr = { VpnGatewayId: hkGw, RouteDest: '198.18.0.0/16', NextHop: hkConn, Weight: 100 };
   await settle('dbr route', () => rpc('vpc', 'CreateVpnRouteEntry', { ...dbr, PublishVpc: false }));
-  await settle('dbr published', () => rpc('vpc', 'PublishVpnRouteEntry', { ...dbr, RouteType: 'dbr', PublishVpc: true }));
+  await settle('dbr published', () =>
+    rpc('vpc', 'PublishVpnRouteEntry', { ...dbr, RouteType: 'dbr', PublishVpc: true }),
+  );
   await rpc('vpc', 'DescribeVpnRouteEntries', { VpnGatewayId: hkGw });
-  const pbr = { VpnGatewayId: hkGw, RouteSource: '192.168.1.0/24', RouteDest: '198.19.0.0/16', NextHop: hkConn, Weight: 100 };
+  const pbr = {
+    VpnGatewayId: hkGw,
+    RouteSource: '192.168.1.0/24',
+    RouteDest: '198.19.0.0/16',
+    NextHop: hkConn,
+    Weight: 100,
+  };
   await settle('pbr route', () => rpc('vpc', 'CreateVpnPbrRouteEntry', { ...pbr, Priority: 5 }));
   await rpc('vpc', 'DescribeVpnPbrRouteEntries', { VpnGatewayId: hkGw });
   await rpc('vpc', 'ListTagResources', { ResourceType: 'VPC', ResourceId: [built.vpc.hongkong.id] });
@@ -157,38 +367,95 @@ test('every implemented action answers as the SDK response models have it', asyn
 
   // ECS: security groups, instances and disks, catalogues, Cloud Assistant, tags.
   const hkInstance = built.instance.hongkong.id;
-  const groups = (await rpc('ecs', 'DescribeSecurityGroups', { VpcId: built.vpc.hongkong.id })).SecurityGroups.SecurityGroup;
+  const groups = (await rpc('ecs', 'DescribeSecurityGroups', { VpcId: built.vpc.hongkong.id })).SecurityGroups
+    .SecurityGroup;
   const sg = groups[0].SecurityGroupId as string;
   await rpc('ecs', 'TagResources', { ResourceType: 'securitygroup', ResourceId: [sg], ...tagged });
   await rpc('ecs', 'DescribeSecurityGroups', { VpcId: built.vpc.hongkong.id });
   const rules = (await rpc('ecs', 'DescribeSecurityGroupAttribute', { SecurityGroupId: sg })).Permissions.Permission;
-  await rpc('ecs', 'ModifySecurityGroupRule', { SecurityGroupId: sg, SecurityGroupRuleId: rules[0].SecurityGroupRuleId, Description: 'from japan' });
-  await rpc('ecs', 'AuthorizeSecurityGroup', { SecurityGroupId: sg, IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '10.1.0.0/16' });
-  await rpc('ecs', 'RevokeSecurityGroup', { SecurityGroupId: sg, IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '10.1.0.0/16' });
-  for (const action of ['DescribeRegions', 'DescribeZones', 'DescribeImages', 'DescribeInstanceTypes']) await rpc('ecs', action, {});
-  await rpc('ecs', 'TagResources', { ResourceType: 'instance', ResourceId: [hkInstance], Tag: [{ Key: 'team', Value: 'net' }] });
+  await rpc('ecs', 'ModifySecurityGroupRule', {
+    SecurityGroupId: sg,
+    SecurityGroupRuleId: rules[0].SecurityGroupRuleId,
+    Description: 'from japan',
+  });
+  await rpc('ecs', 'AuthorizeSecurityGroup', {
+    SecurityGroupId: sg,
+    IpProtocol: 'tcp',
+    PortRange: '22/22',
+    SourceCidrIp: '10.1.0.0/16',
+  });
+  await rpc('ecs', 'RevokeSecurityGroup', {
+    SecurityGroupId: sg,
+    IpProtocol: 'tcp',
+    PortRange: '22/22',
+    SourceCidrIp: '10.1.0.0/16',
+  });
+  for (const action of ['DescribeRegions', 'DescribeZones', 'DescribeImages', 'DescribeInstanceTypes'])
+    await rpc('ecs', action, {});
+  await rpc('ecs', 'TagResources', {
+    ResourceType: 'instance',
+    ResourceId: [hkInstance],
+    Tag: [{ Key: 'team', Value: 'net' }],
+  });
   const disk = (await rpc('ecs', 'DescribeDisks', { InstanceId: hkInstance })).Disks.Disk[0].DiskId as string;
-  await rpc('ecs', 'TagResources', { ResourceType: 'disk', ResourceId: [disk], Tag: [{ Key: 'team', Value: 'net' }, { Key: 'tier', Value: 'edge' }] });
+  await rpc('ecs', 'TagResources', {
+    ResourceType: 'disk',
+    ResourceId: [disk],
+    Tag: [
+      { Key: 'team', Value: 'net' },
+      { Key: 'tier', Value: 'edge' },
+    ],
+  });
   await rpc('ecs', 'DescribeDisks', { DiskIds: JSON.stringify([disk]) });
   await rpc('ecs', 'ListTagResources', { ResourceType: 'disk', ResourceId: [disk] });
   await rpc('ecs', 'UntagResources', { ResourceType: 'disk', ResourceId: [disk], TagKey: ['tier'] });
   await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) });
   // Ten hours of pinging (18 s here): long enough to be seen Running and stopped.
-  const long = await rpc('ecs', 'RunCommand', { Type: 'RunShellScript', CommandContent: `ping -c 10 -i 3600 ${built.instance.japan.ip}`, InstanceId: [hkInstance], Timeout: 86400 });
-  await until('invocation running', async () => (await rpc('ecs', 'DescribeInvocations', { InvokeId: long.InvokeId })).Invocations.Invocation[0]?.InvocationStatus === 'Running');
+  const long = await rpc('ecs', 'RunCommand', {
+    Type: 'RunShellScript',
+    CommandContent: `ping -c 10 -i 3600 ${built.instance.japan.ip}`,
+    InstanceId: [hkInstance],
+    Timeout: 86400,
+  });
+  await until(
+    'invocation running',
+    async () =>
+      (await rpc('ecs', 'DescribeInvocations', { InvokeId: long.InvokeId })).Invocations.Invocation[0]
+        ?.InvocationStatus === 'Running',
+  );
   await rpc('ecs', 'StopInvocation', { InvokeId: long.InvokeId, InstanceId: [hkInstance] });
   await rpc('ecs', 'DescribeInvocationResults', { InvokeId: long.InvokeId });
   await rpc('ecs', 'DescribeCloudAssistantStatus', { InstanceId: [hkInstance] });
   await rpc('ecs', 'StopInstance', { InstanceId: hkInstance });
-  await until('stopped', async () => (await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) })).Instances.Instance[0].Status === 'Stopped');
+  await until(
+    'stopped',
+    async () =>
+      (await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) })).Instances.Instance[0]
+        .Status === 'Stopped',
+  );
   await rpc('ecs', 'StartInstance', { InstanceId: hkInstance });
-  await until('running again', async () => (await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) })).Instances.Instance[0].Status === 'Running');
+  await until(
+    'running again',
+    async () =>
+      (await rpc('ecs', 'DescribeInstances', { InstanceIds: JSON.stringify([hkInstance]) })).Instances.Instance[0]
+        .Status === 'Running',
+  );
 
   // CEN: attachments and the route reads that show a published route propagated.
   const cen = built.cenId;
-  const japan = { CenId: cen, ChildInstanceId: built.vpc.japan.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: JP };
+  const japan = {
+    CenId: cen,
+    ChildInstanceId: built.vpc.japan.id,
+    ChildInstanceType: 'VPC',
+    ChildInstanceRegionId: JP,
+  };
   await rpc('cen', 'DescribeCenAttachedChildInstances', { CenId: cen });
-  await rpc('cen', 'DescribeCenAttachedChildInstanceAttribute', { CenId: cen, ChildInstanceId: built.vpc.us.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: US });
+  await rpc('cen', 'DescribeCenAttachedChildInstanceAttribute', {
+    CenId: cen,
+    ChildInstanceId: built.vpc.us.id,
+    ChildInstanceType: 'VPC',
+    ChildInstanceRegionId: US,
+  });
   await rpc('cen', 'DescribeCenChildInstanceRouteEntries', japan);
   await rpc('cen', 'DescribeCenRegionDomainRouteEntries', { CenId: cen, CenRegionId: US });
   await rpc('cen', 'TagResources', { ResourceType: 'cen', ResourceId: [cen], Tag: [{ Key: 'team', Value: 'net' }] });
@@ -197,10 +464,24 @@ test('every implemented action answers as the SDK response models have it', asyn
   await rpc('cen', 'UntagResources', { ResourceType: 'cen', ResourceId: [cen], TagKey: ['team'] });
 
   // Everything deleted, in the order the cloud accepts.
-  const published = { ...japan, ChildInstanceRouteTableId: built.vpc.japan.routeTableId, DestinationCidrBlock: '192.168.0.0/16' };
+  const published = {
+    ...japan,
+    ChildInstanceRouteTableId: built.vpc.japan.routeTableId,
+    DestinationCidrBlock: '192.168.0.0/16',
+  };
   await rpc('cen', 'WithdrawPublishedRouteEntries', published);
-  for (const [site, region] of [['japan', JP], ['us', US]] as const) {
-    await settle(`detach ${site}`, () => rpc('cen', 'DetachCenChildInstance', { CenId: cen, ChildInstanceId: built.vpc[site].id, ChildInstanceType: 'VPC', ChildInstanceRegionId: region }));
+  for (const [site, region] of [
+    ['japan', JP],
+    ['us', US],
+  ] as const) {
+    await settle(`detach ${site}`, () =>
+      rpc('cen', 'DetachCenChildInstance', {
+        CenId: cen,
+        ChildInstanceId: built.vpc[site].id,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: region,
+      }),
+    );
   }
   await settle('CEN deleted', () => rpc('cen', 'DeleteCen', { CenId: cen }));
   await rpc('vpc', 'DeleteVpnRouteEntry', dbr);
@@ -208,24 +489,41 @@ test('every implemented action answers as the SDK response models have it', asyn
   const regionOf = { hongkong: HK, japan: JP, us: US } as const;
   for (const site of ['hongkong', 'japan', 'us'] as const) {
     const region = regionOf[site];
-    for (const r of (await rpc('vpc', 'DescribeRouteEntryList', { RouteTableId: built.vpc[site].routeTableId, RouteEntryType: 'Custom' }, region)).RouteEntrys.RouteEntry) {
+    for (const r of (
+      await rpc(
+        'vpc',
+        'DescribeRouteEntryList',
+        { RouteTableId: built.vpc[site].routeTableId, RouteEntryType: 'Custom' },
+        region,
+      )
+    ).RouteEntrys.RouteEntry) {
       await settle('route deleted', () => rpc('vpc', 'DeleteRouteEntry', { RouteEntryId: r.RouteEntryId }, region));
     }
   }
   await rpc('ecs', 'DeleteInstances', { InstanceId: [built.instance.japan.id], Force: true }, JP);
-  for (const site of ['hongkong', 'us'] as const) await rpc('ecs', 'DeleteInstance', { InstanceId: built.instance[site].id, Force: true }, regionOf[site]);
+  for (const site of ['hongkong', 'us'] as const)
+    await rpc('ecs', 'DeleteInstance', { InstanceId: built.instance[site].id, Force: true }, regionOf[site]);
   for (const site of ['hongkong', 'japan', 'us'] as const) {
-    for (const g of (await rpc('ecs', 'DescribeSecurityGroups', { VpcId: built.vpc[site].id }, regionOf[site])).SecurityGroups.SecurityGroup) {
-      await settle('group deleted', () => rpc('ecs', 'DeleteSecurityGroup', { SecurityGroupId: g.SecurityGroupId }, regionOf[site]));
+    for (const g of (await rpc('ecs', 'DescribeSecurityGroups', { VpcId: built.vpc[site].id }, regionOf[site]))
+      .SecurityGroups.SecurityGroup) {
+      await settle('group deleted', () =>
+        rpc('ecs', 'DeleteSecurityGroup', { SecurityGroupId: g.SecurityGroupId }, regionOf[site]),
+      );
     }
   }
   for (const [name, id] of Object.entries(built.connections)) {
     const region = name.startsWith('ikev1test-hongkong') ? HK : JP;
-    await settle(`connection ${name} deleted`, () => rpc('vpc', 'DeleteVpnConnection', { VpnConnectionId: id }, region));
+    await settle(`connection ${name} deleted`, () =>
+      rpc('vpc', 'DeleteVpnConnection', { VpnConnectionId: id }, region),
+    );
   }
   for (const site of ['hongkong', 'japan'] as const) {
-    await settle('customer gateway deleted', () => rpc('vpc', 'DeleteCustomerGateway', { CustomerGatewayId: built.customerGateway[site] }, regionOf[site]));
-    await settle('VPN gateway deleted', () => rpc('vpc', 'DeleteVpnGateway', { VpnGatewayId: built.gateway[site] }, regionOf[site]));
+    await settle('customer gateway deleted', () =>
+      rpc('vpc', 'DeleteCustomerGateway', { CustomerGatewayId: built.customerGateway[site] }, regionOf[site]),
+    );
+    await settle('VPN gateway deleted', () =>
+      rpc('vpc', 'DeleteVpnGateway', { VpnGatewayId: built.gateway[site] }, regionOf[site]),
+    );
   }
   for (const site of ['hongkong', 'japan', 'us'] as const) {
     const region = regionOf[site];
@@ -243,7 +541,8 @@ test('every implemented action answers as the SDK response models have it', asyn
   const noModel: string[] = [];
   const castFailures: string[] = [];
   for (const x of proxy.exchanges.filter((e) => e.status === 200)) {
-    const spec: Spec | undefined = x.version === '2017-09-12' ? CEN_RESPONSE_MODELS[x.action] : sdkResponseSpec(x.version, x.action);
+    const spec: Spec | undefined =
+      x.version === '2017-09-12' ? CEN_RESPONSE_MODELS[x.action] : sdkResponseSpec(x.version, x.action);
     answered.add(`${x.version} ${x.action}`);
     if (!spec) {
       noModel.push(x.action);
@@ -256,15 +555,27 @@ test('every implemented action answers as the SDK response models have it', asyn
     }
     walk(spec, x.body, x.action, out);
   }
-  for (const list of out.lists) if (!out.populated.has(list)) out.findings.push({ where: `${list}[]`, problem: 'never populated' });
+  for (const list of out.lists)
+    if (!out.populated.has(list)) out.findings.push({ where: `${list}[]`, problem: 'never populated' });
 
-  const implemented = Object.entries(PRODUCTS).flatMap(([version, p]) => Object.keys(p.actions).map((a) => `${version} ${a}`));
-  expect({ notCalled: implemented.filter((a) => !answered.has(a)), noModel: [...new Set(noModel)], castFailures }).toEqual({ notCalled: [], noModel: [], castFailures: [] });
+  const implemented = Object.entries(PRODUCTS).flatMap(([version, p]) =>
+    Object.keys(p.actions).map((a) => `${version} ${a}`),
+  );
+  expect({
+    notCalled: implemented.filter((a) => !answered.has(a)),
+    noModel: [...new Set(noModel)],
+    castFailures,
+  }).toEqual({ notCalled: [], noModel: [], castFailures: [] });
   // VPNBOT_CONTRACT_REPORT=FILE writes every finding, listed or not, one per line.
   if (process.env.VPNBOT_CONTRACT_REPORT) {
-    writeFileSync(process.env.VPNBOT_CONTRACT_REPORT, `${[...new Set(out.findings.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`))].join('\n')}\n`);
+    writeFileSync(
+      process.env.VPNBOT_CONTRACT_REPORT,
+      `${[...new Set(out.findings.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`))].join('\n')}\n`,
+    );
   }
-  const unlisted = [...new Map(out.findings.filter((f) => !exempt(f)).map((f) => [`${f.where}: ${f.problem}`, f])).values()];
+  const unlisted = [
+    ...new Map(out.findings.filter((f) => !exempt(f)).map((f) => [`${f.where}: ${f.problem}`, f])).values(),
+  ];
   expect(unlisted.map((f) => `${f.where}: ${f.problem}${f.detail ? ` (${f.detail})` : ''}`)).toEqual([]);
   // Every reason still earns its place: an entry nothing matches any more is stale.
   expect(exemptions.filter((e) => !e.used).map((e) => e.match)).toEqual([]);

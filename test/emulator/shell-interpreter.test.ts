@@ -6,8 +6,22 @@ import { matrixScript, splitMatrixOutput } from '../../src/probe/matrix-script';
 /** An instance in a VPC that does not exist: every ping is lost ("no route"), which is all these tests need. */
 function lonelyInstance(): { w: World; inst: InstanceR } {
   const w = new World(createClock({ timeScale: 1, now: () => 1_000_000 }), () => 0.5);
-  const inst = { id: 'i-test0000', regionId: 'cn-hongkong', zoneId: 'cn-hongkong-b', vswitchId: 'vsw-x', vpcId: 'vpc-none', securityGroupIds: [], privateIp: '192.168.0.10',
-    name: 'probe', instanceType: 'ecs.t6', imageId: 'aliyun', agentOnlineAt: 0, tags: {}, createdAt: 0, phases: { steps: [], final: 'Running' } } as InstanceR;
+  const inst = {
+    id: 'i-test0000',
+    regionId: 'cn-hongkong',
+    zoneId: 'cn-hongkong-b',
+    vswitchId: 'vsw-x',
+    vpcId: 'vpc-none',
+    securityGroupIds: [],
+    privateIp: '192.168.0.10',
+    name: 'probe',
+    instanceType: 'ecs.t6',
+    imageId: 'aliyun',
+    agentOnlineAt: 0,
+    tags: {},
+    createdAt: 0,
+    phases: { steps: [], final: 'Running' },
+  } as InstanceR;
   return { w, inst };
 }
 
@@ -16,7 +30,7 @@ const sh = (script: string) => {
   return runShellScript(w, inst, 'RunShellScript', script);
 };
 
-describe('the emulated instances\' bash', () => {
+describe("the emulated instances' bash", () => {
   it('variables, quotes, echo and command substitution', () => {
     expect(sh('x=hello; echo "$x world" \'$x\' ${x}!').output).toBe('hello world $x hello!\n');
     expect(sh('d=$(mktemp -d); echo "$d"').output).toMatch(/^\/tmp\/tmp\.\w+\n$/);
@@ -27,8 +41,11 @@ describe('the emulated instances\' bash', () => {
     expect(sh('false && echo no; true && echo yes').output).toBe('yes\n');
     expect(sh('echo x > /tmp/f; rm -f /tmp/f; cat /tmp/f 2>/dev/null || echo gone').output).toBe('gone\n');
   });
-  it('unknown commands are not found, with bash\'s words and exit 127', () => {
-    expect(sh('echo a\ncurl http://x')).toMatchObject({ output: 'a\nbash: line 2: curl: command not found\n', exitCode: 127 });
+  it("unknown commands are not found, with bash's words and exit 127", () => {
+    expect(sh('echo a\ncurl http://x')).toMatchObject({
+      output: 'a\nbash: line 2: curl: command not found\n',
+      exitCode: 127,
+    });
   });
   it('comments and the shebang are ignored', () => {
     expect(sh('#!/bin/bash\n# a comment\necho hi # trailing').output).toBe('hi\n');
@@ -39,7 +56,7 @@ describe('the emulated instances\' bash', () => {
     expect(parallel.seconds).toBeCloseTo(3.05, 1);
     expect(serial.seconds).toBeCloseTo(5.05, 1);
   });
-  it('runs vpnbot\'s matrix script: one section per target, 100 % loss where there is no route', () => {
+  it("runs vpnbot's matrix script: one section per target, 100 % loss where there is no route", () => {
     const targets = ['10.0.0.5', '172.16.0.9'];
     const run = sh(matrixScript(targets, { count: 3, interval: 0.2, wait: 1 }));
     const sections = splitMatrixOutput(run.output, targets);

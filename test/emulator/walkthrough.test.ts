@@ -4,9 +4,12 @@ import { buildWalkthrough, cloudPing, SITES, summarizePing, type SiteName } from
 
 /** The walkthrough's measured matrix: avg RTT (ms) and TTL of replies. */
 const MEASURED: Record<string, { rtt: number; ttl: number }> = {
-  'hongkong>japan': { rtt: 53.4, ttl: 62 }, 'hongkong>us': { rtt: 158.1, ttl: 62 },
-  'japan>hongkong': { rtt: 53.9, ttl: 62 }, 'japan>us': { rtt: 104.7, ttl: 64 },
-  'us>hongkong': { rtt: 146.8, ttl: 62 }, 'us>japan': { rtt: 115.9, ttl: 64 },
+  'hongkong>japan': { rtt: 53.4, ttl: 62 },
+  'hongkong>us': { rtt: 158.1, ttl: 62 },
+  'japan>hongkong': { rtt: 53.9, ttl: 62 },
+  'japan>us': { rtt: 104.7, ttl: 64 },
+  'us>hongkong': { rtt: 146.8, ttl: 62 },
+  'us>japan': { rtt: 115.9, ttl: 64 },
 };
 
 let emu: RunningEmulator;
@@ -21,23 +24,57 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     const built = await buildWalkthrough(c);
     for (const key of Object.keys(MEASURED)) {
       const [from, to] = key.split('>') as [SiteName, SiteName];
-      const r = await cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip);
+      const r = await cloudPing(
+        c,
+        { region: SITES[from].region, instanceId: built.instance[from].id },
+        built.instance[to].ip,
+      );
       const s = summarizePing(r.output);
-      expect({ key, exit: r.exitCode, loss: s.loss, ttl: s.ttl }).toEqual({ key, exit: 0, loss: 0, ttl: MEASURED[key]!.ttl });
+      expect({ key, exit: r.exitCode, loss: s.loss, ttl: s.ttl }).toEqual({
+        key,
+        exit: 0,
+        loss: 0,
+        ttl: MEASURED[key]!.ttl,
+      });
       expect(Math.abs(s.avg - MEASURED[key]!.rtt) / MEASURED[key]!.rtt).toBeLessThan(0.1);
-      expect(r.output).toMatch(new RegExp(`^PING ${built.instance[to].ip.replace(/\./g, '\\.')} \\(${built.instance[to].ip.replace(/\./g, '\\.')}\\) 56\\(84\\) bytes of data\\.\\n(64 bytes from .*: icmp_seq=\\d ttl=\\d+ time=[\\d.]+ ms\\n){6}\\n--- .* ping statistics ---\\n6 packets transmitted, 6 received, 0% packet loss, time 50\\d\\dms\\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\\n$`));
+      expect(r.output).toMatch(
+        new RegExp(
+          `^PING ${built.instance[to].ip.replace(/\./g, '\\.')} \\(${built.instance[to].ip.replace(/\./g, '\\.')}\\) 56\\(84\\) bytes of data\\.\\n(64 bytes from .*: icmp_seq=\\d ttl=\\d+ time=[\\d.]+ ms\\n){6}\\n--- .* ping statistics ---\\n6 packets transmitted, 6 received, 0% packet loss, time 50\\d\\dms\\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\\n$`,
+        ),
+      );
     }
     // The spoke learns the hub's VPC CIDR and the published DC route from CEN.
-    const learned = await c.vpc.describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: 'us-west-1', routeTableId: built.vpc.us.routeTableId, routeEntryType: 'CEN', maxResult: 100 }));
-    expect(learned.body!.routeEntrys!.routeEntry!.map((e) => e.destinationCidrBlock).sort()).toEqual(['172.16.0.0/12', '192.168.0.0/16']);
-    const conn = await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: built.connections['ikev1test-hongkong-to-us'] }));
-    expect(conn.body).toMatchObject({ status: 'ipsec_sa_established', state: 'active', localSubnet: '192.168.0.0/16', remoteSubnet: '10.0.0.0/8' });
+    const learned = await c.vpc.describeRouteEntryList(
+      new $Vpc.DescribeRouteEntryListRequest({
+        regionId: 'us-west-1',
+        routeTableId: built.vpc.us.routeTableId,
+        routeEntryType: 'CEN',
+        maxResult: 100,
+      }),
+    );
+    expect(learned.body!.routeEntrys!.routeEntry!.map((e) => e.destinationCidrBlock).sort()).toEqual([
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+    ]);
+    const conn = await c.vpc.describeVpnConnection(
+      new $Vpc.DescribeVpnConnectionRequest({
+        regionId: 'cn-hongkong',
+        vpnConnectionId: built.connections['ikev1test-hongkong-to-us'],
+      }),
+    );
+    expect(conn.body).toMatchObject({
+      status: 'ipsec_sa_established',
+      state: 'active',
+      localSubnet: '192.168.0.0/16',
+      remoteSubnet: '10.0.0.0/8',
+    });
   });
 
   it('without the CEN publish, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { publish: false });
-    const ping = (from: SiteName, to: SiteName) => cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip, 3);
+    const ping = (from: SiteName, to: SiteName) =>
+      cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip, 3);
     const hkUs = await ping('hongkong', 'us');
     expect(hkUs).toMatchObject({ exitCode: 1, status: 'Failed' });
     expect(hkUs.output).toContain('3 packets transmitted, 0 received, 100% packet loss');
@@ -56,18 +93,72 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     expect(summarizePing(before.output).loss).toBe(100);
     // Hong Kong -> US goes through its own connection, whose routes came with it.
     expect((await cloudPing(c, hk, built.instance.us.ip, 3)).exitCode).toBe(0);
-    const routes = (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!;
-    expect(routes.vpnPbrRouteEntries!.vpnPbrRouteEntry!.map((r) => [r.routeSource, r.routeDest])).toEqual([['192.168.0.0/16', '10.0.0.0/8']]);
+    const routes = (
+      await c.vpc.describeVpnPbrRouteEntries(
+        new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }),
+      )
+    ).body!;
+    expect(routes.vpnPbrRouteEntries!.vpnPbrRouteEntry!.map((r) => [r.routeSource, r.routeDest])).toEqual([
+      ['192.168.0.0/16', '10.0.0.0/8'],
+    ]);
 
-    await c.vpc.createVpnPbrRouteEntry(new $Vpc.CreateVpnPbrRouteEntryRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong, routeSource: '192.168.0.0/16', routeDest: '172.16.0.0/12', nextHop: conn, weight: 100, publishVpc: false }));
-    await until('the route in service', async () => (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.every((r) => r.state === 'normal'));
-    await until('the gateway settled', async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.status === 'active');
+    await c.vpc.createVpnPbrRouteEntry(
+      new $Vpc.CreateVpnPbrRouteEntryRequest({
+        regionId: 'cn-hongkong',
+        vpnGatewayId: built.gateway.hongkong,
+        routeSource: '192.168.0.0/16',
+        routeDest: '172.16.0.0/12',
+        nextHop: conn,
+        weight: 100,
+        publishVpc: false,
+      }),
+    );
+    await until('the route in service', async () =>
+      (
+        await c.vpc.describeVpnPbrRouteEntries(
+          new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }),
+        )
+      ).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.every((r) => r.state === 'normal'),
+    );
+    await until(
+      'the gateway settled',
+      async () =>
+        (
+          await c.vpc.describeVpnGateway(
+            new $Vpc.DescribeVpnGatewayRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }),
+          )
+        ).body!.status === 'active',
+    );
     const after = await cloudPing(c, hk, built.instance.japan.ip, 3);
     expect(summarizePing(after.output)).toMatchObject({ loss: 0, ttl: 62 });
     // The route names the connection: the connection cannot go before it.
-    await expect(c.vpc.deleteVpnConnection(new $Vpc.DeleteVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: conn }))).rejects.toMatchObject({ code: 'DependencyViolation.VpnRouteEntry' });
-    await c.vpc.deleteVpnPbrRouteEntry(new $Vpc.DeleteVpnPbrRouteEntryRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong, routeSource: '192.168.0.0/16', routeDest: '172.16.0.0/12', nextHop: conn, weight: 100 }));
-    await until('the route gone', async () => (await c.vpc.describeVpnPbrRouteEntries(new $Vpc.DescribeVpnPbrRouteEntriesRequest({ regionId: 'cn-hongkong', vpnGatewayId: built.gateway.hongkong }))).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.length === 1);
+    await expect(
+      c.vpc.deleteVpnConnection(
+        new $Vpc.DeleteVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: conn }),
+      ),
+    ).rejects.toMatchObject({ code: 'DependencyViolation.VpnRouteEntry' });
+    await c.vpc.deleteVpnPbrRouteEntry(
+      new $Vpc.DeleteVpnPbrRouteEntryRequest({
+        regionId: 'cn-hongkong',
+        vpnGatewayId: built.gateway.hongkong,
+        routeSource: '192.168.0.0/16',
+        routeDest: '172.16.0.0/12',
+        nextHop: conn,
+        weight: 100,
+      }),
+    );
+    await until(
+      'the route gone',
+      async () =>
+        (
+          await c.vpc.describeVpnPbrRouteEntries(
+            new $Vpc.DescribeVpnPbrRouteEntriesRequest({
+              regionId: 'cn-hongkong',
+              vpnGatewayId: built.gateway.hongkong,
+            }),
+          )
+        ).body!.vpnPbrRouteEntries!.vpnPbrRouteEntry!.length === 1,
+    );
     expect((await cloudPing(c, hk, built.instance.japan.ip, 3)).exitCode).toBe(1);
   });
 
@@ -75,11 +166,20 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { japanPsk: 'not-the-same' });
     const id = built.connections['ikev1test-hongkong-to-japan'];
-    const conn = await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: id }));
+    const conn = await c.vpc.describeVpnConnection(
+      new $Vpc.DescribeVpnConnectionRequest({ regionId: 'cn-hongkong', vpnConnectionId: id }),
+    );
     expect(conn.body!.status).toBe('ike_sa_not_established');
-    const logs = await c.vpc.describeVpnConnectionLogs(new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: id, minutePeriod: 10 }));
+    const logs = await c.vpc.describeVpnConnectionLogs(
+      new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: id, minutePeriod: 10 }),
+    );
     expect(logs.body!.data!.logs!.join('\n')).toContain('pre-shared key mismatch');
-    const r = await cloudPing(c, { region: 'cn-hongkong', instanceId: built.instance.hongkong.id }, built.instance.japan.ip, 2);
+    const r = await cloudPing(
+      c,
+      { region: 'cn-hongkong', instanceId: built.instance.hongkong.id },
+      built.instance.japan.ip,
+      2,
+    );
     expect(r.exitCode).toBe(1);
   });
 });
@@ -89,34 +189,118 @@ describe('IPsec negotiation needs the mirrored connection on the peer', () => {
     const c = sdkClients(emu);
     const mk = async (region: string, cidr: string, vsw: string, zone: string) => {
       const v = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: region, cidrBlock: cidr }))).body!;
-      await until('vpc', async () => (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId: v.vpcId }))).body!.status === 'Available');
-      const s = (await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: region, vpcId: v.vpcId, zoneId: zone, cidrBlock: vsw }))).body!.vSwitchId!;
-      await until('vsw', async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: region, vSwitchId: s }))).body!.vSwitches!.vSwitch![0]!.status === 'Available');
-      const g = (await c.vpc.createVpnGateway(new $Vpc.CreateVpnGatewayRequest({ regionId: region, vpcId: v.vpcId, vSwitchId: s, bandwidth: 10, instanceChargeType: 'POSTPAY', autoPay: true }))).body!.vpnGatewayId!;
+      await until(
+        'vpc',
+        async () =>
+          (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId: v.vpcId })))
+            .body!.status === 'Available',
+      );
+      const s = (
+        await c.vpc.createVSwitch(
+          new $Vpc.CreateVSwitchRequest({ regionId: region, vpcId: v.vpcId, zoneId: zone, cidrBlock: vsw }),
+        )
+      ).body!.vSwitchId!;
+      await until(
+        'vsw',
+        async () =>
+          (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: region, vSwitchId: s }))).body!
+            .vSwitches!.vSwitch![0]!.status === 'Available',
+      );
+      const g = (
+        await c.vpc.createVpnGateway(
+          new $Vpc.CreateVpnGatewayRequest({
+            regionId: region,
+            vpcId: v.vpcId,
+            vSwitchId: s,
+            bandwidth: 10,
+            instanceChargeType: 'POSTPAY',
+            autoPay: true,
+          }),
+        )
+      ).body!.vpnGatewayId!;
       const ip = await until('gw', async () => {
-        const b = (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: g }))).body!;
+        const b = (
+          await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: g }))
+        ).body!;
         return b.status === 'active' ? b.internetIp : undefined;
       });
       return { g, ip: ip! };
     };
     const hk = await mk('cn-hongkong', '192.168.0.0/16', '192.168.0.0/24', 'cn-hongkong-b');
     const jp = await mk('ap-northeast-1', '172.16.0.0/12', '172.16.0.0/24', 'ap-northeast-1a');
-    const hkCg = (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: 'cn-hongkong', ipAddress: jp.ip }))).body!.customerGatewayId!;
-    const jpCg = (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: 'ap-northeast-1', ipAddress: hk.ip }))).body!.customerGatewayId!;
+    const hkCg = (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({ regionId: 'cn-hongkong', ipAddress: jp.ip }),
+      )
+    ).body!.customerGatewayId!;
+    const jpCg = (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({ regionId: 'ap-northeast-1', ipAddress: hk.ip }),
+      )
+    ).body!.customerGatewayId!;
     const ike = JSON.stringify({ Psk: 'k', IkeVersion: 'ikev1' });
-    const hkConn = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'cn-hongkong', vpnGatewayId: hk.g, customerGatewayId: hkCg, localSubnet: '192.168.0.0/16', remoteSubnet: '172.16.0.0/12', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
-    const status = async (region: string, id: string) => (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }))).body!;
+    const hkConn = (
+      await c.vpc.createVpnConnection(
+        new $Vpc.CreateVpnConnectionRequest({
+          regionId: 'cn-hongkong',
+          vpnGatewayId: hk.g,
+          customerGatewayId: hkCg,
+          localSubnet: '192.168.0.0/16',
+          remoteSubnet: '172.16.0.0/12',
+          effectImmediately: true,
+          ikeConfig: ike,
+        }),
+      )
+    ).body!.vpnConnectionId!;
+    const status = async (region: string, id: string) =>
+      (
+        await c.vpc.describeVpnConnection(
+          new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }),
+        )
+      ).body!;
     await until('hk connection configured', async () => (await status('cn-hongkong', hkConn)).state === 'active');
     await new Promise((r) => setTimeout(r, 20));
     expect((await status('cn-hongkong', hkConn)).status).toBe('ike_sa_not_established');
 
     // A connection on the peer with the wrong networks: phase 1 passes, phase 2 does not.
-    const wrong = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g, customerGatewayId: jpCg, localSubnet: '172.16.0.0/16', remoteSubnet: '192.168.0.0/16', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
+    const wrong = (
+      await c.vpc.createVpnConnection(
+        new $Vpc.CreateVpnConnectionRequest({
+          regionId: 'ap-northeast-1',
+          vpnGatewayId: jp.g,
+          customerGatewayId: jpCg,
+          localSubnet: '172.16.0.0/16',
+          remoteSubnet: '192.168.0.0/16',
+          effectImmediately: true,
+          ikeConfig: ike,
+        }),
+      )
+    ).body!.vpnConnectionId!;
     await until('wrong configured', async () => (await status('ap-northeast-1', wrong)).state === 'active');
-    await until('jp gw active', async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g }))).body!.status === 'active');
+    await until(
+      'jp gw active',
+      async () =>
+        (
+          await c.vpc.describeVpnGateway(
+            new $Vpc.DescribeVpnGatewayRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g }),
+          )
+        ).body!.status === 'active',
+    );
     expect((await status('cn-hongkong', hkConn)).status).toBe('ipsec_sa_not_established');
 
-    const right = (await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({ regionId: 'ap-northeast-1', vpnGatewayId: jp.g, customerGatewayId: jpCg, localSubnet: '172.16.0.0/12', remoteSubnet: '192.168.0.0/16', effectImmediately: true, ikeConfig: ike }))).body!.vpnConnectionId!;
+    const right = (
+      await c.vpc.createVpnConnection(
+        new $Vpc.CreateVpnConnectionRequest({
+          regionId: 'ap-northeast-1',
+          vpnGatewayId: jp.g,
+          customerGatewayId: jpCg,
+          localSubnet: '172.16.0.0/12',
+          remoteSubnet: '192.168.0.0/16',
+          effectImmediately: true,
+          ikeConfig: ike,
+        }),
+      )
+    ).body!.vpnConnectionId!;
     await until('negotiated', async () => (await status('cn-hongkong', hkConn)).status === 'ipsec_sa_established');
     expect((await status('ap-northeast-1', right)).status).toBe('ipsec_sa_established');
   });
@@ -128,17 +312,44 @@ describe('ModifyVpnConnectionAttribute', () => {
     const built = await buildWalkthrough(c, { tunnelOnly: true });
     const hk = built.connections['ikev1test-hongkong-to-japan']!;
     const jp = built.connections['ikev1test-japan-to-hongkong']!;
-    const status = async (region: string, id: string) => (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }))).body!;
-    const gatewayActive = (region: string, gw: string) => until(`${gw} active`, async () => (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: gw }))).body!.status === 'active');
-    await c.vpc.modifyVpnConnectionAttribute(new $Vpc.ModifyVpnConnectionAttributeRequest({ regionId: 'cn-hongkong', vpnConnectionId: hk, ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }) }));
+    const status = async (region: string, id: string) =>
+      (
+        await c.vpc.describeVpnConnection(
+          new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id }),
+        )
+      ).body!;
+    const gatewayActive = (region: string, gw: string) =>
+      until(
+        `${gw} active`,
+        async () =>
+          (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: gw })))
+            .body!.status === 'active',
+      );
+    await c.vpc.modifyVpnConnectionAttribute(
+      new $Vpc.ModifyVpnConnectionAttributeRequest({
+        regionId: 'cn-hongkong',
+        vpnConnectionId: hk,
+        ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }),
+      }),
+    );
     await gatewayActive('cn-hongkong', built.gateway.hongkong);
     const down = await until('the mismatch', async () => {
-      const logs = (await c.vpc.describeVpnConnectionLogs(new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: hk }))).body!.data!.logs!.join('\n');
+      const logs = (
+        await c.vpc.describeVpnConnectionLogs(
+          new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: 'cn-hongkong', vpnConnectionId: hk }),
+        )
+      ).body!.data!.logs!.join('\n');
       return logs.includes('pre-shared key mismatch') ? logs : undefined;
     });
     expect(down).toContain('authentication failed');
     expect((await status('cn-hongkong', hk)).status).toBe('ike_sa_not_established');
-    await c.vpc.modifyVpnConnectionAttribute(new $Vpc.ModifyVpnConnectionAttributeRequest({ regionId: 'ap-northeast-1', vpnConnectionId: jp, ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }) }));
+    await c.vpc.modifyVpnConnectionAttribute(
+      new $Vpc.ModifyVpnConnectionAttributeRequest({
+        regionId: 'ap-northeast-1',
+        vpnConnectionId: jp,
+        ikeConfig: JSON.stringify({ Psk: 'rotated-key-2026' }),
+      }),
+    );
     await gatewayActive('ap-northeast-1', built.gateway.japan);
     await until('the tunnel up again', async () => (await status('cn-hongkong', hk)).status === 'ipsec_sa_established');
     expect((await status('cn-hongkong', hk)).ikeConfig!.psk).toBe('rotated-key-2026');
@@ -150,59 +361,190 @@ describe('the actions a script adds around the walkthrough', () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c);
     const us = { regionId: SITES.us.region, instanceId: built.instance.us.id };
-    const statusOf = async () => (await c.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: us.regionId, instanceIds: JSON.stringify([us.instanceId]) }))).body!.instances!.instance![0]!;
+    const statusOf = async () =>
+      (
+        await c.ecs.describeInstances(
+          new $Ecs.DescribeInstancesRequest({ regionId: us.regionId, instanceIds: JSON.stringify([us.instanceId]) }),
+        )
+      ).body!.instances!.instance![0]!;
     await c.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: us.instanceId }));
     await until('stopped', async () => (await statusOf()).status === 'Stopped');
     expect((await statusOf()).stoppedMode).toBe('KeepCharging');
-    const down = summarizePing((await cloudPing(c, { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id }, built.instance.us.ip, 3)).output);
+    const down = summarizePing(
+      (
+        await cloudPing(
+          c,
+          { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id },
+          built.instance.us.ip,
+          3,
+        )
+      ).output,
+    );
     expect(down.loss).toBe(100);
-    const agent = await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: us.regionId, instanceId: [us.instanceId] }));
-    expect(agent.body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus).toBe('false');
-    await expect(c.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: built.instance.japan.id }))).rejects.toMatchObject({ code: 'IncorrectInstanceStatus' });
+    const agent = await c.ecs.describeCloudAssistantStatus(
+      new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: us.regionId, instanceId: [us.instanceId] }),
+    );
+    expect(agent.body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus).toBe(
+      'false',
+    );
+    await expect(
+      c.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: built.instance.japan.id })),
+    ).rejects.toMatchObject({ code: 'IncorrectInstanceStatus' });
 
     await c.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: us.instanceId }));
     await until('running', async () => (await statusOf()).status === 'Running');
-    const up = summarizePing((await cloudPing(c, { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id }, built.instance.us.ip, 3)).output);
+    const up = summarizePing(
+      (
+        await cloudPing(
+          c,
+          { region: SITES.hongkong.region, instanceId: built.instance.hongkong.id },
+          built.instance.us.ip,
+          3,
+        )
+      ).output,
+    );
     expect(up).toMatchObject({ loss: 0, ttl: 62 });
   });
 
   it('CEN route reads show the published route reaching the other region, and leaving it after the withdrawal', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c);
-    const usDomain = async () => ((await c.cen('DescribeCenRegionDomainRouteEntries', { CenId: built.cenId, CenRegionId: SITES.us.region, PageSize: 50 })).CenRouteEntries.CenRouteEntry as Record<string, unknown>[]);
-    expect(await usDomain()).toEqual(expect.arrayContaining([
-      expect.objectContaining({ DestinationCidrBlock: '192.168.0.0/16', Type: 'CEN', NextHopInstanceId: built.vpc.japan.id, NextHopRegionId: SITES.japan.region }),
-      expect.objectContaining({ DestinationCidrBlock: '10.0.0.0/8', Type: 'System', NextHopInstanceId: built.vpc.us.id }),
-    ]));
-    const usChild = { CenId: built.cenId, ChildInstanceId: built.vpc.us.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES.us.region, PageSize: 50 };
-    const learned = (await c.cen('DescribeCenChildInstanceRouteEntries', usChild)).CenRouteEntries.CenRouteEntry as Record<string, unknown>[];
-    expect(learned.filter((r) => r.Type === 'CEN').map((r) => r.DestinationCidrBlock).sort()).toEqual(['172.16.0.0/12', '192.168.0.0/16']);
+    const usDomain = async () =>
+      (
+        await c.cen('DescribeCenRegionDomainRouteEntries', {
+          CenId: built.cenId,
+          CenRegionId: SITES.us.region,
+          PageSize: 50,
+        })
+      ).CenRouteEntries.CenRouteEntry as Record<string, unknown>[];
+    expect(await usDomain()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          DestinationCidrBlock: '192.168.0.0/16',
+          Type: 'CEN',
+          NextHopInstanceId: built.vpc.japan.id,
+          NextHopRegionId: SITES.japan.region,
+        }),
+        expect.objectContaining({
+          DestinationCidrBlock: '10.0.0.0/8',
+          Type: 'System',
+          NextHopInstanceId: built.vpc.us.id,
+        }),
+      ]),
+    );
+    const usChild = {
+      CenId: built.cenId,
+      ChildInstanceId: built.vpc.us.id,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRegionId: SITES.us.region,
+      PageSize: 50,
+    };
+    const learned = (await c.cen('DescribeCenChildInstanceRouteEntries', usChild)).CenRouteEntries
+      .CenRouteEntry as Record<string, unknown>[];
+    expect(
+      learned
+        .filter((r) => r.Type === 'CEN')
+        .map((r) => r.DestinationCidrBlock)
+        .sort(),
+    ).toEqual(['172.16.0.0/12', '192.168.0.0/16']);
 
-    const published = { CenId: built.cenId, ChildInstanceId: built.vpc.japan.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES.japan.region, ChildInstanceRouteTableId: built.vpc.japan.routeTableId, DestinationCidrBlock: '192.168.0.0/16' };
+    const published = {
+      CenId: built.cenId,
+      ChildInstanceId: built.vpc.japan.id,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRegionId: SITES.japan.region,
+      ChildInstanceRouteTableId: built.vpc.japan.routeTableId,
+      DestinationCidrBlock: '192.168.0.0/16',
+    };
     await c.cen('WithdrawPublishedRouteEntries', published);
     await until('withdrawn', async () => !(await usDomain()).some((r) => r.DestinationCidrBlock === '192.168.0.0/16'));
-    await expect(c.cen('DescribeCenChildInstanceRouteEntries', { ...usChild, ChildInstanceId: built.vpc.hongkong.id, ChildInstanceRegionId: SITES.hongkong.region })).rejects.toMatchObject({ code: 'ParameterInstanceId' });
+    await expect(
+      c.cen('DescribeCenChildInstanceRouteEntries', {
+        ...usChild,
+        ChildInstanceId: built.vpc.hongkong.id,
+        ChildInstanceRegionId: SITES.hongkong.region,
+      }),
+    ).rejects.toMatchObject({ code: 'ParameterInstanceId' });
   });
 
   it('tags across the three products: listed by key alone, removed by key or all at once; disks found by instance', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c);
     const hk = built.instance.hongkong.id;
-    await c.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk], tag: [new $Ecs.TagResourcesRequestTag({ key: 'team', value: 'net' }), new $Ecs.TagResourcesRequestTag({ key: 'tier', value: 'edge' })] }));
-    const byKey = await c.ecs.listTagResources(new $Ecs.ListTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', tag: [new $Ecs.ListTagResourcesRequestTag({ key: 'team' })] }));
-    expect(byKey.body!.tagResources!.tagResource).toEqual([expect.objectContaining({ resourceId: hk, tagKey: 'team', tagValue: 'net' })]);
-    await c.ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk], all: true }));
-    const after = await c.ecs.listTagResources(new $Ecs.ListTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk] }));
+    await c.ecs.tagResources(
+      new $Ecs.TagResourcesRequest({
+        regionId: SITES.hongkong.region,
+        resourceType: 'instance',
+        resourceId: [hk],
+        tag: [
+          new $Ecs.TagResourcesRequestTag({ key: 'team', value: 'net' }),
+          new $Ecs.TagResourcesRequestTag({ key: 'tier', value: 'edge' }),
+        ],
+      }),
+    );
+    const byKey = await c.ecs.listTagResources(
+      new $Ecs.ListTagResourcesRequest({
+        regionId: SITES.hongkong.region,
+        resourceType: 'instance',
+        tag: [new $Ecs.ListTagResourcesRequestTag({ key: 'team' })],
+      }),
+    );
+    expect(byKey.body!.tagResources!.tagResource).toEqual([
+      expect.objectContaining({ resourceId: hk, tagKey: 'team', tagValue: 'net' }),
+    ]);
+    await c.ecs.untagResources(
+      new $Ecs.UntagResourcesRequest({
+        regionId: SITES.hongkong.region,
+        resourceType: 'instance',
+        resourceId: [hk],
+        all: true,
+      }),
+    );
+    const after = await c.ecs.listTagResources(
+      new $Ecs.ListTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'instance', resourceId: [hk] }),
+    );
     expect(after.body!.tagResources!.tagResource).toEqual([]);
 
-    await c.cen('TagResources', { ResourceType: 'cen', ResourceId: [built.cenId], Tag: [{ Key: 'owner', Value: 'vpnbot' }] });
-    expect((await c.cen('ListTagResources', { ResourceType: 'cen', Tag: [{ Key: 'owner' }] })).TagResources.TagResource).toEqual([{ ResourceId: built.cenId, ResourceType: 'cen', TagKey: 'owner', TagValue: 'vpnbot' }]);
+    await c.cen('TagResources', {
+      ResourceType: 'cen',
+      ResourceId: [built.cenId],
+      Tag: [{ Key: 'owner', Value: 'vpnbot' }],
+    });
+    expect(
+      (await c.cen('ListTagResources', { ResourceType: 'cen', Tag: [{ Key: 'owner' }] })).TagResources.TagResource,
+    ).toEqual([{ ResourceId: built.cenId, ResourceType: 'cen', TagKey: 'owner', TagValue: 'vpnbot' }]);
     await c.cen('UntagResources', { ResourceType: 'cen', ResourceId: [built.cenId], TagKey: ['owner'] });
-    expect((await c.cen('ListTagResources', { ResourceType: 'cen', ResourceId: [built.cenId] })).TagResources.TagResource).toEqual([]);
-    await c.vpc.unTagResources(new $Vpc.UnTagResourcesRequest({ regionId: SITES.hongkong.region, resourceType: 'VPC', resourceId: [built.vpc.hongkong.id], all: true }));
+    expect(
+      (await c.cen('ListTagResources', { ResourceType: 'cen', ResourceId: [built.cenId] })).TagResources.TagResource,
+    ).toEqual([]);
+    await c.vpc.unTagResources(
+      new $Vpc.UnTagResourcesRequest({
+        regionId: SITES.hongkong.region,
+        resourceType: 'VPC',
+        resourceId: [built.vpc.hongkong.id],
+        all: true,
+      }),
+    );
 
-    const disks = (await c.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk }))).body!.disks!.disk!;
-    expect(disks).toEqual([expect.objectContaining({ instanceId: hk, type: 'system', status: 'In_use', category: 'cloud_essd', size: 40, deleteWithInstance: true })]);
-    expect((await c.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk, diskType: 'data' }))).body!.disks!.disk).toEqual([]);
+    const disks = (
+      await c.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk }))
+    ).body!.disks!.disk!;
+    expect(disks).toEqual([
+      expect.objectContaining({
+        instanceId: hk,
+        type: 'system',
+        status: 'In_use',
+        category: 'cloud_essd',
+        size: 40,
+        deleteWithInstance: true,
+      }),
+    ]);
+    expect(
+      (
+        await c.ecs.describeDisks(
+          new $Ecs.DescribeDisksRequest({ regionId: SITES.hongkong.region, instanceId: hk, diskType: 'data' }),
+        )
+      ).body!.disks!.disk,
+    ).toEqual([]);
   });
 });

@@ -37,7 +37,11 @@ sites:
     expect(action('vpc:hongkong')).toBe('adopt');
     expect(action('vpn-gateway:japan')).toBe('adopt');
     expect(action('customer-gateway:hongkong:japan')).toBe('adopt');
-    expect(plan.steps.find((s) => s.id === 'ipsec-connection:hongkong:192.168.0.0/16>172.16.0.0/12')).toMatchObject({ action: 'keep', external: true, cloudId: before.connections['ikev1test-hongkong-to-japan'] });
+    expect(plan.steps.find((s) => s.id === 'ipsec-connection:hongkong:192.168.0.0/16>172.16.0.0/12')).toMatchObject({
+      action: 'keep',
+      external: true,
+      cloudId: before.connections['ikev1test-hongkong-to-japan'],
+    });
     expect(action('ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16')).toBe('keep');
     expect(action('ipsec-connection:hongkong:192.168.0.0/16>10.0.0.0/8')).toBe('create');
     expect(plan.summary).toMatchObject({ adopt: 6, keep: 2, delete: 0 });
@@ -51,15 +55,37 @@ sites:
 
     const inst = (site: string) => h.store.resources('ikev1test').find((x) => x.stepId === `ecs-instance:${site}`)!;
     const ping = async (from: 'hongkong' | 'us', to: 'hongkong' | 'us') =>
-      summarizePing((await cloudPing(c, { region: SITES[from].region, instanceId: inst(from).cloudId }, inst(to).outputs.privateIp!, 2)).output);
+      summarizePing(
+        (
+          await cloudPing(
+            c,
+            { region: SITES[from].region, instanceId: inst(from).cloudId },
+            inst(to).outputs.privateIp!,
+            2,
+          )
+        ).output,
+      );
     expect(await ping('hongkong', 'us')).toMatchObject({ loss: 0, ttl: 62 });
     expect(await ping('us', 'hongkong')).toMatchObject({ loss: 0, ttl: 62 });
     expect((await h.engine.plan(r.value)).summary).toMatchObject({ create: 0, delete: 0 });
 
     const destroy = await h.engine.planDestroy(r.value);
-    expect(destroy.steps.some((s) => [before.vpc.hongkong.id, before.gateway.japan, ...Object.values(before.connections)].includes(s.cloudId!))).toBe(false);
+    expect(
+      destroy.steps.some((s) =>
+        [before.vpc.hongkong.id, before.gateway.japan, ...Object.values(before.connections)].includes(s.cloudId!),
+      ),
+    ).toBe(false);
     expect((await h.engine.apply(destroy, { requester: 'U1' })).status).toBe('succeeded');
-    expect(h.emu.inventory().counts).toMatchObject({ vpc: 2, vswitch: 2, 'vpn-gateway': 2, 'customer-gateway': 2, 'ipsec-connection': 2, cen: 0, 'ecs-instance': 0, 'route-entry': 0 });
+    expect(h.emu.inventory().counts).toMatchObject({
+      vpc: 2,
+      vswitch: 2,
+      'vpn-gateway': 2,
+      'customer-gateway': 2,
+      'ipsec-connection': 2,
+      cen: 0,
+      'ecs-instance': 0,
+      'route-entry': 0,
+    });
     for (const id of existing.keys()) expect(h.emu.inventory().ids).toContain(id);
   });
 });

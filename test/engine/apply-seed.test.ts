@@ -39,7 +39,10 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     const c = sdkClients(h.emu);
     const id = (site: string) => h.store.resources('ikev1test').find((r) => r.stepId === `ecs-instance:${site}`)!;
     const ping = async (from: 'hongkong' | 'japan' | 'us', to: 'hongkong' | 'japan' | 'us') =>
-      summarizePing((await cloudPing(c, { region: SITES[from].region, instanceId: id(from).cloudId }, id(to).outputs.privateIp!, 2)).output);
+      summarizePing(
+        (await cloudPing(c, { region: SITES[from].region, instanceId: id(from).cloudId }, id(to).outputs.privateIp!, 2))
+          .output,
+      );
     expect(await ping('hongkong', 'us')).toMatchObject({ loss: 0, ttl: 62 });
     expect(await ping('us', 'hongkong')).toMatchObject({ loss: 0, ttl: 62 });
     expect(await ping('japan', 'us')).toMatchObject({ loss: 0, ttl: 64 });
@@ -54,7 +57,12 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(raw).toHaveLength(2);
     // As a cloud user would read it back: DescribeVpnConnection answers the key.
     const tunnel = h.emu.inventory().tunnels[0]!;
-    const described = await sdkClients(h.emu).vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: h.store.resources('ikev1test').find((x) => x.cloudId === tunnel.id)!.region, vpnConnectionId: tunnel.id }));
+    const described = await sdkClients(h.emu).vpc.describeVpnConnection(
+      new $Vpc.DescribeVpnConnectionRequest({
+        regionId: h.store.resources('ikev1test').find((x) => x.cloudId === tunnel.id)!.region,
+        vpnConnectionId: tunnel.id,
+      }),
+    );
     const psk = described.body!.ikeConfig!.psk!;
     expect(psk).toHaveLength(32);
     for (const r of raw) expect(r.ciphertext.toString('latin1')).not.toContain(psk);
@@ -77,7 +85,15 @@ describe('calls an apply makes', () => {
     h.emu.control.calls.clear();
     expect((await h.engine.apply(plan, { requester: 'U1' })).status).toBe('succeeded');
     const calls = Object.fromEntries(h.emu.control.calls);
-    expect({ sg: calls.CreateSecurityGroup, rules: calls.AuthorizeSecurityGroup, cgw: calls.CreateCustomerGateway }).toEqual({ sg: 3, rules: 6, cgw: 2 });
-    expect({ sg: calls.DescribeSecurityGroups, rules: calls.DescribeSecurityGroupAttribute, cgw: calls.DescribeCustomerGateway }).toEqual({ sg: undefined, rules: undefined, cgw: undefined });
+    expect({
+      sg: calls.CreateSecurityGroup,
+      rules: calls.AuthorizeSecurityGroup,
+      cgw: calls.CreateCustomerGateway,
+    }).toEqual({ sg: 3, rules: 6, cgw: 2 });
+    expect({
+      sg: calls.DescribeSecurityGroups,
+      rules: calls.DescribeSecurityGroupAttribute,
+      cgw: calls.DescribeCustomerGateway,
+    }).toEqual({ sg: undefined, rules: undefined, cgw: undefined });
   });
 });

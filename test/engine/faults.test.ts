@@ -20,10 +20,19 @@ describe('apply under injected faults', () => {
     h = await startHarness({ random });
     h.emu.setFaults({ throttle: 0.3, serverError: 0.1, appliedThenError: 0.05 });
     // Each kind of fault at least once whatever the draws: an applied-then-failed create is the hard case.
-    h.emu.forceFaults([{ fault: 'appliedThenError', action: 'CreateVpnGateway' }, { fault: 'serverError', action: 'CreateVpnConnection' }, { fault: 'throttle', action: 'CreateRouteEntry' }]);
+    h.emu.forceFaults([
+      { fault: 'appliedThenError', action: 'CreateVpnGateway' },
+      { fault: 'serverError', action: 'CreateVpnConnection' },
+      { fault: 'throttle', action: 'CreateRouteEntry' },
+    ]);
     const topology = seedTopology();
     const retries: string[] = [];
-    const result = await h.engine.apply(await h.engine.plan(topology), { requester: 'U1', onEvent: (e) => { if (e.type === 'step-retrying') retries.push(e.code); } });
+    const result = await h.engine.apply(await h.engine.plan(topology), {
+      requester: 'U1',
+      onEvent: (e) => {
+        if (e.type === 'step-retrying') retries.push(e.code);
+      },
+    });
     expect(result.failures).toEqual([]);
     expect(result.status).toBe('succeeded');
     const injected = h.emu.injected();

@@ -20,7 +20,10 @@ sites:
     const result = await h.engine.apply(await h.engine.plan(r.value), { requester: 'U1' });
     expect(result.failures).toEqual([]);
     const cloud = h.emu.inventory();
-    expect(cloud.vpcs.find((v) => v.cidrs[0] === '192.168.0.0/16')!.cidrs).toEqual(['192.168.0.0/16', '192.169.0.0/16']);
+    expect(cloud.vpcs.find((v) => v.cidrs[0] === '192.168.0.0/16')!.cidrs).toEqual([
+      '192.168.0.0/16',
+      '192.169.0.0/16',
+    ]);
     expect(cloud.tunnels).toHaveLength(8);
     expect(cloud.tunnels.every((c) => c.localCidrs.length === 1 && c.remoteCidrs.length === 1 && c.sameKey)).toBe(true);
     expect([...cloud.published].sort()).toEqual(['192.168.0.0/16', '192.169.0.0/16']);

@@ -46,7 +46,8 @@ function fileOf(body: Buffer, contentType: string): Buffer {
     if (next < 0) break;
     const part = body.subarray(at + marker.length, next);
     const headEnd = part.indexOf('\r\n\r\n');
-    if (headEnd >= 0 && /filename=/.test(part.subarray(0, headEnd).toString('utf8'))) return part.subarray(headEnd + 4, part.length - 2);
+    if (headEnd >= 0 && /filename=/.test(part.subarray(0, headEnd).toString('utf8')))
+      return part.subarray(headEnd + 4, part.length - 2);
     at = next;
   }
   return body;
@@ -101,12 +102,16 @@ export class FakeSlack {
           return void res.end(`OK - ${bytes.length}`);
         }
         if (path.startsWith('/respond/')) {
-          this.responses.push({ id: path.slice('/respond/'.length), body: JSON.parse(raw || '{}') as Record<string, unknown> });
+          this.responses.push({
+            id: path.slice('/respond/'.length),
+            body: JSON.parse(raw || '{}') as Record<string, unknown>,
+          });
           return reply(200, { ok: true });
         }
         const method = path.replace(/^\/api\//, '').replace(/\?.*$/, '');
         const args: Record<string, unknown> = {};
-        if (String(req.headers['content-type'] ?? '').includes('application/json')) Object.assign(args, JSON.parse(raw || '{}'));
+        if (String(req.headers['content-type'] ?? '').includes('application/json'))
+          Object.assign(args, JSON.parse(raw || '{}'));
         else for (const [k, v] of new URLSearchParams(raw)) args[k] = jsonOrText(v);
         const s = this.stalls.indexOf(method);
         if (s >= 0) {
@@ -119,7 +124,11 @@ export class FakeSlack {
         if (i >= 0) {
           const f = this.failures.splice(i, 1)[0]!;
           this.calls.push({ method: `${method} (answered ${f.status})`, args });
-          return reply(f.status, { ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' }, f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {});
+          return reply(
+            f.status,
+            { ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' },
+            f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {},
+          );
         }
         // Socket Mode connections are opened with the app-level token; everything else with the bot token.
         const token = method === 'apps.connections.open' ? /^Bearer xapp-/ : /^Bearer xoxb-/;
@@ -150,7 +159,10 @@ export class FakeSlack {
             return reply(200, { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId });
           }
           case 'files.completeUploadExternal': {
-            const files = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as { id: string; title?: string }[];
+            const files = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as {
+              id: string;
+              title?: string;
+            }[];
             for (const f of files) {
               const upload = this.uploads.get(f.id);
               if (!upload?.bytes) return reply(200, { ok: false, error: 'file_not_found' });
@@ -191,7 +203,14 @@ export class FakeSlack {
         const m = JSON.parse(String(data)) as Record<string, unknown>;
         if (typeof m.envelope_id === 'string') this.acks.set(m.envelope_id, m);
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake' },
+          connection_info: { app_id: 'A1' },
+        }),
+      );
     });
   }
 
@@ -202,7 +221,16 @@ export class FakeSlack {
   /** Sends an envelope (`slash_commands`, `interactive`) and returns its id. */
   sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): string {
     const id = `env-${++this.envelopes}`;
-    this.socket!.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' }));
+    this.socket!.send(
+      JSON.stringify({
+        envelope_id: id,
+        type,
+        payload,
+        accepts_response_payload: type === 'slash_commands',
+        retry_attempt: 0,
+        retry_reason: '',
+      }),
+    );
     return id;
   }
 
@@ -226,7 +254,8 @@ export class FakeSlack {
     for (;;) {
       const v = check();
       if (v !== undefined && v !== false) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -10,7 +10,12 @@ import { STEP_KINDS, type DesiredStepOf, type Plan, type Step, type StepKind } f
 import type { StepParams, StepRefs } from '../../src/planner/step-params';
 
 /** No waiting: sleeps return at once, jitter is fixed. */
-export const instantPacing: Pacing = { pace: 1, now: () => Date.now(), random: () => 0.5, sleep: async () => undefined };
+export const instantPacing: Pacing = {
+  pace: 1,
+  now: () => Date.now(),
+  random: () => 0.5,
+  sleep: async () => undefined,
+};
 
 export class FakeDriver<K extends StepKind = StepKind> implements ResourceDriver<K> {
   readonly created: ResourceInput<K>[] = [];
@@ -35,7 +40,9 @@ export class FakeDriver<K extends StepKind = StepKind> implements ResourceDriver
     return id;
   }
   async read(_r: string, id: string): Promise<Observation> {
-    return this.live.has(id) ? { state: 'ready', outputs: { id }, settled: true } : { state: 'gone', outputs: {}, settled: true };
+    return this.live.has(id)
+      ? { state: 'ready', outputs: { id }, settled: true }
+      : { state: 'gone', outputs: {}, settled: true };
   }
   async find(input: ResourceInput<K>) {
     return [...this.live.entries()].find(([, v]) => v.clientToken === input.clientToken)?.[0];
@@ -53,7 +60,14 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     throw new Error('the scripted cloud has no Cloud Assistant: measure against the emulator');
   };
   const commands = { agentsOnline: unscripted, run: unscripted, results: unscripted, stop: unscripted };
-  const cloud: CloudApi = { sandbox: true, target: 'fake', drivers: drivers as unknown as DriverTable, calls: () => 0, zones: async () => [], commands };
+  const cloud: CloudApi = {
+    sandbox: true,
+    target: 'fake',
+    drivers: drivers as unknown as DriverTable,
+    calls: () => 0,
+    zones: async () => [],
+    commands,
+  };
   return { cloud, drivers };
 }
 
@@ -63,13 +77,31 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
   vswitch: { name: 's', cidrBlock: '10.0.0.0/24', zoneId: 'cn-hongkong-b' },
   'vpn-gateway': { name: 'g', bandwidthMbps: 10 },
   'customer-gateway': { name: 'c', peerSite: 'p', ipAddress: '203.0.113.1' },
-  'ipsec-connection': { name: 'i', localCidrs: ['10.0.0.0/8'], remoteCidrs: ['192.168.0.0/16'], ikeVersion: 'ikev1', peerSite: 'p', mirror: null, pskPair: 'pair' },
+  'ipsec-connection': {
+    name: 'i',
+    localCidrs: ['10.0.0.0/8'],
+    remoteCidrs: ['192.168.0.0/16'],
+    ikeVersion: 'ikev1',
+    peerSite: 'p',
+    mirror: null,
+    pskPair: 'pair',
+  },
   'route-entry': { destinationCidr: '192.168.0.0/16', nextHopType: 'VpnGateway', name: 'r' },
   cen: { name: 'c' },
   'cen-attachment': { childInstanceType: 'VPC', childInstanceRegionId: 'cn-hongkong' },
-  'cen-route-publish': { destinationCidr: '192.168.0.0/16', childInstanceType: 'VPC', childInstanceRegionId: 'cn-hongkong' },
+  'cen-route-publish': {
+    destinationCidr: '192.168.0.0/16',
+    childInstanceType: 'VPC',
+    childInstanceRegionId: 'cn-hongkong',
+  },
   'security-group': { name: 'sg' },
-  'security-group-rule': { ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: '10.0.0.0/8', policy: 'accept', priority: 1 },
+  'security-group-rule': {
+    ipProtocol: 'ICMP',
+    portRange: '-1/-1',
+    sourceCidrIp: '10.0.0.0/8',
+    policy: 'accept',
+    priority: 1,
+  },
   'ecs-instance': { name: 'e', instanceType: 't', imageFamily: 'f', zoneId: 'cn-hongkong-b' },
 };
 
@@ -80,10 +112,22 @@ export function fakeStep<K extends StepKind>(
   options: { site?: string; dependsOn?: string[]; refs?: StepRefs<K>; params?: Partial<StepParams<K>> } = {},
 ): Step {
   const step: DesiredStepOf<K> = {
-    id, kind, site: options.site ?? 'a', region: 'r', action: 'create', dependsOn: options.dependsOn ?? [],
-    params: { ...SAMPLE_PARAMS[kind], ...options.params } as StepParams<K>, refs: (options.refs ?? {}) as StepRefs<K>,
+    id,
+    kind,
+    site: options.site ?? 'a',
+    region: 'r',
+    action: 'create',
+    dependsOn: options.dependsOn ?? [],
+    params: { ...SAMPLE_PARAMS[kind], ...options.params } as StepParams<K>,
+    refs: (options.refs ?? {}) as StepRefs<K>,
   };
   return step as unknown as Step;
 }
 
-export const fakePlan = (steps: Step[]): Plan => ({ topology: 't', ike: 'v1', hash: 'h', steps, summary: { create: steps.length, adopt: 0, keep: 0, delete: 0 } });
+export const fakePlan = (steps: Step[]): Plan => ({
+  topology: 't',
+  ike: 'v1',
+  hash: 'h',
+  steps,
+  summary: { create: steps.length, adopt: 0, keep: 0, delete: 0 },
+});

@@ -13,12 +13,24 @@ export interface Credentials {
 
 /** The product clients vpnbot itself uses, pointed at `c.endpoint`; requests carry their own RegionId. */
 export function sdkClients(c: Credentials) {
-  const clients = createAlibabaClients({ endpoint: c.endpoint, credentials: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret } });
-  return { vpc: clients.vpc('cn-hongkong'), ecs: clients.ecs('cn-hongkong'), cen: (action: string, query: Record<string, unknown> = {}) => clients.cen(action, query) };
+  const clients = createAlibabaClients({
+    endpoint: c.endpoint,
+    credentials: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret },
+  });
+  return {
+    vpc: clients.vpc('cn-hongkong'),
+    ecs: clients.ecs('cn-hongkong'),
+    cen: (action: string, query: Record<string, unknown> = {}) => clients.cen(action, query),
+  };
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 5): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 5,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -8,12 +8,18 @@ export interface CapturedIo extends CliIo {
 }
 
 /** A CliIo that records output; stdin and confirmations are given up front. */
-export function captureIo(options: { stdin?: string; env?: Record<string, string>; confirm?: boolean } = {}): CapturedIo {
+export function captureIo(
+  options: { stdin?: string; env?: Record<string, string>; confirm?: boolean } = {},
+): CapturedIo {
   let out = '';
   let err = '';
   return {
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
     readStdin: async () => options.stdin ?? '',
     readFile: (p) => readFile(p, 'utf8'),
     writeFile: async (p, data) => {

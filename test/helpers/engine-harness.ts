@@ -25,14 +25,36 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: EmulatorOptions & { parallelism?: number; dbPath?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: EmulatorOptions & { parallelism?: number; dbPath?: string } = {},
+): Promise<Harness> {
   const emu = await startEmulator({ timeScale: TIME_SCALE, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'vpnbot-engine-'));
   const db = openDatabase(options.dbPath ?? join(dir, 'vpnbot.db'));
   const store = createSqliteStore(db, createSecretBox('test-secret-key-material'));
-  const cloud = createAlibabaCloud({ sandbox: true, endpoint: emu.endpoint, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } });
-  const engine = createEngine({ cloud, store, parallelism: options.parallelism ?? 10, pacing: realPacing(TIME_SCALE * 4) });
-  return { emu, cloud, store, db, engine, dir, close: async () => { db.close(); await emu.close(); } };
+  const cloud = createAlibabaCloud({
+    sandbox: true,
+    endpoint: emu.endpoint,
+    credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret },
+  });
+  const engine = createEngine({
+    cloud,
+    store,
+    parallelism: options.parallelism ?? 10,
+    pacing: realPacing(TIME_SCALE * 4),
+  });
+  return {
+    emu,
+    cloud,
+    store,
+    db,
+    engine,
+    dir,
+    close: async () => {
+      db.close();
+      await emu.close();
+    },
+  };
 }
 
 export function countsOfPlan(steps: readonly { kind: string; action: string }[]): Record<string, number> {

@@ -28,7 +28,10 @@ function classSpec(c: ModelClass): Spec {
   return Object.fromEntries(Object.keys(names).map((k) => [names[k]!, typeSpec(types[k])]));
 }
 
-const SDKS: Record<string, Record<string, unknown>> = { '2016-04-28': $Vpc as unknown as Record<string, unknown>, '2014-05-26': $Ecs as unknown as Record<string, unknown> };
+const SDKS: Record<string, Record<string, unknown>> = {
+  '2016-04-28': $Vpc as unknown as Record<string, unknown>,
+  '2014-05-26': $Ecs as unknown as Record<string, unknown>,
+};
 
 /** The SDK's model of `action`'s response body in API `version`, or undefined when the SDK has none. */
 export function sdkResponseSpec(version: string, action: string): Spec | undefined {
@@ -54,13 +57,19 @@ export interface Finding {
  * Walks `value` against `spec`. `populated` collects every list path seen with at least one item,
  * `lists` every list path seen at all: a list that is always empty never had its items checked.
  */
-export function walk(spec: Spec, value: unknown, where: string, out: { findings: Finding[]; lists: Set<string>; populated: Set<string> }): void {
+export function walk(
+  spec: Spec,
+  value: unknown,
+  where: string,
+  out: { findings: Finding[]; lists: Set<string>; populated: Set<string> },
+): void {
   if (value === undefined || value === null) {
     out.findings.push({ where, problem: 'missing' });
     return;
   }
   if (typeof spec === 'string') {
-    if (typeof value !== spec) out.findings.push({ where, problem: 'mistyped', detail: `${spec} expected, got ${JSON.stringify(value)}` });
+    if (typeof value !== spec)
+      out.findings.push({ where, problem: 'mistyped', detail: `${spec} expected, got ${JSON.stringify(value)}` });
     return;
   }
   if (Array.isArray(spec)) {
@@ -78,6 +87,8 @@ export function walk(spec: Spec, value: unknown, where: string, out: { findings:
     return;
   }
   const sep = where.includes(' ') ? '.' : ' ';
-  for (const [name, sub] of Object.entries(spec)) walk(sub, (value as Record<string, unknown>)[name], `${where}${sep}${name}`, out);
-  for (const name of Object.keys(value)) if (!(name in spec)) out.findings.push({ where: `${where}${sep}${name}`, problem: 'not in the model' });
+  for (const [name, sub] of Object.entries(spec))
+    walk(sub, (value as Record<string, unknown>)[name], `${where}${sep}${name}`, out);
+  for (const name of Object.keys(value))
+    if (!(name in spec)) out.findings.push({ where: `${where}${sep}${name}`, problem: 'not in the model' });
 }

@@ -21,16 +21,30 @@ export interface ServeProcess {
 }
 
 /** Starts `vpnbot serve` in a directory of its own, its Web API calls going to `slack`. */
-export function startServe(slack: FakeSlack, env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-'))): ServeProcess {
+export function startServe(
+  slack: FakeSlack,
+  env: Record<string, string>,
+  cwd = mkdtempSync(join(tmpdir(), 'vpnbot-serve-')),
+): ServeProcess {
   let out = '';
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: cwd, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${slack.url}/api/`, VPNBOT_PROGRESS_INTERVAL_MS: '200', VPNBOT_LOG_LEVEL: 'error', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: cwd,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: `${slack.url}/api/`,
+      VPNBOT_PROGRESS_INTERVAL_MS: '200',
+      VPNBOT_LOG_LEVEL: 'error',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = env.SLACK_APP_TOKEN ? Promise.resolve('') : slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
+  const url = env.SLACK_APP_TOKEN
+    ? Promise.resolve('')
+    : slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
   return { child, cwd, output: () => out, url, stop: () => void child.kill('SIGTERM') };
 }
 
@@ -38,16 +52,30 @@ export function startServe(slack: FakeSlack, env: Record<string, string>, cwd = 
  * A fake Slack, an emulator the test owns (so it can make the cloud fail or break the network) and
  * `vpnbot serve` in HTTP mode talking to both. `stop()` ends all three.
  */
-export async function startServeOnEmulator(secret: string, scale: number, env: Record<string, string> = {}): Promise<{ slack: FakeSlack; emu: RunningEmulator; bot: ServeProcess; url: string; stop(): Promise<void> }> {
+export async function startServeOnEmulator(
+  secret: string,
+  scale: number,
+  env: Record<string, string> = {},
+): Promise<{ slack: FakeSlack; emu: RunningEmulator; bot: ServeProcess; url: string; stop(): Promise<void> }> {
   const slack = await new FakeSlackClass().start();
   const emu = await startEmulator({ timeScale: scale });
   const bot = startServe(slack, {
-    PORT: '0', SLACK_SIGNING_SECRET: secret, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    VPNBOT_ENDPOINT_PACE: String(scale * 4), VPNBOT_SECRET_KEY: `${secret}-secret-key`, VPNBOT_LOG_LEVEL: 'silent', ...env,
+    PORT: '0',
+    SLACK_SIGNING_SECRET: secret,
+    VPNBOT_ALIBABA_ENDPOINT: emu.endpoint,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+    VPNBOT_ENDPOINT_PACE: String(scale * 4),
+    VPNBOT_SECRET_KEY: `${secret}-secret-key`,
+    VPNBOT_LOG_LEVEL: 'silent',
+    ...env,
   });
   const url = await bot.url;
   return {
-    slack, emu, bot, url,
+    slack,
+    emu,
+    bot,
+    url,
     async stop() {
       bot.stop();
       await slack.stop();
@@ -76,12 +104,42 @@ export function serveOnEmulatorSuite(secret: string, scale: number, env: Record<
  * posts next (in `channel`, when given); answers with the message, its plan id, and a click on its
  * Approve button.
  */
-export async function proposeOverHttp(slack: FakeSlack, url: string, secret: string, rid: string, o: { text?: string; channel?: string } = {}) {
+export async function proposeOverHttp(
+  slack: FakeSlack,
+  url: string,
+  secret: string,
+  rid: string,
+  o: { text?: string; channel?: string } = {},
+) {
   const before = slack.of('chat.postMessage').length;
-  await postSigned(url, secret, slashCommand(o.text ?? 'plan seed', 'U1', { ...(o.channel ? { channel: o.channel } : {}), responseUrl: `${slack.url}/respond/${rid}` }));
-  const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').slice(before).find((c) => (!o.channel || c.args.channel === o.channel) && JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+  await postSigned(
+    url,
+    secret,
+    slashCommand(o.text ?? 'plan seed', 'U1', {
+      ...(o.channel ? { channel: o.channel } : {}),
+      responseUrl: `${slack.url}/respond/${rid}`,
+    }),
+  );
+  const plan = await slack.waitFor('the plan', () =>
+    slack
+      .of('chat.postMessage')
+      .slice(before)
+      .find(
+        (c) =>
+          (!o.channel || c.args.channel === o.channel) && JSON.stringify(c.args.blocks ?? '').includes('plan.approve'),
+      ),
+  );
   const planId = planIdOf(plan.args.blocks);
   const approve = (user: string, clickRid: string) =>
-    postSigned(url, secret, buttonClick('plan.approve', planId, user, { ...(o.channel ? { channel: o.channel } : {}), messageTs: plan.ts!, responseUrl: `${slack.url}/respond/${clickRid}`, blocks: plan.args.blocks as unknown[] }));
+    postSigned(
+      url,
+      secret,
+      buttonClick('plan.approve', planId, user, {
+        ...(o.channel ? { channel: o.channel } : {}),
+        messageTs: plan.ts!,
+        responseUrl: `${slack.url}/respond/${clickRid}`,
+        blocks: plan.args.blocks as unknown[],
+      }),
+    );
   return { plan, planId, approve };
 }

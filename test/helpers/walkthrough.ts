@@ -39,35 +39,93 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
   const vsw = {} as Record<SiteName, string>;
   for (const n of names) {
     const s = SITES[n];
-    const r = await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: s.region, cidrBlock: s.cidr, vpcName: `ikev1test-${n}` }));
+    const r = await c.vpc.createVpc(
+      new $Vpc.CreateVpcRequest({ regionId: s.region, cidrBlock: s.cidr, vpcName: `ikev1test-${n}` }),
+    );
     vpc[n] = { id: r.body!.vpcId!, routeTableId: r.body!.routeTableId! };
   }
   for (const n of names) {
-    await until(`VPC ${n}`, async () => (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: SITES[n].region, vpcId: vpc[n].id }))).body?.status === 'Available');
-    const r = await c.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: SITES[n].region, vpcId: vpc[n].id, zoneId: SITES[n].zone, cidrBlock: SITES[n].vsw, vSwitchName: `ikev1test-${n}` }));
+    await until(
+      `VPC ${n}`,
+      async () =>
+        (
+          await c.vpc.describeVpcAttribute(
+            new $Vpc.DescribeVpcAttributeRequest({ regionId: SITES[n].region, vpcId: vpc[n].id }),
+          )
+        ).body?.status === 'Available',
+    );
+    const r = await c.vpc.createVSwitch(
+      new $Vpc.CreateVSwitchRequest({
+        regionId: SITES[n].region,
+        vpcId: vpc[n].id,
+        zoneId: SITES[n].zone,
+        cidrBlock: SITES[n].vsw,
+        vSwitchName: `ikev1test-${n}`,
+      }),
+    );
     vsw[n] = r.body!.vSwitchId!;
   }
   for (const n of names) {
-    await until(`vSwitch ${n}`, async () => (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n].region, vSwitchId: vsw[n] }))).body?.vSwitches?.vSwitch?.[0]?.status === 'Available');
+    await until(
+      `vSwitch ${n}`,
+      async () =>
+        (
+          await c.vpc.describeVSwitches(
+            new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n].region, vSwitchId: vsw[n] }),
+          )
+        ).body?.vSwitches?.vSwitch?.[0]?.status === 'Available',
+    );
   }
 
   const gateway = { hongkong: '', japan: '' };
   const ip = { hongkong: '', japan: '' };
   for (const n of ['hongkong', 'japan'] as const) {
-    const r = await c.vpc.createVpnGateway(new $Vpc.CreateVpnGatewayRequest({ regionId: SITES[n].region, vpcId: vpc[n].id, vSwitchId: vsw[n], bandwidth: 10, instanceChargeType: 'POSTPAY', autoPay: true, enableIpsec: true, enableSsl: false, name: `ikev1test-${n}` }));
+    const r = await c.vpc.createVpnGateway(
+      new $Vpc.CreateVpnGatewayRequest({
+        regionId: SITES[n].region,
+        vpcId: vpc[n].id,
+        vSwitchId: vsw[n],
+        bandwidth: 10,
+        instanceChargeType: 'POSTPAY',
+        autoPay: true,
+        enableIpsec: true,
+        enableSsl: false,
+        name: `ikev1test-${n}`,
+      }),
+    );
     gateway[n] = r.body!.vpnGatewayId!;
   }
   const waitGateway = (n: 'hongkong' | 'japan') =>
     until(`gateway ${n} active`, async () => {
-      const g = (await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: SITES[n].region, vpnGatewayId: gateway[n] }))).body!;
+      const g = (
+        await c.vpc.describeVpnGateway(
+          new $Vpc.DescribeVpnGatewayRequest({ regionId: SITES[n].region, vpnGatewayId: gateway[n] }),
+        )
+      ).body!;
       return g.status === 'active' ? g.internetIp : undefined;
     });
   ip.hongkong = await waitGateway('hongkong');
   ip.japan = await waitGateway('japan');
 
   const cgw = {
-    hongkong: (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: SITES.hongkong.region, ipAddress: ip.japan, name: 'ikev1test-hongkong' }))).body!.customerGatewayId!,
-    japan: (await c.vpc.createCustomerGateway(new $Vpc.CreateCustomerGatewayRequest({ regionId: SITES.japan.region, ipAddress: ip.hongkong, name: 'ikev1test-japan' }))).body!.customerGatewayId!,
+    hongkong: (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({
+          regionId: SITES.hongkong.region,
+          ipAddress: ip.japan,
+          name: 'ikev1test-hongkong',
+        }),
+      )
+    ).body!.customerGatewayId!,
+    japan: (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({
+          regionId: SITES.japan.region,
+          ipAddress: ip.hongkong,
+          name: 'ikev1test-japan',
+        }),
+      )
+    ).body!.customerGatewayId!,
   };
   const connections: Record<string, string> = {};
   const table = [
@@ -76,56 +134,155 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
     ['ikev1test-japan-to-hongkong', 'japan', '172.16.0.0/12', '192.168.0.0/16'],
     ['ikev1test-us-to-hongkong', 'japan', '10.0.0.0/8', '192.168.0.0/16'],
   ] as const;
-  for (const [name, side, local, remote] of table.filter(([, , , r]) => !options.tunnelOnly || r !== '10.0.0.0/8') .filter(([, , l]) => !options.tunnelOnly || l !== '10.0.0.0/8')) {
+  for (const [name, side, local, remote] of table
+    .filter(([, , , r]) => !options.tunnelOnly || r !== '10.0.0.0/8')
+    .filter(([, , l]) => !options.tunnelOnly || l !== '10.0.0.0/8')) {
     const psk = side === 'japan' ? (options.japanPsk ?? 'test1234') : 'test1234';
-    const r = await c.vpc.createVpnConnection(new $Vpc.CreateVpnConnectionRequest({
-      regionId: SITES[side].region, vpnGatewayId: gateway[side], customerGatewayId: cgw[side], name, localSubnet: local, remoteSubnet: remote,
-      effectImmediately: true, ikeConfig: JSON.stringify({ Psk: psk, IkeVersion: 'ikev1' }),
-      ...(options.noAutoRoute && name === 'ikev1test-hongkong-to-japan' ? { autoConfigRoute: false } : {}),
-    }));
+    const r = await c.vpc.createVpnConnection(
+      new $Vpc.CreateVpnConnectionRequest({
+        regionId: SITES[side].region,
+        vpnGatewayId: gateway[side],
+        customerGatewayId: cgw[side],
+        name,
+        localSubnet: local,
+        remoteSubnet: remote,
+        effectImmediately: true,
+        ikeConfig: JSON.stringify({ Psk: psk, IkeVersion: 'ikev1' }),
+        ...(options.noAutoRoute && name === 'ikev1test-hongkong-to-japan' ? { autoConfigRoute: false } : {}),
+      }),
+    );
     connections[name] = r.body!.vpnConnectionId!;
     await waitGateway(side);
   }
 
-  if (options.tunnelOnly) return { vpc, gateway, connections, cenId: '', instance: {} as Built['instance'], customerGateway: cgw };
+  if (options.tunnelOnly)
+    return { vpc, gateway, connections, cenId: '', instance: {} as Built['instance'], customerGateway: cgw };
   const cenId = (await c.cen('CreateCen', { Name: 'ikev1test' })).CenId as string;
-  await until('CEN active', async () => (await c.cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0]?.Status === 'Active');
+  await until(
+    'CEN active',
+    async () =>
+      (await c.cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0]?.Status === 'Active',
+  );
   for (const n of ['japan', 'us'] as const) {
-    const child = { CenId: cenId, ChildInstanceId: vpc[n].id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES[n].region };
+    const child = {
+      CenId: cenId,
+      ChildInstanceId: vpc[n].id,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRegionId: SITES[n].region,
+    };
     await c.cen('AttachCenChildInstance', child);
-    await until(`${n} attached`, async () => (await c.cen('DescribeCenAttachedChildInstanceAttribute', child)).Status === 'Attached');
+    await until(
+      `${n} attached`,
+      async () => (await c.cen('DescribeCenAttachedChildInstanceAttribute', child)).Status === 'Attached',
+    );
   }
 
-  const routes = [['hongkong', '172.16.0.0/12'], ['hongkong', '10.0.0.0/8'], ['japan', '192.168.0.0/16']] as const;
+  const routes = [
+    ['hongkong', '172.16.0.0/12'],
+    ['hongkong', '10.0.0.0/8'],
+    ['japan', '192.168.0.0/16'],
+  ] as const;
   for (const [n, dest] of routes) {
-    const r = await c.vpc.createRouteEntry(new $Vpc.CreateRouteEntryRequest({ regionId: SITES[n].region, routeTableId: vpc[n].routeTableId, destinationCidrBlock: dest, nextHopType: 'VpnGateway', nextHopId: gateway[n as 'hongkong' | 'japan'] }));
-    await until(`route ${dest}`, async () => (await c.vpc.describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: SITES[n].region, routeTableId: vpc[n].routeTableId, routeEntryId: r.body!.routeEntryId }))).body?.routeEntrys?.routeEntry?.[0]?.status === 'Available');
+    const r = await c.vpc.createRouteEntry(
+      new $Vpc.CreateRouteEntryRequest({
+        regionId: SITES[n].region,
+        routeTableId: vpc[n].routeTableId,
+        destinationCidrBlock: dest,
+        nextHopType: 'VpnGateway',
+        nextHopId: gateway[n as 'hongkong' | 'japan'],
+      }),
+    );
+    await until(
+      `route ${dest}`,
+      async () =>
+        (
+          await c.vpc.describeRouteEntryList(
+            new $Vpc.DescribeRouteEntryListRequest({
+              regionId: SITES[n].region,
+              routeTableId: vpc[n].routeTableId,
+              routeEntryId: r.body!.routeEntryId,
+            }),
+          )
+        ).body?.routeEntrys?.routeEntry?.[0]?.status === 'Available',
+    );
   }
   if (options.publish ?? true) {
-    const p = { CenId: cenId, ChildInstanceId: vpc.japan.id, ChildInstanceType: 'VPC', ChildInstanceRegionId: SITES.japan.region, ChildInstanceRouteTableId: vpc.japan.routeTableId, DestinationCidrBlock: '192.168.0.0/16' };
+    const p = {
+      CenId: cenId,
+      ChildInstanceId: vpc.japan.id,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRegionId: SITES.japan.region,
+      ChildInstanceRouteTableId: vpc.japan.routeTableId,
+      DestinationCidrBlock: '192.168.0.0/16',
+    };
     await c.cen('PublishRouteEntries', p);
-    await until('published', async () => (await c.cen('DescribePublishedRouteEntries', p)).PublishedRouteEntries.PublishedRouteEntry[0]?.PublishStatus === 'Published');
+    await until(
+      'published',
+      async () =>
+        (await c.cen('DescribePublishedRouteEntries', p)).PublishedRouteEntries.PublishedRouteEntry[0]
+          ?.PublishStatus === 'Published',
+    );
   }
 
   const instance = {} as Built['instance'];
   for (const n of names) {
     const s = SITES[n];
-    const sg = (await c.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: s.region, vpcId: vpc[n].id, securityGroupName: `ikev1test-${n}` }))).body!.securityGroupId!;
+    const sg = (
+      await c.ecs.createSecurityGroup(
+        new $Ecs.CreateSecurityGroupRequest({
+          regionId: s.region,
+          vpcId: vpc[n].id,
+          securityGroupName: `ikev1test-${n}`,
+        }),
+      )
+    ).body!.securityGroupId!;
     const others = names.filter((o) => o !== n).map((o) => SITES[o].cidr);
-    await c.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({
-      regionId: s.region, securityGroupId: sg,
-      permissions: others.map((src) => new $Ecs.AuthorizeSecurityGroupRequestPermissions({ ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: src, policy: 'accept' })),
-    }));
-    const r = await c.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: s.region, vSwitchId: vsw[n], securityGroupId: sg, instanceType: 'ecs.t6-c1m1.large', imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64', instanceName: `ikev1test-${n}` }));
+    await c.ecs.authorizeSecurityGroup(
+      new $Ecs.AuthorizeSecurityGroupRequest({
+        regionId: s.region,
+        securityGroupId: sg,
+        permissions: others.map(
+          (src) =>
+            new $Ecs.AuthorizeSecurityGroupRequestPermissions({
+              ipProtocol: 'ICMP',
+              portRange: '-1/-1',
+              sourceCidrIp: src,
+              policy: 'accept',
+            }),
+        ),
+      }),
+    );
+    const r = await c.ecs.runInstances(
+      new $Ecs.RunInstancesRequest({
+        regionId: s.region,
+        vSwitchId: vsw[n],
+        securityGroupId: sg,
+        instanceType: 'ecs.t6-c1m1.large',
+        imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64',
+        instanceName: `ikev1test-${n}`,
+      }),
+    );
     instance[n] = { id: r.body!.instanceIdSets!.instanceIdSet![0]!, ip: '' };
   }
   for (const n of names) {
     const s = SITES[n];
     instance[n].ip = await until(`instance ${n} running`, async () => {
-      const i = (await c.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: s.region, instanceIds: JSON.stringify([instance[n].id]) }))).body!.instances!.instance![0]!;
+      const i = (
+        await c.ecs.describeInstances(
+          new $Ecs.DescribeInstancesRequest({ regionId: s.region, instanceIds: JSON.stringify([instance[n].id]) }),
+        )
+      ).body!.instances!.instance![0]!;
       return i.status === 'Running' ? i.vpcAttributes!.privateIpAddress!.ipAddress![0] : undefined;
     });
-    await until(`agent ${n}`, async () => (await c.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: s.region, instanceId: [instance[n].id] }))).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true');
+    await until(
+      `agent ${n}`,
+      async () =>
+        (
+          await c.ecs.describeCloudAssistantStatus(
+            new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: s.region, instanceId: [instance[n].id] }),
+          )
+        ).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true',
+    );
   }
   return { vpc, gateway, connections, cenId, instance, customerGateway: cgw };
 }
@@ -137,12 +294,33 @@ export interface PingResult {
 }
 
 /** ping through Cloud Assistant, as vpnbot's probe will: RunCommand, then poll the invocation. */
-export async function cloudPing(c: Clients, from: { region: string; instanceId: string }, toIp: string, count = 6): Promise<PingResult> {
-  const run = await c.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: from.region, type: 'RunShellScript', commandContent: `ping -c ${count} -i 1 -W 2 ${toIp}`, instanceId: [from.instanceId], timeout: 60 }));
+export async function cloudPing(
+  c: Clients,
+  from: { region: string; instanceId: string },
+  toIp: string,
+  count = 6,
+): Promise<PingResult> {
+  const run = await c.ecs.runCommand(
+    new $Ecs.RunCommandRequest({
+      regionId: from.region,
+      type: 'RunShellScript',
+      commandContent: `ping -c ${count} -i 1 -W 2 ${toIp}`,
+      instanceId: [from.instanceId],
+      timeout: 60,
+    }),
+  );
   return until('invocation done', async () => {
-    const r = (await c.ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: from.region, invokeId: run.body!.invokeId }))).body!.invocation!.invocationResults!.invocationResult![0]!;
+    const r = (
+      await c.ecs.describeInvocationResults(
+        new $Ecs.DescribeInvocationResultsRequest({ regionId: from.region, invokeId: run.body!.invokeId }),
+      )
+    ).body!.invocation!.invocationResults!.invocationResult![0]!;
     if (!['Success', 'Failed'].includes(r.invocationStatus!)) return undefined;
-    return { output: Buffer.from(r.output!, 'base64').toString('utf8'), exitCode: r.exitCode!, status: r.invocationStatus! };
+    return {
+      output: Buffer.from(r.output!, 'base64').toString('utf8'),
+      exitCode: r.exitCode!,
+      status: r.invocationStatus!,
+    };
   });
 }
 

@@ -5,7 +5,8 @@ import { renderPlan } from '../../src/planner/render-plan';
 import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
 
 /** The desired steps of one kind, typed by it. */
-const ofKind = <K extends StepKind>(plan: Plan, kind: K) => plan.steps.filter((s): s is DesiredStepOf<K> & Step => s.kind === kind && s.action !== 'delete');
+const ofKind = <K extends StepKind>(plan: Plan, kind: K) =>
+  plan.steps.filter((s): s is DesiredStepOf<K> & Step => s.kind === kind && s.action !== 'delete');
 const byId = (plan: Plan, id: string): Step => {
   const s = plan.steps.find((x) => x.id === id);
   if (!s) throw new Error(`no step ${id}`);
@@ -23,9 +24,36 @@ describe('the seed topology', () => {
 
   it('is exactly the resources of the walkthrough', () => {
     const count = (k: StepKind) => ofKind(plan, k).length;
-    expect(Object.fromEntries(['vpc', 'vswitch', 'vpn-gateway', 'customer-gateway', 'ipsec-connection', 'route-entry', 'cen', 'cen-attachment', 'cen-route-publish', 'security-group', 'security-group-rule', 'ecs-instance'].map((k) => [k, count(k as StepKind)]))).toEqual({
-      vpc: 3, vswitch: 3, 'vpn-gateway': 2, 'customer-gateway': 2, 'ipsec-connection': 4, 'route-entry': 3, cen: 1, 'cen-attachment': 2, 'cen-route-publish': 1,
-      'security-group': 3, 'security-group-rule': 6, 'ecs-instance': 3,
+    expect(
+      Object.fromEntries(
+        [
+          'vpc',
+          'vswitch',
+          'vpn-gateway',
+          'customer-gateway',
+          'ipsec-connection',
+          'route-entry',
+          'cen',
+          'cen-attachment',
+          'cen-route-publish',
+          'security-group',
+          'security-group-rule',
+          'ecs-instance',
+        ].map((k) => [k, count(k as StepKind)]),
+      ),
+    ).toEqual({
+      vpc: 3,
+      vswitch: 3,
+      'vpn-gateway': 2,
+      'customer-gateway': 2,
+      'ipsec-connection': 4,
+      'route-entry': 3,
+      cen: 1,
+      'cen-attachment': 2,
+      'cen-route-publish': 1,
+      'security-group': 3,
+      'security-group-rule': 6,
+      'ecs-instance': 3,
     });
     expect(plan.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
   });
@@ -36,12 +64,20 @@ describe('the seed topology', () => {
       ['ikev1test-japan', 'ap-northeast-1', '172.16.0.0/12'],
       ['ikev1test-us', 'us-west-1', '10.0.0.0/8'],
     ]);
-    expect(ofKind(plan, 'vswitch').map((s) => s.params.cidrBlock)).toEqual(['192.168.0.0/24', '172.16.0.0/24', '10.0.0.0/24']);
+    expect(ofKind(plan, 'vswitch').map((s) => s.params.cidrBlock)).toEqual([
+      '192.168.0.0/24',
+      '172.16.0.0/24',
+      '10.0.0.0/24',
+    ]);
     expect(ofKind(plan, 'vpn-gateway').map((s) => s.site)).toEqual(['hongkong', 'japan']);
   });
 
   it('has the walkthrough IPsec connections, mirrored, IKEv1, on the gateway of their own region', () => {
-    expect(ofKind(plan, 'ipsec-connection').map((s) => [s.params.name, s.region, s.params.localCidrs, s.params.remoteCidrs, s.params.ikeVersion]).sort()).toEqual(
+    expect(
+      ofKind(plan, 'ipsec-connection')
+        .map((s) => [s.params.name, s.region, s.params.localCidrs, s.params.remoteCidrs, s.params.ikeVersion])
+        .sort(),
+    ).toEqual(
       [
         ['ikev1test-hongkong-to-japan', 'cn-hongkong', ['192.168.0.0/16'], ['172.16.0.0/12'], 'ikev1'],
         ['ikev1test-hongkong-to-us', 'cn-hongkong', ['192.168.0.0/16'], ['10.0.0.0/8'], 'ikev1'],
@@ -60,8 +96,14 @@ describe('the seed topology', () => {
   });
 
   it("points each customer gateway at the other region's VPN gateway", () => {
-    expect(byIdOf(plan, 'customer-gateway:hongkong:japan', 'customer-gateway').refs.ipAddress).toEqual({ step: 'vpn-gateway:japan', output: 'internetIp' });
-    expect(byIdOf(plan, 'customer-gateway:japan:hongkong', 'customer-gateway').refs.ipAddress).toEqual({ step: 'vpn-gateway:hongkong', output: 'internetIp' });
+    expect(byIdOf(plan, 'customer-gateway:hongkong:japan', 'customer-gateway').refs.ipAddress).toEqual({
+      step: 'vpn-gateway:japan',
+      output: 'internetIp',
+    });
+    expect(byIdOf(plan, 'customer-gateway:japan:hongkong', 'customer-gateway').refs.ipAddress).toEqual({
+      step: 'vpn-gateway:hongkong',
+      output: 'internetIp',
+    });
   });
 
   it('has the walkthrough routes, the hub one published to CEN, and the two CEN attachments', () => {
@@ -70,16 +112,25 @@ describe('the seed topology', () => {
       ['hongkong', '10.0.0.0/8', 'vpn-gateway:hongkong'],
       ['japan', '192.168.0.0/16', 'vpn-gateway:japan'],
     ]);
-    expect(ofKind(plan, 'cen-route-publish').map((s) => [s.site, s.params.destinationCidr])).toEqual([['japan', '192.168.0.0/16']]);
-    expect(byId(plan, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(expect.arrayContaining(['cen-attachment:japan', 'route-entry:japan:192.168.0.0/16']));
+    expect(ofKind(plan, 'cen-route-publish').map((s) => [s.site, s.params.destinationCidr])).toEqual([
+      ['japan', '192.168.0.0/16'],
+    ]);
+    expect(byId(plan, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(
+      expect.arrayContaining(['cen-attachment:japan', 'route-entry:japan:192.168.0.0/16']),
+    );
     expect(ofKind(plan, 'cen-attachment').map((s) => s.site)).toEqual(['japan', 'us']);
   });
 
   it('admits ICMP from the other two VPC CIDRs in each security group', () => {
-    expect(ofKind(plan, 'security-group-rule').map((s) => [s.site, s.params.ipProtocol, s.params.sourceCidrIp])).toEqual([
-      ['hongkong', 'ICMP', '172.16.0.0/12'], ['hongkong', 'ICMP', '10.0.0.0/8'],
-      ['japan', 'ICMP', '192.168.0.0/16'], ['japan', 'ICMP', '10.0.0.0/8'],
-      ['us', 'ICMP', '192.168.0.0/16'], ['us', 'ICMP', '172.16.0.0/12'],
+    expect(
+      ofKind(plan, 'security-group-rule').map((s) => [s.site, s.params.ipProtocol, s.params.sourceCidrIp]),
+    ).toEqual([
+      ['hongkong', 'ICMP', '172.16.0.0/12'],
+      ['hongkong', 'ICMP', '10.0.0.0/8'],
+      ['japan', 'ICMP', '192.168.0.0/16'],
+      ['japan', 'ICMP', '10.0.0.0/8'],
+      ['us', 'ICMP', '192.168.0.0/16'],
+      ['us', 'ICMP', '172.16.0.0/12'],
     ]);
   });
 
@@ -92,7 +143,11 @@ describe('the seed topology', () => {
     let progress = true;
     while (progress) {
       progress = false;
-      for (const s of plan.steps) if (!done.has(s.id) && s.dependsOn.every((d) => done.has(d))) { done.add(s.id); progress = true; }
+      for (const s of plan.steps)
+        if (!done.has(s.id) && s.dependsOn.every((d) => done.has(d))) {
+          done.add(s.id);
+          progress = true;
+        }
     }
     expect(done.size).toBe(plan.steps.length);
   });
@@ -121,7 +176,9 @@ describe('IKEv1 against IKEv2', () => {
     const hubSide = ofKind(plan, 'ipsec-connection').filter((s) => s.site === 'hub');
     expect(dcSide).toHaveLength(12);
     expect(hubSide).toHaveLength(12);
-    const pairs = dcSide.map((s) => `${(s.params.localCidrs as string[]).join()}>${(s.params.remoteCidrs as string[]).join()}`);
+    const pairs = dcSide.map(
+      (s) => `${(s.params.localCidrs as string[]).join()}>${(s.params.remoteCidrs as string[]).join()}`,
+    );
     expect(new Set(pairs).size).toBe(12);
     for (const s of [...dcSide, ...hubSide]) {
       expect(s.params.localCidrs).toHaveLength(1);
@@ -130,14 +187,29 @@ describe('IKEv1 against IKEv2', () => {
     expect(new Set(dcSide.map((s) => s.params.name)).size).toBe(12);
     // DC routes: one per reachable network; hub routes and publishes: one per DC CIDR.
     // Spokes in name order (sg, us): the plan does not depend on the order sites are written in.
-    expect(ofKind(plan, 'route-entry').filter((s) => s.site === 'dc1').map((s) => s.params.destinationCidr)).toEqual(['172.16.0.0/16', '172.17.0.0/16', '11.0.0.0/16', '10.0.0.0/8']);
-    expect(ofKind(plan, 'cen-route-publish').map((s) => s.params.destinationCidr)).toEqual(['192.168.0.0/16', '192.169.0.0/16', '192.170.0.0/16']);
+    expect(
+      ofKind(plan, 'route-entry')
+        .filter((s) => s.site === 'dc1')
+        .map((s) => s.params.destinationCidr),
+    ).toEqual(['172.16.0.0/16', '172.17.0.0/16', '11.0.0.0/16', '10.0.0.0/8']);
+    expect(ofKind(plan, 'cen-route-publish').map((s) => s.params.destinationCidr)).toEqual([
+      '192.168.0.0/16',
+      '192.169.0.0/16',
+      '192.170.0.0/16',
+    ]);
   });
 
   it('IKEv2 carries them all on one connection per side', () => {
     const plan = buildPlan(yamlTopology(BIG_DC_YAML('v2')), EMPTY_OBSERVED);
     const conns = ofKind(plan, 'ipsec-connection');
-    expect(conns.map((s) => [s.site, s.params.ikeVersion, (s.params.localCidrs as string[]).length, (s.params.remoteCidrs as string[]).length])).toEqual([
+    expect(
+      conns.map((s) => [
+        s.site,
+        s.params.ikeVersion,
+        (s.params.localCidrs as string[]).length,
+        (s.params.remoteCidrs as string[]).length,
+      ]),
+    ).toEqual([
       ['hub', 'ikev2', 4, 3],
       ['dc1', 'ikev2', 3, 4],
     ]);
@@ -160,7 +232,11 @@ sites:
 
 describe('reconciling with observed state', () => {
   const tagged = (kind: StepKind, id: string, step: string, region = 'cn-hongkong'): ObservedResource => ({
-    kind, id, region, tags: { [TAG_TOPOLOGY]: 'ikev1test', [TAG_STEP]: step }, attrs: {},
+    kind,
+    id,
+    region,
+    tags: { [TAG_TOPOLOGY]: 'ikev1test', [TAG_STEP]: step },
+    attrs: {},
   });
 
   it('an adopted gateway keeps its existing connection as is and adds the missing one', () => {
@@ -175,17 +251,43 @@ sites:
 `);
     const observed = {
       resources: [
-        { kind: 'ipsec-connection' as const, id: 'vco-hk-existing', region: 'cn-hongkong', tags: {}, attrs: { vpnGatewayId: 'vpn-hk1', localCidrs: ['192.168.0.0/16'], remoteCidrs: ['172.16.0.0/12'] } },
-        { kind: 'ipsec-connection' as const, id: 'vco-jp-existing', region: 'ap-northeast-1', tags: {}, attrs: { vpnGatewayId: 'vpn-jp1', localCidrs: ['172.16.0.0/12'], remoteCidrs: ['192.168.0.0/16'] } },
-        { kind: 'route-entry' as const, id: 'rte-hk-existing', region: 'cn-hongkong', tags: {}, attrs: { vpcId: 'vpc-hk1', destinationCidr: '172.16.0.0/12', nextHopId: 'vpn-hk1' } },
+        {
+          kind: 'ipsec-connection' as const,
+          id: 'vco-hk-existing',
+          region: 'cn-hongkong',
+          tags: {},
+          attrs: { vpnGatewayId: 'vpn-hk1', localCidrs: ['192.168.0.0/16'], remoteCidrs: ['172.16.0.0/12'] },
+        },
+        {
+          kind: 'ipsec-connection' as const,
+          id: 'vco-jp-existing',
+          region: 'ap-northeast-1',
+          tags: {},
+          attrs: { vpnGatewayId: 'vpn-jp1', localCidrs: ['172.16.0.0/12'], remoteCidrs: ['192.168.0.0/16'] },
+        },
+        {
+          kind: 'route-entry' as const,
+          id: 'rte-hk-existing',
+          region: 'cn-hongkong',
+          tags: {},
+          attrs: { vpcId: 'vpc-hk1', destinationCidr: '172.16.0.0/12', nextHopId: 'vpn-hk1' },
+        },
       ],
     };
     const plan = buildPlan(t, observed);
     expect(byId(plan, 'vpc:hongkong')).toMatchObject({ action: 'adopt', cloudId: 'vpc-hk1', external: true });
     expect(byId(plan, 'vpn-gateway:japan')).toMatchObject({ action: 'adopt', cloudId: 'vpn-jp1' });
     expect(byId(plan, 'customer-gateway:hongkong:japan')).toMatchObject({ action: 'adopt', cloudId: 'cgw-hk1' });
-    expect(byId(plan, 'ipsec-connection:hongkong:192.168.0.0/16>172.16.0.0/12')).toMatchObject({ action: 'keep', cloudId: 'vco-hk-existing', external: true });
-    expect(byId(plan, 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16')).toMatchObject({ action: 'keep', cloudId: 'vco-jp-existing', external: true });
+    expect(byId(plan, 'ipsec-connection:hongkong:192.168.0.0/16>172.16.0.0/12')).toMatchObject({
+      action: 'keep',
+      cloudId: 'vco-hk-existing',
+      external: true,
+    });
+    expect(byId(plan, 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16')).toMatchObject({
+      action: 'keep',
+      cloudId: 'vco-jp-existing',
+      external: true,
+    });
     expect(byId(plan, 'route-entry:hongkong:172.16.0.0/12')).toMatchObject({ action: 'keep', external: true });
     expect(byId(plan, 'ipsec-connection:hongkong:192.168.0.0/16>10.0.0.0/8').action).toBe('create');
     expect(byId(plan, 'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16').action).toBe('create');
@@ -205,7 +307,12 @@ sites:
 
     const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
     expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 30, delete: 3 });
-    expect(fewer.steps.filter((s) => s.action === 'delete').map((s) => s.id).sort()).toEqual(['ecs-instance:hongkong', 'ecs-instance:japan', 'ecs-instance:us']);
+    expect(
+      fewer.steps
+        .filter((s) => s.action === 'delete')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['ecs-instance:hongkong', 'ecs-instance:japan', 'ecs-instance:us']);
   });
 
   it('a destroy plan deletes everything created, in reverse dependency order, and nothing else', () => {
@@ -213,16 +320,35 @@ sites:
     const resources: ObservedResource[] = [
       ...first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region)),
       { kind: 'vpc', id: 'vpc-foreign', region: 'cn-hongkong', tags: {}, attrs: {} },
-      { kind: 'vpc', id: 'vpc-other-topology', region: 'cn-hongkong', tags: { [TAG_TOPOLOGY]: 'other', [TAG_STEP]: 'vpc:x' }, attrs: {} },
+      {
+        kind: 'vpc',
+        id: 'vpc-other-topology',
+        region: 'cn-hongkong',
+        tags: { [TAG_TOPOLOGY]: 'other', [TAG_STEP]: 'vpc:x' },
+        attrs: {},
+      },
     ];
     const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
     expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
     const dep = (id: string) => byId(destroy, id).dependsOn;
-    expect(dep('vpc:hongkong')).toEqual(expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']));
-    expect(dep('cen:ikev1test')).toEqual(['cen-attachment:japan', 'cen-attachment:us', 'cen-route-publish:japan:192.168.0.0/16']);
+    expect(dep('vpc:hongkong')).toEqual(
+      expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']),
+    );
+    expect(dep('cen:ikev1test')).toEqual([
+      'cen-attachment:japan',
+      'cen-attachment:us',
+      'cen-route-publish:japan:192.168.0.0/16',
+    ]);
     expect(dep('cen-attachment:japan')).toEqual(['cen-route-publish:japan:192.168.0.0/16']);
-    expect(dep('vpn-gateway:japan')).toEqual(['ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16', 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16', 'route-entry:japan:192.168.0.0/16']);
-    expect(dep('customer-gateway:japan:hongkong')).toEqual(['ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16', 'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16']);
+    expect(dep('vpn-gateway:japan')).toEqual([
+      'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16',
+      'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16',
+      'route-entry:japan:192.168.0.0/16',
+    ]);
+    expect(dep('customer-gateway:japan:hongkong')).toEqual([
+      'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16',
+      'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16',
+    ]);
     expect(dep('route-entry:japan:192.168.0.0/16')).toContain('cen-route-publish:japan:192.168.0.0/16');
     expect(dep('security-group:us')).toContain('ecs-instance:us');
   });

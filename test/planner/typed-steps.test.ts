@@ -27,14 +27,28 @@ describe('typed steps', () => {
   });
 
   it('a step of one kind cannot carry the parameters of another', () => {
-    // @ts-expect-error: a route entry has no cidrBlock
-    const bad: DesiredStepOf<'route-entry'> = { id: 'x', kind: 'route-entry', site: 's', region: 'r', action: 'create', dependsOn: [], params: { cidrBlock: '10.0.0.0/8' }, refs: {} };
+    const bad: DesiredStepOf<'route-entry'> = {
+      id: 'x',
+      kind: 'route-entry',
+      site: 's',
+      region: 'r',
+      action: 'create',
+      dependsOn: [],
+      // @ts-expect-error: a route entry has no cidrBlock
+      params: { cidrBlock: '10.0.0.0/8', destinationCidr: '10.0.0.0/8', nextHopType: 'VpnGateway', name: 'n' },
+      refs: {
+        routeTableId: { step: 'vpc:s', output: 'routeTableId' },
+        nextHopId: { step: 'vpn-gateway:s', output: 'id' },
+      },
+    };
     expect(bad.kind).toBe('route-entry');
   });
 
   it('narrowing on kind types the parameters', () => {
     const steps: Step[] = desiredSteps(seedTopology());
-    const names = steps.flatMap((s) => (s.kind === 'ipsec-connection' && s.action !== 'delete' ? [s.params.pskPair] : []));
+    const names = steps.flatMap((s) =>
+      s.kind === 'ipsec-connection' && s.action !== 'delete' ? [s.params.pskPair] : [],
+    );
     expect(names).toHaveLength(4);
   });
 
@@ -43,10 +57,20 @@ describe('typed steps', () => {
   });
 
   it('step ids are taken apart in one place, and every kind has a policy', () => {
-    expect(parseStepId(stepId.ipsecPair('hongkong', '192.168.0.0/16', '10.0.0.0/8'))).toEqual({ kind: 'ipsec-connection', site: 'hongkong', local: '192.168.0.0/16', remote: '10.0.0.0/8' });
+    expect(parseStepId(stepId.ipsecPair('hongkong', '192.168.0.0/16', '10.0.0.0/8'))).toEqual({
+      kind: 'ipsec-connection',
+      site: 'hongkong',
+      local: '192.168.0.0/16',
+      remote: '10.0.0.0/8',
+    });
     expect(parseStepId(stepId.ipsecPeer('hk', 'jp'))).toEqual({ kind: 'ipsec-connection', site: 'hk', peer: 'jp' });
     expect(parseStepId(stepId.cen('ikev1test'))).toEqual({ kind: 'cen', topology: 'ikev1test', site: null });
-    expect(parseStepId(stepId.securityGroupRule('us', 'icmp', '10.0.0.0/8'))).toEqual({ kind: 'security-group-rule', site: 'us', protocol: 'icmp', source: '10.0.0.0/8' });
+    expect(parseStepId(stepId.securityGroupRule('us', 'icmp', '10.0.0.0/8'))).toEqual({
+      kind: 'security-group-rule',
+      site: 'us',
+      protocol: 'icmp',
+      source: '10.0.0.0/8',
+    });
     expect(parseStepId('nonsense:x')).toBeUndefined();
     expect(parseStepId('vpc:')).toBeUndefined();
     for (const s of desiredSteps(seedTopology())) expect(parseStepId(s.id)).toMatchObject({ kind: s.kind });

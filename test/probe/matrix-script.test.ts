@@ -30,12 +30,25 @@ describe('matrixScript', () => {
 (hasPing ? describe : describe.skip)('matrixScript run by the real bash and ping (loopback)', () => {
   it('prints one complete section per target, read back by the parser', () => {
     const targets = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
-    const out = execFileSync('bash', ['-c', matrixScript(targets, { count: 3, interval: 0.2, wait: 1 })], { encoding: 'utf8', timeout: 20_000 });
+    const out = execFileSync('bash', ['-c', matrixScript(targets, { count: 3, interval: 0.2, wait: 1 })], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     const sections = splitMatrixOutput(out, targets);
     for (const s of sections) {
       expect(s.report?.program).toBe('iputils');
-      expect(s.report?.targets[0]).toMatchObject({ target: s.target, transmitted: 3, received: 3, lossPct: 0, ttl: 64, complete: true });
+      expect(s.report?.targets[0]).toMatchObject({
+        target: s.target,
+        transmitted: 3,
+        received: 3,
+        lossPct: 0,
+        ttl: 64,
+        complete: true,
+      });
     }
   });
 });
-if (!hasPing) console.warn('matrix-script.test: ping is not installed here, the real-bash run was skipped (apt-get install iputils-ping)');
+if (!hasPing)
+  console.warn(
+    'matrix-script.test: ping is not installed here, the real-bash run was skipped (apt-get install iputils-ping)',
+  );

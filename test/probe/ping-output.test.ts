@@ -22,7 +22,17 @@ describe('parsePingOutput on the walkthrough outputs (iputils on Alibaba Cloud L
     expect(r.targets).toHaveLength(1);
     const t = r.targets[0]!;
     const stats = /(\d+) packets transmitted, (\d+) received/.exec(text)!;
-    expect(t).toMatchObject({ target, ttl, rttAvgMs: avg, rttMinMs: min, rttMaxMs: max, lossPct: 0, errors: 0, duplicates: 0, complete: true });
+    expect(t).toMatchObject({
+      target,
+      ttl,
+      rttAvgMs: avg,
+      rttMinMs: min,
+      rttMaxMs: max,
+      lossPct: 0,
+      errors: 0,
+      duplicates: 0,
+      complete: true,
+    });
     expect(t.transmitted).toBe(Number(stats[1]));
     expect(t.received).toBe(Number(stats[2]));
     expect(t.replies).toHaveLength(t.received);
@@ -32,7 +42,15 @@ describe('parsePingOutput on the walkthrough outputs (iputils on Alibaba Cloud L
 describe('parsePingOutput on captured Linux outputs', () => {
   it('iputils quiet: statistics without replies, so no TTL', () => {
     const t = parsePingOutput(fixture('ping-linux', 'iputils-quiet-loopback.txt')).targets[0]!;
-    expect(t).toMatchObject({ target: '127.0.0.1', transmitted: 5, received: 5, lossPct: 0, rttAvgMs: 0.035, rttMdevMs: 0.009, complete: true });
+    expect(t).toMatchObject({
+      target: '127.0.0.1',
+      transmitted: 5,
+      received: 5,
+      lossPct: 0,
+      rttAvgMs: 0.035,
+      rttMdevMs: 0.009,
+      complete: true,
+    });
     expect(t.ttl).toBeUndefined();
   });
   it('iputils partial loss', () => {
@@ -55,7 +73,16 @@ describe('parsePingOutput on captured Linux outputs', () => {
   it('BusyBox normal output', () => {
     const r = parsePingOutput(fixture('ping-linux', 'busybox-normal-loopback.txt'));
     expect(r.program).toBe('busybox');
-    expect(r.targets[0]).toMatchObject({ target: '127.0.0.1', transmitted: 5, received: 5, lossPct: 0, ttl: 64, rttMinMs: 0.047, rttAvgMs: 0.06, rttMaxMs: 0.083 });
+    expect(r.targets[0]).toMatchObject({
+      target: '127.0.0.1',
+      transmitted: 5,
+      received: 5,
+      lossPct: 0,
+      ttl: 64,
+      rttMinMs: 0.047,
+      rttAvgMs: 0.06,
+      rttMaxMs: 0.083,
+    });
     expect(r.targets[0]!.rttMdevMs).toBeUndefined();
     expect(r.targets[0]!.replies[0]!.seq).toBe(0);
   });
@@ -68,7 +95,10 @@ describe('parsePingOutput on captured Linux outputs', () => {
 describe('parsePingOutput on edge cases built from the fixtures', () => {
   it('several runs in one text, in order', () => {
     const text = fixture('ping', 'seed-japan-to-us.txt') + fixture('ping-linux', 'iputils-total-loss-drop-W1.txt');
-    expect(parsePingOutput(text).targets.map((t) => [t.target, t.lossPct])).toEqual([['10.0.0.231', 0], ['10.213.2.2', 100]]);
+    expect(parsePingOutput(text).targets.map((t) => [t.target, t.lossPct])).toEqual([
+      ['10.0.0.231', 0],
+      ['10.213.2.2', 100],
+    ]);
   });
   it('a run cut short before its statistics counts what it saw and says it is incomplete', () => {
     const lines = fixture('ping', 'seed-us-to-hongkong.txt').split('\n');
@@ -78,15 +108,22 @@ describe('parsePingOutput on edge cases built from the fixtures', () => {
   });
   it('duplicates are counted and not averaged twice', () => {
     const text = fixture('ping-linux', 'iputils-partial-loss-1of3.txt')
-      .replace('icmp_seq=3 ttl=63 time=0.063 ms', 'icmp_seq=3 ttl=63 time=0.063 ms\n64 bytes from 10.213.2.2: icmp_seq=3 ttl=63 time=0.070 ms (DUP!)')
+      .replace(
+        'icmp_seq=3 ttl=63 time=0.063 ms',
+        'icmp_seq=3 ttl=63 time=0.063 ms\n64 bytes from 10.213.2.2: icmp_seq=3 ttl=63 time=0.070 ms (DUP!)',
+      )
       .replace('2 received,', '2 received, +1 duplicates,');
     const t = parsePingOutput(text).targets[0]!;
     expect(t).toMatchObject({ duplicates: 1, received: 2 });
     expect(t.replies.filter((r) => r.duplicate)).toHaveLength(1);
   });
   it('unknown hosts, from iputils and BusyBox', () => {
-    expect(parsePingOutput('ping: nosuch.example: Name or service not known\n').errors).toEqual([{ target: 'nosuch.example', message: 'unknown host nosuch.example' }]);
-    expect(parsePingOutput("ping: bad address 'nosuch'\n").errors).toEqual([{ target: 'nosuch', message: 'unknown host nosuch' }]);
+    expect(parsePingOutput('ping: nosuch.example: Name or service not known\n').errors).toEqual([
+      { target: 'nosuch.example', message: 'unknown host nosuch.example' },
+    ]);
+    expect(parsePingOutput("ping: bad address 'nosuch'\n").errors).toEqual([
+      { target: 'nosuch', message: 'unknown host nosuch' },
+    ]);
   });
   it('text that is not ping output gives an empty report, not an exception', () => {
     expect(parsePingOutput('hello\n\u0000\u0001 random')).toEqual({ program: 'unknown', targets: [], errors: [] });

@@ -8,15 +8,22 @@ import { seedTopology, yamlTopology, BIG_DC_YAML } from '../helpers/topologies';
 const seed = seedTopology();
 const plan = buildPlan(seed, EMPTY_OBSERVED);
 const byPair = (ps: readonly PairPrediction[]) => Object.fromEntries(ps.map((p) => [`${p.from}>${p.to}`, p]));
-const without = (p: Plan, drop: (s: Plan['steps'][number]) => boolean): Plan => ({ ...p, steps: p.steps.filter((s) => !drop(s)) });
+const without = (p: Plan, drop: (s: Plan['steps'][number]) => boolean): Plan => ({
+  ...p,
+  steps: p.steps.filter((s) => !drop(s)),
+});
 
 describe('predictMatrix on the walkthrough', () => {
   const m = byPair(predictMatrix(modelFromPlan(plan, seed)));
 
-  it('predicts all six pairs reachable, with the walkthrough\'s TTLs (62 through the tunnel, 64 over CEN)', () => {
+  it("predicts all six pairs reachable, with the walkthrough's TTLs (62 through the tunnel, 64 over CEN)", () => {
     expect(Object.fromEntries(Object.entries(m).map(([k, p]) => [k, [p.reachable, p.ttl]]))).toEqual({
-      'hongkong>japan': [true, 62], 'hongkong>us': [true, 62], 'japan>hongkong': [true, 62],
-      'japan>us': [true, 64], 'us>hongkong': [true, 62], 'us>japan': [true, 64],
+      'hongkong>japan': [true, 62],
+      'hongkong>us': [true, 62],
+      'japan>hongkong': [true, 62],
+      'japan>us': [true, 64],
+      'us>hongkong': [true, 62],
+      'us>japan': [true, 64],
     });
   });
 
@@ -35,29 +42,66 @@ describe('predictMatrix on the walkthrough', () => {
   });
 
   it('renders "6 of 6 pairs reachable"', () => {
-    expect(renderPrediction(predictMatrix(modelFromPlan(plan, seed)))).toMatch(/^Predicted reachability: 6 of 6 pairs reachable\n {2}hongkong -> japan: reachable, ttl 62, via hongkong -> ipsec/);
+    expect(renderPrediction(predictMatrix(modelFromPlan(plan, seed)))).toMatch(
+      /^Predicted reachability: 6 of 6 pairs reachable\n {2}hongkong -> japan: reachable, ttl 62, via hongkong -> ipsec/,
+    );
   });
 });
 
 describe('predictMatrix when something is missing', () => {
   it('without the CEN publish: Hong Kong <-> US unreachable (the reply has no way back), Hong Kong <-> Japan still reachable', () => {
-    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.kind === 'cen-route-publish'), seed)));
-    expect(m['hongkong>us']).toMatchObject({ reachable: false, reason: 'the reply is lost: us has no route to 192.168.0.0/24' });
+    const m = byPair(
+      predictMatrix(
+        modelFromPlan(
+          without(plan, (s) => s.kind === 'cen-route-publish'),
+          seed,
+        ),
+      ),
+    );
+    expect(m['hongkong>us']).toMatchObject({
+      reachable: false,
+      reason: 'the reply is lost: us has no route to 192.168.0.0/24',
+    });
     expect(m['us>hongkong']).toMatchObject({ reachable: false, reason: 'us has no route to 192.168.0.0/24' });
     expect(m['hongkong>japan']!.reachable).toBe(true);
     expect(renderPrediction(Object.values(m))).toMatch(/^Predicted reachability: 4 of 6 pairs reachable\n/);
   });
 
   it('without a security group rule: that destination drops ICMP from that source, and says so', () => {
-    const rule = plan.steps.find((s) => s.kind === 'security-group-rule' && s.site === 'us' && s.action !== 'delete' && s.params.sourceCidrIp === '192.168.0.0/16')!;
-    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.id === rule.id), seed)));
-    expect(m['hongkong>us']).toMatchObject({ reachable: false, reason: 'security group of us does not admit ICMP from 192.168.0.0/24' });
+    const rule = plan.steps.find(
+      (s) =>
+        s.kind === 'security-group-rule' &&
+        s.site === 'us' &&
+        s.action !== 'delete' &&
+        s.params.sourceCidrIp === '192.168.0.0/16',
+    )!;
+    const m = byPair(
+      predictMatrix(
+        modelFromPlan(
+          without(plan, (s) => s.id === rule.id),
+          seed,
+        ),
+      ),
+    );
+    expect(m['hongkong>us']).toMatchObject({
+      reachable: false,
+      reason: 'security group of us does not admit ICMP from 192.168.0.0/24',
+    });
     expect(m['us>hongkong']!.reachable).toBe(true);
   });
 
   it('a connection whose mirror is missing cannot negotiate', () => {
-    const m = byPair(predictMatrix(modelFromPlan(without(plan, (s) => s.id.includes('japan') && s.kind === 'ipsec-connection'), seed)));
-    expect(m['hongkong>japan']!.reason).toMatch(/^tunnel ikev1test-hongkong-to-japan has no mirrored connection at japan/);
+    const m = byPair(
+      predictMatrix(
+        modelFromPlan(
+          without(plan, (s) => s.id.includes('japan') && s.kind === 'ipsec-connection'),
+          seed,
+        ),
+      ),
+    );
+    expect(m['hongkong>japan']!.reason).toMatch(
+      /^tunnel ikev1test-hongkong-to-japan has no mirrored connection at japan/,
+    );
   });
 
   it('existingOnly: before apply nothing exists, so no probe and nothing to predict', () => {
@@ -66,7 +110,9 @@ describe('predictMatrix when something is missing', () => {
 
   it('a known probe address is used as a /32', () => {
     const m = byPair(predictMatrix(modelFromPlan(plan, seed, { probeIps: { us: '10.0.0.231' } })));
-    expect(m['us>japan']!.reliesOn.find((r) => r.kind === 'sg-rule')!.what).toBe('security group of japan admits ICMP from 10.0.0.0/8');
+    expect(m['us>japan']!.reliesOn.find((r) => r.kind === 'sg-rule')!.what).toBe(
+      'security group of japan admits ICMP from 10.0.0.0/8',
+    );
     expect(m['hongkong>us']!.reachable).toBe(true);
   });
 });

@@ -40,25 +40,43 @@ afterAll(async () => {
 });
 
 const env = () => ({
-  PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-  VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: `${SECRET}-secret-key`, VPNBOT_LOG_LEVEL: 'trace', VPNBOT_CLOUD_TIMEOUT_MS: '1500', VPNBOT_RUN_LEASE_SECONDS: '5',
+  PORT: '0',
+  SLACK_SIGNING_SECRET: SECRET,
+  VPNBOT_ALIBABA_ENDPOINT: emu.endpoint,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+  VPNBOT_ENDPOINT_PACE: String(SCALE * 4),
+  VPNBOT_SECRET_KEY: `${SECRET}-secret-key`,
+  VPNBOT_LOG_LEVEL: 'trace',
+  VPNBOT_CLOUD_TIMEOUT_MS: '1500',
+  VPNBOT_RUN_LEASE_SECONDS: '5',
 });
 
-const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
+const buttonOf = (blocks: unknown, actionId: string) =>
+  new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
 
 /** Every text value of every column of every table. */
 function databaseText(path: string): string {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : v))).join('\n');
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    return tables
+      .map((t) =>
+        JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all(), (_k, v: unknown) =>
+          Buffer.isBuffer(v) ? v.toString('latin1') : v,
+        ),
+      )
+      .join('\n');
   } finally {
     db.close();
   }
 }
 
 /** Network faults on each call that carries a key: what an HTTP layer reports with the URL in it. */
-const networkFaults = (actions: readonly string[], kinds: readonly ForcedFault['fault'][]): ForcedFault[] => actions.flatMap((action) => kinds.map((fault) => ({ fault, action })));
+const networkFaults = (actions: readonly string[], kinds: readonly ForcedFault['fault'][]): ForcedFault[] =>
+  actions.flatMap((action) => kinds.map((fault) => ({ fault, action })));
 
 describe('secrets', () => {
   it('appear in no Slack payload, log line, CLI output, status JSON or database column, with the network failing on every call that carries one', async () => {
@@ -66,24 +84,59 @@ describe('secrets', () => {
     bots.push(first);
     const url = await first.url;
     await postSigned(url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/s-plan` }));
-    const plan = await slack.waitFor('the plan', () => slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')));
+    const plan = await slack.waitFor('the plan', () =>
+      slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')),
+    );
 
     // The apply: a change made and its answer cut, two calls left unanswered, then resets and a
     // 5xx until three of the four connections run out of attempts and the run fails.
-    emu.forceFaults([...networkFaults(SECRET_ACTIONS, ['appliedThenReset', 'readTimeout', 'readTimeout']), { fault: 'serverError', action: 'CreateVpnConnection' }, ...Array.from({ length: 40 }, () => ({ fault: 'connectionReset' as const, action: 'CreateVpnConnection' }))]);
-    await postSigned(url, SECRET, buttonClick('plan.approve', buttonOf(plan.args.blocks, 'plan.approve')!, 'U2', { messageTs: plan.ts!, responseUrl: `${slack.url}/respond/s-ok`, blocks: plan.args.blocks as unknown[] }));
-    const failure = await slack.waitFor('the failure in the thread', () => slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && buttonOf(c.args.blocks, 'run.retry')), 120_000);
+    emu.forceFaults([
+      ...networkFaults(SECRET_ACTIONS, ['appliedThenReset', 'readTimeout', 'readTimeout']),
+      { fault: 'serverError', action: 'CreateVpnConnection' },
+      ...Array.from({ length: 40 }, () => ({ fault: 'connectionReset' as const, action: 'CreateVpnConnection' })),
+    ]);
+    await postSigned(
+      url,
+      SECRET,
+      buttonClick('plan.approve', buttonOf(plan.args.blocks, 'plan.approve')!, 'U2', {
+        messageTs: plan.ts!,
+        responseUrl: `${slack.url}/respond/s-ok`,
+        blocks: plan.args.blocks as unknown[],
+      }),
+    );
+    const failure = await slack.waitFor(
+      'the failure in the thread',
+      () =>
+        slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && buttonOf(c.args.blocks, 'run.retry')),
+      120_000,
+    );
     expect(JSON.stringify(failure.args)).toContain('transport error');
     emu.control.forced.length = 0;
 
     // The retry: the network fails again, and the bot dies while a call waits for its answer.
-    emu.forceFaults(networkFaults(SECRET_ACTIONS, ['connectionReset', 'appliedThenReset', 'readTimeout', 'readTimeout', 'readTimeout']));
+    emu.forceFaults(
+      networkFaults(SECRET_ACTIONS, [
+        'connectionReset',
+        'appliedThenReset',
+        'readTimeout',
+        'readTimeout',
+        'readTimeout',
+      ]),
+    );
     const heldBefore = emu.injected()['no answer'] ?? 0;
-    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U1', { messageTs: failure.ts!, responseUrl: `${slack.url}/respond/s-retry`, blocks: failure.args.blocks as unknown[] });
+    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U1', {
+      messageTs: failure.ts!,
+      responseUrl: `${slack.url}/respond/s-retry`,
+      blocks: failure.args.blocks as unknown[],
+    });
     const payload = JSON.parse(click.payload!) as { message: Record<string, unknown> };
     payload.message.thread_ts = plan.ts;
     await postSigned(url, SECRET, { payload: JSON.stringify(payload) });
-    await slack.waitFor('a retried call left unanswered', () => (emu.injected()['no answer'] ?? 0) > heldBefore || undefined, 60_000);
+    await slack.waitFor(
+      'a retried call left unanswered',
+      () => (emu.injected()['no answer'] ?? 0) > heldBefore || undefined,
+      60_000,
+    );
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
@@ -93,22 +146,47 @@ describe('secrets', () => {
     const second = startServe(slack, env(), first.cwd);
     bots.push(second);
     const url2 = await second.url;
-    await slack.waitFor('the resume note', () => slack.of('chat.postMessage').find((c) => String(c.args.text).startsWith('vpnbot restarted: resuming')), 60_000);
-    await slack.waitFor('the matrix after the resumed run', () => slack.of('chat.postMessage').find((c) => String(c.args.text).startsWith('Ping matrix for ikev1test')), 120_000);
-    await postSigned(url2, SECRET, slashCommand('status ikev1test', 'U1', { responseUrl: `${slack.url}/respond/s-status` }));
+    await slack.waitFor(
+      'the resume note',
+      () => slack.of('chat.postMessage').find((c) => String(c.args.text).startsWith('vpnbot restarted: resuming')),
+      60_000,
+    );
+    await slack.waitFor(
+      'the matrix after the resumed run',
+      () => slack.of('chat.postMessage').find((c) => String(c.args.text).startsWith('Ping matrix for ikev1test')),
+      120_000,
+    );
+    await postSigned(
+      url2,
+      SECRET,
+      slashCommand('status ikev1test', 'U1', { responseUrl: `${slack.url}/respond/s-status` }),
+    );
     await postSigned(url2, SECRET, slashCommand('plan nonsense', 'U1', { responseUrl: `${slack.url}/respond/s-bad` }));
-    await slack.waitFor('the answers', () => ['s-status', 's-bad'].every((id) => slack.responses.some((r) => r.id === id)));
+    await slack.waitFor('the answers', () =>
+      ['s-status', 's-bad'].every((id) => slack.responses.some((r) => r.id === id)),
+    );
 
     // Every call that carried a key got each kind of network fault at least once.
-    for (const action of emu.control.secretActions) expect({ action, covered: SECRET_ACTIONS.includes(action) }).toEqual({ action, covered: true });
+    for (const action of emu.control.secretActions)
+      expect({ action, covered: SECRET_ACTIONS.includes(action) }).toEqual({ action, covered: true });
     for (const action of SECRET_ACTIONS) {
-      for (const fault of ['connectionReset', 'appliedThenReset', 'readTimeout']) expect({ action, fault, injected: (emu.control.injectedCalls.get(`${action} ${fault}`) ?? 0) > 0 }).toEqual({ action, fault, injected: true });
+      for (const fault of ['connectionReset', 'appliedThenReset', 'readTimeout'])
+        expect({ action, fault, injected: (emu.control.injectedCalls.get(`${action} ${fault}`) ?? 0) > 0 }).toEqual({
+          action,
+          fault,
+          injected: true,
+        });
     }
 
     const cli = (args: string[]) => {
       try {
         const { SLACK_SIGNING_SECRET: _slack, PORT: _port, ...cloud } = env();
-        return execFileSync(process.execPath, [BIN, ...args], { cwd: first.cwd, env: { PATH: process.env.PATH, HOME: first.cwd, ...cloud }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        return execFileSync(process.execPath, [BIN, ...args], {
+          cwd: first.cwd,
+          env: { PATH: process.env.PATH, HOME: first.cwd, ...cloud },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
       } catch (e) {
         const x = e as { stdout?: string; stderr?: string };
         return `${x.stdout ?? ''}${x.stderr ?? ''}`;
@@ -130,7 +208,11 @@ describe('secrets', () => {
     const seen: Record<string, string> = {
       // Bolt authenticates to Slack's own API with the token (auth.test's `token` argument): that is
       // its purpose, not a payload anyone reads; everything else sent to Slack is scanned.
-      'Slack payloads': JSON.stringify([slack.calls.map((c) => ({ ...c, args: { ...c.args, token: undefined } })), slack.responses, [...slack.uploads.values()].map((u) => ({ ...u, bytes: undefined }))]),
+      'Slack payloads': JSON.stringify([
+        slack.calls.map((c) => ({ ...c, args: { ...c.args, token: undefined } })),
+        slack.responses,
+        [...slack.uploads.values()].map((u) => ({ ...u, bytes: undefined })),
+      ]),
       'log lines': logs,
       'CLI status': cli(['status', 'ikev1test']),
       'CLI status JSON': cli(['status', '--json']),
@@ -141,7 +223,11 @@ describe('secrets', () => {
     expect(logs).toContain('transport error');
     expect(logs).toContain('[redacted]');
     expect(seen['CLI status JSON']).toContain('"topologies"');
-    const leaks = Object.entries(seen).flatMap(([where, text]) => Object.entries(secrets).filter(([, v]) => text.includes(v)).map(([what]) => `${what} in ${where}`));
+    const leaks = Object.entries(seen).flatMap(([where, text]) =>
+      Object.entries(secrets)
+        .filter(([, v]) => text.includes(v))
+        .map(([what]) => `${what} in ${where}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

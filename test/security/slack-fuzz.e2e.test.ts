@@ -36,13 +36,51 @@ function rng(seed: number): () => number {
 }
 
 const CORPUS = [
-  'help', 'status', 'status ikev1test', 'plan seed', 'ping ikev1test', 'ping ikev1test history', 'apply ikev1test', 'destroy nope',
+  'help',
+  'status',
+  'status ikev1test',
+  'plan seed',
+  'ping ikev1test',
+  'ping ikev1test history',
+  'apply ikev1test',
+  'destroy nope',
   'plan corp dc:hk@cn-hongkong=192.168.0.0/16 hub:jp@ap-northeast-1=172.16.0.0/12',
   'plan x dc:a@cn-hongkong=10.0.0.0/8;hub=b hub:b@tokyo=172.16.0.0/12 spoke:c@us-west-1=192.168.0.0/16',
   'plan\n```\nname: corp\nsites:\n  - name: jp\n    role: hub\n    region: ap-northeast-1\n    cidrs: [172.16.0.0/12]\n```',
   'ping ikev1test from dc1\n```\nPING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n```',
 ];
-const NASTY = ['<@U123>', '<!channel>', '&amp;', '```', '\u0000', '\u202e', '😀', '${x}', '$(id)', '`rm -rf /`', '%s%n', '\n', '\t', '    ', '"', "'", '\\', '{', '[', ']', '*', '&', '<', '>', '|', ':', '=', ';', ',', '@'];
+const NASTY = [
+  '<@U123>',
+  '<!channel>',
+  '&amp;',
+  '```',
+  '\u0000',
+  '\u202e',
+  '😀',
+  '${x}',
+  '$(id)',
+  '`rm -rf /`',
+  '%s%n',
+  '\n',
+  '\t',
+  '    ',
+  '"',
+  "'",
+  '\\',
+  '{',
+  '[',
+  ']',
+  '*',
+  '&',
+  '<',
+  '>',
+  '|',
+  ':',
+  '=',
+  ';',
+  ',',
+  '@',
+];
 
 function mutate(r: () => number, text: string): string {
   let t = text;
@@ -50,13 +88,26 @@ function mutate(r: () => number, text: string): string {
   for (let i = 0; i < n; i++) {
     const at = Math.floor(r() * (t.length + 1));
     switch (Math.floor(r() * 7)) {
-      case 0: t = t.slice(0, at) + NASTY[Math.floor(r() * NASTY.length)]! + t.slice(at); break;
-      case 1: t = t.slice(0, at) + t.slice(at + 1 + Math.floor(r() * 5)); break;
-      case 2: t = t.slice(0, at); break;
-      case 3: t = t.slice(0, at) + t.slice(at).toUpperCase(); break;
-      case 4: t = t + t.slice(0, Math.floor(r() * 40)); break;
-      case 5: t = String.fromCharCode(...Array.from({ length: Math.floor(r() * 30) }, () => Math.floor(r() * 0xffff))); break;
-      default: t = t.repeat(1 + Math.floor(r() * (r() < 0.05 ? 2000 : 3)));
+      case 0:
+        t = t.slice(0, at) + NASTY[Math.floor(r() * NASTY.length)]! + t.slice(at);
+        break;
+      case 1:
+        t = t.slice(0, at) + t.slice(at + 1 + Math.floor(r() * 5));
+        break;
+      case 2:
+        t = t.slice(0, at);
+        break;
+      case 3:
+        t = t.slice(0, at) + t.slice(at).toUpperCase();
+        break;
+      case 4:
+        t = t + t.slice(0, Math.floor(r() * 40));
+        break;
+      case 5:
+        t = String.fromCharCode(...Array.from({ length: Math.floor(r() * 30) }, () => Math.floor(r() * 0xffff)));
+        break;
+      default:
+        t = t.repeat(1 + Math.floor(r() * (r() < 0.05 ? 2000 : 3)));
     }
   }
   return t;
@@ -77,24 +128,48 @@ describe('the Slack handler under random input', () => {
         const id = `fz${i}`;
         const channel = `CFZ${i}`;
         commands.push({ id, channel, text });
-        res = await postSigned(url, SECRET, slashCommand(text, `U${Math.floor(r() * 5)}`, { channel, responseUrl: `${slack.url}/respond/${id}` }));
+        res = await postSigned(
+          url,
+          SECRET,
+          slashCommand(text, `U${Math.floor(r() * 5)}`, { channel, responseUrl: `${slack.url}/respond/${id}` }),
+        );
       } else {
         // Clicks with tampered, foreign or absurd values on real and made-up action ids.
-        const action = ['plan.approve', 'plan.reject', 'run.retry', 'run.rollback', 'run.keep', 'no.such'][Math.floor(r() * 6)]!;
-        const value = mutate(r, ['plan-0123456789abcdef', 'run-20261125-deadbeef', '{"planId":1}', ''][Math.floor(r() * 4)]!);
-        res = await postSigned(url, SECRET, buttonClick(action, value.slice(0, 2000), 'U9', { messageTs: '1700000000.000001', responseUrl: `${slack.url}/respond/fzb${i}`, blocks: [] }));
+        const action = ['plan.approve', 'plan.reject', 'run.retry', 'run.rollback', 'run.keep', 'no.such'][
+          Math.floor(r() * 6)
+        ]!;
+        const value = mutate(
+          r,
+          ['plan-0123456789abcdef', 'run-20261125-deadbeef', '{"planId":1}', ''][Math.floor(r() * 4)]!,
+        );
+        res = await postSigned(
+          url,
+          SECRET,
+          buttonClick(action, value.slice(0, 2000), 'U9', {
+            messageTs: '1700000000.000001',
+            responseUrl: `${slack.url}/respond/fzb${i}`,
+            blocks: [],
+          }),
+        );
       }
       if (res.status !== 200) refused.push(`#${i} ${res.status}`);
       if (res.ms > 3000) slow.push(`#${i} ${res.ms} ms`);
     };
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < RUNS) await one(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < RUNS) await one(next++);
+      }),
+    );
     expect({ slow, refused }).toEqual({ slow: [], refused: [] });
 
     // Every command gets an answer: a private reply, a plan posted in its channel, or the plan form (its channel in the form's metadata).
     const answered = (c: { id: string; channel: string }) =>
-      slack.responses.some((x) => x.id === c.id) || slack.calls.some((x) => x.args.channel === c.channel || (x.method === 'views.open' && JSON.stringify(x.args.view).includes(`"${c.channel}"`)));
+      slack.responses.some((x) => x.id === c.id) ||
+      slack.calls.some(
+        (x) =>
+          x.args.channel === c.channel ||
+          (x.method === 'views.open' && JSON.stringify(x.args.view).includes(`"${c.channel}"`)),
+      );
     await slack.waitFor('an answer to every command', () => commands.every(answered), 120_000).catch(() => undefined);
     const unanswered = commands.filter((c) => !answered(c)).map((c) => JSON.stringify(c.text.slice(0, 80)));
     expect(unanswered).toEqual([]);

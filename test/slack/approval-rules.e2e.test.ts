@@ -15,7 +15,15 @@ beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.groups.set('SNETOPS', ['U7']);
   // Plans live 3 s here, so that expiry can be seen.
-  bot = startServe(slack, { PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_TIME_SCALE: '0.002', VPNBOT_APPROVERS: 'U9,SNETOPS', VPNBOT_REQUIRED_APPROVALS: '2', VPNBOT_PLAN_TTL_MINUTES: '0.05', VPNBOT_CHANNELS: 'C1' });
+  bot = startServe(slack, {
+    PORT: '0',
+    SLACK_SIGNING_SECRET: SECRET,
+    VPNBOT_TIME_SCALE: '0.002',
+    VPNBOT_APPROVERS: 'U9,SNETOPS',
+    VPNBOT_REQUIRED_APPROVALS: '2',
+    VPNBOT_PLAN_TTL_MINUTES: '0.05',
+    VPNBOT_CHANNELS: 'C1',
+  });
   url = await bot.url;
 });
 
@@ -39,19 +47,42 @@ describe('approval rules', () => {
     expect(await reply('a-u2')).toMatchObject({ text: expect.stringContaining('you are not one of the approvers') });
     await click('U9', 'a-u9');
     expect(await reply('a-u9')).toMatchObject({ text: expect.stringContaining('needs 1 more') });
-    await slack.waitFor('the approvals so far', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U9> (1 of 2)')));
+    await slack.waitFor('the approvals so far', () =>
+      slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U9> (1 of 2)')),
+    );
     await click('U7', 'a-u7');
-    await slack.waitFor('the run to start', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U7>: the run started')));
+    await slack.waitFor('the run to start', () =>
+      slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U7>: the run started')),
+    );
     expect(slack.of('usergroups.users.list').map((c) => c.args.usergroup)).toContain('SNETOPS');
-    await slack.waitFor('the run done', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
+    await slack.waitFor(
+      'the run done',
+      () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')),
+      60_000,
+    );
   });
 
   it('a click from a channel not allowed, or carrying a tampered or foreign plan id, changes nothing and says why', async () => {
     // The first test applied the seed: another topology, so that there is a plan to click on.
-    const { post, planId } = await planSeed('c-plan', 'plan corp dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12');
-    const click = (value: string, channel: string, rid: string) => postSigned(url, SECRET, buttonClick('plan.approve', value, 'U9', { channel, messageTs: post.ts!, responseUrl: `${slack.url}/respond/${rid}`, blocks: post.args.blocks as unknown[] }));
+    const { post, planId } = await planSeed(
+      'c-plan',
+      'plan corp dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12',
+    );
+    const click = (value: string, channel: string, rid: string) =>
+      postSigned(
+        url,
+        SECRET,
+        buttonClick('plan.approve', value, 'U9', {
+          channel,
+          messageTs: post.ts!,
+          responseUrl: `${slack.url}/respond/${rid}`,
+          blocks: post.args.blocks as unknown[],
+        }),
+      );
     await click(planId, 'C2', 'c-other-channel');
-    expect(await reply('c-other-channel')).toMatchObject({ text: expect.stringMatching(/^Nothing changed: .*channel/) });
+    expect(await reply('c-other-channel')).toMatchObject({
+      text: expect.stringMatching(/^Nothing changed: .*channel/),
+    });
     // One character changed (to a different one: an id may well end in 0 already).
     await click(`${planId.slice(0, -1)}${planId.endsWith('0') ? '1' : '0'}`, 'C1', 'c-tampered');
     expect(await reply('c-tampered')).toMatchObject({ text: 'Nothing changed: this plan is unknown to vpnbot.' });

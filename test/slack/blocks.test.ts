@@ -12,8 +12,25 @@ import { predictMatrix } from '../../src/reachability/predict';
 
 function proposal(t: Topology): Proposal {
   const plan = buildPlan(t, EMPTY_OBSERVED);
-  const record = { id: 'plan-0123456789abcdef', topology: t.name, hash: plan.hash, text: renderPlan(plan, t), plan, requester: 'U1', status: 'pending' as const, createdAt: 0, expiresAt: 3_600_000 };
-  return { record, topology: t, plan, changes: true, superseded: [], prediction: predictMatrix(modelFromPlan(plan, t)) };
+  const record = {
+    id: 'plan-0123456789abcdef',
+    topology: t.name,
+    hash: plan.hash,
+    text: renderPlan(plan, t),
+    plan,
+    requester: 'U1',
+    status: 'pending' as const,
+    createdAt: 0,
+    expiresAt: 3_600_000,
+  };
+  return {
+    record,
+    topology: t,
+    plan,
+    changes: true,
+    superseded: [],
+    prediction: predictMatrix(modelFromPlan(plan, t)),
+  };
 }
 
 function withinLimits(blocks: readonly { type: string; [k: string]: unknown }[]): void {
@@ -28,7 +45,11 @@ function withinLimits(blocks: readonly { type: string; [k: string]: unknown }[])
 
 describe('plan messages', () => {
   it('the seed: per site, the IKEv1 sentence, the hash, approve with a confirm dialog and reject', () => {
-    const m = planMessage(proposal(seedTopology()), { sandbox: true, approvers: 'any member but the requester may approve', kind: 'apply' });
+    const m = planMessage(proposal(seedTopology()), {
+      sandbox: true,
+      approvers: 'any member but the requester may approve',
+      kind: 'apply',
+    });
     withinLimits(m.blocks);
     const all = JSON.stringify(m.blocks);
     expect(all).toContain('*hongkong* (dc, cn-hongkong, 192.168.0.0/16)');
@@ -51,7 +72,14 @@ describe('plan messages', () => {
   });
 
   it('problems quote user text without letting it become a mention or a link', () => {
-    const m = problemsMessage([{ code: 'name.invalid', path: 'name', message: 'topology name "<!channel> <https://evil|x>" is bad', hint: 'e.g. "x"' }]);
+    const m = problemsMessage([
+      {
+        code: 'name.invalid',
+        path: 'name',
+        message: 'topology name "<!channel> <https://evil|x>" is bad',
+        hint: 'e.g. "x"',
+      },
+    ]);
     expect(JSON.stringify(m.blocks)).not.toContain('<!channel>');
     expect(JSON.stringify(m.blocks)).toContain('&lt;!channel&gt;');
   });

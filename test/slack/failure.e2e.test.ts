@@ -10,33 +10,71 @@ const SECRET = 'failure-test-signing-secret';
 const SCALE = 0.002;
 const suite = serveOnEmulatorSuite(SECRET, SCALE);
 
-const buttonOf = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
+const buttonOf = (blocks: unknown, actionId: string) =>
+  new RegExp(`"action_id":"${actionId.replace('.', '\\.')}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
 
 describe('a failed run in Slack', () => {
   it('shows the failure with Retry / Roll back / Keep as is, and Retry converges', async () => {
     expect(suite.bot.output()).not.toContain('SANDBOX');
-    await postSigned(suite.url, SECRET, slashCommand('plan seed', 'U1', { responseUrl: `${suite.slack.url}/respond/f-plan` }));
-    const plan = await suite.slack.waitFor('the plan', () => suite.slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')));
+    await postSigned(
+      suite.url,
+      SECRET,
+      slashCommand('plan seed', 'U1', { responseUrl: `${suite.slack.url}/respond/f-plan` }),
+    );
+    const plan = await suite.slack.waitFor('the plan', () =>
+      suite.slack.of('chat.postMessage').find((c) => buttonOf(c.args.blocks, 'plan.approve')),
+    );
     // The cloud refuses to create VPCs for now (reads still work): each VPC step fails after its retries.
     suite.emu.forceFaults(Array.from({ length: 60 }, () => ({ fault: 'serverError' as const, action: 'CreateVpc' })));
-    await postSigned(suite.url, SECRET, buttonClick('plan.approve', buttonOf(plan.args.blocks, 'plan.approve')!, 'U2', { messageTs: plan.ts!, responseUrl: `${suite.slack.url}/respond/f-ok`, blocks: plan.args.blocks as unknown[] }));
-    const failure = await suite.slack.waitFor('the failure in the thread', () => suite.slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && buttonOf(c.args.blocks, 'run.retry')), 60_000);
+    await postSigned(
+      suite.url,
+      SECRET,
+      buttonClick('plan.approve', buttonOf(plan.args.blocks, 'plan.approve')!, 'U2', {
+        messageTs: plan.ts!,
+        responseUrl: `${suite.slack.url}/respond/f-ok`,
+        blocks: plan.args.blocks as unknown[],
+      }),
+    );
+    const failure = await suite.slack.waitFor(
+      'the failure in the thread',
+      () =>
+        suite.slack
+          .of('chat.postMessage')
+          .find((c) => c.args.thread_ts === plan.ts && buttonOf(c.args.blocks, 'run.retry')),
+      60_000,
+    );
     const text = JSON.stringify(failure.args.blocks);
     expect(text).toContain('ServiceUnavailable');
     expect(text).toMatch(/request [0-9A-F-]{36}/);
     expect(buttonOf(failure.args.blocks, 'run.rollback')).toBeDefined();
     expect(buttonOf(failure.args.blocks, 'run.keep')).toBeDefined();
-    await suite.slack.waitFor('the progress message at its failed end', () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Failed')));
+    await suite.slack.waitFor('the progress message at its failed end', () =>
+      suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Failed')),
+    );
 
     suite.emu.control.forced.length = 0;
     const runId = buttonOf(failure.args.blocks, 'run.retry')!;
-    const click = buttonClick('run.retry', runId, 'U1', { messageTs: failure.ts!, responseUrl: `${suite.slack.url}/respond/f-retry`, blocks: failure.args.blocks as unknown[] });
+    const click = buttonClick('run.retry', runId, 'U1', {
+      messageTs: failure.ts!,
+      responseUrl: `${suite.slack.url}/respond/f-retry`,
+      blocks: failure.args.blocks as unknown[],
+    });
     const payload = JSON.parse(click.payload!) as { message: Record<string, unknown> };
     payload.message.thread_ts = plan.ts;
     await postSigned(suite.url, SECRET, { payload: JSON.stringify(payload) });
-    await suite.slack.waitFor('the retried run done', () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Retried by <@U1>: succeeded')), 60_000);
+    await suite.slack.waitFor(
+      'the retried run done',
+      () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Retried by <@U1>: succeeded')),
+      60_000,
+    );
     expect(suite.emu.inventory().counts.vpc).toBe(3);
-    await postSigned(suite.url, SECRET, slashCommand('plan seed', 'U3', { responseUrl: `${suite.slack.url}/respond/f-again` }));
-    expect(await suite.slack.waitFor('no changes', () => suite.slack.responses.find((r) => r.id === 'f-again')?.body)).toMatchObject({ text: expect.stringContaining('No changes') });
+    await postSigned(
+      suite.url,
+      SECRET,
+      slashCommand('plan seed', 'U3', { responseUrl: `${suite.slack.url}/respond/f-again` }),
+    );
+    expect(
+      await suite.slack.waitFor('no changes', () => suite.slack.responses.find((r) => r.id === 'f-again')?.body),
+    ).toMatchObject({ text: expect.stringContaining('No changes') });
   });
 });

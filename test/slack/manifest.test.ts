@@ -6,11 +6,22 @@ import { BOT_EVENTS, EVENTS_PATH, METHOD_SCOPES, requiredScopes, VPN_COMMAND } f
 
 const ROOT = join(__dirname, '..', '..');
 const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')) as {
-  features: { slash_commands: { command: string; url: string; usage_hint: string }[]; bot_user: { display_name: string }; app_home: { home_tab_enabled: boolean } };
+  features: {
+    slash_commands: { command: string; url: string; usage_hint: string }[];
+    bot_user: { display_name: string };
+    app_home: { home_tab_enabled: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean; event_subscriptions: { request_url: string; bot_events: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+    event_subscriptions: { request_url: string; bot_events: string[] };
+  };
 };
-const slackSources = (readdirSync(join(ROOT, "commands", "slack"), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => readFileSync(join(ROOT, "commands", "slack", f), "utf8")).join("\n");
+const slackSources = (readdirSync(join(ROOT, 'commands', 'slack'), { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(join(ROOT, 'commands', 'slack', f), 'utf8'))
+  .join('\n');
 
 describe('manifest.yml', () => {
   it('declares the one command the app registers, with a usage hint', () => {
@@ -20,7 +31,13 @@ describe('manifest.yml', () => {
   });
 
   it('every Web API method the code calls is in the scope table, and the manifest asks for exactly their scopes', () => {
-    const called = [...new Set([...slackSources.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)(?:\.([a-zA-Z]+))?\(/g)].map((m) => [m[1], m[2], m[3]].filter(Boolean).join('.')))].sort();
+    const called = [
+      ...new Set(
+        [...slackSources.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)(?:\.([a-zA-Z]+))?\(/g)].map((m) =>
+          [m[1], m[2], m[3]].filter(Boolean).join('.'),
+        ),
+      ),
+    ].sort();
     expect(called.length).toBeGreaterThan(3);
     for (const method of called) expect(Object.keys(METHOD_SCOPES)).toContain(method);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(requiredScopes());
@@ -34,7 +51,7 @@ describe('manifest.yml', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 
-  it('points commands and interactivity at Bolt\'s events path, in HTTP mode', () => {
+  it("points commands and interactivity at Bolt's events path, in HTTP mode", () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(EVENTS_PATH);

@@ -29,8 +29,14 @@ afterAll(async () => {
 });
 
 const env = () => ({
-  PORT: '0', SLACK_SIGNING_SECRET: SECRET, VPNBOT_ALIBABA_ENDPOINT: emu.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-  VPNBOT_ENDPOINT_PACE: String(SCALE * 4), VPNBOT_SECRET_KEY: 'restart-test-secret-key', VPNBOT_LOG_LEVEL: 'silent',
+  PORT: '0',
+  SLACK_SIGNING_SECRET: SECRET,
+  VPNBOT_ALIBABA_ENDPOINT: emu.endpoint,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
+  VPNBOT_ENDPOINT_PACE: String(SCALE * 4),
+  VPNBOT_SECRET_KEY: 'restart-test-secret-key',
+  VPNBOT_LOG_LEVEL: 'silent',
 });
 const total = () => Object.values(emu.inventory().counts).reduce((a, b) => a + b, 0);
 
@@ -49,9 +55,22 @@ describe('a restart during an approved apply', () => {
 
     const second = startServe(slack, env(), first.cwd);
     bots.push(second);
-    const note = await slack.waitFor('the resume note in the thread', () => slack.of('chat.postMessage').find((c) => c.args.thread_ts === plan.ts && String(c.args.text).startsWith('vpnbot restarted: resuming apply')), 60_000);
+    const note = await slack.waitFor(
+      'the resume note in the thread',
+      () =>
+        slack
+          .of('chat.postMessage')
+          .find(
+            (c) => c.args.thread_ts === plan.ts && String(c.args.text).startsWith('vpnbot restarted: resuming apply'),
+          ),
+      60_000,
+    );
     const after = slack.calls.indexOf(note);
-    const done = await slack.waitFor('the resumed run done', () => slack.calls.slice(after).find((c) => c.method === 'chat.update' && JSON.stringify(c.args).includes('Done')), 60_000);
+    const done = await slack.waitFor(
+      'the resumed run done',
+      () => slack.calls.slice(after).find((c) => c.method === 'chat.update' && JSON.stringify(c.args).includes('Done')),
+      60_000,
+    );
     expect(JSON.stringify(done.args)).toMatch(/\d+\/\d+ steps/);
     expect(emu.inventory().counts).toEqual(countsOfPlan(buildPlan(seedTopology(), EMPTY_OBSERVED).steps));
     expect(emu.inventory().tunnels.every((t) => t.sameKey)).toBe(true);

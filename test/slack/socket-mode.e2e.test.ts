@@ -30,19 +30,39 @@ describe('vpnbot serve (Socket Mode)', () => {
   });
 
   it('acks a slash command envelope, plans in the channel, and runs the plan approved by a button envelope', async () => {
-    const help = slack.sendEnvelope('slash_commands', slashCommand('help', 'U1', { responseUrl: `${slack.url}/respond/s-help` }));
+    const help = slack.sendEnvelope(
+      'slash_commands',
+      slashCommand('help', 'U1', { responseUrl: `${slack.url}/respond/s-help` }),
+    );
     await slack.waitFor('the ack of the help envelope', () => slack.acks.get(help));
-    expect(JSON.stringify(await slack.waitFor('help', () => slack.responses.find((r) => r.id === 's-help')?.body))).toContain('/vpn plan');
+    expect(
+      JSON.stringify(await slack.waitFor('help', () => slack.responses.find((r) => r.id === 's-help')?.body)),
+    ).toContain('/vpn plan');
 
-    const plan = slack.sendEnvelope('slash_commands', slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/s-plan` }));
+    const plan = slack.sendEnvelope(
+      'slash_commands',
+      slashCommand('plan seed', 'U1', { responseUrl: `${slack.url}/respond/s-plan` }),
+    );
     await slack.waitFor('the ack of the plan envelope', () => slack.acks.get(plan));
-    const post = await slack.waitFor('the plan in the channel', () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')));
+    const post = await slack.waitFor('the plan in the channel', () =>
+      slack.of('chat.postMessage').find((c) => JSON.stringify(c.args.blocks ?? '').includes('plan.approve')),
+    );
     const planId = planIdOf(post.args.blocks);
 
-    const click = JSON.parse(buttonClick('plan.approve', planId, 'U2', { messageTs: post.ts!, responseUrl: `${slack.url}/respond/s-click`, blocks: post.args.blocks as unknown[] }).payload!) as Record<string, unknown>;
+    const click = JSON.parse(
+      buttonClick('plan.approve', planId, 'U2', {
+        messageTs: post.ts!,
+        responseUrl: `${slack.url}/respond/s-click`,
+        blocks: post.args.blocks as unknown[],
+      }).payload!,
+    ) as Record<string, unknown>;
     const approve = slack.sendEnvelope('interactive', click);
     await slack.waitFor('the ack of the click', () => slack.acks.get(approve));
-    const done = await slack.waitFor('the final progress state', () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')), 60_000);
+    const done = await slack.waitFor(
+      'the final progress state',
+      () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')),
+      60_000,
+    );
     expect(JSON.stringify(done.args)).toContain('33/33 steps');
   });
 });

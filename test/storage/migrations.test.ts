@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../storage/migrations';
 import { openDatabase } from '../../storage/open-database';
 
-const tables = (db: Database.Database) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+const tables = (db: Database.Database) =>
+  (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((r) => r.name);
 
 describe('migrations', () => {
   it('are numbered 1..N in order', () => {
@@ -18,13 +23,25 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(from);
     migrate(db, to);
     expect(schemaVersion(db)).toBe(to);
-    if (to === 1) expect(tables(db)).toEqual(['approvals', 'audit_log', 'plans', 'resources', 'runs', 'secrets', 'steps', 'topologies']);
+    if (to === 1)
+      expect(tables(db)).toEqual([
+        'approvals',
+        'audit_log',
+        'plans',
+        'resources',
+        'runs',
+        'secrets',
+        'steps',
+        'topologies',
+      ]);
   });
 
   it('2 backfills the site of resources recorded before it, from their step ids', () => {
     const db = new Database(':memory:');
     migrate(db, 1);
-    const put = db.prepare("INSERT INTO resources (topology, step_id, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES ('t', ?, ?, 'r', ?, 'created', '{}', 1, 1)");
+    const put = db.prepare(
+      "INSERT INTO resources (topology, step_id, kind, region, cloud_id, origin, outputs, created_at, updated_at) VALUES ('t', ?, ?, 'r', ?, 'created', '{}', 1, 1)",
+    );
     put.run('vpc:hongkong', 'vpc', 'vpc-1');
     put.run('ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16', 'ipsec-connection', 'vco-1');
     put.run('cen:ikev1test', 'cen', 'cen-1');
@@ -52,7 +69,12 @@ describe('migrations', () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
     raw.close();
-    expect(() => openDatabase(path)).toThrow(expect.objectContaining({ code: 'storage.newer-schema', message: expect.stringContaining(`schema version ${LATEST_VERSION + 1}, newer than this vpnbot understands`) }));
+    expect(() => openDatabase(path)).toThrow(
+      expect.objectContaining({
+        code: 'storage.newer-schema',
+        message: expect.stringContaining(`schema version ${LATEST_VERSION + 1}, newer than this vpnbot understands`),
+      }),
+    );
   });
 
   it('a failing migration leaves the database as it was', () => {
@@ -70,7 +92,8 @@ describe('database files', () => {
     const path = join(dir, 'vpnbot.db');
     const db = openDatabase(path);
     db.prepare("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (1, 'U1', 'x', 'y', '{}')").run();
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) expect({ f, mode: (statSync(f).mode & 0o777).toString(8) }).toEqual({ f, mode: '600' });
+    for (const f of [path, `${path}-wal`, `${path}-shm`])
+      expect({ f, mode: (statSync(f).mode & 0o777).toString(8) }).toEqual({ f, mode: '600' });
     expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
     db.close();
   });

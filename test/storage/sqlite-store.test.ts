@@ -21,7 +21,20 @@ describe('the SQLite store', () => {
     {
       const db = openDatabase(path);
       const store = createSqliteStore(db, createSecretBox('k'));
-      expect(store.claimRun({ id: 'run-1', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1000, owner: 'host/1/a', leaseUntil: 2000, planId: 'plan-1', thread: { channel: 'C1', ts: '1.2' } })).toEqual({ ok: true });
+      expect(
+        store.claimRun({
+          id: 'run-1',
+          topology: 'ikev1test',
+          kind: 'apply',
+          plan,
+          requester: 'U1',
+          startedAt: 1000,
+          owner: 'host/1/a',
+          leaseUntil: 2000,
+          planId: 'plan-1',
+          thread: { channel: 'C1', ts: '1.2' },
+        }),
+      ).toEqual({ ok: true });
       store.stepStarted('run-1', 'vpc:hongkong', 1001);
       store.stepCloudId('run-1', 'vpc:hongkong', 'vpc-123');
       db.close();
@@ -29,12 +42,28 @@ describe('the SQLite store', () => {
     const db = openDatabase(path);
     const store = createSqliteStore(db, createSecretBox('k'));
     const [run] = store.unfinishedRuns();
-    expect(run).toMatchObject({ id: 'run-1', status: 'running', requester: 'U1', owner: 'host/1/a', leaseUntil: 2000, planId: 'plan-1', thread: { channel: 'C1', ts: '1.2' } });
+    expect(run).toMatchObject({
+      id: 'run-1',
+      status: 'running',
+      requester: 'U1',
+      owner: 'host/1/a',
+      leaseUntil: 2000,
+      planId: 'plan-1',
+      thread: { channel: 'C1', ts: '1.2' },
+    });
     expect(run!.plan.hash).toBe(plan.hash);
     expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({ status: 'running', attempts: 1, cloudId: 'vpc-123' });
     expect(store.step('run-1', 'vpc:us')).toMatchObject({ status: 'pending', attempts: 0 });
-    store.stepFinished('run-1', 'vpc:hongkong', 'failed', 1002, { code: 'QuotaExceeded.Vpc', message: 'too many', requestId: 'R-1' });
-    expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({ status: 'failed', errorCode: 'QuotaExceeded.Vpc', requestId: 'R-1' });
+    store.stepFinished('run-1', 'vpc:hongkong', 'failed', 1002, {
+      code: 'QuotaExceeded.Vpc',
+      message: 'too many',
+      requestId: 'R-1',
+    });
+    expect(store.step('run-1', 'vpc:hongkong')).toMatchObject({
+      status: 'failed',
+      errorCode: 'QuotaExceeded.Vpc',
+      requestId: 'R-1',
+    });
     store.finishRun('run-1', 'failed', 1003);
     expect(store.unfinishedRuns()).toEqual([]);
     db.close();
@@ -43,12 +72,34 @@ describe('the SQLite store', () => {
   it('approval is one atomic change bound to the plan hash: a second click, a stale hash or an expired plan cannot apply', () => {
     const { store } = fresh();
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    store.savePlan({ id: 'p1', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
+    store.savePlan({
+      id: 'p1',
+      topology: 'ikev1test',
+      hash: plan.hash,
+      text: 'x',
+      plan,
+      requester: 'U1',
+      createdAt: 0,
+      expiresAt: 1000,
+    });
     expect(store.decide('p1', 'U2', 'approve', 'other-hash', 10)).toEqual({ ok: false, reason: 'hash-mismatch' });
     expect(store.decide('p1', 'U2', 'approve', plan.hash, 10)).toEqual({ ok: true, approved: true, approvers: ['U2'] });
-    expect(store.decide('p1', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'already-decided', status: 'approved' });
+    expect(store.decide('p1', 'U3', 'approve', plan.hash, 11)).toEqual({
+      ok: false,
+      reason: 'already-decided',
+      status: 'approved',
+    });
     expect(store.decide('nope', 'U3', 'approve', plan.hash, 11)).toEqual({ ok: false, reason: 'not-found' });
-    store.savePlan({ id: 'p2', topology: 'ikev1test', hash: plan.hash, text: 'x', plan, requester: 'U1', createdAt: 0, expiresAt: 1000 });
+    store.savePlan({
+      id: 'p2',
+      topology: 'ikev1test',
+      hash: plan.hash,
+      text: 'x',
+      plan,
+      requester: 'U1',
+      createdAt: 0,
+      expiresAt: 1000,
+    });
     expect(store.decide('p2', 'U2', 'approve', plan.hash, 1000)).toEqual({ ok: false, reason: 'expired' });
     expect(store.plan('p2')!.status).toBe('expired');
     expect(store.auditLog().map((a) => [a.actor, a.action])).toEqual([['U2', 'plan.approve']]);
@@ -62,10 +113,19 @@ describe('the SQLite store', () => {
     expect(store.auditLog()[0]).toMatchObject({ actor: 'U1', action: 'topology.plan', detail: { via: 'test' } });
   });
 
-  it('one run per topology: a claim is refused while another run holds it; a dead owner\'s run is adopted once', () => {
+  it("one run per topology: a claim is refused while another run holds it; a dead owner's run is adopted once", () => {
     const { store } = fresh();
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    const run = (id: string, owner: string) => ({ id, topology: 'ikev1test', kind: 'apply' as const, plan, requester: 'U1', startedAt: 1, owner, leaseUntil: 1000 });
+    const run = (id: string, owner: string) => ({
+      id,
+      topology: 'ikev1test',
+      kind: 'apply' as const,
+      plan,
+      requester: 'U1',
+      startedAt: 1,
+      owner,
+      leaseUntil: 1000,
+    });
     expect(store.claimRun(run('run-a', 'bot'))).toEqual({ ok: true });
     expect(store.claimRun(run('run-b', 'cli'))).toMatchObject({ ok: false, holder: { id: 'run-a', owner: 'bot' } });
     expect(store.runs('ikev1test').map((r) => r.id)).toEqual(['run-a']);
@@ -85,20 +145,70 @@ describe('the SQLite store', () => {
   it('a plan that needs two approvals: one per approver, the second completes it, a repeat click is refused', () => {
     const { store } = fresh();
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    store.savePlan({ id: 'p2a', topology: 'ikev1test', hash: plan.hash, text: 't', plan, requester: 'U1', createdAt: 1, expiresAt: 1000 });
-    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 10, 2)).toEqual({ ok: true, approved: false, approvers: ['U2'] });
+    store.savePlan({
+      id: 'p2a',
+      topology: 'ikev1test',
+      hash: plan.hash,
+      text: 't',
+      plan,
+      requester: 'U1',
+      createdAt: 1,
+      expiresAt: 1000,
+    });
+    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 10, 2)).toEqual({
+      ok: true,
+      approved: false,
+      approvers: ['U2'],
+    });
     expect(store.plan('p2a')!.status).toBe('pending');
-    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 11, 2)).toEqual({ ok: false, reason: 'already-approved-by-you' });
-    expect(store.decide('p2a', 'U3', 'approve', plan.hash, 12, 2)).toEqual({ ok: true, approved: true, approvers: ['U2', 'U3'] });
+    expect(store.decide('p2a', 'U2', 'approve', plan.hash, 11, 2)).toEqual({
+      ok: false,
+      reason: 'already-approved-by-you',
+    });
+    expect(store.decide('p2a', 'U3', 'approve', plan.hash, 12, 2)).toEqual({
+      ok: true,
+      approved: true,
+      approvers: ['U2', 'U3'],
+    });
     expect(store.plan('p2a')!.status).toBe('approved');
-    expect(store.decide('p2a', 'U4', 'approve', plan.hash, 13, 2)).toMatchObject({ ok: false, reason: 'already-decided' });
+    expect(store.decide('p2a', 'U4', 'approve', plan.hash, 13, 2)).toMatchObject({
+      ok: false,
+      reason: 'already-decided',
+    });
   });
 
   it('keeps resources per topology, and forgets deleted ones', () => {
     const { store } = fresh();
-    store.putResource({ topology: 't', stepId: 'vpc:a', site: 'a', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-1', origin: 'created', outputs: { id: 'vpc-1', routeTableId: 'vtb-1' } }, 1);
-    store.putResource({ topology: 't', stepId: 'vpc:b', site: 'b', kind: 'vpc', region: 'us-west-1', cloudId: 'vpc-2', origin: 'adopted', outputs: { id: 'vpc-2' } }, 1);
-    expect(store.resources('t').map((r) => [r.stepId, r.site, r.origin, r.outputs.routeTableId])).toEqual([['vpc:a', 'a', 'created', 'vtb-1'], ['vpc:b', 'b', 'adopted', undefined]]);
+    store.putResource(
+      {
+        topology: 't',
+        stepId: 'vpc:a',
+        site: 'a',
+        kind: 'vpc',
+        region: 'us-west-1',
+        cloudId: 'vpc-1',
+        origin: 'created',
+        outputs: { id: 'vpc-1', routeTableId: 'vtb-1' },
+      },
+      1,
+    );
+    store.putResource(
+      {
+        topology: 't',
+        stepId: 'vpc:b',
+        site: 'b',
+        kind: 'vpc',
+        region: 'us-west-1',
+        cloudId: 'vpc-2',
+        origin: 'adopted',
+        outputs: { id: 'vpc-2' },
+      },
+      1,
+    );
+    expect(store.resources('t').map((r) => [r.stepId, r.site, r.origin, r.outputs.routeTableId])).toEqual([
+      ['vpc:a', 'a', 'created', 'vtb-1'],
+      ['vpc:b', 'b', 'adopted', undefined],
+    ]);
     store.resourceDeleted('t', 'vpc:a', 2);
     expect(store.resources('t').map((r) => r.stepId)).toEqual(['vpc:b']);
     expect(store.resources('other')).toEqual([]);
@@ -132,13 +242,24 @@ describe('secrets at rest', () => {
     expect(loadSecretKey(undefined, dbPath)).toBe(key);
     expect(loadSecretKey('from-the-environment', dbPath)).toBe('from-the-environment');
     chmodSync(keyFilePath(dbPath), 0o644);
-    expect(() => loadSecretKey(undefined, dbPath)).toThrow(expect.objectContaining({ code: 'storage.key-file-permissions' }));
+    expect(() => loadSecretKey(undefined, dbPath)).toThrow(
+      expect.objectContaining({ code: 'storage.key-file-permissions' }),
+    );
   });
 
   it('refuses, by name, a stored run, plan or topology that this version cannot read, instead of misreading it', () => {
     const { db, store } = fresh();
     const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    store.claimRun({ id: 'run-old', topology: 'ikev1test', kind: 'apply', plan, requester: 'U1', startedAt: 1, owner: 'o', leaseUntil: 0 });
+    store.claimRun({
+      id: 'run-old',
+      topology: 'ikev1test',
+      kind: 'apply',
+      plan,
+      requester: 'U1',
+      startedAt: 1,
+      owner: 'o',
+      leaseUntil: 0,
+    });
     store.saveTopology(seedTopology(), 1);
     expect(store.unfinishedRuns()[0]!.plan.steps).toHaveLength(plan.steps.length);
     expect(store.topology('ikev1test')).toEqual(seedTopology());
@@ -149,7 +270,9 @@ describe('secrets at rest', () => {
     vpc.params.cidr = vpc.params.cidrBlock;
     delete vpc.params.cidrBlock;
     db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(old), 'run-old');
-    expect(() => store.unfinishedRuns()).toThrow(/run run-old cannot be read by this version of vpnbot \(steps\[0\] \(vpc:hongkong\)\.params/);
+    expect(() => store.unfinishedRuns()).toThrow(
+      /run run-old cannot be read by this version of vpnbot \(steps\[0\] \(vpc:hongkong\)\.params/,
+    );
 
     // A plan whose steps no longer match its hash (edited by hand).
     const edited = JSON.parse(JSON.stringify(plan)) as { steps: { params: Record<string, unknown> }[] };
@@ -157,8 +280,12 @@ describe('secrets at rest', () => {
     db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(edited), 'run-old');
     expect(() => store.unfinishedRuns()).toThrow(/do not match its hash/);
 
-    db.prepare("UPDATE topologies SET document = json_set(document, '$.sites[0].role', 'router') WHERE name = 'ikev1test'").run();
-    expect(() => store.topology('ikev1test')).toThrow(/topology "ikev1test" cannot be read by this version of vpnbot \(topology\.sites\[0\]\.role/);
+    db.prepare(
+      "UPDATE topologies SET document = json_set(document, '$.sites[0].role', 'router') WHERE name = 'ikev1test'",
+    ).run();
+    expect(() => store.topology('ikev1test')).toThrow(
+      /topology "ikev1test" cannot be read by this version of vpnbot \(topology\.sites\[0\]\.role/,
+    );
     let refused: unknown;
     try {
       store.topologies();
@@ -172,22 +299,49 @@ describe('secrets at rest', () => {
 
 describe('measurements', () => {
   const matrix = (at: number, rtt: number) => ({
-    topology: 't', measuredAt: at,
-    cells: [{ from: 'a', to: 'b', transmitted: 5, received: 5, lossPct: 0, rttAvgMs: rtt, rttMinMs: rtt, rttMaxMs: rtt, ttl: 64, predicted: 'reachable' as const, verdict: 'pass' as const, matches: true, reason: '' }],
+    topology: 't',
+    measuredAt: at,
+    cells: [
+      {
+        from: 'a',
+        to: 'b',
+        transmitted: 5,
+        received: 5,
+        lossPct: 0,
+        rttAvgMs: rtt,
+        rttMinMs: rtt,
+        rttMaxMs: rtt,
+        ttl: 64,
+        predicted: 'reachable' as const,
+        verdict: 'pass' as const,
+        matches: true,
+        reason: '',
+      },
+    ],
   });
   it('are kept newest first; the baseline is the latest flagged one', () => {
     const { db, store } = fresh();
     store.saveMeasurement({ topology: 't', trigger: 'apply', baseline: true, matrix: matrix(1, 50) });
     store.saveMeasurement({ topology: 't', trigger: 'manual', baseline: false, matrix: matrix(2, 51) });
-    store.saveMeasurement({ topology: 'other', trigger: 'manual', baseline: false, matrix: { ...matrix(3, 9), topology: 'other' } });
-    expect(store.measurements('t').map((m) => [m.trigger, m.matrix.measuredAt])).toEqual([['manual', 2], ['apply', 1]]);
+    store.saveMeasurement({
+      topology: 'other',
+      trigger: 'manual',
+      baseline: false,
+      matrix: { ...matrix(3, 9), topology: 'other' },
+    });
+    expect(store.measurements('t').map((m) => [m.trigger, m.matrix.measuredAt])).toEqual([
+      ['manual', 2],
+      ['apply', 1],
+    ]);
     expect(store.baselineOf('t')?.matrix.cells[0]?.rttAvgMs).toBe(50);
     expect(store.baselineOf('nothing')).toBeUndefined();
     db.close();
   });
   it('a stored matrix that does not read as this version expects is refused by name', () => {
     const { db, store } = fresh();
-    db.prepare("INSERT INTO measurements (topology, measured_at, trigger, baseline, matrix) VALUES ('t', 1, 'manual', 0, '{\"topology\":\"t\"}')").run();
+    db.prepare(
+      "INSERT INTO measurements (topology, measured_at, trigger, baseline, matrix) VALUES ('t', 1, 'manual', 0, '{\"topology\":\"t\"}')",
+    ).run();
     expect(() => store.measurements('t')).toThrow(expect.objectContaining({ code: 'storage.stored-measurement' }));
     db.close();
   });

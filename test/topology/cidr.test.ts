@@ -1,4 +1,13 @@
-import { cidr, cidrContains, cidrOverlap, firstSubnet, hostAddress, ipInCidr, isUsableGatewayIp, parseCidr } from '../../src/topology/cidr';
+import {
+  cidr,
+  cidrContains,
+  cidrOverlap,
+  firstSubnet,
+  hostAddress,
+  ipInCidr,
+  isUsableGatewayIp,
+  parseCidr,
+} from '../../src/topology/cidr';
 
 describe('parseCidr', () => {
   it('accepts network addresses', () => {

@@ -8,7 +8,8 @@ import { captureIo } from '../helpers/cli-io';
 import { startHarness, type Harness } from '../helpers/engine-harness';
 
 const options = { ipsecConnectionQuota: DEFAULT_IPSEC_CONNECTION_QUOTA };
-const yaml = (zone: string) => `name: t\nsites:\n  - {name: jp, role: hub, region: ap-northeast-1, zone: ${zone}, cidrs: [172.16.0.0/12]}\n  - {name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]}\n`;
+const yaml = (zone: string) =>
+  `name: t\nsites:\n  - {name: jp, role: hub, region: ap-northeast-1, zone: ${zone}, cidrs: [172.16.0.0/12]}\n  - {name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]}\n`;
 
 describe('zones from the connected cloud', () => {
   let h: Harness;
@@ -17,7 +18,7 @@ describe('zones from the connected cloud', () => {
   });
   afterAll(() => h.close());
 
-  it('DescribeZones answers the region\'s zones through the SDK', async () => {
+  it("DescribeZones answers the region's zones through the SDK", async () => {
     expect(await h.cloud.zones('ap-northeast-1')).toEqual(findRegion('ap-northeast-1')!.zones);
   });
 
@@ -29,7 +30,10 @@ describe('zones from the connected cloud', () => {
     };
     expect((await validateWithCloudZones(parseTopologyYaml(yaml('ap-northeast-1a')), options, zones)).ok).toBe(true);
     const r = await validateWithCloudZones(parseTopologyYaml(yaml('ap-northeast-1b')), options, zones);
-    expect(r).toMatchObject({ ok: false, problems: [{ code: 'zone.unknown', hint: expect.stringContaining('zones of ap-northeast-1: ap-northeast-1a;') }] });
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ code: 'zone.unknown', hint: expect.stringContaining('zones of ap-northeast-1: ap-northeast-1a;') }],
+    });
     expect(asked.sort()).toEqual(['ap-northeast-1', 'ap-northeast-1', 'us-west-1', 'us-west-1']);
   });
 
@@ -42,8 +46,16 @@ describe('zones from the connected cloud', () => {
 
   it('the CLI reads zones from the cloud when it is given one', async () => {
     const calls = h.cloud.calls();
-    const r = await readTopologyArg('t hub:jp@ap-northeast-1=172.16.0.0/12;zone=ap-northeast-1z', captureIo(), options, (region) => h.cloud.zones(region));
-    expect(r).toMatchObject({ ok: false, problems: expect.stringContaining('region ap-northeast-1 has no zone "ap-northeast-1z"') });
+    const r = await readTopologyArg(
+      't hub:jp@ap-northeast-1=172.16.0.0/12;zone=ap-northeast-1z',
+      captureIo(),
+      options,
+      (region) => h.cloud.zones(region),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      problems: expect.stringContaining('region ap-northeast-1 has no zone "ap-northeast-1z"'),
+    });
     expect(h.cloud.calls()).toBe(calls + 1);
   });
 });

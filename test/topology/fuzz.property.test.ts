@@ -25,7 +25,11 @@ function checkAnswer(r: Result<Topology>): void {
   if (!r.ok) {
     if (r.problems.length === 0) throw new Error('refused without a problem');
     for (const p of r.problems) {
-      const whole = /^[a-z0-9-]+\.[a-z0-9-]+$/.test(p.code) && typeof p.path === 'string' && typeof p.message === 'string' && p.hint.length > 0;
+      const whole =
+        /^[a-z0-9-]+\.[a-z0-9-]+$/.test(p.code) &&
+        typeof p.path === 'string' &&
+        typeof p.message === 'string' &&
+        p.hint.length > 0;
       if (!whole) throw new Error(`problem without a code, path or hint: ${JSON.stringify(p)}`);
     }
     return;
@@ -39,13 +43,33 @@ function checkAnswer(r: Result<Topology>): void {
 
 const octet = fc.integer({ min: 0, max: 255 });
 const cidrText = fc.oneof(
-  fc.tuple(fc.constantFrom(10, 172, 192, 100, 127, 11), octet, fc.integer({ min: 0, max: 40 })).map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
-  fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 33 })).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`),
-  fc.constantFrom('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '10.0.0.0/08', ' 10.1.0.0/16\t', '10.0.0.0', '10.0.0/8', 'x', ''),
+  fc
+    .tuple(fc.constantFrom(10, 172, 192, 100, 127, 11), octet, fc.integer({ min: 0, max: 40 }))
+    .map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
+  fc
+    .tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 33 }))
+    .map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`),
+  fc.constantFrom(
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '192.168.0.0/16',
+    '10.0.0.0/08',
+    ' 10.1.0.0/16\t',
+    '10.0.0.0',
+    '10.0.0/8',
+    'x',
+    '',
+  ),
   fc.string({ maxLength: 20 }),
 );
-const siteName = fc.oneof(fc.constantFrom('hk', 'jp', 'us', 'eu', 'sg', 'Tokyo_Hub', ''), fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/));
-const region = fc.oneof(fc.constantFrom('cn-hongkong', 'ap-northeast-1', 'us-west-1', 'eu-central-1', 'tokyo', 'mars-1'), fc.string({ maxLength: 12 }));
+const siteName = fc.oneof(
+  fc.constantFrom('hk', 'jp', 'us', 'eu', 'sg', 'Tokyo_Hub', ''),
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/),
+);
+const region = fc.oneof(
+  fc.constantFrom('cn-hongkong', 'ap-northeast-1', 'us-west-1', 'eu-central-1', 'tokyo', 'mars-1'),
+  fc.string({ maxLength: 12 }),
+);
 const role = fc.oneof(fc.constantFrom('dc', 'hub', 'spoke'), fc.constantFrom('DC', 'router', ''));
 
 const siteObject = fc.record(
@@ -58,7 +82,14 @@ const siteObject = fc.record(
     vswitchCidr: cidrText,
     hub: siteName,
     onPremises: fc.record({ publicIp: fc.constantFrom('203.0.113.10', '127.0.0.1', '8.8.8.8', 'nope') }),
-    existing: fc.record({ vpc: fc.constantFrom('vpc-abc1', 'vsw-1'), vpnGateway: fc.constantFrom('vpn-abc2'), cen: fc.constantFrom('cen-1', 'cen-2') }, { requiredKeys: [] }),
+    existing: fc.record(
+      {
+        vpc: fc.constantFrom('vpc-abc1', 'vsw-1'),
+        vpnGateway: fc.constantFrom('vpn-abc2'),
+        cen: fc.constantFrom('cen-1', 'cen-2'),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ['name', 'role', 'cidrs'] },
 );
@@ -75,7 +106,29 @@ const topologyObject = fc.record(
 
 /** Text edits a person or an attacker makes: insert, delete, duplicate and swap lines, YAML specials. */
 const mutation = fc.oneof(
-  fc.tuple(fc.constant('insert' as const), fc.nat(), fc.constantFrom('\t', ':', '- ', '[', '{', '}', '*a', '&a ', '<<: ', '"', "'", '\n', '#', '%YAML 1.1\n---\n', '!!binary ', '? ', '|')),
+  fc.tuple(
+    fc.constant('insert' as const),
+    fc.nat(),
+    fc.constantFrom(
+      '\t',
+      ':',
+      '- ',
+      '[',
+      '{',
+      '}',
+      '*a',
+      '&a ',
+      '<<: ',
+      '"',
+      "'",
+      '\n',
+      '#',
+      '%YAML 1.1\n---\n',
+      '!!binary ',
+      '? ',
+      '|',
+    ),
+  ),
   fc.tuple(fc.constant('delete' as const), fc.nat(), fc.integer({ min: 1, max: 12 })),
   fc.tuple(fc.constant('dup-line' as const), fc.nat(), fc.integer({ min: 1, max: 50 })),
   fc.tuple(fc.constant('swap-lines' as const), fc.nat(), fc.nat()),
@@ -102,19 +155,30 @@ function mutate(text: string, edits: readonly (readonly [string, number, unknown
 }
 
 /** The one-line form of a generated topology object (lossy on purpose: odd values stay odd). */
-function asLine(t: { name: string; ike?: unknown; sites: readonly { name: string; role: string; region: string; cidrs: readonly string[]; hub?: string }[] }): string {
-  const sites = t.sites.map((s) => `${s.role}:${s.name}@${s.region}=${s.cidrs.join(',')}${s.hub ? `;hub=${s.hub}` : ''}`);
+function asLine(t: {
+  name: string;
+  ike?: unknown;
+  sites: readonly { name: string; role: string; region: string; cidrs: readonly string[]; hub?: string }[];
+}): string {
+  const sites = t.sites.map(
+    (s) => `${s.role}:${s.name}@${s.region}=${s.cidrs.join(',')}${s.hub ? `;hub=${s.hub}` : ''}`,
+  );
   return [t.name, ...(t.ike ? [`ike=${String(t.ike)}`] : []), ...sites].join(' ');
 }
 
 describe('the topology language never throws and always explains (property-based)', () => {
   it('generated topology documents, as YAML', () => {
-    fc.assert(fc.property(topologyObject, (doc) => checkAnswer(topologyFromYaml(stringify(doc)))), { numRuns: RUNS, seed: 1 });
+    fc.assert(
+      fc.property(topologyObject, (doc) => checkAnswer(topologyFromYaml(stringify(doc)))),
+      { numRuns: RUNS, seed: 1 },
+    );
   });
 
   it('generated topology documents, as YAML, then mutated', () => {
     fc.assert(
-      fc.property(topologyObject, fc.array(mutation, { minLength: 1, maxLength: 6 }), (doc, edits) => checkAnswer(topologyFromYaml(mutate(stringify(doc), edits)))),
+      fc.property(topologyObject, fc.array(mutation, { minLength: 1, maxLength: 6 }), (doc, edits) =>
+        checkAnswer(topologyFromYaml(mutate(stringify(doc), edits))),
+      ),
       { numRuns: RUNS, seed: 2 },
     );
   });
@@ -154,19 +218,31 @@ describe('the topology language never throws and always explains (property-based
   it('valid topologies plan to the same hash in any site order', () => {
     const validSite = fc.tuple(fc.constantFrom('hub', 'spoke'), fc.integer({ min: 0, max: 200 }));
     fc.assert(
-      fc.property(fc.uniqueArray(validSite, { minLength: 1, maxLength: 8, selector: ([, n]) => n }), fc.constantFrom('v1', 'v2'), (all, ike) => {
-        // IKEv2 carries the hub's CIDR and every spoke's in one connection: at most 5 per side.
-        const sites = ike === 'v2' ? all.slice(0, 4) : all;
-        const lines = [
-          '  - {name: dc0, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}',
-          '  - {name: hub0, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}',
-          ...sites.map(([r, n]) => `  - {name: s${n}, role: ${r === 'hub' ? 'spoke' : r}, region: us-west-1, cidrs: [10.${n}.0.0/16]}`),
-        ];
-        const a = topologyFromYaml(`name: t\nike: ${ike}\nsites:\n${lines.join('\n')}\n`, { ipsecConnectionQuota: 100 });
-        const b = topologyFromYaml(`name: t\nike: ${ike}\nsites:\n${[...lines].reverse().join('\n')}\n`, { ipsecConnectionQuota: 100 });
-        expect(a.ok && b.ok).toBe(true);
-        if (a.ok && b.ok) expect(buildPlan(b.value, EMPTY_OBSERVED).hash).toBe(buildPlan(a.value, EMPTY_OBSERVED).hash);
-      }),
+      fc.property(
+        fc.uniqueArray(validSite, { minLength: 1, maxLength: 8, selector: ([, n]) => n }),
+        fc.constantFrom('v1', 'v2'),
+        (all, ike) => {
+          // IKEv2 carries the hub's CIDR and every spoke's in one connection: at most 5 per side.
+          const sites = ike === 'v2' ? all.slice(0, 4) : all;
+          const lines = [
+            '  - {name: dc0, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]}',
+            '  - {name: hub0, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}',
+            ...sites.map(
+              ([r, n]) =>
+                `  - {name: s${n}, role: ${r === 'hub' ? 'spoke' : r}, region: us-west-1, cidrs: [10.${n}.0.0/16]}`,
+            ),
+          ];
+          const a = topologyFromYaml(`name: t\nike: ${ike}\nsites:\n${lines.join('\n')}\n`, {
+            ipsecConnectionQuota: 100,
+          });
+          const b = topologyFromYaml(`name: t\nike: ${ike}\nsites:\n${[...lines].reverse().join('\n')}\n`, {
+            ipsecConnectionQuota: 100,
+          });
+          expect(a.ok && b.ok).toBe(true);
+          if (a.ok && b.ok)
+            expect(buildPlan(b.value, EMPTY_OBSERVED).hash).toBe(buildPlan(a.value, EMPTY_OBSERVED).hash);
+        },
+      ),
       { numRuns: 300, seed: 6 },
     );
   });

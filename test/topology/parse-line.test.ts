@@ -3,7 +3,9 @@ import { topologyFromLine } from '../../src/topology/load-topology';
 
 describe('one-line topology', () => {
   it('reads names, roles, regions, CIDRs and the IKE version', () => {
-    const r = topologyFromLine('corp ike=v2 probes=off dc:hk@cn-hongkong=192.168.0.0/16,192.169.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12;zone=ap-northeast-1b spoke:us@us-west-1=10.0.0.0/8;vswitch=10.1.0.0/24');
+    const r = topologyFromLine(
+      'corp ike=v2 probes=off dc:hk@cn-hongkong=192.168.0.0/16,192.169.0.0/16;hub=jp hub:jp@ap-northeast-1=172.16.0.0/12;zone=ap-northeast-1b spoke:us@us-west-1=10.0.0.0/8;vswitch=10.1.0.0/24',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({ name: 'corp', ike: 'v2', probes: false });
@@ -17,11 +19,22 @@ describe('one-line topology', () => {
   });
 
   it('reads on-premises sites and adopted ids', () => {
-    const r = topologyFromLine('x dc:office=192.168.0.0/16;ip=203.0.113.10 hub:jp@ap-northeast-1=172.16.0.0/12;vpc=vpc-abc1;vpn=vpn-abc2;cgw=cgw-abc3;cen=cen-abc4');
+    const r = topologyFromLine(
+      'x dc:office=192.168.0.0/16;ip=203.0.113.10 hub:jp@ap-northeast-1=172.16.0.0/12;vpc=vpc-abc1;vpn=vpn-abc2;cgw=cgw-abc3;cen=cen-abc4',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.sites[0]).toMatchObject({ onPremises: { publicIp: '203.0.113.10' }, region: 'ap-northeast-1', hub: 'jp' });
-    expect(r.value.sites[1]!.existing).toEqual({ vpc: 'vpc-abc1', vpnGateway: 'vpn-abc2', customerGateway: 'cgw-abc3', cen: 'cen-abc4' });
+    expect(r.value.sites[0]).toMatchObject({
+      onPremises: { publicIp: '203.0.113.10' },
+      region: 'ap-northeast-1',
+      hub: 'jp',
+    });
+    expect(r.value.sites[1]!.existing).toEqual({
+      vpc: 'vpc-abc1',
+      vpnGateway: 'vpn-abc2',
+      customerGateway: 'cgw-abc3',
+      cen: 'cen-abc4',
+    });
   });
 
   it('every example shown in help is valid', () => {

@@ -36,22 +36,43 @@ describe('YAML topology', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const [hk, jp, office, us] = r.value.sites;
-    expect(hk).toMatchObject({ vswitchCidr: '192.168.1.0/24', zone: 'cn-hongkong-b', hub: 'japan', existing: { vpc: 'vpc-j6c1abc' } });
-    expect(jp).toMatchObject({ zone: 'ap-northeast-1a', vswitchCidr: '172.16.0.0/24', existing: { cen: 'cen-abc123' } });
+    expect(hk).toMatchObject({
+      vswitchCidr: '192.168.1.0/24',
+      zone: 'cn-hongkong-b',
+      hub: 'japan',
+      existing: { vpc: 'vpc-j6c1abc' },
+    });
+    expect(jp).toMatchObject({
+      zone: 'ap-northeast-1a',
+      vswitchCidr: '172.16.0.0/24',
+      existing: { cen: 'cen-abc123' },
+    });
     expect(office).toMatchObject({ onPremises: { publicIp: '203.0.113.10' }, region: 'ap-northeast-1' });
     expect(office!.vswitchCidr).toBeUndefined();
     expect(us!.hub).toBeUndefined();
   });
 
   it('defaults ike to v1 and probes to true', () => {
-    const r = topologyFromYaml('name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n');
+    const r = topologyFromYaml(
+      'name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n',
+    );
     expect(r).toMatchObject({ ok: true, value: { ike: 'v1', probes: true } });
   });
 
   it.each([
     ['top level', 'name: t\nikev: v2\nsites: []\n', 'ikev', 'did you mean "ike"?'],
-    ['a site', 'name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidr: [172.16.0.0/12]}\n', 'sites[0].cidr', 'did you mean "cidrs"?'],
-    ['existing', 'name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpnGw: vpn-1}}\n', 'sites[0].existing.vpnGw', 'did you mean "vpnGateway"?'],
+    [
+      'a site',
+      'name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidr: [172.16.0.0/12]}\n',
+      'sites[0].cidr',
+      'did you mean "cidrs"?',
+    ],
+    [
+      'existing',
+      'name: t\nsites:\n  - {name: h, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpnGw: vpn-1}}\n',
+      'sites[0].existing.vpnGw',
+      'did you mean "vpnGateway"?',
+    ],
   ])('rejects an unknown key in %s by name', (_where, text, path, hint) => {
     const r = parseTopologyYaml(text);
     expect(r.ok).toBe(false);
@@ -60,12 +81,19 @@ describe('YAML topology', () => {
   });
 
   it('rejects an unknown role and a wrong ike value, listing the choices', () => {
-    const r = parseTopologyYaml('name: t\nike: v3\nsites:\n  - {name: h, role: router, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n');
+    const r = parseTopologyYaml(
+      'name: t\nike: v3\nsites:\n  - {name: h, role: router, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n',
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ code: 'schema.invalid-value', path: 'ike', message: 'the text "v3" is not allowed here: must be one of "v1", "v2"', hint: 'use one of v1, v2' }),
+        expect.objectContaining({
+          code: 'schema.invalid-value',
+          path: 'ike',
+          message: 'the text "v3" is not allowed here: must be one of "v1", "v2"',
+          hint: 'use one of v1, v2',
+        }),
         expect.objectContaining({ code: 'schema.invalid-value', path: 'sites[0].role' }),
       ]),
     );
@@ -84,6 +112,11 @@ describe('YAML topology', () => {
     const r = parseTopologyYaml('ike: v1\n');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems.map((p) => [p.code, p.path])).toEqual(expect.arrayContaining([['schema.missing', 'name'], ['schema.missing', 'sites']]));
+    expect(r.problems.map((p) => [p.code, p.path])).toEqual(
+      expect.arrayContaining([
+        ['schema.missing', 'name'],
+        ['schema.missing', 'sites'],
+      ]),
+    );
   });
 });

@@ -18,9 +18,15 @@ describe('validateTopology', () => {
   });
 
   it('malformed CIDR and mask', () => {
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0/12]')))).toEqual(['cidr.malformed']);
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0]')))).toEqual(['cidr.mask']);
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/30]')))).toEqual(['cidr.mask']);
+    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0/12]')))).toEqual([
+      'cidr.malformed',
+    ]);
+    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0]')))).toEqual([
+      'cidr.mask',
+    ]);
+    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/30]')))).toEqual([
+      'cidr.mask',
+    ]);
   });
 
   it('host bits set: suggests the network address', () => {
@@ -29,34 +35,56 @@ describe('validateTopology', () => {
   });
 
   it('reserved ranges', () => {
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [100.64.0.0/16]')))).toEqual(['cidr.reserved']);
+    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [100.64.0.0/16]')))).toEqual([
+      'cidr.reserved',
+    ]);
   });
 
   it('overlapping CIDRs between sites: names both sites and the overlap', () => {
     const [p] = problemsOf(doc(site('name: hk, role: dc, region: cn-hongkong, cidrs: [172.16.4.0/24]'), HUB));
     expect(p!.code).toBe('cidr.overlap');
-    expect(p!.message).toBe('172.16.4.0/24 and 172.16.0.0/12 overlap between sites "hk" and "jp": both contain 172.16.4.0/24');
+    expect(p!.message).toBe(
+      '172.16.4.0/24 and 172.16.0.0/12 overlap between sites "hk" and "jp": both contain 172.16.4.0/24',
+    );
   });
 
   it('overlapping CIDRs within one site', () => {
-    const [p] = problemsOf(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12, 172.17.0.0/16]')));
+    const [p] = problemsOf(
+      doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12, 172.17.0.0/16]')),
+    );
     expect(p!.message).toContain('within site "jp"');
   });
 
   it('vSwitch CIDR outside its VPC, and a bad vSwitch mask', () => {
-    const [p] = problemsOf(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], vswitchCidr: 10.0.0.0/24')));
+    const [p] = problemsOf(
+      doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], vswitchCidr: 10.0.0.0/24')),
+    );
     expect(p).toMatchObject({ code: 'vswitch.outside', path: 'sites[0].vswitchCidr', hint: 'e.g. 172.16.0.0/24' });
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], vswitchCidr: 172.16.0.0/30')))).toEqual(['vswitch.mask']);
+    expect(
+      yamlProblemCodes(
+        doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], vswitchCidr: 172.16.0.0/30')),
+      ),
+    ).toEqual(['vswitch.mask']);
   });
 
   it('unknown region: suggests the closest id, by id or by city name', () => {
-    expect(problemsOf(doc(site('name: jp, role: hub, region: ap-northeast1, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({ code: 'region.unknown', hint: 'did you mean ap-northeast-1?' });
-    expect(problemsOf(doc(site('name: jp, role: hub, region: tokyo, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({ hint: 'did you mean ap-northeast-1?' });
-    expect(problemsOf(doc(site('name: jp, role: hub, region: cn-hongkng, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({ hint: 'did you mean cn-hongkong?' });
+    expect(
+      problemsOf(doc(site('name: jp, role: hub, region: ap-northeast1, cidrs: [172.16.0.0/12]')))[0],
+    ).toMatchObject({ code: 'region.unknown', hint: 'did you mean ap-northeast-1?' });
+    expect(problemsOf(doc(site('name: jp, role: hub, region: tokyo, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({
+      hint: 'did you mean ap-northeast-1?',
+    });
+    expect(problemsOf(doc(site('name: jp, role: hub, region: cn-hongkng, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({
+      hint: 'did you mean cn-hongkong?',
+    });
   });
 
   it('zone outside the region', () => {
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, zone: us-west-1a, cidrs: [172.16.0.0/12]')))).toEqual(['zone.wrong-region']);
+    expect(
+      yamlProblemCodes(
+        doc(site('name: jp, role: hub, region: ap-northeast-1, zone: us-west-1a, cidrs: [172.16.0.0/12]')),
+      ),
+    ).toEqual(['zone.wrong-region']);
   });
 
   it('duplicate names', () => {
@@ -65,54 +93,126 @@ describe('validateTopology', () => {
   });
 
   it('invalid names', () => {
-    expect(problemsOf(doc(site('name: Tokyo_Hub, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]')))[0]).toMatchObject({ code: 'name.invalid', hint: 'e.g. "tokyo-hub"' });
+    expect(
+      problemsOf(doc(site('name: Tokyo_Hub, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]')))[0],
+    ).toMatchObject({ code: 'name.invalid', hint: 'e.g. "tokyo-hub"' });
   });
 
   it('a dc without a hub', () => {
     expect(yamlProblemCodes(doc(DC))).toEqual(['dc.no-hub']);
-    expect(yamlProblemCodes(doc(DC, HUB, site('name: jp2, role: hub, region: us-west-1, cidrs: [10.0.0.0/8]')))).toEqual(['dc.hub-ambiguous']);
-    expect(problemsOf(doc(site('name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], hub: jpn'), HUB))[0]).toMatchObject({ code: 'dc.hub-unknown', hint: 'did you mean "jp"?' });
-    expect(yamlProblemCodes(doc(site('name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], hub: us'), HUB, site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]')))).toEqual(['dc.hub-not-hub']);
+    expect(
+      yamlProblemCodes(doc(DC, HUB, site('name: jp2, role: hub, region: us-west-1, cidrs: [10.0.0.0/8]'))),
+    ).toEqual(['dc.hub-ambiguous']);
+    expect(
+      problemsOf(doc(site('name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], hub: jpn'), HUB))[0],
+    ).toMatchObject({ code: 'dc.hub-unknown', hint: 'did you mean "jp"?' });
+    expect(
+      yamlProblemCodes(
+        doc(
+          site('name: hk, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], hub: us'),
+          HUB,
+          site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]'),
+        ),
+      ),
+    ).toEqual(['dc.hub-not-hub']);
   });
 
   it('a spoke without any hub/CEN', () => {
-    expect(yamlProblemCodes(doc(site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]')))).toEqual(['spoke.no-hub']);
+    expect(yamlProblemCodes(doc(site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]')))).toEqual([
+      'spoke.no-hub',
+    ]);
   });
 
   it('more IPsec connections on one gateway than the quota', () => {
     const problems = problemsOf(BIG_DC_YAML('v1'));
     expect(problems.map((p) => p.code)).toEqual(['ipsec.quota', 'ipsec.quota']);
-    expect(problems[0]!.message).toBe('the VPN gateway of "hub" would carry 12 IPsec connections, over the quota of 10 per gateway');
+    expect(problems[0]!.message).toBe(
+      'the VPN gateway of "hub" would carry 12 IPsec connections, over the quota of 10 per gateway',
+    );
     expect(problems[0]!.hint).toContain('ike: v2');
     expect(topologyFromYaml(BIG_DC_YAML('v1'), { ipsecConnectionQuota: 12 }).ok).toBe(true);
     expect(topologyFromYaml(BIG_DC_YAML('v2')).ok).toBe(true);
   });
 
   it('an IKEv2 connection carrying more than 5 CIDRs on a side (the cloud refuses it at apply)', () => {
-    const spokes = Array.from({ length: 5 }, (_, i) => `  - { name: s${i}, role: spoke, region: us-west-1, cidrs: [10.${i}.0.0/16] }`).join('\n');
+    const spokes = Array.from(
+      { length: 5 },
+      (_, i) => `  - { name: s${i}, role: spoke, region: us-west-1, cidrs: [10.${i}.0.0/16] }`,
+    ).join('\n');
     const yaml = BIG_DC_YAML('v2').replace(/ {2}- \{ name: us[^\n]*\n {2}- \{ name: sg[^\n]*\n?/, `${spokes}\n`);
     const problems = problemsOf(yaml);
     expect(problems.map((p) => p.code)).toEqual(['ipsec.selector-limit']);
-    expect(problems[0]!.message).toBe('the IKEv2 connection between "dc1" and "hub" would carry 7 CIDRs behind hub "hub"; Alibaba Cloud takes at most 5 per side');
+    expect(problems[0]!.message).toBe(
+      'the IKEv2 connection between "dc1" and "hub" would carry 7 CIDRs behind hub "hub"; Alibaba Cloud takes at most 5 per side',
+    );
     expect(problems[0]!.hint).toContain('summarise');
   });
 
   it('on-premises: only a dc, with a usable public IP, and nothing to adopt', () => {
-    expect(yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 127.0.0.1}'), HUB))).toEqual(['on-premises.bad-ip']);
-    expect(yamlProblemCodes(doc(HUB, site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], onPremises: {publicIp: 8.8.8.8}')))).toEqual(['on-premises.not-dc']);
-    expect(yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 8.8.8.8}, existing: {vpc: vpc-abc}'), HUB))).toEqual(['existing.on-premises']);
+    expect(
+      yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 127.0.0.1}'), HUB)),
+    ).toEqual(['on-premises.bad-ip']);
+    expect(
+      yamlProblemCodes(
+        doc(
+          HUB,
+          site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], onPremises: {publicIp: 8.8.8.8}'),
+        ),
+      ),
+    ).toEqual(['on-premises.not-dc']);
+    expect(
+      yamlProblemCodes(
+        doc(
+          site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 8.8.8.8}, existing: {vpc: vpc-abc}'),
+          HUB,
+        ),
+      ),
+    ).toEqual(['existing.on-premises']);
     expect(yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16]'), HUB))).toEqual(['schema.missing']);
   });
 
   it('existing ids: role, format, gateway without VPC, one CEN', () => {
-    expect(yamlProblemCodes(doc(HUB, site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], existing: {vpc: vpc-a1, vpnGateway: vpn-a2}')))).toEqual(['existing.not-for-role']);
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpc: vsw-123}')))).toEqual(['existing.bad-id']);
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpnGateway: vpn-123}')))).toEqual(['existing.gateway-without-vpc']);
-    expect(yamlProblemCodes(doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {cen: cen-1}'), site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], existing: {cen: cen-2}')))).toEqual(['existing.cen-conflict']);
+    expect(
+      yamlProblemCodes(
+        doc(
+          HUB,
+          site(
+            'name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], existing: {vpc: vpc-a1, vpnGateway: vpn-a2}',
+          ),
+        ),
+      ),
+    ).toEqual(['existing.not-for-role']);
+    expect(
+      yamlProblemCodes(
+        doc(site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpc: vsw-123}')),
+      ),
+    ).toEqual(['existing.bad-id']);
+    expect(
+      yamlProblemCodes(
+        doc(
+          site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {vpnGateway: vpn-123}'),
+        ),
+      ),
+    ).toEqual(['existing.gateway-without-vpc']);
+    expect(
+      yamlProblemCodes(
+        doc(
+          site('name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12], existing: {cen: cen-1}'),
+          site('name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8], existing: {cen: cen-2}'),
+        ),
+      ),
+    ).toEqual(['existing.cen-conflict']);
   });
 
   it('collects every problem in one pass', () => {
-    const codes = yamlProblemCodes(doc(site('name: hk, role: dc, region: hongkong, cidrs: [192.168.1.0/16]'), site('name: hk, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]')));
-    expect(codes).toEqual(expect.arrayContaining(['cidr.host-bits', 'region.unknown', 'site.duplicate', 'dc.no-hub', 'spoke.no-hub']));
+    const codes = yamlProblemCodes(
+      doc(
+        site('name: hk, role: dc, region: hongkong, cidrs: [192.168.1.0/16]'),
+        site('name: hk, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8]'),
+      ),
+    );
+    expect(codes).toEqual(
+      expect.arrayContaining(['cidr.host-bits', 'region.unknown', 'site.duplicate', 'dc.no-hub', 'spoke.no-hub']),
+    );
   });
 });

@@ -9,19 +9,52 @@ import type { SlackDeps } from '../slack-deps';
 import { ACTION_APPROVE } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
 
-export async function onApprove(deps: SlackDeps, click: ButtonClick, client: WebClient, respond: Respond): Promise<void> {
+export async function onApprove(
+  deps: SlackDeps,
+  click: ButtonClick,
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
   try {
     const d = await decidePlan(deps.services, {
-      planId: click.value, actor: click.user, decision: 'approve', now: Date.now(), policy: deps.policy, members: deps.members(client), channel: click.channel,
+      planId: click.value,
+      actor: click.user,
+      decision: 'approve',
+      now: Date.now(),
+      policy: deps.policy,
+      members: deps.members(client),
+      channel: click.channel,
     });
-    if (!d.ok) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing changed: ${d.reason}.` }));
+    if (!d.ok)
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `Nothing changed: ${d.reason}.`,
+      }));
     const channel = click.channel || d.record.message?.channel || '';
     const ts = click.messageTs || d.record.message?.ts || '';
     if (!d.complete) {
-      await client.chat.update({ channel, ts, ...messageArgs(approvalsSoFar(click.message, d.approvers, deps.policy.requiredApprovals)) });
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Your approval is recorded; the plan needs ${deps.policy.requiredApprovals - d.approvers.length} more.` }));
+      await client.chat.update({
+        channel,
+        ts,
+        ...messageArgs(approvalsSoFar(click.message, d.approvers, deps.policy.requiredApprovals)),
+      });
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `Your approval is recorded; the plan needs ${deps.policy.requiredApprovals - d.approvers.length} more.`,
+      }));
     }
-    await client.chat.update({ channel, ts, ...messageArgs(decidedMessage(click.message, `:white_check_mark: Approved by <@${click.user}>: the run started; progress is in the thread.`)) });
+    await client.chat.update({
+      channel,
+      ts,
+      ...messageArgs(
+        decidedMessage(
+          click.message,
+          `:white_check_mark: Approved by <@${click.user}>: the run started; progress is in the thread.`,
+        ),
+      ),
+    });
     await deps.track(runInThread(deps, d.record, { channel, ts }, client));
   } catch (e) {
     await replyFault(deps.log, respond, e, 'approve');

@@ -16,12 +16,23 @@ import { buttonClick, type ButtonClick } from './button-click';
 
 export type FollowUpKind = 'retry' | 'rollback' | 'keep';
 
-export async function onFollowUp(deps: SlackDeps, what: FollowUpKind, click: ButtonClick, client: WebClient, respond: Respond): Promise<void> {
+export async function onFollowUp(
+  deps: SlackDeps,
+  what: FollowUpKind,
+  click: ButtonClick,
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
   const services = deps.services;
   try {
     const runId = click.value;
     const thread = { channel: click.channel, ts: click.threadTs };
-    const done = (line: string) => client.chat.update({ channel: click.channel, ts: click.messageTs, ...messageArgs(decidedMessage(click.message, line)) });
+    const done = (line: string) =>
+      client.chat.update({
+        channel: click.channel,
+        ts: click.messageTs,
+        ...messageArgs(decidedMessage(click.message, line)),
+      });
     if (what === 'keep') {
       keepRun(services, runId, click.user, Date.now());
       return void (await done(`Kept as is by <@${click.user}>.`));
@@ -30,18 +41,42 @@ export async function onFollowUp(deps: SlackDeps, what: FollowUpKind, click: But
     if (what === 'retry') {
       const run = runInfo(services, runId);
       const progress = run ? await startProgress(deps, run.topology, run.kind, thread, client) : undefined;
-      outcome = await retryRun(services, runId, { actor: click.user, now: Date.now(), policy: deps.policy, members: deps.members(client), onEvent: loggedListener(deps, progress?.onEvent), thread });
+      outcome = await retryRun(services, runId, {
+        actor: click.user,
+        now: Date.now(),
+        policy: deps.policy,
+        members: deps.members(client),
+        onEvent: loggedListener(deps, progress?.onEvent),
+        thread,
+      });
       if (progress) {
         if (outcome.kind === 'retried') await progress.finish();
-        else await progress.close(outcome.kind === 'proposal' ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.' : `Not retried: ${outcome.reason}.`);
+        else
+          await progress.close(
+            outcome.kind === 'proposal'
+              ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.'
+              : `Not retried: ${outcome.reason}.`,
+          );
       }
     } else {
       outcome = await proposeRollback(services, runId, { actor: click.user, now: Date.now(), policy: deps.policy });
     }
-    if (outcome.kind === 'nothing') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing done: ${outcome.reason}.` }));
+    if (outcome.kind === 'nothing')
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `Nothing done: ${outcome.reason}.`,
+      }));
     if (outcome.kind === 'proposal') {
       await done(`${what === 'retry' ? 'Retry' : 'Rollback'} asked by <@${click.user}>: a new plan needs approval.`);
-      return void (await postProposal(deps, { ok: true, proposal: outcome.proposal }, what === 'rollback' ? 'destroy' : 'apply', click.channel, client, respond));
+      return void (await postProposal(
+        deps,
+        { ok: true, proposal: outcome.proposal },
+        what === 'rollback' ? 'destroy' : 'apply',
+        click.channel,
+        client,
+        respond,
+      ));
     }
     await done(`Retried by <@${click.user}>: ${outcome.outcome.result.status}.`);
     await reportOutcome(deps, outcome.outcome, thread, client);
@@ -51,7 +86,11 @@ export async function onFollowUp(deps: SlackDeps, what: FollowUpKind, click: But
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  for (const [actionId, what] of [[ACTION_RETRY, 'retry'], [ACTION_ROLLBACK, 'rollback'], [ACTION_KEEP, 'keep']] as const) {
+  for (const [actionId, what] of [
+    [ACTION_RETRY, 'retry'],
+    [ACTION_ROLLBACK, 'rollback'],
+    [ACTION_KEEP, 'keep'],
+  ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       await onFollowUp(deps, what, buttonClick(body, action), client, respond);

@@ -17,14 +17,30 @@ export interface PlanFormArgs {
 }
 
 export async function onPlanForm(deps: SlackDeps, { text, channel, user, ack, client }: PlanFormArgs): Promise<void> {
-  const result = await proposeTopology(deps.services, { text, form: 'yaml' }, deps.validation, { requester: user, now: Date.now(), policy: deps.policy });
+  const result = await proposeTopology(deps.services, { text, form: 'yaml' }, deps.validation, {
+    requester: user,
+    now: Date.now(),
+    policy: deps.policy,
+  });
   if (!result.ok) {
-    const words = 'refusal' in result ? result.refusal : result.problems.slice(0, 5).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message} (${p.hint})`).join('\n');
+    const words =
+      'refusal' in result
+        ? result.refusal
+        : result.problems
+            .slice(0, 5)
+            .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message} (${p.hint})`)
+            .join('\n');
     await ack({ response_action: 'errors', errors: { topology: words.slice(0, 1900) } });
     return;
   }
   await ack();
-  const respond: Respond = (m) => client.chat.postEphemeral({ channel, user, text: String(m.text ?? ''), ...(m.blocks ? { blocks: m.blocks as never[] } : {}) });
+  const respond: Respond = (m) =>
+    client.chat.postEphemeral({
+      channel,
+      user,
+      text: String(m.text ?? ''),
+      ...(m.blocks ? { blocks: m.blocks as never[] } : {}),
+    });
   try {
     await postProposal(deps, result, 'apply', channel, client, respond);
   } catch (e) {
@@ -36,6 +52,12 @@ export function register(app: App, deps: SlackDeps): void {
   app.view(PLAN_VIEW, async ({ ack, view, body, client }) => {
     // A view submission's ack may carry a response action (the form's errors).
     const respondInForm = ack as AckFn<ViewResponseAction>;
-    await onPlanForm(deps, { text: String(view.state.values.topology?.yaml?.value ?? ''), channel: view.private_metadata, user: body.user.id, ack: respondInForm, client });
+    await onPlanForm(deps, {
+      text: String(view.state.values.topology?.yaml?.value ?? ''),
+      channel: view.private_metadata,
+      user: body.user.id,
+      ack: respondInForm,
+      client,
+    });
   });
 }

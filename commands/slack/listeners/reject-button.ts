@@ -7,7 +7,12 @@ import type { SlackDeps } from '../slack-deps';
 import { ACTION_REJECT } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
 
-export async function onReject(deps: SlackDeps, click: ButtonClick, client: WebClient, respond: Respond): Promise<void> {
+export async function onReject(
+  deps: SlackDeps,
+  click: ButtonClick,
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
   try {
     const meta = JSON.stringify({ planId: click.value, channel: click.channel, ts: click.messageTs });
     await client.views.open({ trigger_id: click.triggerId, view: rejectView(meta) as never });

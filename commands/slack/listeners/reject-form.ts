@@ -16,7 +16,10 @@ export interface RejectFormArgs {
   readonly client: WebClient;
 }
 
-export async function onRejectForm(deps: SlackDeps, { meta: raw, reason: typed, user, client }: RejectFormArgs): Promise<void> {
+export async function onRejectForm(
+  deps: SlackDeps,
+  { meta: raw, reason: typed, user, client }: RejectFormArgs,
+): Promise<void> {
   let meta: { planId: string; channel: string; ts: string };
   try {
     meta = JSON.parse(raw) as typeof meta;
@@ -24,12 +27,30 @@ export async function onRejectForm(deps: SlackDeps, { meta: raw, reason: typed, 
     return;
   }
   const reason = typed.trim().slice(0, 500);
-  const respond: Respond = (m) => client.chat.postEphemeral({ channel: meta.channel, user, text: String(m.text ?? '') });
+  const respond: Respond = (m) =>
+    client.chat.postEphemeral({ channel: meta.channel, user, text: String(m.text ?? '') });
   try {
-    const d = await decidePlan(deps.services, { planId: meta.planId, actor: user, decision: 'reject', reason, now: Date.now(), policy: deps.policy, members: deps.members(client), channel: meta.channel });
+    const d = await decidePlan(deps.services, {
+      planId: meta.planId,
+      actor: user,
+      decision: 'reject',
+      reason,
+      now: Date.now(),
+      policy: deps.policy,
+      members: deps.members(client),
+      channel: meta.channel,
+    });
     if (!d.ok) return void (await respond({ text: `Nothing changed: ${d.reason}.` }));
     const line = `:no_entry: Rejected by <@${user}>${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`;
-    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(d.record.topology)}*: ${escapeMrkdwn(summaryLine(d.record.plan))}\n${line}` } }];
+    const blocks = [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${escapeMrkdwn(d.record.topology)}*: ${escapeMrkdwn(summaryLine(d.record.plan))}\n${line}`,
+        },
+      },
+    ];
     await client.chat.update({ channel: meta.channel, ts: meta.ts, text: line, blocks: blocks as never[] });
   } catch (e) {
     await replyFault(deps.log, respond, e, 'reject form');
@@ -39,6 +60,11 @@ export async function onRejectForm(deps: SlackDeps, { meta: raw, reason: typed, 
 export function register(app: App, deps: SlackDeps): void {
   app.view(REJECT_VIEW, async ({ ack, view, body, client }) => {
     await ack();
-    await onRejectForm(deps, { meta: view.private_metadata, reason: String(view.state.values.reason?.text?.value ?? ''), user: body.user.id, client });
+    await onRejectForm(deps, {
+      meta: view.private_metadata,
+      reason: String(view.state.values.reason?.text?.value ?? ''),
+      user: body.user.id,
+      client,
+    });
   });
 }

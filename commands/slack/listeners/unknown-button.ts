@@ -6,7 +6,11 @@ import { ACTION_IDS } from '../slack-ids';
 const KNOWN: ReadonlySet<string> = new Set(ACTION_IDS);
 
 export async function onUnknownButton(respond: Respond): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text: 'Nothing changed: that button is not one this vpnbot knows (from an older message?). `/vpn status` shows where things stand.' }).catch(() => undefined);
+  await respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: 'Nothing changed: that button is not one this vpnbot knows (from an older message?). `/vpn status` shows where things stand.',
+  }).catch(() => undefined);
 }
 
 export function register(app: App): void {

@@ -49,29 +49,74 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
     case 'invalid':
       return void (await respond({ response_type: 'ephemeral', ...textMessage(`${cmd.message}. ${cmd.hint}`) }));
     case 'plan':
-      if (cmd.form === 'modal') return void (await client.views.open({ trigger_id: command.trigger_id, view: planView(command.channel_id) as never }));
-      return postProposal(deps, await proposeTopology(services, { text: cmd.text, form: cmd.form }, deps.validation, asker), 'apply', command.channel_id, client, respond);
+      if (cmd.form === 'modal')
+        return void (await client.views.open({
+          trigger_id: command.trigger_id,
+          view: planView(command.channel_id) as never,
+        }));
+      return postProposal(
+        deps,
+        await proposeTopology(services, { text: cmd.text, form: cmd.form }, deps.validation, asker),
+        'apply',
+        command.channel_id,
+        client,
+        respond,
+      );
     case 'apply':
     case 'destroy':
-      return postProposal(deps, await proposeKnown(services, cmd.name, { ...asker, kind: cmd.kind }), cmd.kind, command.channel_id, client, respond);
+      return postProposal(
+        deps,
+        await proposeKnown(services, cmd.name, { ...asker, kind: cmd.kind }),
+        cmd.kind,
+        command.channel_id,
+        client,
+        respond,
+      );
     case 'status': {
       const report = statusOf(services, cmd.name ? [cmd.name] : undefined);
-      if (report.unknown.length) return void (await respond({ response_type: 'ephemeral', text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.` }));
-      return void (await respond({ response_type: 'ephemeral', ...statusMessage(report.topologies, services.sandbox) }));
+      if (report.unknown.length)
+        return void (await respond({
+          response_type: 'ephemeral',
+          text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`,
+        }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        ...statusMessage(report.topologies, services.sandbox),
+      }));
     }
     case 'ping': {
       if (cmd.mode === 'history') {
         const h = pingHistory(services, cmd.name);
-        return void (await respond({ response_type: 'ephemeral', ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, services.sandbox) : textMessage(h.refusal)) }));
+        return void (await respond({
+          response_type: 'ephemeral',
+          ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, services.sandbox) : textMessage(h.refusal)),
+        }));
       }
       const where = { channel: command.channel_id };
       if (cmd.mode === 'paste') {
         const r = pastePingRow(services, cmd.name, cmd.site, cmd.output, { actor: command.user_id, at: now });
-        return postMatrix(deps, r, where, client, respond, `*${escapeMrkdwn(cmd.name)}*: row from *${escapeMrkdwn(cmd.site)}* pasted by <@${command.user_id}>`);
+        return postMatrix(
+          deps,
+          r,
+          where,
+          client,
+          respond,
+          `*${escapeMrkdwn(cmd.name)}*: row from *${escapeMrkdwn(cmd.site)}* pasted by <@${command.user_id}>`,
+        );
       }
-      await respond({ response_type: 'ephemeral', text: `Measuring the ping matrix of *${escapeMrkdwn(cmd.name)}* through Cloud Assistant…` });
+      await respond({
+        response_type: 'ephemeral',
+        text: `Measuring the ping matrix of *${escapeMrkdwn(cmd.name)}* through Cloud Assistant…`,
+      });
       const r = await measureTopology(services, cmd.name, { trigger: 'manual', actor: command.user_id });
-      return postMatrix(deps, r, where, client, respond, `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`);
+      return postMatrix(
+        deps,
+        r,
+        where,
+        client,
+        respond,
+        `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`,
+      );
     }
   }
 }

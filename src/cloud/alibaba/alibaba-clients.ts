@@ -35,7 +35,12 @@ export type CenCall = (action: string, query: Record<string, unknown>) => Promis
  * the SDK puts a single-tunnel connection's IkeConfig (its pre-shared key) in the URL, and HTTP
  * layers repeat URLs in their errors and logs. RPC endpoints read parameters from either place.
  */
-export type VpcFormCall = (region: string, action: string, query: Record<string, unknown>, body: Record<string, unknown>) => Promise<RawAnswer>;
+export type VpcFormCall = (
+  region: string,
+  action: string,
+  query: Record<string, unknown>,
+  body: Record<string, unknown>,
+) => Promise<RawAnswer>;
 
 export interface AlibabaClients {
   /** VPC clients per region (the regional endpoint matters on the real cloud). */
@@ -57,7 +62,11 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     new $OpenApiUtil.Config({
       ...(options.credentials ?? { credential: chain }),
       regionId,
-      ...(url ? { endpoint: url.host, protocol: url.protocol.replace(':', '').toUpperCase() } : fallbackEndpoint ? { endpoint: fallbackEndpoint } : {}),
+      ...(url
+        ? { endpoint: url.host, protocol: url.protocol.replace(':', '').toUpperCase() }
+        : fallbackEndpoint
+          ? { endpoint: fallbackEndpoint }
+          : {}),
       connectTimeout: options.connectTimeoutMs ?? 5_000,
       readTimeout: options.readTimeoutMs ?? 20_000,
     });
@@ -72,18 +81,45 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
       return client;
     };
   };
-  const runtime = new $dara.RuntimeOptions({ autoretry: false, readTimeout: options.readTimeoutMs ?? 20_000, connectTimeout: options.connectTimeoutMs ?? 5_000 });
+  const runtime = new $dara.RuntimeOptions({
+    autoretry: false,
+    readTimeout: options.readTimeoutMs ?? 20_000,
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
+  });
   const cbn = new OpenApi(config('cn-hangzhou', CEN_GLOBAL_ENDPOINT));
   const cen: CenCall = async (action, query) => {
-    const params = new $OpenApiUtil.Params({ action, version: '2017-09-12', protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    const params = new $OpenApiUtil.Params({
+      action,
+      version: '2017-09-12',
+      protocol: 'HTTPS',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
     const r = await cbn.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
     return r.body as RawAnswer;
   };
   const vpc = perRegion((r) => new Vpc(config(r)));
   const rpc = (action: string, version: string) =>
-    new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+    new $OpenApiUtil.Params({
+      action,
+      version,
+      protocol: 'HTTPS',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
   const vpcForm: VpcFormCall = async (region, action, query, body) => {
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query), body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)) });
+    const request = new $OpenApiUtil.OpenApiRequest({
+      query: OpenApiUtil.query(query),
+      body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)),
+    });
     const r = await vpc(region).callApi(rpc(action, '2016-04-28'), request, runtime);
     return r.body as RawAnswer;
   };

@@ -17,18 +17,33 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
   const ctx = createDriverContext(createAlibabaClients(options));
   // Every kind must have its driver: the table's type names each one.
   const drivers: DriverTable = {
-    vpc: vpcDriver(ctx), vswitch: vswitchDriver(ctx), 'vpn-gateway': vpnGatewayDriver(ctx), 'customer-gateway': customerGatewayDriver(ctx),
-    'ipsec-connection': ipsecConnectionDriver(ctx), 'route-entry': routeEntryDriver(ctx), cen: cenDriver(ctx), 'cen-attachment': cenAttachmentDriver(ctx),
-    'cen-route-publish': cenRoutePublishDriver(ctx), 'security-group': securityGroupDriver(ctx), 'security-group-rule': securityGroupRuleDriver(ctx), 'ecs-instance': ecsInstanceDriver(ctx),
+    vpc: vpcDriver(ctx),
+    vswitch: vswitchDriver(ctx),
+    'vpn-gateway': vpnGatewayDriver(ctx),
+    'customer-gateway': customerGatewayDriver(ctx),
+    'ipsec-connection': ipsecConnectionDriver(ctx),
+    'route-entry': routeEntryDriver(ctx),
+    cen: cenDriver(ctx),
+    'cen-attachment': cenAttachmentDriver(ctx),
+    'cen-route-publish': cenRoutePublishDriver(ctx),
+    'security-group': securityGroupDriver(ctx),
+    'security-group-rule': securityGroupRuleDriver(ctx),
+    'ecs-instance': ecsInstanceDriver(ctx),
   };
   return {
     sandbox: options.sandbox,
-    target: options.sandbox ? 'sandbox (in-process Alibaba Cloud emulator)' : options.endpoint ? `Alibaba Cloud API at ${new URL(options.endpoint).host}` : 'Alibaba Cloud',
+    target: options.sandbox
+      ? 'sandbox (in-process Alibaba Cloud emulator)'
+      : options.endpoint
+        ? `Alibaba Cloud API at ${new URL(options.endpoint).host}`
+        : 'Alibaba Cloud',
     drivers,
     calls: ctx.count,
     commands: createCommandRunner(ctx),
     async zones(region) {
-      const r = await ctx.call('DescribeZones', () => ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })));
+      const r = await ctx.call('DescribeZones', () =>
+        ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })),
+      );
       return (r.body?.zones?.zone ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');
     },
   };

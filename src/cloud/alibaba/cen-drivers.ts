@@ -2,15 +2,24 @@
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
 import { GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
 
-const capitalTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) => tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
+const capitalTags = (tags: Readonly<Record<string, string>>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) =>
+  tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
 
 export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
-  const describe = (q: Record<string, unknown>) => ctx.call('DescribeCens', () => ctx.clients.cen('DescribeCens', { PageSize: 50, ...q }));
+  const describe = (q: Record<string, unknown>) =>
+    ctx.call('DescribeCens', () => ctx.clients.cen('DescribeCens', { PageSize: 50, ...q }));
   return {
     kind: 'cen',
     async create(input) {
-      const r = await ctx.call('CreateCen', () => ctx.clients.cen('CreateCen', { Name: input.params.name, ClientToken: input.clientToken, Tag: capitalTags(input.tags) }));
+      const r = await ctx.call('CreateCen', () =>
+        ctx.clients.cen('CreateCen', {
+          Name: input.params.name,
+          ClientToken: input.clientToken,
+          Tag: capitalTags(input.tags),
+        }),
+      );
       return r.CenId as string;
     },
     read: (_region, id) =>
@@ -25,7 +34,12 @@ export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
     },
     async listTagged(region, tags) {
       const r = await describe({ Tag: capitalTags(tags) });
-      return (r.Cens?.Cen ?? []).map((c: never) => ({ kind: 'cen' as const, id: (c as { CenId: string }).CenId, region, tags: fromCapital(c) }));
+      return (r.Cens?.Cen ?? []).map((c: never) => ({
+        kind: 'cen' as const,
+        id: (c as { CenId: string }).CenId,
+        region,
+        tags: fromCapital(c),
+      }));
     },
     async delete(_region, id) {
       await ctx.call('DeleteCen', () => ctx.clients.cen('DeleteCen', { CenId: id }));
@@ -34,7 +48,10 @@ export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
 }
 
 const child = (input: ResourceInput<'cen-attachment'> | ResourceInput<'cen-route-publish'>) => ({
-  CenId: input.params.cenId, ChildInstanceId: input.params.childInstanceId, ChildInstanceType: input.params.childInstanceType, ChildInstanceRegionId: input.params.childInstanceRegionId,
+  CenId: input.params.cenId,
+  ChildInstanceId: input.params.childInstanceId,
+  ChildInstanceType: input.params.childInstanceType,
+  ChildInstanceRegionId: input.params.childInstanceRegionId,
 });
 
 /** Attachments have no id of their own: `cenId|vpcId|region`. */
@@ -44,9 +61,14 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-att
     return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC' };
   };
   const read = (id: string) =>
-    orGone(ctx.call('DescribeCenAttachedChildInstanceAttribute', () => ctx.clients.cen('DescribeCenAttachedChildInstanceAttribute', parse(id))), (r) =>
-      r.Status === 'Attached' ? ready({ id }) : r.Status ? pending(`attachment is ${r.Status}`) : GONE);
-  const idOf = (input: ResourceInput<'cen-attachment'>) => `${input.params.cenId}|${input.params.childInstanceId}|${input.params.childInstanceRegionId}`;
+    orGone(
+      ctx.call('DescribeCenAttachedChildInstanceAttribute', () =>
+        ctx.clients.cen('DescribeCenAttachedChildInstanceAttribute', parse(id)),
+      ),
+      (r) => (r.Status === 'Attached' ? ready({ id }) : r.Status ? pending(`attachment is ${r.Status}`) : GONE),
+    );
+  const idOf = (input: ResourceInput<'cen-attachment'>) =>
+    `${input.params.cenId}|${input.params.childInstanceId}|${input.params.childInstanceRegionId}`;
   return {
     kind: 'cen-attachment',
     async create(input) {
@@ -58,7 +80,9 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-att
       return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
     },
     async findExternal(input) {
-      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: input.params.cenId, childInstanceId: input.params.childInstanceId } };
+      return (await read(idOf(input))).state === 'gone'
+        ? undefined
+        : { id: idOf(input), attrs: { cenId: input.params.cenId, childInstanceId: input.params.childInstanceId } };
     },
     async delete(_region, id) {
       await ctx.call('DetachCenChildInstance', () => ctx.clients.cen('DetachCenChildInstance', parse(id)));
@@ -69,21 +93,55 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-att
 /** Published routes: `cenId|vpcId|region|routeTableId|destination`. Gone = NonPublished. */
 export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-route-publish'> {
   const parse = (id: string) => {
-    const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] = id.split('|');
-    return { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType: 'VPC', ChildInstanceRouteTableId, DestinationCidrBlock };
+    const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] =
+      id.split('|');
+    return {
+      CenId,
+      ChildInstanceId,
+      ChildInstanceRegionId,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRouteTableId,
+      DestinationCidrBlock,
+    };
   };
-  const idOf = (input: ResourceInput<'cen-route-publish'>) => [input.params.cenId, input.params.childInstanceId, input.params.childInstanceRegionId, input.params.routeTableId, input.params.destinationCidr].join('|');
+  const idOf = (input: ResourceInput<'cen-route-publish'>) =>
+    [
+      input.params.cenId,
+      input.params.childInstanceId,
+      input.params.childInstanceRegionId,
+      input.params.routeTableId,
+      input.params.destinationCidr,
+    ].join('|');
   const read = (id: string) =>
-    orGone(ctx.call('DescribePublishedRouteEntries', () => ctx.clients.cen('DescribePublishedRouteEntries', parse(id))), (r) => {
-      const e = r.PublishedRouteEntries?.PublishedRouteEntry?.[0];
-      if (!e || e.PublishStatus === 'NonPublished') return GONE;
-      return e.PublishStatus === 'Published' ? ready({ id }) : pending(`route is ${e.PublishStatus}`);
-    });
+    orGone(
+      ctx.call('DescribePublishedRouteEntries', () => ctx.clients.cen('DescribePublishedRouteEntries', parse(id))),
+      (r) => {
+        const e = r.PublishedRouteEntries?.PublishedRouteEntry?.[0];
+        if (!e || e.PublishStatus === 'NonPublished') return GONE;
+        return e.PublishStatus === 'Published' ? ready({ id }) : pending(`route is ${e.PublishStatus}`);
+      },
+    );
   return {
     kind: 'cen-route-publish',
     async create(input) {
-      const { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType, ChildInstanceRouteTableId, DestinationCidrBlock } = parse(idOf(input));
-      await ctx.call('PublishRouteEntries', () => ctx.clients.cen('PublishRouteEntries', { CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceType, ChildInstanceRouteTableId, DestinationCidrBlock }));
+      const {
+        CenId,
+        ChildInstanceId,
+        ChildInstanceRegionId,
+        ChildInstanceType,
+        ChildInstanceRouteTableId,
+        DestinationCidrBlock,
+      } = parse(idOf(input));
+      await ctx.call('PublishRouteEntries', () =>
+        ctx.clients.cen('PublishRouteEntries', {
+          CenId,
+          ChildInstanceId,
+          ChildInstanceRegionId,
+          ChildInstanceType,
+          ChildInstanceRouteTableId,
+          DestinationCidrBlock,
+        }),
+      );
       return idOf(input);
     },
     read: (_region, id) => read(id),
@@ -91,10 +149,21 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-r
       return (await read(idOf(input))).state === 'gone' ? undefined : idOf(input);
     },
     async findExternal(input) {
-      return (await read(idOf(input))).state === 'gone' ? undefined : { id: idOf(input), attrs: { cenId: input.params.cenId, childInstanceId: input.params.childInstanceId, destinationCidr: input.params.destinationCidr } };
+      return (await read(idOf(input))).state === 'gone'
+        ? undefined
+        : {
+            id: idOf(input),
+            attrs: {
+              cenId: input.params.cenId,
+              childInstanceId: input.params.childInstanceId,
+              destinationCidr: input.params.destinationCidr,
+            },
+          };
     },
     async delete(_region, id) {
-      await ctx.call('WithdrawPublishedRouteEntries', () => ctx.clients.cen('WithdrawPublishedRouteEntries', parse(id)));
+      await ctx.call('WithdrawPublishedRouteEntries', () =>
+        ctx.clients.cen('WithdrawPublishedRouteEntries', parse(id)),
+      );
     },
   };
 }

@@ -25,23 +25,44 @@ export function createDriverContext(clients: AlibabaClients): DriverContext & { 
   };
 }
 
-export const vpcTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
+export const vpcTags = (tags: Readonly<Record<string, string>>) =>
+  Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 /** Tags from any SDK model shape: `tags.tag[]` or `tag.tag[]`, with key/value or tagKey/tagValue. */
 export function tagsOf(model: unknown): Record<string, string> {
   const o = model as { tags?: { tag?: unknown[] }; tag?: { tag?: unknown[] } } | undefined;
-  const list = (o?.tags?.tag ?? (typeof o?.tag === 'object' ? o?.tag?.tag : undefined) ?? []) as { key?: string; value?: string; tagKey?: string; tagValue?: string }[];
-  return Object.fromEntries(list.map((t) => [t.key ?? t.tagKey ?? '', t.value ?? t.tagValue ?? '']).filter(([k]) => k !== ''));
+  const list = (o?.tags?.tag ?? (typeof o?.tag === 'object' ? o?.tag?.tag : undefined) ?? []) as {
+    key?: string;
+    value?: string;
+    tagKey?: string;
+    tagValue?: string;
+  }[];
+  return Object.fromEntries(
+    list.map((t) => [t.key ?? t.tagKey ?? '', t.value ?? t.tagValue ?? '']).filter(([k]) => k !== ''),
+  );
 }
 
-export const matches = (tags: Record<string, string>, wanted: Readonly<Record<string, string>>) => Object.entries(wanted).every(([k, v]) => tags[k] === v);
+export const matches = (tags: Record<string, string>, wanted: Readonly<Record<string, string>>) =>
+  Object.entries(wanted).every(([k, v]) => tags[k] === v);
 
 export const GONE: Observation = { state: 'gone', outputs: {}, settled: true };
-export const ready = (outputs: Record<string, string>, settled = true): Observation => ({ state: 'ready', outputs, settled });
-export const pending = (detail?: string, settled = false, outputs: Record<string, string> = {}): Observation => ({ state: 'pending', outputs, settled, ...(detail ? { detail } : {}) });
+export const ready = (outputs: Record<string, string>, settled = true): Observation => ({
+  state: 'ready',
+  outputs,
+  settled,
+});
+export const pending = (detail?: string, settled = false, outputs: Record<string, string> = {}): Observation => ({
+  state: 'pending',
+  outputs,
+  settled,
+  ...(detail ? { detail } : {}),
+});
 
 /** Reads that answer "not found" mean gone. */
-export async function orGone<T>(call: Promise<T>, onFound: (v: T) => Observation | Promise<Observation>): Promise<Observation> {
+export async function orGone<T>(
+  call: Promise<T>,
+  onFound: (v: T) => Observation | Promise<Observation>,
+): Promise<Observation> {
   try {
     return await onFound(await call);
   } catch (e) {

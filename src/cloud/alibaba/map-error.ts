@@ -3,13 +3,40 @@ import { redactedError, redactSecrets } from '../../redact';
 import { CloudError, type CloudErrorCategory } from '../cloud-error';
 
 const RETRYABLE = [
-  /Throttling/, /^ServiceUnavailable$/, /^InternalError$/, /^SystemBusy$/, /^UnknownError$/, /^TaskConflict$/, /^OperationConflict$/,
-  /\.Configuring$/, /^VpnTask\.CONFLICT$/, /^Operation\.Blocking$/, /^InvalidOperation\.(CenInstanceStatus|ChildInstanceStatus)$/,
-  /^OperationFailed\.InvalidVpcStatus$/, /^Incorrect.*Status/, /^IncorrectStatus\./, /LastTokenProcessing/, /^OperationFailed\.DistibuteLock$/,
+  /Throttling/,
+  /^ServiceUnavailable$/,
+  /^InternalError$/,
+  /^SystemBusy$/,
+  /^UnknownError$/,
+  /^TaskConflict$/,
+  /^OperationConflict$/,
+  /\.Configuring$/,
+  /^VpnTask\.CONFLICT$/,
+  /^Operation\.Blocking$/,
+  /^InvalidOperation\.(CenInstanceStatus|ChildInstanceStatus)$/,
+  /^OperationFailed\.InvalidVpcStatus$/,
+  /^Incorrect.*Status/,
+  /^IncorrectStatus\./,
+  /LastTokenProcessing/,
+  /^OperationFailed\.DistibuteLock$/,
   /^IncorrectInstanceStatus/,
 ];
-const FATAL = [/^InvalidAccessKeyId/, /^SignatureDoesNotMatch$/, /^IncompleteSignature$/, /^Forbidden/, /^InvalidTimeStamp/, /^SignatureNonceUsed$/, /^NoPermission/];
-const NOT_FOUND = [/NotFound/, /^ParameterInstanceId$/, /^ParameterCenInstanceId$/, /^INSTANCE_NOT_EXISTS$/, /^Bid\.NotFound$/];
+const FATAL = [
+  /^InvalidAccessKeyId/,
+  /^SignatureDoesNotMatch$/,
+  /^IncompleteSignature$/,
+  /^Forbidden/,
+  /^InvalidTimeStamp/,
+  /^SignatureNonceUsed$/,
+  /^NoPermission/,
+];
+const NOT_FOUND = [
+  /NotFound/,
+  /^ParameterInstanceId$/,
+  /^ParameterCenInstanceId$/,
+  /^INSTANCE_NOT_EXISTS$/,
+  /^Bid\.NotFound$/,
+];
 
 interface SdkLikeError {
   code?: string;
@@ -40,9 +67,18 @@ export function mapSdkError(thrown: unknown, action: string): CloudError {
   const cause = redactedError(thrown);
   if (err.code === undefined || err.statusCode === undefined) {
     const message = redactSecrets(err.message ?? String(thrown));
-    return new CloudError('retryable', 'NetworkError', `${action}: transport error: ${message}`, undefined, true, { cause });
+    return new CloudError('retryable', 'NetworkError', `${action}: transport error: ${message}`, undefined, true, {
+      cause,
+    });
   }
   const category = classify(err.code, err.statusCode);
   const message = redactSecrets(err.data?.Message ?? err.message ?? err.code);
-  return new CloudError(category, err.code, `${action}: ${err.code}: ${message}`, err.requestId ?? err.data?.RequestId, err.statusCode >= 500, { cause });
+  return new CloudError(
+    category,
+    err.code,
+    `${action}: ${err.code}: ${message}`,
+    err.requestId ?? err.data?.RequestId,
+    err.statusCode >= 500,
+    { cause },
+  );
 }

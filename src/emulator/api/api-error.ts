@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (code: string, what: string) => new ApiError(code, `The specified ${what} does not exist.`, 404);
-export const missing = (param: string) => new ApiError(`Missing${param}`, `${param} is mandatory for this action.`, 400);
-export const invalid = (param: string, why: string) => new ApiError(`InvalidParameter`, `The parameter ${param} is invalid: ${why}`, 400);
+export const notFound = (code: string, what: string) =>
+  new ApiError(code, `The specified ${what} does not exist.`, 404);
+export const missing = (param: string) =>
+  new ApiError(`Missing${param}`, `${param} is mandatory for this action.`, 400);
+export const invalid = (param: string, why: string) =>
+  new ApiError(`InvalidParameter`, `The parameter ${param} is invalid: ${why}`, 400);

@@ -35,19 +35,34 @@ export function regionOf(ctx: ActionContext, required = true): string {
 }
 
 /** PageNumber/PageSize paging, as VPC and CEN describe calls do it. */
-export function page<T>(ctx: ActionContext, items: readonly T[], maxSize = 50, defaultSize = 10): { items: T[]; meta: Record<string, number> } {
+export function page<T>(
+  ctx: ActionContext,
+  items: readonly T[],
+  maxSize = 50,
+  defaultSize = 10,
+): { items: T[]; meta: Record<string, number> } {
   const pageNumber = ctx.params.int('PageNumber', 1, 1);
   const pageSize = ctx.params.int('PageSize', defaultSize, 1, maxSize);
   const start = (pageNumber - 1) * pageSize;
-  return { items: items.slice(start, start + pageSize), meta: { TotalCount: items.length, PageNumber: pageNumber, PageSize: pageSize } };
+  return {
+    items: items.slice(start, start + pageSize),
+    meta: { TotalCount: items.length, PageNumber: pageNumber, PageSize: pageSize },
+  };
 }
 
 /** MaxResults/NextToken paging (ECS, route entries); the token is the next offset. */
-export function tokenPage<T>(ctx: ActionContext, items: readonly T[], maxName = 'MaxResults', max = 100, fallback = 10): { items: T[]; nextToken: string } {
+export function tokenPage<T>(
+  ctx: ActionContext,
+  items: readonly T[],
+  maxName = 'MaxResults',
+  max = 100,
+  fallback = 10,
+): { items: T[]; nextToken: string } {
   const size = ctx.params.int(maxName, fallback, 1, max);
   const token = ctx.params.opt('NextToken');
   const start = token === undefined ? 0 : Number.parseInt(token, 10);
-  if (!Number.isInteger(start) || start < 0) throw new ApiError('InvalidNextToken', 'The specified NextToken is invalid.', 400);
+  if (!Number.isInteger(start) || start < 0)
+    throw new ApiError('InvalidNextToken', 'The specified NextToken is invalid.', 400);
   const slice = items.slice(start, start + size);
   return { items: slice, nextToken: start + size < items.length ? String(start + size) : '' };
 }

@@ -19,7 +19,8 @@ export class CallParams {
     const v = this.opt(name);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw invalid(name, `expected an integer from ${min} to ${max}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw invalid(name, `expected an integer from ${min} to ${max}, got "${v}"`);
     return n;
   }
 
@@ -30,7 +31,9 @@ export class CallParams {
 
   /** `Name.1`, `Name.2`, ... in index order. */
   list(name: string): string[] {
-    return this.indexed(name).map(([, k]) => this.raw[k]!).filter((v) => v !== '');
+    return this.indexed(name)
+      .map(([, k]) => this.raw[k]!)
+      .filter((v) => v !== '');
   }
 
   /** `Name.N.Field` objects in index order. */

@@ -2,7 +2,15 @@
 import { ApiError } from '../api/api-error';
 import { isoMinutes, page, reads, writes, type ActionContext, type ActionTable } from '../api/api-kit';
 import { ownRoutes } from '../network/routing';
-import { LATENCY, matchesTags, tagList, type CenAttachmentR, type CenPublishR, type CenR, type World } from '../state/world';
+import {
+  LATENCY,
+  matchesTags,
+  tagList,
+  type CenAttachmentR,
+  type CenPublishR,
+  type CenR,
+  type World,
+} from '../state/world';
 
 export function cenOf(world: World, id: string): CenR {
   const c = world.cens.get(id);
@@ -13,7 +21,12 @@ export function cenOf(world: World, id: string): CenR {
 /** One change at a time per CEN instance: the real service answers Operation.Blocking. */
 function lockCen(w: World, c: CenR, realMs: number): void {
   const status = w.status(c, 'Deleting');
-  if (status !== 'Active' || w.now() < c.busyUntil) throw new ApiError('Operation.Blocking', `The CEN instance ${c.id} is ${status === 'Active' ? 'processing another operation' : status}; try again later.`, 400);
+  if (status !== 'Active' || w.now() < c.busyUntil)
+    throw new ApiError(
+      'Operation.Blocking',
+      `The CEN instance ${c.id} is ${status === 'Active' ? 'processing another operation' : status}; try again later.`,
+      400,
+    );
   c.busyUntil = w.now() + w.clock.delay(realMs);
 }
 
@@ -33,31 +46,57 @@ function attachmentOf(w: World, cenId: string, childId: string): CenAttachmentR 
 }
 
 const cenView = (w: World, c: CenR) => ({
-  CenId: c.id, Name: c.name, Description: c.description, Status: w.status(c, 'Deleting'), ProtectionLevel: c.protectionLevel, Ipv6Level: 'DISABLED',
-  CreationTime: isoMinutes(c.createdAt), CenBandwidthPackageIds: { CenBandwidthPackageId: [] }, Tags: { Tag: tagList(c.tags) }, ResourceGroupId: 'rg-default',
+  CenId: c.id,
+  Name: c.name,
+  Description: c.description,
+  Status: w.status(c, 'Deleting'),
+  ProtectionLevel: c.protectionLevel,
+  Ipv6Level: 'DISABLED',
+  CreationTime: isoMinutes(c.createdAt),
+  CenBandwidthPackageIds: { CenBandwidthPackageId: [] },
+  Tags: { Tag: tagList(c.tags) },
+  ResourceGroupId: 'rg-default',
 });
 
 const attachmentView = (w: World, a: CenAttachmentR) => ({
-  CenId: a.cenId, ChildInstanceId: a.childInstanceId, ChildInstanceType: a.childInstanceType, ChildInstanceRegionId: a.childInstanceRegionId,
-  ChildInstanceOwnerId: 0, Status: w.status(a, 'Detaching'), ChildInstanceAttachTime: isoMinutes(a.createdAt),
+  CenId: a.cenId,
+  ChildInstanceId: a.childInstanceId,
+  ChildInstanceType: a.childInstanceType,
+  ChildInstanceRegionId: a.childInstanceRegionId,
+  ChildInstanceOwnerId: 0,
+  Status: w.status(a, 'Detaching'),
+  ChildInstanceAttachTime: isoMinutes(a.createdAt),
 });
 
 const createCen = writes((ctx) => {
   const w = ctx.world;
   const id = w.newId('cen');
   w.cens.set(id, {
-    id, name: ctx.params.opt('Name') ?? '', description: ctx.params.opt('Description') ?? '', protectionLevel: ctx.params.opt('ProtectionLevel') ?? 'REDUCED',
-    busyUntil: 0, tags: ctx.params.tags(), createdAt: w.now(), phases: w.phases([['Creating', LATENCY.cenCreate]], 'Active'),
+    id,
+    name: ctx.params.opt('Name') ?? '',
+    description: ctx.params.opt('Description') ?? '',
+    protectionLevel: ctx.params.opt('ProtectionLevel') ?? 'REDUCED',
+    busyUntil: 0,
+    tags: ctx.params.tags(),
+    createdAt: w.now(),
+    phases: w.phases([['Creating', LATENCY.cenCreate]], 'Active'),
   });
   return { CenId: id };
 });
 
 const describeCens = reads((ctx) => {
   const w = ctx.world;
-  const filters = ctx.params.objects('Filter').map((f, i) => ({ key: f.Key, values: ctx.params.list(`Filter.${i + 1}.Value`) }));
+  const filters = ctx.params
+    .objects('Filter')
+    .map((f, i) => ({ key: f.Key, values: ctx.params.list(`Filter.${i + 1}.Value`) }));
   const tags = ctx.params.tags();
-  const all = [...w.cens.values()].filter((c) =>
-    matchesTags(c.tags, tags) && filters.every((f) => f.values.length === 0 || f.values.includes(f.key === 'Name' ? c.name : f.key === 'CenId' ? c.id : '')));
+  const all = [...w.cens.values()].filter(
+    (c) =>
+      matchesTags(c.tags, tags) &&
+      filters.every(
+        (f) => f.values.length === 0 || f.values.includes(f.key === 'Name' ? c.name : f.key === 'CenId' ? c.id : ''),
+      ),
+  );
   const { items, meta } = page(ctx, all);
   return { Cens: { Cen: items.map((c) => cenView(w, c)) }, ...meta };
 });
@@ -67,7 +106,12 @@ const deleteCen = writes((ctx) => {
   const c = cenOf(w, ctx.params.req('CenId'));
   if (c.deletingUntil !== undefined) return {};
   // SYNTHETIC: the documented prerequisite (no attached instances) has no public error code.
-  if (w.cenAttachments.some((a) => a.cenId === c.id)) throw new ApiError('DependencyViolation.ChildInstance', `The CEN instance ${c.id} still has attached network instances.`, 400);
+  if (w.cenAttachments.some((a) => a.cenId === c.id))
+    throw new ApiError(
+      'DependencyViolation.ChildInstance',
+      `The CEN instance ${c.id} still has attached network instances.`,
+      400,
+    );
   lockCen(w, c, LATENCY.cenDelete);
   w.markDeleting(c, LATENCY.cenDelete);
   return {};
@@ -77,12 +121,24 @@ const attach = writes((ctx) => {
   const w = ctx.world;
   const p = childParams(ctx);
   const c = cenOf(w, p.cenId);
-  if (p.childInstanceType !== 'VPC') throw new ApiError('ParameterChildInstanceType', 'The emulator attaches VPCs only.', 400);
+  if (p.childInstanceType !== 'VPC')
+    throw new ApiError('ParameterChildInstanceType', 'The emulator attaches VPCs only.', 400);
   const vpc = w.vpcs.get(p.childInstanceId);
-  if (!vpc || vpc.regionId !== p.childInstanceRegionId || vpc.deletingUntil !== undefined) throw new ApiError('ParameterInstanceId', `The VPC ${p.childInstanceId} does not exist in ${p.childInstanceRegionId}.`, 400);
+  if (!vpc || vpc.regionId !== p.childInstanceRegionId || vpc.deletingUntil !== undefined)
+    throw new ApiError(
+      'ParameterInstanceId',
+      `The VPC ${p.childInstanceId} does not exist in ${p.childInstanceRegionId}.`,
+      400,
+    );
   const existing = w.cenAttachments.find((a) => a.childInstanceId === vpc.id);
-  if (existing) throw new ApiError('InstanceExist.AttachedToCen', `The VPC ${vpc.id} is already attached to ${existing.cenId}.`, 400);
-  if (w.status(vpc, 'Deleting') !== 'Available' || w.now() < vpc.busyUntil) throw new ApiError('OperationFailed.InvalidVpcStatus', `The VPC ${vpc.id} is changing; try again later.`, 400);
+  if (existing)
+    throw new ApiError(
+      'InstanceExist.AttachedToCen',
+      `The VPC ${vpc.id} is already attached to ${existing.cenId}.`,
+      400,
+    );
+  if (w.status(vpc, 'Deleting') !== 'Available' || w.now() < vpc.busyUntil)
+    throw new ApiError('OperationFailed.InvalidVpcStatus', `The VPC ${vpc.id} is changing; try again later.`, 400);
   lockCen(w, c, LATENCY.cenAttach);
   w.cenAttachments.push({ ...p, createdAt: w.now(), phases: w.phases([['Attaching', LATENCY.cenAttach]], 'Attached') });
   return {};
@@ -96,7 +152,11 @@ const detach = writes((ctx) => {
   if (a.deletingUntil !== undefined) return {};
   // SYNTHETIC: withdraw published routes before detaching the VPC that owns them.
   if (w.cenPublished.some((x) => x.cenId === c.id && x.childInstanceId === a.childInstanceId)) {
-    throw new ApiError('DependencyViolation.PublishedRouteEntries', `Routes of ${a.childInstanceId} are still published to ${c.id}; withdraw them first.`, 400);
+    throw new ApiError(
+      'DependencyViolation.PublishedRouteEntries',
+      `Routes of ${a.childInstanceId} are still published to ${c.id}; withdraw them first.`,
+      400,
+    );
   }
   lockCen(w, c, LATENCY.cenDetach);
   w.markDeleting(a, LATENCY.cenDetach);
@@ -109,7 +169,10 @@ const describeAttached = reads((ctx) => {
   cenOf(w, cenId);
   const region = ctx.params.opt('ChildInstanceRegionId');
   const type = ctx.params.opt('ChildInstanceType');
-  const all = w.cenAttachments.filter((a) => a.cenId === cenId && (!region || a.childInstanceRegionId === region) && (!type || a.childInstanceType === type));
+  const all = w.cenAttachments.filter(
+    (a) =>
+      a.cenId === cenId && (!region || a.childInstanceRegionId === region) && (!type || a.childInstanceType === type),
+  );
   const { items, meta } = page(ctx, all);
   return { ChildInstances: { ChildInstance: items.map((a) => attachmentView(w, a)) }, ...meta };
 });
@@ -120,34 +183,68 @@ const describeAttachedAttribute = reads((ctx) => {
   const a = attachmentOf(w, p.cenId, p.childInstanceId);
   const vpc = w.vpcs.get(a.childInstanceId);
   return {
-    ...attachmentView(w, a), ChildInstanceName: vpc?.name ?? '',
+    ...attachmentView(w, a),
+    ChildInstanceName: vpc?.name ?? '',
     // The model's wire names inside ChildInstanceAttributes are lower-case (secondaryCidrBlock).
-    ChildInstanceAttributes: { CidrBlock: vpc?.cidrBlock ?? '', SecondaryCidrBlocks: { secondaryCidrBlock: vpc?.secondaryCidrBlocks ?? [] } },
+    ChildInstanceAttributes: {
+      CidrBlock: vpc?.cidrBlock ?? '',
+      SecondaryCidrBlocks: { secondaryCidrBlock: vpc?.secondaryCidrBlocks ?? [] },
+    },
   };
 });
 
 function publishParams(ctx: ActionContext) {
-  return { ...childParams(ctx), routeTableId: ctx.params.req('ChildInstanceRouteTableId'), destinationCidrBlock: ctx.params.req('DestinationCidrBlock') };
+  return {
+    ...childParams(ctx),
+    routeTableId: ctx.params.req('ChildInstanceRouteTableId'),
+    destinationCidrBlock: ctx.params.req('DestinationCidrBlock'),
+  };
 }
 
 const findPublished = (w: World, p: ReturnType<typeof publishParams>): CenPublishR | undefined =>
-  w.cenPublished.find((x) => x.cenId === p.cenId && x.childInstanceId === p.childInstanceId && x.destinationCidrBlock === p.destinationCidrBlock);
+  w.cenPublished.find(
+    (x) =>
+      x.cenId === p.cenId &&
+      x.childInstanceId === p.childInstanceId &&
+      x.destinationCidrBlock === p.destinationCidrBlock,
+  );
 
 const publish = writes((ctx) => {
   const w = ctx.world;
   const p = publishParams(ctx);
   const c = cenOf(w, p.cenId);
   const a = attachmentOf(w, c.id, p.childInstanceId);
-  if (!w.isReady(a)) throw new ApiError('InvalidOperation.ChildInstanceStatus', `The instance ${a.childInstanceId} is ${w.status(a, 'Detaching')}, not Attached.`, 400);
+  if (!w.isReady(a))
+    throw new ApiError(
+      'InvalidOperation.ChildInstanceStatus',
+      `The instance ${a.childInstanceId} is ${w.status(a, 'Detaching')}, not Attached.`,
+      400,
+    );
   const vpc = w.vpcs.get(a.childInstanceId)!;
-  if (vpc.routeTableId !== p.routeTableId) throw new ApiError('ParameterChildInstanceRouteTableId', `${p.routeTableId} is not the route table of ${vpc.id}.`, 400);
+  if (vpc.routeTableId !== p.routeTableId)
+    throw new ApiError(
+      'ParameterChildInstanceRouteTableId',
+      `${p.routeTableId} is not the route table of ${vpc.id}.`,
+      400,
+    );
   const route = ownRoutes(w, vpc).find((r) => r.type === 'Custom' && r.destination === p.destinationCidrBlock);
-  if (!route) throw new ApiError('InvalidOperation.NotFoundRoute', `No available custom route entry for ${p.destinationCidrBlock} in ${p.routeTableId}.`, 400);
+  if (!route)
+    throw new ApiError(
+      'InvalidOperation.NotFoundRoute',
+      `No available custom route entry for ${p.destinationCidrBlock} in ${p.routeTableId}.`,
+      400,
+    );
   if (findPublished(w, p)) return {};
   lockCen(w, c, LATENCY.cenPublish);
   w.cenPublished.push({
-    cenId: c.id, childInstanceId: a.childInstanceId, childInstanceRegionId: a.childInstanceRegionId, childInstanceType: a.childInstanceType,
-    routeTableId: p.routeTableId, destinationCidrBlock: p.destinationCidrBlock, createdAt: w.now(), phases: w.phases([['Publishing', LATENCY.cenPublish]], 'Published'),
+    cenId: c.id,
+    childInstanceId: a.childInstanceId,
+    childInstanceRegionId: a.childInstanceRegionId,
+    childInstanceType: a.childInstanceType,
+    routeTableId: p.routeTableId,
+    destinationCidrBlock: p.destinationCidrBlock,
+    createdAt: w.now(),
+    phases: w.phases([['Publishing', LATENCY.cenPublish]], 'Published'),
   });
   return {};
 });
@@ -157,7 +254,8 @@ const withdraw = writes((ctx) => {
   const p = publishParams(ctx);
   const c = cenOf(w, p.cenId);
   const entry = findPublished(w, p);
-  if (!entry) throw new ApiError('InvalidOperation.NotFoundRoute', `${p.destinationCidrBlock} is not published to ${c.id}.`, 400);
+  if (!entry)
+    throw new ApiError('InvalidOperation.NotFoundRoute', `${p.destinationCidrBlock} is not published to ${c.id}.`, 400);
   if (entry.deletingUntil !== undefined) return {};
   lockCen(w, c, LATENCY.cenWithdraw);
   w.markDeleting(entry, LATENCY.cenWithdraw);
@@ -171,21 +269,38 @@ const describePublished = reads((ctx) => {
   const vpc = w.vpcs.get(p.childInstanceId);
   if (!vpc) throw new ApiError('ParameterInstanceId', `The VPC ${p.childInstanceId} does not exist.`, 400);
   const dest = ctx.params.opt('DestinationCidrBlock');
-  const entries = ownRoutes(w, vpc).filter((r) => !dest || r.destination === dest).map((r) => {
-    const published = w.cenPublished.find((x) => x.cenId === p.cenId && x.childInstanceId === vpc.id && x.destinationCidrBlock === r.destination);
-    const status = r.type === 'System' ? 'Published' : published ? w.status(published, 'Withdrawing') : 'NonPublished';
-    return {
-      DestinationCidrBlock: r.destination, ChildInstanceRouteTableId: vpc.routeTableId, NextHopType: r.type === 'System' ? 'local' : r.nextHopType,
-      NextHopId: r.nextHopId, RouteType: r.type, PublishStatus: status, OperationalMode: r.type === 'Custom', Conflicts: { Conflict: [] },
-    };
-  });
+  const entries = ownRoutes(w, vpc)
+    .filter((r) => !dest || r.destination === dest)
+    .map((r) => {
+      const published = w.cenPublished.find(
+        (x) => x.cenId === p.cenId && x.childInstanceId === vpc.id && x.destinationCidrBlock === r.destination,
+      );
+      const status =
+        r.type === 'System' ? 'Published' : published ? w.status(published, 'Withdrawing') : 'NonPublished';
+      return {
+        DestinationCidrBlock: r.destination,
+        ChildInstanceRouteTableId: vpc.routeTableId,
+        NextHopType: r.type === 'System' ? 'local' : r.nextHopType,
+        NextHopId: r.nextHopId,
+        RouteType: r.type,
+        PublishStatus: status,
+        OperationalMode: r.type === 'Custom',
+        Conflicts: { Conflict: [] },
+      };
+    });
   const { items, meta } = page(ctx, entries, 500, 10);
   return { PublishedRouteEntries: { PublishedRouteEntry: items }, ...meta };
 });
 
 export const CEN_ACTIONS: ActionTable = {
-  CreateCen: createCen, DescribeCens: describeCens, DeleteCen: deleteCen,
-  AttachCenChildInstance: attach, DetachCenChildInstance: detach,
-  DescribeCenAttachedChildInstances: describeAttached, DescribeCenAttachedChildInstanceAttribute: describeAttachedAttribute,
-  PublishRouteEntries: publish, WithdrawPublishedRouteEntries: withdraw, DescribePublishedRouteEntries: describePublished,
+  CreateCen: createCen,
+  DescribeCens: describeCens,
+  DeleteCen: deleteCen,
+  AttachCenChildInstance: attach,
+  DetachCenChildInstance: detach,
+  DescribeCenAttachedChildInstances: describeAttached,
+  DescribeCenAttachedChildInstanceAttribute: describeAttachedAttribute,
+  PublishRouteEntries: publish,
+  WithdrawPublishedRouteEntries: withdraw,
+  DescribePublishedRouteEntries: describePublished,
 };

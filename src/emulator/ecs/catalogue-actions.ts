@@ -11,19 +11,43 @@ import { isoSeconds, page, reads, regionOf, type ActionTable } from '../api/api-
 import { tagList } from '../state/world';
 
 /** `withStatus`: ECS's region model has a Status, VPC's has none. */
-const regionList = (endpointOf: (id: string) => string, withStatus: boolean) => reads(() => ({
-  Regions: { Region: REGIONS.map((r) => ({ RegionId: r.id, LocalName: r.name, RegionEndpoint: endpointOf(r.id), ...(withStatus ? { Status: 'available' } : {}) })) },
-}));
+const regionList = (endpointOf: (id: string) => string, withStatus: boolean) =>
+  reads(() => ({
+    Regions: {
+      Region: REGIONS.map((r) => ({
+        RegionId: r.id,
+        LocalName: r.name,
+        RegionEndpoint: endpointOf(r.id),
+        ...(withStatus ? { Status: 'available' } : {}),
+      })),
+    },
+  }));
 
 const vpcZones = reads((ctx) => {
   const region = findRegion(regionOf(ctx));
-  return { Zones: { Zone: (region?.zones ?? []).map((ZoneId) => ({ ZoneId, LocalName: `${region!.name} Zone ${ZoneId.slice(-1).toUpperCase()}`, ZoneType: 'AvailabilityZone' })) } };
+  return {
+    Zones: {
+      Zone: (region?.zones ?? []).map((ZoneId) => ({
+        ZoneId,
+        LocalName: `${region!.name} Zone ${ZoneId.slice(-1).toUpperCase()}`,
+        ZoneType: 'AvailabilityZone',
+      })),
+    },
+  };
 });
 
 /** The images a probe can start from: Alibaba Cloud Linux, by family and id. */
 const IMAGES = [
-  { ImageId: 'aliyun_3_x64_20G_alibase_20250101.vhd', ImageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64-bit' },
-  { ImageId: 'aliyun_2_1903_x64_20G_alibase_20240101.vhd', ImageFamily: 'acs:aliyun_2_1903_x64', OSName: 'Alibaba Cloud Linux 2.1903 LTS 64-bit' },
+  {
+    ImageId: 'aliyun_3_x64_20G_alibase_20250101.vhd',
+    ImageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64',
+    OSName: 'Alibaba Cloud Linux 3.2104 LTS 64-bit',
+  },
+  {
+    ImageId: 'aliyun_2_1903_x64_20G_alibase_20240101.vhd',
+    ImageFamily: 'acs:aliyun_2_1903_x64',
+    OSName: 'Alibaba Cloud Linux 2.1903 LTS 64-bit',
+  },
 ];
 
 const describeImages = reads((ctx) => {
@@ -32,8 +56,22 @@ const describeImages = reads((ctx) => {
   const all = IMAGES.filter((i) => (!id || i.ImageId === id) && (!family || i.ImageFamily === family));
   const { items, meta } = page(ctx, all, 100, 10);
   return {
-    Images: { Image: items.map((i) => ({ ...i, OSType: 'linux', Platform: 'Aliyun', Architecture: 'x86_64', Status: 'Available', ImageOwnerAlias: 'system', IsSupportCloudinit: true, Size: 20, Usage: 'instance', CreationTime: '2025-01-01T00:00:00Z' })) },
-    RegionId: regionOf(ctx), ...meta,
+    Images: {
+      Image: items.map((i) => ({
+        ...i,
+        OSType: 'linux',
+        Platform: 'Aliyun',
+        Architecture: 'x86_64',
+        Status: 'Available',
+        ImageOwnerAlias: 'system',
+        IsSupportCloudinit: true,
+        Size: 20,
+        Usage: 'instance',
+        CreationTime: '2025-01-01T00:00:00Z',
+      })),
+    },
+    RegionId: regionOf(ctx),
+    ...meta,
   };
 });
 
@@ -45,7 +83,18 @@ const INSTANCE_TYPES = [
 const describeInstanceTypes = reads((ctx) => {
   const wanted = ctx.params.list('InstanceTypes');
   const items = INSTANCE_TYPES.filter((t) => wanted.length === 0 || wanted.includes(t.InstanceTypeId));
-  return { InstanceTypes: { InstanceType: items.map((t) => ({ ...t, EniQuantity: 2, GPUAmount: 0, LocalStorageCategory: '', CpuArchitecture: 'X86' })) }, NextToken: '' };
+  return {
+    InstanceTypes: {
+      InstanceType: items.map((t) => ({
+        ...t,
+        EniQuantity: 2,
+        GPUAmount: 0,
+        LocalStorageCategory: '',
+        CpuArchitecture: 'X86',
+      })),
+    },
+    NextToken: '',
+  };
 });
 
 /** Each VPC has one system route table (custom tables are not modelled). */
@@ -54,14 +103,33 @@ const describeRouteTableList = reads((ctx) => {
   const regionId = regionOf(ctx);
   const vpcId = ctx.params.opt('VpcId');
   const tableId = ctx.params.opt('RouteTableId');
-  const all = [...w.vpcs.values()].filter((v) => v.regionId === regionId && v.deletingUntil === undefined && (!vpcId || v.id === vpcId) && (!tableId || v.routeTableId === tableId));
+  const all = [...w.vpcs.values()].filter(
+    (v) =>
+      v.regionId === regionId &&
+      v.deletingUntil === undefined &&
+      (!vpcId || v.id === vpcId) &&
+      (!tableId || v.routeTableId === tableId),
+  );
   const { items, meta } = page(ctx, all, 50, 10);
   return {
     RouterTableList: {
       RouterTableListType: items.map((v) => ({
-        RouteTableId: v.routeTableId, RouteTableType: 'System', RouteTableName: '', VpcId: v.id, RouterId: v.vRouterId, RouterType: 'VRouter',
-        Status: 'Available', CreationTime: isoSeconds(v.createdAt), Description: '', ResourceGroupId: 'rg-default', AssociateType: 'VSwitch',
-        VSwitchIds: { VSwitchId: [...w.vswitches.values()].filter((s) => s.vpcId === v.id && s.deletingUntil === undefined).map((s) => s.id) },
+        RouteTableId: v.routeTableId,
+        RouteTableType: 'System',
+        RouteTableName: '',
+        VpcId: v.id,
+        RouterId: v.vRouterId,
+        RouterType: 'VRouter',
+        Status: 'Available',
+        CreationTime: isoSeconds(v.createdAt),
+        Description: '',
+        ResourceGroupId: 'rg-default',
+        AssociateType: 'VSwitch',
+        VSwitchIds: {
+          VSwitchId: [...w.vswitches.values()]
+            .filter((s) => s.vpcId === v.id && s.deletingUntil === undefined)
+            .map((s) => s.id),
+        },
         Tags: { Tag: [] },
       })),
     },
@@ -77,17 +145,34 @@ const describeVSwitchAttributes = reads((ctx) => {
   const vpc = w.vpcs.get(s.vpcId);
   const used = [...w.instances.values()].filter((i) => i.vswitchId === s.id).length;
   return {
-    VSwitchId: s.id, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.name, Description: s.description ?? '', Status: w.status(s, 'Pending'),
-    CreationTime: isoSeconds(s.createdAt), AvailableIpAddressCount: 2 ** (32 - cidr(s.cidrBlock).prefix) - 4 - used, IsDefault: false, NetworkAclId: '', ResourceGroupId: 'rg-default',
+    VSwitchId: s.id,
+    VpcId: s.vpcId,
+    ZoneId: s.zoneId,
+    CidrBlock: s.cidrBlock,
+    VSwitchName: s.name,
+    Description: s.description ?? '',
+    Status: w.status(s, 'Pending'),
+    CreationTime: isoSeconds(s.createdAt),
+    AvailableIpAddressCount: 2 ** (32 - cidr(s.cidrBlock).prefix) - 4 - used,
+    IsDefault: false,
+    NetworkAclId: '',
+    ResourceGroupId: 'rg-default',
     RouteTable: { RouteTableId: vpc?.routeTableId ?? '', RouteTableType: 'System' },
-    Tags: { Tag: tagList(s.tags) }, OwnerId: 0, ShareType: '',
+    Tags: { Tag: tagList(s.tags) },
+    OwnerId: 0,
+    ShareType: '',
   };
 });
 
 export const ECS_CATALOGUE_ACTIONS: ActionTable = {
-  DescribeRegions: regionList((id) => `ecs.${id}.aliyuncs.com`, true), DescribeImages: describeImages, DescribeInstanceTypes: describeInstanceTypes,
+  DescribeRegions: regionList((id) => `ecs.${id}.aliyuncs.com`, true),
+  DescribeImages: describeImages,
+  DescribeInstanceTypes: describeInstanceTypes,
 };
 
 export const VPC_CATALOGUE_ACTIONS: ActionTable = {
-  DescribeRegions: regionList((id) => `vpc.${id}.aliyuncs.com`, false), DescribeZones: vpcZones, DescribeRouteTableList: describeRouteTableList, DescribeVSwitchAttributes: describeVSwitchAttributes,
+  DescribeRegions: regionList((id) => `vpc.${id}.aliyuncs.com`, false),
+  DescribeZones: vpcZones,
+  DescribeRouteTableList: describeRouteTableList,
+  DescribeVSwitchAttributes: describeVSwitchAttributes,
 };

@@ -6,4 +6,10 @@ import { INSTANCE_ACTIONS } from './instance-actions';
 import { SECURITY_GROUP_ACTIONS } from './security-group-actions';
 import { ECS_TAG_ACTIONS } from '../tags/tag-actions';
 
-export const ECS_ACTIONS: ActionTable = { ...SECURITY_GROUP_ACTIONS, ...INSTANCE_ACTIONS, ...DISK_ACTIONS, ...CLOUD_ASSISTANT_ACTIONS, ...ECS_TAG_ACTIONS };
+export const ECS_ACTIONS: ActionTable = {
+  ...SECURITY_GROUP_ACTIONS,
+  ...INSTANCE_ACTIONS,
+  ...DISK_ACTIONS,
+  ...CLOUD_ASSISTANT_ACTIONS,
+  ...ECS_TAG_ACTIONS,
+};

@@ -14,7 +14,9 @@ export interface PingSpec {
   readonly size: number;
 }
 
-export type PingArgs = { readonly kind: 'ping'; readonly spec: PingSpec } | { readonly kind: 'usage'; readonly message: string };
+export type PingArgs =
+  | { readonly kind: 'ping'; readonly spec: PingSpec }
+  | { readonly kind: 'usage'; readonly message: string };
 
 /** One reply: round trip and the TTL of the echo reply; null for a lost packet. */
 export type Reply = { readonly rttMs: number; readonly ttl: number } | null;
@@ -44,7 +46,10 @@ export function parsePingArgs(args: readonly string[]): PingArgs {
   }
   if (destination === undefined) return { kind: 'usage', message: 'ping: usage error: Destination address required' };
   // A script with an endless ping would never finish: Cloud Assistant's timeout would end it.
-  return { kind: 'ping', spec: { destination, count: Number.isFinite(count) ? Math.max(1, count) : 4, interval, wait, quiet, size } };
+  return {
+    kind: 'ping',
+    spec: { destination, count: Number.isFinite(count) ? Math.max(1, count) : 4, interval, wait, quiet, size },
+  };
 }
 
 /** iputils' reply time format: 3 significant digits, whole ms from 100 up. */
@@ -68,18 +73,25 @@ export function renderPing(spec: PingSpec, replies: readonly Reply[], overheadMs
   const lines = [`PING ${d} (${d}) ${size}(${size + 28}) bytes of data.`];
   const got = replies.map((r) => (r && r.rttMs <= spec.wait * 1000 ? r : null));
   got.forEach((r, i) => {
-    if (r && !spec.quiet) lines.push(`${size + 8} bytes from ${d}: icmp_seq=${i + 1} ttl=${r.ttl} time=${formatRtt(r.rttMs)} ms`);
+    if (r && !spec.quiet)
+      lines.push(`${size + 8} bytes from ${d}: icmp_seq=${i + 1} ttl=${r.ttl} time=${formatRtt(r.rttMs)} ms`);
   });
   const rtts = got.filter((r): r is NonNullable<Reply> => r !== null).map((r) => r.rttMs);
   const tx = replies.length;
   const rx = rtts.length;
   const loss = Number((((tx - rx) * 100) / tx).toPrecision(6));
   const elapsed = Math.round((tx - 1) * spec.interval * 1000 + overheadMs + (rx === 0 ? 100 : 0));
-  lines.push('', `--- ${d} ping statistics ---`, `${tx} packets transmitted, ${rx} received, ${loss}% packet loss, time ${elapsed}ms`);
+  lines.push(
+    '',
+    `--- ${d} ping statistics ---`,
+    `${tx} packets transmitted, ${rx} received, ${loss}% packet loss, time ${elapsed}ms`,
+  );
   if (rx > 0) {
     const avg = rtts.reduce((a, b) => a + b, 0) / rx;
     const mdev = Math.sqrt(Math.max(0, rtts.reduce((a, b) => a + b * b, 0) / rx - avg * avg));
-    lines.push(`rtt min/avg/max/mdev = ${Math.min(...rtts).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...rtts).toFixed(3)}/${mdev.toFixed(3)} ms`);
+    lines.push(
+      `rtt min/avg/max/mdev = ${Math.min(...rtts).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...rtts).toFixed(3)}/${mdev.toFixed(3)} ms`,
+    );
   }
   const last = got[got.length - 1];
   const seconds = (tx - 1) * spec.interval + (last ? last.rttMs / 1000 : spec.wait);

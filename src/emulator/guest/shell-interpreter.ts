@@ -44,7 +44,17 @@ interface Shell {
 
 export function runShellScript(world: World, inst: InstanceR, type: string, script: string): ScriptRun {
   if (type !== 'RunShellScript') return { output: `${type} is not supported on Linux\n`, exitCode: 1, seconds: 0.1 };
-  const sh: Shell = { w: world, inst, vars: new Map(), files: new Map(), clock: 0.05, jobs: [], lastExit: 0, line: 0, tempCount: 0 };
+  const sh: Shell = {
+    w: world,
+    inst,
+    vars: new Map(),
+    files: new Map(),
+    clock: 0.05,
+    jobs: [],
+    lastExit: 0,
+    line: 0,
+    tempCount: 0,
+  };
   let output = '';
   script.split('\n').forEach((text, i) => {
     sh.line = i + 1;
@@ -90,8 +100,7 @@ function splitList(text: string): { command: string; background: boolean; op: ';
     else if ((c === '&' || c === '|') && text[i + 1] === c) {
       push(false, c === '&' ? '&&' : '||');
       i++;
-    }
-    else if (c === '&' && text[i - 1] !== '>') push(true, ';');
+    } else if (c === '&' && text[i - 1] !== '>') push(true, ';');
     else buf += c;
   }
   push(false, ';');
@@ -119,8 +128,7 @@ function words(sh: Shell, command: string): string[] {
         if (command[j] === '\\' && j + 1 < command.length) {
           s += command[j + 1];
           j += 2;
-        }
-        else if (command[j] === '$') {
+        } else if (command[j] === '$') {
           const [value, next] = expand(sh, command, j);
           s += value;
           j = next;
@@ -174,15 +182,19 @@ function execute(sh: Shell, command: string, background: boolean): string {
     const t = all[i]!;
     if (t === '2>&1') stderrTo = 'stdout';
     else if (t === '2>/dev/null') stderrTo = 'null';
-    else if (t === '>' || t === '>>') stdoutTo = all[i + 1] === '/dev/null' ? 'null' : { path: all[++i] ?? '', append: t === '>>' };
-    else if (/^>>?\S/.test(t)) stdoutTo = t.replace(/^>>?/, '') === '/dev/null' ? 'null' : { path: t.replace(/^>>?/, ''), append: t.startsWith('>>') };
+    else if (t === '>' || t === '>>')
+      stdoutTo = all[i + 1] === '/dev/null' ? 'null' : { path: all[++i] ?? '', append: t === '>>' };
+    else if (/^>>?\S/.test(t))
+      stdoutTo =
+        t.replace(/^>>?/, '') === '/dev/null' ? 'null' : { path: t.replace(/^>>?/, ''), append: t.startsWith('>>') };
     else argv.push(t);
   }
   const r = run(sh, argv, background);
   const out = stderrTo === 'stdout' ? r.stdout + r.stderr : r.stdout;
   const err = stderrTo === undefined ? r.stderr : '';
   // Standard output goes to a file, to /dev/null, or to the script's output; unredirected errors to the output.
-  if (stdoutTo !== undefined && stdoutTo !== 'null') sh.files.set(stdoutTo.path, (stdoutTo.append ? (sh.files.get(stdoutTo.path) ?? '') : '') + out);
+  if (stdoutTo !== undefined && stdoutTo !== 'null')
+    sh.files.set(stdoutTo.path, (stdoutTo.append ? (sh.files.get(stdoutTo.path) ?? '') : '') + out);
   const shown = stdoutTo === undefined ? out + err : err;
   if (background) {
     sh.jobs.push(sh.clock + r.seconds);
@@ -211,7 +223,8 @@ function run(sh: Shell, argv: readonly string[], background: boolean): CommandRe
       let stdout = '';
       for (const path of args) {
         const content = sh.files.get(path);
-        if (content === undefined) return { stdout, stderr: `cat: ${path}: No such file or directory\n`, exitCode: 1, seconds: 0.001 };
+        if (content === undefined)
+          return { stdout, stderr: `cat: ${path}: No such file or directory\n`, exitCode: 1, seconds: 0.001 };
         stdout += content;
       }
       return ok(stdout);
@@ -219,7 +232,8 @@ function run(sh: Shell, argv: readonly string[], background: boolean): CommandRe
     case 'mktemp':
       return ok(`/tmp/tmp.${sh.inst.id.slice(-4)}${String(++sh.tempCount).padStart(6, '0')}\n`);
     case 'rm':
-      for (const path of args.filter((a) => !a.startsWith('-'))) for (const f of [...sh.files.keys()]) if (f === path || f.startsWith(`${path}/`)) sh.files.delete(f);
+      for (const path of args.filter((a) => !a.startsWith('-')))
+        for (const f of [...sh.files.keys()]) if (f === path || f.startsWith(`${path}/`)) sh.files.delete(f);
       return ok();
     case 'sleep': {
       const s = Number(args[0]);
@@ -244,7 +258,8 @@ function ping(sh: Shell, args: readonly string[]): CommandResult {
   const parsed = parsePingArgs(args);
   if (parsed.kind === 'usage') return fail(`${parsed.message}\n`, 2);
   const { spec } = parsed;
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(spec.destination)) return fail(`ping: ${spec.destination}: Name or service not known\n`, 2);
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(spec.destination))
+    return fail(`ping: ${spec.destination}: Name or service not known\n`, 2);
   const replies: Reply[] = Array.from({ length: spec.count }, () => echo(sh.w, sh.inst, spec.destination).reply);
   const r = renderPing(spec, replies, 4 + Math.floor(sh.w.random() * 6));
   return { stdout: r.output, stderr: '', exitCode: r.exitCode, seconds: r.seconds };

@@ -15,7 +15,13 @@ export const INITIAL_TTL = 64;
 const MAX_HOPS = 16;
 
 export type Leg =
-  | { readonly ok: true; readonly oneWayMs: number; readonly gatewaysCrossed: number; readonly target: InstanceR; readonly hops: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly oneWayMs: number;
+      readonly gatewaysCrossed: number;
+      readonly target: InstanceR;
+      readonly hops: readonly string[];
+    }
   | { readonly ok: false; readonly reason: string; readonly hops: readonly string[] };
 
 /** ICMP admitted by the destination's security groups (rules are evaluated by priority; drop wins ties). */
@@ -40,10 +46,19 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
     const route = lookup(world, vpc, dstIp);
     if (!route) return { ok: false, reason: `no route to ${dstIp} in ${vpc.id}`, hops };
     if (route.type === 'System') {
-      const target = [...world.instances.values()].find((x) => x.vpcId === vpc!.id && x.privateIp === dstIp && instanceStatus(world, x) === 'Running');
+      const target = [...world.instances.values()].find(
+        (x) => x.vpcId === vpc!.id && x.privateIp === dstIp && instanceStatus(world, x) === 'Running',
+      );
       if (!target) return { ok: false, reason: `no running host ${dstIp} in ${vpc.id}`, hops };
-      if (checkSecurityGroup && !admitsIcmp(world, target, srcIp)) return { ok: false, reason: `security group of ${target.id} drops ICMP from ${srcIp}`, hops };
-      return { ok: true, oneWayMs: oneWayMs + regionRtt(vpc.regionId, vpc.regionId) / 2, gatewaysCrossed: gateways, target, hops };
+      if (checkSecurityGroup && !admitsIcmp(world, target, srcIp))
+        return { ok: false, reason: `security group of ${target.id} drops ICMP from ${srcIp}`, hops };
+      return {
+        ok: true,
+        oneWayMs: oneWayMs + regionRtt(vpc.regionId, vpc.regionId) / 2,
+        gatewaysCrossed: gateways,
+        target,
+        hops,
+      };
     }
     if (route.type === 'CEN') {
       oneWayMs += oneWay(vpc.regionId, route.via!.regionId);
@@ -51,18 +66,42 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
       vpc = world.vpcs.get(route.via!.vpcId);
       continue;
     }
-    if (route.nextHopType !== 'VpnGateway') return { ok: false, reason: `route ${route.destination} in ${vpc.id} points at ${route.nextHopType} ${route.nextHopId}, which the emulator does not forward through`, hops };
+    if (route.nextHopType !== 'VpnGateway')
+      return {
+        ok: false,
+        reason: `route ${route.destination} in ${vpc.id} points at ${route.nextHopType} ${route.nextHopId}, which the emulator does not forward through`,
+        hops,
+      };
     const gw = world.vpnGateways.get(route.nextHopId);
-    if (!gw || gw.deletingUntil !== undefined) return { ok: false, reason: `VPN gateway ${route.nextHopId} is gone`, hops };
+    if (!gw || gw.deletingUntil !== undefined)
+      return { ok: false, reason: `VPN gateway ${route.nextHopId} is gone`, hops };
     const conns = [...world.vpnConnections.values()].filter(
-      (c) => c.vpnGatewayId === gw.id && c.localSubnet.some((l) => ipInCidr(srcIp, cidr(l))) && c.remoteSubnet.some((r) => ipInCidr(dstIp, cidr(r))),
+      (c) =>
+        c.vpnGatewayId === gw.id &&
+        c.localSubnet.some((l) => ipInCidr(srcIp, cidr(l))) &&
+        c.remoteSubnet.some((r) => ipInCidr(dstIp, cidr(r))),
     );
-    if (conns.length === 0) return { ok: false, reason: `no IPsec connection on ${gw.id} whose traffic selectors match ${srcIp} -> ${dstIp}`, hops };
+    if (conns.length === 0)
+      return {
+        ok: false,
+        reason: `no IPsec connection on ${gw.id} whose traffic selectors match ${srcIp} -> ${dstIp}`,
+        hops,
+      };
     // The gateway forwards only through its own routes: policy-based (source and destination) or destination-based.
     const viaRoute = gatewayRoutes(world, gw.id, srcIp, dstIp);
-    if (viaRoute.length === 0) return { ok: false, reason: `VPN gateway ${gw.id} has no policy-based or destination-based route for ${srcIp} -> ${dstIp}`, hops };
+    if (viaRoute.length === 0)
+      return {
+        ok: false,
+        reason: `VPN gateway ${gw.id} has no policy-based or destination-based route for ${srcIp} -> ${dstIp}`,
+        hops,
+      };
     const routed = conns.filter((c) => viaRoute.some((r) => r.nextHop === c.id));
-    if (routed.length === 0) return { ok: false, reason: `the routes of VPN gateway ${gw.id} for ${srcIp} -> ${dstIp} lead to connections whose selectors do not match`, hops };
+    if (routed.length === 0)
+      return {
+        ok: false,
+        reason: `the routes of VPN gateway ${gw.id} for ${srcIp} -> ${dstIp} lead to connections whose selectors do not match`,
+        hops,
+      };
     const negotiations = routed.map((c) => [c, negotiate(world, c)] as const);
     const up = negotiations.find(([, n]) => n.status === 'ipsec_sa_established');
     if (!up) {
@@ -80,7 +119,9 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
 
 /** The gateway's live routes that carry src -> dst: policy-based ones first (they win), then destination-based. */
 function gatewayRoutes(world: World, gatewayId: string, srcIp: string, dstIp: string): VpnRouteR[] {
-  const all = [...world.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && world.isReady(r) && ipInCidr(dstIp, cidr(r.routeDest)));
+  const all = [...world.vpnRoutes.values()].filter(
+    (r) => r.vpnGatewayId === gatewayId && world.isReady(r) && ipInCidr(dstIp, cidr(r.routeDest)),
+  );
   const pbr = all.filter((r) => r.kind === 'pbr' && ipInCidr(srcIp, cidr(r.routeSource)));
   return pbr.length ? pbr : all.filter((r) => r.kind === 'dbr');
 }
@@ -104,5 +145,9 @@ export function echo(world: World, from: InstanceR, dstIp: string): Echo {
   if (!back.ok) return { reply: null, reason: `reply lost: ${back.reason}`, path: [...there.hops, ...back.hops] };
   const base = there.oneWayMs + back.oneWayMs;
   const jitter = base * 0.003 * (2 * world.random() - 1);
-  return { reply: { rttMs: base + jitter, ttl: INITIAL_TTL - back.gatewaysCrossed }, reason: '', path: [...there.hops, ...back.hops] };
+  return {
+    reply: { rttMs: base + jitter, ttl: INITIAL_TTL - back.gatewaysCrossed },
+    reason: '',
+    path: [...there.hops, ...back.hops],
+  };
 }

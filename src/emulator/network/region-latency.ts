@@ -12,19 +12,40 @@ const CALIBRATED: Record<string, number> = {
 
 /** Approximate coordinates of each region's data centres (degrees). */
 const COORDS: Record<string, [number, number]> = {
-  'cn-hangzhou': [30.3, 120.2], 'cn-shanghai': [31.2, 121.5], 'cn-qingdao': [36.1, 120.4], 'cn-beijing': [39.9, 116.4],
-  'cn-zhangjiakou': [40.8, 114.9], 'cn-huhehaote': [40.8, 111.7], 'cn-wulanchabu': [41.0, 113.1], 'cn-shenzhen': [22.5, 114.1],
-  'cn-heyuan': [23.7, 114.7], 'cn-guangzhou': [23.1, 113.3], 'cn-chengdu': [30.7, 104.1], 'cn-hongkong': [22.3, 114.2],
-  'ap-northeast-1': [35.7, 139.7], 'ap-northeast-2': [37.6, 127.0], 'ap-southeast-1': [1.35, 103.8], 'ap-southeast-3': [3.1, 101.7],
-  'ap-southeast-5': [-6.2, 106.8], 'ap-southeast-6': [14.6, 121.0], 'ap-southeast-7': [13.8, 100.5], 'us-west-1': [37.4, -122.0],
-  'us-east-1': [38.9, -77.4], 'eu-central-1': [50.1, 8.7], 'eu-west-1': [51.5, -0.1], 'me-east-1': [25.2, 55.3], 'me-central-1': [24.7, 46.7],
+  'cn-hangzhou': [30.3, 120.2],
+  'cn-shanghai': [31.2, 121.5],
+  'cn-qingdao': [36.1, 120.4],
+  'cn-beijing': [39.9, 116.4],
+  'cn-zhangjiakou': [40.8, 114.9],
+  'cn-huhehaote': [40.8, 111.7],
+  'cn-wulanchabu': [41.0, 113.1],
+  'cn-shenzhen': [22.5, 114.1],
+  'cn-heyuan': [23.7, 114.7],
+  'cn-guangzhou': [23.1, 113.3],
+  'cn-chengdu': [30.7, 104.1],
+  'cn-hongkong': [22.3, 114.2],
+  'ap-northeast-1': [35.7, 139.7],
+  'ap-northeast-2': [37.6, 127.0],
+  'ap-southeast-1': [1.35, 103.8],
+  'ap-southeast-3': [3.1, 101.7],
+  'ap-southeast-5': [-6.2, 106.8],
+  'ap-southeast-6': [14.6, 121.0],
+  'ap-southeast-7': [13.8, 100.5],
+  'us-west-1': [37.4, -122.0],
+  'us-east-1': [38.9, -77.4],
+  'eu-central-1': [50.1, 8.7],
+  'eu-west-1': [51.5, -0.1],
+  'me-east-1': [25.2, 55.3],
+  'me-central-1': [24.7, 46.7],
 };
 
 const INTRA_REGION_RTT = 0.25;
 
 function greatCircleKm([lat1, lon1]: [number, number], [lat2, lon2]: [number, number]): number {
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(a));
 }
 

@@ -20,7 +20,9 @@ export function vpcCidrs(vpc: VpcR): string[] {
 }
 
 export function cenOf(world: World, vpcId: string): string | undefined {
-  return world.cenAttachments.find((a) => a.childInstanceId === vpcId && a.deletingUntil === undefined && world.isReady(a))?.cenId;
+  return world.cenAttachments.find(
+    (a) => a.childInstanceId === vpcId && a.deletingUntil === undefined && world.isReady(a),
+  )?.cenId;
 }
 
 export function ownRoutes(world: World, vpc: VpcR): Route[] {
@@ -29,7 +31,13 @@ export function ownRoutes(world: World, vpc: VpcR): Route[] {
     .map((v) => ({ destination: v.cidrBlock, type: 'System', nextHopType: 'local', nextHopId: '' }));
   const custom: Route[] = [...world.routeEntries.values()]
     .filter((e) => e.vpcId === vpc.id && world.status(e, 'Deleting') === 'Available')
-    .map((e) => ({ destination: e.destinationCidrBlock, type: 'Custom', nextHopType: e.nextHopType, nextHopId: e.nextHopId, entry: e }));
+    .map((e) => ({
+      destination: e.destinationCidrBlock,
+      type: 'Custom',
+      nextHopType: e.nextHopType,
+      nextHopId: e.nextHopId,
+      entry: e,
+    }));
   return [...system, ...custom];
 }
 
@@ -38,7 +46,9 @@ export function cenRoutes(world: World, vpc: VpcR): Route[] {
   const cenId = cenOf(world, vpc.id);
   if (!cenId) return [];
   const own = new Set(ownRoutes(world, vpc).map((r) => r.destination));
-  const peers = world.cenAttachments.filter((a) => a.cenId === cenId && a.childInstanceId !== vpc.id && a.deletingUntil === undefined && world.isReady(a));
+  const peers = world.cenAttachments.filter(
+    (a) => a.cenId === cenId && a.childInstanceId !== vpc.id && a.deletingUntil === undefined && world.isReady(a),
+  );
   const out: Route[] = [];
   for (const a of peers) {
     const peer = world.vpcs.get(a.childInstanceId);
@@ -50,8 +60,16 @@ export function cenRoutes(world: World, vpc: VpcR): Route[] {
 /** What an attached VPC advertises to its CEN: its CIDR blocks, and the entries it published. */
 export function advertisedBy(world: World, cenId: string, vpc: VpcR): Route[] {
   const via = { vpcId: vpc.id, regionId: vpc.regionId };
-  const published = world.cenPublished.filter((x) => x.cenId === cenId && x.childInstanceId === vpc.id && world.isReady(x)).map((p) => p.destinationCidrBlock);
-  return [...vpcCidrs(vpc), ...published].map((destination) => ({ destination, type: 'CEN', nextHopType: 'VPC', nextHopId: vpc.id, via }));
+  const published = world.cenPublished
+    .filter((x) => x.cenId === cenId && x.childInstanceId === vpc.id && world.isReady(x))
+    .map((p) => p.destinationCidrBlock);
+  return [...vpcCidrs(vpc), ...published].map((destination) => ({
+    destination,
+    type: 'CEN',
+    nextHopType: 'VPC',
+    nextHopId: vpc.id,
+    via,
+  }));
 }
 
 /** The attached VPCs of a CEN that are Attached now. */
@@ -64,7 +82,13 @@ export function attachedVpcs(world: World, cenId: string): VpcR[] {
 /** Longest-prefix match; on equal prefixes the VPC's own routes win over CEN-learned ones. */
 export function lookup(world: World, vpc: VpcR, ip: string): Route | undefined {
   const n = cidr(`${ip}/32`);
-  const candidates = [...ownRoutes(world, vpc), ...cenRoutes(world, vpc)].filter((r) => cidrContains(cidr(r.destination), n));
-  candidates.sort((a, b) => cidr(b.destination).prefix - cidr(a.destination).prefix || (a.type === 'CEN' ? 1 : 0) - (b.type === 'CEN' ? 1 : 0));
+  const candidates = [...ownRoutes(world, vpc), ...cenRoutes(world, vpc)].filter((r) =>
+    cidrContains(cidr(r.destination), n),
+  );
+  candidates.sort(
+    (a, b) =>
+      cidr(b.destination).prefix - cidr(a.destination).prefix ||
+      (a.type === 'CEN' ? 1 : 0) - (b.type === 'CEN' ? 1 : 0),
+  );
   return candidates[0];
 }

@@ -10,7 +10,12 @@ export const CONTROL_PREFIX = '/__emulator/';
 
 export type Breakage =
   | { readonly action: 'tunnel-down' | 'tunnel-up'; readonly vpnConnectionId: string }
-  | { readonly action: 'withdraw-route'; readonly cenId: string; readonly childInstanceId: string; readonly destinationCidrBlock: string }
+  | {
+      readonly action: 'withdraw-route';
+      readonly cenId: string;
+      readonly childInstanceId: string;
+      readonly destinationCidrBlock: string;
+    }
   | { readonly action: 'revoke-rule'; readonly securityGroupId: string; readonly sourceCidrIp: string };
 
 export interface ControlState {
@@ -42,8 +47,14 @@ export function breakThing(world: World, breakage: Breakage): string | undefined
       return undefined;
     }
     case 'withdraw-route': {
-      const i = world.cenPublished.findIndex((p) => p.cenId === breakage.cenId && p.childInstanceId === breakage.childInstanceId && p.destinationCidrBlock === breakage.destinationCidrBlock);
-      if (i < 0) return `${breakage.destinationCidrBlock} of ${breakage.childInstanceId} is not published to ${breakage.cenId}`;
+      const i = world.cenPublished.findIndex(
+        (p) =>
+          p.cenId === breakage.cenId &&
+          p.childInstanceId === breakage.childInstanceId &&
+          p.destinationCidrBlock === breakage.destinationCidrBlock,
+      );
+      if (i < 0)
+        return `${breakage.destinationCidrBlock} of ${breakage.childInstanceId} is not published to ${breakage.cenId}`;
       world.cenPublished.splice(i, 1);
       return undefined;
     }
@@ -52,7 +63,9 @@ export function breakThing(world: World, breakage: Breakage): string | undefined
       if (!g) return `no security group ${breakage.securityGroupId}`;
       const before = g.rules.length;
       g.rules = g.rules.filter((r) => r.sourceCidrIp !== breakage.sourceCidrIp);
-      return g.rules.length === before ? `no rule from ${breakage.sourceCidrIp} in ${breakage.securityGroupId}` : undefined;
+      return g.rules.length === before
+        ? `no rule from ${breakage.sourceCidrIp} in ${breakage.securityGroupId}`
+        : undefined;
     }
     default:
       return `unknown action "${(breakage as { action?: unknown }).action}" (tunnel-down, tunnel-up, withdraw-route, revoke-rule)`;
@@ -77,7 +90,13 @@ export function dumpState(world: World): Record<string, unknown> {
   };
 }
 
-export function handleControl(world: World, state: ControlState, method: string, path: string, body: unknown): ControlResult {
+export function handleControl(
+  world: World,
+  state: ControlState,
+  method: string,
+  path: string,
+  body: unknown,
+): ControlResult {
   const route = `${method} ${path.slice(CONTROL_PREFIX.length - 1)}`;
   switch (route) {
     case 'POST /reset':
@@ -107,8 +126,11 @@ export function handleControl(world: World, state: ControlState, method: string,
       return {
         status: 200,
         body: {
-          calls: Object.fromEntries(state.calls), total: [...state.calls.values()].reduce((a, b) => a + b, 0), injected: Object.fromEntries(state.injected),
-          injectedCalls: Object.fromEntries(state.injectedCalls), secretActions: [...state.secretActions],
+          calls: Object.fromEntries(state.calls),
+          total: [...state.calls.values()].reduce((a, b) => a + b, 0),
+          injected: Object.fromEntries(state.injected),
+          injectedCalls: Object.fromEntries(state.injectedCalls),
+          secretActions: [...state.secretActions],
         },
       };
     case 'GET /inventory':

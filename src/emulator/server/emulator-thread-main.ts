@@ -5,7 +5,11 @@ import type { ThreadEmulatorOptions } from './emulator-thread';
 
 void (async () => {
   const emu = await startEmulator(workerData as ThreadEmulatorOptions);
-  parentPort!.postMessage({ endpoint: emu.endpoint, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret });
+  parentPort!.postMessage({
+    endpoint: emu.endpoint,
+    accessKeyId: emu.accessKeyId,
+    accessKeySecret: emu.accessKeySecret,
+  });
   parentPort!.once('message', () => {
     void emu.close().then(() => parentPort!.close());
   });

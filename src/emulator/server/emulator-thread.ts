@@ -9,7 +9,10 @@ import { Worker } from 'node:worker_threads';
 import type { EmulatorEndpoint, EmulatorOptions } from './start-emulator';
 
 /** The options a thread can take: plain data (no injected clock or randomness). */
-export type ThreadEmulatorOptions = Pick<EmulatorOptions, 'host' | 'port' | 'accessKeyId' | 'accessKeySecret' | 'timeScale' | 'ipsecConnectionQuota' | 'statePath'>;
+export type ThreadEmulatorOptions = Pick<
+  EmulatorOptions,
+  'host' | 'port' | 'accessKeyId' | 'accessKeySecret' | 'timeScale' | 'ipsecConnectionQuota' | 'statePath'
+>;
 
 /** The compiled entry point; from TypeScript sources (tests), the build's copy of it. */
 function entryPoint(): string {

@@ -16,7 +16,13 @@ export interface Faults {
  * (cut after the change was made: the client cannot know), `readTimeout` (nothing is done and no
  * answer comes; the client gives up at its read timeout).
  */
-export type FaultKind = 'throttle' | 'serverError' | 'appliedThenError' | 'connectionReset' | 'appliedThenReset' | 'readTimeout';
+export type FaultKind =
+  | 'throttle'
+  | 'serverError'
+  | 'appliedThenError'
+  | 'connectionReset'
+  | 'appliedThenReset'
+  | 'readTimeout';
 
 /** What each injected fault is counted as: the error code it answers with, or what the network did. */
 export const FAULT_CODES: Readonly<Record<FaultKind, string>> = {
@@ -47,7 +53,8 @@ export function checkFaults(input: unknown): Faults | string {
   const out: Record<string, number> = { ...NO_FAULTS };
   for (const [k, v] of Object.entries(input)) {
     if (!(k in NO_FAULTS)) return `unknown fault "${k}" (known: ${Object.keys(NO_FAULTS).join(', ')})`;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k !== 'latencyMultiplier' && v > 1)) return `fault "${k}" must be a number${k === 'latencyMultiplier' ? ' >= 0' : ' from 0 to 1'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k !== 'latencyMultiplier' && v > 1))
+      return `fault "${k}" must be a number${k === 'latencyMultiplier' ? ' >= 0' : ' from 0 to 1'}`;
     out[k] = v;
   }
   return out as unknown as Faults;

@@ -40,7 +40,14 @@ export function stringToSign(req: SignedRequest, signedHeaders: readonly string[
   };
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${headerValue(h)}\n`).join('');
   const canonicalUri = req.path.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
-  const canonical = [req.method, canonicalUri, canonicalQueryString(req.query), canonicalHeaders, signedHeaders.join(';'), hashedPayload].join('\n');
+  const canonical = [
+    req.method,
+    canonicalUri,
+    canonicalQueryString(req.query),
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    hashedPayload,
+  ].join('\n');
   return `${ALGORITHM}\n${sha256(canonical)}`;
 }
 
@@ -70,18 +77,31 @@ export class NonceCache {
  * Order of checks as the real gateway: credential, timestamp, content hash, signature, then the
  * nonce (recorded only for a correctly signed request, so forged calls cannot burn nonces).
  */
-export function verifyRequest(req: SignedRequest, secretOf: (accessKeyId: string) => string | undefined, nonces: NonceCache, now: number): string {
+export function verifyRequest(
+  req: SignedRequest,
+  secretOf: (accessKeyId: string) => string | undefined,
+  nonces: NonceCache,
+  now: number,
+): string {
   const auth = String(req.headers.authorization ?? '');
   const m = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]*),Signature=([0-9a-f]+)$/.exec(auth);
-  if (!m) throw new ApiError('IncompleteSignature', 'The request signature does not conform to Aliyun standards (ACS3-HMAC-SHA256 Authorization header expected).', 400);
+  if (!m)
+    throw new ApiError(
+      'IncompleteSignature',
+      'The request signature does not conform to Aliyun standards (ACS3-HMAC-SHA256 Authorization header expected).',
+      400,
+    );
   const [, accessKeyId, signedHeaderList, signature] = m as unknown as [string, string, string, string];
   const secret = secretOf(accessKeyId);
-  if (secret === undefined) throw new ApiError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404);
+  if (secret === undefined)
+    throw new ApiError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404);
 
   const date = String(req.headers['x-acs-date'] ?? '');
   const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(date) ? Date.parse(date) : NaN;
-  if (Number.isNaN(at)) throw new ApiError('InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.', 400);
-  if (Math.abs(now - at) > SKEW_MS) throw new ApiError('InvalidTimeStamp.Expired', `Specified time stamp or date value is expired: ${date}.`, 400);
+  if (Number.isNaN(at))
+    throw new ApiError('InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.', 400);
+  if (Math.abs(now - at) > SKEW_MS)
+    throw new ApiError('InvalidTimeStamp.Expired', `Specified time stamp or date value is expired: ${date}.`, 400);
 
   const declared = req.headers['x-acs-content-sha256'];
   if (declared !== undefined && declared !== sha256(req.body)) {
@@ -89,15 +109,21 @@ export function verifyRequest(req: SignedRequest, secretOf: (accessKeyId: string
   }
   const signedHeaders = signedHeaderList.split(';').filter((h) => h !== '');
   for (const required of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-action', 'x-acs-version']) {
-    if (!signedHeaders.includes(required)) throw new ApiError('IncompleteSignature', `The header ${required} must be signed.`, 400);
+    if (!signedHeaders.includes(required))
+      throw new ApiError('IncompleteSignature', `The header ${required} must be signed.`, 400);
   }
   const toSign = stringToSign(req, signedHeaders, String(declared ?? sha256(req.body)));
   const expected = Buffer.from(sign(secret, toSign), 'hex');
   const given = Buffer.from(signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw new ApiError('SignatureDoesNotMatch', `Specified signature does not match our calculation. server string to sign is:${toSign}`, 400);
+    throw new ApiError(
+      'SignatureDoesNotMatch',
+      `Specified signature does not match our calculation. server string to sign is:${toSign}`,
+      400,
+    );
   }
   const nonce = String(req.headers['x-acs-signature-nonce'] ?? '');
-  if (!nonces.useOnce(nonce, now)) throw new ApiError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400);
+  if (!nonces.useOnce(nonce, now))
+    throw new ApiError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400);
   return accessKeyId;
 }

@@ -27,7 +27,16 @@ import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from '../ecs/catalogue-a
 import { World } from '../state/world';
 
 export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly actions: ActionTable }>> = {
-  '2016-04-28': { name: 'Vpc', actions: { ...VPC_NETWORK_ACTIONS, ...VPN_ACTIONS, ...VPN_ROUTE_ACTIONS, ...VPC_TAG_ACTIONS, ...VPC_CATALOGUE_ACTIONS } },
+  '2016-04-28': {
+    name: 'Vpc',
+    actions: {
+      ...VPC_NETWORK_ACTIONS,
+      ...VPN_ACTIONS,
+      ...VPN_ROUTE_ACTIONS,
+      ...VPC_TAG_ACTIONS,
+      ...VPC_CATALOGUE_ACTIONS,
+    },
+  },
   '2014-05-26': { name: 'Ecs', actions: { ...ECS_ACTIONS, ...ECS_CATALOGUE_ACTIONS } },
   '2017-09-12': { name: 'Cbn', actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...CEN_TAG_ACTIONS } },
 };
@@ -78,14 +87,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accessKeyId = options.accessKeyId ?? `LTAI${randomBytes(8).toString('hex')}`;
   const accessKeySecret = options.accessKeySecret ?? randomBytes(24).toString('base64url');
-  const control: ControlState = { faults: NO_FAULTS, calls: new Map(), injected: new Map(), forced: [], injectedCalls: new Map(), secretActions: new Set() };
+  const control: ControlState = {
+    faults: NO_FAULTS,
+    calls: new Map(),
+    injected: new Map(),
+    forced: [],
+    injectedCalls: new Map(),
+    secretActions: new Set(),
+  };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
     const i = control.forced.findIndex((f) => f.fault === fault && (f.action === undefined || f.action === action));
@@ -97,13 +117,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     return hit;
   };
-  const clock = createClock({ timeScale: options.timeScale ?? 1, ...(options.now ? { now: options.now } : {}), latencyMultiplier: () => control.faults.latencyMultiplier });
+  const clock = createClock({
+    timeScale: options.timeScale ?? 1,
+    ...(options.now ? { now: options.now } : {}),
+    latencyMultiplier: () => control.faults.latencyMultiplier,
+  });
   const random = options.random ?? Math.random;
   const world = new World(clock, random);
   const nonces = new NonceCache();
   const quota = options.ipsecConnectionQuota ?? 10;
   const statePath = options.statePath;
-  if (statePath && existsSync(statePath)) world.restore(JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>);
+  if (statePath && existsSync(statePath))
+    world.restore(JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>);
   const persist = () => {
     if (!statePath) return;
     mkdirSync(dirname(statePath), { recursive: true });
@@ -125,48 +150,93 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const requestId = randomUUID().toUpperCase();
     const hostId = String(req.headers.host ?? '');
     const fail = (e: ApiError) =>
-      send(res, e.status, { RequestId: requestId, HostId: hostId, Code: e.code, Message: e.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=${PRODUCTS[String(req.headers['x-acs-version'])]?.name ?? ''}&requestId=${requestId}` },
-        e.retryAfter !== undefined ? { 'x-acs-retry-after': String(e.retryAfter) } : {});
+      send(
+        res,
+        e.status,
+        {
+          RequestId: requestId,
+          HostId: hostId,
+          Code: e.code,
+          Message: e.message,
+          Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=${PRODUCTS[String(req.headers['x-acs-version'])]?.name ?? ''}&requestId=${requestId}`,
+        },
+        e.retryAfter !== undefined ? { 'x-acs-retry-after': String(e.retryAfter) } : {},
+      );
     try {
-      if (req.method !== 'POST' && req.method !== 'GET') throw new ApiError('UnsupportedHTTPMethod', `HTTP method ${req.method} is not supported.`, 400);
+      if (req.method !== 'POST' && req.method !== 'GET')
+        throw new ApiError('UnsupportedHTTPMethod', `HTTP method ${req.method} is not supported.`, 400);
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = v;
-      verifyRequest({ method: req.method, path: url.pathname, query, headers: req.headers, body }, (id) => (id === accessKeyId ? accessKeySecret : undefined), nonces, clock.now());
+      verifyRequest(
+        { method: req.method, path: url.pathname, query, headers: req.headers, body },
+        (id) => (id === accessKeyId ? accessKeySecret : undefined),
+        nonces,
+        clock.now(),
+      );
       const version = String(req.headers['x-acs-version'] ?? '');
       const actionName = String(req.headers['x-acs-action'] ?? '');
       const action = PRODUCTS[version]?.actions[actionName];
-      if (!action) throw new ApiError('InvalidApi.NotFound', `Specified api ${actionName} (version ${version}) is not found, please check your url and method.`, 404);
+      if (!action)
+        throw new ApiError(
+          'InvalidApi.NotFound',
+          `Specified api ${actionName} (version ${version}) is not found, please check your url and method.`,
+          404,
+        );
       control.calls.set(actionName, (control.calls.get(actionName) ?? 0) + 1);
 
       // Form bodies (CreateVpnConnection's TunnelOptionsSpecification) carry parameters too.
       const params: Record<string, string> = { ...query };
-      if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
+      if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+        for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
 
-      if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v))) control.secretActions.add(actionName);
+      if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v)))
+        control.secretActions.add(actionName);
       const f = control.faults;
       if (inject('connectionReset', actionName, 0)) return cut(res);
       if (inject('readTimeout', actionName, 0)) return hold(res);
-      if (inject('throttle', actionName, f.throttle)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
-      if (inject('serverError', actionName, f.serverError)) throw new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+      if (inject('throttle', actionName, f.throttle))
+        throw new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400);
+      if (inject('serverError', actionName, f.serverError))
+        throw new ApiError(
+          'ServiceUnavailable',
+          'The request has failed due to a temporary failure of the server.',
+          503,
+        );
 
       world.reap();
       const call = new CallParams(params);
       const token = action.mutating ? call.opt('ClientToken') : undefined;
-      const fingerprint = JSON.stringify(Object.keys(params).filter((k) => k !== 'ClientToken').sort().map((k) => [k, params[k]]));
+      const fingerprint = JSON.stringify(
+        Object.keys(params)
+          .filter((k) => k !== 'ClientToken')
+          .sort()
+          .map((k) => [k, params[k]]),
+      );
       const tokenKey = `${actionName}:${token}`;
       let result: Record<string, unknown>;
       const previous = token ? world.clientTokens.get(tokenKey) : undefined;
       if (previous) {
-        if (previous.fingerprint !== fingerprint) throw new ApiError('IdempotentParameterMismatch', 'The request uses the same client token as a previous, but non-identical request.', 400);
+        if (previous.fingerprint !== fingerprint)
+          throw new ApiError(
+            'IdempotentParameterMismatch',
+            'The request uses the same client token as a previous, but non-identical request.',
+            400,
+          );
         result = previous.response;
       } else {
         const host = /^([^:]+)/.exec(hostId)?.[1] ?? '';
         const hostRegion = HOST_REGION.exec(host)?.[1];
-        result = action.handle({ world, params: call, ipsecConnectionQuota: quota, ...(hostRegion ? { hostRegion } : {}) });
+        result = action.handle({
+          world,
+          params: call,
+          ipsecConnectionQuota: quota,
+          ...(hostRegion ? { hostRegion } : {}),
+        });
         if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
         if (action.mutating) persist();
       }
-      if (action.mutating && inject('appliedThenError', actionName, f.appliedThenError)) throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
+      if (action.mutating && inject('appliedThenError', actionName, f.appliedThenError))
+        throw new ApiError('InternalError', 'The request processing has failed due to some unknown error.', 500);
       if (action.mutating && inject('appliedThenReset', actionName, 0)) return cut(res);
       send(res, 200, { RequestId: requestId, ...result });
     } catch (e) {
@@ -191,7 +261,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (req.method === 'POST') persist();
         return send(res, r.status, r.body);
       }
-      if (url.pathname !== '/') return send(res, 404, { Code: 'InvalidApi.NotFound', Message: `No such path ${url.pathname}.` });
+      if (url.pathname !== '/')
+        return send(res, 404, { Code: 'InvalidApi.NotFound', Message: `No such path ${url.pathname}.` });
       return rpc(req, res, url, body);
     })().catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, { Code: 'InternalError', Message: String(e) });

@@ -10,7 +10,11 @@ export interface EmulatorClock {
   delay(realMs: number): number;
 }
 
-export function createClock(options: { timeScale: number; now?: () => number; latencyMultiplier?: () => number }): EmulatorClock {
+export function createClock(options: {
+  timeScale: number;
+  now?: () => number;
+  latencyMultiplier?: () => number;
+}): EmulatorClock {
   const now = options.now ?? Date.now;
   return {
     now,

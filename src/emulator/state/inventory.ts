@@ -33,7 +33,8 @@ export interface Inventory {
 
 export function inventory(world: World): Inventory {
   world.reap();
-  const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) => [...xs].filter((x) => x.deletingUntil === undefined);
+  const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) =>
+    [...xs].filter((x) => x.deletingUntil === undefined);
   const connections = live(world.vpnConnections.values());
   const counts = {
     vpc: live(world.vpcs.values()).length,
@@ -50,19 +51,39 @@ export function inventory(world: World): Inventory {
     'ecs-instance': live(world.instances.values()).length,
   };
   const ids = [
-    ...world.vpcs.keys(), ...world.vswitches.keys(), ...world.vpnGateways.keys(), ...world.customerGateways.keys(),
-    ...world.vpnConnections.keys(), ...world.cens.keys(), ...world.securityGroups.keys(), ...world.instances.keys(),
+    ...world.vpcs.keys(),
+    ...world.vswitches.keys(),
+    ...world.vpnGateways.keys(),
+    ...world.customerGateways.keys(),
+    ...world.vpnConnections.keys(),
+    ...world.cens.keys(),
+    ...world.securityGroups.keys(),
+    ...world.instances.keys(),
   ];
   const tunnels = connections.map((c) => {
-    const mirror = connections.find((m) => m.id !== c.id && m.localSubnet.join() === c.remoteSubnet.join() && m.remoteSubnet.join() === c.localSubnet.join());
+    const mirror = connections.find(
+      (m) =>
+        m.id !== c.id &&
+        m.localSubnet.join() === c.remoteSubnet.join() &&
+        m.remoteSubnet.join() === c.localSubnet.join(),
+    );
     return {
-      id: c.id, vpnGatewayId: c.vpnGatewayId, localCidrs: [...c.localSubnet], remoteCidrs: [...c.remoteSubnet],
-      keyDigest: createHash('sha256').update(String(c.ike.Psk ?? '')).digest('hex').slice(0, 16),
-      ...(mirror ? { mirrorId: mirror.id } : {}), sameKey: mirror !== undefined && mirror.ike.Psk === c.ike.Psk,
+      id: c.id,
+      vpnGatewayId: c.vpnGatewayId,
+      localCidrs: [...c.localSubnet],
+      remoteCidrs: [...c.remoteSubnet],
+      keyDigest: createHash('sha256')
+        .update(String(c.ike.Psk ?? ''))
+        .digest('hex')
+        .slice(0, 16),
+      ...(mirror ? { mirrorId: mirror.id } : {}),
+      sameKey: mirror !== undefined && mirror.ike.Psk === c.ike.Psk,
     };
   });
   return {
-    counts, ids, tunnels,
+    counts,
+    ids,
+    tunnels,
     vpcs: live(world.vpcs.values()).map((v) => ({ id: v.id, cidrs: [v.cidrBlock, ...v.secondaryCidrBlocks] })),
     customerGatewayIps: [...world.customerGateways.values()].map((g) => g.ipAddress),
     published: live(world.cenPublished).map((p) => p.destinationCidrBlock),

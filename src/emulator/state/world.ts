@@ -43,33 +43,90 @@ interface Lifecycle {
 }
 
 export interface VpcR extends Lifecycle {
-  id: string; regionId: string; cidrBlock: string; secondaryCidrBlocks: string[]; name: string; description: string;
-  routeTableId: string; vRouterId: string; busyUntil: number; tags: Tags;
+  id: string;
+  regionId: string;
+  cidrBlock: string;
+  secondaryCidrBlocks: string[];
+  name: string;
+  description: string;
+  routeTableId: string;
+  vRouterId: string;
+  busyUntil: number;
+  tags: Tags;
 }
 export interface VSwitchR extends Lifecycle {
-  id: string; vpcId: string; regionId: string; zoneId: string; cidrBlock: string; name: string; tags: Tags; description?: string;
+  id: string;
+  vpcId: string;
+  regionId: string;
+  zoneId: string;
+  cidrBlock: string;
+  name: string;
+  tags: Tags;
+  description?: string;
 }
 export interface RouteEntryR extends Lifecycle {
-  id: string; routeTableId: string; vpcId: string; regionId: string; destinationCidrBlock: string;
-  nextHopType: string; nextHopId: string; name: string; description: string;
+  id: string;
+  routeTableId: string;
+  vpcId: string;
+  regionId: string;
+  destinationCidrBlock: string;
+  nextHopType: string;
+  nextHopId: string;
+  name: string;
+  description: string;
 }
 export interface VpnGatewayR extends Lifecycle {
-  id: string; vpcId: string; vswitchId: string; regionId: string; name: string; internetIp: string;
-  bandwidth: number; chargeType: string; busyUntil: number; tags: Tags; description?: string;
+  id: string;
+  vpcId: string;
+  vswitchId: string;
+  regionId: string;
+  name: string;
+  internetIp: string;
+  bandwidth: number;
+  chargeType: string;
+  busyUntil: number;
+  tags: Tags;
+  description?: string;
 }
 export interface CustomerGatewayR {
-  id: string; regionId: string; ipAddress: string; name: string; description: string; createdAt: number; tags: Tags;
+  id: string;
+  regionId: string;
+  ipAddress: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  tags: Tags;
 }
 export interface IkeConfig {
-  Psk: string; IkeVersion: string; IkeMode: string; IkeEncAlg: string; IkeAuthAlg: string; IkePfs: string; IkeLifetime: number; LocalId: string; RemoteId: string;
+  Psk: string;
+  IkeVersion: string;
+  IkeMode: string;
+  IkeEncAlg: string;
+  IkeAuthAlg: string;
+  IkePfs: string;
+  IkeLifetime: number;
+  LocalId: string;
+  RemoteId: string;
 }
 export interface IpsecConfig {
-  IpsecEncAlg: string; IpsecAuthAlg: string; IpsecPfs: string; IpsecLifetime: number;
+  IpsecEncAlg: string;
+  IpsecAuthAlg: string;
+  IpsecPfs: string;
+  IpsecLifetime: number;
 }
 export interface VpnConnectionR extends Lifecycle {
-  id: string; regionId: string; vpnGatewayId: string; customerGatewayId: string; name: string;
-  localSubnet: string[]; remoteSubnet: string[]; ike: IkeConfig; ipsec: IpsecConfig; effectImmediately: boolean;
-  tags: Tags; /** Taken down through the control API to imitate drift. */ forcedDown: boolean;
+  id: string;
+  regionId: string;
+  vpnGatewayId: string;
+  customerGatewayId: string;
+  name: string;
+  localSubnet: string[];
+  remoteSubnet: string[];
+  ike: IkeConfig;
+  ipsec: IpsecConfig;
+  effectImmediately: boolean;
+  tags: Tags /** Taken down through the control API to imitate drift. */;
+  forcedDown: boolean;
   /** First packet that tried to use the tunnel; starts negotiation when neither side negotiates immediately. */
   trafficSeenAt?: number;
   /** AutoConfigRoute: the gateway's policy-based routes for its selectors were added with it (absent in older snapshots: true). */
@@ -80,40 +137,100 @@ export interface VpnConnectionR extends Lifecycle {
  * crosses the gateway only through one of them, to the connection named as next hop.
  */
 export interface VpnRouteR extends Lifecycle {
-  id: string; kind: 'pbr' | 'dbr'; vpnGatewayId: string; regionId: string; routeSource: string; routeDest: string; nextHop: string;
-  weight: number; priority: number; published: boolean; description: string;
+  id: string;
+  kind: 'pbr' | 'dbr';
+  vpnGatewayId: string;
+  regionId: string;
+  routeSource: string;
+  routeDest: string;
+  nextHop: string;
+  weight: number;
+  priority: number;
+  published: boolean;
+  description: string;
   /** Added by CreateVpnConnection with AutoConfigRoute (removed with its connection). */
   auto: boolean;
 }
 export interface CenR extends Lifecycle {
-  id: string; name: string; description: string; protectionLevel: string; busyUntil: number; tags: Tags;
+  id: string;
+  name: string;
+  description: string;
+  protectionLevel: string;
+  busyUntil: number;
+  tags: Tags;
 }
 export interface CenAttachmentR extends Lifecycle {
-  cenId: string; childInstanceId: string; childInstanceType: string; childInstanceRegionId: string;
+  cenId: string;
+  childInstanceId: string;
+  childInstanceType: string;
+  childInstanceRegionId: string;
 }
 export interface CenPublishR extends Lifecycle {
-  cenId: string; childInstanceId: string; childInstanceRegionId: string; childInstanceType: string; routeTableId: string; destinationCidrBlock: string;
+  cenId: string;
+  childInstanceId: string;
+  childInstanceRegionId: string;
+  childInstanceType: string;
+  routeTableId: string;
+  destinationCidrBlock: string;
 }
 export interface RuleR {
-  id: string; ipProtocol: string; portRange: string; sourceCidrIp: string; policy: string; priority: number; description: string; createdAt: number;
+  id: string;
+  ipProtocol: string;
+  portRange: string;
+  sourceCidrIp: string;
+  policy: string;
+  priority: number;
+  description: string;
+  createdAt: number;
 }
 export interface SecurityGroupR {
-  id: string; regionId: string; vpcId: string; name: string; description: string; createdAt: number; rules: RuleR[]; tags: Tags;
+  id: string;
+  regionId: string;
+  vpcId: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  rules: RuleR[];
+  tags: Tags;
   deletingUntil?: number;
 }
 export interface InstanceR extends Lifecycle {
-  id: string; regionId: string; zoneId: string; vswitchId: string; vpcId: string; securityGroupIds: string[]; privateIp: string;
-  name: string; instanceType: string; imageId: string; agentOnlineAt: number; tags: Tags;
+  id: string;
+  regionId: string;
+  zoneId: string;
+  vswitchId: string;
+  vpcId: string;
+  securityGroupIds: string[];
+  privateIp: string;
+  name: string;
+  instanceType: string;
+  imageId: string;
+  agentOnlineAt: number;
+  tags: Tags;
   /** Set by StopInstance/StartInstance: the power transitions after the instance first ran. */
   power?: Phases;
   /** Tags of the instance's system disk. */
   diskTags?: Tags;
 }
 export interface InvocationResultR {
-  instanceId: string; startAt: number; finishAt: number; output: string; /** Bytes cut off the output (absent in older snapshots). */ dropped?: number; exitCode: number; finalStatus: string; errorCode: string; errorInfo: string;
+  instanceId: string;
+  startAt: number;
+  finishAt: number;
+  output: string /** Bytes cut off the output (absent in older snapshots). */;
+  dropped?: number;
+  exitCode: number;
+  finalStatus: string;
+  errorCode: string;
+  errorInfo: string;
 }
 export interface InvocationR {
-  id: string; commandId: string; regionId: string; type: string; content: string; createdAt: number; results: InvocationResultR[];
+  id: string;
+  commandId: string;
+  regionId: string;
+  type: string;
+  content: string;
+  createdAt: number;
+  results: InvocationResultR[];
   /** Seconds (absent in older snapshots: 60). */
   timeout?: number;
   /** RunCommand's Name and WorkingDir (absent in older snapshots: '' and /root). */
@@ -145,7 +262,12 @@ export class World {
   ) {}
 
   newId(prefix: string): string {
-    return `${prefix}-${randomBytes(12).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(16, '0').slice(0, 20)}`;
+    return `${prefix}-${randomBytes(12)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .padEnd(16, '0')
+      .slice(0, 20)}`;
   }
 
   now(): number {
@@ -180,7 +302,17 @@ export class World {
   reap(): void {
     const now = this.now();
     const gone = (r: { deletingUntil?: number }) => r.deletingUntil !== undefined && r.deletingUntil <= now;
-    for (const map of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.vpnConnections, this.vpnRoutes, this.cens, this.securityGroups, this.instances] as Map<string, { deletingUntil?: number }>[]) {
+    for (const map of [
+      this.vpcs,
+      this.vswitches,
+      this.routeEntries,
+      this.vpnGateways,
+      this.vpnConnections,
+      this.vpnRoutes,
+      this.cens,
+      this.securityGroups,
+      this.instances,
+    ] as Map<string, { deletingUntil?: number }>[]) {
       for (const [id, r] of map) if (gone(r)) map.delete(id);
     }
     for (const list of [this.cenAttachments, this.cenPublished] as { deletingUntil?: number }[][]) {
@@ -190,8 +322,20 @@ export class World {
 
   /** Plain data for a snapshot file (the sandbox keeps its cloud across restarts). */
   snapshot(): Record<string, unknown> {
-    const maps = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
-      vpnConnections: this.vpnConnections, vpnRoutes: this.vpnRoutes, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
+    const maps = {
+      vpcs: this.vpcs,
+      vswitches: this.vswitches,
+      routeEntries: this.routeEntries,
+      vpnGateways: this.vpnGateways,
+      customerGateways: this.customerGateways,
+      vpnConnections: this.vpnConnections,
+      vpnRoutes: this.vpnRoutes,
+      cens: this.cens,
+      securityGroups: this.securityGroups,
+      instances: this.instances,
+      invocations: this.invocations,
+      clientTokens: this.clientTokens,
+    };
     return {
       version: 1,
       ...Object.fromEntries(Object.entries(maps).map(([k, m]) => [k, [...(m as Map<string, unknown>).entries()]])),
@@ -203,24 +347,67 @@ export class World {
   restore(data: Record<string, unknown>): void {
     this.reset();
     if (data.version !== 1) throw new Error('unknown emulator snapshot version');
-    const maps: Record<string, Map<string, unknown>> = { vpcs: this.vpcs, vswitches: this.vswitches, routeEntries: this.routeEntries, vpnGateways: this.vpnGateways, customerGateways: this.customerGateways,
-      vpnConnections: this.vpnConnections, vpnRoutes: this.vpnRoutes, cens: this.cens, securityGroups: this.securityGroups, instances: this.instances, invocations: this.invocations, clientTokens: this.clientTokens };
-    for (const [k, m] of Object.entries(maps)) for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
+    const maps: Record<string, Map<string, unknown>> = {
+      vpcs: this.vpcs,
+      vswitches: this.vswitches,
+      routeEntries: this.routeEntries,
+      vpnGateways: this.vpnGateways,
+      customerGateways: this.customerGateways,
+      vpnConnections: this.vpnConnections,
+      vpnRoutes: this.vpnRoutes,
+      cens: this.cens,
+      securityGroups: this.securityGroups,
+      instances: this.instances,
+      invocations: this.invocations,
+      clientTokens: this.clientTokens,
+    };
+    for (const [k, m] of Object.entries(maps))
+      for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
     this.cenAttachments.push(...((data.cenAttachments as CenAttachmentR[]) ?? []));
     // Snapshots from before gateway routes were modelled: their connections were routed as if by AutoConfigRoute.
     if (data.vpnRoutes === undefined) {
       for (const c of this.vpnConnections.values()) {
-        for (const source of c.localSubnet) for (const dest of c.remoteSubnet) {
-          const id = this.newId('vpnroute');
-          this.vpnRoutes.set(id, { id, kind: 'pbr', vpnGatewayId: c.vpnGatewayId, regionId: c.regionId, routeSource: source, routeDest: dest, nextHop: c.id, weight: 100, priority: 10, published: false, description: '', auto: true, createdAt: c.createdAt, phases: { steps: [], final: 'normal' } });
-        }
+        for (const source of c.localSubnet)
+          for (const dest of c.remoteSubnet) {
+            const id = this.newId('vpnroute');
+            this.vpnRoutes.set(id, {
+              id,
+              kind: 'pbr',
+              vpnGatewayId: c.vpnGatewayId,
+              regionId: c.regionId,
+              routeSource: source,
+              routeDest: dest,
+              nextHop: c.id,
+              weight: 100,
+              priority: 10,
+              published: false,
+              description: '',
+              auto: true,
+              createdAt: c.createdAt,
+              phases: { steps: [], final: 'normal' },
+            });
+          }
       }
     }
     this.cenPublished.push(...((data.cenPublished as CenPublishR[]) ?? []));
   }
 
   reset(): void {
-    for (const m of [this.vpcs, this.vswitches, this.routeEntries, this.vpnGateways, this.customerGateways, this.vpnConnections, this.vpnRoutes, this.cens, this.securityGroups, this.instances, this.invocations, this.clientTokens]) m.clear();
+    for (const m of [
+      this.vpcs,
+      this.vswitches,
+      this.routeEntries,
+      this.vpnGateways,
+      this.customerGateways,
+      this.vpnConnections,
+      this.vpnRoutes,
+      this.cens,
+      this.securityGroups,
+      this.instances,
+      this.invocations,
+      this.clientTokens,
+    ])
+      m.clear();
     this.cenAttachments.length = 0;
     this.cenPublished.length = 0;
   }

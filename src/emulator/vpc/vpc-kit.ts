@@ -27,8 +27,14 @@ export function connectionOf(world: World, id: string): VpnConnectionR {
 
 /** One change at a time per VPC route table (vSwitches and route entries): the real service says TaskConflict. */
 export function lockVpc(world: World, vpc: VpcR, realMs: number): void {
-  if (world.status(vpc, 'Deleting') !== 'Available') throw new ApiError('IncorrectVpcStatus', `The VPC ${vpc.id} is not in a valid state for the operation.`, 400);
-  if (world.now() < vpc.busyUntil) throw new ApiError('TaskConflict', `A task on the route table of ${vpc.id} is still in progress; try again later.`, 400);
+  if (world.status(vpc, 'Deleting') !== 'Available')
+    throw new ApiError('IncorrectVpcStatus', `The VPC ${vpc.id} is not in a valid state for the operation.`, 400);
+  if (world.now() < vpc.busyUntil)
+    throw new ApiError(
+      'TaskConflict',
+      `A task on the route table of ${vpc.id} is still in progress; try again later.`,
+      400,
+    );
   vpc.busyUntil = world.now() + world.clock.delay(realMs);
 }
 
@@ -41,14 +47,25 @@ export function gatewayStatus(world: World, gateway: VpnGatewayR): string {
 /** One change at a time per VPN gateway: anything but `active` answers VpnGateway.Configuring. */
 export function lockGateway(world: World, vpnGateway: VpnGatewayR, realMs: number): void {
   const status = gatewayStatus(world, vpnGateway);
-  if (status !== 'active') throw new ApiError('VpnGateway.Configuring', `The VPN gateway ${vpnGateway.id} is ${status}; only one configuration change runs at a time.`, 400);
+  if (status !== 'active')
+    throw new ApiError(
+      'VpnGateway.Configuring',
+      `The VPN gateway ${vpnGateway.id} is ${status}; only one configuration change runs at a time.`,
+      400,
+    );
   vpnGateway.busyUntil = world.now() + world.clock.delay(realMs);
 }
 
 /** A comma-separated list of CIDR blocks (IPsec selectors): at most five, each valid. */
 export function subnets(ctx: ActionContext, name: string): string[] {
-  const list = ctx.params.req(name).split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const s of list) if (!parseCidr(s).ok) throw new ApiError(`Invalid${name}`, `The specified ${name} "${s}" is not a valid CIDR block.`, 400);
+  const list = ctx.params
+    .req(name)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const s of list)
+    if (!parseCidr(s).ok)
+      throw new ApiError(`Invalid${name}`, `The specified ${name} "${s}" is not a valid CIDR block.`, 400);
   if (list.length > 5) throw new ApiError(`Invalid${name}.TooMany`, `At most 5 CIDR blocks in ${name}.`, 400);
   return list;
 }

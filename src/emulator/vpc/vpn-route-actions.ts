@@ -22,7 +22,12 @@ function cidrParam(ctx: ActionContext, name: string): string {
 }
 
 function newRoute(w: World, r: Omit<VpnRouteR, 'id' | 'createdAt' | 'phases'>): VpnRouteR {
-  const route: VpnRouteR = { ...r, id: w.newId('vpnroute'), createdAt: w.now(), phases: w.phases([['pending', ROUTE_CHANGE_MS]], 'normal') };
+  const route: VpnRouteR = {
+    ...r,
+    id: w.newId('vpnroute'),
+    createdAt: w.now(),
+    phases: w.phases([['pending', ROUTE_CHANGE_MS]], 'normal'),
+  };
   w.vpnRoutes.set(route.id, route);
   return route;
 }
@@ -31,18 +36,32 @@ function newRoute(w: World, r: Omit<VpnRouteR, 'id' | 'createdAt' | 'phases'>): 
 export function addAutoRoutes(world: World, connection: VpnConnectionR): void {
   for (const source of connection.localSubnet) {
     for (const dest of connection.remoteSubnet) {
-      newRoute(world, { kind: 'pbr', vpnGatewayId: connection.vpnGatewayId, regionId: connection.regionId, routeSource: source, routeDest: dest, nextHop: connection.id, weight: 100, priority: 10, published: false, description: '', auto: true });
+      newRoute(world, {
+        kind: 'pbr',
+        vpnGatewayId: connection.vpnGatewayId,
+        regionId: connection.regionId,
+        routeSource: source,
+        routeDest: dest,
+        nextHop: connection.id,
+        weight: 100,
+        priority: 10,
+        published: false,
+        description: '',
+        auto: true,
+      });
     }
   }
 }
 
 /** The routes through which a connection carries traffic, live (not being deleted). */
-export const liveRoutes = (world: World, gatewayId: string) => [...world.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && r.deletingUntil === undefined);
+export const liveRoutes = (world: World, gatewayId: string) =>
+  [...world.vpnRoutes.values()].filter((r) => r.vpnGatewayId === gatewayId && r.deletingUntil === undefined);
 
 function nextHopOf(ctx: ActionContext, gatewayId: string): string {
   const hop = ctx.params.req('NextHop');
   const c = ctx.world.vpnConnections.get(hop);
-  if (!c || c.vpnGatewayId !== gatewayId || c.deletingUntil !== undefined) throw notFound('InvalidNextHop.NotFound', `IPsec connection ${hop} on ${gatewayId}`);
+  if (!c || c.vpnGatewayId !== gatewayId || c.deletingUntil !== undefined)
+    throw notFound('InvalidNextHop.NotFound', `IPsec connection ${hop} on ${gatewayId}`);
   return hop;
 }
 
@@ -53,7 +72,11 @@ function weightOf(ctx: ActionContext): number {
 }
 
 const routeView = (w: World) => (r: VpnRouteR) => ({
-  VpnInstanceId: r.vpnGatewayId, RouteDest: r.routeDest, NextHop: r.nextHop, Weight: r.weight, CreateTime: r.createdAt,
+  VpnInstanceId: r.vpnGatewayId,
+  RouteDest: r.routeDest,
+  NextHop: r.nextHop,
+  Weight: r.weight,
+  CreateTime: r.createdAt,
   State: r.deletingUntil !== undefined ? 'deleting' : !w.isReady(r) ? 'pending' : r.published ? 'published' : 'normal',
   ...(r.kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : { RouteEntryType: 'custom' }),
 });
@@ -63,7 +86,8 @@ function routeKey(ctx: ActionContext, kind: 'pbr' | 'dbr') {
   const g = gatewayOf(ctx.world, ctx.params.req('VpnGatewayId'));
   const routeSource = kind === 'pbr' ? cidrParam(ctx, 'RouteSource') : '';
   const routeDest = cidrParam(ctx, 'RouteDest');
-  const same = (r: VpnRouteR, hop: string) => r.kind === kind && r.routeSource === routeSource && r.routeDest === routeDest && r.nextHop === hop;
+  const same = (r: VpnRouteR, hop: string) =>
+    r.kind === kind && r.routeSource === routeSource && r.routeDest === routeDest && r.nextHop === hop;
   return { g, routeSource, routeDest, same };
 }
 
@@ -75,11 +99,36 @@ function create(kind: 'pbr' | 'dbr') {
     const weight = weightOf(ctx);
     const priority = kind === 'pbr' ? ctx.params.int('Priority', 10, 1, 100) : 0;
     if (liveRoutes(w, g.id).some((r) => same(r, nextHop))) {
-      throw new ApiError('VpnRouteEntry.AlreadyExists', `The route to ${routeDest} through ${nextHop} already exists.`, 400);
+      throw new ApiError(
+        'VpnRouteEntry.AlreadyExists',
+        `The route to ${routeDest} through ${nextHop} already exists.`,
+        400,
+      );
     }
     lockGateway(w, g, ROUTE_CHANGE_MS);
-    const r = newRoute(w, { kind, vpnGatewayId: g.id, regionId: regionOf(ctx), routeSource, routeDest, nextHop, weight, priority, published: ctx.params.bool('PublishVpc', false), description: ctx.params.opt('Description') ?? '', auto: false });
-    return { VpnInstanceId: g.id, RouteDest: r.routeDest, NextHop: r.nextHop, Weight: r.weight, State: 'pending', CreateTime: r.createdAt, Description: r.description, ...(kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : {}) };
+    const r = newRoute(w, {
+      kind,
+      vpnGatewayId: g.id,
+      regionId: regionOf(ctx),
+      routeSource,
+      routeDest,
+      nextHop,
+      weight,
+      priority,
+      published: ctx.params.bool('PublishVpc', false),
+      description: ctx.params.opt('Description') ?? '',
+      auto: false,
+    });
+    return {
+      VpnInstanceId: g.id,
+      RouteDest: r.routeDest,
+      NextHop: r.nextHop,
+      Weight: r.weight,
+      State: 'pending',
+      CreateTime: r.createdAt,
+      Description: r.description,
+      ...(kind === 'pbr' ? { RouteSource: r.routeSource, Priority: r.priority } : {}),
+    };
   });
 }
 
@@ -103,7 +152,12 @@ function describe(kind: 'pbr' | 'dbr', list: string, item: string) {
     const all = [...w.vpnRoutes.values()].filter((r) => r.vpnGatewayId === g.id && r.kind === kind);
     const { items, meta } = page(ctx, all, 50, 10);
     // Destination-based routes are counted by type; the emulator's are all custom (no BGP).
-    const counts = kind === 'dbr' ? { VpnRouteCounts: { VpnRouteCount: [{ RouteEntryType: 'custom', Source: 'CUSTOM', RouteCount: all.length }] } } : {};
+    const counts =
+      kind === 'dbr'
+        ? {
+            VpnRouteCounts: { VpnRouteCount: [{ RouteEntryType: 'custom', Source: 'CUSTOM', RouteCount: all.length }] },
+          }
+        : {};
     return { [list]: { [item]: items.map(routeView(w)) }, ...counts, ...meta };
   });
 }
@@ -124,8 +178,11 @@ const publishVpnRouteEntry = writes((ctx) => {
 });
 
 export const VPN_ROUTE_ACTIONS: ActionTable = {
-  CreateVpnPbrRouteEntry: create('pbr'), DeleteVpnPbrRouteEntry: remove('pbr'), DescribeVpnPbrRouteEntries: describe('pbr', 'VpnPbrRouteEntries', 'VpnPbrRouteEntry'),
-  CreateVpnRouteEntry: create('dbr'), DeleteVpnRouteEntry: remove('dbr'), DescribeVpnRouteEntries: describe('dbr', 'VpnRouteEntries', 'VpnRouteEntry'),
+  CreateVpnPbrRouteEntry: create('pbr'),
+  DeleteVpnPbrRouteEntry: remove('pbr'),
+  DescribeVpnPbrRouteEntries: describe('pbr', 'VpnPbrRouteEntries', 'VpnPbrRouteEntry'),
+  CreateVpnRouteEntry: create('dbr'),
+  DeleteVpnRouteEntry: remove('dbr'),
+  DescribeVpnRouteEntries: describe('dbr', 'VpnRouteEntries', 'VpnRouteEntry'),
   PublishVpnRouteEntry: publishVpnRouteEntry,
 };
-
