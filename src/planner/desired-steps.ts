@@ -58,6 +58,10 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
 
   for (const s of cloudSites) {
     const [primary, ...secondary] = s.cidrs;
+    const second =
+      s.secondZone !== undefined && s.secondVswitchCidr !== undefined
+        ? { zone: s.secondZone, cidr: s.secondVswitchCidr }
+        : undefined;
     add({
       id: stepId.vpc(s.name),
       kind: 'vpc',
@@ -75,6 +79,17 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
       params: { name: res(s.name), cidrBlock: s.vswitchCidr!, zoneId: s.zone },
       refs: { vpcId: ref(stepId.vpc(s.name)) },
     });
+    if (second) {
+      add({
+        id: stepId.secondVswitch(s.name),
+        kind: 'vswitch',
+        site: s.name,
+        region: s.region,
+        dependsOn: [stepId.vpc(s.name)],
+        params: { name: res(s.name, '-2'), cidrBlock: second.cidr, zoneId: second.zone },
+        refs: { vpcId: ref(stepId.vpc(s.name)) },
+      });
+    }
     if (s.role === 'hub' || s.role === 'dc') {
       add({
         id: stepId.vpnGateway(s.name),

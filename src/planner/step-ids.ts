@@ -7,6 +7,8 @@ import { STEP_KINDS, type StepKind } from './plan';
 export const stepId = {
   vpc: (site: string) => `vpc:${site}`,
   vswitch: (site: string) => `vswitch:${site}`,
+  /** The vSwitch in the site's second zone (dual-tunnel gateways, transit-router attachments). */
+  secondVswitch: (site: string) => `vswitch:${site}:2`,
   vpnGateway: (site: string) => `vpn-gateway:${site}`,
   /** The customer gateway in `site`'s region that stands for `peer`'s VPN device. */
   customerGateway: (site: string, peer: string) => `customer-gateway:${site}:${peer}`,
@@ -31,6 +33,7 @@ export type ParsedStepId =
       readonly kind: 'vpc' | 'vswitch' | 'vpn-gateway' | 'cen-attachment' | 'security-group' | 'ecs-instance';
       readonly site: string;
     }
+  | { readonly kind: 'vswitch'; readonly site: string; readonly zone: 'second' }
   | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly local: string; readonly remote: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly peer: string }
@@ -56,6 +59,9 @@ export function parseStepId(id: string): ParsedStepId | undefined {
     case 'route-entry':
     case 'cen-route-publish':
       return rest.length === 1 && rest[0] ? { kind, site, destination: rest[0] } : undefined;
+    case 'vswitch':
+      if (rest.length === 0) return { kind, site };
+      return rest.length === 1 && rest[0] === '2' ? { kind, site, zone: 'second' } : undefined;
     case 'security-group-rule':
       return rest.length === 2 && rest[0] && rest[1] ? { kind, site, protocol: rest[0], source: rest[1] } : undefined;
     default:

@@ -23,6 +23,12 @@ export interface Site {
   readonly cidrs: readonly string[];
   /** The vSwitch for probes (and the VPN gateway); absent for an on-premises DC. */
   readonly vswitchCidr?: string;
+  /**
+   * A second zone and its vSwitch, for what today's cloud spreads over two zones (a dual-tunnel VPN
+   * gateway, a transit router's VPC attachment); absent in a single-zone region and on premises.
+   */
+  readonly secondZone?: string;
+  readonly secondVswitchCidr?: string;
   /** For a dc: the hub site it reaches over IPsec. */
   readonly hub?: string;
   /** A real data centre: nothing is created on its side but the hub's customer gateway and connections. */

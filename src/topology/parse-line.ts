@@ -3,7 +3,7 @@
  *
  *   NAME [ike=v1|v2] [probes=on|off] SITE [SITE ...]
  *   SITE := ROLE:SITENAME[@REGION]=CIDR[,CIDR...][;KEY=VALUE...]
- *   KEY  := hub | zone | vswitch | ip | vpc | vpn | cgw | cen
+ *   KEY  := hub | zone | vswitch | zone2 | vswitch2 | ip | vpc | vpn | cgw | cen
  *
  * `ip=` makes a dc a real on-premises site (its public IP); `vpc= vpn= cgw= cen=` adopt existing
  * resources. The single word `seed` stands for the walkthrough's topology.
@@ -15,7 +15,7 @@ import { SEED_NAME, SEED_YAML } from './seed';
 import { parseTopologyYaml } from './parse-yaml';
 
 export const LINE_SYNTAX =
-  'NAME [ike=v1|v2] [probes=on|off] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|ip=|vpc=|vpn=|cgw=|cen=] ...';
+  'NAME [ike=v1|v2] [probes=on|off] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|zone2=|vswitch2=|ip=|vpc=|vpn=|cgw=|cen=] ...';
 
 export const LINE_EXAMPLES: readonly string[] = [
   'seed',
@@ -24,7 +24,7 @@ export const LINE_EXAMPLES: readonly string[] = [
   'brownfield dc:hk@cn-hongkong=192.168.0.0/16;vpc=vpc-j6c1;vpn=vpn-j6c2 hub:jp@ap-northeast-1=172.16.0.0/12;vpc=vpc-6we3;vpn=vpn-6we4 spoke:us@us-west-1=10.0.0.0/8',
 ];
 
-const SITE_OPTION_KEYS = ['hub', 'zone', 'vswitch', 'ip', 'vpc', 'vpn', 'cgw', 'cen'] as const;
+const SITE_OPTION_KEYS = ['hub', 'zone', 'vswitch', 'zone2', 'vswitch2', 'ip', 'vpc', 'vpn', 'cgw', 'cen'] as const;
 const EXISTING_KEY: Record<string, 'vpc' | 'vpnGateway' | 'customerGateway' | 'cen'> = {
   vpc: 'vpc',
   vpn: 'vpnGateway',
@@ -76,6 +76,8 @@ function parseSite(token: string, index: number, problems: Problem[]): MutableSi
     if (key === 'hub') site.hub = value;
     else if (key === 'zone') site.zone = value;
     else if (key === 'vswitch') site.vswitchCidr = value;
+    else if (key === 'zone2') site.secondZone = value;
+    else if (key === 'vswitch2') site.secondVswitchCidr = value;
     else if (key === 'ip') site.onPremises = { publicIp: value };
     else site.existing = { ...(site.existing ?? {}), [EXISTING_KEY[key]!]: value };
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { IKE_VERSIONS, ROLES, type Topology } from './model';
 import { readStoredJson } from '../stored-json';
+import { withSecondZone } from './second-zone';
 
 const siteModel = z.strictObject({
   name: z.string(),
@@ -13,6 +14,8 @@ const siteModel = z.strictObject({
   zone: z.string(),
   cidrs: z.array(z.string()).readonly(),
   vswitchCidr: z.string().optional(),
+  secondZone: z.string().optional(),
+  secondVswitchCidr: z.string().optional(),
   hub: z.string().optional(),
   onPremises: z.strictObject({ publicIp: z.string() }).optional(),
   existing: z.strictObject({
@@ -33,5 +36,8 @@ const topologyModel = z.strictObject({
 /** The topology in `json`, or why it cannot be read as one of this version. */
 export function readStoredTopology(json: string): { ok: true; topology: Topology } | { ok: false; reason: string } {
   const r = readStoredJson(json, topologyModel, 'topology');
-  return r.ok ? { ok: true, topology: r.value as Topology } : r;
+  if (!r.ok) return r;
+  // Stored before sites had a second zone: filled in as validation would now.
+  const topology = r.value as Topology;
+  return { ok: true, topology: { ...topology, sites: topology.sites.map(withSecondZone) } };
 }

@@ -6,8 +6,10 @@
 import { closest } from 'fastest-levenshtein';
 import { dedupeProblems, problem, type Problem, type Result } from '../errors';
 import {
+  cidr,
   cidrContains,
   cidrOverlap,
+  cidrsOverlap,
   firstSubnet,
   isUsableGatewayIp,
   parseCidr,
@@ -16,6 +18,7 @@ import {
 } from './cidr';
 import { dcsOfHub, networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
+import { defaultSecondVswitch, defaultSecondZone } from './second-zone';
 import type { SiteInput, TopologyInput } from './schema';
 
 export interface ValidationOptions {
@@ -405,6 +408,141 @@ function checkZone(
   return site.zone;
 }
 
+/**
+ * The site's second zone: as named (in the region, not its first zone), or the region's next zone;
+ * none in a single-zone region, where today's cloud takes one zone for everything.
+ */
+function checkSecondZone(
+  site: SiteInput,
+  i: number,
+  zone: string,
+  regionKnown: boolean,
+  options: ValidationOptions,
+  problems: Problem[],
+): string | undefined {
+  const path = `sites[${i}].secondZone`;
+  if (site.onPremises !== undefined) {
+    if (site.secondZone !== undefined)
+      problems.push(
+        problem(
+          'zone.on-premises',
+          path,
+          `site "${site.name}" is on premises: it has no zones in the cloud`,
+          'remove secondZone from this site',
+        ),
+      );
+    return undefined;
+  }
+  const region = findRegion(site.region ?? '');
+  if (!regionKnown || !region) return site.secondZone;
+  const zones = options.zonesOf?.(region.id) ?? region.zones;
+  if (site.secondZone === undefined) return defaultSecondZone(zones, zone);
+  if (zones.length < 2) {
+    problems.push(
+      problem(
+        'zone.single',
+        path,
+        `region ${region.id} has one zone (${zones.join(', ')}): there is no second zone to use`,
+        'remove secondZone: vpnbot uses the one zone for everything there',
+      ),
+    );
+    return undefined;
+  }
+  if (site.secondZone === zone) {
+    problems.push(
+      problem(
+        'zone.same',
+        path,
+        `the second zone of site "${site.name}" is its first zone (${zone})`,
+        `pick another zone of ${region.id}: ${zones.filter((z) => z !== zone).join(', ')}`,
+      ),
+    );
+    return undefined;
+  }
+  if (!zones.includes(site.secondZone)) {
+    problems.push(
+      problem(
+        'zone.unknown',
+        path,
+        `region ${region.id} has no zone "${site.secondZone.slice(0, 40)}" (site "${site.name}")`,
+        `zones of ${region.id}: ${zones.join(', ')}; did you mean ${closest(
+          site.secondZone,
+          zones.filter((z) => z !== zone),
+        )}?`,
+      ),
+    );
+    return undefined;
+  }
+  return site.secondZone;
+}
+
+/** The second vSwitch: as named (inside the site, apart from the first), or the next block after the first. */
+function checkSecondVswitch(
+  site: SiteInput,
+  i: number,
+  cidrs: readonly Cidr[],
+  first: string | undefined,
+  secondZone: string | undefined,
+  problems: Problem[],
+): string | undefined {
+  const path = `sites[${i}].secondVswitchCidr`;
+  if (secondZone === undefined || first === undefined) {
+    if (site.secondVswitchCidr !== undefined && site.onPremises === undefined && first !== undefined)
+      problems.push(
+        problem(
+          'vswitch.no-second-zone',
+          path,
+          `site "${site.name}" has no second zone, so no second vSwitch`,
+          'remove secondVswitchCidr',
+        ),
+      );
+    return undefined;
+  }
+  const firstBlock = cidr(first);
+  if (site.secondVswitchCidr === undefined) {
+    const fits = defaultSecondVswitch(cidrs, firstBlock);
+    if (!fits)
+      problems.push(
+        problem(
+          'vswitch.no-room',
+          path,
+          `site "${site.name}" needs a second vSwitch in ${secondZone}, and no block the size of ${first} is left in its CIDRs`,
+          "set vswitchCidr and secondVswitchCidr to two halves of the site's CIDR (e.g. /25 and /25), or give the site a larger CIDR",
+        ),
+      );
+    return fits?.text;
+  }
+  const r = parseCidr(site.secondVswitchCidr);
+  if (!r.ok) {
+    problems.push(cidrProblem(r, path, site.name, false));
+    return undefined;
+  }
+  const suggestion = defaultSecondVswitch(cidrs, firstBlock)?.text;
+  const hint = suggestion ? `e.g. ${suggestion}` : "two halves of the site's CIDR, e.g. /25 and /25";
+  if (r.cidr.prefix < 16 || r.cidr.prefix > 29) {
+    problems.push(problem('vswitch.mask', path, `a vSwitch needs a mask from /16 to /29, got /${r.cidr.prefix}`, hint));
+    return undefined;
+  }
+  if (!cidrs.some((c) => cidrContains(c, r.cidr))) {
+    problems.push(
+      problem(
+        'vswitch.outside',
+        path,
+        `vSwitch ${r.cidr.text} is outside site "${site.name}"'s CIDRs (${cidrs.map((c) => c.text).join(', ')})`,
+        hint,
+      ),
+    );
+    return undefined;
+  }
+  if (cidrsOverlap(r.cidr, firstBlock)) {
+    problems.push(
+      problem('vswitch.overlap', path, `the second vSwitch ${r.cidr.text} overlaps the first (${first})`, hint),
+    );
+    return undefined;
+  }
+  return r.cidr.text;
+}
+
 /** A VPC holds at most MAX_VPC_CIDR_BLOCKS blocks. */
 function checkVpcBlockCount(site: SiteInput, i: number, problems: Problem[]): void {
   if (site.onPremises !== undefined || site.cidrs.length <= MAX_VPC_CIDR_BLOCKS) return;
@@ -522,6 +660,8 @@ export function validateTopology(
     const zone = checkZone(s, i, regionKnown, options, problems);
     const blocks = cidrsBySite[i]!.cidrs.filter((c): c is Cidr => c !== undefined);
     const vswitchCidr = checkVswitch(s, i, blocks, problems);
+    const secondZone = checkSecondZone(s, i, zone, regionKnown, options, problems);
+    const secondVswitchCidr = checkSecondVswitch(s, i, blocks, vswitchCidr, secondZone, problems);
     checkExisting(s, i, problems);
     const hub = resolveHub(s, i, index, problems);
     const site: Site = {
@@ -533,6 +673,7 @@ export function validateTopology(
       cidrs: blocks.map((c) => c.text),
       existing: s.existing ?? {},
       ...(vswitchCidr !== undefined ? { vswitchCidr } : {}),
+      ...(secondZone !== undefined && secondVswitchCidr !== undefined ? { secondZone, secondVswitchCidr } : {}),
       ...(hub !== undefined ? { hub } : {}),
       ...(s.onPremises !== undefined ? { onPremises: { publicIp: s.onPremises.publicIp } } : {}),
     };

@@ -6,6 +6,7 @@ import { runToEnd } from '../../src/app/run-to-end';
 import { createLogger } from '../../src/log/create-logger';
 import { realPacing } from '../../src/engine/retry-policy';
 import { startHarness, TIME_SCALE, type Harness } from '../helpers/engine-harness';
+import { SEED_STEPS } from '../helpers/topologies';
 
 let h: Harness;
 let s: AppServices;
@@ -138,7 +139,7 @@ describe('use cases', () => {
     const rollback = await proposeRollback(s, retried.outcome.result.runId, { actor: 'U1', now: Date.now(), policy });
     if (rollback.kind !== 'proposal') throw new Error(JSON.stringify(rollback));
     expect(rollback.proposal.plan.steps.every((x) => x.action === 'delete')).toBe(true);
-    expect(rollback.proposal.plan.summary.delete).toBe(33);
+    expect(rollback.proposal.plan.summary.delete).toBe(SEED_STEPS);
     const approved = await decidePlan(s, {
       planId: rollback.proposal.record.id,
       actor: 'U2',

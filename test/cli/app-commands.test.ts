@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SEED_STEPS } from '../helpers/topologies';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
@@ -28,8 +29,8 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     const demo = await vpnbot(cwd, 'apply', 'seed', '--auto-approve');
     expect(demo).toMatchObject({ code: 0, stderr: '' });
     expect(demo.stdout.split('\n')[0]).toBe('[SANDBOX: in-process Alibaba Cloud emulator, nothing real is created]');
-    expect(demo.stdout).toContain('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
-    expect(demo.stdout).toContain('Done: 33 succeeded, 0 failed, 0 skipped, 0 cancelled.');
+    expect(demo.stdout).toContain(`Plan: ${SEED_STEPS} to create, 0 to adopt, 0 to keep, 0 to delete.`);
+    expect(demo.stdout).toContain(`Done: ${SEED_STEPS} succeeded, 0 failed, 0 skipped, 0 cancelled.`);
     // The plan predicts, the apply ends with the measured matrix.
     expect(demo.stdout).toContain('Predicted reachability: 6 of 6 pairs reachable');
     expect(demo.stdout).toMatch(/Ping matrix for ikev1test, measured [\dT:Z-]+: 6 of 6 pairs pass, all as predicted/);
@@ -72,27 +73,27 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
       sandbox: true,
       topologies: [{ topology: 'ikev1test', lastRun: { kind: 'apply', status: 'succeeded' } }],
     });
-    expect(json.topologies[0].resources).toHaveLength(33);
+    expect(json.topologies[0].resources).toHaveLength(SEED_STEPS);
 
     const again = await vpnbot(cwd, 'apply', 'seed');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
     // plan diffs against what exists, like terraform plan; --offline plans against nothing, and says so.
     expect((await vpnbot(cwd, 'plan', 'seed')).stdout).toContain(
-      'No changes. Plan: 0 to create, 0 to adopt, 33 to keep, 0 to delete.',
+      `No changes. Plan: 0 to create, 0 to adopt, ${SEED_STEPS} to keep, 0 to delete.`,
     );
     const offline = await vpnbot(cwd, 'plan', 'seed', '--offline');
-    expect(offline.stdout).toContain('Plan: 33 to create');
+    expect(offline.stdout).toContain(`Plan: ${SEED_STEPS} to create`);
     expect(offline.stderr).toContain('offline plan');
 
     const refused = await vpnbot(cwd, 'destroy', 'ikev1test');
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('Plan: 0 to create, 0 to adopt, 0 to keep, 33 to delete.');
+    expect(refused.stdout).toContain(`Plan: 0 to create, 0 to adopt, 0 to keep, ${SEED_STEPS} to delete.`);
     expect(refused.stderr).toContain('Not destroyed: no approval (use --auto-approve to skip the question).');
 
     const destroyed = await vpnbot(cwd, 'destroy', 'ikev1test', '--auto-approve');
     expect(destroyed.code).toBe(0);
-    expect(destroyed.stdout).toContain('Done: 33 succeeded');
+    expect(destroyed.stdout).toContain(`Done: ${SEED_STEPS} succeeded`);
     expect((await vpnbot(cwd, 'status')).stdout).toContain('ikev1test: 0 resources');
 
     const unknown = await vpnbot(cwd, 'destroy', 'nope', '--auto-approve');

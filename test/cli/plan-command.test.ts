@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { runCli } from '../../commands/cli/run-cli';
 import { SEED_YAML } from '../../src/topology/seed';
 import { captureIo } from '../helpers/cli-io';
+import { SEED_STEPS } from '../helpers/topologies';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
@@ -16,7 +17,7 @@ describe('vpnbot plan (as a function)', () => {
     writeFileSync(join(dir, 't.yml'), SEED_YAML);
     const io = captureIo();
     expect(await runCli(['plan', join(dir, 't.yml')], io)).toBe(0);
-    expect(io.out()).toContain('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
+    expect(io.out()).toContain(`Plan: ${SEED_STEPS} to create, 0 to adopt, 0 to keep, 0 to delete.`);
   });
 
   it('--json prints {hash, summary, steps} with every step field', async () => {
@@ -24,7 +25,7 @@ describe('vpnbot plan (as a function)', () => {
     expect(await runCli(['plan', '-', '--json'], io)).toBe(0);
     const json = JSON.parse(io.out());
     expect(Object.keys(json)).toEqual(['hash', 'summary', 'steps']);
-    expect(json.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
+    expect(json.summary).toEqual({ create: SEED_STEPS, adopt: 0, keep: 0, delete: 0 });
     expect(Object.keys(json.steps[0])).toEqual(
       expect.arrayContaining(['id', 'kind', 'site', 'region', 'action', 'dependsOn', 'params']),
     );
@@ -71,7 +72,7 @@ describe('vpnbot plan (the built binary)', () => {
     expect(existsSync(BIN)).toBe(true);
     const { stdout, stderr } = await run(process.execPath, [BIN, 'plan', 'seed', '--json', '--offline']);
     expect(stderr).toContain('offline plan: the cloud and the records were not consulted');
-    expect(JSON.parse(stdout).summary.create).toBe(33);
+    expect(JSON.parse(stdout).summary.create).toBe(SEED_STEPS);
     await expect(run(process.execPath, [BIN, 'plan', '/nonexistent.yml', '--offline'])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('ENOENT'),

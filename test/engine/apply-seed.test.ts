@@ -5,7 +5,7 @@ import { hasChanges } from '../../src/planner/plan';
 import { cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { countsOfPlan, startHarness, type Harness } from '../helpers/engine-harness';
-import { seedTopology } from '../helpers/topologies';
+import { seedTopology, SEED_STEPS } from '../helpers/topologies';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,7 +17,7 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
   it('applies with every step succeeded, and the emulator holds exactly the planned resources', async () => {
     const topology = seedTopology();
     const plan = await h.engine.plan(topology);
-    expect(plan.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
+    expect(plan.summary).toEqual({ create: SEED_STEPS, adopt: 0, keep: 0, delete: 0 });
     const events: EngineEvent[] = [];
     const result = await h.engine.apply(plan, { requester: 'U123', onEvent: (e) => events.push(e) });
     expect(result.failures).toEqual([]);
@@ -26,14 +26,14 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(h.emu.inventory().counts).toEqual(countsOfPlan(buildPlan(topology, EMPTY_OBSERVED).steps));
 
     // Typed progress: one start and one finish, a started and a succeeded event per step.
-    expect(events[0]).toMatchObject({ type: 'run-started', steps: 33, sandbox: true, resumed: false });
-    expect(events.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded', succeeded: 33 });
-    expect(events.filter((e) => e.type === 'step-succeeded')).toHaveLength(33);
+    expect(events[0]).toMatchObject({ type: 'run-started', steps: SEED_STEPS, sandbox: true, resumed: false });
+    expect(events.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded', succeeded: SEED_STEPS });
+    expect(events.filter((e) => e.type === 'step-succeeded')).toHaveLength(SEED_STEPS);
 
     // Recorded: the run, every step with its cloud id, every resource.
     const steps = h.store.steps(result.runId);
     expect(steps.every((s) => s.status === 'succeeded' && s.cloudId)).toBe(true);
-    expect(h.store.resources('ikev1test')).toHaveLength(33);
+    expect(h.store.resources('ikev1test')).toHaveLength(SEED_STEPS);
 
     // The network it built works: the walkthrough's matrix shape, measured through Cloud Assistant.
     const c = sdkClients(h.emu);
@@ -50,7 +50,7 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     // Planning again: no changes.
     const again = await h.engine.plan(topology);
     expect(hasChanges(again)).toBe(false);
-    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 0 });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: SEED_STEPS, delete: 0 });
 
     // The pre-shared keys are stored encrypted, not in clear.
     const raw = h.db.prepare('SELECT ciphertext FROM secrets').all() as { ciphertext: Buffer }[];
@@ -70,12 +70,12 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
 
     // Destroy: nothing vpnbot created is left.
     const destroy = await h.engine.planDestroy(topology);
-    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: SEED_STEPS });
     const gone = await h.engine.apply(destroy, { requester: 'U123' });
     expect(gone.status).toBe('succeeded');
     expect(Object.values(h.emu.inventory().counts).every((n) => n === 0)).toBe(true);
     expect(h.store.resources('ikev1test')).toEqual([]);
-    expect((await h.engine.plan(topology)).summary.create).toBe(33);
+    expect((await h.engine.plan(topology)).summary.create).toBe(SEED_STEPS);
   });
 });
 

@@ -10,7 +10,7 @@ import { openDatabase } from '../../storage/open-database';
 import { createSecretBox } from '../../storage/secret-box';
 import { createSqliteStore } from '../../storage/sqlite-store';
 import { countsOfPlan } from '../helpers/engine-harness';
-import { seedTopology } from '../helpers/topologies';
+import { seedTopology, SEED_STEPS } from '../helpers/topologies';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 const TIME_SCALE = 0.002;
@@ -47,11 +47,11 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): 
 }
 
 describe('crash and restart', () => {
-  // Each trial kills the apply once the cloud holds this many of the seed's 33 resources: points
+  // Each trial kills the apply once the cloud holds this many of the seed's resources: points
   // spread over the whole run, chosen by what exists rather than by the clock, so every trial
   // lands mid-apply on any machine and runs alone.
   const KILL_AT_RESOURCES = [0, 1, 2, 4, 6, 9, 12, 15, 18, 21, 24];
-  const SEED_RESOURCES = 33;
+  const SEED_RESOURCES = SEED_STEPS;
 
   it.each(KILL_AT_RESOURCES.map((n, i) => [i + 1, n]))(
     'trial %i: SIGKILL once %i resources exist, then a restart resumes and converges with no duplicate and no orphan',

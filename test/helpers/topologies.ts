@@ -1,3 +1,5 @@
+import { buildPlan } from '../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { topologyFromLine, topologyFromYaml } from '../../src/topology/load-topology';
 import type { Topology } from '../../src/topology/model';
 import type { ValidationOptions } from '../../src/topology/validate';
@@ -14,6 +16,12 @@ export function seedTopology(): Topology {
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.value;
 }
+
+/**
+ * How many resources the seed topology has (its first plan's steps). The planner's own test holds
+ * the exact resources of the walkthrough; tests of what runs them read the count from here.
+ */
+export const SEED_STEPS = buildPlan(seedTopology(), EMPTY_OBSERVED).steps.length;
 
 /** The problem codes a YAML document is refused with. */
 export function yamlProblemCodes(text: string, options?: ValidationOptions): string[] {

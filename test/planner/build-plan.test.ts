@@ -43,7 +43,8 @@ describe('the seed topology', () => {
       ),
     ).toEqual({
       vpc: 3,
-      vswitch: 3,
+      // One in each site's zone, one in its second zone (dual-tunnel gateways, transit-router attachments).
+      vswitch: 6,
       'vpn-gateway': 2,
       'customer-gateway': 2,
       'ipsec-connection': 4,
@@ -55,7 +56,7 @@ describe('the seed topology', () => {
       'security-group-rule': 6,
       'ecs-instance': 3,
     });
-    expect(plan.summary).toEqual({ create: 33, adopt: 0, keep: 0, delete: 0 });
+    expect(plan.summary).toEqual({ create: 36, adopt: 0, keep: 0, delete: 0 });
   });
 
   it('has the walkthrough VPCs and vSwitches', () => {
@@ -64,10 +65,13 @@ describe('the seed topology', () => {
       ['ikev1test-japan', 'ap-northeast-1', '172.16.0.0/12'],
       ['ikev1test-us', 'us-west-1', '10.0.0.0/8'],
     ]);
-    expect(ofKind(plan, 'vswitch').map((s) => s.params.cidrBlock)).toEqual([
-      '192.168.0.0/24',
-      '172.16.0.0/24',
-      '10.0.0.0/24',
+    expect(ofKind(plan, 'vswitch').map((s) => [s.params.cidrBlock, s.params.zoneId])).toEqual([
+      ['192.168.0.0/24', 'cn-hongkong-b'],
+      ['192.168.1.0/24', 'cn-hongkong-c'],
+      ['172.16.0.0/24', 'ap-northeast-1a'],
+      ['172.16.1.0/24', 'ap-northeast-1b'],
+      ['10.0.0.0/24', 'us-west-1a'],
+      ['10.0.1.0/24', 'us-west-1b'],
     ]);
     expect(ofKind(plan, 'vpn-gateway').map((s) => s.site)).toEqual(['hongkong', 'japan']);
   });
@@ -165,7 +169,7 @@ describe('the seed topology', () => {
     expect(text).toContain('# hongkong (dc, cn-hongkong, 192.168.0.0/16)');
     expect(text).toContain('  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1');
     expect(text).toContain('  + cen-route-publish   publish 192.168.0.0/16 to CEN');
-    expect(text.trim().split('\n').pop()).toBe('Plan: 33 to create, 0 to adopt, 0 to keep, 0 to delete.');
+    expect(text.trim().split('\n').pop()).toBe('Plan: 36 to create, 0 to adopt, 0 to keep, 0 to delete.');
   });
 });
 
@@ -302,11 +306,11 @@ sites:
     const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
     const resources = first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region));
     const again = buildPlan(seedTopology(), { resources });
-    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 0 });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 36, delete: 0 });
     expect(renderPlan(again, seedTopology())).toContain('No changes.');
 
     const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
-    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 30, delete: 3 });
+    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 3 });
     expect(
       fewer.steps
         .filter((s) => s.action === 'delete')
@@ -329,7 +333,7 @@ sites:
       },
     ];
     const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
-    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 33 });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 36 });
     const dep = (id: string) => byId(destroy, id).dependsOn;
     expect(dep('vpc:hongkong')).toEqual(
       expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']),

@@ -6,6 +6,7 @@
 import { FakeSlack } from '../fakes/fake-slack';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { SEED_STEPS } from '../helpers/topologies';
 
 const SECRET = 'test-signing-secret-8f742231b10e';
 
@@ -182,7 +183,7 @@ describe('vpnbot serve (HTTP mode)', () => {
       () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')),
       60_000,
     );
-    expect(JSON.stringify(done.args)).toContain('33/33 steps');
+    expect(JSON.stringify(done.args)).toContain(`${SEED_STEPS}/${SEED_STEPS} steps`);
     expect(slack.calls.filter((c) => /^chat\.update \(answered (429|503)\)$/.test(c.method))).toHaveLength(2);
     const threadPosts = slack.of('chat.postMessage').filter((c) => c.args.thread_ts === planTs);
     expect(threadPosts.filter((c) => String(c.args.text).startsWith('Applying'))).toHaveLength(1);
@@ -192,7 +193,9 @@ describe('vpnbot serve (HTTP mode)', () => {
     await postSigned(url, SECRET, slashCommand('apply ikev1test', 'U3', { responseUrl: respondTo('reapply') }));
     expect(await responseOf('reapply')).toMatchObject({ text: expect.stringContaining('No changes') });
     await postSigned(url, SECRET, slashCommand('status ikev1test', 'U3', { responseUrl: respondTo('status') }));
-    expect(JSON.stringify(await responseOf('status'))).toMatch(/33 resources .*last apply .*succeeded/);
+    expect(JSON.stringify(await responseOf('status'))).toMatch(
+      new RegExp(`${SEED_STEPS} resources .*last apply .*succeeded`),
+    );
   });
 });
 

@@ -6,6 +6,7 @@
 import { FakeSlack } from '../fakes/fake-slack';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, planIdOf, slashCommand } from '../helpers/slack-requests';
+import { SEED_STEPS } from '../helpers/topologies';
 
 let slack: FakeSlack;
 let bot: ServeProcess;
@@ -63,6 +64,6 @@ describe('vpnbot serve (Socket Mode)', () => {
       () => slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Done')),
       60_000,
     );
-    expect(JSON.stringify(done.args)).toContain('33/33 steps');
+    expect(JSON.stringify(done.args)).toContain(`${SEED_STEPS}/${SEED_STEPS} steps`);
   });
 });
