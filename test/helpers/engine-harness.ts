@@ -3,12 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { AppServices } from '../../src/app/app-services';
 import type { AppStore } from '../../src/app/app-store';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/alibaba-cloud';
 import type { CloudApi } from '../../src/cloud/cloud-api';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { createEngine, type Engine } from '../../src/engine/create-engine';
 import { realPacing } from '../../src/engine/retry-policy';
+import { createLogger } from '../../src/log/create-logger';
 import { openDatabase } from '../../storage/open-database';
 import { createSecretBox } from '../../storage/secret-box';
 import { createSqliteStore } from '../../storage/sqlite-store';
@@ -54,6 +56,19 @@ export async function startHarness(
       db.close();
       await emu.close();
     },
+  };
+}
+
+/** The services front ends work with, over a harness (sandbox, silent log). */
+export function servicesOf(h: Harness): AppServices {
+  return {
+    store: h.store,
+    cloud: h.cloud,
+    engine: h.engine,
+    pacing: realPacing(TIME_SCALE * 4),
+    sandbox: true,
+    logger: createLogger('silent'),
+    close: async () => undefined,
   };
 }
 
