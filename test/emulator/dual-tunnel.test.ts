@@ -7,6 +7,7 @@
 import { breakThing } from '../../src/emulator/server/control-api';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
+import { activeGateway, gatewayRequest, REGIONS, vpcWithVswitches, type Clients } from '../helpers/vpn-sdk';
 import { buildLegacyWalkthrough, buildWalkthrough, cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
 
 let emu: RunningEmulator;
@@ -14,60 +15,6 @@ beforeEach(async () => {
   emu = await startEmulator({ timeScale: 0.0005 });
 });
 afterEach(() => emu.close());
-
-type Clients = ReturnType<typeof sdkClients>;
-const REGIONS = [
-  { region: 'cn-hongkong', zones: ['cn-hongkong-b', 'cn-hongkong-c'], cidr: '192.168.0.0/16' },
-  { region: 'ap-northeast-1', zones: ['ap-northeast-1a', 'ap-northeast-1b'], cidr: '172.16.0.0/12' },
-  { region: 'us-west-1', zones: ['us-west-1a', 'us-west-1b'], cidr: '10.0.0.0/8' },
-] as const;
-
-/** A VPC with a vSwitch in each of `zones` (the n-th /24 of the VPC's block). */
-async function vpcWithVswitches(c: Clients, region: string, cidr: string, zones: readonly string[]) {
-  const vpcId = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: region, cidrBlock: cidr }))).body!.vpcId!;
-  await until(
-    'VPC',
-    async () =>
-      (await c.vpc.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: region, vpcId }))).body!
-        .status === 'Available',
-  );
-  const [a, b] = cidr.split('.');
-  const vswitches: string[] = [];
-  for (const [i, zoneId] of zones.entries()) {
-    const id = (
-      await c.vpc.createVSwitch(
-        new $Vpc.CreateVSwitchRequest({ regionId: region, vpcId, zoneId, cidrBlock: `${a}.${b}.${i}.0/24` }),
-      )
-    ).body!.vSwitchId!;
-    await until(
-      'vSwitch',
-      async () =>
-        (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: region, vSwitchId: id }))).body!
-          .vSwitches!.vSwitch![0]!.status === 'Available',
-    );
-    vswitches.push(id);
-  }
-  return { vpcId, vswitches };
-}
-
-const gatewayRequest = (region: string, vpcId: string, extra: Partial<$Vpc.CreateVpnGatewayRequest>) =>
-  new $Vpc.CreateVpnGatewayRequest({
-    regionId: region,
-    vpcId,
-    bandwidth: 10,
-    instanceChargeType: 'POSTPAY',
-    autoPay: true,
-    ...extra,
-  });
-
-async function activeGateway(c: Clients, region: string, id: string) {
-  return until('gateway active', async () => {
-    const g = (
-      await c.vpc.describeVpnGateway(new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: id }))
-    ).body!;
-    return g.status === 'active' ? g : undefined;
-  });
-}
 
 const connection = async (c: Clients, region: string, id: string) =>
   (await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: region, vpnConnectionId: id })))
