@@ -8,6 +8,7 @@
 import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
 import { topoOrder } from '../dag/topo-order';
 import { desiredSteps } from '../planner/desired-steps';
+import { gatewayKinds } from '../planner/gateway-kinds';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
 import { refsOf, type DesiredStep } from '../planner/plan';
 import { adoptedId } from '../planner/reconcile';
@@ -48,10 +49,26 @@ export async function observeCloud(
   maxAttempts = 20,
 ): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
-  const desired = desiredSteps(topology);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
+  // Adopted gateways first: whether each has one address or two decides the steps around it.
+  const adoptedGateways = new Map<string, Readonly<Record<string, string>>>();
+  for (const site of topology.sites) {
+    const id = site.existing.vpnGateway;
+    if (id === undefined || site.region === '') continue;
+    const o = await cloud.drivers['vpn-gateway'].read(site.region, id);
+    if (o.state === 'gone') continue;
+    adoptedGateways.set(id, o.outputs);
+    resources.push({
+      kind: 'vpn-gateway',
+      id,
+      region: site.region,
+      tags: {},
+      attrs: { internetIp: o.outputs.internetIp ?? '', disasterRecoveryIp: o.outputs.disasterRecoveryIp ?? '' },
+    });
+  }
+  const desired = desiredSteps(topology, undefined, gatewayKinds(topology, { resources }));
   const ours = (step: DesiredStep, id: string) =>
     ({
       kind: step.kind,
@@ -66,7 +83,8 @@ export async function observeCloud(
     const driver = cloud.drivers[step.kind] as ResourceDriver;
     const adopted = adoptedId(topology, step, { resources: [] });
     if (adopted) {
-      const o = await driver.read(step.region, adopted);
+      const known = step.kind === 'vpn-gateway' ? adoptedGateways.get(adopted) : undefined;
+      const o = known ? { state: 'ready', outputs: known } : await driver.read(step.region, adopted);
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
       continue;
     }

@@ -85,6 +85,8 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
     peerSite: 'p',
     mirror: null,
     pskPair: 'pair',
+    tunnels: 'single',
+    standby: false,
   },
   'route-entry': { destinationCidr: '192.168.0.0/16', nextHopType: 'VpnGateway', name: 'r' },
   cen: { name: 'c' },
