@@ -94,7 +94,12 @@ export async function proposeTopology(
   options: Omit<ProposeOptions, 'kind'>,
 ): Promise<ProposalResult> {
   const parsed = input.form === 'line' ? parseTopologyLine(input.text) : parseTopologyYaml(input.text);
-  const topology = await validateWithCloudZones(parsed, validation, (region) => services.cloud.zones(region));
+  const topology = await validateWithCloudZones(
+    parsed,
+    validation,
+    (region) => services.cloud.zones(region),
+    (region) => services.cloud.vpnGatewayZones(region),
+  );
   if (!topology.ok) return { ok: false, problems: topology.problems };
   return propose(services, topology.value, await services.engine.plan(topology.value), { ...options, kind: 'apply' });
 }

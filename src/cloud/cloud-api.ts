@@ -140,5 +140,7 @@ export interface CloudApi {
   readonly calls: () => number;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
   zones(region: string): Promise<readonly string[]>;
+  /** The zones of a region that sell VPN gateways of vpnbot's bandwidth (DescribeVpnGatewayAvailableZones). */
+  vpnGatewayZones(region: string): Promise<readonly string[]>;
   readonly commands: CommandRunner;
 }

@@ -66,6 +66,7 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     drivers: drivers as unknown as DriverTable,
     calls: () => 0,
     zones: async () => [],
+    vpnGatewayZones: async () => [],
     commands,
   };
   return { cloud, drivers };
