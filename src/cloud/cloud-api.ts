@@ -128,6 +128,8 @@ export interface SandboxControl {
     childInstanceId: string,
     destinationCidrBlock: string,
   ): Promise<string | undefined>;
+  /** Takes one tunnel of a dual-tunnel connection down (as dead peer detection would see it), or up again. */
+  setTunnel(vpnConnectionId: string, tunnel: TunnelRole, up: boolean): Promise<string | undefined>;
 }
 
 export interface CloudApi {
