@@ -189,7 +189,15 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
             io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
           if (p.positionals.length)
             for (const x of r.resources)
-              io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+              io.stdout(
+                `  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}${
+                  x.tunnels
+                    ? ` (tunnels ${Object.entries(x.tunnels)
+                        .map(([role, id]) => `${role} ${id}`)
+                        .join(', ')})`
+                    : ''
+                }\n`,
+              );
         }
         return 0;
       },

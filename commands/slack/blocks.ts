@@ -295,6 +295,12 @@ export function helpMessage(sandbox: boolean): SlackMessage {
   return { text: 'vpnbot help', blocks };
 }
 
+/** ", 8 IPsec tunnels": the tunnels of the topology's dual-tunnel connections; nothing without any. */
+function tunnelCount(t: TopologyStatus): string {
+  const n = t.resources.reduce((sum, r) => sum + Object.keys(r.tunnels ?? {}).length, 0);
+  return n ? `, ${n} IPsec tunnels` : '';
+}
+
 export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
   if (topologies.length === 0)
     return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
@@ -304,7 +310,7 @@ export function statusMessage(topologies: readonly TopologyStatus[], sandbox: bo
       ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)`
       : '';
     return section(
-      `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
+      `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)${tunnelCount(t)}` +
         (run
           ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}`
           : '') +

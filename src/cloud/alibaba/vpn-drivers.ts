@@ -242,7 +242,10 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
           const detail = listed.length
             ? `tunnels: ${tunnels.map((t) => `${t.role} ${t.status}`).join(', ')} (connection ${c.state})`
             : `tunnel ${c.status ?? 'unknown'} (connection ${c.state})`;
-          const o = up ? ready({ id }, settled) : pending(detail, settled, { id });
+          // The tunnels' ids go with the connection's record: status names them.
+          const outputs: Record<string, string> = { id };
+          for (const t of listed.length ? tunnels : []) outputs[`${t.role}TunnelId`] = t.id;
+          const o = up ? ready(outputs, settled) : pending(detail, settled, outputs);
           return { ...o, tunnels };
         },
       ),
