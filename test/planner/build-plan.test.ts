@@ -260,6 +260,22 @@ sites:
     );
   });
 
+  it("gateways vpnbot created before the upgrade (a sandbox's, tagged, one address each) keep their connections' single-tunnel form: no changes", () => {
+    const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    const legacy = buildPlan(seedTopology(), {
+      resources: ['hongkong', 'japan'].map((site) => ({
+        kind: 'vpn-gateway' as const,
+        id: `vpn-${site}`,
+        region: 'cn-hongkong',
+        tags: { [TAG_TOPOLOGY]: 'ikev1test', [TAG_STEP]: `vpn-gateway:${site}` },
+        attrs: { internetIp: '198.51.100.1', disasterRecoveryIp: '' },
+      })),
+    });
+    expect(ofKind(first, 'customer-gateway')).toHaveLength(4);
+    expect(ofKind(legacy, 'customer-gateway')).toHaveLength(2);
+    expect(ofKind(legacy, 'ipsec-connection').every((c) => c.params.tunnels === 'single')).toBe(true);
+  });
+
   it('an adopted dual-tunnel gateway is planned as one', () => {
     const plan = buildPlan(topology({ japan: true }), { resources: [gateway('vpn-jp1', 'ap-northeast-1', true)] });
     expect(cgws(plan)).toHaveLength(4);
