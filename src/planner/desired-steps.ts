@@ -47,8 +47,8 @@ function canonical(t: Topology): Topology {
 }
 
 /**
- * `kinds`: the adopted gateways' kinds (gateway-kinds.ts); every other gateway is a new one. They
- * decide how many customer gateways stand for a peer and the form of each connection.
+ * `kinds`: the kinds of the gateways already in place (gateway-kinds.ts); any other gateway is a
+ * new one. They decide how many customer gateways stand for a peer and the form of each connection.
  */
 export function desiredSteps(
   input: Topology,

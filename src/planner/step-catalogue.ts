@@ -43,14 +43,13 @@ export interface StepKindPolicy<K extends StepKind> {
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
   /**
-   * The secrets the resource is created with (an IPsec connection's pre-shared keys, one per
-   * tunnel): the tunnels that take one, and each one's name, the same at both ends of a tunnel pair
-   * (master with master, slave with slave) so that they agree. Absent for kinds that take none.
+   * The name of a secret the resource is created with (an IPsec connection's pre-shared key, one
+   * per tunnel), the same at both ends of a tunnel pair (master with master, slave with slave) so
+   * that they agree; absent for kinds that take none. The one place key names are made.
    */
-  readonly secrets?: {
-    readonly tunnels: (params: StepParams<K>) => readonly TunnelRole[];
-    readonly name: (params: StepParams<K>, tunnel: TunnelRole) => string;
-  };
+  readonly secretName?: (params: StepParams<K>, tunnel: TunnelRole) => string;
+  /** The tunnels that take a secret (a single-tunnel resource: its master). */
+  readonly secretTunnels?: (params: StepParams<K>) => readonly TunnelRole[];
   /**
    * Resources that work only once a peer does (an IPsec connection's tunnels need their mirror on
    * the peer gateway): how long negotiating may take, the step of the mirror (null when the peer is
@@ -113,11 +112,9 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
             ? '2 tunnels'
             : '2 tunnels (the peer has one address: no standby)'
       }`,
-    secrets: {
-      tunnels: (p) => (p.tunnels === 'dual' ? TUNNEL_ROLES : ['master']),
-      // One key per tunnel pair. Issue 24 makes it one per pair of public addresses: change it here.
-      name: (p, tunnel) => (tunnel === 'master' ? `psk:${p.pskPair}` : `psk:${p.pskPair}:${tunnel}`),
-    },
+    // One key per tunnel pair (the master's keeps the name single-tunnel connections had).
+    secretName: (p, tunnel) => (tunnel === 'master' ? `psk:${p.pskPair}` : `psk:${p.pskPair}:${tunnel}`),
+    secretTunnels: (p) => (p.tunnels === 'dual' ? TUNNEL_ROLES : ['master']),
     peering: {
       wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
       mirror: (p) => p.mirror,
@@ -192,10 +189,11 @@ const policyOf = (s: DesiredStep) => STEP_CATALOGUE[s.kind] as unknown as StepKi
 
 /** The secrets a step's resource is created with, by tunnel, with their names; empty if its kind takes none. */
 export function secretNamesOf(step: DesiredStep): { readonly tunnel: TunnelRole; readonly name: string }[] {
-  const secrets = policyOf(step).secrets;
-  return (secrets?.tunnels(step.params as never) ?? []).map((tunnel) => ({
+  const { secretName, secretTunnels } = policyOf(step);
+  if (!secretName) return [];
+  return (secretTunnels?.(step.params as never) ?? ['master']).map((tunnel) => ({
     tunnel,
-    name: secrets!.name(step.params as never, tunnel),
+    name: secretName(step.params as never, tunnel),
   }));
 }
 
