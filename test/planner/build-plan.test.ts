@@ -276,6 +276,21 @@ sites:
     expect(ofKind(legacy, 'ipsec-connection').every((c) => c.params.tunnels === 'single')).toBe(true);
   });
 
+  it("a customer gateway named under existing: stands for the peer's first address; the second is created", () => {
+    const t = yamlTopology(`
+name: ikev1test
+sites:
+  - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], existing: { vpc: vpc-hk1, vpnGateway: vpn-hk1 } }
+  - { name: japan, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12],
+      existing: { vpc: vpc-jp1, vpnGateway: vpn-jp1, customerGateway: cgw-jp1 } }
+`);
+    const plan = buildPlan(t, {
+      resources: [gateway('vpn-hk1', 'cn-hongkong', true), gateway('vpn-jp1', 'ap-northeast-1', true)],
+    });
+    expect(byId(plan, 'customer-gateway:japan:hongkong')).toMatchObject({ action: 'adopt', cloudId: 'cgw-jp1' });
+    expect(byId(plan, 'customer-gateway:japan:hongkong:2').action).toBe('create');
+  });
+
   it('an adopted dual-tunnel gateway is planned as one', () => {
     const plan = buildPlan(topology({ japan: true }), { resources: [gateway('vpn-jp1', 'ap-northeast-1', true)] });
     expect(cgws(plan)).toHaveLength(4);
