@@ -37,6 +37,8 @@ function httpControl(endpoint: string): SandboxControl {
   return {
     withdrawPublishedRoute: (cenId, childInstanceId, destinationCidrBlock) =>
       post({ action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }),
+    setTunnel: (vpnConnectionId, tunnel, up) =>
+      post({ action: up ? 'tunnel-up' : 'tunnel-down', vpnConnectionId, tunnel }),
   };
 }
 

@@ -107,6 +107,10 @@ export const ERROR_CODES = {
     hint: 'the cloud refused the request as given (quota, parameter, overlap); the message says which',
   },
   'cloud.fatal': { userFixable: false, hint: 'credentials or permissions: check the access key and its RAM policy' },
+  'cloud.financial-locked': {
+    userFixable: false,
+    hint: 'the Alibaba Cloud account has an overdue payment and its VPN gateways are locked: settle the overdue bills in the Billing Management console, then retry',
+  },
   'config.no-credentials': {
     userFixable: false,
     hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or unset VPNBOT_ALIBABA_ENDPOINT for the sandbox',

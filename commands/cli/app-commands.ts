@@ -130,7 +130,13 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
   const apply = approvable(
     "usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]",
     async (arg, autoApprove, s, config, io) => {
-      const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
+      const topology = await readTopologyArg(
+        arg,
+        io,
+        validationOptions(config),
+        (region) => s.cloud.zones(region),
+        (region) => s.cloud.vpnGatewayZones(region),
+      );
       if (!topology.ok) {
         io.stderr(`${topology.problems}\n`);
         return 1;
@@ -183,7 +189,15 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
             io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
           if (p.positionals.length)
             for (const x of r.resources)
-              io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+              io.stdout(
+                `  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}${
+                  x.tunnels
+                    ? ` (tunnels ${Object.entries(x.tunnels)
+                        .map(([role, id]) => `${role} ${id}`)
+                        .join(', ')})`
+                    : ''
+                }\n`,
+              );
         }
         return 0;
       },
@@ -207,8 +221,12 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io,
       open,
       async (s, config) => {
-        const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) =>
-          s.cloud.zones(region),
+        const topology = await readTopologyArg(
+          p.positionals[0]!,
+          io,
+          validationOptions(config),
+          (region) => s.cloud.zones(region),
+          (region) => s.cloud.vpnGatewayZones(region),
         );
         if (!topology.ok) {
           io.stderr(`${topology.problems}\n`);

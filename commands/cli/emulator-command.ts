@@ -1,9 +1,10 @@
 import { startEmulator } from '../../src/emulator/server/start-emulator';
+import { findRegion, suggestRegion } from '../../src/topology/regions';
 import type { CliCommand } from '../shared/cli-io';
 import { parseCommandArgs } from './parse-args';
 
 export const EMULATOR_USAGE =
-  'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N]';
+  'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N] [--single-tunnel REGION[,REGION...]]';
 
 /** Well-known sandbox credentials for a standalone emulator; they open nothing but the emulator. */
 export const EMULATOR_DEFAULT_KEY = { id: 'LTAIvpnbotEmulator', secret: 'vpnbot-emulator-secret' } as const;
@@ -20,6 +21,7 @@ export const emulatorCommand: CliCommand = async (args, io) => {
     'access-key-secret': { type: 'string' },
     'time-scale': { type: 'string', default: '1' },
     'ipsec-quota': { type: 'string', default: '10' },
+    'single-tunnel': { type: 'string', default: '' },
   });
   if (!parsed) return 2;
   if (parsed.positionals.length > 0) {
@@ -44,6 +46,15 @@ export const emulatorCommand: CliCommand = async (args, io) => {
     );
     return 2;
   }
+  // Regions whose gateways are made as before the dual-tunnel upgrade (the control API can change it later).
+  const singleTunnel = values['single-tunnel'].split(',').filter((r) => r !== '');
+  const unknownRegion = singleTunnel.find((r) => !findRegion(r));
+  if (unknownRegion !== undefined) {
+    io.stderr(
+      `--single-tunnel takes region ids, and "${unknownRegion}" is none; did you mean ${suggestRegion(unknownRegion)}?\n`,
+    );
+    return 2;
+  }
   if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined)) {
     io.stderr('give both --access-key-id and --access-key-secret, or neither\n');
     return 2;
@@ -55,6 +66,7 @@ export const emulatorCommand: CliCommand = async (args, io) => {
       host: values.host,
       timeScale,
       ipsecConnectionQuota,
+      tunnelModes: Object.fromEntries(singleTunnel.map((r) => [r, 'single' as const])),
       accessKeyId: values['access-key-id'] ?? EMULATOR_DEFAULT_KEY.id,
       accessKeySecret: values['access-key-secret'] ?? EMULATOR_DEFAULT_KEY.secret,
     });

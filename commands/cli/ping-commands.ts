@@ -28,6 +28,7 @@ export function matrixJson(matrix: PingMatrix, sandbox: boolean): Record<string,
     sandbox,
     measuredAt: iso(matrix.measuredAt),
     cells: matrix.cells.map((c) => ({ ...c, ...(c.pastedAt !== undefined ? { pastedAt: iso(c.pastedAt) } : {}) })),
+    ...(matrix.tunnels ? { tunnels: matrix.tunnels } : {}),
   };
 }
 

@@ -20,13 +20,15 @@ export function isTopologyLine(arg: string): boolean {
 /**
  * Reads a topology named on the command line: a YAML file, `-` for standard input, `seed`, or the
  * one-line form. Returns the topology, or the text to print on stderr. With `zones` (a connected
- * cloud), zones are checked against what the cloud offers.
+ * cloud), zones are checked against what the cloud offers, and with `vpnZones` a VPN site's zones
+ * against those that sell VPN gateways.
  */
 export async function readTopologyArg(
   arg: string,
   io: CliIo,
   options: ValidationOptions,
   zones?: ZoneSource,
+  vpnZones?: ZoneSource,
 ): Promise<Result<Topology, string>> {
   let parsed: Result<TopologyInput>;
   let source = arg;
@@ -49,7 +51,7 @@ export async function readTopologyArg(
     source = arg === '-' ? '(stdin)' : arg;
   }
   const result: Result<Topology> = zones
-    ? await validateWithCloudZones(parsed, options, zones)
+    ? await validateWithCloudZones(parsed, options, zones, vpnZones)
     : parsed.ok
       ? validateTopology(parsed.value, options)
       : parsed;

@@ -8,7 +8,7 @@ import { TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import { SANDBOX_LABEL } from '../../src/app/app-services';
 import type { Problem } from '../../src/errors';
 import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
-import { summaryLine } from '../../src/planner/render-plan';
+import { summaryLine, tunnelSentence } from '../../src/planner/render-plan';
 import type { Plan } from '../../src/planner/plan';
 import { ACTION_APPROVE, ACTION_KEEP, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK } from './slack-ids';
 
@@ -93,7 +93,7 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
   if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
   blocks.push(
     section(
-      `<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${summaryLine(plan)} ${ikeSentence(plan)}`,
+      `<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${[summaryLine(plan), ikeSentence(plan), tunnelSentence(plan)].filter(Boolean).join(' ')}`,
     ),
   );
   // Large plans: a summary here, the whole plan in the thread (50 blocks per message at most).
@@ -162,15 +162,17 @@ function predictionText(p: Proposal): string {
 export function planTextChunks(text: string, max = 10): string[] {
   const out: string[] = [];
   let chunk = '';
-  for (const line of text.split('\n')) {
+  // Measured escaped: `<->` in every connection line grows to `&lt;-&gt;` in the message.
+  for (const raw of text.split('\n')) {
+    const line = clip(escapeMrkdwn(raw), SECTION_MAX - 20);
     if (chunk.length + line.length + 1 > SECTION_MAX - 10) {
       out.push(chunk);
       chunk = '';
     }
-    chunk += `${clip(line, SECTION_MAX - 20)}\n`;
+    chunk += `${line}\n`;
   }
   if (chunk) out.push(chunk);
-  const shown = out.slice(0, max).map((c) => `\`\`\`${escapeMrkdwn(c)}\`\`\``);
+  const shown = out.slice(0, max).map((c) => `\`\`\`${c}\`\`\``);
   if (out.length > max) shown.push(`…${out.length - max} more parts: run \`vpnbot plan\` for the whole text.`);
   return shown;
 }
@@ -293,6 +295,12 @@ export function helpMessage(sandbox: boolean): SlackMessage {
   return { text: 'vpnbot help', blocks };
 }
 
+/** ", 8 IPsec tunnels": the tunnels of the topology's dual-tunnel connections; nothing without any. */
+function tunnelCount(t: TopologyStatus): string {
+  const n = t.resources.reduce((sum, r) => sum + Object.keys(r.tunnels ?? {}).length, 0);
+  return n ? `, ${n} IPsec tunnels` : '';
+}
+
 export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
   if (topologies.length === 0)
     return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
@@ -302,7 +310,7 @@ export function statusMessage(topologies: readonly TopologyStatus[], sandbox: bo
       ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)`
       : '';
     return section(
-      `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
+      `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)${tunnelCount(t)}` +
         (run
           ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}`
           : '') +

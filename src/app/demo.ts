@@ -1,7 +1,8 @@
 /**
- * The narrated demo: the walkthrough planned, approved, applied and measured; then the CEN publish
- * withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail, named), repaired by
- * planning again (one step), measured again, and destroyed. Each stage says what it will show and
+ * The narrated demo: the walkthrough planned, approved, applied and measured; the master tunnels
+ * taken down to show the slaves take over (every pair still answers, flagged as a failover); then
+ * the CEN publish withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail,
+ * named), repaired by planning again (one step), measured again, and destroyed. Each stage says what it will show and
  * checks that it did; the demo succeeds only if every stage did. Front ends narrate the reports.
  */
 import type { EngineListener } from '../engine/engine-events';
@@ -128,6 +129,53 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
           },
           'all six pairs answer, as predicted',
         ),
+    },
+    {
+      intent:
+        "Take the master tunnel of each of Hong Kong's connections down (the emulator's control API, as dead peer detection would see it) and measure: the slaves take over, so all six pairs still answer, the four through the VPN flagged as a failover; then the masters come back.",
+      run: async () => {
+        const control = services.control;
+        if (!control)
+          return {
+            ok: false,
+            outcome:
+              'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`',
+          };
+        const hongkong = services.store
+          .resources(TOPOLOGY)
+          .filter((r) => r.kind === 'ipsec-connection' && r.site === 'hongkong');
+        const set = async (up: boolean) => {
+          for (const c of hongkong) {
+            const error = await control.setTunnel(c.cloudId, 'master', up);
+            if (error) return error;
+          }
+          return undefined;
+        };
+        const error = await set(false);
+        if (error) return { ok: false, outcome: error };
+        const r = await measure();
+        const back = await set(true);
+        const result = measured(
+          r,
+          (m) => {
+            const viaVpn = m.cells.filter((c) => c.from === 'hongkong' || c.to === 'hongkong');
+            const bad = m.cells.filter((c) => c.verdict !== 'pass' || !c.matches);
+            if (bad.length) return `expected every pair to pass; ${bad.map(key).join(', ')} did not`;
+            if (viaVpn.length !== 4 || viaVpn.some((c) => !c.failover))
+              return `expected the four pairs through the VPN flagged as a failover; flagged: ${
+                m.cells
+                  .filter((c) => c.failover)
+                  .map(key)
+                  .join(', ') || 'none'
+              }`;
+            return undefined;
+          },
+          'all six pairs answer, the four through the VPN on the slave tunnels (failover); the masters are back up',
+        );
+        return back
+          ? { ...result, ok: false, outcome: `${result.outcome}; the masters did not come back: ${back}` }
+          : result;
+      },
     },
     {
       intent:

@@ -5,11 +5,19 @@
  * fails where it should pass is explained by what the prediction relied on that no longer holds
  * in the cloud (a withdrawn published route, a tunnel down and why, a revoked rule).
  */
-import type { RunThread } from '../engine/engine-store';
+import type { Observation } from '../cloud/cloud-api';
+import type { ResourceRecord, RunThread } from '../engine/engine-store';
 import type { Plan } from '../planner/plan';
 import { DEFAULT_PING } from '../probe/matrix-script';
 import { measureMatrix, type MeasuredCell, type Probe } from '../probe/measure-matrix';
-import { buildMatrix, pairKey, type MatrixCell, type PingMatrix, type Verdict } from '../probe/ping-matrix';
+import {
+  buildMatrix,
+  pairKey,
+  type ConnectionTunnels,
+  type MatrixCell,
+  type PingMatrix,
+  type Verdict,
+} from '../probe/ping-matrix';
 import { parsePingOutput } from '../probe/ping-output';
 import { modelFromPlan } from '../reachability/network-model';
 import { predictMatrix, type PairPrediction, type Reliance } from '../reachability/predict';
@@ -54,13 +62,84 @@ function predictionsFor(topology: Topology, plan: Plan, probes: readonly Probe[]
   return predictMatrix(modelFromPlan(plan, topology, { probeIps }));
 }
 
+/** What a measurement reads of the cloud, each resource once: the resources vpnbot recorded, by step. */
+interface CloudReads {
+  readonly records: ReadonlyMap<string, ResourceRecord>;
+  read(stepId: string): Promise<Observation>;
+}
+
+function cloudReads(s: AppServices, name: string): CloudReads {
+  const records = new Map(s.store.resources(name).map((r) => [r.stepId, r]));
+  const reads = new Map<string, Promise<Observation>>();
+  return {
+    records,
+    read(stepId) {
+      let p = reads.get(stepId);
+      if (!p) {
+        const rec = records.get(stepId)!;
+        p = s.cloud.drivers[rec.kind].read(rec.region, rec.cloudId);
+        reads.set(stepId, p);
+      }
+      return p;
+    },
+  };
+}
+
+/**
+ * The tunnels of every IPsec connection a reachable pair crosses, as the cloud has them now; and
+ * the pairs that cross one whose master is down and whose slave is up (a failover), in words.
+ * A connection that cannot be read is left out: the matrix says nothing of it rather than guess.
+ */
+async function tunnelStates(
+  cloud: CloudReads,
+  plan: Plan,
+  predictions: readonly PairPrediction[],
+  passed: ReadonlySet<string>,
+): Promise<{ tunnels: ConnectionTunnels[]; failovers: Map<string, string> }> {
+  const crossed = [
+    ...new Set(
+      predictions.flatMap((p) =>
+        p.reachable ? p.reliesOn.filter((r) => r.kind === 'ipsec').map((r) => r.stepId) : [],
+      ),
+    ),
+  ].filter((id) => cloud.records.has(id));
+  const names = new Map(
+    plan.steps.map((x) => [x.id, x.action !== 'delete' && 'name' in x.params ? x.params.name : x.id]),
+  );
+  const read = await Promise.all(
+    crossed.map(async (stepId) => {
+      const o = await cloud.read(stepId).catch(() => undefined);
+      return o?.tunnels ? { stepId, name: String(names.get(stepId) ?? stepId), tunnels: o.tunnels } : undefined;
+    }),
+  );
+  const tunnels = read
+    .filter((x): x is NonNullable<typeof x> => x !== undefined)
+    .map((x) => ({ ...x, tunnels: x.tunnels.map((t) => ({ role: t.role, status: t.status, up: t.up })) }));
+  const onSlave = new Map(
+    tunnels
+      .filter(
+        (c) => c.tunnels.some((t) => t.role === 'master' && !t.up) && c.tunnels.some((t) => t.role === 'slave' && t.up),
+      )
+      .map((c) => [c.stepId, c]),
+  );
+  const failovers = new Map<string, string>();
+  for (const p of predictions) {
+    const via = p.reliesOn.find((r) => r.kind === 'ipsec' && onSlave.has(r.stepId));
+    if (!p.reachable || !via || !passed.has(pairKey(p.from, p.to))) continue;
+    const c = onSlave.get(via.stepId)!;
+    const master = c.tunnels.find((t) => t.role === 'master')!;
+    failovers.set(pairKey(p.from, p.to), `failover: ${c.name} runs on its slave tunnel (master ${master.status})`);
+  }
+  return { tunnels, failovers };
+}
+
 /** Checks, in the cloud, each thing a failing pair's prediction relied on; the first that does not hold, in words. */
 async function explainFailures(
   s: AppServices,
-  name: string,
+  cloud: CloudReads,
   failing: readonly PairPrediction[],
 ): Promise<Map<string, string>> {
-  const records = new Map(s.store.resources(name).map((r) => [r.stepId, r]));
+  const records = cloud.records;
   const checked = new Map<string, Promise<string | undefined>>();
   const check = (r: Reliance): Promise<string | undefined> => {
     const cached = checked.get(r.stepId);
@@ -69,7 +148,7 @@ async function explainFailures(
       const rec = records.get(r.stepId);
       if (!rec) return `${r.broken} (vpnbot has no record of it)`;
       const driver = s.cloud.drivers[rec.kind];
-      const seen = await driver.read(rec.region, rec.cloudId);
+      const seen = await cloud.read(r.stepId);
       if (seen.state === 'gone') return r.broken;
       if (r.kind === 'ipsec' && seen.state !== 'ready') {
         const log = driver.explain
@@ -141,8 +220,14 @@ export async function measureTopology(
     .filter((c) => c.measured && c.report.received === 0)
     .map((c) => predicted.get(pairKey(c.from, c.to)))
     .filter((p): p is PairPrediction => p?.reachable === true);
-  const explanations = await explainFailures(services, name, failing);
-  const matrix = buildMatrix(name, now, measured, predictions, baselineMap(services, name), explanations);
+  const cloud = cloudReads(services, name);
+  const explanations = await explainFailures(services, cloud, failing);
+  const passed = new Set(measured.filter((c) => c.measured && c.report.received > 0).map((c) => pairKey(c.from, c.to)));
+  const { tunnels, failovers } = await tunnelStates(cloud, a.plan, predictions, passed);
+  const matrix: PingMatrix = {
+    ...buildMatrix(name, now, measured, predictions, baselineMap(services, name), explanations, failovers),
+    ...(tunnels.length ? { tunnels } : {}),
+  };
   const previous = services.store.measurements(name, 1)[0];
   const record = { topology: name, trigger: options.trigger, baseline: options.baseline ?? false, matrix };
   const id = services.store.saveMeasurement(record);

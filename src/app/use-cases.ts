@@ -94,7 +94,12 @@ export async function proposeTopology(
   options: Omit<ProposeOptions, 'kind'>,
 ): Promise<ProposalResult> {
   const parsed = input.form === 'line' ? parseTopologyLine(input.text) : parseTopologyYaml(input.text);
-  const topology = await validateWithCloudZones(parsed, validation, (region) => services.cloud.zones(region));
+  const topology = await validateWithCloudZones(
+    parsed,
+    validation,
+    (region) => services.cloud.zones(region),
+    (region) => services.cloud.vpnGatewayZones(region),
+  );
   if (!topology.ok) return { ok: false, problems: topology.problems };
   return propose(services, topology.value, await services.engine.plan(topology.value), { ...options, kind: 'apply' });
 }
@@ -344,7 +349,15 @@ export async function proposeRollback(
 
 export interface TopologyStatus {
   readonly topology: string;
-  readonly resources: readonly { step: string; kind: string; region: string; id: string; origin: string }[];
+  readonly resources: readonly {
+    step: string;
+    kind: string;
+    region: string;
+    id: string;
+    origin: string;
+    /** A dual-tunnel IPsec connection's tunnels, by role (as recorded when it was last read ready). */
+    tunnels?: Readonly<Record<string, string>>;
+  }[];
   readonly counts: Readonly<Record<'created' | 'adopted' | 'external', number>>;
   readonly lastRun: null | {
     readonly id: string;
@@ -373,13 +386,22 @@ export function statusOf(
       const count = (o: string) => resources.filter((r) => r.origin === o).length;
       return {
         topology: name,
-        resources: resources.map((r) => ({
-          step: r.stepId,
-          kind: r.kind,
-          region: r.region,
-          id: r.cloudId,
-          origin: r.origin,
-        })),
+        resources: resources.map((r) => {
+          const tunnels = Object.fromEntries(
+            ['master', 'slave'].flatMap((role) => {
+              const id = r.outputs[`${role}TunnelId`];
+              return id ? [[role, id]] : [];
+            }),
+          );
+          return {
+            step: r.stepId,
+            kind: r.kind,
+            region: r.region,
+            id: r.cloudId,
+            origin: r.origin,
+            ...(Object.keys(tunnels).length ? { tunnels } : {}),
+          };
+        }),
         counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
         lastRun: last
           ? {

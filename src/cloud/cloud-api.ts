@@ -5,7 +5,7 @@
  * routes, security group rules) get composite ids the driver can read back.
  */
 import type { StepKind } from '../planner/plan';
-import type { ObservedAttrs, StepInput } from '../planner/step-params';
+import type { ObservedAttrs, StepInput, TunnelRole } from '../planner/step-params';
 
 export interface ResourceInput<K extends StepKind = StepKind> {
   readonly region: string;
@@ -17,16 +17,26 @@ export interface ResourceInput<K extends StepKind = StepKind> {
   readonly clientToken: string;
   /** For resources that take no tags: written into their description so they can be found again. */
   readonly marker: string;
-  /** Pre-shared key, for IPsec connections only. Never logged. */
-  readonly psk?: string;
+  /** Pre-shared keys by tunnel, for IPsec connections only (a single-tunnel one: master). Never logged. */
+  readonly psk?: Readonly<Partial<Record<TunnelRole, string>>>;
 }
 
 export type ReadState = 'pending' | 'ready' | 'failed' | 'gone';
+
+/** One tunnel of an IPsec connection as read: its role, the cloud's id and negotiation status, and whether it is up. */
+export interface TunnelObservation {
+  readonly role: TunnelRole;
+  readonly id: string;
+  readonly status: string;
+  readonly up: boolean;
+}
 
 export interface Observation {
   readonly state: ReadState;
   /** Why, when pending for long or failed (e.g. an IPsec negotiation failure). */
   readonly detail?: string;
+  /** An IPsec connection's tunnels, master first (a single-tunnel connection's one is its master). */
+  readonly tunnels?: readonly TunnelObservation[];
   /** Values other steps reference: `id`, `routeTableId`, `internetIp`, ... */
   readonly outputs: Readonly<Record<string, string>>;
   /**
@@ -118,6 +128,8 @@ export interface SandboxControl {
     childInstanceId: string,
     destinationCidrBlock: string,
   ): Promise<string | undefined>;
+  /** Takes one tunnel of a dual-tunnel connection down (as dead peer detection would see it), or up again. */
+  setTunnel(vpnConnectionId: string, tunnel: TunnelRole, up: boolean): Promise<string | undefined>;
 }
 
 export interface CloudApi {
@@ -130,5 +142,7 @@ export interface CloudApi {
   readonly calls: () => number;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
   zones(region: string): Promise<readonly string[]>;
+  /** The zones of a region that sell VPN gateways of vpnbot's bandwidth (DescribeVpnGatewayAvailableZones). */
+  vpnGatewayZones(region: string): Promise<readonly string[]>;
   readonly commands: CommandRunner;
 }

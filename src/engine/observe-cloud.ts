@@ -8,10 +8,12 @@
 import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
 import { topoOrder } from '../dag/topo-order';
 import { desiredSteps } from '../planner/desired-steps';
+import { gatewayKinds } from '../planner/gateway-kinds';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
 import { refsOf, type DesiredStep } from '../planner/plan';
 import { adoptedId } from '../planner/reconcile';
-import type { Topology } from '../topology/model';
+import { stepId } from '../planner/step-ids';
+import { isCloudSite, type Topology } from '../topology/model';
 import type { EngineStore } from './engine-store';
 import { resolveInput } from './resolve-input';
 import { retryCloudCall, type Pacing } from './retry-policy';
@@ -48,25 +50,51 @@ export async function observeCloud(
   maxAttempts = 20,
 ): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
-  const desired = desiredSteps(topology);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
-  const ours = (step: DesiredStep, id: string) =>
+  const ourTags = (stepId: string) => ({ [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: stepId });
+  const gatewayAttrs = (o: Readonly<Record<string, string>>) => ({
+    internetIp: o.internetIp ?? '',
+    disasterRecoveryIp: o.disasterRecoveryIp ?? '',
+  });
+  // Gateways first, adopted or recorded: whether each has one address or two decides the steps around it.
+  const gatewayReads = new Map<string, Readonly<Record<string, string>>>();
+  const known: ObservedResource[] = [];
+  for (const site of topology.sites) {
+    if (!isCloudSite(site) || (site.role !== 'hub' && site.role !== 'dc')) continue;
+    const step = stepId.vpnGateway(site.name);
+    const record = records.get(step);
+    const id = site.existing.vpnGateway ?? (record?.origin === 'created' ? record.cloudId : undefined);
+    if (id === undefined) continue;
+    const o = await cloud.drivers['vpn-gateway'].read(site.region, id);
+    if (o.state === 'gone') continue;
+    gatewayReads.set(id, o.outputs);
+    const adopted = site.existing.vpnGateway !== undefined;
+    const seen = { kind: 'vpn-gateway' as const, id, region: site.region, attrs: gatewayAttrs(o.outputs) };
+    known.push({ ...seen, tags: adopted ? {} : ourTags(step) });
+    if (adopted) resources.push({ ...seen, tags: {} });
+  }
+  const desired = desiredSteps(topology, undefined, gatewayKinds(topology, { resources: known }));
+  const ours = (step: DesiredStep, id: string, o: Readonly<Record<string, string>>) =>
     ({
       kind: step.kind,
       id,
       region: step.region,
-      tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id },
-      attrs: {},
+      tags: ourTags(step.id),
+      attrs: step.kind === 'vpn-gateway' ? gatewayAttrs(o) : {},
     }) as ObservedResource;
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
 
   for (const step of topoOrder(desired)) {
     const driver = cloud.drivers[step.kind] as ResourceDriver;
     const adopted = adoptedId(topology, step, { resources: [] });
+    const read = async (id: string) => {
+      const seen = step.kind === 'vpn-gateway' ? gatewayReads.get(id) : undefined;
+      return seen ? { state: 'ready', outputs: seen } : await driver.read(step.region, id);
+    };
     if (adopted) {
-      const o = await driver.read(step.region, adopted);
+      const o = await read(adopted);
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
       continue;
     }
@@ -76,7 +104,7 @@ export async function observeCloud(
     const record = records.get(step.id);
     let found: { id: string; outputs: Readonly<Record<string, string>> } | undefined;
     if (record && record.origin === 'created') {
-      const o = await driver.read(step.region, record.cloudId);
+      const o = await read(record.cloudId);
       if (o.state !== 'gone') found = { id: record.cloudId, outputs: o.outputs };
     }
     if (!found) {
@@ -85,7 +113,7 @@ export async function observeCloud(
     }
     if (found) {
       outputs.set(step.id, { ...found.outputs, id: found.id });
-      resources.push(ours(step, found.id));
+      resources.push(ours(step, found.id, found.outputs));
       continue;
     }
     // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).

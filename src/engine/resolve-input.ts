@@ -20,7 +20,7 @@ export function resolveInput(
   step: DesiredStep,
   topology: string,
   outputs: StepOutputs,
-  run?: { runId: string; psk?: string },
+  run?: { runId: string; psk?: ResourceInput['psk'] },
 ): ResolvedInput {
   const params: Record<string, unknown> = { ...step.params };
   for (const [name, ref] of Object.entries(step.refs as Readonly<Record<string, Ref | undefined>>)) {

@@ -11,11 +11,12 @@ import {
   DELETE_DRAIN_MS,
   lockKeysOf,
   peeringOf,
-  secretNameOf,
+  secretNamesOf,
   STEP_CATALOGUE,
   type WaitProfile,
 } from '../planner/step-catalogue';
 import type { CloudApi, Observation, ResourceDriver, ResourceInput } from '../cloud/cloud-api';
+import type { TunnelRole } from '../planner/step-params';
 import { isCloudError } from '../cloud/cloud-error';
 import type { EngineListener } from './engine-events';
 import type { EngineStore } from './engine-store';
@@ -52,6 +53,23 @@ interface Done {
 }
 
 export { clientTokenFor } from './resolve-input';
+
+/** Every tunnel in `awaits` read as up (false when the read says nothing of tunnels). */
+function tunnelsUp(o: Observation, awaits: readonly TunnelRole[] | undefined): boolean {
+  return (
+    awaits !== undefined && o.tunnels !== undefined && awaits.every((r) => o.tunnels!.find((t) => t.role === r)?.up)
+  );
+}
+
+/** "the slave tunnel (tun-..., ike_sa_not_established)": the awaited tunnels not up at the last read, by name. */
+function tunnelsDown(o: Observation | undefined, awaits: readonly TunnelRole[] | undefined): string {
+  const tunnels = o?.tunnels;
+  if (!tunnels || tunnels.length < 2) return 'the tunnel';
+  const down = tunnels.filter((t) => (awaits ?? ['master']).includes(t.role) && !t.up);
+  if (down.length === 0) return 'the tunnel';
+  const each = down.map((t) => `${t.role} (${t.id}, ${t.status})`).join(' and ');
+  return `the ${each} tunnel${down.length > 1 ? 's' : ''}`;
+}
 
 export class StepRunner {
   constructor(private readonly deps: StepRunnerDeps) {}
@@ -99,17 +117,20 @@ export class StepRunner {
   }
 
   private input(step: DesiredStep, scope: RunScope): ResourceInput {
-    let psk: string | undefined;
-    const name = secretNameOf(step);
-    if (name !== undefined) {
-      psk = this.deps.store.secret(scope.topology, name);
-      if (psk === undefined) {
+    const psk: Partial<Record<TunnelRole, string>> = {};
+    for (const { tunnel, name } of secretNamesOf(step)) {
+      let key = this.deps.store.secret(scope.topology, name);
+      if (key === undefined) {
         // The store keeps the first key written: read it back, so both sides of a pair always agree.
         this.deps.store.putSecret(scope.topology, name, generatePreSharedKey());
-        psk = this.deps.store.secret(scope.topology, name)!;
+        key = this.deps.store.secret(scope.topology, name)!;
       }
+      psk[tunnel] = key;
     }
-    const r = resolveInput(step, scope.topology, scope.outputs, { runId: scope.runId, ...(psk ? { psk } : {}) });
+    const r = resolveInput(step, scope.topology, scope.outputs, {
+      runId: scope.runId,
+      ...(Object.keys(psk).length ? { psk } : {}),
+    });
     if (!r.ok)
       throw new VpnbotError(
         'engine.missing-output',
@@ -314,11 +335,14 @@ export class StepRunner {
     }
     // A tunnel comes up only once its mirror exists on the peer: wait without holding a slot or a lock,
     // and without reading the cloud while this run is still creating the mirror (it says when it has).
+    // Ready: every tunnel the step awaits is up (a slave without a partner at the peer is not awaited).
     const profile = peering?.wait ?? wait;
+    const done = (o: Observation) => o.state === 'ready' || o.state === 'gone' || tunnelsUp(o, peering?.awaits);
+    let seen = last;
     let ready: Observation;
     try {
       ready =
-        last?.state === 'ready'
+        last && done(last)
           ? last
           : await visit.outsideSlot(async () => {
               const deadline = this.deps.pacing.now() + profile.timeoutMs * this.deps.pacing.pace;
@@ -330,8 +354,8 @@ export class StepRunner {
                 scope,
                 visit.signal,
                 profile,
-                () => driver.read(step.region, cloudId),
-                (o) => o.state === 'ready' || o.state === 'gone',
+                async () => (seen = await driver.read(step.region, cloudId)),
+                done,
                 peering !== undefined,
                 deadline,
               );
@@ -339,7 +363,10 @@ export class StepRunner {
     } catch (e) {
       if (e instanceof VpnbotError && e.code === 'engine.timeout' && driver.explain) {
         const why = await driver.explain(step.region, cloudId).catch(() => '');
-        throw new VpnbotError('engine.tunnel-down', `${step.id}: the tunnel did not come up${why ? `: ${why}` : ''}`);
+        throw new VpnbotError(
+          'engine.tunnel-down',
+          `${step.id}: ${tunnelsDown(seen, peering?.awaits)} did not come up${why ? `: ${why}` : ''}`,
+        );
       }
       throw e;
     }

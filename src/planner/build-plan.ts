@@ -7,6 +7,7 @@
 import type { Topology } from '../topology/model';
 import { deleteSteps } from './delete-order';
 import { DEFAULT_PLANNER_OPTIONS, desiredSteps, type PlannerOptions } from './desired-steps';
+import { gatewayKinds } from './gateway-kinds';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedState } from './observed';
 import { summarize, type Plan, type Step } from './plan';
 import { planHash } from './plan-hash';
@@ -24,7 +25,7 @@ export function buildPlan(
   observed: ObservedState,
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
 ): Plan {
-  const desired = desiredSteps(topology, options);
+  const desired = desiredSteps(topology, options, gatewayKinds(topology, observed));
   const byStepTag = new Map(
     observed.resources
       .filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined)

@@ -4,10 +4,11 @@
  * already exist. The same topology written in another order gives the same steps.
  */
 import { isCloudSite, siteOwningCidr, type Site, type Topology } from '../topology/model';
+import { kindOf, type GatewayKinds } from './gateway-kinds';
 import { admittedSources, cenMembers, tunnelDesigns, type TunnelDesign } from './ikev1-rules';
 import type { DesiredStep, Ref, StepKind } from './plan';
 import { stepId } from './step-ids';
-import type { OutputName, StepParams, StepRefs } from './step-params';
+import type { OutputName, StepParams, StepRefs, TunnelForm } from './step-params';
 
 /** Defaults for what the topology language leaves out; overridable by configuration. */
 export interface PlannerOptions {
@@ -45,7 +46,15 @@ function canonical(t: Topology): Topology {
   return { ...t, sites: [...t.sites].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
 }
 
-export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_PLANNER_OPTIONS): DesiredStep[] {
+/**
+ * `kinds`: the kinds of the gateways already in place (gateway-kinds.ts); any other gateway is a
+ * new one. They decide how many customer gateways stand for a peer and the form of each connection.
+ */
+export function desiredSteps(
+  input: Topology,
+  options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
+  kinds: GatewayKinds = new Map(),
+): DesiredStep[] {
   const t = canonical(input);
   const out: DesiredStep[] = [];
   // A step depends on every step whose output it reads, whether or not it says so.
@@ -91,6 +100,8 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
       });
     }
     if (s.role === 'hub' || s.role === 'dc') {
+      // A dual-tunnel gateway's second tunnel goes in the second zone; a single-zone region has one vSwitch for both.
+      const drVswitch = second ? stepId.secondVswitch(s.name) : stepId.vswitch(s.name);
       add({
         id: stepId.vpnGateway(s.name),
         kind: 'vpn-gateway',
@@ -98,13 +109,13 @@ export function desiredSteps(input: Topology, options: PlannerOptions = DEFAULT_
         region: s.region,
         dependsOn: [stepId.vpc(s.name), stepId.vswitch(s.name)],
         params: { name: res(s.name), bandwidthMbps: options.vpnBandwidthMbps },
-        refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)) },
+        refs: { vpcId: ref(stepId.vpc(s.name)), vswitchId: ref(stepId.vswitch(s.name)), drVswitchId: ref(drVswitch) },
       });
     }
   }
 
   const tunnels = tunnelDesigns(t);
-  for (const tunnel of tunnels) addTunnel(t, tunnel, add);
+  for (const tunnel of tunnels) addTunnel(t, tunnel, kinds, add);
 
   const members = cenMembers(t);
   if (members.length > 0) {
@@ -197,38 +208,73 @@ function uniqueNames(names: readonly string[]): string[] {
   });
 }
 
-/** Customer gateways, mirrored IPsec connections and routes between a hub and one of its DCs. */
-function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelDesign, add: (d: Draft) => void): void {
+/**
+ * Customer gateways, mirrored IPsec connections and routes between a hub and one of its DCs.
+ * Each side has a customer gateway per public address of the other (two for a dual-tunnel gateway,
+ * one for a gateway bought before the upgrade or an on-premises device). A connection on a
+ * dual-tunnel gateway has two tunnels: its master faces the peer's first address, its slave the
+ * peer's second, so that master pairs with master and slave with slave; facing a peer with one
+ * address, both face it and only the master finds a partner.
+ */
+function addTunnel(
+  t: Topology,
+  { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelDesign,
+  kinds: GatewayKinds,
+  add: (d: Draft) => void,
+): void {
   const ikeVersion = t.ike === 'v1' ? 'ikev1' : 'ikev2';
   const dcInCloud = isCloudSite(dc);
   const owner = (c: string) => siteOwningCidr(t, c)?.name ?? 'unknown';
+  const hubKind = kindOf(kinds, hub.name);
+  const dcKind = dcInCloud ? kindOf(kinds, dc.name) : undefined;
 
-  const hubCgw = stepId.customerGateway(hub.name, dc.name);
-  add({
-    id: hubCgw,
-    kind: 'customer-gateway',
-    site: hub.name,
-    region: hub.region,
-    dependsOn: dcInCloud ? [stepId.vpnGateway(dc.name)] : [],
-    params: {
-      name: `${t.name}-${hub.name}-to-${dc.name}`,
-      peerSite: dc.name,
-      ...(dcInCloud ? {} : { ipAddress: dc.onPremises!.publicIp }),
-    },
-    refs: dcInCloud ? { ipAddress: ref(stepId.vpnGateway(dc.name), 'internetIp') } : {},
-  });
-  const dcCgw = stepId.customerGateway(dc.name, hub.name);
-  if (dcInCloud) {
+  /** `site`'s customer gateways for `peer`'s gateway: one per address it has. */
+  const cloudPeer = (site: Site, peer: Site, peerKind: TunnelForm): { first: string; second?: string } => {
+    const address = (id: string, output: 'internetIp' | 'disasterRecoveryIp', suffix: string) =>
+      add({
+        id,
+        kind: 'customer-gateway',
+        site: site.name,
+        region: site.region,
+        dependsOn: [stepId.vpnGateway(peer.name)],
+        params: { name: `${t.name}-${site.name}-to-${peer.name}${suffix}`, peerSite: peer.name },
+        refs: { ipAddress: ref(stepId.vpnGateway(peer.name), output) },
+      });
+    const first = stepId.customerGateway(site.name, peer.name);
+    address(first, 'internetIp', '');
+    if (peerKind === 'single') return { first };
+    const second = stepId.secondCustomerGateway(site.name, peer.name);
+    address(second, 'disasterRecoveryIp', '-2');
+    return { first, second };
+  };
+
+  let hubCgw: { first: string; second?: string };
+  if (dcInCloud) hubCgw = cloudPeer(hub, dc, dcKind!);
+  else {
+    hubCgw = { first: stepId.customerGateway(hub.name, dc.name) };
     add({
-      id: dcCgw,
+      id: hubCgw.first,
       kind: 'customer-gateway',
-      site: dc.name,
-      region: dc.region,
-      dependsOn: [stepId.vpnGateway(hub.name)],
-      params: { name: `${t.name}-${dc.name}-to-${hub.name}`, peerSite: hub.name },
-      refs: { ipAddress: ref(stepId.vpnGateway(hub.name), 'internetIp') },
+      site: hub.name,
+      region: hub.region,
+      dependsOn: [],
+      params: { name: `${t.name}-${hub.name}-to-${dc.name}`, peerSite: dc.name, ipAddress: dc.onPremises!.publicIp },
+      refs: {},
     });
   }
+  const dcCgw = dcInCloud ? cloudPeer(dc, hub, hubKind) : undefined;
+
+  /** A connection's form and customer gateways: the slave faces the peer's second address, or its only one. */
+  const form = (kind: TunnelForm, cgw: { first: string; second?: string }, peerHasTwo: boolean) => ({
+    params: { tunnels: kind, standby: kind === 'dual' && peerHasTwo },
+    refs: {
+      customerGatewayId: ref(cgw.first),
+      ...(kind === 'dual' ? { slaveCustomerGatewayId: ref(cgw.second ?? cgw.first) } : {}),
+    },
+  });
+  // An on-premises device connects to both of the hub's addresses: the hub's slave has a partner.
+  const hubForm = form(hubKind, hubCgw, dcKind === undefined || dcKind === 'dual');
+  const dcForm = dcCgw && dcKind ? form(dcKind, dcCgw, hubKind === 'dual') : undefined;
 
   // Names as in the walkthrough: the hub's connection is named after the network it carries.
   const named = pairs.map((p) =>
@@ -259,7 +305,7 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
       kind: 'ipsec-connection',
       site: hub.name,
       region: hub.region,
-      dependsOn: [stepId.vpnGateway(hub.name), hubCgw],
+      dependsOn: [stepId.vpnGateway(hub.name)],
       params: {
         name: hubNames[i]!,
         localCidrs: p.hubCidrs,
@@ -268,16 +314,17 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
         peerSite: dc.name,
         mirror: dcInCloud ? p.dcId : null,
         pskPair: p.psk,
+        ...hubForm.params,
       },
-      refs: { vpnGatewayId: ref(stepId.vpnGateway(hub.name)), customerGatewayId: ref(hubCgw) },
+      refs: { vpnGatewayId: ref(stepId.vpnGateway(hub.name)), ...hubForm.refs },
     });
-    if (dcInCloud) {
+    if (dcForm) {
       add({
         id: p.dcId,
         kind: 'ipsec-connection',
         site: dc.name,
         region: dc.region,
-        dependsOn: [stepId.vpnGateway(dc.name), dcCgw],
+        dependsOn: [stepId.vpnGateway(dc.name)],
         params: {
           name: dcNames[i]!,
           localCidrs: p.dcCidrs,
@@ -286,8 +333,9 @@ function addTunnel(t: Topology, { hub, dc, pairs, dcRoutes, hubRoutes }: TunnelD
           peerSite: hub.name,
           mirror: p.hubId,
           pskPair: p.psk,
+          ...dcForm.params,
         },
-        refs: { vpnGatewayId: ref(stepId.vpnGateway(dc.name)), customerGatewayId: ref(dcCgw) },
+        refs: { vpnGatewayId: ref(stepId.vpnGateway(dc.name)), ...dcForm.refs },
       });
     }
   });

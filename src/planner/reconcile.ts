@@ -6,6 +6,7 @@
 import { dcsOfHub, type Site, type Topology } from '../topology/model';
 import { TAG_STEP, type ObservedResource, type ObservedResourceOf, type ObservedState } from './observed';
 import type { DesiredStep, StepKind } from './plan';
+import { parseStepId } from './step-ids';
 
 /** Sites by name and the adopted CEN, computed once per topology: per-step lookups stay O(1). */
 interface TopologyIndex {
@@ -37,7 +38,9 @@ export function adoptedId(topology: Topology, step: DesiredStep, observed: Obser
       return indexOf(topology).cen;
     case 'customer-gateway': {
       const id = site?.existing.customerGateway;
-      if (!id || !site) return undefined;
+      // The one named stands for the peer's first address: a dual-tunnel peer's second gets its own.
+      const parsed = parseStepId(step.id);
+      if (!id || !site || (parsed?.kind === 'customer-gateway' && 'address' in parsed)) return undefined;
       const peers = site.role === 'hub' ? dcsOfHub(topology, site.name) : [];
       if (site.role !== 'hub' || peers.length === 1) return id;
       // Several DCs on one hub: the adopted customer gateway is the one whose address is this peer's.

@@ -23,6 +23,31 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${create} to create, ${adopt} to adopt, ${keep} to keep, ${del} to delete.`;
 }
 
+/**
+ * The plan's IPsec in one sentence: "IPsec: 4 connections, 2 tunnels each." Connections on a
+ * gateway bought before the dual-tunnel upgrade, and those whose slave has no partner (the peer has
+ * one address), are counted apart. Undefined when the plan has no connection.
+ */
+export function tunnelSentence(plan: Plan): string | undefined {
+  const connections = plan.steps.filter(
+    (s): s is Extract<Step, { kind: 'ipsec-connection'; action: 'create' | 'adopt' | 'keep' }> =>
+      s.kind === 'ipsec-connection' && s.action !== 'delete',
+  );
+  if (connections.length === 0) return undefined;
+  const n = (x: number, one: string, many = `${one}s`) => `${x} ${x === 1 ? one : many}`;
+  const standby = connections.filter((c) => c.params.tunnels === 'dual' && c.params.standby).length;
+  const alone = connections.filter((c) => c.params.tunnels === 'dual' && !c.params.standby).length;
+  const single = connections.length - standby - alone;
+  const total = n(connections.length, 'connection');
+  if (standby === connections.length) return `IPsec: ${total}, 2 tunnels each.`;
+  const parts = [
+    ...(standby ? [`${standby} with 2 tunnels each`] : []),
+    ...(alone ? [`${alone} with 2 tunnels whose slave has no partner (the peer gateway has one address)`] : []),
+    ...(single ? [`${single} single-tunnel (on a gateway bought before the dual-tunnel upgrade)`] : []),
+  ];
+  return `IPsec: ${total}: ${parts.join(', ')}.`;
+}
+
 export function renderPlan(plan: Plan, topology?: Topology): string {
   // Linear in the steps: no spreading of step lists into calls (a 400-site plan has 100k+ steps).
   const width = plan.steps.reduce((w, s) => Math.max(w, s.kind.length), 3);
@@ -53,6 +78,8 @@ export function renderPlan(plan: Plan, topology?: Topology): string {
     for (const s of sorted) out.push(line(s, width));
     out.push('');
   }
+  const tunnels = tunnelSentence(plan);
+  if (tunnels) out.push(tunnels);
   out.push(
     hasChanges(plan)
       ? summaryLine(plan)

@@ -6,7 +6,7 @@
  */
 import type { DesiredStep, DesiredStepOf, Step, StepKind } from './plan';
 import { stepId } from './step-ids';
-import type { StepParams } from './step-params';
+import { TUNNEL_ROLES, type StepParams, type TunnelRole } from './step-params';
 
 export const MINUTE = 60_000;
 
@@ -43,16 +43,24 @@ export interface StepKindPolicy<K extends StepKind> {
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
   /**
-   * The name of the secret the resource is created with (an IPsec connection's pre-shared key),
-   * the same for both ends of a pair so that they agree; absent for kinds that take none.
+   * The name of a secret the resource is created with (an IPsec connection's pre-shared key, one
+   * per tunnel), the same at both ends of a tunnel pair (master with master, slave with slave) so
+   * that they agree; absent for kinds that take none. The one place key names are made.
    */
-  readonly secretName?: (params: StepParams<K>) => string;
+  readonly secretName?: (params: StepParams<K>, tunnel: TunnelRole) => string;
+  /** The tunnels that take a secret (a single-tunnel resource: its master). */
+  readonly secretTunnels?: (params: StepParams<K>) => readonly TunnelRole[];
   /**
-   * Resources that work only once a peer does (an IPsec connection's tunnel needs its mirror on the
-   * peer gateway): how long negotiating may take, and the step of the mirror, null when the peer is
-   * outside the cloud (an on-premises device: configured, then reported, not awaited).
+   * Resources that work only once a peer does (an IPsec connection's tunnels need their mirror on
+   * the peer gateway): how long negotiating may take, the step of the mirror (null when the peer is
+   * outside the cloud: an on-premises device, configured, then reported, not awaited), and the
+   * tunnels that must come up for the resource to be ready.
    */
-  readonly peering?: { readonly wait: WaitProfile; readonly mirror: (params: StepParams<K>) => string | null };
+  readonly peering?: {
+    readonly wait: WaitProfile;
+    readonly mirror: (params: StepParams<K>) => string | null;
+    readonly awaits: (params: StepParams<K>) => readonly TunnelRole[];
+  };
 }
 
 const quick: WaitProfile = { expectedMs: 0, firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
@@ -97,11 +105,20 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: [],
     describe: (p) =>
-      `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
-    secretName: (p) => `psk:${p.pskPair}`,
+      `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}, ${
+        p.tunnels === 'single'
+          ? 'single tunnel'
+          : p.standby
+            ? '2 tunnels'
+            : '2 tunnels (the peer has one address: no standby)'
+      }`,
+    // One key per tunnel pair (the master's keeps the name single-tunnel connections had).
+    secretName: (p, tunnel) => (tunnel === 'master' ? `psk:${p.pskPair}` : `psk:${p.pskPair}:${tunnel}`),
+    secretTunnels: (p) => (p.tunnels === 'dual' ? TUNNEL_ROLES : ['master']),
     peering: {
       wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
       mirror: (p) => p.mirror,
+      awaits: (p) => (p.standby ? TUNNEL_ROLES : ['master']),
     },
   },
   'route-entry': {
@@ -170,17 +187,28 @@ export function describeStep(step: DesiredStep): string {
 /** The policy of the step's kind, for reading with the step's own params (one correlated access). */
 const policyOf = (s: DesiredStep) => STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
 
-/** The name of the secret a step's resource is created with, if its kind takes one. */
-export function secretNameOf(step: DesiredStep): string | undefined {
-  return policyOf(step).secretName?.(step.params as never);
+/** The secrets a step's resource is created with, by tunnel, with their names; empty if its kind takes none. */
+export function secretNamesOf(step: DesiredStep): { readonly tunnel: TunnelRole; readonly name: string }[] {
+  const { secretName, secretTunnels } = policyOf(step);
+  if (!secretName) return [];
+  return (secretTunnels?.(step.params as never) ?? ['master']).map((tunnel) => ({
+    tunnel,
+    name: secretName(step.params as never, tunnel),
+  }));
 }
 
-/** How a step's resource waits for its peer, if its kind has one (and the mirror step, or null). */
+/** How a step's resource waits for its peer, if its kind has one (the mirror step, or null, and the tunnels awaited). */
 export function peeringOf(
   step: DesiredStep,
-): { readonly wait: WaitProfile; readonly mirror: string | null } | undefined {
+): { readonly wait: WaitProfile; readonly mirror: string | null; readonly awaits: readonly TunnelRole[] } | undefined {
   const peering = policyOf(step).peering;
-  return peering ? { wait: peering.wait, mirror: peering.mirror(step.params as never) } : undefined;
+  return peering
+    ? {
+        wait: peering.wait,
+        mirror: peering.mirror(step.params as never),
+        awaits: peering.awaits(step.params as never),
+      }
+    : undefined;
 }
 
 /** Lock keys of a step (create or delete alike), namespaced by topology. */

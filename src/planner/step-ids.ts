@@ -10,8 +10,10 @@ export const stepId = {
   /** The vSwitch in the site's second zone (dual-tunnel gateways, transit-router attachments). */
   secondVswitch: (site: string) => `vswitch:${site}:2`,
   vpnGateway: (site: string) => `vpn-gateway:${site}`,
-  /** The customer gateway in `site`'s region that stands for `peer`'s VPN device. */
+  /** The customer gateway in `site`'s region that stands for `peer`'s VPN device (its first address). */
   customerGateway: (site: string, peer: string) => `customer-gateway:${site}:${peer}`,
+  /** The one for a dual-tunnel peer gateway's second address (its slave tunnels'). */
+  secondCustomerGateway: (site: string, peer: string) => `customer-gateway:${site}:${peer}:2`,
   /** IKEv1: one per (local, remote) CIDR pair on each side. */
   ipsecPair: (site: string, local: string, remote: string) => `ipsec-connection:${site}:${local}>${remote}`,
   /** IKEv2: one per peer on each side. */
@@ -35,6 +37,7 @@ export type ParsedStepId =
     }
   | { readonly kind: 'vswitch'; readonly site: string; readonly zone: 'second' }
   | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string }
+  | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string; readonly address: 'second' }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly local: string; readonly remote: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly peer: string }
   | { readonly kind: 'route-entry' | 'cen-route-publish'; readonly site: string; readonly destination: string }
@@ -50,7 +53,10 @@ export function parseStepId(id: string): ParsedStepId | undefined {
     case 'cen':
       return rest.length === 0 ? { kind, topology: site, site: null } : undefined;
     case 'customer-gateway':
-      return rest.length === 1 && rest[0] ? { kind, site, peer: rest[0] } : undefined;
+      if (rest.length === 1 && rest[0]) return { kind, site, peer: rest[0] };
+      return rest.length === 2 && rest[0] && rest[1] === '2'
+        ? { kind, site, peer: rest[0], address: 'second' }
+        : undefined;
     case 'ipsec-connection': {
       if (rest.length !== 1 || !rest[0]) return undefined;
       const pair = /^([^>]+)>([^>]+)$/.exec(rest[0]);

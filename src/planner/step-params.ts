@@ -8,12 +8,20 @@ import { z } from 'zod';
 import type { StepKind } from './plan';
 
 const text = z.string();
+
+/** The two forms of an IPsec connection (and the two kinds of VPN gateway they follow). */
+export const TUNNEL_FORMS = ['dual', 'single'] as const;
+export type TunnelForm = (typeof TUNNEL_FORMS)[number];
+/** The tunnels of a connection: a single-tunnel connection's one tunnel is its master. */
+export const TUNNEL_ROLES = ['master', 'slave'] as const;
+export type TunnelRole = (typeof TUNNEL_ROLES)[number];
 const cidrList = z.array(z.string()).readonly();
 
 /** A value only known once another step has run: that step's output. */
 export const refSchema = z.strictObject({
   step: text,
-  output: z.enum(['id', 'routeTableId', 'internetIp', 'privateIp']),
+  /** `disasterRecoveryIp`: a dual-tunnel VPN gateway's second public IP (its slave tunnels'). */
+  output: z.enum(['id', 'routeTableId', 'internetIp', 'disasterRecoveryIp', 'privateIp']),
 });
 export type Ref = z.infer<typeof refSchema>;
 export type OutputName = Ref['output'];
@@ -32,8 +40,20 @@ export const STEP_PARAMS = {
     peerSite: text,
     /** The step of the mirrored connection on the peer gateway; null when the peer is on premises. */
     mirror: text.nullable(),
-    /** Names the pre-shared key both sides of the pair share (the key itself is a stored secret). */
+    /** Names the pre-shared keys both sides of the pair share, one per tunnel (the keys are stored secrets). */
     pskPair: text,
+    /**
+     * The API form, which follows the local gateway: `dual` (TunnelOptionsSpecification, a master
+     * and a slave tunnel) on a dual-tunnel gateway, `single` on one bought before the upgrade.
+     */
+    tunnels: z.enum(TUNNEL_FORMS),
+    /**
+     * The slave tunnel has a peer address of its own to negotiate with, and is awaited like the
+     * master: both gateways are dual-tunnel (or the peer is an on-premises device, which connects
+     * to both of this gateway's addresses). False on a single-tunnel connection, and on a
+     * dual-tunnel one whose peer has one address: its slave has nobody to talk to.
+     */
+    standby: z.boolean(),
   }),
   'route-entry': z.strictObject({ destinationCidr: text, nextHopType: z.literal('VpnGateway'), name: text }),
   cen: z.strictObject({ name: text }),
@@ -57,9 +77,15 @@ export const STEP_PARAMS = {
 export const STEP_REFS = {
   vpc: z.strictObject({}),
   vswitch: z.strictObject({ vpcId: refSchema }),
-  'vpn-gateway': z.strictObject({ vpcId: refSchema, vswitchId: refSchema }),
+  /** `drVswitchId`: the vSwitch of a dual-tunnel gateway's second tunnel (the same one in a single-zone region). */
+  'vpn-gateway': z.strictObject({ vpcId: refSchema, vswitchId: refSchema, drVswitchId: refSchema }),
   'customer-gateway': z.strictObject({ ipAddress: refSchema.optional() }),
-  'ipsec-connection': z.strictObject({ vpnGatewayId: refSchema, customerGatewayId: refSchema }),
+  /** `customerGatewayId` is the master tunnel's (a single-tunnel connection's only one); `slaveCustomerGatewayId` the slave's. */
+  'ipsec-connection': z.strictObject({
+    vpnGatewayId: refSchema,
+    customerGatewayId: refSchema,
+    slaveCustomerGatewayId: refSchema.optional(),
+  }),
   'route-entry': z.strictObject({ routeTableId: refSchema, nextHopId: refSchema }),
   cen: z.strictObject({}),
   'cen-attachment': z.strictObject({ cenId: refSchema, childInstanceId: refSchema }),
@@ -84,7 +110,8 @@ type ResolvedRefs<R> = string extends keyof R ? unknown : { readonly [N in keyof
 export interface ObservedAttrsByKind {
   vpc: Record<never, never>;
   vswitch: Record<never, never>;
-  'vpn-gateway': { readonly internetIp?: string };
+  /** `disasterRecoveryIp` non-empty: a dual-tunnel gateway; empty: one bought before the upgrade. */
+  'vpn-gateway': { readonly internetIp?: string; readonly disasterRecoveryIp?: string };
   'customer-gateway': { readonly ipAddress?: string };
   'ipsec-connection': {
     readonly vpnGatewayId?: string;

@@ -28,12 +28,24 @@ export interface MatrixCell {
   readonly reason: string;
   /** For a row pasted from an on-premises host: when it was measured there. */
   readonly pastedAt?: number;
+  /** Passed with an IPsec connection it crosses on its slave tunnel (the master down): a failover, said in `reason`. */
+  readonly failover?: boolean;
+}
+
+/** The tunnels of one IPsec connection a prediction relies on, as read when the matrix was measured. */
+export interface ConnectionTunnels {
+  /** The connection's step, and its name. */
+  readonly stepId: string;
+  readonly name: string;
+  readonly tunnels: readonly { readonly role: 'master' | 'slave'; readonly status: string; readonly up: boolean }[];
 }
 
 export interface PingMatrix {
   readonly topology: string;
   readonly measuredAt: number;
   readonly cells: readonly MatrixCell[];
+  /** Per-tunnel state of the connections the pairs cross (absent in matrices stored before it was kept). */
+  readonly tunnels?: readonly ConnectionTunnels[];
 }
 
 /** RTT "well above" its baseline: half as much again and at least 5 ms more. */
@@ -46,6 +58,7 @@ export const pairKey = (from: string, to: string) => `${from}>${to}`;
 /**
  * `baseline`: the pair's average RTT in the topology's baseline measurement. `explanations`: why a
  * cell measured failing was predicted reachable (what the prediction relied on that no longer holds).
+ * `failovers`: for pairs that cross a connection running on its slave tunnel, the words for it.
  */
 export function buildMatrix(
   topology: string,
@@ -54,6 +67,7 @@ export function buildMatrix(
   predictions: readonly PairPrediction[],
   baseline: ReadonlyMap<string, number> = new Map(),
   explanations: ReadonlyMap<string, string> = new Map(),
+  failovers: ReadonlyMap<string, string> = new Map(),
 ): PingMatrix {
   const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));
   const cells = measured.map((m): MatrixCell => {
@@ -119,6 +133,9 @@ export function buildMatrix(
     if (!p.reachable) return { ...figures, matches: true, reason: `unreachable as predicted: ${p.reason}` };
     const warn =
       verdict === 'warn' ? (r.lossPct > 0 ? `${r.lossPct}% loss` : `RTT ${r.rttAvgMs} ms, baseline ${base} ms`) : '';
+    const failover = failovers.get(key);
+    if (failover !== undefined)
+      return { ...figures, matches: true, failover: true, reason: [failover, warn].filter(Boolean).join('; ') };
     return { ...figures, matches: true, reason: warn };
   });
   return { topology, measuredAt, cells };
@@ -133,6 +150,8 @@ export function summarizeMatrix(matrix: PingMatrix): string {
   if (n('fail')) parts.push(`${n('fail')} fail`);
   if (n('unknown')) parts.push(`${n('unknown')} not measured`);
   parts.push(mismatches === 0 ? 'all as predicted' : `${mismatches} not as predicted`);
+  const failover = matrix.cells.filter((c) => c.failover).length;
+  if (failover) parts.push(`${failover} on a standby tunnel (failover)`);
   return parts.join(', ');
 }
 
@@ -156,8 +175,18 @@ const matrixSchema = z.strictObject({
       matches: z.boolean(),
       reason: z.string(),
       pastedAt: z.number().optional(),
+      failover: z.boolean().optional(),
     }),
   ),
+  tunnels: z
+    .array(
+      z.strictObject({
+        stepId: z.string(),
+        name: z.string(),
+        tunnels: z.array(z.strictObject({ role: z.enum(['master', 'slave']), status: z.string(), up: z.boolean() })),
+      }),
+    )
+    .optional(),
 });
 
 /** A stored matrix, checked: one written by another version is refused with the reason, not misread. */

@@ -7,7 +7,7 @@ function cellText(c: MatrixCell | undefined): string {
   if (!c) return '-';
   if (c.verdict === 'unknown') return 'not measured';
   const figures = c.rttAvgMs !== null ? `${c.rttAvgMs.toFixed(1)}ms ${c.lossPct}%` : `${c.lossPct}% loss`;
-  return `${figures} ${MARK[c.verdict as keyof typeof MARK]}${c.matches ? '' : ' !'}`;
+  return `${figures} ${MARK[c.verdict as keyof typeof MARK]}${c.failover ? ' (slave)' : ''}${c.matches ? '' : ' !'}`;
 }
 
 export function renderMatrixTable(
@@ -29,15 +29,24 @@ export function renderMatrixTable(
       .join('  ')
       .trimEnd();
   const notes = pingMatrix.cells
-    .filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass'))
+    .filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass' || c.failover))
     .map((c) => `${c.matches ? '-' : '!'} ${c.from} -> ${c.to}: ${c.reason}`);
+  // Connections with a tunnel down, each tunnel's state (all up: nothing to say).
+  const tunnels = (pingMatrix.tunnels ?? [])
+    .filter((c) => c.tunnels.some((t) => !t.up))
+    .map(
+      (c) =>
+        `  tunnel ${c.name}: ${c.tunnels.map((t) => `${t.role} ${t.up ? 'up' : `down (${t.status})`}`).join(', ')}`,
+    );
+  const failover = pingMatrix.cells.some((c) => c.failover);
   return [
     `Ping matrix for ${pingMatrix.topology}, measured ${new Date(pingMatrix.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summarizeMatrix(pingMatrix)}`,
     line(header),
     ...rows.map(line),
     ...(notes.length ? ['', ...notes] : []),
+    ...(tunnels.length ? ['', 'Tunnels not up:', ...tunnels] : []),
     '',
-    'Cells: average RTT, loss, verdict; "!" marks a cell not as predicted.',
+    `Cells: average RTT, loss, verdict; "!" marks a cell not as predicted${failover ? ', "(slave)" one carried by a standby tunnel' : ''}.`,
   ].join('\n');
 }
 

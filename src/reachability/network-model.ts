@@ -21,6 +21,10 @@ export interface NetConnection {
   readonly peerSite: string;
   /** False when the peer is a cloud site whose mirrored connection is not in the model: no tunnel. */
   readonly mirrored: boolean;
+  /** Two tunnels (traffic over the master) or one, on a gateway bought before the dual-tunnel upgrade. */
+  readonly tunnels: 'dual' | 'single';
+  /** The slave has a partner to take over when the master is down (dual-tunnel on both ends). */
+  readonly standby: boolean;
 }
 
 export interface NetRule {
@@ -97,6 +101,8 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
         remoteCidrs: s.params.remoteCidrs,
         peerSite: s.params.peerSite,
         mirrored: s.params.mirror === null || ids.has(s.params.mirror),
+        tunnels: s.params.tunnels,
+        standby: s.params.standby,
       })),
       published: of(steps, 'cen-route-publish').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
       ...(of(steps, 'security-group').length
@@ -130,6 +136,8 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
           remoteCidrs: x.localCidrs,
           peerSite: hub,
           mirrored: true,
+          tunnels: x.tunnels,
+          standby: x.standby,
         })),
         published: [],
       };

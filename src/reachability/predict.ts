@@ -9,7 +9,7 @@
  * checked); each VPN gateway crossed takes one off the TTL (64 from Linux).
  */
 import { cidr, cidrContains } from '../topology/cidr';
-import type { NetModel, NetSite } from './network-model';
+import type { NetConnection, NetModel, NetSite } from './network-model';
 
 export const INITIAL_TTL = 64;
 const MAX_HOPS = 16;
@@ -29,7 +29,7 @@ export interface PairPrediction {
   readonly from: string;
   readonly to: string;
   readonly reachable: boolean;
-  /** e.g. ['hongkong', 'ipsec hongkong-to-us', 'japan', 'CEN', 'us']: the echo's way there. */
+  /** e.g. ['hongkong', 'ipsec hongkong-to-us tunnel master (slave standby)', 'japan', 'CEN', 'us']: the echo's way there. */
   readonly path: readonly string[];
   /** TTL of the reply as ping prints it. */
   readonly ttl?: number;
@@ -174,11 +174,17 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
       what: `tunnel ${conn.name}`,
       broken: `tunnel ${conn.name} is down`,
     });
-    path.push(`ipsec ${conn.name}`, conn.peerSite);
+    path.push(`ipsec ${conn.name} ${tunnelWords(conn)}`, conn.peerSite);
     gateways += 2;
     site = m.sites.find((s) => s.name === conn.peerSite);
   }
   return { ok: false, path, relies, reason: `routing loop towards ${dst}` };
+}
+
+/** Which tunnel an echo crosses: a dual-tunnel connection's master, with the slave on standby when it has a partner. */
+export function tunnelWords(conn: Pick<NetConnection, 'tunnels' | 'standby'>): string {
+  if (conn.tunnels === 'single') return '(single tunnel)';
+  return conn.standby ? 'tunnel master (slave standby)' : 'tunnel master (no standby: the peer has one address)';
 }
 
 function dedupe(relies: readonly Reliance[]): Reliance[] {

@@ -3,8 +3,9 @@ import type { Topology } from './model';
 import { parseTopologyLine } from './parse-line';
 import { parseTopologyYaml } from './parse-yaml';
 import { findRegion } from './regions';
-import type { TopologyInput } from './schema';
+import type { SiteInput, TopologyInput } from './schema';
 import { validateTopology, type ValidationOptions } from './validate';
+import { hasVpnGateway } from './vpn-zones';
 
 /** The zones a connected cloud offers in a region (ECS DescribeZones). */
 export type ZoneSource = (regionId: string) => Promise<readonly string[]>;
@@ -24,32 +25,41 @@ export function topologyFromLine(text: string, options?: ValidationOptions): Res
 
 /**
  * Validates a parsed topology against the zones a connected cloud offers, looked up once per known
- * region it names. A region whose lookup fails keeps the built-in list (the apply that follows
- * reports the cloud's own error if the zone is really wrong). Never rejects.
+ * region it names, and, with `vpnZones`, the zones that sell VPN gateways, once per region with a
+ * VPN site. A region whose lookup fails keeps the built-in list (the apply that follows reports
+ * the cloud's own error if the zone is really wrong). Never rejects.
  */
 export async function validateWithCloudZones(
   parsed: Result<TopologyInput>,
   options: ValidationOptions,
   zones: ZoneSource,
+  vpnZones?: ZoneSource,
 ): Promise<Result<Topology>> {
   if (!parsed.ok) return parsed;
-  const regions = [
-    ...new Set(
-      parsed.value.sites
-        .map((s) => s.region)
-        .filter((r): r is string => r !== undefined && findRegion(r) !== undefined),
-    ),
+  const known = (sites: readonly SiteInput[]) => [
+    ...new Set(sites.map((s) => s.region).filter((r): r is string => r !== undefined && findRegion(r) !== undefined)),
   ];
-  const found = new Map<string, readonly string[]>();
-  await Promise.all(
-    regions.map(async (r) => {
-      try {
-        const list = await zones(r);
-        if (list.length > 0) found.set(r, list);
-      } catch {
-        // Fall back to the built-in list for this region.
-      }
-    }),
-  );
-  return validateTopology(parsed.value, { ...options, zonesOf: (r) => found.get(r) ?? options.zonesOf?.(r) });
+  const lookUp = async (regions: readonly string[], source: ZoneSource) => {
+    const found = new Map<string, readonly string[]>();
+    await Promise.all(
+      regions.map(async (r) => {
+        try {
+          const list = await source(r);
+          if (list.length > 0) found.set(r, list);
+        } catch {
+          // Fall back to the built-in list for this region.
+        }
+      }),
+    );
+    return found;
+  };
+  const [found, vpn] = await Promise.all([
+    lookUp(known(parsed.value.sites), zones),
+    vpnZones ? lookUp(known(parsed.value.sites.filter(hasVpnGateway)), vpnZones) : new Map(),
+  ]);
+  return validateTopology(parsed.value, {
+    ...options,
+    zonesOf: (r) => found.get(r) ?? options.zonesOf?.(r),
+    vpnZonesOf: (r) => vpn.get(r) ?? options.vpnZonesOf?.(r),
+  });
 }

@@ -19,6 +19,7 @@ import {
 import { dcsOfHub, networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
 import { defaultSecondVswitch, defaultSecondZone } from './second-zone';
+import { checkVpnZones, hasVpnGateway, vpnZonesFirst } from './vpn-zones';
 import type { SiteInput, TopologyInput } from './schema';
 
 export interface ValidationOptions {
@@ -37,6 +38,11 @@ export interface ValidationOptions {
    * list kept in the code (`regions.ts`), which is what the sandbox offers.
    */
   readonly zonesOf?: (regionId: string) => readonly string[] | undefined;
+  /**
+   * The zones that sell VPN gateways in a region, when a cloud is connected
+   * (DescribeVpnGatewayAvailableZones); undefined: every zone (vpn-zones.ts).
+   */
+  readonly vpnZonesOf?: (regionId: string) => readonly string[] | undefined;
 }
 
 export const DEFAULT_IPSEC_CONNECTION_QUOTA = 10;
@@ -391,7 +397,8 @@ function checkZone(
   const region = findRegion(site.region ?? '');
   if (!regionKnown || !region) return site.zone ?? '';
   const zones = options.zonesOf?.(region.id) ?? region.zones;
-  if (site.zone === undefined) return zones[0] ?? region.zones[0]!;
+  if (site.zone === undefined)
+    return (hasVpnGateway(site) ? vpnZonesFirst(zones, options.vpnZonesOf?.(region.id)) : zones)[0] ?? region.zones[0]!;
   if (!zones.includes(site.zone)) {
     const inRegion = site.zone.startsWith(region.id);
     problems.push(
@@ -436,7 +443,8 @@ function checkSecondZone(
   const region = findRegion(site.region ?? '');
   if (!regionKnown || !region) return site.secondZone;
   const zones = options.zonesOf?.(region.id) ?? region.zones;
-  if (site.secondZone === undefined) return defaultSecondZone(zones, zone);
+  if (site.secondZone === undefined)
+    return defaultSecondZone(hasVpnGateway(site) ? vpnZonesFirst(zones, options.vpnZonesOf?.(region.id)) : zones, zone);
   if (zones.length < 2) {
     problems.push(
       problem(
@@ -662,6 +670,7 @@ export function validateTopology(
     const vswitchCidr = checkVswitch(s, i, blocks, problems);
     const secondZone = checkSecondZone(s, i, zone, regionKnown, options, problems);
     const secondVswitchCidr = checkSecondVswitch(s, i, blocks, vswitchCidr, secondZone, problems);
+    if (regionKnown) checkVpnZones(s, i, { zone, secondZone }, options.vpnZonesOf?.(s.region ?? ''), problems);
     checkExisting(s, i, problems);
     const hub = resolveHub(s, i, index, problems);
     const site: Site = {

@@ -10,7 +10,8 @@ import { runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { breakThing } from '../../src/emulator/server/control-api';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
-import type { PingMatrix } from '../../src/probe/ping-matrix';
+import { summarizeMatrix, type PingMatrix } from '../../src/probe/ping-matrix';
+import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, TIME_SCALE, type Harness } from '../helpers/engine-harness';
@@ -90,6 +91,17 @@ describe('the ping matrix of the walkthrough', () => {
     }
     expect(m.record.baseline).toBe(true);
     expect(h.store.baselineOf(NAME)?.id).toBe(m.record.id);
+    // The matrix keeps the tunnels it crossed: 4 connections, 2 tunnels each, all up; nothing on a slave.
+    expect(m.matrix.tunnels).toHaveLength(4);
+    for (const c of m.matrix.tunnels!)
+      expect(c.tunnels).toEqual([
+        { role: 'master', status: 'ipsec_sa_established', up: true },
+        { role: 'slave', status: 'ipsec_sa_established', up: true },
+      ]);
+    expect(m.matrix.cells.some((c) => c.failover)).toBe(false);
+    expect(m.predictions.find((p) => p.from === 'hongkong' && p.to === 'us')!.path).toContain(
+      'ipsec ikev1test-hongkong-to-us tunnel master (slave standby)',
+    );
     // One RunCommand per region, over that region's probes.
     expect(h.emu.control.calls.get('RunCommand')).toBe(3);
   });
@@ -150,6 +162,55 @@ describe('the ping matrix of the walkthrough', () => {
     );
     expect(cell(m.matrix, 'japan>us')).toMatchObject({ verdict: 'pass', matches: true });
     breakThing(h.emu.world, { action: 'tunnel-up', vpnConnectionId: conn.cloudId });
+  });
+
+  it('chaos: the master tunnels broken while the matrix is measured: every pair still passes, the ones through the VPN flagged as a failover', async () => {
+    const { r } = ids();
+    const hongkong = r.filter((x) => x.kind === 'ipsec-connection' && x.site === 'hongkong');
+    expect(hongkong).toHaveLength(2);
+    const runs = h.emu.control.calls.get('RunCommand') ?? 0;
+    const measuring = measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
+    // Once the first region's probes are pinging, every Hong Kong connection loses its master tunnel.
+    while ((h.emu.control.calls.get('RunCommand') ?? 0) === runs) await new Promise((x) => setTimeout(x, 1));
+    for (const conn of hongkong)
+      expect(
+        breakThing(h.emu.world, { action: 'tunnel-down', vpnConnectionId: conn.cloudId, tunnel: 'master' }),
+      ).toBeUndefined();
+    const m = await measuring;
+    if (!m.ok) throw new Error(m.refusal);
+    try {
+      expect(
+        m.matrix.cells.map((c) => [`${c.from}>${c.to}`, c.verdict, c.matches, c.lossPct, c.failover ?? false]),
+      ).toEqual([
+        ['hongkong>japan', 'pass', true, 0, true],
+        ['hongkong>us', 'pass', true, 0, true],
+        ['japan>hongkong', 'pass', true, 0, true],
+        ['japan>us', 'pass', true, 0, false],
+        ['us>hongkong', 'pass', true, 0, true],
+        ['us>japan', 'pass', true, 0, false],
+      ]);
+      expect(cell(m.matrix, 'hongkong>us').reason).toBe(
+        'failover: ikev1test-hongkong-to-us runs on its slave tunnel (master ike_sa_not_established)',
+      );
+      // TTL as before: the slave crosses the same two gateways.
+      expect(cell(m.matrix, 'hongkong>us').ttl).toBe(62);
+      const states = Object.fromEntries(
+        m.matrix.tunnels!.map((c) => [c.name, c.tunnels.map((t) => `${t.role} ${t.up ? 'up' : 'down'}`).join(', ')]),
+      );
+      expect(states).toEqual({
+        'ikev1test-hongkong-to-japan': 'master down, slave up',
+        'ikev1test-hongkong-to-us': 'master down, slave up',
+        'ikev1test-japan-to-hongkong': 'master down, slave up',
+        'ikev1test-us-to-hongkong': 'master down, slave up',
+      });
+      expect(summarizeMatrix(m.matrix)).toBe('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
+      expect(renderMatrixTable(m.matrix)).toContain(
+        'tunnel ikev1test-hongkong-to-us: master down (ike_sa_not_established), slave up',
+      );
+    } finally {
+      for (const conn of hongkong)
+        breakThing(h.emu.world, { action: 'tunnel-up', vpnConnectionId: conn.cloudId, tunnel: 'master' });
+    }
   });
 
   it('a security group rule revoked: that pair fails, and the mismatch names the group and the source', async () => {

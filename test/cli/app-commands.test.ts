@@ -74,6 +74,14 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
       topologies: [{ topology: 'ikev1test', lastRun: { kind: 'apply', status: 'succeeded' } }],
     });
     expect(json.topologies[0].resources).toHaveLength(SEED_STEPS);
+    // Status names each connection's two tunnels.
+    const connections = json.topologies[0].resources.filter((r: { kind: string }) => r.kind === 'ipsec-connection');
+    expect(connections).toHaveLength(4);
+    for (const c of connections)
+      expect(c.tunnels).toEqual({ master: expect.stringMatching(/^tun-/), slave: expect.stringMatching(/^tun-/) });
+    expect((await vpnbot(cwd, 'status', 'ikev1test')).stdout).toMatch(
+      /ipsec-connection:hongkong:192\.168\.0\.0\/16>172\.16\.0\.0\/12 +vco-\w+ \(tunnels master tun-\w+, slave tun-\w+\)/,
+    );
 
     const again = await vpnbot(cwd, 'apply', 'seed');
     expect(again.code).toBe(0);

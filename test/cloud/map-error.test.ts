@@ -17,8 +17,37 @@ describe('SDK errors, classified once', () => {
     ['SignatureDoesNotMatch', 400, 'fatal'],
     ['InvalidAccessKeyId.NotFound', 404, 'fatal'],
     ['Forbidden.RAM', 403, 'fatal'],
+    // The busy codes Terraform retries (alibaba-today.md §3).
+    ['OperationFailed.IdempotentTokenProcessing', 400, 'retryable'],
+    ['CreateVSwitch.IncorrectStatus.cbnStatus', 400, 'retryable'],
+    ['DeleteVSwitch.IncorrectStatus.cbnStatus', 400, 'retryable'],
+    ['OperationFailed.NotifyCenCreate', 400, 'retryable'],
+    ['InvalidStatus.RouteEntry', 400, 'retryable'],
+    ['InstanceStatus.NotSupport', 400, 'retryable'],
+    ['OperationDenied.OtherSubnetProcessing', 400, 'retryable'],
+    ['InvalidOperation.Conflict', 400, 'retryable'],
+    ['Operation.Conflict', 400, 'retryable'],
+    ['OperationFailed.SslNotSupport', 400, 'retryable'],
+    ['Appliance.Configuring', 400, 'retryable'],
+    ['VpnConnection.Configuring', 400, 'retryable'],
+    ['VpnTask.CONFLICT', 400, 'retryable'],
+    ['VpnConnection.InvalidCreateTunnelOptions', 400, 'user'],
   ])('%s (%i) is %s', (code, status, category) => {
     expect(classify(code, status)).toBe(category);
+  });
+
+  it('a busy state the cloud gives only in words is retryable, whatever the code', () => {
+    expect(classify('InvalidOperation.CenInstanceStatus', 400)).toBe('retryable');
+    const e = mapSdkError(
+      {
+        code: 'InvalidParameter',
+        statusCode: 400,
+        data: { Message: 'The route entry is not in a valid state for the operation.' },
+      },
+      'PublishRouteEntries',
+    );
+    expect(e.category).toBe('retryable');
+    expect(classify('InvalidParameter', 400, 'CidrBlock is not valid')).toBe('user');
   });
 
   it('keeps code, message and request id; 5xx and network failures are ambiguous', () => {

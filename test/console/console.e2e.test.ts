@@ -90,11 +90,13 @@ describe('vpnbot local through a pipe (a script)', () => {
 });
 
 describe('vpnbot demo', () => {
-  it('narrates seven stages, each doing what it said: apply, measure, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
+  it('narrates eight stages, each doing what it said: apply, measure, fail over to the slave tunnels, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
     const r = await runPiped(cwd, ['demo'], '');
-    expect([...r.out.matchAll(/^\[(\d)\/7\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
-    expect(r.out.match(/ {2}-> done: /g)).toHaveLength(7);
+    expect([...r.out.matchAll(/^\[(\d)\/8\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(r.out.match(/ {2}-> done: /g)).toHaveLength(8);
+    expect(r.out).toContain('- hongkong -> us: failover: ikev1test-hongkong-to-us runs on its slave tunnel');
+    expect(r.out).toContain('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
     expect(r.out).toContain(
       '! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
     );

@@ -6,7 +6,7 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
-import { buildWalkthrough, SITES } from '../helpers/walkthrough';
+import { buildLegacyWalkthrough, buildWalkthrough, SITES } from '../helpers/walkthrough';
 
 let emu: RunningEmulator;
 beforeEach(async () => {
@@ -450,12 +450,24 @@ describe('emulator fidelity: the reads and changes a script or Terraform makes a
         (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw }))).body!
           .vSwitches!.vSwitch![0]!.status === 'Available',
     );
+    const vsw2 = (
+      await c.vpc.createVSwitch(
+        new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, cidrBlock: '10.1.1.0/24', zoneId: 'cn-hongkong-c' }),
+      )
+    ).body!.vSwitchId!;
+    await until(
+      'second vswitch',
+      async () =>
+        (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vSwitchId: vsw2 }))).body!
+          .vSwitches!.vSwitch![0]!.status === 'Available',
+    );
     const gw = (
       await c.vpc.createVpnGateway(
         new $Vpc.CreateVpnGatewayRequest({
           regionId: REGION,
           vpcId,
           vSwitchId: vsw,
+          disasterRecoveryVSwitchId: vsw2,
           bandwidth: 10,
           enableIpsec: true,
           autoPay: true,
@@ -477,9 +489,70 @@ describe('emulator fidelity: the reads and changes a script or Terraform makes a
 });
 
 describe('emulator fidelity: documented defaults of optional parameters', () => {
-  it('each default the API reference documents, observed through the SDK after a call that leaves it out', async () => {
+  it('the defaults of a dual-tunnel connection, per tunnel, after a call that gives each tunnel its role and customer gateway only', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { tunnelOnly: true });
+    const hk = SITES.hongkong.region;
+    const cgw = (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({ regionId: hk, ipAddress: '203.0.113.9' }),
+      )
+    ).body!.customerGatewayId!;
+    const gateway = await until('gateway settled', async () => {
+      const g = (
+        await c.vpc.describeVpnGateway(
+          new $Vpc.DescribeVpnGatewayRequest({ regionId: hk, vpnGatewayId: built.gateway.hongkong }),
+        )
+      ).body!;
+      return g.status === 'active' ? g : undefined;
+    });
+    const conn = (
+      await c.vpc.createVpnConnection(
+        new $Vpc.CreateVpnConnectionRequest({
+          regionId: hk,
+          vpnGatewayId: built.gateway.hongkong,
+          localSubnet: '192.168.1.0/24',
+          remoteSubnet: '10.9.0.0/16',
+          tunnelOptionsSpecification: (['master', 'slave'] as const).map(
+            (role) => new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecification({ role, customerGatewayId: cgw }),
+          ),
+        }),
+      )
+    ).body!.vpnConnectionId!;
+    const d = (
+      await c.vpc.describeVpnConnection(new $Vpc.DescribeVpnConnectionRequest({ regionId: hk, vpnConnectionId: conn }))
+    ).body!;
+    expect(d.effectImmediately).toBe(false);
+    const [master, slave] = d.tunnelOptionsSpecification!.tunnelOptions!;
+    for (const [t, ip] of [
+      [master!, gateway.internetIp],
+      [slave!, gateway.disasterRecoveryInternetIp],
+    ] as const) {
+      expect(t).toMatchObject({ enableDpd: 'true', enableNatTraversal: 'true', internetIp: ip });
+      expect(t.tunnelIkeConfig).toMatchObject({
+        ikeVersion: 'ikev1',
+        ikeMode: 'main',
+        ikeEncAlg: 'aes',
+        ikeAuthAlg: 'md5',
+        ikePfs: 'group2',
+        ikeLifetime: '86400',
+        localId: ip,
+        remoteId: '203.0.113.9',
+      });
+      expect(t.tunnelIkeConfig!.psk).toMatch(/^[a-z0-9]{16}$/);
+      expect(t.tunnelIpsecConfig).toMatchObject({
+        ipsecEncAlg: 'aes',
+        ipsecAuthAlg: 'md5',
+        ipsecPfs: 'group2',
+        ipsecLifetime: '86400',
+      });
+    }
+    expect(master!.tunnelIkeConfig!.psk).not.toBe(slave!.tunnelIkeConfig!.psk);
+  });
+
+  it('each default the API reference documents, observed through the SDK after a call that leaves it out (single-tunnel connections on a gateway bought before the upgrade)', async () => {
+    const c = sdkClients(emu);
+    const built = await buildLegacyWalkthrough(emu, c, { tunnelOnly: true });
     const hk = SITES.hongkong.region;
     // CreateVpnConnection with only its required parameters.
     const cgw = (

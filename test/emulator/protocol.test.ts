@@ -123,18 +123,31 @@ async function gatewayWithPeer(c: ReturnType<typeof sdkClients>) {
       }),
     )
   ).body!.vSwitchId!;
-  await until(
-    'vsw',
-    async () =>
-      (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: 'cn-hongkong', vSwitchId: s })))
-        .body!.vSwitches!.vSwitch![0]!.status === 'Available',
-  );
+  // A dual-tunnel gateway's second vSwitch, in another zone.
+  const s2 = (
+    await c.vpc.createVSwitch(
+      new $Vpc.CreateVSwitchRequest({
+        regionId: 'cn-hongkong',
+        vpcId: v.vpcId,
+        zoneId: 'cn-hongkong-c',
+        cidrBlock: '192.168.1.0/24',
+      }),
+    )
+  ).body!.vSwitchId!;
+  for (const id of [s, s2])
+    await until(
+      'vsw',
+      async () =>
+        (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: 'cn-hongkong', vSwitchId: id })))
+          .body!.vSwitches!.vSwitch![0]!.status === 'Available',
+    );
   const g = (
     await c.vpc.createVpnGateway(
       new $Vpc.CreateVpnGatewayRequest({
         regionId: 'cn-hongkong',
         vpcId: v.vpcId,
         vSwitchId: s,
+        disasterRecoveryVSwitchId: s2,
         bandwidth: 10,
         instanceChargeType: 'POSTPAY',
         autoPay: true,
@@ -155,6 +168,20 @@ async function gatewayWithPeer(c: ReturnType<typeof sdkClients>) {
   return { vpcId: v.vpcId!, routeTableId: v.routeTableId!, vswitchId: s, gatewayId: g, cgId: cg };
 }
 
+/** Both tunnels of a dual-tunnel connection to one customer gateway (an on-premises device). */
+const twoTunnels = (
+  cgId: string,
+  ike: Partial<$Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIkeConfig>,
+) =>
+  (['master', 'slave'] as const).map(
+    (role) =>
+      new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecification({
+        role,
+        customerGatewayId: cgId,
+        tunnelIkeConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIkeConfig(ike),
+      }),
+  );
+
 describe('serialisation and dependency rules', () => {
   it('concurrent changes on one gateway: one goes through, the others get VpnGateway.Configuring', async () => {
     const c = sdkClients(emu);
@@ -164,10 +191,9 @@ describe('serialisation and dependency rules', () => {
         new $Vpc.CreateVpnConnectionRequest({
           regionId: 'cn-hongkong',
           vpnGatewayId: gatewayId,
-          customerGatewayId: cgId,
           localSubnet: '192.168.0.0/16',
           remoteSubnet: remote,
-          ikeConfig: JSON.stringify({ IkeVersion: 'ikev1', Psk: 'k' }),
+          tunnelOptionsSpecification: twoTunnels(cgId, { ikeVersion: 'ikev1', psk: 'k' }),
         }),
       );
     freeze();
@@ -192,10 +218,9 @@ describe('serialisation and dependency rules', () => {
         new $Vpc.CreateVpnConnectionRequest({
           regionId: 'cn-hongkong',
           vpnGatewayId: gatewayId,
-          customerGatewayId: cgId,
           localSubnet: '192.168.0.0/16',
           remoteSubnet: '10.0.0.0/8,11.0.0.0/8',
-          ikeConfig: JSON.stringify({ IkeVersion: version }),
+          tunnelOptionsSpecification: twoTunnels(cgId, { ikeVersion: version }),
         }),
       );
     expect(await errorOf(conn('ikev1'))).toMatchObject({

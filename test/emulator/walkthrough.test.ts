@@ -1,6 +1,13 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
-import { buildWalkthrough, cloudPing, SITES, summarizePing, type SiteName } from '../helpers/walkthrough';
+import {
+  buildLegacyWalkthrough,
+  buildWalkthrough,
+  cloudPing,
+  SITES,
+  summarizePing,
+  type SiteName,
+} from '../helpers/walkthrough';
 
 /** The walkthrough's measured matrix: avg RTT (ms) and TTL of replies. */
 const MEASURED: Record<string, { rtt: number; ttl: number }> = {
@@ -185,8 +192,9 @@ describe('the walkthrough, call by call through the official SDKs', () => {
 });
 
 describe('IPsec negotiation needs the mirrored connection on the peer', () => {
-  it('the Hong Kong side stays down until the Japan side exists, then negotiates', async () => {
+  it('the Hong Kong side stays down until the Japan side exists, then negotiates (single-tunnel gateways)', async () => {
     const c = sdkClients(emu);
+    emu.setTunnelModes({ 'cn-hongkong': 'single', 'ap-northeast-1': 'single' });
     const mk = async (region: string, cidr: string, vsw: string, zone: string) => {
       const v = (await c.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: region, cidrBlock: cidr }))).body!;
       await until(
@@ -307,9 +315,9 @@ describe('IPsec negotiation needs the mirrored connection on the peer', () => {
 });
 
 describe('ModifyVpnConnectionAttribute', () => {
-  it('rotates the pre-shared key in place: one side changed, the tunnel is down with a key mismatch; both, it is up again', async () => {
+  it('rotates the pre-shared key of a single-tunnel connection in place: one side changed, the tunnel is down with a key mismatch; both, it is up again', async () => {
     const c = sdkClients(emu);
-    const built = await buildWalkthrough(c, { tunnelOnly: true });
+    const built = await buildLegacyWalkthrough(emu, c, { tunnelOnly: true });
     const hk = built.connections['ikev1test-hongkong-to-japan']!;
     const jp = built.connections['ikev1test-japan-to-hongkong']!;
     const status = async (region: string, id: string) =>

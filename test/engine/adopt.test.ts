@@ -1,7 +1,7 @@
 import { topologyFromYaml } from '../../src/topology/load-topology';
 import { sdkClients } from '../helpers/alibaba-sdk';
 import { startHarness, type Harness } from '../helpers/engine-harness';
-import { buildWalkthrough, cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
+import { buildLegacyWalkthrough, cloudPing, SITES, summarizePing } from '../helpers/walkthrough';
 
 let h: Harness;
 beforeEach(async () => {
@@ -12,7 +12,7 @@ afterEach(() => h.close());
 describe('the walkthrough premise: an IKEv1 tunnel in service that must not be touched', () => {
   it('adopts the gateways, keeps the existing connection pair as is, adds the rest, and destroy leaves what it adopted', async () => {
     const c = sdkClients(h.emu);
-    const before = await buildWalkthrough(c, { tunnelOnly: true });
+    const before = await buildLegacyWalkthrough(h.emu, c, { tunnelOnly: true });
     const existing = new Map(h.emu.inventory().tunnels.map((x) => [x.id, x.keyDigest]));
     const r = topologyFromYaml(`
 name: ikev1test

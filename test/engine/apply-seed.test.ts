@@ -52,21 +52,49 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(hasChanges(again)).toBe(false);
     expect(again.summary).toEqual({ create: 0, adopt: 0, keep: SEED_STEPS, delete: 0 });
 
-    // The pre-shared keys are stored encrypted, not in clear.
+    // Today's cloud: 2 dual-tunnel gateways (2 vSwitches, 2 addresses each), 4 customer gateways
+    // (one per peer address), 4 connections with 8 tunnels, all established, as the SDK reads them.
+    const resources = h.store.resources('ikev1test');
+    const regionOf = (id: string) => resources.find((x) => x.cloudId === id)!.region;
+    for (const gw of resources.filter((r) => r.kind === 'vpn-gateway')) {
+      const g = (
+        await c.vpc.describeVpnGateway(
+          new $Vpc.DescribeVpnGatewayRequest({ regionId: gw.region, vpnGatewayId: gw.cloudId }),
+        )
+      ).body!;
+      const vswitch = (step: string) => resources.find((r) => r.stepId === step)!.cloudId;
+      expect(g).toMatchObject({
+        vSwitchId: vswitch(`vswitch:${gw.site}`),
+        disasterRecoveryVSwitchId: vswitch(`vswitch:${gw.site}:2`),
+      });
+      expect(g.disasterRecoveryInternetIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    }
+    expect(h.emu.inventory().counts['customer-gateway']).toBe(4);
+    const tunnels = [];
+    for (const region of ['cn-hongkong', 'ap-northeast-1'])
+      for (const conn of (
+        await c.vpc.describeVpnConnections(new $Vpc.DescribeVpnConnectionsRequest({ regionId: region, pageSize: 50 }))
+      ).body!.vpnConnections!.vpnConnection!)
+        tunnels.push(...conn.tunnelOptionsSpecification!.tunnelOptions!);
+    expect(tunnels).toHaveLength(8);
+    expect(tunnels.every((t) => t.status === 'ipsec_sa_established')).toBe(true);
+
+    // The pre-shared keys, one per tunnel pair, are stored encrypted, not in clear.
     const raw = h.db.prepare('SELECT ciphertext FROM secrets').all() as { ciphertext: Buffer }[];
-    expect(raw).toHaveLength(2);
-    // As a cloud user would read it back: DescribeVpnConnection answers the key.
-    const tunnel = h.emu.inventory().tunnels[0]!;
-    const described = await sdkClients(h.emu).vpc.describeVpnConnection(
-      new $Vpc.DescribeVpnConnectionRequest({
-        regionId: h.store.resources('ikev1test').find((x) => x.cloudId === tunnel.id)!.region,
-        vpnConnectionId: tunnel.id,
-      }),
+    expect(raw).toHaveLength(4);
+    // As a cloud user would read them back: DescribeVpnConnection answers each tunnel's key.
+    const pair = h.emu.inventory().tunnels[0]!;
+    expect(pair).toMatchObject({ tunnelCount: 2, sameKey: true });
+    const described = await c.vpc.describeVpnConnection(
+      new $Vpc.DescribeVpnConnectionRequest({ regionId: regionOf(pair.id), vpnConnectionId: pair.id }),
     );
-    const psk = described.body!.ikeConfig!.psk!;
-    expect(psk).toHaveLength(32);
-    for (const r of raw) expect(r.ciphertext.toString('latin1')).not.toContain(psk);
-    expect(JSON.stringify(events)).not.toContain(psk);
+    const keys = described.body!.tunnelOptionsSpecification!.tunnelOptions!.map((t) => t.tunnelIkeConfig!.psk!);
+    expect(keys.map((k) => k.length)).toEqual([32, 32]);
+    expect(keys[0]).not.toBe(keys[1]);
+    for (const psk of keys) {
+      for (const r of raw) expect(r.ciphertext.toString('latin1')).not.toContain(psk);
+      expect(JSON.stringify(events)).not.toContain(psk);
+    }
 
     // Destroy: nothing vpnbot created is left.
     const destroy = await h.engine.planDestroy(topology);
@@ -89,7 +117,7 @@ describe('calls an apply makes', () => {
       sg: calls.CreateSecurityGroup,
       rules: calls.AuthorizeSecurityGroup,
       cgw: calls.CreateCustomerGateway,
-    }).toEqual({ sg: 3, rules: 6, cgw: 2 });
+    }).toEqual({ sg: 3, rules: 6, cgw: 4 });
     expect({
       sg: calls.DescribeSecurityGroups,
       rules: calls.DescribeSecurityGroupAttribute,

@@ -103,14 +103,18 @@ describe('the engine with a scripted cloud', () => {
     expect(drivers['ipsec-connection'].maxActive).toBe(2);
   });
 
-  it('mirrored connections get the same pre-shared key, generated once per pair', async () => {
+  it('mirrored connections get the same pre-shared keys, generated once per tunnel pair: master with master, slave with slave', async () => {
     const { cloud, drivers } = fakeCloud();
     const c = (id: string, gw: string, site: string) =>
       fakeStep('ipsec-connection', id, {
         site,
         dependsOn: [gw],
-        refs: { vpnGatewayId: { step: gw, output: 'id' }, customerGatewayId: { step: gw, output: 'id' } },
-        params: { pskPair: 'pair-1' },
+        refs: {
+          vpnGatewayId: { step: gw, output: 'id' },
+          customerGatewayId: { step: gw, output: 'id' },
+          slaveCustomerGatewayId: { step: gw, output: 'id' },
+        },
+        params: { pskPair: 'pair-1', tunnels: 'dual', standby: true },
       });
     const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant }).apply(
       plan([
@@ -123,8 +127,10 @@ describe('the engine with a scripted cloud', () => {
     );
     expect(r.status).toBe('succeeded');
     const [a, b] = drivers['ipsec-connection'].created;
-    expect(a!.psk).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(b!.psk).toBe(a!.psk);
+    expect(a!.psk!.master).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(a!.psk!.slave).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(a!.psk!.slave).not.toBe(a!.psk!.master);
+    expect(b!.psk).toEqual(a!.psk);
   });
 
   it('a progress listener that throws never fails a step: it is logged, and the run goes on', async () => {

@@ -1,7 +1,7 @@
 import { topologyFromYaml } from '../../src/topology/load-topology';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { startHarness, type Harness } from '../helpers/engine-harness';
-import { buildWalkthrough } from '../helpers/walkthrough';
+import { buildLegacyWalkthrough, type Built } from '../helpers/walkthrough';
 
 let h: Harness;
 beforeEach(async () => {
@@ -9,7 +9,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const yaml = (b: Awaited<ReturnType<typeof buildWalkthrough>>) => `
+const yaml = (b: Built) => `
 name: ikev1test
 sites:
   - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], vswitchCidr: 192.168.1.0/24,
@@ -49,7 +49,7 @@ sites:
 describe('a tunnel that cannot come up', () => {
   it('fails its step with the reason from the IKE log, and the other steps go on', async () => {
     const c = sdkClients(h.emu);
-    const b = await buildWalkthrough(c, { tunnelOnly: true });
+    const b = await buildLegacyWalkthrough(h.emu, c, { tunnelOnly: true });
     // Someone already configured the Japan half of the second pair, with another key.
     await c.vpc.createVpnConnection(
       new $Vpc.CreateVpnConnectionRequest({

@@ -66,6 +66,7 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     drivers: drivers as unknown as DriverTable,
     calls: () => 0,
     zones: async () => [],
+    vpnGatewayZones: async () => [],
     commands,
   };
   return { cloud, drivers };
@@ -85,6 +86,8 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
     peerSite: 'p',
     mirror: null,
     pskPair: 'pair',
+    tunnels: 'single',
+    standby: false,
   },
   'route-entry': { destinationCidr: '192.168.0.0/16', nextHopType: 'VpnGateway', name: 'r' },
   cen: { name: 'c' },

@@ -15,12 +15,24 @@ export interface WalkthroughOptions {
   readonly tunnelOnly?: boolean;
   /** Create the Hong Kong -> Japan connection with AutoConfigRoute=false: its gateway has no route for it. */
   readonly noAutoRoute?: boolean;
+  /**
+   * Single-tunnel gateways and connections, as the walkthrough made them in 2019: only where the
+   * regions still sell them (buildLegacyWalkthrough marks them so). Otherwise today's form: two
+   * vSwitches and two addresses per gateway, a customer gateway per peer address, two tunnels per
+   * connection.
+   */
+  readonly singleTunnel?: boolean;
 }
 
 export const SITES = {
   hongkong: { region: 'cn-hongkong', zone: 'cn-hongkong-b', cidr: '192.168.0.0/16', vsw: '192.168.0.0/24' },
   japan: { region: 'ap-northeast-1', zone: 'ap-northeast-1a', cidr: '172.16.0.0/12', vsw: '172.16.0.0/24' },
   us: { region: 'us-west-1', zone: 'us-west-1a', cidr: '10.0.0.0/8', vsw: '10.0.0.0/24' },
+} as const;
+/** The second vSwitch of a dual-tunnel gateway's site, in another zone. */
+export const SECOND_VSWITCH = {
+  hongkong: { zone: 'cn-hongkong-c', vsw: '192.168.1.0/24' },
+  japan: { zone: 'ap-northeast-1b', vsw: '172.16.1.0/24' },
 } as const;
 export type SiteName = keyof typeof SITES;
 
@@ -30,7 +42,34 @@ export interface Built {
   readonly connections: Record<string, string>;
   readonly cenId: string;
   readonly instance: Record<SiteName, { id: string; ip: string }>;
+  /** Each side's customer gateway for the other's first address (its only one, single-tunnel). */
   readonly customerGateway: { hongkong: string; japan: string };
+  /** Dual-tunnel: each side's customer gateway for the other's second address. */
+  readonly customerGateway2?: { hongkong: string; japan: string };
+  /** The gateways' addresses: the second is undefined for a single-tunnel gateway. */
+  readonly ips: { hongkong: readonly string[]; japan: readonly string[] };
+}
+
+/** What an emulator offers to mark regions single-tunnel (RunningEmulator.setTunnelModes). */
+export interface TunnelModeControl {
+  setTunnelModes(modes: Readonly<Record<string, 'single' | 'dual' | null>>): void;
+}
+
+/**
+ * The walkthrough as built in 2019, before the dual-tunnel upgrade: Hong Kong and Tokyo sold
+ * single-tunnel gateways then, and the gateways bought then stay single-tunnel.
+ */
+export async function buildLegacyWalkthrough(
+  emu: TunnelModeControl,
+  c: Clients,
+  options: Omit<WalkthroughOptions, 'singleTunnel'> = {},
+): Promise<Built> {
+  emu.setTunnelModes({ [SITES.hongkong.region]: 'single', [SITES.japan.region]: 'single' });
+  try {
+    return await buildWalkthrough(c, { ...options, singleTunnel: true });
+  } finally {
+    emu.setTunnelModes({ [SITES.hongkong.region]: null, [SITES.japan.region]: null });
+  }
 }
 
 export async function buildWalkthrough(c: Clients, options: WalkthroughOptions = {}): Promise<Built> {
@@ -65,6 +104,21 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
     );
     vsw[n] = r.body!.vSwitchId!;
   }
+  const vsw2 = {} as Record<'hongkong' | 'japan', string>;
+  if (!options.singleTunnel) {
+    for (const n of ['hongkong', 'japan'] as const) {
+      const r = await c.vpc.createVSwitch(
+        new $Vpc.CreateVSwitchRequest({
+          regionId: SITES[n].region,
+          vpcId: vpc[n].id,
+          zoneId: SECOND_VSWITCH[n].zone,
+          cidrBlock: SECOND_VSWITCH[n].vsw,
+          vSwitchName: `ikev1test-${n}-2`,
+        }),
+      );
+      vsw2[n] = r.body!.vSwitchId!;
+    }
+  }
   for (const n of names) {
     await until(
       `vSwitch ${n}`,
@@ -77,14 +131,27 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
     );
   }
 
+  for (const [n, id] of Object.entries(vsw2)) {
+    await until(
+      `second vSwitch ${n}`,
+      async () =>
+        (
+          await c.vpc.describeVSwitches(
+            new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n as SiteName].region, vSwitchId: id }),
+          )
+        ).body?.vSwitches?.vSwitch?.[0]?.status === 'Available',
+    );
+  }
+
   const gateway = { hongkong: '', japan: '' };
-  const ip = { hongkong: '', japan: '' };
+  const ip = { hongkong: [] as string[], japan: [] as string[] };
   for (const n of ['hongkong', 'japan'] as const) {
     const r = await c.vpc.createVpnGateway(
       new $Vpc.CreateVpnGatewayRequest({
         regionId: SITES[n].region,
         vpcId: vpc[n].id,
         vSwitchId: vsw[n],
+        ...(options.singleTunnel ? {} : { disasterRecoveryVSwitchId: vsw2[n] }),
         bandwidth: 10,
         instanceChargeType: 'POSTPAY',
         autoPay: true,
@@ -102,31 +169,49 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
           new $Vpc.DescribeVpnGatewayRequest({ regionId: SITES[n].region, vpnGatewayId: gateway[n] }),
         )
       ).body!;
-      return g.status === 'active' ? g.internetIp : undefined;
+      return g.status === 'active'
+        ? [g.internetIp!, ...(g.disasterRecoveryInternetIp ? [g.disasterRecoveryInternetIp] : [])]
+        : undefined;
     });
   ip.hongkong = await waitGateway('hongkong');
   ip.japan = await waitGateway('japan');
 
+  const customerGateway = async (side: 'hongkong' | 'japan', address: string, suffix = '') =>
+    (
+      await c.vpc.createCustomerGateway(
+        new $Vpc.CreateCustomerGatewayRequest({
+          regionId: SITES[side].region,
+          ipAddress: address,
+          name: `ikev1test-${side}${suffix}`,
+        }),
+      )
+    ).body!.customerGatewayId!;
   const cgw = {
-    hongkong: (
-      await c.vpc.createCustomerGateway(
-        new $Vpc.CreateCustomerGatewayRequest({
-          regionId: SITES.hongkong.region,
-          ipAddress: ip.japan,
-          name: 'ikev1test-hongkong',
-        }),
-      )
-    ).body!.customerGatewayId!,
-    japan: (
-      await c.vpc.createCustomerGateway(
-        new $Vpc.CreateCustomerGatewayRequest({
-          regionId: SITES.japan.region,
-          ipAddress: ip.hongkong,
-          name: 'ikev1test-japan',
-        }),
-      )
-    ).body!.customerGatewayId!,
+    hongkong: await customerGateway('hongkong', ip.japan[0]!),
+    japan: await customerGateway('japan', ip.hongkong[0]!),
   };
+  const cgw2 = options.singleTunnel
+    ? undefined
+    : {
+        hongkong: await customerGateway('hongkong', ip.japan[1]!, '-2'),
+        japan: await customerGateway('japan', ip.hongkong[1]!, '-2'),
+      };
+  /** Master with the peer's first address, slave with its second; one key for both here. */
+  const tunnels = (side: 'hongkong' | 'japan', psk: string) =>
+    (['master', 'slave'] as const).map(
+      (role) =>
+        new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecification({
+          role,
+          customerGatewayId: role === 'master' ? cgw[side] : cgw2![side],
+          enableDpd: true,
+          enableNatTraversal: true,
+          tunnelIkeConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIkeConfig({
+            psk,
+            ikeVersion: 'ikev1',
+          }),
+          tunnelIpsecConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIpsecConfig({}),
+        }),
+    );
   const connections: Record<string, string> = {};
   const table = [
     ['ikev1test-hongkong-to-japan', 'hongkong', '192.168.0.0/16', '172.16.0.0/12'],
@@ -142,12 +227,13 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
       new $Vpc.CreateVpnConnectionRequest({
         regionId: SITES[side].region,
         vpnGatewayId: gateway[side],
-        customerGatewayId: cgw[side],
         name,
         localSubnet: local,
         remoteSubnet: remote,
         effectImmediately: true,
-        ikeConfig: JSON.stringify({ Psk: psk, IkeVersion: 'ikev1' }),
+        ...(options.singleTunnel
+          ? { customerGatewayId: cgw[side], ikeConfig: JSON.stringify({ Psk: psk, IkeVersion: 'ikev1' }) }
+          : { tunnelOptionsSpecification: tunnels(side, psk) }),
         ...(options.noAutoRoute && name === 'ikev1test-hongkong-to-japan' ? { autoConfigRoute: false } : {}),
       }),
     );
@@ -155,8 +241,9 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
     await waitGateway(side);
   }
 
+  const addressing = { customerGateway: cgw, ...(cgw2 ? { customerGateway2: cgw2 } : {}), ips: ip };
   if (options.tunnelOnly)
-    return { vpc, gateway, connections, cenId: '', instance: {} as Built['instance'], customerGateway: cgw };
+    return { vpc, gateway, connections, cenId: '', instance: {} as Built['instance'], ...addressing };
   const cenId = (await c.cen('CreateCen', { Name: 'ikev1test' })).CenId as string;
   await until(
     'CEN active',
@@ -284,7 +371,7 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
         ).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true',
     );
   }
-  return { vpc, gateway, connections, cenId, instance, customerGateway: cgw };
+  return { vpc, gateway, connections, cenId, instance, ...addressing };
 }
 
 export interface PingResult {

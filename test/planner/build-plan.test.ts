@@ -1,7 +1,7 @@
 import { buildDestroyPlan, buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource } from '../../src/planner/observed';
 import type { DesiredStepOf, Plan, Step, StepKind } from '../../src/planner/plan';
-import { renderPlan } from '../../src/planner/render-plan';
+import { renderPlan, tunnelSentence } from '../../src/planner/render-plan';
 import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
 
 /** The desired steps of one kind, typed by it. */
@@ -46,7 +46,8 @@ describe('the seed topology', () => {
       // One in each site's zone, one in its second zone (dual-tunnel gateways, transit-router attachments).
       vswitch: 6,
       'vpn-gateway': 2,
-      'customer-gateway': 2,
+      // Each side has one for each of the other's two addresses (dual-tunnel gateways).
+      'customer-gateway': 4,
       'ipsec-connection': 4,
       'route-entry': 3,
       cen: 1,
@@ -56,7 +57,7 @@ describe('the seed topology', () => {
       'security-group-rule': 6,
       'ecs-instance': 3,
     });
-    expect(plan.summary).toEqual({ create: 36, adopt: 0, keep: 0, delete: 0 });
+    expect(plan.summary).toEqual({ create: 38, adopt: 0, keep: 0, delete: 0 });
   });
 
   it('has the walkthrough VPCs and vSwitches', () => {
@@ -74,6 +75,17 @@ describe('the seed topology', () => {
       ['10.0.1.0/24', 'us-west-1b'],
     ]);
     expect(ofKind(plan, 'vpn-gateway').map((s) => s.site)).toEqual(['hongkong', 'japan']);
+    // Dual-tunnel: the second tunnel's vSwitch is the one in the second zone.
+    expect(ofKind(plan, 'vpn-gateway').map((s) => [s.refs.vswitchId, s.refs.drVswitchId])).toEqual([
+      [
+        { step: 'vswitch:hongkong', output: 'id' },
+        { step: 'vswitch:hongkong:2', output: 'id' },
+      ],
+      [
+        { step: 'vswitch:japan', output: 'id' },
+        { step: 'vswitch:japan:2', output: 'id' },
+      ],
+    ]);
   });
 
   it('has the walkthrough IPsec connections, mirrored, IKEv1, on the gateway of their own region', () => {
@@ -96,17 +108,25 @@ describe('the seed topology', () => {
       expect(mirror.params.remoteCidrs).toEqual(c.params.localCidrs);
       expect(mirror.params.pskPair).toBe(c.params.pskPair);
       expect(mirror.params.mirror).toBe(c.id);
+      // Two tunnels: the master faces the peer's first address, the slave its second.
+      const peer = c.params.peerSite;
+      expect(c.params).toMatchObject({ tunnels: 'dual', standby: true });
+      expect(c.refs.customerGatewayId).toEqual({ step: `customer-gateway:${c.site}:${peer}`, output: 'id' });
+      expect(c.refs.slaveCustomerGatewayId).toEqual({ step: `customer-gateway:${c.site}:${peer}:2`, output: 'id' });
     }
   });
 
-  it("points each customer gateway at the other region's VPN gateway", () => {
-    expect(byIdOf(plan, 'customer-gateway:hongkong:japan', 'customer-gateway').refs.ipAddress).toEqual({
+  it("points a customer gateway at each address of the other region's VPN gateway", () => {
+    const address = (id: string) => byIdOf(plan, id, 'customer-gateway').refs.ipAddress;
+    expect(address('customer-gateway:hongkong:japan')).toEqual({ step: 'vpn-gateway:japan', output: 'internetIp' });
+    expect(address('customer-gateway:hongkong:japan:2')).toEqual({
       step: 'vpn-gateway:japan',
-      output: 'internetIp',
+      output: 'disasterRecoveryIp',
     });
-    expect(byIdOf(plan, 'customer-gateway:japan:hongkong', 'customer-gateway').refs.ipAddress).toEqual({
+    expect(address('customer-gateway:japan:hongkong')).toEqual({ step: 'vpn-gateway:hongkong', output: 'internetIp' });
+    expect(address('customer-gateway:japan:hongkong:2')).toEqual({
       step: 'vpn-gateway:hongkong',
-      output: 'internetIp',
+      output: 'disasterRecoveryIp',
     });
   });
 
@@ -167,9 +187,129 @@ describe('the seed topology', () => {
   it('renders like a terraform plan, grouped by site, with a summary line', () => {
     const text = renderPlan(plan, seedTopology());
     expect(text).toContain('# hongkong (dc, cn-hongkong, 192.168.0.0/16)');
-    expect(text).toContain('  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1');
+    expect(text).toContain(
+      '  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1, 2 tunnels',
+    );
     expect(text).toContain('  + cen-route-publish   publish 192.168.0.0/16 to CEN');
-    expect(text.trim().split('\n').pop()).toBe('Plan: 36 to create, 0 to adopt, 0 to keep, 0 to delete.');
+    expect(text.trim().split('\n').slice(-2)).toEqual([
+      'IPsec: 4 connections, 2 tunnels each.',
+      'Plan: 38 to create, 0 to adopt, 0 to keep, 0 to delete.',
+    ]);
+  });
+});
+
+describe('gateways bought before the dual-tunnel upgrade', () => {
+  const topology = (existing: { hongkong?: boolean; japan?: boolean }) =>
+    yamlTopology(`
+name: ikev1test
+sites:
+  - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16]${existing.hongkong ? ', existing: { vpc: vpc-hk1, vpnGateway: vpn-hk1 }' : ''} }
+  - { name: japan, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]${existing.japan ? ', existing: { vpc: vpc-jp1, vpnGateway: vpn-jp1 }' : ''} }
+  - { name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8] }
+`);
+  /** An adopted gateway as the refresh reads it: a second address, or none. */
+  const gateway = (id: string, region: string, dual: boolean): ObservedResource => ({
+    kind: 'vpn-gateway',
+    id,
+    region,
+    tags: {},
+    attrs: { internetIp: '198.51.100.1', disasterRecoveryIp: dual ? '198.51.100.2' : '' },
+  });
+  const cgws = (plan: Plan) => ofKind(plan, 'customer-gateway').map((s) => s.id);
+  const forms = (plan: Plan) =>
+    ofKind(plan, 'ipsec-connection').map((s) => [
+      s.site,
+      s.params.tunnels,
+      s.params.standby,
+      s.refs.customerGatewayId.step,
+      s.refs.slaveCustomerGatewayId?.step,
+    ]);
+
+  it('two legacy gateways: one customer gateway each, single-tunnel connections', () => {
+    const plan = buildPlan(topology({ hongkong: true, japan: true }), {
+      resources: [gateway('vpn-hk1', 'cn-hongkong', false), gateway('vpn-jp1', 'ap-northeast-1', false)],
+    });
+    expect(cgws(plan)).toEqual(['customer-gateway:japan:hongkong', 'customer-gateway:hongkong:japan']);
+    expect(new Set(forms(plan).map((f) => f.slice(1).join()))).toEqual(
+      new Set(['single,false,customer-gateway:japan:hongkong,', 'single,false,customer-gateway:hongkong:japan,']),
+    );
+    expect(tunnelSentence(plan)).toBe(
+      'IPsec: 4 connections: 4 single-tunnel (on a gateway bought before the dual-tunnel upgrade).',
+    );
+  });
+
+  it('a legacy DC gateway and a new hub: the hub has one customer gateway for the DC, the DC two for the hub; the hub slave has no partner', () => {
+    const plan = buildPlan(topology({ hongkong: true }), { resources: [gateway('vpn-hk1', 'cn-hongkong', false)] });
+    expect(cgws(plan)).toEqual([
+      'customer-gateway:japan:hongkong',
+      'customer-gateway:hongkong:japan',
+      'customer-gateway:hongkong:japan:2',
+    ]);
+    expect(forms(plan)).toEqual([
+      ['japan', 'dual', false, 'customer-gateway:japan:hongkong', 'customer-gateway:japan:hongkong'],
+      ['hongkong', 'single', false, 'customer-gateway:hongkong:japan', undefined],
+      ['japan', 'dual', false, 'customer-gateway:japan:hongkong', 'customer-gateway:japan:hongkong'],
+      ['hongkong', 'single', false, 'customer-gateway:hongkong:japan', undefined],
+    ]);
+    expect(tunnelSentence(plan)).toBe(
+      'IPsec: 4 connections: 2 with 2 tunnels whose slave has no partner (the peer gateway has one address), 2 single-tunnel (on a gateway bought before the dual-tunnel upgrade).',
+    );
+    // Without the refresh's word on it, an adopted gateway is taken for today's kind.
+    expect(tunnelSentence(buildPlan(topology({ hongkong: true }), EMPTY_OBSERVED))).toBe(
+      'IPsec: 4 connections, 2 tunnels each.',
+    );
+  });
+
+  it("gateways vpnbot created before the upgrade (a sandbox's, tagged, one address each) keep their connections' single-tunnel form: no changes", () => {
+    const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    const legacy = buildPlan(seedTopology(), {
+      resources: ['hongkong', 'japan'].map((site) => ({
+        kind: 'vpn-gateway' as const,
+        id: `vpn-${site}`,
+        region: 'cn-hongkong',
+        tags: { [TAG_TOPOLOGY]: 'ikev1test', [TAG_STEP]: `vpn-gateway:${site}` },
+        attrs: { internetIp: '198.51.100.1', disasterRecoveryIp: '' },
+      })),
+    });
+    expect(ofKind(first, 'customer-gateway')).toHaveLength(4);
+    expect(ofKind(legacy, 'customer-gateway')).toHaveLength(2);
+    expect(ofKind(legacy, 'ipsec-connection').every((c) => c.params.tunnels === 'single')).toBe(true);
+  });
+
+  it("a customer gateway named under existing: stands for the peer's first address; the second is created", () => {
+    const t = yamlTopology(`
+name: ikev1test
+sites:
+  - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], existing: { vpc: vpc-hk1, vpnGateway: vpn-hk1 } }
+  - { name: japan, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12],
+      existing: { vpc: vpc-jp1, vpnGateway: vpn-jp1, customerGateway: cgw-jp1 } }
+`);
+    const plan = buildPlan(t, {
+      resources: [gateway('vpn-hk1', 'cn-hongkong', true), gateway('vpn-jp1', 'ap-northeast-1', true)],
+    });
+    expect(byId(plan, 'customer-gateway:japan:hongkong')).toMatchObject({ action: 'adopt', cloudId: 'cgw-jp1' });
+    expect(byId(plan, 'customer-gateway:japan:hongkong:2').action).toBe('create');
+  });
+
+  it('an adopted dual-tunnel gateway is planned as one', () => {
+    const plan = buildPlan(topology({ japan: true }), { resources: [gateway('vpn-jp1', 'ap-northeast-1', true)] });
+    expect(cgws(plan)).toHaveLength(4);
+    expect(forms(plan).every(([, form, standby]) => form === 'dual' && standby === true)).toBe(true);
+  });
+
+  it('an on-premises DC: both tunnels of the hub face its one address, and both are awaited from its device', () => {
+    const plan = buildPlan(
+      yamlTopology(`
+name: corp
+sites:
+  - { name: office, role: dc, cidrs: [192.168.0.0/16], onPremises: { publicIp: 203.0.113.10 } }
+  - { name: tokyo, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }
+`),
+      EMPTY_OBSERVED,
+    );
+    expect(forms(plan)).toEqual([
+      ['tokyo', 'dual', true, 'customer-gateway:tokyo:office', 'customer-gateway:tokyo:office'],
+    ]);
   });
 });
 
@@ -306,11 +446,11 @@ sites:
     const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
     const resources = first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region));
     const again = buildPlan(seedTopology(), { resources });
-    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 36, delete: 0 });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 38, delete: 0 });
     expect(renderPlan(again, seedTopology())).toContain('No changes.');
 
     const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
-    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 33, delete: 3 });
+    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 35, delete: 3 });
     expect(
       fewer.steps
         .filter((s) => s.action === 'delete')
@@ -333,7 +473,7 @@ sites:
       },
     ];
     const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
-    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 36 });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 38 });
     const dep = (id: string) => byId(destroy, id).dependsOn;
     expect(dep('vpc:hongkong')).toEqual(
       expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']),

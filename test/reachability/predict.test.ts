@@ -28,8 +28,20 @@ describe('predictMatrix on the walkthrough', () => {
   });
 
   it('names the path each echo takes', () => {
-    expect(m['hongkong>us']!.path).toEqual(['hongkong', 'ipsec ikev1test-hongkong-to-us', 'japan', 'CEN', 'us']);
-    expect(m['us>hongkong']!.path).toEqual(['us', 'CEN', 'japan', 'ipsec ikev1test-us-to-hongkong', 'hongkong']);
+    expect(m['hongkong>us']!.path).toEqual([
+      'hongkong',
+      'ipsec ikev1test-hongkong-to-us tunnel master (slave standby)',
+      'japan',
+      'CEN',
+      'us',
+    ]);
+    expect(m['us>hongkong']!.path).toEqual([
+      'us',
+      'CEN',
+      'japan',
+      'ipsec ikev1test-us-to-hongkong tunnel master (slave standby)',
+      'hongkong',
+    ]);
     expect(m['japan>us']!.path).toEqual(['japan', 'CEN', 'us']);
   });
 
@@ -125,5 +137,34 @@ describe('predictMatrix beyond the seed', () => {
       expect(ps).toHaveLength(12);
       expect(ps.filter((p) => !p.reachable)).toEqual([]);
     }
+  });
+});
+
+describe('which tunnel a pair is predicted through', () => {
+  it('a new hub facing a DC gateway bought before the upgrade: its master, with no standby; the DC side over its one tunnel', () => {
+    const t = yamlTopology(`
+name: mixed
+sites:
+  - { name: hongkong, role: dc, region: cn-hongkong, cidrs: [192.168.0.0/16], existing: { vpc: vpc-hk1, vpnGateway: vpn-hk1 } }
+  - { name: japan, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }
+`);
+    const observed = {
+      resources: [
+        {
+          kind: 'vpn-gateway' as const,
+          id: 'vpn-hk1',
+          region: 'cn-hongkong',
+          tags: {},
+          attrs: { internetIp: '198.51.100.1', disasterRecoveryIp: '' },
+        },
+      ],
+    };
+    const m = byPair(predictMatrix(modelFromPlan(buildPlan(t, observed), t)));
+    expect(m['hongkong>japan']!.path).toEqual(['hongkong', 'ipsec mixed-hongkong-to-japan (single tunnel)', 'japan']);
+    expect(m['japan>hongkong']!.path).toEqual([
+      'japan',
+      'ipsec mixed-japan-to-hongkong tunnel master (no standby: the peer has one address)',
+      'hongkong',
+    ]);
   });
 });

@@ -193,7 +193,14 @@ describe('secrets', () => {
       }
     };
 
-    const psks = [...new Set([...emu.world.vpnConnections.values()].map((c) => c.ike.Psk))];
+    // Every tunnel's key: dual-tunnel connections hold one per tunnel, single-tunnel ones one in IkeConfig.
+    const psks = [
+      ...new Set(
+        [...emu.world.vpnConnections.values()].flatMap((c) =>
+          c.tunnels ? c.tunnels.map((t) => t.ike.Psk) : [c.ike!.Psk],
+        ),
+      ),
+    ];
     expect(psks.length).toBeGreaterThan(0);
     for (const k of psks) expect(k.length).toBeGreaterThanOrEqual(16);
     const secrets: Record<string, string> = {

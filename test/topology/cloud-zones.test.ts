@@ -37,6 +37,49 @@ describe('zones from the connected cloud', () => {
     expect(asked.sort()).toEqual(['ap-northeast-1', 'ap-northeast-1', 'us-west-1', 'us-west-1']);
   });
 
+  it('DescribeVpnGatewayAvailableZones answers the zones that sell VPN gateways through the SDK', async () => {
+    expect(await h.cloud.vpnGatewayZones('cn-hongkong')).toEqual(['cn-hongkong-b', 'cn-hongkong-c', 'cn-hongkong-d']);
+  });
+
+  it("a VPN site's zones come from those that sell VPN gateways; a zone named that sells none is refused with the ones that do", async () => {
+    // Say Tokyo's zone A sold no VPN gateway: the hub's two zones default to B and C, the spoke keeps A.
+    const vpnZones = async (r: string) => (r === 'ap-northeast-1' ? ['ap-northeast-1b', 'ap-northeast-1c'] : []);
+    const zones = (r: string) => h.cloud.zones(r);
+    const line =
+      'name: t\nsites:\n  - {name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12]}\n  - {name: sp, role: spoke, region: ap-northeast-1, cidrs: [10.0.0.0/8]}\n';
+    const r = await validateWithCloudZones(parseTopologyYaml(line), options, zones, vpnZones);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.value.sites.map((x) => [x.name, x.zone, x.secondZone])).toEqual([
+      ['jp', 'ap-northeast-1b', 'ap-northeast-1c'],
+      ['sp', 'ap-northeast-1a', 'ap-northeast-1b'],
+    ]);
+    const named = await validateWithCloudZones(
+      parseTopologyYaml(yaml('ap-northeast-1a')),
+      options,
+      (region) => h.cloud.zones(region),
+      vpnZones,
+    );
+    expect(named).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          code: 'zone.no-vpn',
+          path: 'sites[0].zone',
+          message: expect.stringContaining('zone ap-northeast-1a sells no VPN gateway, and hub "jp" needs one there'),
+          hint: 'pick a zone that does: ap-northeast-1b, ap-northeast-1c',
+        },
+      ],
+    });
+    // Through the SDK, every zone of the seed's regions sells VPN gateways: the seed is as before.
+    const seed = await validateWithCloudZones(
+      parseTopologyYaml(yaml('ap-northeast-1a')),
+      options,
+      (region) => h.cloud.zones(region),
+      (region) => h.cloud.vpnGatewayZones(region),
+    );
+    expect(seed.ok).toBe(true);
+  });
+
   it('a failed lookup keeps the built-in list', async () => {
     const r = await validateWithCloudZones(parseTopologyYaml(yaml('ap-northeast-1c')), options, async () => {
       throw new Error('unreachable');
@@ -51,11 +94,13 @@ describe('zones from the connected cloud', () => {
       captureIo(),
       options,
       (region) => h.cloud.zones(region),
+      (region) => h.cloud.vpnGatewayZones(region),
     );
     expect(r).toMatchObject({
       ok: false,
       problems: expect.stringContaining('region ap-northeast-1 has no zone "ap-northeast-1z"'),
     });
-    expect(h.cloud.calls()).toBe(calls + 1);
+    // DescribeZones, and DescribeVpnGatewayAvailableZones for the hub's region.
+    expect(h.cloud.calls()).toBe(calls + 2);
   });
 });

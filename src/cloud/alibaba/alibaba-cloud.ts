@@ -1,5 +1,7 @@
 /** The CloudApi on Alibaba Cloud (or anything that speaks its API, such as the emulator). */
 import * as $Ecs from '@alicloud/ecs20140526';
+import * as $Vpc from '@alicloud/vpc20160428';
+import { DEFAULT_PLANNER_OPTIONS } from '../../planner/desired-steps';
 import type { CloudApi, DriverTable } from '../cloud-api';
 import { createAlibabaClients, type AlibabaClientOptions } from './alibaba-clients';
 import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-drivers';
@@ -45,6 +47,17 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
         ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })),
       );
       return (r.body?.zones?.zone ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');
+    },
+    async vpnGatewayZones(region) {
+      const r = await ctx.call('DescribeVpnGatewayAvailableZones', () =>
+        ctx.clients.vpc(region).describeVpnGatewayAvailableZones(
+          new $Vpc.DescribeVpnGatewayAvailableZonesRequest({
+            regionId: region,
+            spec: `${DEFAULT_PLANNER_OPTIONS.vpnBandwidthMbps}M`,
+          }),
+        ),
+      );
+      return (r.body?.availableZoneIdList ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');
     },
   };
 }

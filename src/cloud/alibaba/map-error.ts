@@ -20,7 +20,18 @@ const RETRYABLE = [
   /LastTokenProcessing/,
   /^OperationFailed\.DistibuteLock$/,
   /^IncorrectInstanceStatus/,
+  // Busy codes Terraform's provider retries besides (alibaba-today.md §3).
+  /^OperationFailed\.IdempotentTokenProcessing$/,
+  /\.IncorrectStatus\.cbnStatus$/,
+  /^OperationFailed\.NotifyCenCreate$/,
+  /^InvalidStatus\.RouteEntry$/,
+  /^InstanceStatus\.NotSupport$/,
+  /^OperationDenied\.OtherSubnetProcessing$/,
+  /^(Invalid)?Operation\.Conflict$/,
+  /^OperationFailed\.SslNotSupport$/,
 ];
+/** Busy states the cloud gives only in words, under a code that says nothing of it (CEN's publish). */
+const RETRYABLE_MESSAGES = [/not in a valid state for the operation/i];
 const FATAL = [
   /^InvalidAccessKeyId/,
   /^SignatureDoesNotMatch$/,
@@ -47,8 +58,13 @@ interface SdkLikeError {
   name?: string;
 }
 
-export function classify(code: string, status: number | undefined): CloudErrorCategory {
-  if (RETRYABLE.some((r) => r.test(code)) || (status !== undefined && status >= 500)) return 'retryable';
+export function classify(code: string, status: number | undefined, message = ''): CloudErrorCategory {
+  if (
+    RETRYABLE.some((r) => r.test(code)) ||
+    (status !== undefined && status >= 500) ||
+    RETRYABLE_MESSAGES.some((r) => r.test(message))
+  )
+    return 'retryable';
   if (code.startsWith('DependencyViolation')) return 'dependency';
   if (FATAL.some((r) => r.test(code))) return 'fatal';
   if (NOT_FOUND.some((r) => r.test(code))) return 'not-found';
@@ -71,8 +87,8 @@ export function mapSdkError(thrown: unknown, action: string): CloudError {
       cause,
     });
   }
-  const category = classify(err.code, err.statusCode);
   const message = redactSecrets(err.data?.Message ?? err.message ?? err.code);
+  const category = classify(err.code, err.statusCode, message);
   return new CloudError(
     category,
     err.code,

@@ -1,6 +1,8 @@
 /** VPN gateways, customer gateways and IPsec connections. */
 import * as $Vpc from '@alicloud/vpc20160428';
-import type { ResourceDriver } from '../cloud-api';
+import { VpnbotError } from '../../errors';
+import type { TunnelRole } from '../../planner/step-params';
+import type { ResourceDriver, ResourceInput, TunnelObservation } from '../cloud-api';
 import { GONE, matches, orGone, pending, ready, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
 export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver<'vpn-gateway'> {
@@ -26,6 +28,8 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver<'vpn-gatewa
             regionId: input.region,
             vpcId: input.params.vpcId,
             vSwitchId: input.params.vswitchId,
+            // Today's gateways are dual-tunnel: the second tunnel's vSwitch, in another zone.
+            disasterRecoveryVSwitchId: input.params.drVswitchId,
             bandwidth: input.params.bandwidthMbps,
             instanceChargeType: 'POSTPAY',
             autoPay: true,
@@ -53,7 +57,9 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver<'vpn-gatewa
       orGone(describe(region, id), (r) => {
         const g = r.body!;
         if (!g.vpnGatewayId) return GONE;
-        const outputs = { id, internetIp: g.internetIp ?? '' };
+        refuseLocked(g);
+        // A gateway bought before the dual-tunnel upgrade has no second address: '' says so.
+        const outputs = { id, internetIp: g.internetIp ?? '', disasterRecoveryIp: g.disasterRecoveryInternetIp ?? '' };
         return g.status === 'active' ? ready(outputs) : pending(`VPN gateway is ${g.status}`, false, outputs);
       }),
     async find(input) {
@@ -174,7 +180,8 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
   return {
     kind: 'ipsec-connection',
     async create(input) {
-      if (!input.psk) throw new Error('an IPsec connection needs its pre-shared key');
+      if (input.params.tunnels === 'dual') return createDual(ctx, input);
+      if (!input.psk?.master) throw new Error('an IPsec connection needs its pre-shared key');
       const ikeVersion = input.params.ikeVersion;
       // The keys travel in the form body (vpcForm), never in the URL the SDK would put them in.
       const query = {
@@ -190,21 +197,8 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
         Tags: vpcTags(input.tags).map((t) => ({ Key: t.key, Value: t.value })),
       };
       const secrets = {
-        IkeConfig: JSON.stringify({
-          Psk: input.psk,
-          IkeVersion: ikeVersion,
-          IkeMode: 'main',
-          IkeEncAlg: 'aes',
-          IkeAuthAlg: 'sha256',
-          IkePfs: 'group14',
-          IkeLifetime: 86400,
-        }),
-        IpsecConfig: JSON.stringify({
-          IpsecEncAlg: 'aes',
-          IpsecAuthAlg: 'sha256',
-          IpsecPfs: 'group14',
-          IpsecLifetime: 86400,
-        }),
+        IkeConfig: JSON.stringify({ Psk: input.psk.master, IkeVersion: ikeVersion, ...IKE }),
+        IpsecConfig: JSON.stringify(IPSEC),
       };
       const r = await ctx.call('CreateVpnConnection', () =>
         ctx.clients.vpcForm(input.region, 'CreateVpnConnection', query, secrets),
@@ -230,10 +224,29 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
                 new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: c.vpnGatewayId }),
               ),
           );
+          if (gw.body) refuseLocked(gw.body);
           const settled = c.state === 'active' && gw.body?.status === 'active';
-          return c.status === 'ipsec_sa_established' && c.state === 'active'
-            ? ready({ id }, settled)
-            : pending(`tunnel ${c.status ?? 'unknown'} (connection ${c.state})`, settled, { id });
+          // Readiness from the tunnels: what a dual-tunnel connection's own Status means is not documented.
+          const listed = c.tunnelOptionsSpecification?.tunnelOptions ?? [];
+          const tunnels: TunnelObservation[] = listed.length
+            ? listed
+                .map((t) => ({
+                  role: t.role === 'slave' ? ('slave' as const) : ('master' as const),
+                  id: t.tunnelId ?? '',
+                  status: t.status ?? 'unknown',
+                  up: t.status === 'ipsec_sa_established',
+                }))
+                .sort((a, b) => (a.role === b.role ? 0 : a.role === 'master' ? -1 : 1))
+            : [{ role: 'master', id, status: c.status ?? 'unknown', up: c.status === 'ipsec_sa_established' }];
+          const up = tunnels.every((t) => t.up) && c.state === 'active';
+          const detail = listed.length
+            ? `tunnels: ${tunnels.map((t) => `${t.role} ${t.status}`).join(', ')} (connection ${c.state})`
+            : `tunnel ${c.status ?? 'unknown'} (connection ${c.state})`;
+          // The tunnels' ids go with the connection's record: status names them.
+          const outputs: Record<string, string> = { id };
+          for (const t of listed.length ? tunnels : []) outputs[`${t.role}TunnelId`] = t.id;
+          const o = up ? ready(outputs, settled) : pending(detail, settled, outputs);
+          return { ...o, tunnels };
         },
       ),
     async find(input) {
@@ -270,6 +283,77 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
       );
     },
   };
+}
+
+/** The proposals vpnbot sets on both ends of every tunnel (IKE version and key apart). */
+const IKE = { IkeMode: 'main', IkeEncAlg: 'aes', IkeAuthAlg: 'sha256', IkePfs: 'group14', IkeLifetime: 86400 };
+const IPSEC = { IpsecEncAlg: 'aes', IpsecAuthAlg: 'sha256', IpsecPfs: 'group14', IpsecLifetime: 86400 };
+
+/**
+ * A connection on a dual-tunnel gateway: two tunnels, the master with the peer's first address and
+ * the slave with its second (or its only one). The SDK puts TunnelOptionsSpecification, keys and
+ * all, in the form body, never in the URL.
+ */
+async function createDual(ctx: DriverContext, input: ResourceInput<'ipsec-connection'>): Promise<string> {
+  const { params, psk } = input;
+  const [master, slave] = [psk?.master, psk?.slave];
+  if (!master || !slave) throw new Error('a dual-tunnel IPsec connection needs a pre-shared key per tunnel');
+  const tunnel = (role: TunnelRole, customerGatewayId: string, key: string) =>
+    new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecification({
+      role,
+      customerGatewayId,
+      enableDpd: true,
+      enableNatTraversal: true,
+      tunnelIkeConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIkeConfig({
+        psk: key,
+        ikeVersion: params.ikeVersion,
+        ikeMode: IKE.IkeMode,
+        ikeEncAlg: IKE.IkeEncAlg,
+        ikeAuthAlg: IKE.IkeAuthAlg,
+        ikePfs: IKE.IkePfs,
+        ikeLifetime: IKE.IkeLifetime,
+      }),
+      tunnelIpsecConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIpsecConfig({
+        ipsecEncAlg: IPSEC.IpsecEncAlg,
+        ipsecAuthAlg: IPSEC.IpsecAuthAlg,
+        ipsecPfs: IPSEC.IpsecPfs,
+        ipsecLifetime: IPSEC.IpsecLifetime,
+      }),
+    });
+  const r = await ctx.call('CreateVpnConnection', () =>
+    ctx.clients.vpc(input.region).createVpnConnection(
+      new $Vpc.CreateVpnConnectionRequest({
+        regionId: input.region,
+        vpnGatewayId: params.vpnGatewayId,
+        name: params.name,
+        localSubnet: params.localCidrs.join(','),
+        remoteSubnet: params.remoteCidrs.join(','),
+        effectImmediately: true,
+        autoConfigRoute: true,
+        clientToken: input.clientToken,
+        tags: vpcTags(input.tags).map((t) => new $Vpc.CreateVpnConnectionRequestTags(t)),
+        tunnelOptionsSpecification: [
+          tunnel('master', params.customerGatewayId, master),
+          tunnel('slave', params.slaveCustomerGatewayId, slave),
+        ],
+      }),
+    ),
+  );
+  const id = r.body?.vpnConnectionId;
+  if (!id) throw new Error('CreateVpnConnection answered without a VpnConnectionId');
+  return id;
+}
+
+/**
+ * A gateway of an overdue account takes no change and its tunnels are not to be waited for: a
+ * clear error with what to do, instead of a wait that times out.
+ */
+function refuseLocked(g: { vpnGatewayId?: string; businessStatus?: string }): void {
+  if (g.businessStatus === 'FinancialLocked')
+    throw new VpnbotError(
+      'cloud.financial-locked',
+      `VPN gateway ${g.vpnGatewayId ?? ''} is locked: BusinessStatus FinancialLocked (the Alibaba Cloud account has an overdue payment)`,
+    );
 }
 
 /** The IKE log of a connection: why its tunnel does not come up. */

@@ -11,6 +11,8 @@ export interface ActionContext {
   readonly hostRegion?: string;
   /** IPsec connections allowed per VPN gateway. */
   readonly ipsecConnectionQuota: number;
+  /** Regions whose new VPN gateways are made another kind than the capability table says (vpc/vpn-capabilities.ts). */
+  readonly tunnelModes: ReadonlyMap<string, 'dual' | 'single'>;
 }
 
 export interface Action {

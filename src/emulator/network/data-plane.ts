@@ -5,7 +5,7 @@
  * groups); it knows nothing of vpnbot's plans, so a planning mistake shows up here as loss.
  */
 import { cidr, ipInCidr } from '../../topology/cidr';
-import { negotiate, peerGatewayOf } from './ipsec-negotiation';
+import { carrierOf, negotiate } from './ipsec-negotiation';
 import { oneWay, regionRtt } from './region-latency';
 import { lookup } from './routing';
 import { instanceStatus } from '../state/instance-state';
@@ -102,14 +102,16 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
         reason: `the routes of VPN gateway ${gw.id} for ${srcIp} -> ${dstIp} lead to connections whose selectors do not match`,
         hops,
       };
-    const negotiations = routed.map((c) => [c, negotiate(world, c)] as const);
-    const up = negotiations.find(([, n]) => n.status === 'ipsec_sa_established');
+    // Each connection over its master tunnel, or its slave when the master is down.
+    const carried = routed.map((c) => [c, carrierOf(world, c)] as const);
+    const up = carried.find(([, t]) => t !== undefined)?.[1];
     if (!up) {
-      for (const [c] of negotiations) c.trafficSeenAt ??= world.now();
-      return { ok: false, reason: `tunnel ${negotiations[0]![0].id} is down: ${negotiations[0]![1].reason}`, hops };
+      for (const [c] of carried) c.trafficSeenAt ??= world.now();
+      const first = routed[0]!;
+      return { ok: false, reason: `tunnel ${first.id} is down: ${negotiate(world, first).reason}`, hops };
     }
-    const peer = peerGatewayOf(world, up[0])!;
-    hops.push(`${gw.id}=>${peer.id}`);
+    const peer = up.n.peer!.gateway;
+    hops.push(`${gw.id}=>${peer.id}${up.end.role === 'slave' ? ' (slave tunnel)' : ''}`);
     gateways += 2;
     oneWayMs += oneWay(gw.regionId, peer.regionId);
     vpc = world.vpcs.get(peer.vpcId);

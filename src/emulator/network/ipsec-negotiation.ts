@@ -1,9 +1,11 @@
 /**
- * IKE/IPsec negotiation between emulated VPN gateways. A connection's tunnel is up only when the
- * gateway at its customer gateway's address holds a mirrored connection: pointing back at this
- * gateway, same IKE version, key and proposals, local and remote networks swapped.
+ * IKE/IPsec negotiation between emulated VPN gateways, one tunnel at a time. A tunnel is up only
+ * when the gateway at its customer gateway's address holds a mirrored tunnel: on that address,
+ * pointing back at this tunnel's address, same IKE version, key and proposals, local and remote
+ * networks swapped. A dual-tunnel connection's master and slave negotiate each on its own.
  */
 import type { VpnConnectionR, VpnGatewayR, World } from '../state/world';
+import { gatewayAt, tunnelEnds, tunnelIp, type TunnelEnd } from './tunnels';
 
 export type TunnelStatus =
   | 'ike_sa_not_established'
@@ -15,60 +17,55 @@ export interface Negotiation {
   readonly status: TunnelStatus;
   /** Why, in the words of an IKE log line; empty when established. */
   readonly reason: string;
-  readonly peer?: { readonly gateway: VpnGatewayR; readonly connection?: VpnConnectionR };
+  readonly peer?: { readonly gateway: VpnGatewayR; readonly tunnel?: TunnelEnd };
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-export function peerGatewayOf(world: World, conn: VpnConnectionR): VpnGatewayR | undefined {
-  const cg = world.customerGateways.get(conn.customerGatewayId);
-  if (!cg) return undefined;
-  return [...world.vpnGateways.values()].find((g) => g.internetIp === cg.ipAddress && g.deletingUntil === undefined);
-}
-
-export function negotiate(world: World, conn: VpnConnectionR): Negotiation {
+export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   const down = (status: TunnelStatus, reason: string, peer?: Negotiation['peer']): Negotiation => ({
     status,
     reason,
     ...(peer ? { peer } : {}),
   });
+  const conn = end.connection;
   if (conn.deletingUntil !== undefined) return down('ike_sa_not_established', 'connection is being deleted');
   if (!world.isReady(conn)) return down('ike_sa_not_established', 'connection is being configured');
-  if (conn.forcedDown) return down('ike_sa_not_established', 'tunnel is down: DPD timeout, peer not responding');
+  if (end.forcedDown) return down('ike_sa_not_established', 'tunnel is down: DPD timeout, peer not responding');
   const gw = world.vpnGateways.get(conn.vpnGatewayId);
-  const cg = world.customerGateways.get(conn.customerGatewayId);
+  const cg = world.customerGateways.get(end.customerGatewayId);
   if (!gw || !cg) return down('ike_sa_not_established', 'gateway or customer gateway missing');
-  const peerGw = peerGatewayOf(world, conn);
+  const here = tunnelIp(gw, end.role);
+  const peerGw = gatewayAt(world, cg.ipAddress);
   if (!peerGw)
     return down('ike_sa_not_established', `IKE phase 1: no response from ${cg.ipAddress} (retransmission timeout)`);
-  const backwards = [...world.vpnConnections.values()].filter((c) => {
-    const theirCg = world.customerGateways.get(c.customerGatewayId);
-    return (
-      c.vpnGatewayId === peerGw.id &&
-      theirCg?.ipAddress === gw.internetIp &&
-      c.deletingUntil === undefined &&
-      world.isReady(c)
+  const backwards = [...world.vpnConnections.values()]
+    .filter((c) => c.vpnGatewayId === peerGw.id && c.deletingUntil === undefined && world.isReady(c))
+    .flatMap(tunnelEnds)
+    .filter(
+      (t) =>
+        tunnelIp(peerGw, t.role) === cg.ipAddress &&
+        world.customerGateways.get(t.customerGatewayId)?.ipAddress === here,
     );
-  });
   if (backwards.length === 0) {
     return down(
       'ike_sa_not_established',
-      `IKE phase 1: peer ${cg.ipAddress} (${peerGw.id}) has no IPsec connection for ${gw.internetIp}`,
+      `IKE phase 1: peer ${cg.ipAddress} (${peerGw.id}) has no IPsec connection for ${here}`,
       { gateway: peerGw },
     );
   }
   const mirror = backwards.find(
-    (c) => sameSet(c.localSubnet, conn.remoteSubnet) && sameSet(c.remoteSubnet, conn.localSubnet),
+    (t) => sameSet(t.connection.localSubnet, conn.remoteSubnet) && sameSet(t.connection.remoteSubnet, conn.localSubnet),
   );
-  const phase1 = (c: VpnConnectionR): string | undefined => {
-    if (c.ike.IkeVersion !== conn.ike.IkeVersion)
-      return `IKE phase 1: version mismatch (${conn.ike.IkeVersion} here, ${c.ike.IkeVersion} at peer)`;
-    if (c.ike.Psk !== conn.ike.Psk) return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
+  const phase1 = (t: TunnelEnd): string | undefined => {
+    if (t.ike.IkeVersion !== end.ike.IkeVersion)
+      return `IKE phase 1: version mismatch (${end.ike.IkeVersion} here, ${t.ike.IkeVersion} at peer)`;
+    if (t.ike.Psk !== end.ike.Psk) return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
     if (
-      c.ike.IkeEncAlg !== conn.ike.IkeEncAlg ||
-      c.ike.IkeAuthAlg !== conn.ike.IkeAuthAlg ||
-      c.ike.IkePfs !== conn.ike.IkePfs ||
-      c.ike.IkeMode !== conn.ike.IkeMode
+      t.ike.IkeEncAlg !== end.ike.IkeEncAlg ||
+      t.ike.IkeAuthAlg !== end.ike.IkeAuthAlg ||
+      t.ike.IkePfs !== end.ike.IkePfs ||
+      t.ike.IkeMode !== end.ike.IkeMode
     ) {
       return 'IKE phase 1: no proposal chosen (IKE algorithms differ)';
     }
@@ -84,23 +81,24 @@ export function negotiate(world: World, conn: VpnConnectionR): Negotiation {
       { gateway: peerGw },
     );
   }
-  const peer = { gateway: peerGw, connection: mirror };
+  const peer = { gateway: peerGw, tunnel: mirror };
   if (mirror.forcedDown) return down('ike_sa_not_established', 'IKE phase 1: peer connection is down', peer);
   const p1 = phase1(mirror);
   if (p1) return down('ike_sa_not_established', p1, peer);
   if (
-    mirror.ipsec.IpsecEncAlg !== conn.ipsec.IpsecEncAlg ||
-    mirror.ipsec.IpsecAuthAlg !== conn.ipsec.IpsecAuthAlg ||
-    mirror.ipsec.IpsecPfs !== conn.ipsec.IpsecPfs
+    mirror.ipsec.IpsecEncAlg !== end.ipsec.IpsecEncAlg ||
+    mirror.ipsec.IpsecAuthAlg !== end.ipsec.IpsecAuthAlg ||
+    mirror.ipsec.IpsecPfs !== end.ipsec.IpsecPfs
   ) {
     return down('ipsec_sa_not_established', 'IPsec phase 2: no proposal chosen (IPsec algorithms differ)', peer);
   }
-  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, mirror.phases.steps.at(-1)?.until ?? 0);
+  const other = mirror.connection;
+  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, other.phases.steps.at(-1)?.until ?? 0);
   // Without EffectImmediately on either side, negotiation starts with the first packet.
   const startedAt =
-    conn.effectImmediately || mirror.effectImmediately
+    conn.effectImmediately || other.effectImmediately
       ? configuredAt
-      : Math.min(conn.trafficSeenAt ?? Infinity, mirror.trafficSeenAt ?? Infinity);
+      : Math.min(conn.trafficSeenAt ?? Infinity, other.trafficSeenAt ?? Infinity);
   if (!Number.isFinite(startedAt))
     return down(
       'ike_sa_not_established',
@@ -110,4 +108,35 @@ export function negotiate(world: World, conn: VpnConnectionR): Negotiation {
   const upAt = Math.max(configuredAt, startedAt) + world.clock.delay(3_000);
   if (world.now() < upAt) return down('ike_sa_established', 'IPsec phase 2: negotiating', peer);
   return { status: 'ipsec_sa_established', reason: '', peer };
+}
+
+/** Each tunnel of a connection with its negotiation, master first. */
+export function negotiateTunnels(world: World, conn: VpnConnectionR): { end: TunnelEnd; n: Negotiation }[] {
+  return tunnelEnds(conn)
+    .sort((a, b) => (a.role === b.role ? 0 : a.role === 'master' ? -1 : 1))
+    .map((end) => ({ end, n: negotiateTunnel(world, end) }));
+}
+
+/**
+ * The tunnel that carries the connection's traffic: the master while it is up, else the slave
+ * (dead peer detection moves traffic to it); undefined when none is up. DPD's detection time is not
+ * modelled as loss: the echoes of one ping are computed together.
+ */
+export function carrierOf(world: World, conn: VpnConnectionR): { end: TunnelEnd; n: Negotiation } | undefined {
+  return negotiateTunnels(world, conn).find((t) => t.n.status === 'ipsec_sa_established');
+}
+
+/**
+ * The connection-level Status. For a dual-tunnel connection its meaning is UNVERIFIED
+ * (alibaba-today.md §1: judge readiness from the tunnels): here, the status of the tunnel that
+ * carries traffic, else the master's; the reason names the tunnels that are down.
+ */
+export function negotiate(world: World, conn: VpnConnectionR): Negotiation {
+  const tunnels = negotiateTunnels(world, conn);
+  if (!conn.tunnels) return tunnels[0]!.n;
+  const carrier = tunnels.find((t) => t.n.status === 'ipsec_sa_established');
+  const down = tunnels.filter((t) => t.n.status !== 'ipsec_sa_established');
+  const reason = down.map((t) => `${t.end.role} ${t.end.id}: ${t.n.reason}`).join('; ');
+  const base = carrier?.n ?? tunnels[0]!.n;
+  return { ...base, reason };
 }

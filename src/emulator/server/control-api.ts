@@ -2,14 +2,22 @@
  * The emulator's control API, on its own path (`/__emulator/...`), never through the signed RPC
  * path: reset, dump the state, inject faults, and break things to imitate drift.
  */
+import { findRegion } from '../../topology/regions';
 import { checkFaults, type Faults, type ForcedFault } from './faults';
 import { inventory } from '../state/inventory';
 import type { World } from '../state/world';
+import type { TunnelMode } from '../vpc/vpn-capabilities';
 
 export const CONTROL_PREFIX = '/__emulator/';
 
 export type Breakage =
-  | { readonly action: 'tunnel-down' | 'tunnel-up'; readonly vpnConnectionId: string }
+  | {
+      readonly action: 'tunnel-down' | 'tunnel-up';
+      readonly vpnConnectionId: string;
+      /** One tunnel of a dual-tunnel connection; without it, the whole connection. */
+      readonly tunnel?: 'master' | 'slave';
+    }
+  | { readonly action: 'financial-lock' | 'financial-unlock'; readonly vpnGatewayId: string }
   | {
       readonly action: 'withdraw-route';
       readonly cenId: string;
@@ -32,6 +40,13 @@ export interface ControlState {
    * secrets test must fail on the network to prove no transport error echoes a key.
    */
   readonly secretActions: Set<string>;
+  /**
+   * Regions whose new VPN gateways are another kind than the capability table says: a gateway made
+   * while its region is `single` is one bought before the dual-tunnel upgrade, and stays so.
+   */
+  readonly tunnelModes: Map<string, TunnelMode>;
+  /** The modes the emulator was started with: what a reset goes back to. */
+  readonly initialTunnelModes: ReadonlyMap<string, TunnelMode>;
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -43,7 +58,22 @@ export function breakThing(world: World, breakage: Breakage): string | undefined
     case 'tunnel-up': {
       const c = world.vpnConnections.get(breakage.vpnConnectionId);
       if (!c) return `no IPsec connection ${breakage.vpnConnectionId}`;
-      c.forcedDown = breakage.action === 'tunnel-down';
+      const down = breakage.action === 'tunnel-down';
+      if (breakage.tunnel === undefined) {
+        c.forcedDown = down;
+        for (const t of c.tunnels ?? []) t.forcedDown = down;
+        return undefined;
+      }
+      const t = c.tunnels?.find((x) => x.role === breakage.tunnel);
+      if (!t) return `${c.id} is a single-tunnel connection: it has no ${breakage.tunnel} tunnel of its own`;
+      t.forcedDown = down;
+      return undefined;
+    }
+    case 'financial-lock':
+    case 'financial-unlock': {
+      const g = world.vpnGateways.get(breakage.vpnGatewayId);
+      if (!g) return `no VPN gateway ${breakage.vpnGatewayId}`;
+      g.businessStatus = breakage.action === 'financial-lock' ? 'FinancialLocked' : 'Normal';
       return undefined;
     }
     case 'withdraw-route': {
@@ -68,8 +98,28 @@ export function breakThing(world: World, breakage: Breakage): string | undefined
         : undefined;
     }
     default:
-      return `unknown action "${(breakage as { action?: unknown }).action}" (tunnel-down, tunnel-up, withdraw-route, revoke-rule)`;
+      return `unknown action "${(breakage as { action?: unknown }).action}" (tunnel-down, tunnel-up, financial-lock, financial-unlock, withdraw-route, revoke-rule)`;
   }
+}
+
+/**
+ * `{"cn-hongkong": "single"}` marks a region; `null` takes the mark off (the capability table
+ * applies again). Returns an error message for anything else, and changes nothing then.
+ */
+export function setTunnelModes(modes: Map<string, TunnelMode>, body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'expected an object of region ids to "single", "dual" or null';
+  const entries = Object.entries(body as Record<string, unknown>);
+  const bad = entries.find(
+    ([region, mode]) => !findRegion(region) || (mode !== null && mode !== 'single' && mode !== 'dual'),
+  );
+  if (bad)
+    return `${JSON.stringify(bad[0])}: ${findRegion(bad[0]) ? 'the mode is "single", "dual" or null' : 'no such region'}`;
+  for (const [region, mode] of entries) {
+    if (mode === null) modes.delete(region);
+    else modes.set(region, mode as TunnelMode);
+  }
+  return undefined;
 }
 
 export function dumpState(world: World): Record<string, unknown> {
@@ -81,7 +131,11 @@ export function dumpState(world: World): Record<string, unknown> {
     vpnGateways: [...world.vpnGateways.values()],
     customerGateways: [...world.customerGateways.values()],
     // Pre-shared keys stay out of dumps: they are secrets even in a sandbox.
-    vpnConnections: [...world.vpnConnections.values()].map((c) => ({ ...c, ike: { ...c.ike, Psk: '(redacted)' } })),
+    vpnConnections: [...world.vpnConnections.values()].map((c) => ({
+      ...c,
+      ...(c.ike ? { ike: { ...c.ike, Psk: '(redacted)' } } : {}),
+      ...(c.tunnels ? { tunnels: c.tunnels.map((t) => ({ ...t, ike: { ...t.ike, Psk: '(redacted)' } })) } : {}),
+    })),
     cens: [...world.cens.values()],
     cenAttachments: world.cenAttachments,
     cenPublished: world.cenPublished,
@@ -107,6 +161,8 @@ export function handleControl(
       state.injectedCalls.clear();
       state.secretActions.clear();
       state.forced.length = 0;
+      state.tunnelModes.clear();
+      for (const [region, mode] of state.initialTunnelModes) state.tunnelModes.set(region, mode);
       return { status: 200, body: { ok: true } };
     case 'GET /state':
       return { status: 200, body: dumpState(world) };
@@ -121,6 +177,12 @@ export function handleControl(
     case 'POST /break': {
       const error = breakThing(world, body as Breakage);
       return error ? { status: 400, body: { error } } : { status: 200, body: { ok: true } };
+    }
+    case 'GET /tunnel-modes':
+      return { status: 200, body: Object.fromEntries(state.tunnelModes) };
+    case 'POST /tunnel-modes': {
+      const error = setTunnelModes(state.tunnelModes, body);
+      return error ? { status: 400, body: { error } } : { status: 200, body: Object.fromEntries(state.tunnelModes) };
     }
     case 'GET /stats':
       return {

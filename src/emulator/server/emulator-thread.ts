@@ -11,7 +11,14 @@ import type { EmulatorEndpoint, EmulatorOptions } from './start-emulator';
 /** The options a thread can take: plain data (no injected clock or randomness). */
 export type ThreadEmulatorOptions = Pick<
   EmulatorOptions,
-  'host' | 'port' | 'accessKeyId' | 'accessKeySecret' | 'timeScale' | 'ipsecConnectionQuota' | 'statePath'
+  | 'host'
+  | 'port'
+  | 'accessKeyId'
+  | 'accessKeySecret'
+  | 'timeScale'
+  | 'ipsecConnectionQuota'
+  | 'statePath'
+  | 'tunnelModes'
 >;
 
 /** The compiled entry point; from TypeScript sources (tests), the build's copy of it. */

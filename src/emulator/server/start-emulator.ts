@@ -13,7 +13,7 @@ import type { ActionTable } from '../api/api-kit';
 import { CallParams } from '../api/call-params';
 import { CEN_ACTIONS } from '../cen/cen-actions';
 import { CEN_ROUTE_VIEW_ACTIONS } from '../cen/cen-route-views';
-import { CONTROL_PREFIX, handleControl, type ControlState } from './control-api';
+import { CONTROL_PREFIX, handleControl, setTunnelModes, type ControlState } from './control-api';
 import { ECS_ACTIONS } from '../ecs/ecs-actions';
 import { createClock } from '../state/emulator-clock';
 import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault } from './faults';
@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   /** 1 = real latencies (minutes for a VPN gateway); 0.01 = a hundred times faster. */
   readonly timeScale?: number;
   readonly ipsecConnectionQuota?: number;
+  /** Regions whose new VPN gateways are made single- or dual-tunnel whatever the capability table says. */
+  readonly tunnelModes?: Readonly<Record<string, 'single' | 'dual'>>;
   readonly random?: () => number;
   readonly now?: () => number;
   /** A JSON file to keep the emulated cloud in across restarts (written after every change). */
@@ -71,6 +73,12 @@ export interface RunningEmulator {
   inventory(): Inventory;
   /** Faults injected so far, by error code. */
   injected(): Record<string, number>;
+  /**
+   * Marks regions (`single`, `dual`) or takes the mark off (`null`): gateways made while a region is
+   * `single` are single-tunnel for good, as those bought before the upgrade. The control API's
+   * `POST /__emulator/tunnel-modes`.
+   */
+  setTunnelModes(modes: Readonly<Record<string, 'single' | 'dual' | null>>): void;
   close(): Promise<void>;
 }
 
@@ -105,6 +113,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     forced: [],
     injectedCalls: new Map(),
     secretActions: new Set(),
+    tunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
+    initialTunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
   };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
@@ -230,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           world,
           params: call,
           ipsecConnectionQuota: quota,
+          tunnelModes: control.tunnelModes,
           ...(hostRegion ? { hostRegion } : {}),
         });
         if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
@@ -288,6 +299,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     inventory: () => inventory(world),
     injected: () => Object.fromEntries(control.injected),
+    setTunnelModes: (modes) => {
+      const error = setTunnelModes(control.tunnelModes, modes);
+      if (error) throw new Error(error);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

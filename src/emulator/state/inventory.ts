@@ -4,7 +4,7 @@
  * Tests and the control API read this instead of the World's private maps.
  */
 import { createHash } from 'node:crypto';
-import type { World } from './world';
+import type { VpnConnectionR, World } from './world';
 
 export interface TunnelPair {
   readonly id: string;
@@ -15,9 +15,15 @@ export interface TunnelPair {
   readonly keyDigest: string;
   /** The connection on the peer gateway with the same selectors swapped, if any. */
   readonly mirrorId?: string;
-  /** Both sides hold the same pre-shared key (never the key itself). */
+  /** Both sides hold the same pre-shared key, tunnel by tunnel (never the key itself). */
   readonly sameKey: boolean;
+  /** Two for a dual-tunnel connection, one for a single-tunnel one. */
+  readonly tunnelCount: number;
 }
+
+/** A connection's keys by tunnel role (a single-tunnel connection's one key is its master's). */
+const keysOf = (c: VpnConnectionR): Record<string, string> =>
+  c.tunnels ? Object.fromEntries(c.tunnels.map((t) => [t.role, t.ike.Psk])) : { master: c.ike?.Psk ?? '' };
 
 export interface Inventory {
   readonly counts: Readonly<Record<string, number>>;
@@ -73,11 +79,18 @@ export function inventory(world: World): Inventory {
       localCidrs: [...c.localSubnet],
       remoteCidrs: [...c.remoteSubnet],
       keyDigest: createHash('sha256')
-        .update(String(c.ike.Psk ?? ''))
+        .update(Object.values(keysOf(c)).join('\n'))
         .digest('hex')
         .slice(0, 16),
       ...(mirror ? { mirrorId: mirror.id } : {}),
-      sameKey: mirror !== undefined && mirror.ike.Psk === c.ike.Psk,
+      // Master with master, slave with slave; a single-tunnel side pairs with the other's master only.
+      sameKey:
+        mirror !== undefined &&
+        Object.entries(keysOf(c)).every(
+          ([role, key]) => keysOf(mirror)[role] === undefined || keysOf(mirror)[role] === key,
+        ) &&
+        keysOf(mirror).master === keysOf(c).master,
+      tunnelCount: c.tunnels?.length ?? 1,
     };
   });
   return {

@@ -87,6 +87,15 @@ export interface VpnGatewayR extends Lifecycle {
   busyUntil: number;
   tags: Tags;
   description?: string;
+  /**
+   * Today's gateways are dual-tunnel: a second vSwitch and a second public IP, and only two-tunnel
+   * connections (vpc/vpn-capabilities.ts). Absent in older snapshots: single-tunnel, as bought then.
+   */
+  tunnelMode?: 'dual' | 'single';
+  drVswitchId?: string;
+  drInternetIp?: string;
+  /** `FinancialLocked` when the account is overdue (set through the control API); absent: Normal. */
+  businessStatus?: 'Normal' | 'FinancialLocked';
 }
 export interface CustomerGatewayR {
   id: string;
@@ -114,16 +123,32 @@ export interface IpsecConfig {
   IpsecPfs: string;
   IpsecLifetime: number;
 }
+/** One tunnel of a dual-tunnel connection: its own customer gateway, IKE and IPsec settings. */
+export interface TunnelR {
+  id: string;
+  role: 'master' | 'slave';
+  customerGatewayId: string;
+  ike: IkeConfig;
+  ipsec: IpsecConfig;
+  enableDpd: boolean;
+  enableNatTraversal: boolean;
+  /** Taken down through the control API (one tunnel of the pair). */
+  forcedDown: boolean;
+}
 export interface VpnConnectionR extends Lifecycle {
   id: string;
   regionId: string;
   vpnGatewayId: string;
+  /** Single-tunnel connections; '' for a dual-tunnel one (each tunnel names its own). */
   customerGatewayId: string;
   name: string;
   localSubnet: string[];
   remoteSubnet: string[];
-  ike: IkeConfig;
-  ipsec: IpsecConfig;
+  /** Single-tunnel connections; absent on a dual-tunnel one (each tunnel has its own). */
+  ike?: IkeConfig;
+  ipsec?: IpsecConfig;
+  /** Dual-tunnel connections: master and slave; absent on a single-tunnel one. */
+  tunnels?: TunnelR[];
   effectImmediately: boolean;
   tags: Tags /** Taken down through the control API to imitate drift. */;
   forcedDown: boolean;

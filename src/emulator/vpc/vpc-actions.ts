@@ -196,7 +196,7 @@ const deleteVSwitch = writes((ctx) => {
   if (!s || s.deletingUntil !== undefined) throw notFound('InvalidVSwitchId.NotFound', `vSwitch ${id}`);
   if ([...w.instances.values()].some((i) => i.vswitchId === id))
     throw new ApiError('DependencyViolation', `The vSwitch ${id} still has instances.`, 400);
-  if ([...w.vpnGateways.values()].some((g) => g.vswitchId === id))
+  if ([...w.vpnGateways.values()].some((g) => g.vswitchId === id || g.drVswitchId === id))
     throw new ApiError('DependencyViolation', `The vSwitch ${id} is used by a VPN gateway.`, 400);
   lockVpc(w, vpcOf(w, s.vpcId), LATENCY.vswitchDelete);
   w.markDeleting(s, LATENCY.vswitchDelete);

@@ -5,6 +5,7 @@
 import { parseCidr } from '../../topology/cidr';
 import { ApiError, notFound } from '../api/api-error';
 import type { ActionContext } from '../api/api-kit';
+import { VPN_ERRORS } from './vpn-capabilities';
 import type { VpcR, VpnConnectionR, VpnGatewayR, World } from '../state/world';
 
 export function vpcOf(world: World, id: string): VpcR {
@@ -46,6 +47,8 @@ export function gatewayStatus(world: World, gateway: VpnGatewayR): string {
 
 /** One change at a time per VPN gateway: anything but `active` answers VpnGateway.Configuring. */
 export function lockGateway(world: World, vpnGateway: VpnGatewayR, realMs: number): void {
+  // An overdue account changes nothing on its gateways.
+  if (vpnGateway.businessStatus === 'FinancialLocked') throw VPN_ERRORS.financialLocked(vpnGateway.id);
   const status = gatewayStatus(world, vpnGateway);
   if (status !== 'active')
     throw new ApiError(
