@@ -54,7 +54,9 @@ async function applySeed(front: FrontEnd, h: Harness, services: AppServices): Pr
     case 'console': {
       let out = '';
       const ui = createLineUi(
-        (t) => void (out += t),
+        (t) => {
+          out += t;
+        },
         async () => undefined,
       );
       const session = createConsoleSession(services, ui, {

@@ -35,7 +35,7 @@ describe('Reject', () => {
     await onReject(kit.deps, button, slack.client, respond);
     const [open] = slack.of('views.open');
     expect(open?.args).toMatchObject({ trigger_id: 'trig-9', view: { callback_id: REJECT_VIEW } });
-    const meta = String((open?.args.view as { private_metadata: string }).private_metadata);
+    const meta = String((open?.args.view as { private_metadata?: string } | undefined)?.private_metadata);
     expect(JSON.parse(meta)).toEqual({ planId, channel: 'C1', ts: '1.5' });
 
     await onRejectForm(kit.deps, { meta, reason: '  not <@U0> today  ', user: 'U2', client: slack.client });
