@@ -56,7 +56,15 @@ export interface RunResult {
 export interface ApplyOptions {
   readonly requester: string;
   readonly kind?: RunKind;
+  /** Cancels the run: steps not started are recorded as cancelled and the run ends `cancelled`. */
   readonly signal?: AbortSignal;
+  /**
+   * Suspends the run (Ctrl-C in a front end): no new step starts, the steps in flight stop at their
+   * next wait with what they did recorded (a created resource's id is recorded before any wait),
+   * and the run is left unfinished with its lease released, so the next start resumes it at once.
+   * Its result then has status `running`.
+   */
+  readonly suspend?: AbortSignal;
   /** Progress. A listener that throws is logged and never changes the outcome of a step. */
   readonly onEvent?: EngineListener;
   /** The approved plan record this run executes. */
@@ -168,6 +176,10 @@ export function createEngine(options: EngineOptions): Engine {
       settled: new Set(),
     };
     const failures: StepFailure[] = [];
+    const stops = [opts.signal, opts.suspend].filter((x): x is AbortSignal => x !== undefined);
+    const signal = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
+    /** Suspended, not cancelled: what did not finish is left as it stands, for the resume. */
+    const suspended = () => opts.suspend?.aborted === true && opts.signal?.aborted !== true;
     emit({
       type: 'run-started',
       runId,
@@ -179,9 +191,10 @@ export function createEngine(options: EngineOptions): Engine {
     });
     const outcomes = await walk(plan.steps, {
       parallelism: options.parallelism,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(signal ? { signal } : {}),
       visit: (step, ctx) => runner.run(step, scope, ctx),
       onOutcome: (step, outcome) => {
+        if (outcome.status === 'cancelled' && suspended()) return;
         if (outcome.status === 'skipped') {
           store.stepFinished(runId, step.id, 'skipped', pacing.now(), {
             code: 'engine.skipped',
@@ -197,6 +210,11 @@ export function createEngine(options: EngineOptions): Engine {
       },
     });
     const count = (s: NodeOutcome['status']) => [...outcomes.values()].filter((o) => o.status === s).length;
+    if (suspended() && count('cancelled') > 0) {
+      // Released, not finished: the next start (any front end) resumes it without waiting for the lease.
+      store.renewLease(runId, owner, Date.now());
+      return { runId, topology: plan.topology, kind, status: 'running', outcomes, failures };
+    }
     const status: RunStatus = count('failed') > 0 ? 'failed' : count('cancelled') > 0 ? 'cancelled' : 'succeeded';
     store.finishRun(runId, status, pacing.now());
     emit({
@@ -245,6 +263,7 @@ export function createEngine(options: EngineOptions): Engine {
       const results: RunResult[] = [];
       const orphans = store.unfinishedRuns().filter((r) => r.leaseUntil <= Date.now() || ownerIsGone(r.owner));
       for (const run of orphans) {
+        if (opts.signal?.aborted || opts.suspend?.aborted) break;
         // Another process may adopt it first: only the one whose update lands runs it.
         if (!store.adoptRun(run.id, owner, Date.now(), leaseFromNow(), run.owner)) continue;
         const listener = opts.onResume?.(run) ?? opts.onEvent;
