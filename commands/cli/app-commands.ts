@@ -14,7 +14,8 @@ import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
 import { topologyStatusLine } from '../shared/status-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
-import { PLAN_USAGE, planCommand } from './plan-command';
+import { planCommand } from './plan-command';
+import { APPLY_USAGE, DESTROY_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
 import { createProgressPrinter } from '../shared/progress-printer';
 import { readTopologyArg } from './read-topology';
 import { parseCommandArgs } from './parse-args';
@@ -127,41 +128,35 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       );
     };
 
-  const apply = approvable(
-    "usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]",
-    async (arg, autoApprove, s, config, io) => {
-      const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
-      if (!topology.ok) {
-        io.stderr(`${topology.problems}\n`);
-        return 1;
-      }
-      if (!(await resumeUnfinished(s, io)))
-        io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-      const proposal = await proposeValidated(s, topology.value, {
-        requester: actor,
-        now: Date.now(),
-        policy: DEFAULT_APPROVAL_POLICY,
-      });
-      return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
-    },
-  );
+  const apply = approvable(APPLY_USAGE, async (arg, autoApprove, s, config, io) => {
+    const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
+    if (!topology.ok) {
+      io.stderr(`${topology.problems}\n`);
+      return 1;
+    }
+    if (!(await resumeUnfinished(s, io)))
+      io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+    const proposal = await proposeValidated(s, topology.value, {
+      requester: actor,
+      now: Date.now(),
+      policy: DEFAULT_APPROVAL_POLICY,
+    });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
+  });
 
-  const destroy = approvable(
-    'usage: vpnbot destroy <name> [--auto-approve]',
-    async (name, autoApprove, s, _config, io) => {
-      await resumeUnfinished(s, io);
-      const proposal = await proposeKnown(s, name, {
-        requester: actor,
-        now: Date.now(),
-        policy: DEFAULT_APPROVAL_POLICY,
-        kind: 'destroy',
-      });
-      return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
-    },
-  );
+  const destroy = approvable(DESTROY_USAGE, async (name, autoApprove, s, _config, io) => {
+    await resumeUnfinished(s, io);
+    const proposal = await proposeKnown(s, name, {
+      requester: actor,
+      now: Date.now(),
+      policy: DEFAULT_APPROVAL_POLICY,
+      kind: 'destroy',
+    });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
+  });
 
   const status: CliCommand = async (args, io) => {
-    const p = parseCommandArgs(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
+    const p = parseCommandArgs(args, io, STATUS_USAGE, { json: { type: 'boolean' } });
     if (!p) return 2;
     return withServices(
       io,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BENCH_USAGE } from './usages';
 import { benchApply } from '../../src/bench/apply-bench';
 import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../src/bench/bench-topologies';
 import { benchEmulator } from '../../src/bench/emulator-bench';
@@ -127,7 +128,7 @@ export const benchCommand: CliCommand = async (args, io) => {
   try {
     json = parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }).values.json === true;
   } catch (e) {
-    io.stderr(`${(e as Error).message}\nusage: vpnbot bench [--json]\n`);
+    io.stderr(`${(e as Error).message}\n${BENCH_USAGE}\n`);
     return 2;
   }
   if (!json)
