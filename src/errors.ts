@@ -111,6 +111,10 @@ export const ERROR_CODES = {
     userFixable: false,
     hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or unset VPNBOT_ALIBABA_ENDPOINT for the sandbox',
   },
+  'sandbox.held': {
+    userFixable: false,
+    hint: 'another vpnbot holds the sandbox of this data directory (the message says which): stop it, or give this one another directory with VPNBOT_DB',
+  },
   'storage.open': {
     userFixable: false,
     hint: 'the database could not be opened: check VPNBOT_DB, the directory and its permissions',

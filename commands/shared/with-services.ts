@@ -27,7 +27,8 @@ export async function withServices(
     return 1;
   }
   try {
-    if (services.sandbox) (json ? io.stderr : io.stdout)(`${SANDBOX_LABEL}\n`);
+    if (services.sandbox)
+      (json ? io.stderr : io.stdout)(`${SANDBOX_LABEL}\n${services.sandboxNote ? `(${services.sandboxNote})\n` : ''}`);
     return await fn(services, config);
   } catch (e) {
     io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
