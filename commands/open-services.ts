@@ -23,6 +23,7 @@ export async function openServices(config: Config, options: ConnectOptions = {})
       parallelism: config.parallelism,
       pacing,
       leaseMs: config.runLeaseSeconds * 1000,
+      refreshBudgetMs: config.refreshBudgetMs,
       log: logger,
     });
     return {

@@ -20,6 +20,7 @@ import { createProgressPrinter } from '../shared/progress-printer';
 import { readTopologyArg } from './read-topology';
 import { parseCommandArgs } from './parse-args';
 import { withServices, type ServicesFactory } from '../shared/with-services';
+import { withSlowNotice } from '../shared/slow-notice';
 
 /** Progress for the person at the terminal, and the same events into the structured log. */
 function listeners(io: CliIo, s: AppServices): EngineListener {
@@ -129,18 +130,22 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     };
 
   const apply = approvable(APPLY_USAGE, async (arg, autoApprove, s, config, io) => {
-    const topology = await readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region));
+    const topology = await withSlowNotice(io, `Reading the zones ${s.cloud.target} offers`, () =>
+      readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region)),
+    );
     if (!topology.ok) {
       io.stderr(`${topology.problems}\n`);
       return 1;
     }
     if (!(await resumeUnfinished(s, io)))
       io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-    const proposal = await proposeValidated(s, topology.value, {
-      requester: actor,
-      now: Date.now(),
-      policy: DEFAULT_APPROVAL_POLICY,
-    });
+    const proposal = await withSlowNotice(io, `Reading what ${s.cloud.target} holds`, () =>
+      proposeValidated(s, topology.value, {
+        requester: actor,
+        now: Date.now(),
+        policy: DEFAULT_APPROVAL_POLICY,
+      }),
+    );
     return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
   });
 
@@ -202,14 +207,18 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io,
       open,
       async (s, config) => {
-        const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) =>
-          s.cloud.zones(region),
-        );
-        if (!topology.ok) {
-          io.stderr(`${topology.problems}\n`);
+        const read = await withSlowNotice(io, `Reading what ${s.cloud.target} holds`, async (onRetry) => {
+          const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) =>
+            s.cloud.zones(region),
+          );
+          return topology.ok ? { topology, planned: await s.engine.plan(topology.value, { onRetry }) } : { topology };
+        });
+        const topology = read.topology;
+        if (!topology.ok || !read.planned) {
+          io.stderr(`${topology.ok ? '' : topology.problems}\n`);
           return 1;
         }
-        const planned = await s.engine.plan(topology.value);
+        const planned = read.planned;
         io.stdout(
           p.values.json
             ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n`

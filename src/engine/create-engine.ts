@@ -15,7 +15,7 @@ import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
 import type { EngineStore, RunRecord, RunThread } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
-import { observeCloud } from './observe-cloud';
+import { observeCloud, type RefreshOptions } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
 import { toStepFailure, type StepFailure } from './step-failure';
 import { StepRunner, type RunScope } from './step-runner';
@@ -39,6 +39,8 @@ export interface EngineOptions {
    */
   readonly leaseMs?: number;
   readonly log?: EngineLog;
+  /** A refresh that still cannot reach the cloud this long (ms of pacing's clock) after it began gives up. */
+  readonly refreshBudgetMs?: number;
 }
 
 export type { StepFailure } from './step-failure';
@@ -86,12 +88,15 @@ export interface Engine {
       onResume?: (run: RunRecord) => EngineListener | undefined;
     },
   ): Promise<RunResult[]>;
-  observe(topology: Topology): Promise<ObservedState>;
+  observe(topology: Topology, options?: RefreshProgress): Promise<ObservedState>;
   /** The plan from the cloud as it is now to the topology. */
-  plan(topology: Topology): Promise<Plan>;
+  plan(topology: Topology, options?: RefreshProgress): Promise<Plan>;
   /** Everything vpnbot created for the topology, deleted in reverse dependency order. */
-  planDestroy(topology: Topology): Promise<Plan>;
+  planDestroy(topology: Topology, options?: RefreshProgress): Promise<Plan>;
 }
+
+/** What a front end may hear of a refresh: its retries while the cloud does not answer. */
+export type RefreshProgress = Pick<RefreshOptions, 'onRetry'>;
 
 export const newRunId = () =>
   `run-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
@@ -229,6 +234,12 @@ export function createEngine(options: EngineOptions): Engine {
     return { runId, topology: plan.topology, kind, status, outcomes, failures };
   }
 
+  const refresh = (topology: Topology, o: RefreshProgress = {}) =>
+    observeCloud(topology, cloud, store, pacing, undefined, {
+      ...(options.refreshBudgetMs !== undefined ? { budgetMs: options.refreshBudgetMs } : {}),
+      ...(o.onRetry ? { onRetry: o.onRetry } : {}),
+    });
+
   return {
     cloud,
     async apply(plan, opts) {
@@ -273,12 +284,12 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return results;
     },
-    observe: (topology) => observeCloud(topology, cloud, store, pacing),
-    async plan(topology) {
-      return buildPlan(topology, await observeCloud(topology, cloud, store, pacing));
+    observe: (topology, o) => refresh(topology, o),
+    async plan(topology, o) {
+      return buildPlan(topology, await refresh(topology, o));
     },
-    async planDestroy(topology) {
-      return buildDestroyPlan(topology.name, topology.ike, await observeCloud(topology, cloud, store, pacing));
+    async planDestroy(topology, o) {
+      return buildDestroyPlan(topology.name, topology.ike, await refresh(topology, o));
     },
   };
 }
