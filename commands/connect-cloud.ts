@@ -7,7 +7,7 @@ import type { Config } from '../src/config';
 import { VpnbotError } from '../src/errors';
 import { startEmulatorThread } from '../src/emulator/server/emulator-thread';
 import { claimSandbox } from './sandbox-claim';
-import { createAlibabaCloud } from '../src/cloud/alibaba/alibaba-cloud';
+import { lazyAlibabaCloud } from './lazy-cloud';
 import { CONTROL_PREFIX, type Breakage } from '../src/emulator/server/control-api';
 import type { CloudApi, SandboxControl } from '../src/cloud/cloud-api';
 
@@ -56,7 +56,7 @@ export async function connectCloud(config: Config, options: ConnectOptions = {})
         `VPNBOT_ALIBABA_ENDPOINT is set (${config.alibabaEndpoint}) but no credentials are: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET`,
       );
     }
-    const cloud = createAlibabaCloud({
+    const cloud = lazyAlibabaCloud({
       sandbox: false,
       readTimeoutMs: config.cloudTimeoutMs,
       connectTimeoutMs: Math.min(5_000, config.cloudTimeoutMs),
@@ -87,7 +87,7 @@ export async function connectCloud(config: Config, options: ConnectOptions = {})
     { timeScale: config.sandboxTimeScale, command: options.command ?? 'vpnbot' },
   );
   const emulator = claim.role === 'owner' ? claim.emulator : claim.holder;
-  const cloud = createAlibabaCloud({
+  const cloud = lazyAlibabaCloud({
     sandbox: true,
     endpoint: emulator.endpoint,
     credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret },

@@ -51,6 +51,8 @@ export function localCommands(open: ServicesFactory, user: string): { local: Cli
       ui.print(consoleGreeting(s, session.user(), policy, dataDir));
       await session.resume();
       if (terminal) {
+        // The cloud SDKs load at their first use (lazy-cloud.ts): load them while the person types.
+        setTimeout(() => void s.cloud.drivers, 50);
         while (!wasInterrupted) {
           const line = await Promise.race([terminal.ask(`${session.user()} /vpn`), interrupted]);
           if (line === INTERRUPTED || line === undefined || !(await session.handle(line))) break;
