@@ -5,6 +5,7 @@ import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../
 import { benchEmulator } from '../../src/bench/emulator-bench';
 import { benchMatrix } from '../../src/bench/matrix-bench';
 import { benchSlackAck } from '../../src/bench/slack-ack-bench';
+import { benchStart } from '../../src/bench/start-bench';
 import { benchTopology } from '../../src/bench/topology-bench';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
@@ -44,6 +45,15 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
     `median of 15 after the first, ${steps} steps, offline (no refresh)`,
   );
   f('plan 50 sites (first)', times[0]!, 'ms', `the first plan of the process, on cold code, ${steps} steps`);
+
+  const start = await benchStart();
+  if (start)
+    f(
+      'npm start to the prompt',
+      start.medianMs,
+      'ms',
+      `median of ${start.runs} runs when nothing changed since the last build (max ${start.maxMs.toFixed(0)} ms): npm, the build check, the sandbox started, the greeting printed; target 3000`,
+    );
 
   const ack = await benchSlackAck();
   if (ack) {
