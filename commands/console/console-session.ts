@@ -100,6 +100,8 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   let yaml: string[] | undefined;
   /** The run in flight, suspended by `interrupt`. */
   let running: AbortController | undefined;
+  /** The run in flight has ended (its matrix may still be being measured). */
+  let runEnded = false;
   let stopped = false;
   const now = options.now ?? Date.now;
   const tag = services.sandbox ? ' [sandbox]' : '';
@@ -170,8 +172,12 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   async function suspendable<T>(fn: (suspend: AbortSignal, onEvent: EngineListener) => Promise<T>): Promise<T> {
     const progress = ui.progress();
     running = new AbortController();
+    runEnded = false;
     try {
-      return await fn(running.signal, progress.onEvent);
+      return await fn(running.signal, (e) => {
+        if (e.type === 'run-finished') runEnded = true;
+        progress.onEvent(e);
+      });
     } finally {
       running = undefined;
       progress.end();
@@ -317,10 +323,15 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     resume,
     interrupt() {
       stopped = true;
-      if (!running) return false;
+      if (!running) {
+        ui.print('\nInterrupted: leaving once this command is done (Ctrl-C again: at once).');
+        return false;
+      }
       running.abort();
       ui.print(
-        '\nInterrupted: no new step starts; the steps under way stop at their next wait, recorded. The run resumes at the next start of vpnbot. Ctrl-C again exits at once (it still resumes).',
+        runEnded
+          ? '\nInterrupted: the run has ended; leaving once its ping matrix is measured (Ctrl-C again: at once).'
+          : '\nInterrupted: no new step starts; the steps under way stop at their next wait, recorded. The run resumes at the next start of vpnbot. Ctrl-C again exits at once (it still resumes).',
       );
       return true;
     },
