@@ -50,7 +50,7 @@ describe('Ctrl-C during an apply in the console, then a restart', () => {
         await pause(delayMs);
         term.write('\x03');
         if (twice) {
-          await pause(100);
+          await pause(20);
           term.write('\x03');
         }
         const code = await within(term.exited, 60_000, -1);
