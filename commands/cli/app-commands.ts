@@ -12,7 +12,8 @@ import type { CliCommand, CliIo } from '../shared/cli-io';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
-import { topologyStatusLine } from '../shared/status-text';
+import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { topologyDetail } from '../../src/app/topology-detail';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { planCommand } from './plan-command';
 import { APPLY_USAGE, DESTROY_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
@@ -172,18 +173,24 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
           io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
           return 1;
         }
+        // Named: each one in detail, as the cloud answers now (public IPs, tunnels, the last matrix).
+        const details = p.positionals.length
+          ? await withSlowNotice(io, `Reading the resources from ${s.cloud.target}`, () =>
+              Promise.all(report.topologies.map((t) => topologyDetail(s, t.topology))),
+            )
+          : [];
         if (p.values.json) {
-          io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
+          const topologies = report.topologies.map((t, i) => (details[i] ? { ...t, detail: details[i] } : t));
+          io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies }, null, 2)}\n`);
           return 0;
         }
         if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
-        for (const r of report.topologies) {
+        for (const [i, r] of report.topologies.entries()) {
           io.stdout(`${topologyStatusLine(r)}\n`);
           for (const f of r.lastRun?.failures ?? [])
             io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
-          if (p.positionals.length)
-            for (const x of r.resources)
-              io.stdout(`  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}\n`);
+          const detail = details[i];
+          if (detail) io.stdout(`${topologyDetailText(detail, renderMatrixTable)}\n`);
         }
         return 0;
       },

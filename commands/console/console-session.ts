@@ -26,7 +26,8 @@ import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end
 import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
-import { topologyStatusLine } from '../shared/status-text';
+import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { topologyDetail } from '../../src/app/topology-detail';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {
@@ -253,7 +254,10 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         const r = statusOf(services, cmd.name ? [cmd.name] : undefined);
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
-        return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+        ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+        const detail = cmd.name ? await topologyDetail(services, cmd.name) : undefined;
+        if (detail) ui.print(topologyDetailText(detail, renderMatrixTable));
+        return;
       }
       case 'ping': {
         if (cmd.mode === 'history') {
