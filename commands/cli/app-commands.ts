@@ -131,7 +131,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     };
 
   const apply = approvable(APPLY_USAGE, async (arg, autoApprove, s, config, io) => {
-    const topology = await withSlowNotice(io, `Reading the zones ${s.cloud.target} offers`, () =>
+    const topology = await withSlowNotice(io, s.cloud, 'Reading the zones of the regions: waiting on', () =>
       readTopologyArg(arg, io, validationOptions(config), (region) => s.cloud.zones(region)),
     );
     if (!topology.ok) {
@@ -140,7 +140,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     }
     if (!(await resumeUnfinished(s, io)))
       io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-    const proposal = await withSlowNotice(io, `Reading what ${s.cloud.target} holds`, () =>
+    const proposal = await withSlowNotice(io, s.cloud, 'Reading what the cloud holds: waiting on', () =>
       proposeValidated(s, topology.value, {
         requester: actor,
         now: Date.now(),
@@ -175,7 +175,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
         }
         // Named: each one in detail, as the cloud answers now (public IPs, tunnels, the last matrix).
         const details = p.positionals.length
-          ? await withSlowNotice(io, `Reading the resources from ${s.cloud.target}`, () =>
+          ? await withSlowNotice(io, s.cloud, 'Reading the resources: waiting on', () =>
               Promise.all(report.topologies.map((t) => topologyDetail(s, t.topology))),
             )
           : [];
@@ -214,7 +214,7 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io,
       open,
       async (s, config) => {
-        const read = await withSlowNotice(io, `Reading what ${s.cloud.target} holds`, async (onRetry) => {
+        const read = await withSlowNotice(io, s.cloud, 'Reading what the cloud holds: waiting on', async (onRetry) => {
           const topology = await readTopologyArg(p.positionals[0]!, io, validationOptions(config), (region) =>
             s.cloud.zones(region),
           );

@@ -58,10 +58,10 @@ export interface ConsoleOptions {
 
 export const CONSOLE_HELP = [
   'Type /vpn commands as in Slack (the /vpn is optional):',
-  VPN_USAGE.replace(
-    /^.*`\/vpn plan` alone.*$/m,
-    '`/vpn plan` alone, or `/vpn plan ```yaml`: then the YAML topology, line by line, ended by a line of ```',
-  ).replace(/`/g, ''),
+  VPN_USAGE.replace(/`/g, '').replace(
+    /^\/vpn plan alone.*$/m,
+    '/vpn plan alone, or /vpn plan ```yaml: then the YAML topology, line by line, ended by a line of ```',
+  ),
   '',
   'Console commands:',
   '/approve [plan-id]         approve the last plan shown (or the one named), as the Approve button',

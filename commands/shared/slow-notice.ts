@@ -9,15 +9,18 @@ export const SLOW_NOTICE_MS = 1_000;
 
 export async function withSlowNotice<T>(
   io: Pick<CliIo, 'stderr'>,
+  cloud: { readonly sandbox: boolean; readonly target: string },
   what: string,
   work: (onRetry: (n: RetryNotice) => void) => Promise<T>,
   afterMs = SLOW_NOTICE_MS,
 ): Promise<T> {
+  // The sandbox answers in-process: no network to wait on (its first call may load the SDKs).
+  if (cloud.sandbox) return work(() => undefined);
   let said = false;
   const say = () => {
     if (said) return;
     said = true;
-    io.stderr(`${what}...\n`);
+    io.stderr(`${what} ${cloud.target}...\n`);
   };
   const timer = setTimeout(say, afterMs);
   try {

@@ -108,7 +108,9 @@ describe('a cloud that does not answer', () => {
       );
       const took = Date.now() - started;
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`Reading what Alibaba Cloud API at 127.0.0.1:${hole.port} holds...`);
+      expect(r.stderr).toContain(
+        `Reading what the cloud holds: waiting on Alibaba Cloud API at 127.0.0.1:${hole.port}...`,
+      );
       expect(r.stderr).toMatch(
         new RegExp(
           `transport error: timeout: no answer from 127\\.0\\.0\\.1:${hole.port} in time.*\\[cloud\\.unreachable\\]`,
