@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 export interface StartBenchResult {
   readonly runs: number;
@@ -23,7 +23,8 @@ function oneStart(root: string, npmCli: string, cwd: string): Promise<number> {
     const child = spawn(process.execPath, [npmCli, 'start', '--silent'], {
       cwd: root,
       env: {
-        PATH: process.env.PATH ?? '',
+        // This node first (npm's scripts run `node`), then the system's.
+        PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
         HOME: cwd,
         VPNBOT_DB: join(cwd, 'data', 'sandbox.db'),
         VPNBOT_LOG_LEVEL: 'silent',
