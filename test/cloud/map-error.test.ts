@@ -56,7 +56,7 @@ describe('SDK errors, classified once', () => {
             code: 'ECONNREFUSED',
           },
         ),
-        'DescribeVpcs: transport error: connect: cannot connect to 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)',
+        'DescribeVpcs: transport error: connect: cannot connect to 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1; POST http://127.0.0.1:1/?[redacted] failed)',
         'retryable',
       ],
       [
@@ -64,7 +64,7 @@ describe('SDK errors, classified once', () => {
         Object.assign(new Error('ConnectTimeout: Connect HTTP://127.0.0.1:9/?RegionId=x failed.'), {
           name: 'RequestTimeoutError',
         }),
-        'DescribeVpcs: transport error: timeout: no answer from 127.0.0.1:9 in time (ConnectTimeout)',
+        'DescribeVpcs: transport error: timeout: no answer from 127.0.0.1:9 in time (ConnectTimeout; Connect HTTP://127.0.0.1:9/?[redacted] failed)',
         'retryable',
       ],
       [
@@ -73,7 +73,7 @@ describe('SDK errors, classified once', () => {
           new Error('getaddrinfo ENOTFOUND vpc.nowhere.examplePOST https://vpc.nowhere.example/?A=1 failed.'),
           { code: 'ENOTFOUND' },
         ),
-        'DescribeVpcs: transport error: DNS: cannot resolve vpc.nowhere.example (getaddrinfo ENOTFOUND vpc.nowhere.example)',
+        'DescribeVpcs: transport error: DNS: cannot resolve vpc.nowhere.example (getaddrinfo ENOTFOUND vpc.nowhere.example; POST https://vpc.nowhere.example/?[redacted] failed)',
         'fatal',
       ],
       [
@@ -84,7 +84,7 @@ describe('SDK errors, classified once', () => {
             code: 'EPROTO',
           },
         ),
-        'DescribeVpcs: transport error: TLS: the secure connection to 127.0.0.1:8443 failed (write EPROTO ssl3_get_record:wrong version number)',
+        'DescribeVpcs: transport error: TLS: the secure connection to 127.0.0.1:8443 failed (write EPROTO ssl3_get_record:wrong version number; POST https://127.0.0.1:8443/?[redacted] failed)',
         'fatal',
       ],
     ];

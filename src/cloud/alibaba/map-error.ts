@@ -89,14 +89,15 @@ function hostOf(message: string): string | undefined {
 
 /**
  * A transport error in words: the cause, the endpoint, then what the layer said. The HTTP layer
- * glues its request line onto the socket's message (`...:1POST http://...`): that line goes, as the
- * host is said once.
+ * glues its request line onto the socket's message (`...:1POST http://...`): a separator goes
+ * between them, and the request line's query is redacted like any other.
  */
 function transportMessage(action: string, err: SdkLikeError, cause: TransportCause): string {
   const raw = err.message ?? String(err);
   const host = hostOf(raw) ?? 'the endpoint';
   const said = redactSecrets(raw)
-    .replace(/\s*(?:POST|GET|PUT|DELETE|Connect)\s+https?:\/\/\S+\s+failed\.?/gi, '')
+    .replace(/[\s:]*((?:POST|GET|PUT|DELETE|Connect)\s+https?:\/\/)/gi, '; $1')
+    .replace(/^; /, '')
     .replace(/[\s:.]+$/, '')
     .replace(/\s+/g, ' ')
     .trim();
