@@ -27,6 +27,7 @@ import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResul
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
 import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { withSlowNotice } from '../shared/slow-notice';
 import { topologyDetail } from '../../src/app/topology-detail';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
@@ -110,6 +111,14 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     failures++;
     ui.print(text);
   };
+  /** A read of the cloud the person waits on: said after a second (a real cloud that does not answer). */
+  const slow = <T>(fn: () => Promise<T>) =>
+    withSlowNotice(
+      { stderr: (t) => ui.print(t.trimEnd()) },
+      services.cloud,
+      'Reading what the cloud holds: waiting on',
+      fn,
+    );
 
   async function showMatrix(r: MeasureResult | undefined): Promise<void> {
     if (!r) return;
@@ -228,27 +237,33 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         return ui.print(CONSOLE_HELP);
       case 'invalid':
         return fail(`${cmd.message}. ${cmd.hint}`);
-      case 'plan':
-        if (cmd.form === 'modal') {
+      case 'plan': {
+        const form = cmd.form;
+        if (form === 'modal') {
           yaml = [];
           return ui.print('Type or paste the YAML topology; end it with a line of ```.');
         }
         return show(
-          await proposeTopology(services, { text: cmd.text, form: cmd.form }, options.validation, {
-            requester: user,
-            now: now(),
-            policy: options.policy,
-          }),
+          await slow(() =>
+            proposeTopology(services, { text: cmd.text, form }, options.validation, {
+              requester: user,
+              now: now(),
+              policy: options.policy,
+            }),
+          ),
         );
+      }
       case 'apply':
       case 'destroy':
         return show(
-          await proposeKnown(services, cmd.name, {
-            requester: user,
-            now: now(),
-            policy: options.policy,
-            kind: cmd.kind,
-          }),
+          await slow(() =>
+            proposeKnown(services, cmd.name, {
+              requester: user,
+              now: now(),
+              policy: options.policy,
+              kind: cmd.kind,
+            }),
+          ),
         );
       case 'status': {
         const r = statusOf(services, cmd.name ? [cmd.name] : undefined);

@@ -125,6 +125,34 @@ describe('a cloud that does not answer', () => {
     }
   });
 
+  it('the console says what it waits for, then the error, and takes the next command', async () => {
+    const hole = await blackHole();
+    try {
+      const cwd = scratch();
+      const r = await runPiped(
+        cwd,
+        ['local'],
+        '/vpn plan seed\n/whoami\n',
+        baseEnv(cwd, {
+          ...credentials,
+          VPNBOT_ALIBABA_ENDPOINT: `http://127.0.0.1:${hole.port}`,
+          VPNBOT_CLOUD_TIMEOUT_MS: '500',
+          VPNBOT_REFRESH_BUDGET_SECONDS: '2',
+        }),
+      );
+      expect(r.out).toContain(
+        `Reading what the cloud holds: waiting on Alibaba Cloud API at 127.0.0.1:${hole.port}...`,
+      );
+      expect(r.out).toMatch(
+        /vpnbot could not finish that: \w+: transport error: timeout: no answer from 127\.0\.0\.1:\d+ in time/,
+      );
+      expect(r.out).toMatch(/You are \S+@local\./);
+      expect(r.code).toBe(1);
+    } finally {
+      await hole.close();
+    }
+  });
+
   it('plan against a closed port: a connect error, said as such', async () => {
     const hole = await blackHole();
     const port = hole.port;
