@@ -105,6 +105,8 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   /** The run in flight has ended (its matrix may still be being measured). */
   let runEnded = false;
   let stopped = false;
+  /** A command is being handled (an interruption then waits for it). */
+  let busy = false;
   const now = options.now ?? Date.now;
   const tag = services.sandbox ? ' [sandbox]' : '';
   const fail = (text: string) => {
@@ -336,6 +338,83 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     else fail('\nThe demo stopped: a stage did not do what it said (above).');
   }
 
+  async function handleLine(raw: string): Promise<boolean> {
+    if (yaml) {
+      if (raw.trim() !== '```' && !/^```\s*ya?ml\s*$/i.test(raw.trim())) {
+        yaml.push(raw);
+        return true;
+      }
+      if (yaml.length === 0) return true;
+      const text = yaml.join('\n');
+      yaml = undefined;
+      await vpn(`plan \`\`\`\n${text}\n\`\`\``);
+      return !stopped;
+    }
+    if (paste) {
+      if (raw.trim() !== '' && raw.trim() !== '```') {
+        paste.lines.push(raw);
+        return true;
+      }
+      if (raw.trim() === '```' && paste.lines.length === 0) return true;
+      const p = paste;
+      paste = undefined;
+      await vpn(`ping ${p.name} from ${p.site}\n${p.lines.join('\n')}`);
+      return true;
+    }
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return true;
+    try {
+      const [word = '', ...rest] = line.split(/\s+/);
+      switch (word.toLowerCase()) {
+        case '/quit':
+        case '/exit':
+          return false;
+        case '/help':
+          ui.print(CONSOLE_HELP);
+          return true;
+        case '/whoami':
+          ui.print(`You are ${user}.`);
+          return true;
+        case '/as':
+          if (!rest[0] || !/^[\w.@-]{1,64}$/.test(rest[0])) {
+            fail('Usage: /as <user> (letters, digits, . _ @ -)');
+            return true;
+          }
+          user = rest[0];
+          ui.print(`You are now ${user}. ${approverWords(options.policy)}.`);
+          return true;
+        case '/approve':
+        case '/reject':
+          await decide(
+            rest[0]?.startsWith('plan-') ? rest[0] : undefined,
+            word === '/approve' ? 'approve' : 'reject',
+            rest.filter((w) => !w.startsWith('plan-')).join(' '),
+          );
+          return !stopped;
+        case '/demo':
+          await demo();
+          return !stopped;
+      }
+      const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
+      // `plan ```yaml` opens a block as `plan` alone does: the YAML follows, line by line.
+      if (/^plan\s+```\s*(ya?ml)?\s*$/i.test(text)) {
+        yaml = [];
+        ui.print('Type or paste the YAML topology; end it with a line of ```.');
+        return true;
+      }
+      const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
+      if (pasteStart) {
+        paste = { name: pasteStart[1]!, site: pasteStart[2]!, lines: [] };
+        ui.print('Paste the ping output from that host; end with an empty line.');
+        return true;
+      }
+      await vpn(text);
+    } catch (e) {
+      fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return !stopped;
+  }
+
   return {
     user: () => user,
     failures: () => failures,
@@ -343,7 +422,11 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     interrupt() {
       stopped = true;
       if (!running) {
-        ui.print('\nInterrupted: leaving once this command is done (Ctrl-C again: at once).');
+        ui.print(
+          busy
+            ? '\nInterrupted: leaving once this command is done (Ctrl-C again: at once).'
+            : '\nInterrupted: leaving.',
+        );
         return false;
       }
       running.abort();
@@ -356,80 +439,12 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     },
     async handle(raw) {
       if (stopped) return false;
-      if (yaml) {
-        if (raw.trim() !== '```' && !/^```\s*ya?ml\s*$/i.test(raw.trim())) {
-          yaml.push(raw);
-          return true;
-        }
-        if (yaml.length === 0) return true;
-        const text = yaml.join('\n');
-        yaml = undefined;
-        await vpn(`plan \`\`\`\n${text}\n\`\`\``);
-        return !stopped;
-      }
-      if (paste) {
-        if (raw.trim() !== '' && raw.trim() !== '```') {
-          paste.lines.push(raw);
-          return true;
-        }
-        if (raw.trim() === '```' && paste.lines.length === 0) return true;
-        const p = paste;
-        paste = undefined;
-        await vpn(`ping ${p.name} from ${p.site}\n${p.lines.join('\n')}`);
-        return true;
-      }
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) return true;
+      busy = true;
       try {
-        const [word = '', ...rest] = line.split(/\s+/);
-        switch (word.toLowerCase()) {
-          case '/quit':
-          case '/exit':
-            return false;
-          case '/help':
-            ui.print(CONSOLE_HELP);
-            return true;
-          case '/whoami':
-            ui.print(`You are ${user}.`);
-            return true;
-          case '/as':
-            if (!rest[0] || !/^[\w.@-]{1,64}$/.test(rest[0])) {
-              fail('Usage: /as <user> (letters, digits, . _ @ -)');
-              return true;
-            }
-            user = rest[0];
-            ui.print(`You are now ${user}. ${approverWords(options.policy)}.`);
-            return true;
-          case '/approve':
-          case '/reject':
-            await decide(
-              rest[0]?.startsWith('plan-') ? rest[0] : undefined,
-              word === '/approve' ? 'approve' : 'reject',
-              rest.filter((w) => !w.startsWith('plan-')).join(' '),
-            );
-            return !stopped;
-          case '/demo':
-            await demo();
-            return !stopped;
-        }
-        const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
-        // `plan ```yaml` opens a block as `plan` alone does: the YAML follows, line by line.
-        if (/^plan\s+```\s*(ya?ml)?\s*$/i.test(text)) {
-          yaml = [];
-          ui.print('Type or paste the YAML topology; end it with a line of ```.');
-          return true;
-        }
-        const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
-        if (pasteStart) {
-          paste = { name: pasteStart[1]!, site: pasteStart[2]!, lines: [] };
-          ui.print('Paste the ping output from that host; end with an empty line.');
-          return true;
-        }
-        await vpn(text);
-      } catch (e) {
-        fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
+        return await handleLine(raw);
+      } finally {
+        busy = false;
       }
-      return !stopped;
     },
   };
 }
