@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../src/config';
 import { VpnbotError } from '../src/errors';
 import { startEmulatorThread } from '../src/emulator/server/emulator-thread';
-import { createAlibabaCloud } from '../src/cloud/alibaba/alibaba-cloud';
+import { claimSandbox } from './sandbox-claim';
+import { lazyAlibabaCloud } from './lazy-cloud';
 import { CONTROL_PREFIX, type Breakage } from '../src/emulator/server/control-api';
 import type { CloudApi, SandboxControl } from '../src/cloud/cloud-api';
 
@@ -16,6 +17,8 @@ export interface ConnectedCloud {
   readonly pace: number;
   /** The emulator's control API: in-process for the sandbox, over HTTP for an emulator endpoint (undefined for Alibaba Cloud). */
   readonly control?: SandboxControl;
+  /** Set when another process runs this data directory's sandbox and this one uses it: said to the user. */
+  readonly sharing?: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,12 @@ function httpControl(endpoint: string): SandboxControl {
   };
 }
 
-export async function connectCloud(config: Config): Promise<ConnectedCloud> {
+export interface ConnectOptions {
+  /** How this process is named to another that finds the sandbox held (`vpnbot local`). */
+  readonly command?: string;
+}
+
+export async function connectCloud(config: Config, options: ConnectOptions = {}): Promise<ConnectedCloud> {
   if (config.alibabaEndpoint !== undefined || config.credentialsAvailable) {
     if (config.alibabaEndpoint !== undefined && !config.credentialsAvailable) {
       throw new VpnbotError(
@@ -50,7 +58,7 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
         `VPNBOT_ALIBABA_ENDPOINT is set (${config.alibabaEndpoint}) but no credentials are: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET`,
       );
     }
-    const cloud = createAlibabaCloud({
+    const cloud = lazyAlibabaCloud({
       sandbox: false,
       readTimeoutMs: config.cloudTimeoutMs,
       connectTimeoutMs: Math.min(5_000, config.cloudTimeoutMs),
@@ -67,21 +75,35 @@ export async function connectCloud(config: Config): Promise<ConnectedCloud> {
       ...(config.alibabaEndpoint ? { control: httpControl(config.alibabaEndpoint) } : {}),
     };
   }
-  // On its own thread: the bot's event loop (Slack acks, planning) never waits on the emulated cloud.
-  const emulator = await startEmulatorThread({
-    timeScale: config.sandboxTimeScale,
-    ipsecConnectionQuota: config.ipsecConnectionQuota,
-    statePath: join(dirname(config.dbPath), 'sandbox-cloud.json'),
-  });
-  const cloud = createAlibabaCloud({
+  // One emulated cloud per data directory: a second process shares the first one's (sandbox-claim.ts).
+  const dir = dirname(config.dbPath);
+  const claim = await claimSandbox(
+    dir,
+    // On its own thread: the bot's event loop (Slack acks, planning) never waits on the emulated cloud.
+    () =>
+      startEmulatorThread({
+        timeScale: config.sandboxTimeScale,
+        ipsecConnectionQuota: config.ipsecConnectionQuota,
+        statePath: join(dir, 'sandbox-cloud.json'),
+      }),
+    { timeScale: config.sandboxTimeScale, command: options.command ?? 'vpnbot' },
+  );
+  const emulator = claim.role === 'owner' ? claim.emulator : claim.holder;
+  const cloud = lazyAlibabaCloud({
     sandbox: true,
     endpoint: emulator.endpoint,
     credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret },
   });
   return {
     cloud,
-    pace: config.sandboxTimeScale,
+    // Shared: the owner's time scale, whatever this process was configured with.
+    pace: claim.role === 'owner' ? config.sandboxTimeScale : claim.holder.timeScale,
     control: httpControl(emulator.endpoint),
-    close: () => emulator.close(),
+    close: claim.role === 'owner' ? () => claim.close() : async () => undefined,
+    ...(claim.role === 'shared'
+      ? {
+          sharing: `sharing the sandbox of ${dir} with \`${claim.holder.command}\` (pid ${claim.holder.pid}), which runs its emulated cloud: one per data directory`,
+        }
+      : {}),
   };
 }

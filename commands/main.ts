@@ -25,10 +25,33 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * Ctrl-C and SIGTERM. A command that reads `io.interrupted` handles the first one itself (a run
+ * stops taking new steps, a server stops taking commands); any other command ends at once, as if
+ * no handler were installed (`timeout` stops a `vpnbot plan` that waits on the network). A second
+ * signal always ends the process at once: a run left unfinished resumes at the next start.
+ */
+let interruptWatched = false;
+let signals = 0;
+let interrupt: () => void = () => undefined;
 const interrupted = new Promise<void>((resolve) => {
-  process.once('SIGINT', () => resolve());
-  process.once('SIGTERM', () => resolve());
+  interrupt = resolve;
 });
+const onSignal = (signal: NodeJS.Signals) => {
+  signals++;
+  if (signals === 1 && interruptWatched) return interrupt();
+  if (signals > 1) process.stderr.write('\nvpnbot: stopped at once; an unfinished run resumes at the next start.\n');
+  process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+// `vpnbot status | head`: the reader left; stop writing, quietly (no EPIPE stack trace).
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
 
 const io: CliIo = {
   stdout: (t) => process.stdout.write(t),
@@ -43,13 +66,17 @@ const io: CliIo = {
   confirm,
   lines: () => createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false }),
   ...(process.stdin.isTTY && process.stdout.isTTY ? { terminal: process.stdout } : {}),
-  interrupted,
+  get interrupted() {
+    interruptWatched = true;
+    return interrupted;
+  },
 };
 
 const actor = `${userInfo().username}@cli`;
 
 /** Loaded on first use: the SDKs, SQLite and the emulator are for commands that talk to the cloud. */
-const openServices: ServicesFactory = async (config) => (await import('./open-services')).openServices(config);
+const openServices: ServicesFactory = async (config) =>
+  (await import('./open-services')).openServices(config, { command: `vpnbot ${process.argv[2] ?? ''}`.trim() });
 
 const app = appCommands(openServices, actor);
 /** The console and the demo: loaded on first use (prompt and chart libraries). */
@@ -70,8 +97,9 @@ const parsePing = lazyCommand(async () => (await pingCommands())['parse-ping']!)
 runCli(argv, io, { ...BASE_COMMANDS, ...app, demo, local, ping, 'parse-ping': parsePing, serve, start }).then(
   (code) => {
     process.exitCode = code;
-    // A server's runs and sockets would keep the process alive: what is unfinished resumes at the next start.
-    if (argv[0] === 'serve' || argv[0] === 'start') process.exit(code);
+    // A server's runs and sockets, or the console's prompt, would keep the process alive: what is
+    // unfinished resumes at the next start.
+    if (['serve', 'start', 'local', 'demo'].includes(argv[0] ?? '')) process.exit(code);
   },
   (e: unknown) => {
     process.stderr.write(`vpnbot: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

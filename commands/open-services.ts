@@ -1,6 +1,6 @@
 /** The composition root's wiring: configuration -> database, secret key, cloud, engine. */
 import type { AppServices } from '../src/app/app-services';
-import { connectCloud } from './connect-cloud';
+import { connectCloud, type ConnectOptions } from './connect-cloud';
 import type { Config } from '../src/config';
 import { createEngine } from '../src/engine/create-engine';
 import { realPacing } from '../src/engine/retry-policy';
@@ -10,11 +10,11 @@ import { createSecretBox } from '../storage/secret-box';
 import { loadSecretKey } from '../storage/secret-key';
 import { createSqliteStore } from '../storage/sqlite-store';
 
-export async function openServices(config: Config): Promise<AppServices> {
+export async function openServices(config: Config, options: ConnectOptions = {}): Promise<AppServices> {
   const db = openDatabase(config.dbPath);
   try {
     const store = createSqliteStore(db, createSecretBox(loadSecretKey(config.secretKey, config.dbPath)));
-    const connected = await connectCloud(config);
+    const connected = await connectCloud(config, options);
     const logger = createLogger(config.logLevel);
     const pacing = realPacing(connected.pace);
     const engine = createEngine({
@@ -23,6 +23,7 @@ export async function openServices(config: Config): Promise<AppServices> {
       parallelism: config.parallelism,
       pacing,
       leaseMs: config.runLeaseSeconds * 1000,
+      refreshBudgetMs: config.refreshBudgetMs,
       log: logger,
     });
     return {
@@ -32,6 +33,7 @@ export async function openServices(config: Config): Promise<AppServices> {
       pacing,
       ...(connected.control ? { control: connected.control } : {}),
       sandbox: connected.cloud.sandbox,
+      ...(connected.sharing ? { sandboxNote: connected.sharing } : {}),
       logger,
       close: async () => {
         await connected.close();

@@ -26,6 +26,7 @@ export const ENV_SCHEMA = z.object({
   VPNBOT_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
   VPNBOT_ENDPOINT_PACE: z.coerce.number().positive().max(1).optional(),
   VPNBOT_CLOUD_TIMEOUT_MS: intFrom(100, 300_000).default(20_000),
+  VPNBOT_REFRESH_BUDGET_SECONDS: intFrom(1, 3600).default(60),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_BOT_TOKEN: z
     .string()
@@ -106,6 +107,8 @@ export interface Config {
   readonly endpointPace?: number;
   /** How long one cloud call may wait for its answer before it is abandoned (and retried where safe). */
   readonly cloudTimeoutMs: number;
+  /** A refresh (plan) that still cannot reach the cloud this long after it began gives up with the last error. */
+  readonly refreshBudgetMs: number;
   /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
   readonly slack?: SlackConfig;
   readonly approval: ApprovalPolicy;
@@ -137,6 +140,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     };
   }
   const e = r.data;
+  // Half a key pair used to mean the sandbox, silently: a user who set one half meant the cloud.
+  if (Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_ID) !== Boolean(e.ALIBABA_CLOUD_ACCESS_KEY_SECRET)) {
+    const [set, missing] = e.ALIBABA_CLOUD_ACCESS_KEY_ID
+      ? ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET']
+      : ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_ACCESS_KEY_ID'];
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'config.invalid',
+          missing,
+          `${set} is set but ${missing} is not: half an access key is neither the cloud nor the sandbox`,
+          `set ${missing} too for Alibaba Cloud, or unset ${set} for the sandbox`,
+        ),
+      ],
+    };
+  }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     return {
       ok: false,
@@ -187,6 +207,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
       credentialsAvailable,
       cloudTimeoutMs: e.VPNBOT_CLOUD_TIMEOUT_MS,
+      refreshBudgetMs: e.VPNBOT_REFRESH_BUDGET_SECONDS * 1000,
       ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }

@@ -97,6 +97,10 @@ export const ERROR_CODES = {
     userFixable: false,
     hint: 'the cloud was busy or throttling, even after retries; try again later',
   },
+  'cloud.unreachable': {
+    userFixable: false,
+    hint: 'the cloud API did not answer (the message names the endpoint and why: DNS, connect, TLS or timeout): check VPNBOT_ALIBABA_ENDPOINT, the network, proxies and firewalls; VPNBOT_CLOUD_TIMEOUT_MS is the deadline of one call',
+  },
   'cloud.dependency': { userFixable: false, hint: 'something still uses the resource; retry once it is released' },
   'cloud.not-found': {
     userFixable: true,
@@ -114,6 +118,10 @@ export const ERROR_CODES = {
   'config.no-credentials': {
     userFixable: false,
     hint: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or unset VPNBOT_ALIBABA_ENDPOINT for the sandbox',
+  },
+  'sandbox.held': {
+    userFixable: false,
+    hint: 'another vpnbot holds the sandbox of this data directory (the message says which): stop it, or give this one another directory with VPNBOT_DB',
   },
   'storage.open': {
     userFixable: false,

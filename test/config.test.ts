@@ -26,6 +26,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    [{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI1' }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+    [{ ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' }, 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
+  ])('half an access key (%o) is refused, naming the missing half, not taken as the sandbox', (env, missing) => {
+    const r = loadConfig(env);
+    expect(r).toMatchObject({ ok: false, problems: [{ code: 'config.invalid', path: missing }] });
+    expect(JSON.stringify(r)).not.toContain('"s"');
+  });
+
   it('a profile or RAM role counts as credentials for the SDK chain', () => {
     expect(loadConfig({ ALIBABA_CLOUD_PROFILE: 'prod' })).toMatchObject({
       ok: true,

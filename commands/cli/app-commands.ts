@@ -12,13 +12,16 @@ import type { CliCommand, CliIo } from '../shared/cli-io';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
-import { topologyStatusLine } from '../shared/status-text';
+import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { topologyDetail } from '../../src/app/topology-detail';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
-import { PLAN_USAGE, planCommand } from './plan-command';
+import { planCommand } from './plan-command';
+import { APPLY_USAGE, DESTROY_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
 import { createProgressPrinter } from '../shared/progress-printer';
 import { readTopologyArg } from './read-topology';
 import { parseCommandArgs } from './parse-args';
 import { withServices, type ServicesFactory } from '../shared/with-services';
+import { withSlowNotice } from '../shared/slow-notice';
 
 /** Progress for the person at the terminal, and the same events into the structured log. */
 function listeners(io: CliIo, s: AppServices): EngineListener {
@@ -127,47 +130,45 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       );
     };
 
-  const apply = approvable(
-    "usage: vpnbot apply <file.yml | - | seed | 'ONE-LINE'> [--auto-approve]",
-    async (arg, autoApprove, s, config, io) => {
-      const topology = await readTopologyArg(
+  const apply = approvable(APPLY_USAGE, async (arg, autoApprove, s, config, io) => {
+    const topology = await withSlowNotice(io, s.cloud, 'Reading the zones of the regions: waiting on', () =>
+      readTopologyArg(
         arg,
         io,
         validationOptions(config),
         (region) => s.cloud.zones(region),
         (region) => s.cloud.vpnGatewayZones(region),
-      );
-      if (!topology.ok) {
-        io.stderr(`${topology.problems}\n`);
-        return 1;
-      }
-      if (!(await resumeUnfinished(s, io)))
-        io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
-      const proposal = await proposeValidated(s, topology.value, {
+      ),
+    );
+    if (!topology.ok) {
+      io.stderr(`${topology.problems}\n`);
+      return 1;
+    }
+    if (!(await resumeUnfinished(s, io)))
+      io.stderr('Some resumed runs did not succeed; planning from what exists now.\n');
+    const proposal = await withSlowNotice(io, s.cloud, 'Reading what the cloud holds: waiting on', () =>
+      proposeValidated(s, topology.value, {
         requester: actor,
         now: Date.now(),
         policy: DEFAULT_APPROVAL_POLICY,
-      });
-      return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
-    },
-  );
+      }),
+    );
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'apply');
+  });
 
-  const destroy = approvable(
-    'usage: vpnbot destroy <name> [--auto-approve]',
-    async (name, autoApprove, s, _config, io) => {
-      await resumeUnfinished(s, io);
-      const proposal = await proposeKnown(s, name, {
-        requester: actor,
-        now: Date.now(),
-        policy: DEFAULT_APPROVAL_POLICY,
-        kind: 'destroy',
-      });
-      return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
-    },
-  );
+  const destroy = approvable(DESTROY_USAGE, async (name, autoApprove, s, _config, io) => {
+    await resumeUnfinished(s, io);
+    const proposal = await proposeKnown(s, name, {
+      requester: actor,
+      now: Date.now(),
+      policy: DEFAULT_APPROVAL_POLICY,
+      kind: 'destroy',
+    });
+    return confirmAndRun(s, io, proposal, autoApprove, actor, 'destroy');
+  });
 
   const status: CliCommand = async (args, io) => {
-    const p = parseCommandArgs(args, io, 'usage: vpnbot status [<name>] [--json]', { json: { type: 'boolean' } });
+    const p = parseCommandArgs(args, io, STATUS_USAGE, { json: { type: 'boolean' } });
     if (!p) return 2;
     return withServices(
       io,
@@ -178,26 +179,24 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
           io.stderr(`no topology named ${report.unknown.map((n) => `"${n}"`).join(', ')}\n`);
           return 1;
         }
+        // Named: each one in detail, as the cloud answers now (public IPs, tunnels, the last matrix).
+        const details = p.positionals.length
+          ? await withSlowNotice(io, s.cloud, 'Reading the resources: waiting on', () =>
+              Promise.all(report.topologies.map((t) => topologyDetail(s, t.topology))),
+            )
+          : [];
         if (p.values.json) {
-          io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies: report.topologies }, null, 2)}\n`);
+          const topologies = report.topologies.map((t, i) => (details[i] ? { ...t, detail: details[i] } : t));
+          io.stdout(`${JSON.stringify({ sandbox: s.sandbox, topologies }, null, 2)}\n`);
           return 0;
         }
         if (report.topologies.length === 0) io.stdout('No topologies yet. Try: vpnbot apply seed\n');
-        for (const r of report.topologies) {
+        for (const [i, r] of report.topologies.entries()) {
           io.stdout(`${topologyStatusLine(r)}\n`);
           for (const f of r.lastRun?.failures ?? [])
             io.stdout(`  failed ${f.step}: ${f.message ?? ''} [${f.code ?? ''}]\n`);
-          if (p.positionals.length)
-            for (const x of r.resources)
-              io.stdout(
-                `  ${x.origin === 'created' ? '+' : '='} ${x.step.padEnd(60)} ${x.id}${
-                  x.tunnels
-                    ? ` (tunnels ${Object.entries(x.tunnels)
-                        .map(([role, id]) => `${role} ${id}`)
-                        .join(', ')})`
-                    : ''
-                }\n`,
-              );
+          const detail = details[i];
+          if (detail) io.stdout(`${topologyDetailText(detail, renderMatrixTable)}\n`);
         }
         return 0;
       },
@@ -221,18 +220,22 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       io,
       open,
       async (s, config) => {
-        const topology = await readTopologyArg(
-          p.positionals[0]!,
-          io,
-          validationOptions(config),
-          (region) => s.cloud.zones(region),
-          (region) => s.cloud.vpnGatewayZones(region),
-        );
-        if (!topology.ok) {
-          io.stderr(`${topology.problems}\n`);
+        const read = await withSlowNotice(io, s.cloud, 'Reading what the cloud holds: waiting on', async (onRetry) => {
+          const topology = await readTopologyArg(
+            p.positionals[0]!,
+            io,
+            validationOptions(config),
+            (region) => s.cloud.zones(region),
+            (region) => s.cloud.vpnGatewayZones(region),
+          );
+          return topology.ok ? { topology, planned: await s.engine.plan(topology.value, { onRetry }) } : { topology };
+        });
+        const topology = read.topology;
+        if (!topology.ok || !read.planned) {
+          io.stderr(`${topology.ok ? '' : topology.problems}\n`);
           return 1;
         }
-        const planned = await s.engine.plan(topology.value);
+        const planned = read.planned;
         io.stdout(
           p.values.json
             ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n`

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { BENCH_USAGE } from './usages';
 import { benchApply } from '../../src/bench/apply-bench';
 import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../src/bench/bench-topologies';
 import { benchEmulator } from '../../src/bench/emulator-bench';
 import { benchMatrix } from '../../src/bench/matrix-bench';
 import { benchSlackAck } from '../../src/bench/slack-ack-bench';
+import { benchStart } from '../../src/bench/start-bench';
 import { benchTopology } from '../../src/bench/topology-bench';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
@@ -43,6 +45,15 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
     `median of 15 after the first, ${steps} steps, offline (no refresh)`,
   );
   f('plan 50 sites (first)', times[0]!, 'ms', `the first plan of the process, on cold code, ${steps} steps`);
+
+  const start = await benchStart();
+  if (start)
+    f(
+      'npm start to the prompt',
+      start.medianMs,
+      'ms',
+      `median of ${start.runs} runs when nothing changed since the last build (max ${start.maxMs.toFixed(0)} ms): npm, the build check, the sandbox started, the greeting printed; target 3000`,
+    );
 
   const ack = await benchSlackAck();
   if (ack) {
@@ -127,7 +138,7 @@ export const benchCommand: CliCommand = async (args, io) => {
   try {
     json = parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }).values.json === true;
   } catch (e) {
-    io.stderr(`${(e as Error).message}\nusage: vpnbot bench [--json]\n`);
+    io.stderr(`${(e as Error).message}\n${BENCH_USAGE}\n`);
     return 2;
   }
   if (!json)

@@ -3,8 +3,9 @@ import { findRegion, suggestRegion } from '../../src/topology/regions';
 import type { CliCommand } from '../shared/cli-io';
 import { parseCommandArgs } from './parse-args';
 
-export const EMULATOR_USAGE =
-  'usage: vpnbot emulator [--port N] [--host 127.0.0.1] [--access-key-id ID --access-key-secret SECRET] [--time-scale X] [--ipsec-quota N] [--single-tunnel REGION[,REGION...]]';
+import { EMULATOR_USAGE } from './usages';
+
+export { EMULATOR_USAGE };
 
 /** Well-known sandbox credentials for a standalone emulator; they open nothing but the emulator. */
 export const EMULATOR_DEFAULT_KEY = { id: 'LTAIvpnbotEmulator', secret: 'vpnbot-emulator-secret' } as const;

@@ -13,12 +13,9 @@ import { parseCommandArgs } from './parse-args';
 import { withServices, type ServicesFactory } from '../shared/with-services';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 
-export const PING_USAGE = [
-  'usage: vpnbot ping <name> [--count N] [--json] [--png FILE]',
-  '       vpnbot ping <name> history',
-  '       vpnbot ping <name> --from <site> <FILE | ->   (ping output from a host in an on-premises site)',
-].join('\n');
-export const PARSE_PING_USAGE = 'usage: vpnbot parse-ping <FILE | -> [--json]';
+import { PARSE_PING_USAGE, PING_USAGE } from './usages';
+
+export { PARSE_PING_USAGE, PING_USAGE };
 
 /** The matrix as JSON for scripts: times as ISO strings. */
 export function matrixJson(matrix: PingMatrix, sandbox: boolean): Record<string, unknown> {

@@ -6,7 +6,9 @@ import type { CliCommand } from '../shared/cli-io';
 import { parseCommandArgs } from './parse-args';
 import { readTopologyArg } from './read-topology';
 
-export const PLAN_USAGE = "usage: vpnbot plan <file.yml | - | seed | 'ONE-LINE'> [--json] [--offline]";
+import { PLAN_USAGE } from './usages';
+
+export { PLAN_USAGE };
 
 export const OFFLINE_NOTE =
   'offline plan: the cloud and the records were not consulted; this is what a first apply would do';

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { formatProblems, type Result } from '../../src/errors';
 import { validateWithCloudZones, type ZoneSource } from '../../src/topology/load-topology';
 import { parseTopologyLine } from '../../src/topology/parse-line';
@@ -42,9 +43,11 @@ export async function readTopologyArg(
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const hint =
-        code === 'ENOENT'
-          ? ' (give a YAML file, `-` for standard input, `seed`, or a one-line topology in quotes)'
-          : '';
+        code !== 'ENOENT'
+          ? ''
+          : distance(arg.toLowerCase(), SEED_NAME) <= 2
+            ? ` (did you mean \`${SEED_NAME}\`, the walkthrough?)`
+            : ' (give a YAML file, `-` for standard input, `seed`, or a one-line topology in quotes)';
       return { ok: false, problems: `cannot read ${arg}: ${code ?? (e as Error).message}${hint}` };
     }
     parsed = parseTopologyYaml(text);

@@ -2,8 +2,10 @@
  * `vpnbot <command>`: the command table. Each command is a function of (args, io) returning an
  * exit code; the entry point (commands/main.ts) supplies the real io and the storage-backed ones.
  */
+import { closest, distance } from 'fastest-levenshtein';
 import type { CliCommand, CliIo } from '../shared/cli-io';
 import { planCommand } from './plan-command';
+import { USAGES } from './usages';
 import { LINE_EXAMPLES, LINE_SYNTAX } from '../../src/topology/parse-line';
 
 /**
@@ -43,8 +45,15 @@ export async function runCli(
   }
   const command = commands[name];
   if (!command) {
-    io.stderr(`unknown command "${name}"\n${usage(commands)}`);
+    const guess = closest(name, Object.keys(commands));
+    const hint = distance(name, guess) <= 2 ? ` (did you mean "${guess}"?)` : '';
+    io.stderr(`unknown command "${name}"${hint}\n${usage(commands)}`);
     return 2;
+  }
+  // Before anything else, so that `--help` never runs the command (`local --help` is no demo).
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${USAGES[name] ?? `usage: vpnbot ${name}`}\n`);
+    return 0;
   }
   return command(rest, io);
 }

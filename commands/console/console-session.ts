@@ -8,18 +8,27 @@
  */
 import { join } from 'node:path';
 import type { EngineListener } from '../../src/engine/engine-events';
+import type { PingMatrix } from '../../src/probe/ping-matrix';
 import { formatProblems } from '../../src/errors';
 import { renderHeatMapPng } from '../../src/probe/heat-map';
 import { renderMatrixTable, renderTrend } from '../../src/probe/render-matrix';
 import type { AppServices } from '../../src/app/app-services';
 import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../src/app/approval-policy';
 import { runDemo } from '../../src/app/demo';
-import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
-import { runToEnd } from '../../src/app/run-to-end';
+import {
+  measureRefusal,
+  measureTopology,
+  pastePingRow,
+  pingHistory,
+  type MeasureResult,
+} from '../../src/app/ping-use-cases';
+import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
-import { topologyStatusLine } from '../shared/status-text';
+import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { withSlowNotice } from '../shared/slow-notice';
+import { topologyDetail } from '../../src/app/topology-detail';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {
@@ -50,7 +59,10 @@ export interface ConsoleOptions {
 
 export const CONSOLE_HELP = [
   'Type /vpn commands as in Slack (the /vpn is optional):',
-  VPN_USAGE.replace(/`/g, ''),
+  VPN_USAGE.replace(/`/g, '').replace(
+    /^\/vpn plan alone.*$/m,
+    '/vpn plan alone, or /vpn plan ```yaml: then the YAML topology, line by line, ended by a line of ```',
+  ),
   '',
   'Console commands:',
   '/approve [plan-id]         approve the last plan shown (or the one named), as the Approve button',
@@ -58,14 +70,23 @@ export const CONSOLE_HELP = [
   '/as <user>                 act as another user (approval rules: who may approve whose plans)',
   '/whoami                    who you are acting as',
   '/demo                      the narrated demo (plan, apply, measure, break, repair, destroy)',
-  '/quit                      leave (runs in progress finish first)',
+  '/quit                      leave',
+  'Ctrl-C during a run: no new step starts, and the run resumes at the next start (Ctrl-C again: exit now).',
   '',
   TOPOLOGY_HELP,
 ].join('\n');
 
 export interface ConsoleSession {
-  /** Handles one line; false when the session should end (`/quit`). */
+  /** Handles one line; false when the session should end (`/quit`, or after an interruption). */
   handle(line: string): Promise<boolean>;
+  /** Finishes the runs a stopped process left (Ctrl-C, a crash), saying so; nothing when there are none. */
+  resume(): Promise<void>;
+  /**
+   * Ctrl-C or SIGTERM: a run in flight takes no new step, its steps under way stop at their next
+   * wait, and it is left to resume at the next start; the session then ends. True when a run was
+   * in flight (the session ends once it has stopped), false when idle (end now).
+   */
+  interrupt(): boolean;
   readonly user: () => string;
   /** Commands refused or failed so far (a script's exit status). */
   readonly failures: () => number;
@@ -77,25 +98,70 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   let failures = 0;
   /** A `/vpn ping <name> from <site>` waiting for its pasted output, ended by an empty line. */
   let paste: { name: string; site: string; lines: string[] } | undefined;
+  /** A `/vpn plan` waiting for its YAML, line by line, ended by a line of ```. */
+  let yaml: string[] | undefined;
+  /** The run in flight, suspended by `interrupt`. */
+  let running: AbortController | undefined;
+  /** The run in flight has ended (its matrix may still be being measured). */
+  let runEnded = false;
+  let stopped = false;
+  /** A command is being handled (an interruption then waits for it). */
+  let busy = false;
   const now = options.now ?? Date.now;
   const tag = services.sandbox ? ' [sandbox]' : '';
   const fail = (text: string) => {
     failures++;
     ui.print(text);
   };
+  /** A read of the cloud the person waits on: said after a second (a real cloud that does not answer). */
+  const slow = <T>(fn: () => Promise<T>) =>
+    withSlowNotice(
+      { stderr: (t) => ui.print(t.trimEnd()) },
+      services.cloud,
+      'Reading what the cloud holds: waiting on',
+      fn,
+    );
 
   async function showMatrix(r: MeasureResult | undefined): Promise<void> {
     if (!r) return;
     if (!r.ok) return fail(`Ping matrix not measured: ${r.refusal}`);
-    const stamp = new Date(r.matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
-    const file = join(options.dataDir, `${r.matrix.topology}-ping-${stamp}.png`);
-    await ui.writeFile(file, renderHeatMapPng(r.matrix, { sandbox: services.sandbox }));
-    ui.print(`${renderMatrixTable(r.matrix)}\nHeat map: ${file}`);
+    ui.print(`${renderMatrixTable(r.matrix)}\nHeat map: ${await writeHeatMap(r.matrix)}`);
+  }
+
+  /** The matrix's heat map under the data directory; its path. */
+  async function writeHeatMap(matrix: PingMatrix): Promise<string> {
+    const stamp = new Date(matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
+    const file = join(options.dataDir, `${matrix.topology}-ping-${stamp}.png`);
+    await ui.writeFile(file, renderHeatMapPng(matrix, { sandbox: services.sandbox }));
+    return file;
+  }
+
+  /** Finishes what a stopped process left, as every front end does at its start. */
+  async function resume(): Promise<void> {
+    let any = false;
+    const outcomes = await suspendable((suspend, onEvent) =>
+      resumeToEnd(services, {
+        suspend,
+        onEvent,
+        onResume: (run) => {
+          any = true;
+          ui.print(
+            `Resuming the ${run.kind} ${run.id} of ${run.topology} that a stopped process left (requested by ${run.requester}).${tag}`,
+          );
+          return undefined;
+        },
+      }),
+    );
+    for (const outcome of outcomes) await report(outcome);
+    if (any && outcomes.length === 0) ui.print('Another process resumed it first.');
   }
 
   async function decide(planId: string | undefined, decision: 'approve' | 'reject', reason = ''): Promise<void> {
     const id = planId ?? lastPlan;
     if (!id) return fail(`Nothing to ${decision}: plan something first (/vpn plan seed).`);
+    // A run another process left would hold its topology: finish it first, as at the start.
+    if (decision === 'approve') await resume();
+    if (stopped) return;
     const d = await decidePlan(services, {
       planId: id,
       actor: user,
@@ -111,17 +177,39 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         `Your approval is recorded (${d.approvers.join(', ')}); the plan needs ${options.policy.requiredApprovals - d.approvers.length} more: /as <someone> then /approve.`,
       );
     ui.print(`Approved by ${d.approvers.join(', ')}: running.${tag}`);
+    await report(await suspendable((suspend, onEvent) => runToEnd(services, d.record, { onEvent, suspend })));
+  }
+
+  /** Runs `fn` with a progress display and the signal `interrupt` aborts. */
+  async function suspendable<T>(fn: (suspend: AbortSignal, onEvent: EngineListener) => Promise<T>): Promise<T> {
     const progress = ui.progress();
-    const outcome = await runToEnd(services, d.record, { onEvent: progress.onEvent });
-    progress.end();
+    running = new AbortController();
+    runEnded = false;
+    try {
+      return await fn(running.signal, (e) => {
+        if (e.type === 'run-finished') runEnded = true;
+        progress.onEvent(e);
+      });
+    } finally {
+      running = undefined;
+      progress.end();
+    }
+  }
+
+  /** How a run ended: its failures, then the matrix it was measured with. */
+  async function report(outcome: RunOutcome): Promise<void> {
     const result = outcome.result;
+    if (result.status === 'running')
+      return ui.print(
+        `The ${result.kind} of ${result.topology} is suspended (${result.runId}): what was under way is recorded, and it resumes at the next start of vpnbot (npm start, vpnbot local, vpnbot apply).`,
+      );
     for (const f of result.failures)
       ui.print(
         `  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`,
       );
     if (result.status !== 'succeeded')
-      fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
-    else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
+      fail(`The ${result.kind} ${result.status}: /vpn apply ${result.topology} plans what is left.`);
+    else ui.print(`The ${result.kind} of ${result.topology} succeeded.`);
     await showMatrix(outcome.matrix);
     if (outcome.matrixError !== undefined)
       fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
@@ -151,31 +239,42 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         return ui.print(CONSOLE_HELP);
       case 'invalid':
         return fail(`${cmd.message}. ${cmd.hint}`);
-      case 'plan':
-        if (cmd.form === 'modal')
-          return fail('Give the topology: /vpn plan seed, a one-line topology, or `vpnbot plan FILE.yml` for YAML.');
+      case 'plan': {
+        const form = cmd.form;
+        if (form === 'modal') {
+          yaml = [];
+          return ui.print('Type or paste the YAML topology; end it with a line of ```.');
+        }
         return show(
-          await proposeTopology(services, { text: cmd.text, form: cmd.form }, options.validation, {
-            requester: user,
-            now: now(),
-            policy: options.policy,
-          }),
+          await slow(() =>
+            proposeTopology(services, { text: cmd.text, form }, options.validation, {
+              requester: user,
+              now: now(),
+              policy: options.policy,
+            }),
+          ),
         );
+      }
       case 'apply':
       case 'destroy':
         return show(
-          await proposeKnown(services, cmd.name, {
-            requester: user,
-            now: now(),
-            policy: options.policy,
-            kind: cmd.kind,
-          }),
+          await slow(() =>
+            proposeKnown(services, cmd.name, {
+              requester: user,
+              now: now(),
+              policy: options.policy,
+              kind: cmd.kind,
+            }),
+          ),
         );
       case 'status': {
         const r = statusOf(services, cmd.name ? [cmd.name] : undefined);
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
-        return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+        ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+        const detail = cmd.name ? await topologyDetail(services, cmd.name) : undefined;
+        if (detail) ui.print(topologyDetailText(detail, renderMatrixTable));
+        return;
       }
       case 'ping': {
         if (cmd.mode === 'history') {
@@ -190,6 +289,9 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         }
         if (cmd.mode === 'paste')
           return showMatrix(pastePingRow(services, cmd.name, cmd.site, cmd.output, { actor: user, at: now() }));
+        // An unknown name is said before anything is measured.
+        const refusal = measureRefusal(services, cmd.name);
+        if (refusal !== undefined) return fail(`Ping matrix not measured: ${refusal}`);
         ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);
         return showMatrix(await measureTopology(services, cmd.name, { trigger: 'manual', actor: user }));
       }
@@ -197,87 +299,152 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   }
 
   async function demo(): Promise<void> {
+    await resume();
+    if (stopped) return;
     let progress: ReturnType<ConsoleUi['progress']> | undefined;
-    const ok = await runDemo(services, {
-      actor: user,
-      validation: options.validation,
-      onIntent: (n, total, intent) => {
-        ui.print(`\n[${n}/${total}] ${intent}`);
-        progress = ui.progress();
-      },
-      onEvent: (e) => progress?.onEvent(e),
-      onStage: (st) => {
-        progress?.end();
-        progress = undefined;
-        if (st.matrix) ui.print(renderMatrixTable(st.matrix));
-        ui.print(`${st.ok ? '  -> done' : '  -> NOT AS SAID'}: ${st.outcome}`);
-      },
-    });
+    const heatMaps: Promise<string>[] = [];
+    running = new AbortController();
+    let ok: boolean;
+    try {
+      ok = await runDemo(services, {
+        actor: user,
+        validation: options.validation,
+        suspend: running.signal,
+        onIntent: (n, total, intent) => {
+          ui.print(`\n[${n}/${total}] ${intent}`);
+        },
+        onPlan: (text) => {
+          ui.print(text);
+          progress = ui.progress();
+        },
+        onEvent: (e) => progress?.onEvent(e),
+        onStage: (st) => {
+          progress?.end();
+          progress = undefined;
+          if (st.matrix) {
+            ui.print(renderMatrixTable(st.matrix));
+            heatMaps.push(writeHeatMap(st.matrix));
+          }
+          ui.print(`${st.ok ? '  -> done' : '  -> NOT AS SAID'}: ${st.outcome}`);
+        },
+      });
+    } finally {
+      running = undefined;
+      progress?.end();
+    }
+    const maps = await Promise.all(heatMaps);
+    if (maps.length) ui.print(`\nHeat maps: ${maps.join(', ')}`);
     if (ok) ui.print(`\nThe demo did all it said.${tag}`);
     else fail('\nThe demo stopped: a stage did not do what it said (above).');
+  }
+
+  async function handleLine(raw: string): Promise<boolean> {
+    if (yaml) {
+      if (raw.trim() !== '```' && !/^```\s*ya?ml\s*$/i.test(raw.trim())) {
+        yaml.push(raw);
+        return true;
+      }
+      if (yaml.length === 0) return true;
+      const text = yaml.join('\n');
+      yaml = undefined;
+      await vpn(`plan \`\`\`\n${text}\n\`\`\``);
+      return !stopped;
+    }
+    if (paste) {
+      if (raw.trim() !== '' && raw.trim() !== '```') {
+        paste.lines.push(raw);
+        return true;
+      }
+      if (raw.trim() === '```' && paste.lines.length === 0) return true;
+      const p = paste;
+      paste = undefined;
+      await vpn(`ping ${p.name} from ${p.site}\n${p.lines.join('\n')}`);
+      return true;
+    }
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return true;
+    try {
+      const [word = '', ...rest] = line.split(/\s+/);
+      switch (word.toLowerCase()) {
+        case '/quit':
+        case '/exit':
+          return false;
+        case '/help':
+          ui.print(CONSOLE_HELP);
+          return true;
+        case '/whoami':
+          ui.print(`You are ${user}.`);
+          return true;
+        case '/as':
+          if (!rest[0] || !/^[\w.@-]{1,64}$/.test(rest[0])) {
+            fail('Usage: /as <user> (letters, digits, . _ @ -)');
+            return true;
+          }
+          user = rest[0];
+          ui.print(`You are now ${user}. ${approverWords(options.policy)}.`);
+          return true;
+        case '/approve':
+        case '/reject':
+          await decide(
+            rest[0]?.startsWith('plan-') ? rest[0] : undefined,
+            word === '/approve' ? 'approve' : 'reject',
+            rest.filter((w) => !w.startsWith('plan-')).join(' '),
+          );
+          return !stopped;
+        case '/demo':
+          await demo();
+          return !stopped;
+      }
+      const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
+      // `plan ```yaml` opens a block as `plan` alone does: the YAML follows, line by line.
+      if (/^plan\s+```\s*(ya?ml)?\s*$/i.test(text)) {
+        yaml = [];
+        ui.print('Type or paste the YAML topology; end it with a line of ```.');
+        return true;
+      }
+      const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
+      if (pasteStart) {
+        paste = { name: pasteStart[1]!, site: pasteStart[2]!, lines: [] };
+        ui.print('Paste the ping output from that host; end with an empty line.');
+        return true;
+      }
+      await vpn(text);
+    } catch (e) {
+      fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return !stopped;
   }
 
   return {
     user: () => user,
     failures: () => failures,
-    async handle(raw) {
-      if (paste) {
-        if (raw.trim() !== '' && raw.trim() !== '```') {
-          paste.lines.push(raw);
-          return true;
-        }
-        if (raw.trim() === '```' && paste.lines.length === 0) return true;
-        const p = paste;
-        paste = undefined;
-        await vpn(`ping ${p.name} from ${p.site}\n${p.lines.join('\n')}`);
-        return true;
+    resume,
+    interrupt() {
+      stopped = true;
+      if (!running) {
+        ui.print(
+          busy
+            ? '\nInterrupted: leaving once this command is done (Ctrl-C again: at once).'
+            : '\nInterrupted: leaving.',
+        );
+        return false;
       }
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) return true;
-      try {
-        const [word = '', ...rest] = line.split(/\s+/);
-        switch (word.toLowerCase()) {
-          case '/quit':
-          case '/exit':
-            return false;
-          case '/help':
-            ui.print(CONSOLE_HELP);
-            return true;
-          case '/whoami':
-            ui.print(`You are ${user}.`);
-            return true;
-          case '/as':
-            if (!rest[0] || !/^[\w.@-]{1,64}$/.test(rest[0])) {
-              fail('Usage: /as <user> (letters, digits, . _ @ -)');
-              return true;
-            }
-            user = rest[0];
-            ui.print(`You are now ${user}. ${approverWords(options.policy)}.`);
-            return true;
-          case '/approve':
-          case '/reject':
-            await decide(
-              rest[0]?.startsWith('plan-') ? rest[0] : undefined,
-              word === '/approve' ? 'approve' : 'reject',
-              rest.filter((w) => !w.startsWith('plan-')).join(' '),
-            );
-            return true;
-          case '/demo':
-            await demo();
-            return true;
-        }
-        const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
-        const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
-        if (pasteStart) {
-          paste = { name: pasteStart[1]!, site: pasteStart[2]!, lines: [] };
-          ui.print('Paste the ping output from that host; end with an empty line.');
-          return true;
-        }
-        await vpn(text);
-      } catch (e) {
-        fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      running.abort();
+      ui.print(
+        runEnded
+          ? '\nInterrupted: the run has ended; leaving once its ping matrix is measured (Ctrl-C again: at once).'
+          : '\nInterrupted: no new step starts; the steps under way stop at their next wait, recorded. The run resumes at the next start of vpnbot. Ctrl-C again exits at once (it still resumes).',
+      );
       return true;
+    },
+    async handle(raw) {
+      if (stopped) return false;
+      busy = true;
+      try {
+        return await handleLine(raw);
+      } finally {
+        busy = false;
+      }
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * `vpnbot local`: the console. On a terminal, an interactive chat (prompt, choices, progress bar);
  * in a pipe, one command per line to the end of input; with nothing to read, the narrated demo, so
- * `npm start` never waits forever without a terminal. `vpnbot demo` runs the demo alone.
+ * `npm start` never waits forever without a terminal. `vpnbot demo` runs the demo alone. Both first
+ * resume what a stopped process left. The first Ctrl-C or SIGTERM suspends the run in flight (it
+ * resumes at the next start) and ends the session; idle, it ends the session at once.
  */
 import { dirname } from 'node:path';
 import { validationOptions, type Config } from '../../src/config';
 import type { AppServices } from '../../src/app/app-services';
-import { consoleGreeting, createConsoleSession, type ConsoleUi } from './console-session';
+import { consoleGreeting, createConsoleSession, type ConsoleSession, type ConsoleUi } from './console-session';
 import { createLineUi } from './line-ui';
 import { createTerminalUi } from './terminal-ui';
 import { withServices, type ServicesFactory } from '../shared/with-services';
@@ -23,32 +25,55 @@ function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string)
   };
 }
 
+/** Resolves with INTERRUPTED when the user interrupts first. */
+const INTERRUPTED = Symbol('interrupted');
+
+/** Hands the session the first interruption; the promise resolves when it happened while idle. */
+function watchInterrupt(io: CliIo, session: ConsoleSession): Promise<typeof INTERRUPTED> {
+  return io.interrupted.then(() => {
+    session.interrupt();
+    return INTERRUPTED;
+  });
+}
+
+/** Exit status of an interrupted session, as a shell reports Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
 export function localCommands(open: ServicesFactory, user: string): { local: CliCommand; demo: CliCommand } {
   const local: CliCommand = async (_args, io) =>
     withServices(io, open, async (s, config) => {
-      if (io.terminal) {
-        const ui = createTerminalUi(io.terminal, io.writeFile);
-        const { session, policy, dataDir } = sessionFor(s, config, ui, user);
-        ui.print(consoleGreeting(s, session.user(), policy, dataDir));
-        for (;;) {
-          const line = await ui.ask(`${session.user()} /vpn`);
-          if (line === undefined || !(await session.handle(line))) break;
-        }
-        return 0;
-      }
-      const ui = createLineUi(io.stdout, io.writeFile);
+      const terminal = io.terminal ? createTerminalUi(io.terminal, io.writeFile) : undefined;
+      const ui = terminal ?? createLineUi(io.stdout, io.writeFile);
       const { session, policy, dataDir } = sessionFor(s, config, ui, user);
+      const interrupted = watchInterrupt(io, session);
+      let wasInterrupted = false;
+      void interrupted.then(() => (wasInterrupted = true));
       ui.print(consoleGreeting(s, session.user(), policy, dataDir));
+      await session.resume();
+      if (terminal) {
+        // The cloud SDKs load at their first use (lazy-cloud.ts): load them while the person types.
+        setTimeout(() => void s.cloud.drivers, 50);
+        while (!wasInterrupted) {
+          const line = await Promise.race([terminal.ask(`${session.user()} /vpn`), interrupted]);
+          if (line === INTERRUPTED || line === undefined || !(await session.handle(line))) break;
+        }
+        return wasInterrupted ? EXIT_INTERRUPTED : 0;
+      }
       let lines = 0;
-      for await (const line of io.lines()) {
+      const input = io.lines()[Symbol.asyncIterator]();
+      while (!wasInterrupted) {
+        const next = await Promise.race([input.next(), interrupted]);
+        if (next === INTERRUPTED || next.done) break;
+        const line = next.value;
         if (line.trim() !== '') lines++;
         ui.print(`${session.user()} /vpn> ${line}`);
         if (!(await session.handle(line))) break;
       }
-      if (lines === 0) {
+      if (lines === 0 && !wasInterrupted) {
         ui.print('Nothing to read on standard input: running the demo.');
         await session.handle('/demo');
       }
+      if (wasInterrupted) return EXIT_INTERRUPTED;
       return session.failures() === 0 ? 0 : 1;
     });
 
@@ -56,7 +81,10 @@ export function localCommands(open: ServicesFactory, user: string): { local: Cli
     withServices(io, open, async (s, config) => {
       const ui = io.terminal ? createTerminalUi(io.terminal, io.writeFile) : createLineUi(io.stdout, io.writeFile);
       const { session } = sessionFor(s, config, ui, user);
+      let wasInterrupted = false;
+      void watchInterrupt(io, session).then(() => (wasInterrupted = true));
       await session.handle('/demo');
+      if (wasInterrupted) return EXIT_INTERRUPTED;
       return session.failures() === 0 ? 0 : 1;
     });
 

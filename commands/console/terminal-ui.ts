@@ -13,6 +13,8 @@ interface Prompt {
 }
 type PromptClass = new (options: Record<string, unknown>) => Prompt;
 const prompts = Enquirer as unknown as { Select: PromptClass; Input: PromptClass };
+/** Enquirer's key bindings (a prompt's `actions.keys` replaces them whole, so one is changed on a copy). */
+const KEY_ACTIONS = (require('enquirer/lib/combos') as { keys: Record<string, string> }).keys;
 
 export interface TerminalUi extends ConsoleUi {
   /** The next command line; undefined when the user ends input (Ctrl-D / Ctrl-C at the prompt). */
@@ -36,7 +38,12 @@ export function createTerminalUi(stdout: NodeJS.WriteStream, writeFile: ConsoleU
     },
     async ask(prompt) {
       try {
-        return await new prompts.Input({ message: prompt, stdout }).run();
+        // Escape beeps instead of cancelling: only Ctrl-C (or /quit) leaves the console.
+        return await new prompts.Input({
+          message: prompt,
+          stdout,
+          actions: { keys: { ...KEY_ACTIONS, escape: 'alert' } },
+        }).run();
       } catch {
         return undefined;
       }

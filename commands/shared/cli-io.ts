@@ -14,7 +14,11 @@ export interface CliIo {
   readonly lines: () => AsyncIterable<string>;
   /** The terminal, when both standard input and output are one (the interactive console). */
   readonly terminal?: NodeJS.WriteStream;
-  /** Resolves when the user interrupts (SIGINT/SIGTERM), for long-running commands. */
+  /**
+   * Resolves at the first SIGINT/SIGTERM. Reading it says the command handles that signal itself
+   * (stops taking work, then returns); a command that never reads it is ended at once by it. The
+   * second signal always ends the process.
+   */
   readonly interrupted: Promise<void>;
 }
 

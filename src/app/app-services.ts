@@ -15,6 +15,8 @@ export interface AppServices {
   readonly control?: SandboxControl;
   /** Every user-facing output in sandbox mode says so. */
   readonly sandbox: boolean;
+  /** When another process runs this data directory's sandbox and this one shares it: said once. */
+  readonly sandboxNote?: string;
   /** Structured operator log (secrets redacted); front ends feed engine events into it. */
   readonly logger: Logger;
   close(): Promise<void>;

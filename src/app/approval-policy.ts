@@ -57,7 +57,7 @@ export async function mayApprove(
 export function approverWords(policy: ApprovalPolicy): string {
   const needs = policy.requiredApprovals > 1 ? `; ${policy.requiredApprovals} different approvers are needed` : '';
   if (policy.approvers.length === 0)
-    return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve${needs}`;
+    return `${policy.allowSelfApproval ? 'any member, the requester included,' : 'any member but the requester'} may approve${needs}`;
   const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
   return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}${needs}`;
 }

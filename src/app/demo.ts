@@ -7,7 +7,7 @@
  */
 import type { EngineListener } from '../engine/engine-events';
 import type { PingMatrix } from '../probe/ping-matrix';
-import { SEED_NAME } from '../topology/seed';
+import { SEED_YAML } from '../topology/seed';
 import type { AppServices } from './app-services';
 import { DEFAULT_APPROVAL_POLICY } from './approval-policy';
 import { measureTopology, type MeasureResult } from './ping-use-cases';
@@ -33,10 +33,17 @@ export interface DemoOptions {
   /** Before each stage starts, its intent (to narrate before a long stage). */
   readonly onIntent?: (n: number, total: number, intent: string) => void;
   readonly onEvent?: EngineListener;
+  /** The plan a stage is about to approve, before it runs. */
+  readonly onPlan?: (text: string) => void;
+  /** Suspends the run under way (Ctrl-C): it is left to resume at the next start, and the demo stops. */
+  readonly suspend?: AbortSignal;
   readonly validation: { ipsecConnectionQuota: number; securityGroupRuleQuota?: number };
 }
 
-const TOPOLOGY = 'ikev1test';
+/** The demo's own topology (the walkthrough under another name): a user's `ikev1test` is never touched. */
+export const DEMO_TOPOLOGY = 'vpnbot-demo';
+const TOPOLOGY = DEMO_TOPOLOGY;
+const DEMO_YAML = SEED_YAML.replace(/^name: .*$/m, `name: ${DEMO_TOPOLOGY}`);
 const HK_US = ['hongkong>us', 'us>hongkong'];
 
 type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix; measured?: MeasureResult };
@@ -54,6 +61,7 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
       };
     if (!p.proposal.changes)
       return { ok: true, outcome: `nothing to ${what}: the cloud already matches`, planText: p.proposal.record.text };
+    options.onPlan?.(p.proposal.record.text);
     const d = await decidePlan(services, {
       planId: p.proposal.record.id,
       actor: options.actor,
@@ -62,8 +70,17 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
       policy,
     });
     if (!d.ok) return { ok: false, outcome: `the approval was refused: ${d.reason}` };
-    const run = await runToEnd(services, d.record, options.onEvent ? { onEvent: options.onEvent } : {});
+    const run = await runToEnd(services, d.record, {
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.suspend ? { suspend: options.suspend } : {}),
+    });
     const r = run.result;
+    if (r.status === 'running')
+      return {
+        ok: false,
+        outcome: `${what}: interrupted; the run resumes at the next start`,
+        planText: p.proposal.record.text,
+      };
     const ok = r.status === 'succeeded';
     const { create, delete: del, keep } = p.proposal.plan.summary;
     const counts = [
@@ -101,12 +118,11 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
     {
-      intent:
-        'Plan the walkthrough (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans.',
+      intent: `Plan the walkthrough as "${DEMO_TOPOLOGY}" (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans. CEN (Cloud Enterprise Network) joins VPCs of different regions over Alibaba's backbone, so the spoke needs no VPN of its own.`,
       run: async () =>
         remember(
           await approveAndRun(
-            await proposeTopology(services, { text: SEED_NAME, form: 'line' }, options.validation, {
+            await proposeTopology(services, { text: DEMO_YAML, form: 'yaml' }, options.validation, {
               requester: options.actor,
               now: Date.now(),
               policy,
@@ -117,7 +133,7 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
     },
     {
       intent:
-        'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted.',
+        'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted. Cloud Assistant is the agent on each ECS instance that runs a command for the API (here ping to every other probe) and returns its output.',
       run: async () =>
         measured(
           afterApply(),

@@ -57,6 +57,26 @@ function probesOf(s: AppServices, name: string, topology: Topology): Probe[] {
     .sort((a, b) => order(a.site) - order(b.site));
 }
 
+/** The probes whose instance the cloud no longer has, by site (a read that fails counts as present). */
+async function goneProbes(s: AppServices, probes: readonly Probe[]): Promise<Map<string, Probe>> {
+  const driver = s.cloud.drivers['ecs-instance'];
+  const states = await Promise.all(
+    probes.map((p) =>
+      driver.read(p.region, p.instanceId).then(
+        (o) => o.state,
+        () => 'unknown',
+      ),
+    ),
+  );
+  return new Map(probes.filter((_, i) => states[i] === 'gone').map((p) => [p.site, p]));
+}
+
+/** Why `name` cannot be measured now (unknown, never applied), or undefined: said before anything is measured. */
+export function measureRefusal(s: AppServices, name: string): string | undefined {
+  const a = applied(s, name);
+  return typeof a === 'string' ? a : undefined;
+}
+
 function predictionsFor(topology: Topology, plan: Plan, probes: readonly Probe[]): PairPrediction[] {
   const probeIps = Object.fromEntries(probes.map((p) => [p.site, p.ip]));
   return predictMatrix(modelFromPlan(plan, topology, { probeIps }));
@@ -209,10 +229,24 @@ export async function measureTopology(
   if (!Number.isInteger(count) || count < 1 || count > 100)
     return { ok: false, refusal: `--count must be a whole number from 1 to 100, got ${count}` };
   const predictions = predictionsFor(a.topology, a.plan, probes);
-  const measured = await measureMatrix(services.cloud.commands, probes, {
-    ...DEFAULT_PING,
-    count,
-    pacing: services.pacing,
+  const gone = await goneProbes(services, probes);
+  const measured = (
+    await measureMatrix(services.cloud.commands, probes, {
+      ...DEFAULT_PING,
+      count,
+      pacing: services.pacing,
+    })
+  ).map((c): MeasuredCell => {
+    // A probe instance that no longer exists is said as such, not as an agent offline or as loss.
+    const missing = gone.get(c.from) ?? gone.get(c.to);
+    if (!missing) return c;
+    return {
+      from: c.from,
+      to: c.to,
+      measured: false,
+      why: 'instance-gone',
+      detail: `the probe instance ${missing.instanceId} of ${missing.site} no longer exists: /vpn apply ${name} recreates it`,
+    };
   });
   const now = (options.now ?? Date.now)();
   const predicted = new Map(predictions.map((p) => [pairKey(p.from, p.to), p]));

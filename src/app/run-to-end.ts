@@ -32,6 +32,8 @@ export interface RunToEndOptions {
   readonly onEvent?: EngineListener;
   readonly thread?: RunThread;
   readonly signal?: AbortSignal;
+  /** Suspends the run (Ctrl-C): it is left unfinished, resumed by the next start (`resumeToEnd`). */
+  readonly suspend?: AbortSignal;
   /** For a retry: what is left of the approved plan. */
   readonly plan?: Plan;
 }
@@ -59,11 +61,7 @@ export async function measureAfterRun(
  * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
  * `applied` only if the run succeeded (`failed` otherwise).
  */
-async function runApprovedPlan(
-  s: AppServices,
-  record: PlanRecord,
-  o: { onEvent?: EngineListener; thread?: RunThread; signal?: AbortSignal; plan?: Plan },
-): Promise<RunResult> {
+async function runApprovedPlan(s: AppServices, record: PlanRecord, o: RunToEndOptions): Promise<RunResult> {
   const plan = o.plan ?? record.plan;
   const destroy = isDestroyPlan(plan);
   if (record.document && !destroy) s.store.saveTopology(record.document, Date.now());
@@ -74,8 +72,10 @@ async function runApprovedPlan(
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.thread ? { thread: o.thread } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.suspend ? { suspend: o.suspend } : {}),
   });
-  s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
+  // A suspended run is still under way: its plan is marked when the resumed run ends.
+  if (result.status !== 'running') s.store.markPlan(record.id, result.status === 'succeeded' ? 'applied' : 'failed');
   return result;
 }
 
@@ -87,12 +87,17 @@ export async function runToEnd(
 ): Promise<RunOutcome> {
   const result = await runApprovedPlan(services, record, options);
   // An interrupted run is resumed later; it is measured when it ends.
-  const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, record.requester);
+  const measured =
+    options.signal?.aborted || result.status === 'running'
+      ? {}
+      : await measureAfterRun(services, result, record.requester);
   return { result, requester: record.requester, ...(options.thread ? { thread: options.thread } : {}), ...measured };
 }
 
 export interface ResumeOptions {
   readonly signal?: AbortSignal;
+  /** Suspends the resumed run (Ctrl-C): left unfinished again, for the next start. */
+  readonly suspend?: AbortSignal;
   /** Progress of the resumed runs `onResume` gave no listener of their own. */
   readonly onEvent?: EngineListener;
   /** Hears of each run before it resumes; may give that run a listener of its own (its thread's progress). */
@@ -103,6 +108,7 @@ export interface ResumeOptions {
 export async function resumeToEnd(services: AppServices, options: ResumeOptions = {}): Promise<RunOutcome[]> {
   const results = await services.engine.resume({
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.suspend ? { suspend: options.suspend } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     onResume: (run) => options.onResume?.(run),
   });
@@ -110,9 +116,10 @@ export async function resumeToEnd(services: AppServices, options: ResumeOptions 
   for (const result of results) {
     const run = services.store.run(result.runId);
     const requester = run?.requester ?? 'vpnbot';
-    if (run?.planId && !options.signal?.aborted)
+    const stopped = options.signal?.aborted || result.status === 'running';
+    if (run?.planId && !stopped)
       services.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
-    const measured = options.signal?.aborted ? {} : await measureAfterRun(services, result, requester);
+    const measured = stopped ? {} : await measureAfterRun(services, result, requester);
     outcomes.push({ result, requester, ...(run?.thread ? { thread: run.thread } : {}), ...measured });
   }
   return outcomes;

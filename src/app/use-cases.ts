@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunThread } from '../engine/engine-store';
+import { ownerIsGone } from '../engine/create-engine';
 import type { EngineListener } from '../engine/engine-events';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
@@ -179,7 +180,9 @@ export async function decidePlan(
     const holder = services.store.unfinishedRuns().find((r) => r.topology === record.topology);
     if (holder)
       return refuse(
-        `${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`,
+        holder.leaseUntil <= Date.now() || ownerIsGone(holder.owner)
+          ? `${holder.kind} ${holder.id} by ${holder.requester} was interrupted and holds this topology: it resumes at the next start of vpnbot (or \`vpnbot apply ${record.topology}\`); approve once it has finished`
+          : `${holder.kind} ${holder.id} by ${holder.requester} is changing this topology: approve once it has finished`,
         record.topology,
       );
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
@@ -365,6 +368,8 @@ export interface TopologyStatus {
     readonly status: string;
     readonly requester: string;
     readonly startedAt: string;
+    /** A run left `running` by a process that is gone: the next start of any front end resumes it. */
+    readonly interrupted?: boolean;
     readonly thread?: RunThread;
     readonly failures: readonly { step: string; code?: string; message?: string }[];
   };
@@ -410,6 +415,9 @@ export function statusOf(
               status: last.status,
               requester: last.requester,
               startedAt: new Date(last.startedAt).toISOString(),
+              ...(last.status === 'running' && (last.leaseUntil <= Date.now() || ownerIsGone(last.owner))
+                ? { interrupted: true }
+                : {}),
               ...(last.thread ? { thread: last.thread } : {}),
               failures: steps
                 .filter((x) => x.status === 'failed')

@@ -7,7 +7,7 @@
  * - `fatal`: credentials, permissions; nothing vpnbot can do.
  * Each keeps the cloud's code, message and request id.
  */
-import { VpnbotError } from '../errors';
+import { VpnbotError, type ErrorCode } from '../errors';
 
 export type CloudErrorCategory = 'retryable' | 'dependency' | 'not-found' | 'user' | 'fatal';
 
@@ -19,9 +19,13 @@ export class CloudError extends VpnbotError {
     readonly requestId: string | undefined,
     /** The call may have been applied before it failed (5xx, timeout): look before retrying a create. */
     readonly ambiguous: boolean,
-    options: { cause?: unknown } = {},
+    /** `code`: a more precise fault code than the category's (`cloud.unreachable` for transport errors). */
+    options: { cause?: unknown; code?: ErrorCode } = {},
   ) {
-    super(`cloud.${category}`, message, { ...options, details: { cloudCode, requestId } });
+    super(options.code ?? `cloud.${category}`, message, {
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+      details: { cloudCode, requestId },
+    });
     this.name = 'CloudError';
   }
 }

@@ -15,7 +15,7 @@ import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
 import type { EngineStore, RunRecord, RunThread } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
-import { observeCloud } from './observe-cloud';
+import { observeCloud, type RefreshOptions } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
 import { toStepFailure, type StepFailure } from './step-failure';
 import { StepRunner, type RunScope } from './step-runner';
@@ -39,6 +39,8 @@ export interface EngineOptions {
    */
   readonly leaseMs?: number;
   readonly log?: EngineLog;
+  /** A refresh that still cannot reach the cloud this long (ms of pacing's clock) after it began gives up. */
+  readonly refreshBudgetMs?: number;
 }
 
 export type { StepFailure } from './step-failure';
@@ -56,7 +58,15 @@ export interface RunResult {
 export interface ApplyOptions {
   readonly requester: string;
   readonly kind?: RunKind;
+  /** Cancels the run: steps not started are recorded as cancelled and the run ends `cancelled`. */
   readonly signal?: AbortSignal;
+  /**
+   * Suspends the run (Ctrl-C in a front end): no new step starts, the steps in flight stop at their
+   * next wait with what they did recorded (a created resource's id is recorded before any wait),
+   * and the run is left unfinished with its lease released, so the next start resumes it at once.
+   * Its result then has status `running`.
+   */
+  readonly suspend?: AbortSignal;
   /** Progress. A listener that throws is logged and never changes the outcome of a step. */
   readonly onEvent?: EngineListener;
   /** The approved plan record this run executes. */
@@ -78,12 +88,15 @@ export interface Engine {
       onResume?: (run: RunRecord) => EngineListener | undefined;
     },
   ): Promise<RunResult[]>;
-  observe(topology: Topology): Promise<ObservedState>;
+  observe(topology: Topology, options?: RefreshProgress): Promise<ObservedState>;
   /** The plan from the cloud as it is now to the topology. */
-  plan(topology: Topology): Promise<Plan>;
+  plan(topology: Topology, options?: RefreshProgress): Promise<Plan>;
   /** Everything vpnbot created for the topology, deleted in reverse dependency order. */
-  planDestroy(topology: Topology): Promise<Plan>;
+  planDestroy(topology: Topology, options?: RefreshProgress): Promise<Plan>;
 }
+
+/** What a front end may hear of a refresh: its retries while the cloud does not answer. */
+export type RefreshProgress = Pick<RefreshOptions, 'onRetry'>;
 
 export const newRunId = () =>
   `run-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
@@ -168,6 +181,10 @@ export function createEngine(options: EngineOptions): Engine {
       settled: new Set(),
     };
     const failures: StepFailure[] = [];
+    const stops = [opts.signal, opts.suspend].filter((x): x is AbortSignal => x !== undefined);
+    const signal = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
+    /** Suspended, not cancelled: what did not finish is left as it stands, for the resume. */
+    const suspended = () => opts.suspend?.aborted === true && opts.signal?.aborted !== true;
     emit({
       type: 'run-started',
       runId,
@@ -179,9 +196,10 @@ export function createEngine(options: EngineOptions): Engine {
     });
     const outcomes = await walk(plan.steps, {
       parallelism: options.parallelism,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(signal ? { signal } : {}),
       visit: (step, ctx) => runner.run(step, scope, ctx),
       onOutcome: (step, outcome) => {
+        if (outcome.status === 'cancelled' && suspended()) return;
         if (outcome.status === 'skipped') {
           store.stepFinished(runId, step.id, 'skipped', pacing.now(), {
             code: 'engine.skipped',
@@ -197,6 +215,11 @@ export function createEngine(options: EngineOptions): Engine {
       },
     });
     const count = (s: NodeOutcome['status']) => [...outcomes.values()].filter((o) => o.status === s).length;
+    if (suspended() && count('cancelled') > 0) {
+      // Released, not finished: the next start (any front end) resumes it without waiting for the lease.
+      store.renewLease(runId, owner, Date.now());
+      return { runId, topology: plan.topology, kind, status: 'running', outcomes, failures };
+    }
     const status: RunStatus = count('failed') > 0 ? 'failed' : count('cancelled') > 0 ? 'cancelled' : 'succeeded';
     store.finishRun(runId, status, pacing.now());
     emit({
@@ -210,6 +233,12 @@ export function createEngine(options: EngineOptions): Engine {
     });
     return { runId, topology: plan.topology, kind, status, outcomes, failures };
   }
+
+  const refresh = (topology: Topology, o: RefreshProgress = {}) =>
+    observeCloud(topology, cloud, store, pacing, undefined, {
+      ...(options.refreshBudgetMs !== undefined ? { budgetMs: options.refreshBudgetMs } : {}),
+      ...(o.onRetry ? { onRetry: o.onRetry } : {}),
+    });
 
   return {
     cloud,
@@ -245,6 +274,7 @@ export function createEngine(options: EngineOptions): Engine {
       const results: RunResult[] = [];
       const orphans = store.unfinishedRuns().filter((r) => r.leaseUntil <= Date.now() || ownerIsGone(r.owner));
       for (const run of orphans) {
+        if (opts.signal?.aborted || opts.suspend?.aborted) break;
         // Another process may adopt it first: only the one whose update lands runs it.
         if (!store.adoptRun(run.id, owner, Date.now(), leaseFromNow(), run.owner)) continue;
         const listener = opts.onResume?.(run) ?? opts.onEvent;
@@ -254,12 +284,12 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return results;
     },
-    observe: (topology) => observeCloud(topology, cloud, store, pacing),
-    async plan(topology) {
-      return buildPlan(topology, await observeCloud(topology, cloud, store, pacing));
+    observe: (topology, o) => refresh(topology, o),
+    async plan(topology, o) {
+      return buildPlan(topology, await refresh(topology, o));
     },
-    async planDestroy(topology) {
-      return buildDestroyPlan(topology.name, topology.ike, await observeCloud(topology, cloud, store, pacing));
+    async planDestroy(topology, o) {
+      return buildDestroyPlan(topology.name, topology.ike, await refresh(topology, o));
     },
   };
 }

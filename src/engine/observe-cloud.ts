@@ -16,7 +16,14 @@ import { stepId } from '../planner/step-ids';
 import { isCloudSite, type Topology } from '../topology/model';
 import type { EngineStore } from './engine-store';
 import { resolveInput } from './resolve-input';
-import { retryCloudCall, type Pacing } from './retry-policy';
+import { retryCloudCall, type Pacing, type RetryNotice } from './retry-policy';
+
+export interface RefreshOptions {
+  /** The whole refresh's budget (ms of pacing's clock): once spent, a failing call is not retried. */
+  readonly budgetMs?: number;
+  /** Hears of each retry (a cloud that does not answer), to show progress. */
+  readonly onRetry?: (n: RetryNotice) => void;
+}
 
 /** An equivalent found in place, with the gateway and VPC it sits on: what the planner matches it by. */
 function externalResource(
@@ -41,15 +48,24 @@ function externalResource(
   } as ObservedResource;
 }
 
-/** Refresh only reads (and some reads are two calls), so it retries twice as long as a change would. */
+/**
+ * Refresh only reads (and some reads are two calls), so it retries twice as long as a change would,
+ * within its budget: a cloud that does not answer ends the refresh with the last error (endpoint and
+ * cause), not after twenty backoffs.
+ */
 export async function observeCloud(
   topology: Topology,
   rawCloud: CloudApi,
   store: EngineStore,
   pacing: Pacing,
   maxAttempts = 20,
+  options: RefreshOptions = {},
 ): Promise<ObservedState> {
-  const cloud = withRetries(rawCloud, pacing, maxAttempts);
+  const cloud = withRetries(rawCloud, pacing, {
+    maxAttempts,
+    ...(options.budgetMs !== undefined ? { giveUpAt: pacing.now() + options.budgetMs } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
@@ -162,8 +178,12 @@ export async function observeCloud(
 }
 
 /** The same cloud, with every driver call retried on retryable errors (refresh reads a lot). */
-function withRetries(cloud: CloudApi, pacing: Pacing, maxAttempts: number): CloudApi {
-  const retry = <T>(op: () => Promise<T>) => retryCloudCall(op, pacing, { maxAttempts });
+function withRetries(
+  cloud: CloudApi,
+  pacing: Pacing,
+  options: { maxAttempts: number; giveUpAt?: number; onRetry?: (n: RetryNotice) => void },
+): CloudApi {
+  const retry = <T>(op: () => Promise<T>) => retryCloudCall(op, pacing, options);
   const drivers = Object.fromEntries(
     Object.entries(cloud.drivers).map(([kind, d]) => [
       kind,

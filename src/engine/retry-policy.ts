@@ -56,6 +56,8 @@ export interface RetryOptions<T> {
   /** Also retry `dependency` errors (deletes waiting for dependents to drain) until this deadline (ms). */
   readonly drainUntil?: number;
   readonly onRetry?: (n: RetryNotice) => void;
+  /** No retry starts after this time (pacing's clock): the last error goes up instead. */
+  readonly giveUpAt?: number;
   /** After an ambiguous failure (the call may have been applied), look before trying again. */
   readonly beforeRetry?: () => Promise<T | undefined>;
 }
@@ -74,6 +76,7 @@ export async function retryCloudCall<T>(op: () => Promise<T>, pacing: Pacing, op
         err.category === 'dependency' && options.drainUntil !== undefined && pacing.now() < options.drainUntil;
       if (!(err.category === 'retryable' && attempt < options.maxAttempts) && !draining) throw e;
       const delayMs = backoffDelay(Math.min(attempt, 8), pacing);
+      if (options.giveUpAt !== undefined && pacing.now() + delayMs > options.giveUpAt) throw e;
       options.onRetry?.({ attempt, delayMs, code: err.cloudCode ?? 'unknown', message: err.message ?? '' });
       await pacing.sleep(delayMs, options.signal);
       if (err.ambiguous && options.beforeRetry) {

@@ -17,7 +17,14 @@ export interface Probe {
 }
 
 /** Why a cell has no measurement: none of these is a verdict on the network. */
-export type NotMeasured = 'agent-offline' | 'invocation-failed' | 'timeout' | 'truncated' | 'no-output' | 'api-error';
+export type NotMeasured =
+  | 'agent-offline'
+  | 'instance-gone'
+  | 'invocation-failed'
+  | 'timeout'
+  | 'truncated'
+  | 'no-output'
+  | 'api-error';
 
 export type MeasuredCell =
   | { readonly from: string; readonly to: string; readonly measured: true; readonly report: PingTargetReport }

@@ -149,7 +149,10 @@ export function summarizeMatrix(matrix: PingMatrix): string {
   if (n('warn')) parts.push(`${n('warn')} warn`);
   if (n('fail')) parts.push(`${n('fail')} fail`);
   if (n('unknown')) parts.push(`${n('unknown')} not measured`);
-  parts.push(mismatches === 0 ? 'all as predicted' : `${mismatches} not as predicted`);
+  // Unmeasured cells neither agree nor disagree: "all as predicted" only when every cell was measured.
+  if (mismatches > 0) parts.push(`${mismatches} not as predicted`);
+  else if (n('unknown') === 0) parts.push('all as predicted');
+  else if (n('unknown') < matrix.cells.length) parts.push('the measured ones as predicted');
   const failover = matrix.cells.filter((c) => c.failover).length;
   if (failover) parts.push(`${failover} on a standby tunnel (failover)`);
   return parts.join(', ');

@@ -9,6 +9,7 @@
  * resources. The single word `seed` stands for the walkthrough's topology.
  * Parsing never throws: it returns the document's shape or problems naming the token at fault.
  */
+import { distance } from 'fastest-levenshtein';
 import { problem, type Problem, type Result } from '../errors';
 import { checkTopologyShape, type TopologyInput } from './schema';
 import { SEED_NAME, SEED_YAML } from './seed';
@@ -151,7 +152,16 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
     if (site) sites.push(site);
   }
   if (sites.length === 0 && problems.length === 0) {
-    problems.push(problem('line.no-sites', 'sites', 'no sites given', `e.g. ${LINE_EXAMPLES[1]}`));
+    // One word a typo away from `seed` (`plan sed`) is a mistyped seed, not a topology without sites.
+    const seedTypo = tokens.length === 1 && distance(name.toLowerCase(), SEED_NAME) <= 2;
+    problems.push(
+      problem(
+        'line.no-sites',
+        'sites',
+        'no sites given',
+        seedTypo ? `did you mean \`${SEED_NAME}\` (the walkthrough)?` : `e.g. ${LINE_EXAMPLES[1]}`,
+      ),
+    );
   }
   if (problems.length > 0) return { ok: false, problems };
   doc.sites = sites;

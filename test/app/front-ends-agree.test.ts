@@ -12,7 +12,7 @@ import { createConsoleSession } from '../../commands/console/console-session';
 import { createLineUi } from '../../commands/console/line-ui';
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { runDemo } from '../../src/app/demo';
+import { DEMO_TOPOLOGY, runDemo } from '../../src/app/demo';
 import { captureIo } from '../helpers/cli-io';
 import { type Harness, servicesOf, startHarness } from '../helpers/engine-harness';
 import { listenerKit, recordingClient, recordingRespond } from '../helpers/slack-listener-kit';
@@ -93,6 +93,8 @@ async function applySeed(front: FrontEnd, h: Harness, services: AppServices): Pr
 }
 
 const FRONT_ENDS: FrontEnd[] = ['slack', 'console', 'cli', 'demo'];
+/** The seed's name, or the demo's own topology (the walkthrough under another name). */
+const topologyOf = (front: FrontEnd) => (front === 'demo' ? DEMO_TOPOLOGY : 'ikev1test');
 
 describe('after Approve, every front end', () => {
   it.each(FRONT_ENDS)(
@@ -101,9 +103,9 @@ describe('after Approve, every front end', () => {
       const h = await startHarness();
       try {
         await applySeed(front, h, servicesOf(h));
-        const runs = h.store.runs('ikev1test', 5);
+        const runs = h.store.runs(topologyOf(front), 5);
         expect(runs.map((r) => [r.kind, r.status])).toEqual([['apply', 'succeeded']]);
-        const measured = h.store.measurements('ikev1test', 5);
+        const measured = h.store.measurements(topologyOf(front), 5);
         expect(measured.map((m) => [m.trigger, m.baseline, m.matrix.cells.length])).toEqual([['apply', true, 6]]);
         const actions = h.store
           .auditLog(50)
@@ -123,10 +125,10 @@ describe('after Approve, every front end', () => {
       try {
         h.emu.forceFaults(Array.from({ length: 40 }, () => ({ fault: 'serverError' as const, action: 'CreateVpc' })));
         const said = await applySeed(front, h, servicesOf(h));
-        expect(h.store.runs('ikev1test', 5).map((r) => r.status)).toEqual(['failed']);
+        expect(h.store.runs(topologyOf(front), 5).map((r) => r.status)).toEqual(['failed']);
         expect(said).toMatch(/vpc:(hongkong|japan|us)/);
         expect(said).toContain('ServiceUnavailable');
-        expect(h.store.measurements('ikev1test', 5)).toEqual([]);
+        expect(h.store.measurements(topologyOf(front), 5)).toEqual([]);
       } finally {
         await h.close();
       }

@@ -4,7 +4,7 @@
  */
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { changesSince, measureTopology, pastePingRow, pingHistory } from '../../src/app/ping-use-cases';
+import { changesSince, measureRefusal, measureTopology, pastePingRow, pingHistory } from '../../src/app/ping-use-cases';
 import { decidePlan, proposeTopology } from '../../src/app/use-cases';
 import { runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { breakThing } from '../../src/emulator/server/control-api';
@@ -284,11 +284,34 @@ describe('the ping matrix of the walkthrough', () => {
     });
   });
 
+  it('a probe instance deleted behind vpnbot\'s back is said as such, and the matrix is not "all as predicted"', async () => {
+    const us = h.store.resources(NAME).find((x) => x.stepId === 'ecs-instance:us')!.cloudId;
+    const inst = h.emu.world.instances.get(us)!;
+    h.emu.world.instances.delete(us);
+    let m: Awaited<ReturnType<typeof measureTopology>>;
+    try {
+      m = await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1' });
+    } finally {
+      h.emu.world.instances.set(us, inst);
+    }
+    if (!m.ok) throw new Error(m.refusal);
+    for (const key of ['us>japan', 'japan>us', 'hongkong>us'])
+      expect(cell(m.matrix, key)).toMatchObject({
+        verdict: 'unknown',
+        reason: `not measured: the probe instance ${us} of us no longer exists: /vpn apply ${NAME} recreates it`,
+      });
+    expect(cell(m.matrix, 'hongkong>japan').verdict).toBe('pass');
+    expect(summarizeMatrix(m.matrix)).toBe('2 of 6 pairs pass, 4 not measured, the measured ones as predicted');
+  });
+
   it('refuses what cannot be measured, in words', async () => {
     expect(await measureTopology(s, 'nope', { trigger: 'manual', actor: 'U1' })).toMatchObject({
       ok: false,
       refusal: 'no topology named "nope"; known: ikev1test',
     });
+    // Before anything is measured: a front end says it first.
+    expect(measureRefusal(s, 'nope')).toBe('no topology named "nope"; known: ikev1test');
+    expect(measureRefusal(s, NAME)).toBeUndefined();
     expect(await measureTopology(s, NAME, { trigger: 'manual', actor: 'U1', count: 0 })).toMatchObject({
       ok: false,
       refusal: expect.stringContaining('--count'),

@@ -1,4 +1,5 @@
-import { classify, mapSdkError } from '../../src/cloud/alibaba/map-error';
+import { classify, mapSdkError, transportCause } from '../../src/cloud/alibaba/map-error';
+import { ERROR_CODES } from '../../src/errors';
 
 describe('SDK errors, classified once', () => {
   it.each([
@@ -70,6 +71,58 @@ describe('SDK errors, classified once', () => {
       category: 'retryable',
       cloudCode: 'NetworkError',
       ambiguous: true,
+    });
+  });
+
+  describe('transport errors: the endpoint and the cause, with a separator', () => {
+    // What the SDK's HTTP layer throws, as observed (it glues the request line onto the socket's message).
+    const cases: [string, object, string, string][] = [
+      [
+        'connect',
+        Object.assign(
+          new Error('connect ECONNREFUSED 127.0.0.1:1POST http://127.0.0.1:1/?RegionId=cn-hongkong failed.'),
+          {
+            code: 'ECONNREFUSED',
+          },
+        ),
+        'DescribeVpcs: transport error: connect: cannot connect to 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1; POST http://127.0.0.1:1/?[redacted] failed)',
+        'retryable',
+      ],
+      [
+        'timeout',
+        Object.assign(new Error('ConnectTimeout: Connect HTTP://127.0.0.1:9/?RegionId=x failed.'), {
+          name: 'RequestTimeoutError',
+        }),
+        'DescribeVpcs: transport error: timeout: no answer from 127.0.0.1:9 in time (ConnectTimeout; Connect HTTP://127.0.0.1:9/?[redacted] failed)',
+        'retryable',
+      ],
+      [
+        'dns',
+        Object.assign(
+          new Error('getaddrinfo ENOTFOUND vpc.nowhere.examplePOST https://vpc.nowhere.example/?A=1 failed.'),
+          { code: 'ENOTFOUND' },
+        ),
+        'DescribeVpcs: transport error: DNS: cannot resolve vpc.nowhere.example (getaddrinfo ENOTFOUND vpc.nowhere.example; POST https://vpc.nowhere.example/?[redacted] failed)',
+        'fatal',
+      ],
+      [
+        'tls',
+        Object.assign(
+          new Error('write EPROTO ssl3_get_record:wrong version number\nPOST https://127.0.0.1:8443/?A=1 failed.'),
+          {
+            code: 'EPROTO',
+          },
+        ),
+        'DescribeVpcs: transport error: TLS: the secure connection to 127.0.0.1:8443 failed (write EPROTO ssl3_get_record:wrong version number; POST https://127.0.0.1:8443/?[redacted] failed)',
+        'fatal',
+      ],
+    ];
+    it.each(cases)('%s', (cause, raw, message, category) => {
+      const e = mapSdkError(raw, 'DescribeVpcs');
+      expect(transportCause(raw as { code?: string })).toBe(cause);
+      expect(e).toMatchObject({ message, category, code: 'cloud.unreachable', cloudCode: 'NetworkError' });
+      // Configuration (a name, a certificate) is not retried, and nothing says "try again later".
+      expect(ERROR_CODES['cloud.unreachable'].hint).not.toContain('try again later');
     });
   });
 });

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn as spawnPty } from '@lydell/node-pty';
+import { SEED_YAML } from '../../src/topology/seed';
 import { SEED_STEPS } from '../helpers/topologies';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
@@ -43,7 +44,9 @@ describe('vpnbot local through a pipe (a script)', () => {
       '/approve',
       '/vpn ping ikev1test',
       'ping ikev1test history',
+      '/vpn ping nosuch',
       '/vpn status',
+      '/vpn status ikev1test',
       '/vpn destroy ikev1test',
       '/approve',
       '',
@@ -62,6 +65,32 @@ describe('vpnbot local through a pipe (a script)', () => {
     expect(r.out).toMatch(/hongkong -> us +[\d.]+B/);
     expect(r.out).toContain(`ikev1test: ${SEED_STEPS} resources (${SEED_STEPS} created`);
     expect(r.out).toContain('The destroy of ikev1test succeeded.');
+    // An unknown name is said before anything is measured.
+    expect(r.out).toContain('Ping matrix not measured: no topology named "nosuch"');
+    expect(r.out).not.toContain('Measuring the ping matrix of nosuch');
+    // status <name>: the gateways' public IPs, each connection's CIDR pair and tunnel, the CEN, the matrix.
+    expect(r.out).toMatch(/vpn-gateway +ikev1test-japan 10 Mbps, IPsec: vpn-\w+, ready; public IP \d+\.\d+\.\d+\.\d+/);
+    expect(r.out).toMatch(
+      /ipsec-connection +ikev1test-hongkong-to-japan 192\.168\.0\.0\/16 <-> 172\.16\.0\.0\/12 IKEv1: vco-\w+, tunnel up/,
+    );
+    expect(r.out).toMatch(/cen-attachment +VPC of us \(us-west-1\): \S+, ready/);
+    // Ping failed once (nosuch): the script's status says so.
+    expect(r.code).toBe(1);
+  });
+
+  it('takes a YAML topology line by line, as its help says: `/vpn plan`, the YAML, then ```', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
+    const yaml = SEED_YAML.replace(/^name: .*$/m, 'name: fromyaml');
+    const r = await runPiped(
+      cwd,
+      ['local'],
+      ['/help', '/vpn plan', ...yaml.split('\n'), '```', '/reject', ''].join('\n'),
+    );
+    expect(r.out).toContain('/vpn plan alone, or /vpn plan ```yaml: then the YAML topology');
+    expect(r.out).toContain('Type or paste the YAML topology; end it with a line of ```.');
+    expect(r.out).toContain('vpnbot plan for topology "fromyaml"');
+    expect(r.out).toContain(`Plan: ${SEED_STEPS} to create`);
+    expect(r.out).toContain('Rejected by');
     expect(r.code).toBe(0);
   });
 
@@ -92,6 +121,9 @@ describe('vpnbot local through a pipe (a script)', () => {
 describe('vpnbot demo', () => {
   it('narrates eight stages, each doing what it said: apply, measure, fail over to the slave tunnels, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
+    // A topology of the user's named as the walkthrough: the demo never touches it.
+    const mine = await runPiped(cwd, ['apply', 'seed', '--auto-approve'], '');
+    expect(mine.code).toBe(0);
     const r = await runPiped(cwd, ['demo'], '');
     expect([...r.out.matchAll(/^\[(\d)\/8\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     expect(r.out.match(/ {2}-> done: /g)).toHaveLength(8);
@@ -103,8 +135,24 @@ describe('vpnbot demo', () => {
     expect(r.out).toContain(`-> done: repaired: 1 created, ${SEED_STEPS - 1} kept as they were`);
     expect(r.out).toContain('The demo did all it said.');
     expect(r.code).toBe(0);
-    // The demo leaves nothing behind: run again, same result.
+    // Its own topology; the plans it approves, printed before they run; CEN and Cloud Assistant in a sentence.
+    expect(r.out).toContain('Plan the walkthrough as "vpnbot-demo"');
+    expect(r.out).toContain('vpnbot plan for topology "vpnbot-demo"');
+    expect(r.out.indexOf(`Plan: ${SEED_STEPS} to create`)).toBeLessThan(r.out.indexOf('-> done: applied'));
+    expect(r.out).toContain('CEN (Cloud Enterprise Network) joins VPCs of different regions');
+    expect(r.out).toContain('Cloud Assistant is the agent on each ECS instance');
+    // The heat maps of what it measured, written under the data directory.
+    const maps = /Heat maps: (.+)/.exec(r.out)![1]!.split(', ');
+    expect(maps).toHaveLength(3);
+    for (const m of maps) {
+      expect(m).toMatch(/^data\/vpnbot-demo-ping-.*\.png$/);
+      expect(readFileSync(join(cwd, m)).subarray(1, 4).toString()).toBe('PNG');
+    }
+    // The demo leaves nothing behind: run again, same result; the user's ikev1test is as it was.
     expect((await runPiped(cwd, ['demo'], '')).code).toBe(0);
+    const status = await runPiped(cwd, ['status'], '');
+    expect(status.out).toContain(`ikev1test: ${SEED_STEPS} resources (${SEED_STEPS} created`);
+    expect(status.out).not.toMatch(/vpnbot-demo: [1-9]/);
   });
 });
 
@@ -144,6 +192,12 @@ describe('vpnbot local in a terminal (pseudo-terminal)', () => {
     };
     try {
       await waitFor('the prompt', (s) => s.includes('/vpn') && s.includes('vpnbot local console'));
+      // Escape does not leave the console.
+      term.write('\u001b');
+      await new Promise((r) => setTimeout(r, 800));
+      // The key after a lone Escape is read as Alt+key by the keypress decoder: a space goes first.
+      await typeLine(' /whoami');
+      await waitFor('the answer after Escape', (s) => /You are \S+@local\./.test(s));
       await typeLine('/vpn plan seed');
       await waitFor('the Approve / Reject choice', (s) => s.includes('approve this plan as') && s.includes('Reject'));
       // Approve is the first choice.

@@ -66,4 +66,20 @@ describe('one-line topology', () => {
     const r = parseTopologyLine('x core:jp@ap-northeast-1=172.16.0.0/12');
     expect(r).toMatchObject({ ok: false, problems: [{ code: 'schema.invalid-value', path: 'sites[0].role' }] });
   });
+
+  it.each(['sed', 'Seeed', 'sede'])('a word a typo away from seed (%s) asks "did you mean seed"', (text) => {
+    const r = parseTopologyLine(text);
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ code: 'line.no-sites', hint: expect.stringContaining('did you mean `seed`') }],
+    });
+  });
+
+  it('a name far from seed gets the usual example', () => {
+    const r = parseTopologyLine('corp');
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ code: 'line.no-sites', hint: expect.stringMatching(/^e\.g\. /) }],
+    });
+  });
 });

@@ -4,6 +4,7 @@ import * as $Vpc from '@alicloud/vpc20160428';
 import { DEFAULT_PLANNER_OPTIONS } from '../../planner/desired-steps';
 import type { CloudApi, DriverTable } from '../cloud-api';
 import { createAlibabaClients, type AlibabaClientOptions } from './alibaba-clients';
+import { cloudTarget } from './cloud-target';
 import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-drivers';
 import { createCommandRunner } from './command-runner';
 import { createDriverContext } from './driver-kit';
@@ -34,11 +35,7 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
   };
   return {
     sandbox: options.sandbox,
-    target: options.sandbox
-      ? 'sandbox (in-process Alibaba Cloud emulator)'
-      : options.endpoint
-        ? `Alibaba Cloud API at ${new URL(options.endpoint).host}`
-        : 'Alibaba Cloud',
+    target: cloudTarget(options),
     drivers,
     calls: ctx.count,
     commands: createCommandRunner(ctx),
