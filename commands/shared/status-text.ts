@@ -16,12 +16,15 @@ export function topologyStatusLine(topologyStatus: TopologyStatus): string {
 /** Output names as an engineer says them; others are shown as `name=value`. */
 const OUTPUT_WORDS: Readonly<Record<string, string>> = {
   internetIp: 'public IP',
+  disasterRecoveryIp: 'second public IP',
   privateIp: 'private IP',
   ipAddress: 'IP',
   routeTableId: 'route table',
 };
 
 function stateWords(r: ResourceDetail): string {
+  if (r.tunnels && r.tunnels.length > 1)
+    return `tunnels ${r.tunnels.map((t) => `${t.role} ${t.id} ${t.up ? 'up' : `down (${t.status})`}`).join(', ')}`;
   if (r.state === 'ready') return r.tunnel ? 'tunnel up' : 'ready';
   if (r.state === 'pending' && r.tunnel) return `tunnel not up${r.detail ? `: ${r.detail}` : ''}`;
   if (r.state === 'gone') return 'GONE from the cloud';

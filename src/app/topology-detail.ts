@@ -4,7 +4,7 @@
  * what each kind's driver `read` returns now (state, public IPs and other outputs): a kind added
  * later (a second tunnel, a transit router) shows with no change here.
  */
-import type { ReadState } from '../cloud/cloud-api';
+import type { ReadState, TunnelObservation } from '../cloud/cloud-api';
 import { describeStep, STEP_CATALOGUE } from '../planner/step-catalogue';
 import { STEP_KINDS, type StepKind } from '../planner/plan';
 import type { PingMatrix } from '../probe/ping-matrix';
@@ -27,6 +27,8 @@ export interface ResourceDetail {
   readonly outputs: Readonly<Record<string, string>>;
   /** Whether the kind is a tunnel (its `ready` is the tunnel up). */
   readonly tunnel: boolean;
+  /** An IPsec connection's tunnels as read now (master first), each with its id and negotiation status. */
+  readonly tunnels?: readonly TunnelObservation[];
 }
 
 export interface TopologyDetail {
@@ -71,8 +73,15 @@ export async function topologyDetail(s: AppServices, name: string): Promise<Topo
       };
       try {
         const o = await s.cloud.drivers[r.kind].read(r.region, r.cloudId);
-        const { id: _id, ...outputs } = o.outputs;
-        details[i] = { ...base, state: o.state, outputs, ...(o.detail ? { detail: o.detail } : {}) };
+        // Tunnel ids come back as outputs too (other steps read them): shown with their tunnel instead.
+        const { id: _id, masterTunnelId: _m, slaveTunnelId: _s, ...outputs } = o.outputs;
+        details[i] = {
+          ...base,
+          state: o.state,
+          outputs,
+          ...(o.detail ? { detail: o.detail } : {}),
+          ...(o.tunnels ? { tunnels: o.tunnels } : {}),
+        };
       } catch (e) {
         details[i] = { ...base, state: 'unknown', outputs: {}, detail: e instanceof Error ? e.message : String(e) };
       }

@@ -80,7 +80,7 @@ describe('vpnbot apply / status / destroy in sandbox mode (the built binary)', (
     for (const c of connections)
       expect(c.tunnels).toEqual({ master: expect.stringMatching(/^tun-/), slave: expect.stringMatching(/^tun-/) });
     expect((await vpnbot(cwd, 'status', 'ikev1test')).stdout).toMatch(
-      /ipsec-connection:hongkong:192\.168\.0\.0\/16>172\.16\.0\.0\/12 +vco-\w+ \(tunnels master tun-\w+, slave tun-\w+\)/,
+      /ipsec-connection +ikev1test-hongkong-to-japan 192\.168\.0\.0\/16 <-> 172\.16\.0\.0\/12 IKEv1, 2 tunnels: vco-\w+, tunnels master tun-\w+ up, slave tun-\w+ up/,
     );
 
     const again = await vpnbot(cwd, 'apply', 'seed');

@@ -71,7 +71,7 @@ describe('vpnbot local through a pipe (a script)', () => {
     // status <name>: the gateways' public IPs, each connection's CIDR pair and tunnel, the CEN, the matrix.
     expect(r.out).toMatch(/vpn-gateway +ikev1test-japan 10 Mbps, IPsec: vpn-\w+, ready; public IP \d+\.\d+\.\d+\.\d+/);
     expect(r.out).toMatch(
-      /ipsec-connection +ikev1test-hongkong-to-japan 192\.168\.0\.0\/16 <-> 172\.16\.0\.0\/12 IKEv1: vco-\w+, tunnel up/,
+      /ipsec-connection +ikev1test-hongkong-to-japan 192\.168\.0\.0\/16 <-> 172\.16\.0\.0\/12 IKEv1, 2 tunnels: vco-\w+, tunnels master tun-\w+ up, slave tun-\w+ up/,
     );
     expect(r.out).toMatch(/cen-attachment +VPC of us \(us-west-1\): \S+, ready/);
     // Ping failed once (nosuch): the script's status says so.
@@ -127,7 +127,7 @@ describe('vpnbot demo', () => {
     const r = await runPiped(cwd, ['demo'], '');
     expect([...r.out.matchAll(/^\[(\d)\/8\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     expect(r.out.match(/ {2}-> done: /g)).toHaveLength(8);
-    expect(r.out).toContain('- hongkong -> us: failover: ikev1test-hongkong-to-us runs on its slave tunnel');
+    expect(r.out).toContain('- hongkong -> us: failover: vpnbot-demo-hongkong-to-us runs on its slave tunnel');
     expect(r.out).toContain('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
     expect(r.out).toContain(
       '! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
@@ -143,7 +143,7 @@ describe('vpnbot demo', () => {
     expect(r.out).toContain('Cloud Assistant is the agent on each ECS instance');
     // The heat maps of what it measured, written under the data directory.
     const maps = /Heat maps: (.+)/.exec(r.out)![1]!.split(', ');
-    expect(maps).toHaveLength(3);
+    expect(maps).toHaveLength(4);
     for (const m of maps) {
       expect(m).toMatch(/^data\/vpnbot-demo-ping-.*\.png$/);
       expect(readFileSync(join(cwd, m)).subarray(1, 4).toString()).toBe('PNG');
