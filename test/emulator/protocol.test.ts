@@ -123,6 +123,13 @@ async function gatewayWithPeer(c: ReturnType<typeof sdkClients>) {
       }),
     )
   ).body!.vSwitchId!;
+  // One change at a time per VPC (TaskConflict otherwise): the second once the first is Available.
+  await until(
+    'vsw',
+    async () =>
+      (await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: 'cn-hongkong', vSwitchId: s })))
+        .body!.vSwitches!.vSwitch![0]!.status === 'Available',
+  );
   // A dual-tunnel gateway's second vSwitch, in another zone.
   const s2 = (
     await c.vpc.createVSwitch(

@@ -14,14 +14,14 @@ let url = '';
 beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.groups.set('SNETOPS', ['U7']);
-  // Plans live 3 s here, so that expiry can be seen.
+  // Plans live 15 s here, so that expiry can be seen (and a loaded machine still clicks in time).
   bot = startServe(slack, {
     PORT: '0',
     SLACK_SIGNING_SECRET: SECRET,
     VPNBOT_TIME_SCALE: '0.002',
     VPNBOT_APPROVERS: 'U9,SNETOPS',
     VPNBOT_REQUIRED_APPROVALS: '2',
-    VPNBOT_PLAN_TTL_MINUTES: '0.05',
+    VPNBOT_PLAN_TTL_MINUTES: '0.25',
     VPNBOT_CHANNELS: 'C1',
   });
   url = await bot.url;
@@ -95,7 +95,7 @@ describe('approval rules', () => {
   it('an expired plan changes nothing and says so', async () => {
     // The first test applied the seed; destroy makes a plan with changes again.
     const { click } = await planSeed('e-plan', 'destroy ikev1test');
-    await new Promise((r) => setTimeout(r, 3500));
+    await new Promise((r) => setTimeout(r, 15_500));
     await click('U9', 'e-late');
     expect(await reply('e-late')).toMatchObject({ text: expect.stringContaining('this plan has expired') });
   });
