@@ -110,6 +110,23 @@ describe('control API', () => {
     expect((await control('POST', 'break', { action: 'melt' })).body.error).toContain('unknown action');
   });
 
+  it('holds what an account bought before: a Basic Edition CEN with its regions, a bandwidth plan', async () => {
+    const cen = await control('POST', 'hold', { resource: 'basic-cen', name: 'old', regions: ['us-west-1'] });
+    expect(cen.body.id).toMatch(/^cen-/);
+    const routers = (await sdkClients(emu).cen('ListTransitRouters', { CenId: cen.body.id })).TransitRouters;
+    expect(routers.map((r: { Type: string; RegionId: string }) => [r.Type, r.RegionId])).toEqual([
+      ['Basic', 'us-west-1'],
+    ]);
+    expect((await control('POST', 'hold', { resource: 'bandwidth-package', bandwidthMbps: 10 })).body.id).toMatch(
+      /^cenbwp-/,
+    );
+    expect((await control('POST', 'hold', { resource: 'basic-cen', regions: ['mars-1'] })).body.error).toContain(
+      'unknown: mars-1',
+    );
+    expect((await control('POST', 'hold', { resource: 'bandwidth-package', bandwidthMbps: 0 })).status).toBe(400);
+    expect((await control('POST', 'hold', { resource: 'vpc' })).body.error).toContain('unknown resource');
+  });
+
   it('is not reachable through the signed RPC path', async () => {
     await expect(sdkClients(emu).cen('reset', {})).rejects.toMatchObject({ code: 'InvalidApi.NotFound' });
   });
