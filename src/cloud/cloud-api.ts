@@ -4,6 +4,7 @@
  * engine knows nothing of SDKs. Resources without ids of their own (CEN attachments, published
  * routes, security group rules) get composite ids the driver can read back.
  */
+import type { CenEdition } from '../planner/observed';
 import type { StepKind } from '../planner/plan';
 import type { ObservedAttrs, StepInput } from '../planner/step-params';
 
@@ -130,5 +131,7 @@ export interface CloudApi {
   readonly calls: () => number;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
   zones(region: string): Promise<readonly string[]>;
+  /** The edition of a CEN: `basic` for one bought before Enterprise Edition (its transit routers are Basic). */
+  cenEdition(cenId: string): Promise<CenEdition>;
   readonly commands: CommandRunner;
 }

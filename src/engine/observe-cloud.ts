@@ -1,9 +1,11 @@
 /**
- * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Walks the desired
- * steps in dependency order, finding each one's resource (the store's record, then tags, markers or
- * natural keys), reading adopted ids, and looking for equivalent resources already in place on
- * adopted gateways, VPCs and CENs. Resources of the topology that are no longer desired are found
- * from the store and by tag search.
+ * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Reads the edition
+ * of an adopted CEN first (it decides the CEN's steps), then walks the desired steps in dependency
+ * order, finding each one's resource (the store's record, then tags, markers or natural keys),
+ * reading adopted ids, and looking for equivalent resources already in place on adopted gateways,
+ * VPCs and CENs, and on such equivalents (a transit router found on an adopted CEN, its
+ * connections). Resources of the topology that are no longer desired are found from the store and
+ * by tag search.
  */
 import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
 import { topoOrder } from '../dag/topo-order';
@@ -48,7 +50,12 @@ export async function observeCloud(
   maxAttempts = 20,
 ): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
-  const desired = desiredSteps(topology);
+  const adoptedCen = topology.sites.map((s) => s.existing.cen).find((c) => c !== undefined);
+  const cenEdition =
+    adoptedCen === undefined
+      ? 'enterprise'
+      : await retryCloudCall(() => rawCloud.cenEdition(adoptedCen), pacing, { maxAttempts });
+  const desired = desiredSteps(topology, undefined, cenEdition);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
@@ -60,6 +67,7 @@ export async function observeCloud(
       tags: { [TAG_TOPOLOGY]: topology.name, [TAG_STEP]: step.id },
       attrs: {},
     }) as ObservedResource;
+  // Adopted ids, and the ids of equivalents found on them as the walk goes.
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
 
   for (const step of topoOrder(desired)) {
@@ -96,6 +104,7 @@ export async function observeCloud(
         const o = await driver.read(step.region, ext.id);
         outputs.set(step.id, { ...o.outputs, id: ext.id });
         resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
+        adoptedIds.add(ext.id);
       }
     }
   }
@@ -130,7 +139,7 @@ export async function observeCloud(
     resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} } as ObservedResource);
     seen.add(t.id);
   }
-  return { resources };
+  return { resources, cenEdition };
 }
 
 /** The same cloud, with every driver call retried on retryable errors (refresh reads a lot). */

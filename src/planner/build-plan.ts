@@ -24,7 +24,7 @@ export function buildPlan(
   observed: ObservedState,
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
 ): Plan {
-  const desired = desiredSteps(topology, options);
+  const desired = desiredSteps(topology, options, observed.cenEdition);
   const byStepTag = new Map(
     observed.resources
       .filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined)

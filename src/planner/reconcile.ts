@@ -114,6 +114,62 @@ export function equivalentExternal(
           );
     }
     default:
+      return cen === undefined ? undefined : equivalentOnAdoptedCen(step, site, cen, untagged);
+  }
+}
+
+/**
+ * Today's CEN pieces already in place on an adopted CEN: the region's transit router, an adopted
+ * VPC's connection to it, that connection's association, propagation and routes back, the
+ * connection between two such routers, and an advertisement from an adopted VPC.
+ */
+function equivalentOnAdoptedCen(
+  step: DesiredStep,
+  site: Site | undefined,
+  cen: string,
+  untagged: <K extends StepKind>(kind: K) => ObservedResourceOf<K>[],
+): ObservedResource | undefined {
+  const router = (region: string) =>
+    untagged('transit-router').find((r) => r.attrs.cenId === cen && r.region === region);
+  const vpc = site?.existing.vpc;
+  const attachment =
+    vpc === undefined
+      ? undefined
+      : untagged('tr-vpc-attachment').find((r) => r.attrs.cenId === cen && r.attrs.vpcId === vpc);
+  switch (step.kind) {
+    case 'transit-router':
+      return router(step.region);
+    case 'tr-vpc-attachment':
+      return attachment;
+    case 'tr-association':
+    case 'tr-propagation': {
+      const table = router(step.region)?.attrs;
+      return attachment === undefined || table === undefined
+        ? undefined
+        : untagged(step.kind).find((r) => r.attrs.attachmentId === attachment.id);
+    }
+    case 'tr-peer-attachment': {
+      const ends = [router(step.region)?.id, router(step.params.peerRegionId)?.id];
+      return ends.some((e) => e === undefined)
+        ? undefined
+        : untagged('tr-peer-attachment').find((r) => ends.every((e) => r.attrs.transitRouterIds?.includes(e!)));
+    }
+    case 'tr-vpc-route':
+      return attachment === undefined
+        ? undefined
+        : untagged('tr-vpc-route').find(
+            (r) => r.attrs.attachmentId === attachment.id && r.attrs.destinationCidr === step.params.destinationCidr,
+          );
+    case 'tr-advertisement':
+      return vpc === undefined
+        ? undefined
+        : untagged('tr-advertisement').find(
+            (r) =>
+              r.attrs.cenId === cen &&
+              r.attrs.childInstanceId === vpc &&
+              r.attrs.destinationCidr === step.params.destinationCidr,
+          );
+    default:
       return undefined;
   }
 }

@@ -47,7 +47,7 @@ export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
   };
 }
 
-const child = (input: ResourceInput<'cen-attachment'> | ResourceInput<'cen-route-publish'>) => ({
+const child = (input: ResourceInput<'cen-attachment'>) => ({
   CenId: input.params.cenId,
   ChildInstanceId: input.params.childInstanceId,
   ChildInstanceType: input.params.childInstanceType,
@@ -91,7 +91,16 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-att
 }
 
 /** Published routes: `cenId|vpcId|region|routeTableId|destination`. Gone = NonPublished. */
-export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-route-publish'> {
+export const cenRoutePublishDriver = (ctx: DriverContext) => publishedRouteDriver(ctx, 'cen-route-publish');
+
+/**
+ * A VPC route published to its CEN (PublishRouteEntries): to a Basic CEN's attached VPCs, or, on
+ * Enterprise Edition, advertised to the transit router the VPC is connected to.
+ */
+export function publishedRouteDriver<K extends 'cen-route-publish' | 'tr-advertisement'>(
+  ctx: DriverContext,
+  kind: K,
+): ResourceDriver<K> {
   const parse = (id: string) => {
     const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] =
       id.split('|');
@@ -104,7 +113,7 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-r
       DestinationCidrBlock,
     };
   };
-  const idOf = (input: ResourceInput<'cen-route-publish'>) =>
+  const idOf = (input: ResourceInput<K>) =>
     [
       input.params.cenId,
       input.params.childInstanceId,
@@ -122,7 +131,7 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-r
       },
     );
   return {
-    kind: 'cen-route-publish',
+    kind,
     async create(input) {
       const {
         CenId,
