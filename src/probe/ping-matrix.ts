@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PairPrediction } from '../reachability/predict';
 import { readStoredJson } from '../stored-json';
 import type { MeasuredCell } from './measure-matrix';
+import { describePacing } from './pace-schedule';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'unknown';
 
@@ -28,6 +29,8 @@ export interface MatrixCell {
   readonly reason: string;
   /** For a row pasted from an on-premises host: when it was measured there. */
   readonly pastedAt?: number;
+  /** How the pair was pinged when it crosses an inter-region connection that has only the test bandwidth. */
+  readonly paced?: string;
 }
 
 export interface PingMatrix {
@@ -78,6 +81,7 @@ export function buildMatrix(
       };
     }
     const r = m.report;
+    const paced = m.paced ? { paced: describePacing(m.paced) } : {};
     const base = baseline.get(key);
     const verdict: Verdict =
       r.received === 0
@@ -97,6 +101,7 @@ export function buildMatrix(
       ttl: r.ttl ?? null,
       predicted: expect,
       verdict,
+      ...paced,
     } as const;
     if (!p) return { ...figures, matches: verdict === 'fail', reason: 'no prediction for this pair' };
     if (p.reachable && verdict === 'fail') {
@@ -133,6 +138,8 @@ export function summarizeMatrix(matrix: PingMatrix): string {
   if (n('fail')) parts.push(`${n('fail')} fail`);
   if (n('unknown')) parts.push(`${n('unknown')} not measured`);
   parts.push(mismatches === 0 ? 'all as predicted' : `${mismatches} not as predicted`);
+  const paced = matrix.cells.filter((c) => c.paced !== undefined).length;
+  if (paced) parts.push(`${paced} paced for the test bandwidth`);
   return parts.join(', ');
 }
 
@@ -156,6 +163,7 @@ const matrixSchema = z.strictObject({
       matches: z.boolean(),
       reason: z.string(),
       pastedAt: z.number().optional(),
+      paced: z.string().optional(),
     }),
   ),
 });

@@ -31,6 +31,11 @@ export function renderMatrixTable(
   const notes = pingMatrix.cells
     .filter((c) => c.reason !== '' && (!c.matches || c.verdict !== 'pass'))
     .map((c) => `${c.matches ? '-' : '!'} ${c.from} -> ${c.to}: ${c.reason}`);
+  const paced = pingMatrix.cells.filter((c) => c.paced !== undefined);
+  if (paced[0])
+    notes.push(
+      `~ ${paced.map((c) => `${c.from} -> ${c.to}`).join(', ')}: ${paced[0].paced} (allocate inter-region bandwidth for full speed)`,
+    );
   return [
     `Ping matrix for ${pingMatrix.topology}, measured ${new Date(pingMatrix.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summarizeMatrix(pingMatrix)}`,
     line(header),
