@@ -67,6 +67,12 @@ export interface ResourceDriver<K extends StepKind = StepKind> {
    * gateways, VPCs and CENs); only the kinds that can be found this way implement it.
    */
   findExternal?(input: ResourceInput<K>): Promise<ExternalResource<K> | undefined>;
+  /**
+   * The parameters `findExternal` reads, when they are fewer than the kind's input: the refresh may
+   * then look for an equivalent before vpnbot's own resources the input names exist (a transit-router
+   * connection already in service, made with other vSwitches).
+   */
+  readonly externalKeys?: readonly string[];
   /** Why a resource is not becoming ready (an IPsec connection's IKE log), for error messages. */
   explain?(region: string, id: string): Promise<string>;
   /** Resources of this kind carrying all of `tags`, in a region (CEN: region ignored). Taggable kinds only. */

@@ -37,7 +37,8 @@ function externalResource(
     id,
     region: step.region,
     tags: {},
-    attrs: { ...attrs, vpnGatewayId, vpcId },
+    // What the driver read wins over what is inferred from the step's inputs.
+    attrs: { vpnGatewayId, vpcId, ...attrs },
   } as ObservedResource;
 }
 
@@ -78,8 +79,28 @@ export async function observeCloud(
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
       continue;
     }
+    // On adopted resources (and equivalents found on them) only the store's record says a resource
+    // is vpnbot's: whatever else stands there is an equivalent already in service, left as it is.
+    const onAdopted = refsOf(step).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
+    const lookExternal = async (input: ResourceInput) => {
+      if (!driver.findExternal || !onAdopted) return;
+      const ext = await driver.findExternal(input);
+      if (!ext) return;
+      const o = await driver.read(step.region, ext.id);
+      outputs.set(step.id, { ...o.outputs, id: ext.id });
+      resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
+      adoptedIds.add(ext.id);
+    };
     const resolved = resolveInput(step, topology.name, outputs);
-    if (!resolved.ok) continue;
+    if (!resolved.ok) {
+      // Something of vpnbot's this step needs is not there yet, so its resource is not either; an
+      // equivalent on adopted resources may be (a transit-router connection made with other vSwitches).
+      const partial = resolveInput(step, topology.name, outputs, undefined, { partial: true });
+      const keys = driver.externalKeys;
+      const params = partial.ok ? (partial.input.params as Readonly<Record<string, unknown>>) : {};
+      if (partial.ok && keys && keys.every((k) => params[k] !== undefined)) await lookExternal(partial.input);
+      continue;
+    }
     const { input } = resolved;
     const record = records.get(step.id);
     let found: { id: string; outputs: Readonly<Record<string, string>> } | undefined;
@@ -87,7 +108,7 @@ export async function observeCloud(
       const o = await driver.read(step.region, record.cloudId);
       if (o.state !== 'gone') found = { id: record.cloudId, outputs: o.outputs };
     }
-    if (!found) {
+    if (!found && !onAdopted) {
       const id = await driver.find(input);
       if (id) found = { id, outputs: (await driver.read(step.region, id)).outputs };
     }
@@ -96,17 +117,7 @@ export async function observeCloud(
       resources.push(ours(step, found.id));
       continue;
     }
-    // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).
-    const onAdopted = refsOf(step).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
-    if (driver.findExternal && onAdopted) {
-      const ext = await driver.findExternal(input);
-      if (ext) {
-        const o = await driver.read(step.region, ext.id);
-        outputs.set(step.id, { ...o.outputs, id: ext.id });
-        resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
-        adoptedIds.add(ext.id);
-      }
-    }
+    await lookExternal(input);
   }
 
   // No longer desired: what the store knows we created, and anything tagged for this topology.

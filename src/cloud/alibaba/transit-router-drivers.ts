@@ -129,6 +129,7 @@ export function trVpcAttachmentDriver(ctx: DriverContext): ResourceDriver<'tr-vp
       );
       return found.find((x) => matches(tagsOfItem(x), input.tags))?.TransitRouterAttachmentId;
     },
+    externalKeys: ['cenId', 'vpcId'],
     async findExternal(input) {
       const x = items(await list({ CenId: input.params.cenId, RegionId: input.region, VpcId: input.params.vpcId }))[0];
       return x
