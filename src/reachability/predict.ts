@@ -33,9 +33,9 @@ export interface Reliance {
     | 'tr-advertisement'
     | 'tr-peer'
     | 'tr-route';
-  /** e.g. "192.168.0.0/16 published to CEN by japan". */
+  /** e.g. "192.168.0.0/16 advertised to the transit router by japan". */
   readonly what: string;
-  /** The words for it not holding, e.g. "expected via 192.168.0.0/16 published to CEN by japan: it is not published now". */
+  /** The words for it not holding, e.g. "expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now". */
   readonly broken: string;
 }
 

@@ -90,13 +90,13 @@ describe('vpnbot local through a pipe (a script)', () => {
 });
 
 describe('vpnbot demo', () => {
-  it('narrates seven stages, each doing what it said: apply, measure, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
+  it('narrates seven stages, each doing what it said: apply, measure, withdraw the advertisement, measure, repair in one step, measure, destroy', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
     const r = await runPiped(cwd, ['demo'], '');
     expect([...r.out.matchAll(/^\[(\d)\/7\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
     expect(r.out.match(/ {2}-> done: /g)).toHaveLength(7);
     expect(r.out).toContain(
-      '! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+      '! hongkong -> us: expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now',
     );
     expect(r.out).toContain(`-> done: repaired: 1 created, ${SEED_STEPS - 1} kept as they were`);
     expect(r.out).toContain('The demo did all it said.');

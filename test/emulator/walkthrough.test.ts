@@ -167,7 +167,7 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     expect(await run(allocated, '-i 0.2')).toBe(0);
   });
 
-  it('without the CEN publish, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
+  it('without the advertisement, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { publish: false });
     const ping = (from: SiteName, to: SiteName) =>
