@@ -1,6 +1,6 @@
 /**
  * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Reads the edition
- * of an adopted CEN first (it decides the CEN's steps), then walks the desired steps in dependency
+ * of the topology's CEN first, adopted or made earlier (it decides the CEN's steps), then walks the desired steps in dependency
  * order, finding each one's resource (the store's record, then tags, markers or natural keys),
  * reading adopted ids, and looking for equivalent resources already in place on adopted gateways,
  * VPCs and CENs, and on such equivalents (a transit router found on an adopted CEN, its
@@ -51,11 +51,14 @@ export async function observeCloud(
   maxAttempts = 20,
 ): Promise<ObservedState> {
   const cloud = withRetries(rawCloud, pacing, maxAttempts);
-  const adoptedCen = topology.sites.map((s) => s.existing.cen).find((c) => c !== undefined);
+  // The topology's CEN, adopted or made by vpnbot earlier (then Basic if made before Enterprise Edition).
+  const cenId =
+    topology.sites.map((s) => s.existing.cen).find((c) => c !== undefined) ??
+    store.resources(topology.name).find((r) => r.kind === 'cen' && r.origin === 'created')?.cloudId;
   const cenEdition =
-    adoptedCen === undefined
+    cenId === undefined
       ? 'enterprise'
-      : await retryCloudCall(() => rawCloud.cenEdition(adoptedCen), pacing, { maxAttempts });
+      : await retryCloudCall(() => rawCloud.cenEdition(cenId), pacing, { maxAttempts });
   const desired = desiredSteps(topology, undefined, cenEdition);
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();

@@ -142,12 +142,10 @@ function equivalentOnAdoptedCen(
     case 'tr-vpc-attachment':
       return attachment;
     case 'tr-association':
-    case 'tr-propagation': {
-      const table = router(step.region)?.attrs;
-      return attachment === undefined || table === undefined
+    case 'tr-propagation':
+      return attachment === undefined
         ? undefined
         : untagged(step.kind).find((r) => r.attrs.attachmentId === attachment.id);
-    }
     case 'tr-peer-attachment': {
       const ends = [router(step.region)?.id, router(step.params.peerRegionId)?.id];
       return ends.some((e) => e === undefined)

@@ -47,8 +47,9 @@ export const STEP_PARAMS = {
   'transit-router': z.strictObject({ name: text }),
   /** `zoneIds`: the zones of the vSwitches the attachment maps, first then second. */
   'tr-vpc-attachment': z.strictObject({ name: text, zoneIds: cidrList }),
-  'tr-association': z.strictObject({}),
-  'tr-propagation': z.strictObject({}),
+  /** The route table of the transit router it is with: its system table (custom tables are not planned). */
+  'tr-association': z.strictObject({ routeTable: z.literal('System') }),
+  'tr-propagation': z.strictObject({ routeTable: z.literal('System') }),
   'tr-peer-attachment': z.strictObject({
     name: text,
     peerRegionId: text,

@@ -56,7 +56,7 @@ export function transitRouterSteps(
       kind: 'tr-association',
       site: s.name,
       region: s.region,
-      params: {},
+      params: { routeTable: 'System' },
       refs: table,
     });
     add({
@@ -64,7 +64,7 @@ export function transitRouterSteps(
       kind: 'tr-propagation',
       site: s.name,
       region: s.region,
-      params: {},
+      params: { routeTable: 'System' },
       refs: table,
     });
     for (const d of routesToTransitRouter(members, tunnels, s)) {

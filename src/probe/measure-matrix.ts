@@ -150,11 +150,14 @@ async function measureRegion(
   if (sources.length === 0) return [];
   const call = <T>(op: () => Promise<T>) => retryCloudCall(op, o.pacing, { maxAttempts: 5 });
   // One invocation per distinct script.
-  const groups = new Map<string, { script: string; seconds: number; sources: Probe[] }>();
+  const groups = new Map<string, { script: string; seconds: number; expected: number; sources: Probe[] }>();
   for (const s of sources) {
     const targets = scriptTargets(s, probes, round.get(s.site)!);
     const script = matrixScript(targets, o);
-    const group = groups.get(script) ?? { script, seconds: matrixScriptSeconds(o, targets), sources: [] };
+    // When the last ping should be done: its start and its count's intervals, and a second for delivery and the reply.
+    const expected =
+      1 + Math.max(...targets.map((t) => (t.startAfter ?? 0) + ((t.ping ?? o).count - 1) * (t.ping ?? o).interval));
+    const group = groups.get(script) ?? { script, seconds: matrixScriptSeconds(o, targets), expected, sources: [] };
     group.sources.push(s);
     groups.set(script, group);
   }
@@ -169,7 +172,7 @@ async function measureRegion(
             g.seconds,
           ),
         );
-        const results = await untilDone(runner, region, invokeId, g.sources, g.seconds, o);
+        const results = await untilDone(runner, region, invokeId, g.sources, g, o);
         return g.sources.flatMap((s) =>
           cellsOf(
             s,
@@ -197,17 +200,22 @@ async function measureRegion(
   return runs.flat();
 }
 
-/** Polls the invocation until every source is done, or stops it once its deadline has passed. */
+/**
+ * Polls the invocation until every source is done, or stops it once its deadline has passed. The
+ * first poll waits for the script's expected end (a long turn on the test bandwidth would otherwise
+ * cost a call a second).
+ */
 async function untilDone(
   runner: CommandRunner,
   region: string,
   invokeId: string,
   sources: readonly Probe[],
-  seconds: number,
+  timing: { readonly seconds: number; readonly expected: number },
   o: MeasureOptions,
 ): Promise<readonly InvocationResult[]> {
   const call = <T>(op: () => Promise<T>) => retryCloudCall(op, o.pacing, { maxAttempts: 5 });
-  const deadline = o.pacing.now() + (seconds + 30) * 1000 * o.pacing.pace;
+  const deadline = o.pacing.now() + (timing.seconds + 30) * 1000 * o.pacing.pace;
+  await o.pacing.sleep(timing.expected * 1000 * o.pacing.pace);
   for (;;) {
     const results = await call(() => runner.results(region, invokeId));
     if (sources.every((s) => results.find((r) => r.instanceId === s.instanceId)?.finished)) return results;

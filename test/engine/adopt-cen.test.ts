@@ -90,6 +90,31 @@ describe('an adopted CEN', () => {
     expect(h.emu.inventory().counts).toMatchObject({ cen: 1, 'cen-attachment': 0, 'cen-route-publish': 0, vpc: 0 });
   });
 
+  it('one vpnbot made before Enterprise Edition (an upgraded sandbox): its Basic steps are kept, not planned anew', async () => {
+    const held = hold(h.emu.world, { resource: 'basic-cen', regions: ['ap-northeast-1', 'us-west-1'] });
+    if (!('id' in held)) throw new Error(held.error);
+    // As an earlier vpnbot recorded the CEN it created for the topology.
+    h.store.putResource(
+      {
+        topology: 'ikev1test',
+        stepId: 'cen:ikev1test',
+        site: null,
+        kind: 'cen',
+        region: 'ap-northeast-1',
+        cloudId: held.id,
+        origin: 'created',
+        outputs: { id: held.id },
+      },
+      Date.now(),
+    );
+    const r = topologyFromLine('seed');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const plan = await h.engine.plan(r.value);
+    expect(plan.steps.find((s) => s.kind === 'cen')).toMatchObject({ action: 'keep', cloudId: held.id });
+    expect(plan.steps.filter((s) => s.kind === 'cen-attachment').map((s) => s.action)).toEqual(['create', 'create']);
+    expect(plan.steps.filter((s) => s.kind === 'transit-router' || s.kind.startsWith('tr-'))).toEqual([]);
+  });
+
   it('of today, with its transit routers, connections and routes in place: kept as they are, and left by destroy', async () => {
     const built = await buildWalkthrough(sdkClients(h.emu));
     const before = h.emu.inventory().counts;

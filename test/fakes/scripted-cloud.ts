@@ -97,8 +97,8 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
   },
   'transit-router': { name: 't' },
   'tr-vpc-attachment': { name: 'a', zoneIds: ['cn-hongkong-b', 'cn-hongkong-c'] },
-  'tr-association': {},
-  'tr-propagation': {},
+  'tr-association': { routeTable: 'System' },
+  'tr-propagation': { routeTable: 'System' },
   'tr-peer-attachment': { name: 'p', peerRegionId: 'us-west-1', bandwidth: { type: 'test' } },
   'tr-vpc-route': { destinationCidr: '192.168.0.0/16' },
   'tr-advertisement': {

@@ -113,24 +113,8 @@ export function holdBasicCen(w: World, name: string, regions: readonly string[])
   return id;
 }
 
-/** The Basic transit router a held CEN has in a region (made on its first attachment there, as then). */
-function basicRouter(w: World, cenId: string, regionId: string): void {
-  if ([...w.tr.routers.values()].some((r) => r.cenId === cenId && r.regionId === regionId)) return;
-  const id = w.newId('tr');
-  w.tr.routers.set(id, {
-    id,
-    cenId,
-    regionId,
-    type: 'Basic',
-    name: '',
-    description: '',
-    systemRouteTableId: '',
-    busyUntil: 0,
-    tags: {},
-    createdAt: w.now(),
-    phases: { steps: [], final: 'Active' },
-  });
-}
+const basicRouter = (w: World, cenId: string, regionId: string) =>
+  w.tr.holdBasic(cenId, regionId, w.now(), () => w.newId('tr'));
 
 const describeCens = reads((ctx) => {
   const w = ctx.world;

@@ -124,6 +124,28 @@ export class TransitRouterState {
     };
   }
 
+  /**
+   * The Basic transit router a CEN bought before Enterprise Edition has in a region (made with its
+   * first attachment there, as then); nothing if it has one.
+   */
+  holdBasic(cenId: string, regionId: string, now: number, newId: () => string): void {
+    if ([...this.routers.values()].some((r) => r.cenId === cenId && r.regionId === regionId)) return;
+    const id = newId();
+    this.routers.set(id, {
+      id,
+      cenId,
+      regionId,
+      type: 'Basic',
+      name: '',
+      description: '',
+      systemRouteTableId: '',
+      busyUntil: 0,
+      tags: {},
+      createdAt: now,
+      phases: { steps: [], final: 'Active' },
+    });
+  }
+
   /** Drops what finished deleting by `now`. */
   reap(now: number): void {
     const gone = (r: { deletingUntil?: number }) => r.deletingUntil !== undefined && r.deletingUntil <= now;

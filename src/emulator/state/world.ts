@@ -409,6 +409,10 @@ export class World {
     }
     this.cenPublished.push(...((data.cenPublished as CenPublishR[]) ?? []));
     this.tr.restore(data.transitRouters as Record<string, unknown> | undefined);
+    // Snapshots from before transit routers: their CENs are Basic, with a Basic router where they attach.
+    for (const a of this.cenAttachments)
+      if ((this.cens.get(a.cenId)?.edition ?? 'Basic') === 'Basic')
+        this.tr.holdBasic(a.cenId, a.childInstanceRegionId, a.createdAt, () => this.newId('tr'));
   }
 
   reset(): void {
