@@ -52,7 +52,8 @@ export function fiftySiteTopology(): Topology {
     'cn-shenzhen',
   ];
   const lines = Array.from({ length: 25 }, (_, i) => [
-    `  - { name: dc-${i}, role: dc, region: cn-hongkong, cidrs: [192.168.${i}.0/24], hub: hub-${i} }`,
+    // A /23: room for the vSwitch in each of two zones.
+    `  - { name: dc-${i}, role: dc, region: cn-hongkong, cidrs: [192.168.${2 * i}.0/23], hub: hub-${i} }`,
     `  - { name: hub-${i}, role: hub, region: ${regions[i % regions.length]}, cidrs: [10.${i + 1}.0.0/16] }`,
   ]).flat();
   return valid(topologyFromYaml(`name: fifty\nsites:\n${lines.join('\n')}\n`));

@@ -12,8 +12,9 @@
  *   learn the way back (without this, spoke -> DC fails: seed-scenario.md, step 5).
  * - CEN today (Enterprise Edition, shared/reference/alibaba-today.md §2): a transit router in each
  *   member's region, an inter-region connection between every two of those regions, and in each
- *   member's VPC a route to its transit router for every network it reached over a Basic CEN (the
- *   other members' CIDRs and the DC CIDRs other hubs advertise); the hub advertises its DCs' CIDRs.
+ *   member's VPC a route to its transit router for every network it can reach over CEN (the other
+ *   members' CIDRs; for a spoke, also every hub's DC CIDRs: a DC's tunnel carries its hub's and the
+ *   spokes' networks, never another hub's); the hub advertises its DCs' CIDRs.
  * - Security groups: every cloud site admits ICMP from every other site's CIDRs.
  */
 import { dcsOfHub, isCloudSite, networksBehindHub, type Site, type Topology } from '../topology/model';
@@ -80,8 +81,9 @@ export function regionPairs(regions: readonly string[]): [string, string][] {
 }
 
 /**
- * The networks a member's VPC sends to its transit router: what a Basic CEN taught it (the other
- * members' CIDRs, and the DC CIDRs the other hubs publish), in site order.
+ * The networks a member's VPC sends to its transit router, in site order: the other members'
+ * CIDRs, and for a spoke the DC CIDRs the hubs advertise. (A Basic CEN taught a hub the other hubs'
+ * DC CIDRs too, but their DCs route nothing back to it: no pair needs them.)
  */
 export function routesToTransitRouter(
   members: readonly Site[],
@@ -91,7 +93,7 @@ export function routesToTransitRouter(
   const own = new Set(member.cidrs);
   const out = [
     ...members.filter((m) => m.name !== member.name).flatMap((m) => m.cidrs),
-    ...designs.filter((d) => d.hub.name !== member.name).flatMap((d) => d.published),
+    ...(member.role === 'spoke' ? designs.flatMap((d) => d.published) : []),
   ];
   return [...new Set(out)].filter((c) => !own.has(c));
 }

@@ -3,6 +3,7 @@ import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import type { Plan } from '../../src/planner/plan';
 import { modelFromPlan } from '../../src/reachability/network-model';
 import { predictMatrix, renderPrediction, type PairPrediction } from '../../src/reachability/predict';
+import { twelveSiteTopology } from '../../src/bench/bench-topologies';
 import { seedTopology, yamlTopology, BIG_DC_YAML } from '../helpers/topologies';
 
 const seed = seedTopology();
@@ -207,6 +208,16 @@ describe('predictMatrix when something is missing', () => {
 });
 
 describe('predictMatrix beyond the seed', () => {
+  it("today's CEN connects exactly the pairs a Basic CEN did (12 sites over 9 regions, 3 hubs)", () => {
+    const t = { ...twelveSiteTopology(), probes: true };
+    const reachable = (cenEdition: 'basic' | 'enterprise') =>
+      predictMatrix(modelFromPlan(buildPlan(t, { resources: [], cenEdition }), t))
+        .filter((p) => p.reachable)
+        .map((p) => `${p.from}>${p.to}`);
+    expect(reachable('enterprise')).toEqual(reachable('basic'));
+    expect(reachable('enterprise')).toHaveLength(114);
+  });
+
   it('IKEv1 with three DC CIDRs and two spokes: every pair reachable', () => {
     for (const ike of ['v1', 'v2'] as const) {
       const t = yamlTopology(BIG_DC_YAML(ike).replace('sites:', 'probes: true\nsites:'), { ipsecConnectionQuota: 12 });
