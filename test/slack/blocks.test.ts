@@ -60,9 +60,9 @@ describe('plan messages', () => {
     expect(m.text).toContain('[sandbox]');
   });
 
-  it('twelve sites and 281 steps stay within Block Kit limits; the full text goes to the thread in pieces', () => {
+  it('twelve sites and 434 steps stay within Block Kit limits; the full text goes to the thread in pieces', () => {
     const p = proposal(twelveSiteTopology());
-    expect(p.plan.steps).toHaveLength(281);
+    expect(p.plan.steps).toHaveLength(434);
     const m = planMessage(p, { sandbox: false, approvers: 'x', kind: 'apply' });
     withinLimits(m.blocks);
     const chunks = planTextChunks(p.record.text);
