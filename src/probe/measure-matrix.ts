@@ -122,21 +122,18 @@ function row(from: Probe, probes: readonly Probe[], why: NotMeasured, detail: st
     .map((to) => ({ from: from.site, to: to.site, measured: false, why, detail }));
 }
 
-/** A source's script in a round: its targets, and itself at full speed so that a region's probes share one script when nothing is paced. */
+/**
+ * A source's script in a round: its targets in the probes' order, and, when none is paced, itself
+ * too (its section is ignored), so that every probe of a region runs one script, as before turns.
+ */
 function scriptTargets(source: Probe, probes: readonly Probe[], scheduled: readonly ScheduledTarget[]): ScriptTarget[] {
-  const ip = (site: string) => probes.find((p) => p.site === site)!.ip;
-  const self = scheduled.every((t) => !t.paced) ? [{ ip: source.ip }] : [];
-  const ordered = [...scheduled].sort(
-    (a, b) => probes.findIndex((p) => p.site === a.to) - probes.findIndex((p) => p.site === b.to),
-  );
-  const targets = ordered.map((t) => ({
-    ip: ip(t.to),
-    ...(t.paced ? { ping: t.ping, startAfter: t.startAfter } : {}),
-  }));
-  // In the probes' order (self in its place), as the matrix has always been pinged.
-  return [...self, ...targets].sort(
-    (a, b) => probes.findIndex((p) => p.ip === a.ip) - probes.findIndex((p) => p.ip === b.ip),
-  );
+  const withSelf = scheduled.every((t) => !t.paced);
+  return probes.flatMap((p): ScriptTarget[] => {
+    if (p.site === source.site) return withSelf ? [{ ip: p.ip }] : [];
+    const t = scheduled.find((x) => x.to === p.site);
+    if (!t) return [];
+    return [t.paced ? { ip: p.ip, ping: t.ping, startAfter: t.startAfter } : { ip: p.ip }];
+  });
 }
 
 async function measureRegion(
