@@ -51,12 +51,15 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     // connected through vSwitches in two zones each, associated and propagating, one connection
     // between Tokyo and Silicon Valley, and the DC's CIDR learned in Tokyo from the hub.
     const attachments = (await c.cen('ListTransitRouterVpcAttachments', { MaxResults: 50 })).TransitRouterAttachments;
+    // In region order: the two are made in parallel.
     expect(
-      attachments.map((a: { VpcRegionId: string; Status: string; ZoneMappings: { ZoneId: string }[] }) => [
-        a.VpcRegionId,
-        a.Status,
-        a.ZoneMappings.map((z) => z.ZoneId),
-      ]),
+      attachments
+        .map((a: { VpcRegionId: string; Status: string; ZoneMappings: { ZoneId: string }[] }) => [
+          a.VpcRegionId,
+          a.Status,
+          a.ZoneMappings.map((z) => z.ZoneId),
+        ])
+        .sort(),
     ).toEqual([
       ['ap-northeast-1', 'Attached', ['ap-northeast-1a', 'ap-northeast-1b']],
       ['us-west-1', 'Attached', ['us-west-1a', 'us-west-1b']],

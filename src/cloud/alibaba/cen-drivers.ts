@@ -1,9 +1,7 @@
 /** CEN instances, VPC attachments and published route entries (Cbn 2017-09-12, through callApi). */
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
-import { GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
+import { capitalTags, GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
 
-const capitalTags = (tags: Readonly<Record<string, string>>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) =>
   tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
 

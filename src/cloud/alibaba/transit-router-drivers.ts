@@ -9,10 +9,8 @@ import type { ObservedAttrs, StepInput } from '../../planner/step-params';
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
 import type { RawAnswer } from './alibaba-clients';
 import { publishedRouteDriver } from './cen-drivers';
-import { GONE, matches, pending, ready, type DriverContext } from './driver-kit';
+import { capitalTags, GONE, matches, pending, ready, type DriverContext } from './driver-kit';
 
-const capitalTags = (tags: Readonly<Record<string, string>>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 /** Tags as the transit-router lists return them: a plain array of {Key, Value}. */
 const tagsOfItem = (item: { Tags?: { Key: string; Value: string }[] }) =>
   Object.fromEntries((item.Tags ?? []).map((t) => [t.Key, t.Value]));

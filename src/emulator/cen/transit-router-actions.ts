@@ -21,7 +21,7 @@ import {
   type ActionContext,
   type ActionTable,
 } from '../api/api-kit';
-import { isAttached, regionRouter, tableRoutes, transitRouterOf, type TrRoute } from '../network/transit-routing';
+import { isAttached, live, regionRouter, tableRoutes, transitRouterOf, type TrRoute } from '../network/transit-routing';
 import type {
   TrPeerAttachmentR,
   TrRouteTableR,
@@ -32,9 +32,6 @@ import type {
 import { LATENCY, matchesTags, tagList, type CenR, type World } from '../state/world';
 import { lockVpc } from '../vpc/vpc-kit';
 import { cenOf } from './cen-actions';
-
-const live = <T extends { deletingUntil?: number }>(x: T | undefined): x is T =>
-  x !== undefined && x.deletingUntil === undefined;
 
 /**
  * DryRun: the checks ran and nothing changes. Most actions answer the error DryRunOperation; the

@@ -39,7 +39,8 @@ export interface Crossing {
   readonly bitsPerSecond: number;
 }
 
-const live = <T extends { deletingUntil?: number }>(x: T | undefined): x is T =>
+/** Exists and is not being deleted. */
+export const live = <T extends { deletingUntil?: number }>(x: T | undefined): x is T =>
   x !== undefined && x.deletingUntil === undefined;
 
 export function transitRouterOf(w: World, id: string): TransitRouterR | undefined {
