@@ -27,5 +27,6 @@ export function lazyAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     calls: () => cloud?.calls() ?? 0,
     zones: (region) => get().zones(region),
     vpnGatewayZones: (region) => get().vpnGatewayZones(region),
+    cenEdition: (cenId) => get().cenEdition(cenId),
   };
 }

@@ -4,6 +4,7 @@ import { benchApply } from '../../src/bench/apply-bench';
 import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../src/bench/bench-topologies';
 import { benchEmulator } from '../../src/bench/emulator-bench';
 import { benchMatrix } from '../../src/bench/matrix-bench';
+import { benchPacedMatrix } from '../../src/bench/paced-matrix-bench';
 import { benchSlackAck } from '../../src/bench/slack-ack-bench';
 import { benchStart } from '../../src/bench/start-bench';
 import { benchTopology } from '../../src/bench/topology-bench';
@@ -126,6 +127,25 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
   const [three, , thirty] = matrix;
   if (three && thirty)
     f('ping matrix 30 / 3 probes', thirty.wallMs / three.wallMs, 'ratio', 'pings run in parallel on each probe');
+
+  const paced = await benchPacedMatrix([3, 30], MATRIX_SCALE);
+  for (const m of paced) {
+    ok &&= m.allReceived;
+    f(
+      `ping matrix paced ${m.probes} probes`,
+      m.wallMs,
+      'ms',
+      `3 regions on transit routers, test bandwidth: ${m.pacedCells} of ${m.cells} cells paced, ${m.apiCalls} API calls, time scale ${MATRIX_SCALE}${m.allReceived ? ', 0 % loss' : ', LOSS OR NOT MEASURED'}`,
+    );
+  }
+  const [p3, p30] = paced;
+  if (p3 && p30)
+    f(
+      'ping matrix paced 30 / 3 probes',
+      p30.wallMs / p3.wallMs,
+      'ratio',
+      'pairs across a connection take turns: it grows with the pairs per connection',
+    );
   return ok;
 }
 

@@ -1,9 +1,11 @@
 /**
- * The narrated demo: the walkthrough planned, approved, applied and measured; the master tunnels
- * taken down to show the slaves take over (every pair still answers, flagged as a failover); then
- * the CEN publish withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail,
- * named), repaired by planning again (one step), measured again, and destroyed. Each stage says what it will show and
- * checks that it did; the demo succeeds only if every stage did. Front ends narrate the reports.
+ * The narrated demo: the walkthrough planned, approved, applied and measured on today's CEN
+ * (transit routers); the master tunnels taken down to show the slaves take over (every pair still
+ * answers, flagged as a failover); then the hub's advertisement of the DC's CIDR to its transit
+ * router withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail, the route
+ * named as not advertised), repaired by planning again (one step), measured again, and destroyed.
+ * Each stage says what it will show and checks that it did; the demo succeeds only if every stage
+ * did. Front ends narrate the reports.
  */
 import type { EngineListener } from '../engine/engine-events';
 import type { PingMatrix } from '../probe/ping-matrix';
@@ -45,6 +47,8 @@ export const DEMO_TOPOLOGY = 'vpnbot-demo';
 const TOPOLOGY = DEMO_TOPOLOGY;
 const DEMO_YAML = SEED_YAML.replace(/^name: .*$/m, `name: ${DEMO_TOPOLOGY}`);
 const HK_US = ['hongkong>us', 'us>hongkong'];
+const NOT_ADVERTISED =
+  'expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now';
 
 type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix; measured?: MeasureResult };
 
@@ -118,7 +122,7 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
     {
-      intent: `Plan the walkthrough as "${DEMO_TOPOLOGY}" (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over CEN) and approve it as you: the local user may approve their own plans. CEN (Cloud Enterprise Network) joins VPCs of different regions over Alibaba's backbone, so the spoke needs no VPN of its own.`,
+      intent: `Plan the walkthrough as "${DEMO_TOPOLOGY}" (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over today's CEN: transit routers in both regions) and approve it as you: the local user may approve their own plans. CEN (Cloud Enterprise Network) joins VPCs of different regions over Alibaba's backbone, so the spoke needs no VPN of its own.`,
       run: async () =>
         remember(
           await approveAndRun(
@@ -133,7 +137,7 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
     },
     {
       intent:
-        'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted. Cloud Assistant is the agent on each ECS instance that runs a command for the API (here ping to every other probe) and returns its output.',
+        'The apply ended by measuring the ping matrix through Cloud Assistant, as every apply does: all six pairs should answer, as predicted (the four across Tokyo <-> Silicon Valley paced for its free test bandwidth). Cloud Assistant is the agent on each ECS instance that runs a command for the API (here ping to every other probe) and returns its output.',
       run: async () =>
         measured(
           afterApply(),
@@ -195,7 +199,7 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
     },
     {
       intent:
-        "Withdraw Tokyo's CEN publish of 192.168.0.0/16 behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
+        "Withdraw the hub's advertisement of 192.168.0.0/16 to Tokyo's transit router behind vpnbot's back (the emulator's control API): Silicon Valley loses its way back to Hong Kong.",
       run: async () => {
         if (!services.control)
           return {
@@ -204,20 +208,23 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
               'this cloud has no control API: the demo breaks things only in the sandbox or against `vpnbot emulator`',
           };
         const resources = services.store.resources(TOPOLOGY);
-        const publish = resources.find((r) => r.kind === 'cen-route-publish');
+        const advertised = resources.find((r) => r.kind === 'tr-advertisement');
         const cen = resources.find((r) => r.kind === 'cen');
         const vpc = resources.find((r) => r.stepId === 'vpc:japan');
-        if (!publish || !cen || !vpc)
-          return { ok: false, outcome: 'the published route, the CEN instance or the Tokyo VPC is not recorded' };
+        if (!advertised || !cen || !vpc)
+          return { ok: false, outcome: 'the advertised route, the CEN instance or the Tokyo VPC is not recorded' };
         const error = await services.control.withdrawPublishedRoute(cen.cloudId, vpc.cloudId, '192.168.0.0/16');
         return error
           ? { ok: false, outcome: error }
-          : { ok: true, outcome: `withdrew 192.168.0.0/16 from ${cen.cloudId}` };
+          : {
+              ok: true,
+              outcome: `withdrew the advertisement of 192.168.0.0/16 from ${cen.cloudId}'s Tokyo transit router`,
+            };
       },
     },
     {
       intent:
-        'Measure again: Hong Kong <-> US should fail, flagged as not predicted and naming the missing route; Hong Kong <-> Japan should still pass.',
+        'Measure again: Hong Kong <-> US should fail, flagged as not predicted and naming the route no longer advertised; Hong Kong <-> Japan should still pass.',
       run: async () =>
         measured(
           await measure(),
@@ -226,14 +233,9 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
             const others = m.cells.filter((c) => !HK_US.includes(key(c)));
             if (
               hkUs.length !== 2 ||
-              hkUs.some(
-                (c) =>
-                  c.verdict !== 'fail' ||
-                  c.matches ||
-                  !c.reason.includes('published to CEN by japan: it is not published now'),
-              )
+              hkUs.some((c) => c.verdict !== 'fail' || c.matches || !c.reason.includes(NOT_ADVERTISED))
             )
-              return `expected Hong Kong <-> US to fail naming the withdrawn route; got ${hkUs.map((c) => `${key(c)} ${c.verdict} (${c.reason})`).join('; ')}`;
+              return `expected Hong Kong <-> US to fail naming the withdrawn advertisement; got ${hkUs.map((c) => `${key(c)} ${c.verdict} (${c.reason})`).join('; ')}`;
             if (others.some((c) => c.verdict !== 'pass'))
               return `expected the other pairs to pass; ${others
                 .filter((c) => c.verdict !== 'pass')
@@ -241,12 +243,12 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
                 .join(', ')} did not`;
             return undefined;
           },
-          `Hong Kong <-> US fail: "${'expected via 192.168.0.0/16 published to CEN by japan: it is not published now'}"; the other four pairs pass`,
+          `Hong Kong <-> US fail: "${NOT_ADVERTISED}"; the other four pairs pass`,
         ),
     },
     {
       intent:
-        'Plan the topology again: vpnbot sees the drift and repairs it in one step (the publish), approved as before.',
+        'Plan the topology again: vpnbot sees the drift and repairs it in one step (the advertisement), approved as before.',
       run: async () => {
         const p = await proposeKnown(services, TOPOLOGY, {
           requester: options.actor,

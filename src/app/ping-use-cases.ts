@@ -153,6 +153,16 @@ async function tunnelStates(
   return { tunnels, failovers };
 }
 
+/** The pairs that cross an inter-region connection with only the test bandwidth, with those connections: they are paced. */
+function pacedPairs(predictions: readonly PairPrediction[]): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const p of predictions) {
+    const links = p.links.filter((l) => l.testBandwidth).map((l) => l.id);
+    if (links.length > 0) out.set(pairKey(p.from, p.to), links);
+  }
+  return out;
+}
+
 /** Checks, in the cloud, each thing a failing pair's prediction relied on; the first that does not hold, in words. */
 async function explainFailures(
   s: AppServices,
@@ -235,6 +245,7 @@ export async function measureTopology(
       ...DEFAULT_PING,
       count,
       pacing: services.pacing,
+      paced: pacedPairs(predictions),
     })
   ).map((c): MeasuredCell => {
     // A probe instance that no longer exists is said as such, not as an agent offline or as loss.

@@ -4,6 +4,7 @@
  * engine knows nothing of SDKs. Resources without ids of their own (CEN attachments, published
  * routes, security group rules) get composite ids the driver can read back.
  */
+import type { CenEdition } from '../planner/observed';
 import type { StepKind } from '../planner/plan';
 import type { ObservedAttrs, StepInput, TunnelRole } from '../planner/step-params';
 
@@ -76,6 +77,12 @@ export interface ResourceDriver<K extends StepKind = StepKind> {
    * gateways, VPCs and CENs); only the kinds that can be found this way implement it.
    */
   findExternal?(input: ResourceInput<K>): Promise<ExternalResource<K> | undefined>;
+  /**
+   * The parameters `findExternal` reads, when they are fewer than the kind's input: the refresh may
+   * then look for an equivalent before vpnbot's own resources the input names exist (a transit-router
+   * connection already in service, made with other vSwitches).
+   */
+  readonly externalKeys?: readonly string[];
   /** Why a resource is not becoming ready (an IPsec connection's IKE log), for error messages. */
   explain?(region: string, id: string): Promise<string>;
   /** Resources of this kind carrying all of `tags`, in a region (CEN: region ignored). Taggable kinds only. */
@@ -144,5 +151,7 @@ export interface CloudApi {
   zones(region: string): Promise<readonly string[]>;
   /** The zones of a region that sell VPN gateways of vpnbot's bandwidth (DescribeVpnGatewayAvailableZones). */
   vpnGatewayZones(region: string): Promise<readonly string[]>;
+  /** The edition of a CEN: `basic` for one bought before Enterprise Edition (its transit routers are Basic). */
+  cenEdition(cenId: string): Promise<CenEdition>;
   readonly commands: CommandRunner;
 }

@@ -1,9 +1,11 @@
 /**
- * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Walks the desired
- * steps in dependency order, finding each one's resource (the store's record, then tags, markers or
- * natural keys), reading adopted ids, and looking for equivalent resources already in place on
- * adopted gateways, VPCs and CENs. Resources of the topology that are no longer desired are found
- * from the store and by tag search.
+ * Refresh: what the cloud holds for a topology, as the planner's ObservedState. Reads the edition
+ * of the topology's CEN first, adopted or made earlier (it decides the CEN's steps), then walks the desired steps in dependency
+ * order, finding each one's resource (the store's record, then tags, markers or natural keys),
+ * reading adopted ids, and looking for equivalent resources already in place on adopted gateways,
+ * VPCs and CENs, and on such equivalents (a transit router found on an adopted CEN, its
+ * connections). Resources of the topology that are no longer desired are found from the store and
+ * by tag search.
  */
 import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
 import { topoOrder } from '../dag/topo-order';
@@ -44,7 +46,8 @@ function externalResource(
     id,
     region: step.region,
     tags: {},
-    attrs: { ...attrs, vpnGatewayId, vpcId },
+    // What the driver read wins over what is inferred from the step's inputs.
+    attrs: { vpnGatewayId, vpcId, ...attrs },
   } as ObservedResource;
 }
 
@@ -66,6 +69,17 @@ export async function observeCloud(
     ...(options.budgetMs !== undefined ? { giveUpAt: pacing.now() + options.budgetMs } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
+  // The topology's CEN, adopted or made by vpnbot earlier (then Basic if made before Enterprise Edition).
+  const cenId =
+    topology.sites.map((s) => s.existing.cen).find((c) => c !== undefined) ??
+    store.resources(topology.name).find((r) => r.kind === 'cen' && r.origin === 'created')?.cloudId;
+  const cenEdition =
+    cenId === undefined
+      ? 'enterprise'
+      : await retryCloudCall(() => rawCloud.cenEdition(cenId), pacing, {
+          maxAttempts,
+          ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+        });
   const records = new Map(store.resources(topology.name).map((r) => [r.stepId, r]));
   const outputs = new Map<string, Record<string, string>>();
   const resources: ObservedResource[] = [];
@@ -91,7 +105,7 @@ export async function observeCloud(
     known.push({ ...seen, tags: adopted ? {} : ourTags(step) });
     if (adopted) resources.push({ ...seen, tags: {} });
   }
-  const desired = desiredSteps(topology, undefined, gatewayKinds(topology, { resources: known }));
+  const desired = desiredSteps(topology, undefined, gatewayKinds(topology, { resources: known }), cenEdition);
   const ours = (step: DesiredStep, id: string, o: Readonly<Record<string, string>>) =>
     ({
       kind: step.kind,
@@ -100,6 +114,7 @@ export async function observeCloud(
       tags: ourTags(step.id),
       attrs: step.kind === 'vpn-gateway' ? gatewayAttrs(o) : {},
     }) as ObservedResource;
+  // Adopted ids, and the ids of equivalents found on them as the walk goes.
   const adoptedIds = new Set(topology.sites.flatMap((s) => Object.values(s.existing)));
 
   for (const step of topoOrder(desired)) {
@@ -114,8 +129,28 @@ export async function observeCloud(
       if (o.state !== 'gone') outputs.set(step.id, { ...o.outputs, id: adopted });
       continue;
     }
+    // On adopted resources (and equivalents found on them) only the store's record says a resource
+    // is vpnbot's: whatever else stands there is an equivalent already in service, left as it is.
+    const onAdopted = refsOf(step).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
+    const lookExternal = async (input: ResourceInput) => {
+      if (!driver.findExternal || !onAdopted) return;
+      const ext = await driver.findExternal(input);
+      if (!ext) return;
+      const o = await driver.read(step.region, ext.id);
+      outputs.set(step.id, { ...o.outputs, id: ext.id });
+      resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
+      adoptedIds.add(ext.id);
+    };
     const resolved = resolveInput(step, topology.name, outputs);
-    if (!resolved.ok) continue;
+    if (!resolved.ok) {
+      // Something of vpnbot's this step needs is not there yet, so its resource is not either; an
+      // equivalent on adopted resources may be (a transit-router connection made with other vSwitches).
+      const partial = resolveInput(step, topology.name, outputs, undefined, { partial: true });
+      const keys = driver.externalKeys;
+      const params = partial.ok ? (partial.input.params as Readonly<Record<string, unknown>>) : {};
+      if (partial.ok && keys?.every((k) => params[k] !== undefined)) await lookExternal(partial.input);
+      continue;
+    }
     const { input } = resolved;
     const record = records.get(step.id);
     let found: { id: string; outputs: Readonly<Record<string, string>> } | undefined;
@@ -123,7 +158,7 @@ export async function observeCloud(
       const o = await read(record.cloudId);
       if (o.state !== 'gone') found = { id: record.cloudId, outputs: o.outputs };
     }
-    if (!found) {
+    if (!found && !onAdopted) {
       const id = await driver.find(input);
       if (id) found = { id, outputs: (await driver.read(step.region, id)).outputs };
     }
@@ -132,16 +167,7 @@ export async function observeCloud(
       resources.push(ours(step, found.id, found.outputs));
       continue;
     }
-    // Equivalents already in service, on resources the user asked to adopt (the walkthrough's premise).
-    const onAdopted = refsOf(step).some((r) => adoptedIds.has(outputs.get(r.step)?.id ?? ''));
-    if (driver.findExternal && onAdopted) {
-      const ext = await driver.findExternal(input);
-      if (ext) {
-        const o = await driver.read(step.region, ext.id);
-        outputs.set(step.id, { ...o.outputs, id: ext.id });
-        resources.push(externalResource(step, ext.id, ext.attrs, input, outputs));
-      }
-    }
+    await lookExternal(input);
   }
 
   // No longer desired: what the store knows we created, and anything tagged for this topology.
@@ -174,7 +200,7 @@ export async function observeCloud(
     resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} } as ObservedResource);
     seen.add(t.id);
   }
-  return { resources };
+  return { resources, cenEdition };
 }
 
 /** The same cloud, with every driver call retried on retryable errors (refresh reads a lot). */

@@ -16,17 +16,25 @@ export const clientTokenFor = (runId: string, stepId: string) =>
 
 export type ResolvedInput = { ok: true; input: ResourceInput } | { ok: false; missing: Ref };
 
+/**
+ * `partial`: a reference not known yet is left out instead of failing, for looking up an
+ * equivalent already in service by its natural key (never for creating anything).
+ */
 export function resolveInput(
   step: DesiredStep,
   topology: string,
   outputs: StepOutputs,
   run?: { runId: string; psk?: ResourceInput['psk'] },
+  options: { partial?: boolean } = {},
 ): ResolvedInput {
   const params: Record<string, unknown> = { ...step.params };
   for (const [name, ref] of Object.entries(step.refs as Readonly<Record<string, Ref | undefined>>)) {
     if (!ref) continue;
     const value = outputs.get(ref.step)?.[ref.output];
-    if (value === undefined || value === '') return { ok: false, missing: ref };
+    if (value === undefined || value === '') {
+      if (options.partial) continue;
+      return { ok: false, missing: ref };
+    }
     params[name] = value;
   }
   return {

@@ -25,7 +25,7 @@ export function buildPlan(
   observed: ObservedState,
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
 ): Plan {
-  const desired = desiredSteps(topology, options, gatewayKinds(topology, observed));
+  const desired = desiredSteps(topology, options, gatewayKinds(topology, observed), observed.cenEdition);
   const byStepTag = new Map(
     observed.resources
       .filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined)

@@ -7,7 +7,13 @@ import type { DeleteStep, Step, StepKind } from './plan';
 import { STEP_CATALOGUE } from './step-catalogue';
 import { parseStepId } from './step-ids';
 
-/** Regional resources only wait for those of their own region; the CEN for all. */
+/** The regions a resource is in: its own, or both of an inter-region connection (named in its id). */
+function regionsOf(x: { id: string; region: string }): readonly string[] {
+  const parsed = parseStepId(x.id);
+  return parsed?.kind === 'tr-peer-attachment' ? parsed.regions : [x.region];
+}
+
+/** Regional resources only wait for those of their own region (a connection is in both of its); the CEN for all. */
 export function deleteDependencies(
   deletes: readonly { id: string; kind: StepKind; region: string }[],
 ): Map<string, string[]> {
@@ -15,7 +21,7 @@ export function deleteDependencies(
   for (const d of deletes) {
     const first = STEP_CATALOGUE[d.kind].deleteAfter;
     const before = deletes.filter(
-      (x) => x.id !== d.id && first.includes(x.kind) && (d.kind === 'cen' || x.region === d.region),
+      (x) => x.id !== d.id && first.includes(x.kind) && (d.kind === 'cen' || regionsOf(x).includes(d.region)),
     );
     deps.set(d.id, before.map((x) => x.id).sort());
   }

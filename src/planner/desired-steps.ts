@@ -6,9 +6,11 @@
 import { isCloudSite, siteOwningCidr, type Site, type Topology } from '../topology/model';
 import { kindOf, type GatewayKinds } from './gateway-kinds';
 import { admittedSources, cenMembers, tunnelDesigns, type TunnelDesign } from './ikev1-rules';
+import type { CenEdition } from './observed';
 import type { DesiredStep, Ref, StepKind } from './plan';
 import { stepId } from './step-ids';
 import type { OutputName, StepParams, StepRefs, TunnelForm } from './step-params';
+import { transitRouterSteps } from './transit-router-steps';
 
 /** Defaults for what the topology language leaves out; overridable by configuration. */
 export interface PlannerOptions {
@@ -24,7 +26,7 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
 };
 
 /** A step as the rules describe it; dependencies on the steps it references are added for it. */
-type Draft = {
+export type Draft = {
   [K in StepKind]: {
     id: string;
     kind: K;
@@ -49,11 +51,14 @@ function canonical(t: Topology): Topology {
 /**
  * `kinds`: the kinds of the gateways already in place (gateway-kinds.ts); any other gateway is a
  * new one. They decide how many customer gateways stand for a peer and the form of each connection.
+ * `cen`: the edition of the topology's CEN. Enterprise for one vpnbot creates (and for an adopted
+ * one of today); Basic for an adopted CEN bought before, which keeps its attachments and publishes.
  */
 export function desiredSteps(
   input: Topology,
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
   kinds: GatewayKinds = new Map(),
+  cen: CenEdition = 'enterprise',
 ): DesiredStep[] {
   const t = canonical(input);
   const out: DesiredStep[] = [];
@@ -119,38 +124,12 @@ export function desiredSteps(
 
   const members = cenMembers(t);
   if (members.length > 0) {
-    const cen = stepId.cen(t.name);
+    const cenStep = stepId.cen(t.name);
     // The CEN instance is global; its API region is the first hub's (by name), else the first spoke's.
     const home = members.find((s) => s.role === 'hub') ?? members[0]!;
-    add({ id: cen, kind: 'cen', site: null, region: home.region, params: { name: t.name }, refs: {} });
-    for (const s of members) {
-      add({
-        id: stepId.cenAttachment(s.name),
-        kind: 'cen-attachment',
-        site: s.name,
-        region: s.region,
-        dependsOn: [cen, stepId.vpc(s.name), stepId.vswitch(s.name)],
-        params: { childInstanceType: 'VPC', childInstanceRegionId: s.region },
-        refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(s.name)) },
-      });
-    }
-    for (const { hub, published } of tunnels) {
-      for (const d of published) {
-        add({
-          id: stepId.cenRoutePublish(hub.name, d),
-          kind: 'cen-route-publish',
-          site: hub.name,
-          region: hub.region,
-          dependsOn: [stepId.cenAttachment(hub.name), stepId.routeEntry(hub.name, d)],
-          params: { destinationCidr: d, childInstanceType: 'VPC', childInstanceRegionId: hub.region },
-          refs: {
-            cenId: ref(cen),
-            childInstanceId: ref(stepId.vpc(hub.name)),
-            routeTableId: ref(stepId.vpc(hub.name), 'routeTableId'),
-          },
-        });
-      }
-    }
+    add({ id: cenStep, kind: 'cen', site: null, region: home.region, params: { name: t.name }, refs: {} });
+    if (cen === 'enterprise') transitRouterSteps(t, members, tunnels, add);
+    else addBasicCen(t, members, tunnels, add);
   }
 
   for (const s of cloudSites) {
@@ -193,6 +172,39 @@ export function desiredSteps(
     }
   }
   return out;
+}
+
+/** A CEN bought before Enterprise Edition: members attached as in the walkthrough, each hub's DC routes published. */
+function addBasicCen(t: Topology, members: readonly Site[], tunnels: readonly TunnelDesign[], add: (d: Draft) => void) {
+  const cen = stepId.cen(t.name);
+  for (const s of members) {
+    add({
+      id: stepId.cenAttachment(s.name),
+      kind: 'cen-attachment',
+      site: s.name,
+      region: s.region,
+      dependsOn: [cen, stepId.vpc(s.name), stepId.vswitch(s.name)],
+      params: { childInstanceType: 'VPC', childInstanceRegionId: s.region },
+      refs: { cenId: ref(cen), childInstanceId: ref(stepId.vpc(s.name)) },
+    });
+  }
+  for (const { hub, published } of tunnels) {
+    for (const d of published) {
+      add({
+        id: stepId.cenRoutePublish(hub.name, d),
+        kind: 'cen-route-publish',
+        site: hub.name,
+        region: hub.region,
+        dependsOn: [stepId.cenAttachment(hub.name), stepId.routeEntry(hub.name, d)],
+        params: { destinationCidr: d, childInstanceType: 'VPC', childInstanceRegionId: hub.region },
+        refs: {
+          cenId: ref(cen),
+          childInstanceId: ref(stepId.vpc(hub.name)),
+          routeTableId: ref(stepId.vpc(hub.name), 'routeTableId'),
+        },
+      });
+    }
+  }
 }
 
 /** Numbers repeated names (`x-1`, `x-2`); unique names stay as they are. */

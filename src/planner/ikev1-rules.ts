@@ -10,6 +10,11 @@
  *   each DC CIDR to its VPN gateway. An on-premises DC routes on its own device.
  * - CEN: hubs and spokes are attached; each hub publishes its routes to its DCs' CIDRs, so spokes
  *   learn the way back (without this, spoke -> DC fails: seed-scenario.md, step 5).
+ * - CEN today (Enterprise Edition, shared/reference/alibaba-today.md §2): a transit router in each
+ *   member's region, an inter-region connection between every two of those regions, and in each
+ *   member's VPC a route to its transit router for every network it can reach over CEN (the other
+ *   members' CIDRs; for a spoke, also every hub's DC CIDRs: a DC's tunnel carries its hub's and the
+ *   spokes' networks, never another hub's); the hub advertises its DCs' CIDRs.
  * - Security groups: every cloud site admits ICMP from every other site's CIDRs.
  */
 import { dcsOfHub, isCloudSite, networksBehindHub, type Site, type Topology } from '../topology/model';
@@ -63,4 +68,32 @@ export function cenMembers(topology: Topology): Site[] {
 /** The sources a site's security group admits ICMP from: every other site's CIDRs. */
 export function admittedSources(topology: Topology, site: Site): string[] {
   return topology.sites.filter((x) => x.name !== site.name).flatMap((x) => x.cidrs);
+}
+
+/** The regions that need a transit router: those of the CEN's members, sorted. */
+export function transitRegions(members: readonly Site[]): string[] {
+  return [...new Set(members.map((s) => s.region))].sort();
+}
+
+/** The pairs of regions joined by an inter-region connection: every two of them. */
+export function regionPairs(regions: readonly string[]): [string, string][] {
+  return regions.flatMap((a, i) => regions.slice(i + 1).map((b): [string, string] => [a, b]));
+}
+
+/**
+ * The networks a member's VPC sends to its transit router, in site order: the other members'
+ * CIDRs, and for a spoke the DC CIDRs the hubs advertise. (A Basic CEN taught a hub the other hubs'
+ * DC CIDRs too, but their DCs route nothing back to it: no pair needs them.)
+ */
+export function routesToTransitRouter(
+  members: readonly Site[],
+  designs: readonly TunnelDesign[],
+  member: Site,
+): string[] {
+  const own = new Set(member.cidrs);
+  const out = [
+    ...members.filter((m) => m.name !== member.name).flatMap((m) => m.cidrs),
+    ...(member.role === 'spoke' ? designs.flatMap((d) => d.published) : []),
+  ];
+  return [...new Set(out)].filter((c) => !own.has(c));
 }

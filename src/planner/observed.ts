@@ -19,8 +19,13 @@ export interface ObservedResourceOf<K extends StepKind> {
 
 export type ObservedResource = { [K in StepKind]: ObservedResourceOf<K> }[StepKind];
 
+/** A CEN's edition, as the planner needs it: `basic` for one bought before Enterprise Edition (its routers are Basic). */
+export type CenEdition = 'basic' | 'enterprise';
+
 export interface ObservedState {
   readonly resources: readonly ObservedResource[];
+  /** The adopted CEN's edition, when the topology adopts one (absent: enterprise). */
+  readonly cenEdition?: CenEdition;
 }
 
 export const EMPTY_OBSERVED: ObservedState = { resources: [] };

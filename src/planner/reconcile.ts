@@ -76,6 +76,21 @@ export function equivalentExternal(
       (r) => r.kind === kind && r.tags[TAG_STEP] === undefined,
     ) as unknown as ObservedResourceOf<K>[];
   switch (step.kind) {
+    case 'customer-gateway': {
+      // The cloud takes one customer gateway per address and region: one already there for the
+      // peer's address (an adopted dual-tunnel peer's second address often has one) stands for it.
+      const peer = indexOf(topology).site.get(step.params.peerSite);
+      const peerGateway = observed.resources.find(
+        (r): r is ObservedResourceOf<'vpn-gateway'> => r.kind === 'vpn-gateway' && r.id === peer?.existing.vpnGateway,
+      );
+      const output = step.refs.ipAddress?.output;
+      const ip =
+        step.params.ipAddress ??
+        (output === 'internetIp' || output === 'disasterRecoveryIp' ? peerGateway?.attrs[output] : undefined);
+      return ip
+        ? untagged('customer-gateway').find((r) => r.region === step.region && r.attrs.ipAddress === ip)
+        : undefined;
+    }
     case 'ipsec-connection': {
       const gateway = site?.existing.vpnGateway;
       return gateway === undefined
@@ -116,6 +131,60 @@ export function equivalentExternal(
               r.attrs.destinationCidr === step.params.destinationCidr,
           );
     }
+    default:
+      return cen === undefined ? undefined : equivalentOnAdoptedCen(step, site, cen, untagged);
+  }
+}
+
+/**
+ * Today's CEN pieces already in place on an adopted CEN: the region's transit router, an adopted
+ * VPC's connection to it, that connection's association, propagation and routes back, the
+ * connection between two such routers, and an advertisement from an adopted VPC.
+ */
+function equivalentOnAdoptedCen(
+  step: DesiredStep,
+  site: Site | undefined,
+  cen: string,
+  untagged: <K extends StepKind>(kind: K) => ObservedResourceOf<K>[],
+): ObservedResource | undefined {
+  const router = (region: string) =>
+    untagged('transit-router').find((r) => r.attrs.cenId === cen && r.region === region);
+  const vpc = site?.existing.vpc;
+  const attachment =
+    vpc === undefined
+      ? undefined
+      : untagged('tr-vpc-attachment').find((r) => r.attrs.cenId === cen && r.attrs.vpcId === vpc);
+  switch (step.kind) {
+    case 'transit-router':
+      return router(step.region);
+    case 'tr-vpc-attachment':
+      return attachment;
+    case 'tr-association':
+    case 'tr-propagation':
+      return attachment === undefined
+        ? undefined
+        : untagged(step.kind).find((r) => r.attrs.attachmentId === attachment.id);
+    case 'tr-peer-attachment': {
+      const ends = [router(step.region)?.id, router(step.params.peerRegionId)?.id];
+      return ends.some((e) => e === undefined)
+        ? undefined
+        : untagged('tr-peer-attachment').find((r) => ends.every((e) => r.attrs.transitRouterIds?.includes(e!)));
+    }
+    case 'tr-vpc-route':
+      return attachment === undefined
+        ? undefined
+        : untagged('tr-vpc-route').find(
+            (r) => r.attrs.attachmentId === attachment.id && r.attrs.destinationCidr === step.params.destinationCidr,
+          );
+    case 'tr-advertisement':
+      return vpc === undefined
+        ? undefined
+        : untagged('tr-advertisement').find(
+            (r) =>
+              r.attrs.cenId === cen &&
+              r.attrs.childInstanceId === vpc &&
+              r.attrs.destinationCidr === step.params.destinationCidr,
+          );
     default:
       return undefined;
   }

@@ -1,4 +1,8 @@
-/** A plan as text, like `terraform plan`: one line per step grouped by site, then a summary line. */
+/**
+ * A plan as text, like `terraform plan`: one line per step grouped by site, the inter-region
+ * bandwidth in one line when the plan has inter-region connections, then a summary line.
+ */
+import { describeBandwidth } from '../topology/inter-region-bandwidth';
 import type { Topology } from '../topology/model';
 import { hasChanges, STEP_KINDS, type Action, type Plan, type Step } from './plan';
 import { describeStep } from './step-catalogue';
@@ -80,6 +84,17 @@ export function renderPlan(plan: Plan, topology?: Topology): string {
   }
   const tunnels = tunnelSentence(plan);
   if (tunnels) out.push(tunnels);
+  const peers = plan.steps.filter(
+    (s): s is Extract<Step, { kind: 'tr-peer-attachment'; action: 'create' | 'adopt' | 'keep' }> =>
+      s.kind === 'tr-peer-attachment' && s.action !== 'delete',
+  );
+  if (peers[0]) {
+    const n = peers.length;
+    out.push(
+      `Inter-region bandwidth: ${describeBandwidth(peers[0].params.bandwidth)} (${n} connection${n === 1 ? '' : 's'} between transit routers).`,
+      '',
+    );
+  }
   out.push(
     hasChanges(plan)
       ? summaryLine(plan)

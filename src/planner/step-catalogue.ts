@@ -4,8 +4,9 @@
  * can be deleted, and how to say it in a plan. A `Record` over every kind: a new kind does not
  * compile until it has all of these (and parameters in step-params.ts, a driver in cloud/alibaba/).
  */
+import { describeBandwidth } from '../topology/inter-region-bandwidth';
 import type { DesiredStep, DesiredStepOf, Step, StepKind } from './plan';
-import { stepId } from './step-ids';
+import { parseStepId, stepId } from './step-ids';
 import { TUNNEL_ROLES, type StepParams, type TunnelRole } from './step-params';
 
 export const MINUTE = 60_000;
@@ -35,9 +36,14 @@ export interface StepKindPolicy<K extends StepKind> {
   /**
    * The shared cloud objects a create or a delete of this kind changes, as the step ids that own
    * them: one change at a time on each (the cloud answers VpnGateway.Configuring, TaskConflict,
-   * Operation.Blocking otherwise). The same keys for create and delete.
+   * Operation.Blocking otherwise). The same keys for create and delete: `step` is the step's id
+   * and region, which a delete step still has (its parameters it has not).
    */
-  readonly locks: (site: string | null, topology: string) => readonly string[];
+  readonly locks: (
+    site: string | null,
+    topology: string,
+    step: { readonly id: string; readonly region: string },
+  ) => readonly string[];
   /** Kinds whose resources must be gone before one of this kind can be deleted. */
   readonly deleteAfter: readonly StepKind[];
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
@@ -64,6 +70,11 @@ export interface StepKindPolicy<K extends StepKind> {
 }
 
 const quick: WaitProfile = { expectedMs: 0, firstPollMs: 500, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
+/** Changes to a transit router's attachments and route table: one at a time per router (Operation.Blocking). */
+const routerLock = (_site: string | null, _topology: string, step: { readonly region: string }) => [
+  stepId.transitRouter(step.region),
+];
+const tableLink: WaitProfile = { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 5 * MINUTE };
 const none = () => [];
 const list = (v: readonly string[]) => v.join(',');
 
@@ -72,7 +83,15 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     noun: 'VPC',
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
-    deleteAfter: ['vswitch', 'vpn-gateway', 'security-group', 'route-entry', 'cen-attachment'],
+    deleteAfter: [
+      'vswitch',
+      'vpn-gateway',
+      'security-group',
+      'route-entry',
+      'cen-attachment',
+      'tr-vpc-attachment',
+      'tr-vpc-route',
+    ],
     describe: (p) =>
       `${p.name} ${p.cidrBlock}${p.secondaryCidrBlocks.length ? ` + ${list(p.secondaryCidrBlocks)}` : ''}`,
   },
@@ -80,7 +99,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     noun: 'vSwitch',
     wait: { ...quick, expectedMs: 2_000 },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
-    deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment'],
+    deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment', 'tr-vpc-attachment'],
     describe: (p) => `${p.name} ${p.cidrBlock} in ${p.zoneId}`,
   },
   'vpn-gateway': {
@@ -126,14 +145,14 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     // The route table belongs to the site's VPC.
     locks: (site) => (site ? [stepId.vpc(site)] : []),
-    deleteAfter: ['cen-route-publish'],
+    deleteAfter: ['cen-route-publish', 'tr-advertisement'],
     describe: (p) => `${p.destinationCidr} -> VPN gateway`,
   },
   cen: {
     noun: 'CEN instance',
     wait: { ...quick, expectedMs: 8_000 },
     locks: (_site, topology) => [stepId.cen(topology)],
-    deleteAfter: ['cen-attachment', 'cen-route-publish'],
+    deleteAfter: ['cen-attachment', 'cen-route-publish', 'transit-router', 'tr-advertisement', 'tr-vpc-route'],
     describe: (p) => p.name,
   },
   'cen-attachment': {
@@ -149,6 +168,62 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: [],
     describe: (p) => `publish ${p.destinationCidr} to CEN`,
+  },
+  'transit-router': {
+    noun: 'transit router',
+    wait: { ...quick, expectedMs: 10_000, timeoutMs: 10 * MINUTE },
+    locks: routerLock,
+    deleteAfter: ['tr-vpc-attachment', 'tr-peer-attachment', 'tr-association', 'tr-propagation'],
+    describe: (p, s) => `${p.name}, Enterprise Edition, in ${s.region}`,
+  },
+  'tr-vpc-attachment': {
+    noun: 'transit-router VPC connection',
+    wait: { expectedMs: 20_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
+    locks: (site, topology, step) => [...routerLock(site, topology, step), ...(site ? [stepId.vpc(site)] : [])],
+    deleteAfter: ['tr-association', 'tr-propagation', 'tr-vpc-route', 'tr-advertisement'],
+    describe: (p, s) => `VPC of ${s.site} through vSwitches in ${p.zoneIds.join(' and ')}`,
+  },
+  'tr-association': {
+    noun: 'route table association',
+    wait: tableLink,
+    locks: routerLock,
+    deleteAfter: [],
+    describe: (_p, s) => `forward the connection of ${s.site} by the ${s.region} system route table`,
+  },
+  'tr-propagation': {
+    noun: 'route propagation',
+    wait: tableLink,
+    locks: routerLock,
+    deleteAfter: [],
+    describe: (_p, s) => `learn the routes of ${s.site} into the ${s.region} system route table`,
+  },
+  'tr-peer-attachment': {
+    noun: 'inter-region connection',
+    wait: { expectedMs: 30_000, firstPollMs: 3_000, maxPollMs: 10_000, timeoutMs: 15 * MINUTE },
+    // Both routers change: the regions are in the id, which a delete step has too.
+    locks: (_site, _topology, step) => {
+      const parsed = parseStepId(step.id);
+      return parsed?.kind === 'tr-peer-attachment'
+        ? parsed.regions.map((r) => stepId.transitRouter(r))
+        : [stepId.transitRouter(step.region)];
+    },
+    deleteAfter: [],
+    describe: (p, s) => `${p.name}: ${s.region} <-> ${p.peerRegionId}, ${describeBandwidth(p.bandwidth)}`,
+  },
+  'tr-vpc-route': {
+    noun: 'route to the transit router',
+    wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
+    // The route table belongs to the site's VPC.
+    locks: (site) => (site ? [stepId.vpc(site)] : []),
+    deleteAfter: [],
+    describe: (p) => `${p.destinationCidr} -> transit router`,
+  },
+  'tr-advertisement': {
+    noun: 'route advertised to the transit router',
+    wait: { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
+    locks: (_site, topology) => [stepId.cen(topology)],
+    deleteAfter: [],
+    describe: (p) => `advertise ${p.destinationCidr} to the transit router`,
   },
   'security-group': {
     noun: 'security group',
@@ -213,5 +288,5 @@ export function peeringOf(
 
 /** Lock keys of a step (create or delete alike), namespaced by topology. */
 export function lockKeysOf(step: Step, topology: string): string[] {
-  return STEP_CATALOGUE[step.kind].locks(step.site, topology).map((k) => `${topology}/${k}`);
+  return STEP_CATALOGUE[step.kind].locks(step.site, topology, step).map((k) => `${topology}/${k}`);
 }

@@ -22,6 +22,16 @@ export const stepId = {
   cen: (topology: string) => `cen:${topology}`,
   cenAttachment: (site: string) => `cen-attachment:${site}`,
   cenRoutePublish: (site: string, destination: string) => `cen-route-publish:${site}:${destination}`,
+  /** Enterprise Edition: one transit router per region. */
+  transitRouter: (region: string) => `transit-router:${region}`,
+  trVpcAttachment: (site: string) => `tr-vpc-attachment:${site}`,
+  trAssociation: (site: string) => `tr-association:${site}`,
+  trPropagation: (site: string) => `tr-propagation:${site}`,
+  /** The inter-region connection between two regions, named in sorted order. */
+  trPeerAttachment: (a: string, b: string) => `tr-peer-attachment:${[a, b].sort().join(':')}`,
+  /** The VPC route that sends `destination` to the site's transit-router attachment. */
+  trVpcRoute: (site: string, destination: string) => `tr-vpc-route:${site}:${destination}`,
+  trAdvertisement: (site: string, destination: string) => `tr-advertisement:${site}:${destination}`,
   securityGroup: (site: string) => `security-group:${site}`,
   securityGroupRule: (site: string, protocol: string, source: string) =>
     `security-group-rule:${site}:${protocol}:${source}`,
@@ -31,8 +41,19 @@ export const stepId = {
 /** A step id taken apart. CIDRs contain no `:`, so every part is unambiguous. */
 export type ParsedStepId =
   | { readonly kind: 'cen'; readonly topology: string; readonly site: null }
+  | { readonly kind: 'transit-router'; readonly region: string; readonly site: null }
+  | { readonly kind: 'tr-peer-attachment'; readonly regions: readonly [string, string]; readonly site: null }
   | {
-      readonly kind: 'vpc' | 'vswitch' | 'vpn-gateway' | 'cen-attachment' | 'security-group' | 'ecs-instance';
+      readonly kind:
+        | 'vpc'
+        | 'vswitch'
+        | 'vpn-gateway'
+        | 'cen-attachment'
+        | 'tr-vpc-attachment'
+        | 'tr-association'
+        | 'tr-propagation'
+        | 'security-group'
+        | 'ecs-instance';
       readonly site: string;
     }
   | { readonly kind: 'vswitch'; readonly site: string; readonly zone: 'second' }
@@ -40,7 +61,11 @@ export type ParsedStepId =
   | { readonly kind: 'customer-gateway'; readonly site: string; readonly peer: string; readonly address: 'second' }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly local: string; readonly remote: string }
   | { readonly kind: 'ipsec-connection'; readonly site: string; readonly peer: string }
-  | { readonly kind: 'route-entry' | 'cen-route-publish'; readonly site: string; readonly destination: string }
+  | {
+      readonly kind: 'route-entry' | 'cen-route-publish' | 'tr-vpc-route' | 'tr-advertisement';
+      readonly site: string;
+      readonly destination: string;
+    }
   | { readonly kind: 'security-group-rule'; readonly site: string; readonly protocol: string; readonly source: string };
 
 const isKind = (k: string): k is StepKind => (STEP_KINDS as readonly string[]).includes(k);
@@ -52,6 +77,10 @@ export function parseStepId(id: string): ParsedStepId | undefined {
   switch (kind) {
     case 'cen':
       return rest.length === 0 ? { kind, topology: site, site: null } : undefined;
+    case 'transit-router':
+      return rest.length === 0 ? { kind, region: site, site: null } : undefined;
+    case 'tr-peer-attachment':
+      return rest.length === 1 && rest[0] ? { kind, regions: [site, rest[0]], site: null } : undefined;
     case 'customer-gateway':
       if (rest.length === 1 && rest[0]) return { kind, site, peer: rest[0] };
       return rest.length === 2 && rest[0] && rest[1] === '2'
@@ -64,6 +93,8 @@ export function parseStepId(id: string): ParsedStepId | undefined {
     }
     case 'route-entry':
     case 'cen-route-publish':
+    case 'tr-vpc-route':
+    case 'tr-advertisement':
       return rest.length === 1 && rest[0] ? { kind, site, destination: rest[0] } : undefined;
     case 'vswitch':
       if (rest.length === 0) return { kind, site };

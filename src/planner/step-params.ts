@@ -63,6 +63,28 @@ export const STEP_PARAMS = {
     childInstanceType: z.literal('VPC'),
     childInstanceRegionId: text,
   }),
+  /** Enterprise Edition (transit-router-steps.ts): one router per region of the CEN's members. */
+  'transit-router': z.strictObject({ name: text }),
+  /** `zoneIds`: the zones of the vSwitches the attachment maps, first then second. */
+  'tr-vpc-attachment': z.strictObject({ name: text, zoneIds: cidrList }),
+  /** The route table of the transit router it is with: its system table (custom tables are not planned). */
+  'tr-association': z.strictObject({ routeTable: z.literal('System') }),
+  'tr-propagation': z.strictObject({ routeTable: z.literal('System') }),
+  'tr-peer-attachment': z.strictObject({
+    name: text,
+    peerRegionId: text,
+    bandwidth: z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('test') }),
+      z.strictObject({ type: z.literal('data-transfer'), mbps: z.number() }),
+      z.strictObject({ type: z.literal('plan'), planId: text, mbps: z.number() }),
+    ]),
+  }),
+  'tr-vpc-route': z.strictObject({ destinationCidr: text }),
+  'tr-advertisement': z.strictObject({
+    destinationCidr: text,
+    childInstanceType: z.literal('VPC'),
+    childInstanceRegionId: text,
+  }),
   'security-group': z.strictObject({ name: text }),
   'security-group-rule': z.strictObject({
     ipProtocol: text,
@@ -90,6 +112,26 @@ export const STEP_REFS = {
   cen: z.strictObject({}),
   'cen-attachment': z.strictObject({ cenId: refSchema, childInstanceId: refSchema }),
   'cen-route-publish': z.strictObject({ cenId: refSchema, childInstanceId: refSchema, routeTableId: refSchema }),
+  'transit-router': z.strictObject({ cenId: refSchema }),
+  'tr-vpc-attachment': z.strictObject({
+    cenId: refSchema,
+    transitRouterId: refSchema,
+    vpcId: refSchema,
+    vswitchId: refSchema,
+    /** Absent in a single-zone region. */
+    secondVswitchId: refSchema.optional(),
+  }),
+  /** `routeTableId`: the transit router's system route table. */
+  'tr-association': z.strictObject({ attachmentId: refSchema, routeTableId: refSchema }),
+  'tr-propagation': z.strictObject({ attachmentId: refSchema, routeTableId: refSchema }),
+  'tr-peer-attachment': z.strictObject({
+    cenId: refSchema,
+    transitRouterId: refSchema,
+    peerTransitRouterId: refSchema,
+  }),
+  /** `routeTableId`: the VPC's. */
+  'tr-vpc-route': z.strictObject({ cenId: refSchema, routeTableId: refSchema, attachmentId: refSchema }),
+  'tr-advertisement': z.strictObject({ cenId: refSchema, childInstanceId: refSchema, routeTableId: refSchema }),
   'security-group': z.strictObject({ vpcId: refSchema }),
   'security-group-rule': z.strictObject({ securityGroupId: refSchema }),
   'ecs-instance': z.strictObject({ vswitchId: refSchema, securityGroupId: refSchema }),
@@ -122,6 +164,17 @@ export interface ObservedAttrsByKind {
   cen: Record<never, never>;
   'cen-attachment': { readonly cenId?: string; readonly childInstanceId?: string };
   'cen-route-publish': {
+    readonly cenId?: string;
+    readonly childInstanceId?: string;
+    readonly destinationCidr?: string;
+  };
+  'transit-router': { readonly cenId?: string };
+  'tr-vpc-attachment': { readonly cenId?: string; readonly vpcId?: string };
+  'tr-association': { readonly attachmentId?: string; readonly routeTableId?: string };
+  'tr-propagation': { readonly attachmentId?: string; readonly routeTableId?: string };
+  'tr-peer-attachment': { readonly transitRouterIds?: readonly string[] };
+  'tr-vpc-route': { readonly attachmentId?: string; readonly destinationCidr?: string };
+  'tr-advertisement': {
     readonly cenId?: string;
     readonly childInstanceId?: string;
     readonly destinationCidr?: string;

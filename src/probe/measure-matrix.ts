@@ -1,12 +1,22 @@
 /**
- * Measures the ping matrix through Cloud Assistant: per region, one RunCommand over all of that
- * region's probe instances (each pings every probe at once), then DescribeInvocationResults until
- * every instance is done or the deadline passes. Whatever keeps a cell from being measured (agent
- * offline, invocation failed or timed out, output truncated) is reported as such, never as loss.
+ * Measures the ping matrix through Cloud Assistant, in rounds (pace-schedule.ts): without pairs on
+ * the test bandwidth, one round; otherwise the pairs across such a connection take turns, round
+ * after round. In a round, per region, one RunCommand for each distinct script (every probe of a
+ * region runs the same script unless turns make them differ), then DescribeInvocationResults
+ * until every instance is done or the deadline passes. Whatever keeps a cell from being measured
+ * (agent offline, invocation failed or timed out, output truncated) is reported as such, never as
+ * loss.
  */
 import type { CommandRunner, InvocationResult } from '../cloud/cloud-api';
 import { retryCloudCall, type Pacing } from '../engine/retry-policy';
-import { matrixScript, matrixScriptSeconds, splitMatrixOutput, type MatrixScriptOptions } from './matrix-script';
+import {
+  matrixScript,
+  matrixScriptSeconds,
+  splitMatrixOutput,
+  type MatrixScriptOptions,
+  type ScriptTarget,
+} from './matrix-script';
+import { paceSchedule, type PingProfile, type ScheduledTarget } from './pace-schedule';
 import type { PingTargetReport } from './ping-output';
 
 export interface Probe {
@@ -27,7 +37,14 @@ export type NotMeasured =
   | 'api-error';
 
 export type MeasuredCell =
-  | { readonly from: string; readonly to: string; readonly measured: true; readonly report: PingTargetReport }
+  | {
+      readonly from: string;
+      readonly to: string;
+      readonly measured: true;
+      readonly report: PingTargetReport;
+      /** How the pair was pinged when paced for the test bandwidth. */
+      readonly paced?: PingProfile;
+    }
   | {
       readonly from: string;
       readonly to: string;
@@ -40,6 +57,11 @@ export interface MeasureOptions extends MatrixScriptOptions {
   readonly pacing: Pacing;
   /** Between DescribeInvocationResults polls, before the pace (ms). */
   readonly pollMs?: number;
+  /**
+   * Pairs (`from>to`) that cross an inter-region connection with only the test bandwidth, with the
+   * ids of those connections: they are paced and take turns.
+   */
+  readonly paced?: ReadonlyMap<string, readonly string[]>;
 }
 
 export async function measureMatrix(
@@ -47,16 +69,78 @@ export async function measureMatrix(
   probes: readonly Probe[],
   options: MeasureOptions,
 ): Promise<MeasuredCell[]> {
-  const script = matrixScript(
-    probes.map((p) => p.ip),
+  const rounds = paceSchedule(
+    probes.map((p) => p.site),
+    options.paced ?? new Map(),
     options,
   );
-  const byRegion = new Map<string, Probe[]>();
-  for (const p of probes) byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), p]);
-  const rows = await Promise.all(
-    [...byRegion].map(([region, sources]) => measureRegion(runner, region, sources, probes, script, options)),
+  const call = <T>(op: () => Promise<T>) => retryCloudCall(op, options.pacing, { maxAttempts: 5 });
+  const regions = [...new Set(probes.map((p) => p.region))];
+  const cells: MeasuredCell[] = [];
+  // Agents first, once: a row whose agent is offline (or cannot be asked) is not measured, in any round.
+  const ready: Probe[] = [];
+  await Promise.all(
+    regions.map(async (region) => {
+      const sources = probes.filter((p) => p.region === region);
+      let online: ReadonlySet<string>;
+      try {
+        online = await call(() =>
+          runner.agentsOnline(
+            region,
+            sources.map((s) => s.instanceId),
+          ),
+        );
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        for (const s of sources) cells.push(...row(s, probes, 'api-error', `Cloud Assistant call failed: ${message}`));
+        return;
+      }
+      for (const s of sources) {
+        if (online.has(s.instanceId)) ready.push(s);
+        else cells.push(...row(s, probes, 'agent-offline', `Cloud Assistant is not running on ${s.instanceId}`));
+      }
+    }),
   );
-  return rows.flat();
+  for (const round of rounds) {
+    const inRound = ready.filter((p) => round.has(p.site));
+    const measured = await Promise.all(
+      regions.map((region) =>
+        measureRegion(
+          runner,
+          region,
+          inRound.filter((p) => p.region === region),
+          probes,
+          round,
+          options,
+        ),
+      ),
+    );
+    cells.push(...measured.flat());
+  }
+  // Rows in the probes' order, each row's targets too, whatever round measured them.
+  const at = (site: string) => probes.findIndex((p) => p.site === site);
+  return cells.sort((a, b) => at(a.from) - at(b.from) || at(a.to) - at(b.to));
+}
+
+/** Every cell of `from`'s row, not measured for the same reason. */
+function row(from: Probe, probes: readonly Probe[], why: NotMeasured, detail: string): MeasuredCell[] {
+  return probes
+    .filter((t) => t.site !== from.site)
+    .map((to) => ({ from: from.site, to: to.site, measured: false, why, detail }));
+}
+
+/**
+ * A source's script in a round: its targets in the probes' order, and, when none is paced, itself
+ * too (its section is ignored), so that every probe of a region runs one script, as before turns.
+ */
+function scriptTargets(source: Probe, probes: readonly Probe[], scheduled: readonly ScheduledTarget[]): ScriptTarget[] {
+  const withSelf = scheduled.every((t) => !t.paced);
+  return probes.flatMap((p): ScriptTarget[] => {
+    if (p.site === source.site) return withSelf ? [{ ip: p.ip }] : [];
+    const t = scheduled.find((x) => x.to === p.site);
+    if (!t) return [];
+    return [t.paced ? { ip: p.ip, ping: t.ping, startAfter: t.startAfter } : { ip: p.ip }];
+  });
 }
 
 async function measureRegion(
@@ -64,66 +148,98 @@ async function measureRegion(
   region: string,
   sources: readonly Probe[],
   probes: readonly Probe[],
-  script: string,
+  round: ReadonlyMap<string, readonly ScheduledTarget[]>,
   o: MeasureOptions,
 ): Promise<MeasuredCell[]> {
+  if (sources.length === 0) return [];
   const call = <T>(op: () => Promise<T>) => retryCloudCall(op, o.pacing, { maxAttempts: 5 });
-  const row = (from: Probe, cell: (to: Probe) => MeasuredCell) => probes.filter((t) => t.site !== from.site).map(cell);
-  const none = (from: Probe, why: NotMeasured, detail: string) =>
-    row(from, (to) => ({ from: from.site, to: to.site, measured: false, why, detail }));
-  try {
-    const online = await call(() =>
-      runner.agentsOnline(
-        region,
-        sources.map((s) => s.instanceId),
-      ),
-    );
-    const ready = sources.filter((s) => online.has(s.instanceId));
-    const offline = sources
-      .filter((s) => !online.has(s.instanceId))
-      .flatMap((s) => none(s, 'agent-offline', `Cloud Assistant is not running on ${s.instanceId}`));
-    if (ready.length === 0) return offline;
-    const timeoutSeconds = matrixScriptSeconds(o);
-    const invokeId = await call(() =>
-      runner.run(
-        region,
-        ready.map((s) => s.instanceId),
-        script,
-        timeoutSeconds,
-      ),
-    );
-    const deadline = o.pacing.now() + (timeoutSeconds + 30) * 1000 * o.pacing.pace;
-    let results: readonly InvocationResult[] = [];
-    for (;;) {
-      results = await call(() => runner.results(region, invokeId));
-      const done = ready.every((s) => results.find((r) => r.instanceId === s.instanceId)?.finished);
-      if (done) break;
-      if (o.pacing.now() > deadline) {
-        await call(() => runner.stop(region, invokeId)).catch(() => undefined);
-        break;
+  // One invocation per distinct script.
+  const groups = new Map<string, { script: string; seconds: number; expected: number; sources: Probe[] }>();
+  for (const s of sources) {
+    const targets = scriptTargets(s, probes, round.get(s.site)!);
+    const script = matrixScript(targets, o);
+    // When the last ping should be done: its start and its count's intervals, and a second for delivery and the reply.
+    const expected =
+      1 + Math.max(...targets.map((t) => (t.startAfter ?? 0) + ((t.ping ?? o).count - 1) * (t.ping ?? o).interval));
+    const group = groups.get(script) ?? { script, seconds: matrixScriptSeconds(o, targets), expected, sources: [] };
+    group.sources.push(s);
+    groups.set(script, group);
+  }
+  const runs = await Promise.all(
+    [...groups.values()].map(async (g) => {
+      try {
+        const invokeId = await call(() =>
+          runner.run(
+            region,
+            g.sources.map((s) => s.instanceId),
+            g.script,
+            g.seconds,
+          ),
+        );
+        const results = await untilDone(runner, region, invokeId, g.sources, g, o);
+        return g.sources.flatMap((s) =>
+          cellsOf(
+            s,
+            results.find((r) => r.instanceId === s.instanceId),
+            probes,
+            round.get(s.site)!,
+          ),
+        );
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        return g.sources.flatMap((s) =>
+          round.get(s.site)!.map(
+            (t): MeasuredCell => ({
+              from: s.site,
+              to: t.to,
+              measured: false,
+              why: 'api-error',
+              detail: `Cloud Assistant call failed: ${message}`,
+            }),
+          ),
+        );
       }
-      await o.pacing.sleep(Math.max(10, (o.pollMs ?? 1_000) * o.pacing.pace));
+    }),
+  );
+  return runs.flat();
+}
+
+/**
+ * Polls the invocation until every source is done, or stops it once its deadline has passed. The
+ * first poll waits for the script's expected end (a long turn on the test bandwidth would otherwise
+ * cost a call a second).
+ */
+async function untilDone(
+  runner: CommandRunner,
+  region: string,
+  invokeId: string,
+  sources: readonly Probe[],
+  timing: { readonly seconds: number; readonly expected: number },
+  o: MeasureOptions,
+): Promise<readonly InvocationResult[]> {
+  const call = <T>(op: () => Promise<T>) => retryCloudCall(op, o.pacing, { maxAttempts: 5 });
+  const deadline = o.pacing.now() + (timing.seconds + 30) * 1000 * o.pacing.pace;
+  await o.pacing.sleep(timing.expected * 1000 * o.pacing.pace);
+  for (;;) {
+    const results = await call(() => runner.results(region, invokeId));
+    if (sources.every((s) => results.find((r) => r.instanceId === s.instanceId)?.finished)) return results;
+    if (o.pacing.now() > deadline) {
+      await call(() => runner.stop(region, invokeId)).catch(() => undefined);
+      return results;
     }
-    return [
-      ...offline,
-      ...ready.flatMap((s) =>
-        cellsOf(
-          s,
-          results.find((r) => r.instanceId === s.instanceId),
-          probes,
-        ),
-      ),
-    ];
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return sources.flatMap((s) => none(s, 'api-error', `Cloud Assistant call failed: ${message}`));
+    await o.pacing.sleep(Math.max(10, (o.pollMs ?? 1_000) * o.pacing.pace));
   }
 }
 
-function cellsOf(from: Probe, r: InvocationResult | undefined, probes: readonly Probe[]): MeasuredCell[] {
-  const targets = probes.filter((t) => t.site !== from.site);
+function cellsOf(
+  from: Probe,
+  r: InvocationResult | undefined,
+  probes: readonly Probe[],
+  scheduled: readonly ScheduledTarget[],
+): MeasuredCell[] {
+  const targets = scheduled.map((t) => ({ to: probes.find((p) => p.site === t.to)!, t }));
   const miss = (why: NotMeasured, detail: string) =>
-    targets.map((to): MeasuredCell => ({ from: from.site, to: to.site, measured: false, why, detail }));
+    targets.map(({ to }): MeasuredCell => ({ from: from.site, to: to.site, measured: false, why, detail }));
   if (!r) return miss('no-output', `no invocation result for ${from.instanceId}`);
   if (!r.finished) return miss('timeout', `the ping script did not finish on ${from.instanceId} in time (${r.status})`);
   // ping exits 1 on 100 % loss: a Failed status with output is a result; without output, the run failed.
@@ -137,11 +253,11 @@ function cellsOf(from: Probe, r: InvocationResult | undefined, probes: readonly 
     r.output,
     probes.map((p) => p.ip),
   );
-  return targets.map((to): MeasuredCell => {
+  return targets.map(({ to, t }): MeasuredCell => {
     const report = sections.find((s) => s.target === to.ip)?.report;
-    const target = report?.targets.find((t) => t.target === to.ip);
+    const target = report?.targets.find((x) => x.target === to.ip);
     if (target && (target.complete || r.dropped === 0))
-      return { from: from.site, to: to.site, measured: true, report: target };
+      return { from: from.site, to: to.site, measured: true, report: target, ...(t.paced ? { paced: t.ping } : {}) };
     if (r.dropped > 0)
       return {
         from: from.site,

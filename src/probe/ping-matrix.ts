@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PairPrediction } from '../reachability/predict';
 import { readStoredJson } from '../stored-json';
 import type { MeasuredCell } from './measure-matrix';
+import { describePacing } from './pace-schedule';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'unknown';
 
@@ -30,6 +31,8 @@ export interface MatrixCell {
   readonly pastedAt?: number;
   /** Passed with an IPsec connection it crosses on its slave tunnel (the master down): a failover, said in `reason`. */
   readonly failover?: boolean;
+  /** How the pair was pinged when it crosses an inter-region connection that has only the test bandwidth. */
+  readonly paced?: string;
 }
 
 /** The tunnels of one IPsec connection a prediction relies on, as read when the matrix was measured. */
@@ -92,6 +95,7 @@ export function buildMatrix(
       };
     }
     const r = m.report;
+    const paced = m.paced ? { paced: describePacing(m.paced) } : {};
     const base = baseline.get(key);
     const verdict: Verdict =
       r.received === 0
@@ -111,6 +115,7 @@ export function buildMatrix(
       ttl: r.ttl ?? null,
       predicted: expect,
       verdict,
+      ...paced,
     } as const;
     if (!p) return { ...figures, matches: verdict === 'fail', reason: 'no prediction for this pair' };
     if (p.reachable && verdict === 'fail') {
@@ -155,6 +160,8 @@ export function summarizeMatrix(matrix: PingMatrix): string {
   else if (n('unknown') < matrix.cells.length) parts.push('the measured ones as predicted');
   const failover = matrix.cells.filter((c) => c.failover).length;
   if (failover) parts.push(`${failover} on a standby tunnel (failover)`);
+  const paced = matrix.cells.filter((c) => c.paced !== undefined).length;
+  if (paced) parts.push(`${paced} paced for the test bandwidth`);
   return parts.join(', ');
 }
 
@@ -179,6 +186,7 @@ const matrixSchema = z.strictObject({
       reason: z.string(),
       pastedAt: z.number().optional(),
       failover: z.boolean().optional(),
+      paced: z.string().optional(),
     }),
   ),
   tunnels: z

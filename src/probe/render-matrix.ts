@@ -39,6 +39,11 @@ export function renderMatrixTable(
         `  tunnel ${c.name}: ${c.tunnels.map((t) => `${t.role} ${t.up ? 'up' : `down (${t.status})`}`).join(', ')}`,
     );
   const failover = pingMatrix.cells.some((c) => c.failover);
+  const paced = pingMatrix.cells.filter((c) => c.paced !== undefined);
+  if (paced[0])
+    notes.push(
+      `~ ${paced.map((c) => `${c.from} -> ${c.to}`).join(', ')}: ${paced[0].paced} (allocate inter-region bandwidth for full speed)`,
+    );
   return [
     `Ping matrix for ${pingMatrix.topology}, measured ${new Date(pingMatrix.measuredAt).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summarizeMatrix(pingMatrix)}`,
     line(header),

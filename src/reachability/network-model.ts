@@ -1,12 +1,14 @@
 /**
  * The network a plan describes, as the predictor reads it: per site, its local networks, routes to
  * its VPN gateway, IPsec connections (selectors and whether the peer holds the mirror), CEN
- * membership and published routes, and what its security group admits. Built from a plan's steps
+ * membership and published routes (Basic Edition) or its transit-router pieces (transit-model.ts),
+ * and what its security group admits; and the inter-region connections between transit routers. Built from a plan's steps
  * only (not from the emulator's data plane), so a planner mistake shows as a predicted/measured
  * mismatch instead of agreeing with itself.
  */
 import type { Plan, Step } from '../planner/plan';
 import { isCloudSite, type Topology } from '../topology/model';
+import { peerLinks, transitOf, type InterRegionLink, type NetTransit } from './transit-model';
 
 export interface NetRoute {
   readonly destination: string;
@@ -48,6 +50,8 @@ export interface NetSite {
   readonly routes: readonly NetRoute[];
   readonly connections: readonly NetConnection[];
   readonly published: readonly NetRoute[];
+  /** On today's CEN: its connection to its region's transit router and what goes with it. */
+  readonly transit?: NetTransit;
   /** Ingress accept rules; undefined for a site with no security group (on premises: not modelled). */
   readonly admits?: readonly NetRule[];
 }
@@ -55,6 +59,8 @@ export interface NetSite {
 export interface NetModel {
   readonly topology: string;
   readonly sites: readonly NetSite[];
+  /** Connections between the transit routers of two regions. */
+  readonly interRegion: readonly InterRegionLink[];
 }
 
 export interface ModelOptions {
@@ -84,6 +90,7 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
         : vswitches[0]
       : undefined;
     const attachment = of(steps, 'cen-attachment')[0];
+    const transit = transitOf(steps);
     const rules = of(steps, 'security-group-rule');
     return {
       name: site.name,
@@ -105,6 +112,7 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
         standby: s.params.standby,
       })),
       published: of(steps, 'cen-route-publish').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
+      ...(transit ? { transit } : {}),
       ...(of(steps, 'security-group').length
         ? { admits: rules.map((s) => ({ source: s.params.sourceCidrIp, protocol: s.params.ipProtocol, stepId: s.id })) }
         : {}),
@@ -142,5 +150,5 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
         published: [],
       };
     });
-  return { topology: topology.name, sites: [...cloud, ...onPrem] };
+  return { topology: topology.name, sites: [...cloud, ...onPrem], interRegion: peerLinks(present) };
 }

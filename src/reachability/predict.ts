@@ -6,10 +6,13 @@
  * entries; the VPC's own route wins a tie, and a learned route equal to an own one is not learned);
  * a route to the VPN gateway forwards through the connection whose selectors match source and
  * destination, and only if the peer holds the mirror; security groups are stateful (the reply is not
- * checked); each VPN gateway crossed takes one off the TTL (64 from Linux).
+ * checked); each VPN gateway crossed takes one off the TTL (64 from Linux). On today's CEN a VPC's
+ * route to its transit router leads through the routers (transit-model.ts). Each pair also says
+ * which inter-region connections it crosses, and whether they carry only the test bandwidth.
  */
 import { cidr, cidrContains } from '../topology/cidr';
 import type { NetConnection, NetModel, NetSite } from './network-model';
+import { basicCenLink, throughTransit, type InterRegionLink } from './transit-model';
 
 export const INITIAL_TTL = 64;
 const MAX_HOPS = 16;
@@ -18,10 +21,21 @@ const MAX_HOPS = 16;
 export interface Reliance {
   readonly stepId: string;
   readonly site: string;
-  readonly kind: 'route' | 'ipsec' | 'cen-attachment' | 'cen-publish' | 'sg-rule';
-  /** e.g. "192.168.0.0/16 published to CEN by japan". */
+  readonly kind:
+    | 'route'
+    | 'ipsec'
+    | 'cen-attachment'
+    | 'cen-publish'
+    | 'sg-rule'
+    | 'tr-attachment'
+    | 'tr-association'
+    | 'tr-propagation'
+    | 'tr-advertisement'
+    | 'tr-peer'
+    | 'tr-route';
+  /** e.g. "192.168.0.0/16 advertised to the transit router by japan". */
   readonly what: string;
-  /** The words for it not holding, e.g. "expected via 192.168.0.0/16 published to CEN by japan: it is not published now". */
+  /** The words for it not holding, e.g. "expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now". */
   readonly broken: string;
 }
 
@@ -37,10 +51,12 @@ export interface PairPrediction {
   readonly reason?: string;
   /** What the echo and its reply rely on, there and back. */
   readonly reliesOn: readonly Reliance[];
+  /** The inter-region connections the echo or its reply crosses (where they go through). */
+  readonly links: readonly InterRegionLink[];
 }
 
 type Leg =
-  | { ok: true; path: string[]; gateways: number; relies: Reliance[] }
+  | { ok: true; path: string[]; gateways: number; relies: Reliance[]; links: InterRegionLink[] }
   | { ok: false; path: string[]; reason: string; relies: Reliance[] };
 
 const covers = (outer: string, inner: string) => cidrContains(cidr(outer), cidr(inner));
@@ -49,7 +65,7 @@ const prefix = (c: string) => cidr(c).prefix;
 interface Candidate {
   readonly destination: string;
   readonly own: boolean;
-  readonly go: 'local' | 'gateway' | 'cen';
+  readonly go: 'local' | 'gateway' | 'cen' | 'transit';
   readonly via?: NetSite;
   readonly stepId?: string;
   readonly published?: boolean;
@@ -59,6 +75,12 @@ function candidates(m: NetModel, site: NetSite, dst: string): Candidate[] {
   const own: Candidate[] = [
     ...site.local.map((d) => ({ destination: d, own: true, go: 'local' as const })),
     ...site.routes.map((r) => ({ destination: r.destination, own: true, go: 'gateway' as const, stepId: r.stepId })),
+    ...(site.transit?.routes ?? []).map((r) => ({
+      destination: r.destination,
+      own: true,
+      go: 'transit' as const,
+      stepId: r.stepId,
+    })),
   ];
   const learned: Candidate[] = [];
   if (site.cenStep) {
@@ -86,6 +108,7 @@ function candidates(m: NetModel, site: NetSite, dst: string): Candidate[] {
 /** One direction, from `src` (an address range at `start`) towards `dst`. */
 function forward(m: NetModel, start: NetSite, src: string, dst: string, target: NetSite, checkRules: boolean): Leg {
   const relies: Reliance[] = [];
+  const links: InterRegionLink[] = [];
   const path = [start.name];
   let site: NetSite | undefined = start;
   let gateways = 0;
@@ -116,7 +139,7 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
           broken: `security group of ${target.name} does not admit ICMP from ${rule.source}`,
         });
       }
-      return { ok: true, path, gateways, relies };
+      return { ok: true, path, gateways, relies, links };
     }
     if (found.go === 'cen') {
       const via: NetSite = found.via!;
@@ -138,8 +161,24 @@ function forward(m: NetModel, start: NetSite, src: string, dst: string, target: 
           broken: `expected via ${what}: it is not published now`,
         });
       }
+      if (site.region !== via.region) links.push(basicCenLink(site.region, via.region));
       path.push('CEN', via.name);
       site = via;
+      continue;
+    }
+    if (found.go === 'transit') {
+      relies.push({
+        stepId: found.stepId!,
+        site: site.name,
+        kind: 'tr-route',
+        what: `the route to ${found.destination} in ${site.name} (to its transit router)`,
+        broken: `expected via the route to ${found.destination} in ${site.name}'s VPC (to its transit router): it is gone`,
+      });
+      const hop = throughTransit(m, site, dst, relies);
+      if (!hop.ok) return { ok: false, path, relies, reason: hop.reason };
+      links.push(...hop.links);
+      path.push(...hop.path);
+      site = hop.via;
       continue;
     }
     relies.push({
@@ -206,6 +245,7 @@ export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPr
       path: there.path,
       reason: there.reason,
       reliesOn: dedupe(there.relies),
+      links: [],
     };
   const back = forward(model, to, to.probe!, from.probe!, from, false);
   if (!back.ok)
@@ -216,7 +256,9 @@ export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPr
       path: there.path,
       reason: `the reply is lost: ${back.reason}`,
       reliesOn: dedupe([...there.relies, ...back.relies]),
+      links: there.links,
     };
+  const links = [...there.links, ...back.links].filter((l, i, all) => all.findIndex((x) => x.id === l.id) === i);
   return {
     from: from.name,
     to: to.name,
@@ -224,6 +266,7 @@ export function predictPair(model: NetModel, from: NetSite, to: NetSite): PairPr
     path: there.path,
     ttl: INITIAL_TTL - back.gateways,
     reliesOn: dedupe([...there.relies, ...back.relies]),
+    links,
   };
 }
 

@@ -36,12 +36,29 @@ export interface Site {
   readonly existing: ExistingIds;
 }
 
+/**
+ * What an inter-region connection between transit routers carries: the free test bandwidth (1 Kbit/s,
+ * "for connectivity tests only": pings, paced), pay-by-data-transfer up to a cap, or bandwidth
+ * allocated from a CEN bandwidth plan bought beforehand.
+ */
+export type InterRegionBandwidth =
+  | { readonly type: 'test' }
+  | { readonly type: 'data-transfer'; readonly mbps: number }
+  | { readonly type: 'plan'; readonly planId: string; readonly mbps: number };
+
+export const TEST_BANDWIDTH: InterRegionBandwidth = { type: 'test' };
+
 export interface Topology {
   readonly name: string;
   readonly ike: IkeVersion;
   readonly probes: boolean;
   readonly sites: readonly Site[];
+  /** Absent: the test bandwidth. */
+  readonly interRegionBandwidth?: InterRegionBandwidth;
 }
+
+/** The inter-region bandwidth a topology asks for (the test bandwidth unless it says otherwise). */
+export const bandwidthOf = (t: Topology): InterRegionBandwidth => t.interRegionBandwidth ?? TEST_BANDWIDTH;
 
 /** A site that has a VPC in the cloud (everything but an on-premises DC). */
 export function isCloudSite(site: Site): boolean {

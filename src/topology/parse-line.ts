@@ -1,7 +1,7 @@
 /**
  * The one-line form of a topology, for Slack's `/vpn plan ...`:
  *
- *   NAME [ike=v1|v2] [probes=on|off] SITE [SITE ...]
+ *   NAME [ike=v1|v2] [probes=on|off] [interregion=test|transfer:MBPS|PLAN:MBPS] SITE [SITE ...]
  *   SITE := ROLE:SITENAME[@REGION]=CIDR[,CIDR...][;KEY=VALUE...]
  *   KEY  := hub | zone | vswitch | zone2 | vswitch2 | ip | vpc | vpn | cgw | cen
  *
@@ -12,11 +12,12 @@
 import { distance } from 'fastest-levenshtein';
 import { problem, type Problem, type Result } from '../errors';
 import { checkTopologyShape, type TopologyInput } from './schema';
+import { bandwidthFromLine } from './inter-region-bandwidth';
 import { SEED_NAME, SEED_YAML } from './seed';
 import { parseTopologyYaml } from './parse-yaml';
 
 export const LINE_SYNTAX =
-  'NAME [ike=v1|v2] [probes=on|off] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|zone2=|vswitch2=|ip=|vpc=|vpn=|cgw=|cen=] ...';
+  'NAME [ike=v1|v2] [probes=on|off] [interregion=test|transfer:MBPS|cenbwp-ID:MBPS] ROLE:SITE@REGION=CIDR[,CIDR...][;hub=|zone=|vswitch=|zone2=|vswitch2=|ip=|vpc=|vpn=|cgw=|cen=] ...';
 
 export const LINE_EXAMPLES: readonly string[] = [
   'seed',
@@ -111,6 +112,11 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
   const doc: Record<string, unknown> = { name };
   const sites: MutableSite[] = [];
   for (const token of rest) {
+    const interRegion = /^interregion=(.*)$/i.exec(token);
+    if (interRegion) {
+      doc.interRegionBandwidth = bandwidthFromLine(interRegion[1]!);
+      continue;
+    }
     const setting = /^(ike|probes)=(.*)$/i.exec(token);
     if (setting) {
       const [, key, value] = setting as unknown as [string, string, string];
@@ -143,7 +149,7 @@ export function parseTopologyLine(text: string): Result<TopologyInput> {
           'line.unknown-token',
           '',
           `cannot read "${token}"`,
-          'settings are ike= and probes=; sites look like ROLE:NAME@REGION=CIDR',
+          'settings are ike=, probes= and interregion=; sites look like ROLE:NAME@REGION=CIDR',
         ),
       );
       continue;

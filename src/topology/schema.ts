@@ -39,6 +39,8 @@ export const topologySchema = z.strictObject({
   ike: z.enum(IKE_VERSIONS).optional(),
   probes: z.boolean().optional(),
   sites: z.array(siteSchema).min(1),
+  /** Checked by inter-region-bandwidth.ts, which names what is wrong with it. */
+  interRegionBandwidth: z.unknown().optional(),
 });
 
 export type TopologyInput = z.infer<typeof topologySchema>;
@@ -91,6 +93,7 @@ const KEY_FORMS: Record<string, string> = {
   onPremises: 'onPremises: { publicIp: 203.0.113.10 }',
   publicIp: 'publicIp: 203.0.113.10',
   existing: 'existing: { vpc: vpc-xxxx }',
+  interRegionBandwidth: 'interRegionBandwidth: { dataTransferMbps: 10 }',
   vpc: 'vpc: vpc-xxxx',
   vpnGateway: 'vpnGateway: vpn-xxxx',
   customerGateway: 'customerGateway: cgw-xxxx',

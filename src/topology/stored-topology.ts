@@ -31,6 +31,13 @@ const topologyModel = z.strictObject({
   ike: z.enum(IKE_VERSIONS),
   probes: z.boolean(),
   sites: z.array(siteModel).readonly(),
+  interRegionBandwidth: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('test') }),
+      z.strictObject({ type: z.literal('data-transfer'), mbps: z.number() }),
+      z.strictObject({ type: z.literal('plan'), planId: z.string(), mbps: z.number() }),
+    ])
+    .optional(),
 });
 
 /** The topology in `json`, or why it cannot be read as one of this version. */

@@ -16,6 +16,7 @@ import {
   RESERVED_BLOCKS,
   type Cidr,
 } from './cidr';
+import { checkInterRegionBandwidth } from './inter-region-bandwidth';
 import { dcsOfHub, networksBehindHub, type ExistingIds, type Site, type Topology } from './model';
 import { findRegion, suggestRegion } from './regions';
 import { defaultSecondVswitch, defaultSecondZone } from './second-zone';
@@ -722,11 +723,13 @@ export function validateTopology(
 
   checkSecurityGroupQuota(input, options.securityGroupRuleQuota ?? DEFAULT_SECURITY_GROUP_RULE_QUOTA, problems);
 
+  const bandwidth = checkInterRegionBandwidth(input.interRegionBandwidth, problems);
   const topology: Topology = {
     name: input.name,
     ike: input.ike ?? 'v1',
     probes: input.probes ?? true,
     sites: resolved,
+    ...(bandwidth && bandwidth.type !== 'test' ? { interRegionBandwidth: bandwidth } : {}),
   };
   if (problems.length === 0) {
     for (const [site, count] of connectionsPerGateway(topology)) {

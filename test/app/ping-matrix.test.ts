@@ -8,6 +8,8 @@ import { changesSince, measureRefusal, measureTopology, pastePingRow, pingHistor
 import { decidePlan, proposeTopology } from '../../src/app/use-cases';
 import { runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { breakThing } from '../../src/emulator/server/control-api';
+import { DEFAULT_PING } from '../../src/probe/matrix-script';
+import { measureMatrix } from '../../src/probe/measure-matrix';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
 import { summarizeMatrix, type PingMatrix } from '../../src/probe/ping-matrix';
@@ -102,13 +104,40 @@ describe('the ping matrix of the walkthrough', () => {
     expect(m.predictions.find((p) => p.from === 'hongkong' && p.to === 'us')!.path).toContain(
       'ipsec ikev1test-hongkong-to-us tunnel master (slave standby)',
     );
-    // One RunCommand per region, over that region's probes.
-    expect(h.emu.control.calls.get('RunCommand')).toBe(3);
+    // The pairs across Tokyo <-> Silicon Valley (test bandwidth) were paced, and the matrix says so.
+    expect(
+      m.matrix.cells
+        .filter((c) => c.paced)
+        .map((c) => `${c.from}>${c.to}`)
+        .sort(),
+    ).toEqual(['hongkong>us', 'japan>us', 'us>hongkong', 'us>japan']);
+    expect(cell(m.matrix, 'japan>us')).toMatchObject({
+      transmitted: 3,
+      paced: expect.stringContaining('one a second, 16-byte payload, one pair at a time'),
+    });
+    expect(cell(m.matrix, 'hongkong>japan')).toMatchObject({ transmitted: 5 });
+    expect(cell(m.matrix, 'hongkong>japan').paced).toBeUndefined();
+    // One RunCommand per region in the first round (Silicon Valley's turn on the connection among them),
+    // then one per turn: Hong Kong's, then Tokyo's.
+    expect(h.emu.control.calls.get('RunCommand')).toBe(5);
   });
 
-  it('the CEN publish withdrawn: Hong Kong <-> US fail, flagged as mismatches naming the missing route; Hong Kong <-> Japan pass', async () => {
+  it('unpaced, the same matrix loses packets on every pair across the test bandwidth: pacing is what keeps them', async () => {
+    const probes = h.store
+      .resources(NAME)
+      .filter((r) => r.kind === 'ecs-instance')
+      .map((r) => ({ site: r.site!, region: r.region, instanceId: r.cloudId, ip: r.outputs.privateIp! }));
+    const cells = await measureMatrix(h.cloud.commands, probes, { ...DEFAULT_PING, pacing: s.pacing });
+    const lossy = cells
+      .filter((c) => c.measured && c.report.lossPct > 0)
+      .map((c) => `${c.from}>${c.to}`)
+      .sort();
+    expect(lossy).toEqual(['hongkong>us', 'japan>us', 'us>hongkong', 'us>japan']);
+  });
+
+  it('the advertisement withdrawn: Hong Kong <-> US fail, flagged as mismatches naming the route not advertised; Hong Kong <-> Japan pass', async () => {
     const { r } = ids();
-    const publish = r.find((x) => x.kind === 'cen-route-publish')!;
+    const publish = r.find((x) => x.kind === 'tr-advertisement')!;
     const cen = r.find((x) => x.kind === 'cen')!.cloudId;
     const japanVpc = r.find((x) => x.stepId === 'vpc:japan')!.cloudId;
     expect(
@@ -127,7 +156,7 @@ describe('the ping matrix of the walkthrough', () => {
         verdict: 'fail',
         matches: false,
         predicted: 'reachable',
-        reason: 'expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+        reason: 'expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now',
       });
     }
     for (const key of ['hongkong>japan', 'japan>hongkong', 'japan>us', 'us>japan'])
@@ -203,7 +232,9 @@ describe('the ping matrix of the walkthrough', () => {
         'ikev1test-japan-to-hongkong': 'master down, slave up',
         'ikev1test-us-to-hongkong': 'master down, slave up',
       });
-      expect(summarizeMatrix(m.matrix)).toBe('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
+      expect(summarizeMatrix(m.matrix)).toBe(
+        '6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover), 4 paced for the test bandwidth',
+      );
       expect(renderMatrixTable(m.matrix)).toContain(
         'tunnel ikev1test-hongkong-to-us: master down (ike_sa_not_established), slave up',
       );

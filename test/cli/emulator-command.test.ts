@@ -6,6 +6,7 @@ import { EMULATOR_DEFAULT_KEY } from '../../commands/cli/emulator-command';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { captureIo } from '../helpers/cli-io';
 import { activeGateway, gatewayRequest, REGIONS, vpcWithVswitches } from '../helpers/vpn-sdk';
+import { buildWalkthrough, cloudPing, SITES } from '../helpers/walkthrough';
 
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
 
@@ -111,6 +112,37 @@ describe('vpnbot emulator', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it("as a process, through the official SDK: today's CEN without its association leaves exactly the pairs over it unreachable", async () => {
+    const child = spawn(process.execPath, [BIN, 'emulator', '--time-scale', '0.0005'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+      const c = sdkClients({
+        endpoint: chunk.toString('utf8').trim().split(' ').pop()!,
+        accessKeyId: EMULATOR_DEFAULT_KEY.id,
+        accessKeySecret: EMULATOR_DEFAULT_KEY.secret,
+      });
+      const built = await buildWalkthrough(c, { without: 'association' });
+      const failing: string[] = [];
+      for (const from of ['hongkong', 'japan', 'us'] as const)
+        for (const to of ['hongkong', 'japan', 'us'] as const) {
+          if (from === to) continue;
+          const r = await cloudPing(
+            c,
+            { region: SITES[from].region, instanceId: built.instance[from].id },
+            built.instance[to].ip,
+            2,
+          );
+          if (r.exitCode !== 0) failing.push(`${from}>${to}`);
+        }
+      expect(failing).toEqual(['hongkong>us', 'japan>us', 'us>hongkong', 'us>japan']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await once(child, 'exit');
   });
 
   it('explains bad options', async () => {

@@ -119,7 +119,7 @@ describe('vpnbot local through a pipe (a script)', () => {
 });
 
 describe('vpnbot demo', () => {
-  it('narrates eight stages, each doing what it said: apply, measure, fail over to the slave tunnels, break the CEN publish, measure, repair in one step, measure, destroy', async () => {
+  it('narrates eight stages, each doing what it said: apply, measure, fail over to the slave tunnels, withdraw the advertisement, measure, repair in one step, measure, destroy', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
     // A topology of the user's named as the walkthrough: the demo never touches it.
     const mine = await runPiped(cwd, ['apply', 'seed', '--auto-approve'], '');
@@ -130,7 +130,7 @@ describe('vpnbot demo', () => {
     expect(r.out).toContain('- hongkong -> us: failover: vpnbot-demo-hongkong-to-us runs on its slave tunnel');
     expect(r.out).toContain('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
     expect(r.out).toContain(
-      '! hongkong -> us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+      '! hongkong -> us: expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now',
     );
     expect(r.out).toContain(`-> done: repaired: 1 created, ${SEED_STEPS - 1} kept as they were`);
     expect(r.out).toContain('The demo did all it said.');

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hold } from '../../src/emulator/server/control-api';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { buildWalkthrough, cloudPing, SITES } from '../helpers/walkthrough';
@@ -108,6 +112,53 @@ describe('control API', () => {
     expect((await ping('us', 'japan')).exitCode).toBe(1);
     expect((await ping('hongkong', 'japan')).exitCode).toBe(0);
     expect((await control('POST', 'break', { action: 'melt' })).body.error).toContain('unknown action');
+  });
+
+  it('holds what an account bought before: a Basic Edition CEN with its regions, a bandwidth plan', async () => {
+    const cen = await control('POST', 'hold', { resource: 'basic-cen', name: 'old', regions: ['us-west-1'] });
+    expect(cen.body.id).toMatch(/^cen-/);
+    const routers = (await sdkClients(emu).cen('ListTransitRouters', { CenId: cen.body.id })).TransitRouters;
+    expect(routers.map((r: { Type: string; RegionId: string }) => [r.Type, r.RegionId])).toEqual([
+      ['Basic', 'us-west-1'],
+    ]);
+    expect((await control('POST', 'hold', { resource: 'bandwidth-package', bandwidthMbps: 10 })).body.id).toMatch(
+      /^cenbwp-/,
+    );
+    expect((await control('POST', 'hold', { resource: 'basic-cen', regions: ['mars-1'] })).body.error).toContain(
+      'unknown: mars-1',
+    );
+    expect((await control('POST', 'hold', { resource: 'bandwidth-package', bandwidthMbps: 0 })).status).toBe(400);
+    expect((await control('POST', 'hold', { resource: 'vpc' })).body.error).toContain('unknown resource');
+  });
+
+  it('a cloud kept by an earlier version (no editions, no transit routers): its CENs are Basic where they attach', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpnbot-emu-'));
+    const statePath = join(dir, 'cloud.json');
+    const first = await startEmulator({ timeScale: 0.0005, statePath });
+    const held = hold(first.world, { resource: 'basic-cen', regions: ['us-west-1'] });
+    if (!('id' in held)) throw new Error(held.error);
+    first.world.cenAttachments.push({
+      cenId: held.id,
+      childInstanceId: 'vpc-old',
+      childInstanceType: 'VPC',
+      childInstanceRegionId: 'ap-northeast-1',
+      createdAt: 0,
+      phases: { steps: [], final: 'Attached' },
+    });
+    const old = first.world.snapshot() as Record<string, unknown> & { cens: [string, Record<string, unknown>][] };
+    await first.close();
+    delete old.transitRouters;
+    for (const [, c] of old.cens) delete c.edition;
+    writeFileSync(statePath, JSON.stringify(old));
+    const again = await startEmulator({ timeScale: 0.0005, statePath });
+    try {
+      const routers = (await sdkClients(again).cen('ListTransitRouters', { CenId: held.id })).TransitRouters;
+      expect(routers.map((r: { Type: string; RegionId: string }) => [r.Type, r.RegionId])).toEqual([
+        ['Basic', 'ap-northeast-1'],
+      ]);
+    } finally {
+      await again.close();
+    }
   });
 
   it('is not reachable through the signed RPC path', async () => {

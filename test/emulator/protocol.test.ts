@@ -1,3 +1,4 @@
+import { hold } from '../../src/emulator/server/control-api';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
 import { send, startRecordingProxy } from '../helpers/recording-proxy';
@@ -269,7 +270,7 @@ describe('serialisation and dependency rules', () => {
     ).toMatchObject({ code: 'DependencyViolation' });
   });
 
-  it('one change at a time per CEN instance (Operation.Blocking)', async () => {
+  it('one change at a time per CEN instance (Operation.Blocking), on a CEN held from before Enterprise Edition', async () => {
     const c = sdkClients(emu);
     const vpcs = [(await createVpc(c)).body!.vpcId!, (await createVpc(c, { cidrBlock: '10.0.0.0/8' })).body!.vpcId!];
     for (const id of vpcs)
@@ -282,38 +283,75 @@ describe('serialisation and dependency rules', () => {
             )
           ).body!.status === 'Available',
       );
-    // Frozen: the CEN is still being created when the attach arrives, however slow the machine.
+    const held = hold(emu.world, { resource: 'basic-cen', regions: ['cn-hongkong'] });
+    if (!('id' in held)) throw new Error(held.error);
+    const attach = (id: string) =>
+      c.cen('AttachCenChildInstance', {
+        CenId: held.id,
+        ChildInstanceId: id,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: 'cn-hongkong',
+      });
+    // Frozen: "concurrent" means concurrent, however slow the machine.
+    freeze();
+    const results = await Promise.allSettled(vpcs.map(attach));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []))).toEqual([
+      'Operation.Blocking',
+    ]);
+    expect(await errorOf(c.cen('DeleteCen', { CenId: held.id }))).toMatchObject({
+      code: 'DependencyViolation.ChildInstance',
+    });
+  });
+
+  it('one change at a time per transit router (Operation.Blocking), and only once its CEN and it are Active', async () => {
+    const c = sdkClients(emu);
     freeze();
     const cenId = (await c.cen('CreateCen', { Name: 'x' })).CenId;
-    expect(
-      await errorOf(
-        c.cen('AttachCenChildInstance', {
-          CenId: cenId,
-          ChildInstanceId: vpcs[0],
-          ChildInstanceType: 'VPC',
-          ChildInstanceRegionId: 'cn-hongkong',
-        }),
-      ),
-    ).toMatchObject({ code: 'Operation.Blocking' });
+    expect(await errorOf(c.cen('CreateTransitRouter', { CenId: cenId, RegionId: 'cn-hongkong' }))).toMatchObject({
+      code: 'IncorrectStatus.CenInstance',
+    });
     thaw();
     await until(
       'cen',
       async () =>
         (await c.cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0].Status === 'Active',
     );
-    const attach = (id: string) =>
-      c.cen('AttachCenChildInstance', {
-        CenId: cenId,
-        ChildInstanceId: id,
-        ChildInstanceType: 'VPC',
-        ChildInstanceRegionId: 'cn-hongkong',
-      });
     freeze();
-    const results = await Promise.allSettled(vpcs.map(attach));
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(await errorOf(c.cen('DeleteCen', { CenId: cenId }))).toMatchObject({
-      code: 'DependencyViolation.ChildInstance',
+    const router = (await c.cen('CreateTransitRouter', { CenId: cenId, RegionId: 'cn-hongkong' })).TransitRouterId;
+    expect(await errorOf(c.cen('CreateTransitRouter', { CenId: cenId, RegionId: 'cn-hongkong' }))).toMatchObject({
+      code: 'InstanceExist.TransitRouter',
     });
+    const table = (await c.cen('ListTransitRouterRouteTables', { TransitRouterId: router })).TransitRouterRouteTables[0]
+      .TransitRouterRouteTableId;
+    const blackhole = (cidr: string) =>
+      c.cen('CreateTransitRouterRouteEntry', {
+        TransitRouterRouteTableId: table,
+        TransitRouterRouteEntryDestinationCidrBlock: cidr,
+        TransitRouterRouteEntryNextHopType: 'BlackHole',
+      });
+    expect(await errorOf(blackhole('198.18.0.0/16'))).toMatchObject({ code: 'IncorrectStatus.Status' });
+    thaw();
+    await until(
+      'router',
+      async () =>
+        (await c.cen('ListTransitRouters', { TransitRouterId: router })).TransitRouters[0].Status === 'Active',
+    );
+    freeze();
+    const results = await Promise.allSettled(['198.18.0.0/16', '198.19.0.0/16'].map(blackhole));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok')).sort()).toEqual([
+      'Operation.Blocking',
+      'ok',
+    ]);
+    expect(await errorOf(c.cen('DeleteCen', { CenId: cenId }))).toMatchObject({
+      code: 'DependencyViolation.TransitRouter',
+    });
+    // A dry run checks and changes nothing.
+    thaw();
+    expect(
+      await errorOf(c.cen('CreateTransitRouter', { CenId: cenId, RegionId: 'us-west-1', DryRun: true })),
+    ).toMatchObject({ code: 'DryRunOperation' });
+    expect((await c.cen('ListTransitRouters', { CenId: cenId })).TotalCount).toBe(1);
   });
 });
 

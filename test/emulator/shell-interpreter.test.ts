@@ -56,6 +56,14 @@ describe("the emulated instances' bash", () => {
     expect(parallel.seconds).toBeCloseTo(3.05, 1);
     expect(serial.seconds).toBeCloseTo(5.05, 1);
   });
+  it('a trailing & backgrounds the whole and-or list: a delayed start does not hold up the script', () => {
+    const r = sh(
+      'sleep 2 && echo late > /tmp/a &\nsleep 1 && echo early > /tmp/b &\necho now\nwait\ncat /tmp/a /tmp/b',
+    );
+    expect(r.output).toBe('now\nlate\nearly\n');
+    expect(r.seconds).toBeCloseTo(2.05, 1);
+    expect(sh('false && sleep 5 &\nwait').seconds).toBeLessThan(0.1);
+  });
   it("runs vpnbot's matrix script: one section per target, 100 % loss where there is no route", () => {
     const targets = ['10.0.0.5', '172.16.0.9'];
     const run = sh(matrixScript(targets, { count: 3, interval: 0.2, wait: 1 }));

@@ -1,3 +1,4 @@
+import { hold } from '../../src/emulator/server/control-api';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Ecs, $Vpc, sdkClients, until } from '../helpers/alibaba-sdk';
 import {
@@ -7,6 +8,7 @@ import {
   SITES,
   summarizePing,
   type SiteName,
+  type TransitPiece,
 } from '../helpers/walkthrough';
 
 /** The walkthrough's measured matrix: avg RTT (ms) and TTL of replies. */
@@ -50,19 +52,47 @@ describe('the walkthrough, call by call through the official SDKs', () => {
         ),
       );
     }
-    // The spoke learns the hub's VPC CIDR and the published DC route from CEN.
-    const learned = await c.vpc.describeRouteEntryList(
+    // The spoke routes the hub's and the DC's CIDRs to its transit-router attachment.
+    const back = await c.vpc.describeRouteEntryList(
       new $Vpc.DescribeRouteEntryListRequest({
         regionId: 'us-west-1',
         routeTableId: built.vpc.us.routeTableId,
-        routeEntryType: 'CEN',
+        routeEntryType: 'Custom',
         maxResult: 100,
       }),
     );
-    expect(learned.body!.routeEntrys!.routeEntry!.map((e) => e.destinationCidrBlock).sort()).toEqual([
-      '172.16.0.0/12',
-      '192.168.0.0/16',
+    expect(
+      back.body!.routeEntrys!.routeEntry!.map((e) => [e.destinationCidrBlock, e.nextHops!.nextHop![0]!.nextHopType]),
+    ).toEqual([
+      ['172.16.0.0/12', 'Attachment'],
+      ['192.168.0.0/16', 'Attachment'],
     ]);
+    // The Tokyo transit router learned the DC's CIDR from the hub's advertisement; Silicon Valley, over the connection.
+    const t = built.transit!;
+    const routes = async (table: string) =>
+      (await c.cen('ListTransitRouterRouteEntries', { TransitRouterRouteTableId: table, MaxResults: 100 }))
+        .TransitRouterRouteEntries as Record<string, unknown>[];
+    expect(await routes(t.routeTable.japan)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          TransitRouterRouteEntryDestinationCidrBlock: '192.168.0.0/16',
+          TransitRouterRouteEntryType: 'Propagated',
+          TransitRouterRouteEntryNextHopId: t.attachment.japan,
+          TransitRouterRouteEntryOriginResourceId: built.vpc.japan.id,
+        }),
+        expect.objectContaining({
+          TransitRouterRouteEntryDestinationCidrBlock: '10.0.0.0/24',
+          TransitRouterRouteEntryNextHopId: t.peerAttachment,
+          TransitRouterRouteEntryNextHopResourceType: 'TR',
+        }),
+      ]),
+    );
+    expect(
+      (await routes(t.routeTable.us))
+        .filter((r) => r.TransitRouterRouteEntryNextHopId === t.peerAttachment)
+        .map((r) => r.TransitRouterRouteEntryDestinationCidrBlock)
+        .sort(),
+    ).toEqual(['172.16.0.0/24', '172.16.1.0/24', '192.168.0.0/16']);
     const conn = await c.vpc.describeVpnConnection(
       new $Vpc.DescribeVpnConnectionRequest({
         regionId: 'cn-hongkong',
@@ -77,7 +107,68 @@ describe('the walkthrough, call by call through the official SDKs', () => {
     });
   });
 
-  it('without the CEN publish, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
+  it("each missing piece of today's CEN leaves exactly the pairs that need it unreachable", async () => {
+    const c = sdkClients(emu);
+    const all = Object.keys(MEASURED);
+    const overTransit = all.filter((k) => k.includes('us'));
+    const expected: Record<TransitPiece, string[]> = {
+      association: overTransit,
+      propagation: overTransit,
+      'peer-attachment': overTransit,
+      advertisement: ['hongkong>us', 'us>hongkong'],
+    };
+    for (const [without, unreachable] of Object.entries(expected) as [TransitPiece, string[]][]) {
+      emu.world.reset();
+      const built = await buildWalkthrough(c, { without });
+      const failing: string[] = [];
+      for (const key of all) {
+        const [from, to] = key.split('>') as [SiteName, SiteName];
+        const r = await cloudPing(
+          c,
+          { region: SITES[from].region, instanceId: built.instance[from].id },
+          built.instance[to].ip,
+          3,
+        );
+        if (r.exitCode !== 0) failing.push(key);
+        else expect({ without, key, loss: summarizePing(r.output).loss }).toEqual({ without, key, loss: 0 });
+      }
+      expect({ without, failing }).toEqual({ without, failing: unreachable });
+    }
+  });
+
+  it('on the test bandwidth, 5 pings a second across the inter-region connection lose packets; 1 a second of 16 bytes, or allocated bandwidth, do not', async () => {
+    const c = sdkClients(emu);
+    const run = async (built: Awaited<ReturnType<typeof buildWalkthrough>>, options: string) => {
+      const r = await c.ecs.runCommand(
+        new $Ecs.RunCommandRequest({
+          regionId: SITES.japan.region,
+          type: 'RunShellScript',
+          commandContent: `ping -n -c 5 ${options} -W 2 ${built.instance.us.ip}`,
+          instanceId: [built.instance.japan.id],
+          timeout: 60,
+        }),
+      );
+      const out = await until('ping done', async () => {
+        const x = (
+          await c.ecs.describeInvocationResults(
+            new $Ecs.DescribeInvocationResultsRequest({ regionId: SITES.japan.region, invokeId: r.body!.invokeId }),
+          )
+        ).body!.invocation!.invocationResults!.invocationResult![0]!;
+        return ['Success', 'Failed'].includes(x.invocationStatus!)
+          ? Buffer.from(x.output!, 'base64').toString()
+          : undefined;
+      });
+      return summarizePing(out).loss;
+    };
+    const test = await buildWalkthrough(c);
+    expect(await run(test, '-i 0.2')).toBe(80);
+    expect(await run(test, '-i 1 -s 16')).toBe(0);
+    emu.world.reset();
+    const allocated = await buildWalkthrough(c, { bandwidth: { type: 'DataTransfer', mbps: 10 } });
+    expect(await run(allocated, '-i 0.2')).toBe(0);
+  });
+
+  it('without the advertisement, Hong Kong and the US cannot reach each other while Hong Kong and Japan can', async () => {
     const c = sdkClients(emu);
     const built = await buildWalkthrough(c, { publish: false });
     const ping = (from: SiteName, to: SiteName) =>
@@ -414,9 +505,40 @@ describe('the actions a script adds around the walkthrough', () => {
     expect(up).toMatchObject({ loss: 0, ttl: 62 });
   });
 
+  it('a CEN bought before Enterprise Edition (held): attached and published as in 2019, the walkthrough matrix as measured then', async () => {
+    const c = sdkClients(emu);
+    const held = hold(emu.world, { resource: 'basic-cen', regions: [SITES.japan.region, SITES.us.region] });
+    if (!('id' in held)) throw new Error(held.error);
+    const built = await buildWalkthrough(c, { basicCen: held.id });
+    expect(built.transit).toBeUndefined();
+    expect(
+      (await c.cen('ListTransitRouters', { CenId: held.id })).TransitRouters.map((r: { Type: string }) => r.Type),
+    ).toEqual(['Basic', 'Basic']);
+    for (const key of Object.keys(MEASURED)) {
+      const [from, to] = key.split('>') as [SiteName, SiteName];
+      const s = summarizePing(
+        (await cloudPing(c, { region: SITES[from].region, instanceId: built.instance[from].id }, built.instance[to].ip))
+          .output,
+      );
+      expect({ key, loss: s.loss, ttl: s.ttl }).toEqual({ key, loss: 0, ttl: MEASURED[key]!.ttl });
+    }
+    // A CEN created today has no Basic transit router to attach to.
+    const today = (await c.cen('CreateCen', { Name: 'today' })).CenId;
+    await expect(
+      c.cen('AttachCenChildInstance', {
+        CenId: today,
+        ChildInstanceId: built.vpc.hongkong.id,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: SITES.hongkong.region,
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidOperation.BasicEditionNotAvailable' });
+  });
+
   it('CEN route reads show the published route reaching the other region, and leaving it after the withdrawal', async () => {
     const c = sdkClients(emu);
-    const built = await buildWalkthrough(c);
+    const held = hold(emu.world, { resource: 'basic-cen', regions: [SITES.japan.region] });
+    if (!('id' in held)) throw new Error(held.error);
+    const built = await buildWalkthrough(c, { basicCen: held.id });
     const usDomain = async () =>
       (
         await c.cen('DescribeCenRegionDomainRouteEntries', {

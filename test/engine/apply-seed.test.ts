@@ -47,6 +47,57 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(await ping('us', 'hongkong')).toMatchObject({ loss: 0, ttl: 62 });
     expect(await ping('japan', 'us')).toMatchObject({ loss: 0, ttl: 64 });
 
+    // Built through transit routers, as a cloud user would read it back: the hub and the spoke
+    // connected through vSwitches in two zones each, associated and propagating, one connection
+    // between Tokyo and Silicon Valley, and the DC's CIDR learned in Tokyo from the hub.
+    const attachments = (await c.cen('ListTransitRouterVpcAttachments', { MaxResults: 50 })).TransitRouterAttachments;
+    // In region order: the two are made in parallel.
+    expect(
+      attachments
+        .map((a: { VpcRegionId: string; Status: string; ZoneMappings: { ZoneId: string }[] }) => [
+          a.VpcRegionId,
+          a.Status,
+          a.ZoneMappings.map((z) => z.ZoneId),
+        ])
+        .sort(),
+    ).toEqual([
+      ['ap-northeast-1', 'Attached', ['ap-northeast-1a', 'ap-northeast-1b']],
+      ['us-west-1', 'Attached', ['us-west-1a', 'us-west-1b']],
+    ]);
+    const tokyo = (await c.cen('ListTransitRouters', { RegionId: 'ap-northeast-1' })).TransitRouters[0];
+    const table = (await c.cen('ListTransitRouterRouteTables', { TransitRouterId: tokyo.TransitRouterId }))
+      .TransitRouterRouteTables[0].TransitRouterRouteTableId;
+    for (const a of attachments) {
+      const link = { TransitRouterAttachmentId: a.TransitRouterAttachmentId };
+      expect((await c.cen('ListTransitRouterRouteTableAssociations', link)).TransitRouterAssociations).toEqual([
+        expect.objectContaining({ Status: 'Active' }),
+      ]);
+      const routerTable = (await c.cen('ListTransitRouterRouteTables', { TransitRouterId: a.TransitRouterId }))
+        .TransitRouterRouteTables[0].TransitRouterRouteTableId;
+      expect(
+        (await c.cen('ListTransitRouterRouteTablePropagations', { ...link, TransitRouterRouteTableId: routerTable }))
+          .TransitRouterPropagations,
+      ).toEqual([expect.objectContaining({ Status: 'Active' })]);
+    }
+    expect((await c.cen('ListTransitRouterPeerAttachments', {})).TransitRouterAttachments).toEqual([
+      expect.objectContaining({ Status: 'Attached', BandwidthType: '', PeerTransitRouterRegionId: 'us-west-1' }),
+    ]);
+    expect(
+      (
+        await c.cen('ListTransitRouterRouteEntries', {
+          TransitRouterRouteTableId: table,
+          TransitRouterRouteEntryDestinationCidrBlock: '192.168.0.0/16',
+        })
+      ).TransitRouterRouteEntries,
+    ).toEqual([
+      expect.objectContaining({
+        TransitRouterRouteEntryType: 'Propagated',
+        TransitRouterRouteEntryOriginResourceId: h.store.resources('ikev1test').find((r) => r.stepId === 'vpc:japan')!
+          .cloudId,
+        TransitRouterRouteEntryNextHopResourceType: 'VPC',
+      }),
+    ]);
+
     // Planning again: no changes.
     const again = await h.engine.plan(topology);
     expect(hasChanges(again)).toBe(false);

@@ -86,7 +86,7 @@ describe('a tunnel that cannot come up', () => {
         hint: expect.stringContaining('pre-shared key'),
       },
     ]);
-    expect(result.outcomes.get('cen-route-publish:japan:192.168.0.0/16')).toEqual({ status: 'succeeded' });
+    expect(result.outcomes.get('tr-advertisement:japan:192.168.0.0/16')).toEqual({ status: 'succeeded' });
     expect(result.failures[0]!.message).not.toContain('typed-by-hand');
   });
 });

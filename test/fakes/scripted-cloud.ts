@@ -67,6 +67,7 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     calls: () => 0,
     zones: async () => [],
     vpnGatewayZones: async () => [],
+    cenEdition: async () => 'enterprise',
     commands,
   };
   return { cloud, drivers };
@@ -93,6 +94,17 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
   cen: { name: 'c' },
   'cen-attachment': { childInstanceType: 'VPC', childInstanceRegionId: 'cn-hongkong' },
   'cen-route-publish': {
+    destinationCidr: '192.168.0.0/16',
+    childInstanceType: 'VPC',
+    childInstanceRegionId: 'cn-hongkong',
+  },
+  'transit-router': { name: 't' },
+  'tr-vpc-attachment': { name: 'a', zoneIds: ['cn-hongkong-b', 'cn-hongkong-c'] },
+  'tr-association': { routeTable: 'System' },
+  'tr-propagation': { routeTable: 'System' },
+  'tr-peer-attachment': { name: 'p', peerRegionId: 'us-west-1', bandwidth: { type: 'test' } },
+  'tr-vpc-route': { destinationCidr: '192.168.0.0/16' },
+  'tr-advertisement': {
     destinationCidr: '192.168.0.0/16',
     childInstanceType: 'VPC',
     childInstanceRegionId: 'cn-hongkong',

@@ -11,6 +11,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { createEngine, type Engine } from '../../src/engine/create-engine';
 import { realPacing } from '../../src/engine/retry-policy';
 import { createLogger } from '../../src/log/create-logger';
+import { STEP_KINDS } from '../../src/planner/plan';
 import { openDatabase } from '../../storage/open-database';
 import { createSecretBox } from '../../storage/secret-box';
 import { createSqliteStore } from '../../storage/sqlite-store';
@@ -72,8 +73,9 @@ export function servicesOf(h: Harness): AppServices {
   };
 }
 
+/** Resources a plan asks for, by kind, in the order of STEP_KINDS: 0 for the kinds it has none of. */
 export function countsOfPlan(steps: readonly { kind: string; action: string }[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.fromEntries(STEP_KINDS.map((k) => [k, 0]));
   for (const s of steps) if (s.action !== 'delete') out[s.kind] = (out[s.kind] ?? 0) + 1;
   return out;
 }

@@ -1,14 +1,28 @@
 /**
  * The walkthrough (shared/reference/seed-scenario.md) built call by call through the official SDK
- * clients, in the walkthrough's own order. Options leave out or spoil one piece, for the tests of
- * what happens then.
+ * clients, in the walkthrough's own order, with today's CEN: an Enterprise Edition CEN whose
+ * transit routers in Tokyo and Silicon Valley connect the hub and the spoke (VPC attachments in two
+ * zones, associated and propagating, an inter-region connection, the VPC routes back to the
+ * attachments, the DC's route advertised at the hub). With `basicCen` (a CEN held as bought before,
+ * through the control API) it is built as in 2019: attachments and a published route. Options leave
+ * out or spoil one piece, for the tests of what happens then.
  */
 import { $Ecs, $Vpc, until, type sdkClients } from './alibaba-sdk';
 
 type Clients = ReturnType<typeof sdkClients>;
 
+/** The pieces of today's CEN that a test may leave out. */
+export type TransitPiece = 'association' | 'propagation' | 'peer-attachment' | 'advertisement';
+
 export interface WalkthroughOptions {
+  /** Whether the hub's route to the DC is published (Basic) or advertised (Enterprise) to CEN. */
   readonly publish?: boolean;
+  /** A CEN held as bought before Enterprise Edition: built with AttachCenChildInstance as in 2019. */
+  readonly basicCen?: string;
+  /** Leave one piece of the transit-router set-up out (`advertisement` is `publish: false`). */
+  readonly without?: TransitPiece;
+  /** The inter-region connection's bandwidth (none: the test bandwidth). */
+  readonly bandwidth?: { readonly type: 'DataTransfer'; readonly mbps: number };
   /** The Japan side's pre-shared key (Hong Kong uses test1234). */
   readonly japanPsk?: string;
   /** Stop once the Hong Kong <-> Japan tunnel is in service: the premise of adopting it. */
@@ -35,6 +49,22 @@ export const SECOND_VSWITCH = {
   japan: { zone: 'ap-northeast-1b', vsw: '172.16.1.0/24' },
 } as const;
 export type SiteName = keyof typeof SITES;
+/** The second zone of the CEN members, for their transit-router attachments. */
+const SECOND = {
+  japan: { zone: 'ap-northeast-1b', vsw: '172.16.1.0/24' },
+  us: { zone: 'us-west-1b', vsw: '10.0.1.0/24' },
+} as const;
+
+const TAG = [{ Key: 'walkthrough', Value: 'ikev1test' }];
+
+/** Today's CEN pieces, by region or site. */
+export interface Transit {
+  readonly router: { japan: string; us: string };
+  readonly routeTable: { japan: string; us: string };
+  readonly attachment: { japan: string; us: string };
+  /** '' when left out. */
+  readonly peerAttachment: string;
+}
 
 export interface Built {
   readonly vpc: Record<SiteName, { id: string; routeTableId: string }>;
@@ -48,6 +78,8 @@ export interface Built {
   readonly customerGateway2?: { hongkong: string; japan: string };
   /** The gateways' addresses: the second is undefined for a single-tunnel gateway. */
   readonly ips: { hongkong: readonly string[]; japan: readonly string[] };
+  /** Absent for a Basic CEN. */
+  readonly transit?: Transit;
 }
 
 /** What an emulator offers to mark regions single-tunnel (RunningEmulator.setTunnelModes). */
@@ -244,25 +276,28 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
   const addressing = { customerGateway: cgw, ...(cgw2 ? { customerGateway2: cgw2 } : {}), ips: ip };
   if (options.tunnelOnly)
     return { vpc, gateway, connections, cenId: '', instance: {} as Built['instance'], ...addressing };
-  const cenId = (await c.cen('CreateCen', { Name: 'ikev1test' })).CenId as string;
+  const cenId = options.basicCen ?? ((await c.cen('CreateCen', { Name: 'ikev1test' })).CenId as string);
   await until(
     'CEN active',
     async () =>
       (await c.cen('DescribeCens', { Filter: [{ Key: 'CenId', Value: [cenId] }] })).Cens.Cen[0]?.Status === 'Active',
   );
-  for (const n of ['japan', 'us'] as const) {
-    const child = {
-      CenId: cenId,
-      ChildInstanceId: vpc[n].id,
-      ChildInstanceType: 'VPC',
-      ChildInstanceRegionId: SITES[n].region,
-    };
-    await c.cen('AttachCenChildInstance', child);
-    await until(
-      `${n} attached`,
-      async () => (await c.cen('DescribeCenAttachedChildInstanceAttribute', child)).Status === 'Attached',
-    );
-  }
+  let transit: Transit | undefined;
+  if (options.basicCen) {
+    for (const n of ['japan', 'us'] as const) {
+      const child = {
+        CenId: cenId,
+        ChildInstanceId: vpc[n].id,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: SITES[n].region,
+      };
+      await c.cen('AttachCenChildInstance', child);
+      await until(
+        `${n} attached`,
+        async () => (await c.cen('DescribeCenAttachedChildInstanceAttribute', child)).Status === 'Attached',
+      );
+    }
+  } else transit = await buildTransit(c, cenId, vpc, options);
 
   const routes = [
     ['hongkong', '172.16.0.0/12'],
@@ -293,7 +328,7 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
         ).body?.routeEntrys?.routeEntry?.[0]?.status === 'Available',
     );
   }
-  if (options.publish ?? true) {
+  if ((options.publish ?? true) && options.without !== 'advertisement') {
     const p = {
       CenId: cenId,
       ChildInstanceId: vpc.japan.id,
@@ -371,7 +406,169 @@ export async function buildWalkthrough(c: Clients, options: WalkthroughOptions =
         ).body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus === 'true',
     );
   }
-  return { vpc, gateway, connections, cenId, instance, ...addressing };
+  return { vpc, gateway, connections, cenId, instance, ...addressing, ...(transit ? { transit } : {}) };
+}
+
+/**
+ * Today's CEN for the hub (Japan) and the spoke (US): a transit router in each region, each VPC
+ * attached through vSwitches in two zones, associated with and propagating into its router's
+ * system table, an inter-region connection that advertises routes, and the VPC routes back:
+ * Japan -> the spoke's CIDR, US -> the hub's and the DC's CIDRs.
+ */
+async function buildTransit(
+  c: Clients,
+  cenId: string,
+  vpc: Built['vpc'],
+  options: WalkthroughOptions,
+): Promise<Transit> {
+  const members = ['japan', 'us'] as const;
+  const router = { japan: '', us: '' };
+  const routeTable = { japan: '', us: '' };
+  const attachment = { japan: '', us: '' };
+  for (const n of members) {
+    router[n] = (
+      await c.cen('CreateTransitRouter', { CenId: cenId, RegionId: SITES[n].region, Tag: TAG })
+    ).TransitRouterId;
+    // The VPC's vSwitch in the second zone: a dual-tunnel gateway's, or one made for the attachment.
+    const inSecondZone = (
+      await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n].region, vpcId: vpc[n].id }))
+    ).body!.vSwitches!.vSwitch!.find((v) => v.zoneId === SECOND[n].zone)?.vSwitchId;
+    const second =
+      inSecondZone ??
+      (
+        await c.vpc.createVSwitch(
+          new $Vpc.CreateVSwitchRequest({
+            regionId: SITES[n].region,
+            vpcId: vpc[n].id,
+            zoneId: SECOND[n].zone,
+            cidrBlock: SECOND[n].vsw,
+            vSwitchName: `ikev1test-${n}-2`,
+          }),
+        )
+      ).body!.vSwitchId!;
+    await until(
+      `second vSwitch ${n}`,
+      async () =>
+        (
+          await c.vpc.describeVSwitches(
+            new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n].region, vSwitchId: second }),
+          )
+        ).body?.vSwitches?.vSwitch?.[0]?.status === 'Available',
+    );
+    await until(
+      `router ${n}`,
+      async () =>
+        (await c.cen('ListTransitRouters', { CenId: cenId, TransitRouterId: router[n] })).TransitRouters[0]?.Status ===
+        'Active',
+    );
+    routeTable[n] = (
+      await c.cen('ListTransitRouterRouteTables', {
+        TransitRouterId: router[n],
+        TransitRouterRouteTableType: 'System',
+      })
+    ).TransitRouterRouteTables[0].TransitRouterRouteTableId;
+    const first = (
+      await c.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: SITES[n].region, vpcId: vpc[n].id }))
+    ).body!.vSwitches!.vSwitch!.find((v) => v.zoneId === SITES[n].zone)!.vSwitchId!;
+    attachment[n] = (
+      await c.cen('CreateTransitRouterVpcAttachment', {
+        CenId: cenId,
+        TransitRouterId: router[n],
+        VpcId: vpc[n].id,
+        Tag: TAG,
+        ZoneMappings: [
+          { VSwitchId: first, ZoneId: SITES[n].zone },
+          { VSwitchId: second, ZoneId: SECOND[n].zone },
+        ],
+      })
+    ).TransitRouterAttachmentId;
+    await until(
+      `attachment ${n}`,
+      async () =>
+        (await c.cen('ListTransitRouterVpcAttachments', { TransitRouterAttachmentId: attachment[n] }))
+          .TransitRouterAttachments[0]?.Status === 'Attached',
+    );
+    const link = { TransitRouterAttachmentId: attachment[n], TransitRouterRouteTableId: routeTable[n] };
+    if (options.without !== 'association') {
+      await c.cen('AssociateTransitRouterAttachmentWithRouteTable', link);
+      await until(
+        `association ${n}`,
+        async () =>
+          (await c.cen('ListTransitRouterRouteTableAssociations', link)).TransitRouterAssociations[0]?.Status ===
+          'Active',
+      );
+    }
+    if (options.without !== 'propagation') {
+      await until('router free', () =>
+        c.cen('EnableTransitRouterRouteTablePropagation', link).then(
+          () => true,
+          () => false,
+        ),
+      );
+      await until(
+        `propagation ${n}`,
+        async () =>
+          (await c.cen('ListTransitRouterRouteTablePropagations', link)).TransitRouterPropagations[0]?.Status ===
+          'Active',
+      );
+    }
+  }
+  let peerAttachment = '';
+  if (options.without !== 'peer-attachment') {
+    peerAttachment = await until('routers free', () =>
+      c
+        .cen('CreateTransitRouterPeerAttachment', {
+          CenId: cenId,
+          TransitRouterId: router.japan,
+          PeerTransitRouterId: router.us,
+          PeerTransitRouterRegionId: SITES.us.region,
+          AutoPublishRouteEnabled: true,
+          Tag: TAG,
+          ...(options.bandwidth ? { BandwidthType: options.bandwidth.type, Bandwidth: options.bandwidth.mbps } : {}),
+        })
+        .then(
+          (r) => r.TransitRouterAttachmentId as string,
+          () => undefined,
+        ),
+    );
+    await until(
+      'inter-region connection',
+      async () =>
+        (await c.cen('ListTransitRouterPeerAttachments', { TransitRouterAttachmentId: peerAttachment }))
+          .TransitRouterAttachments[0]?.Status === 'Attached',
+    );
+  }
+  const back = [
+    ['japan', SITES.us.cidr],
+    ['us', SITES.japan.cidr],
+    ['us', SITES.hongkong.cidr],
+  ] as const;
+  for (const [n, destination] of back) {
+    const route = {
+      CenId: cenId,
+      RouteTableId: vpc[n].routeTableId,
+      DestinationCidrBlock: destination,
+      TransitRouterAttachmentId: attachment[n],
+    };
+    await until('route table free', () =>
+      c.cen('CreateCenChildInstanceRouteEntryToAttachment', route).then(
+        () => true,
+        () => false,
+      ),
+    );
+    await until(
+      `route ${destination} in ${n}`,
+      async () =>
+        (
+          await c.cen('ListCenChildInstanceRouteEntriesToAttachment', {
+            ChildInstanceRouteTableId: vpc[n].routeTableId,
+            TransitRouterAttachmentId: attachment[n],
+          })
+        ).RouteEntry.find((e: { DestinationCidrBlock: string }) => e.DestinationCidrBlock === destination)?.Status ===
+        'Available',
+    );
+  }
+  return { router, routeTable, attachment, peerAttachment };
 }
 
 export interface PingResult {

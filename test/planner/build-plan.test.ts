@@ -36,6 +36,13 @@ describe('the seed topology', () => {
           'cen',
           'cen-attachment',
           'cen-route-publish',
+          'transit-router',
+          'tr-vpc-attachment',
+          'tr-association',
+          'tr-propagation',
+          'tr-peer-attachment',
+          'tr-vpc-route',
+          'tr-advertisement',
           'security-group',
           'security-group-rule',
           'ecs-instance',
@@ -50,14 +57,23 @@ describe('the seed topology', () => {
       'customer-gateway': 4,
       'ipsec-connection': 4,
       'route-entry': 3,
+      // Today's CEN: a transit router in Tokyo and in Silicon Valley, the hub and the spoke connected
+      // (associated, propagating), one inter-region connection, the routes back, the DC's CIDR advertised.
       cen: 1,
-      'cen-attachment': 2,
-      'cen-route-publish': 1,
+      'cen-attachment': 0,
+      'cen-route-publish': 0,
+      'transit-router': 2,
+      'tr-vpc-attachment': 2,
+      'tr-association': 2,
+      'tr-propagation': 2,
+      'tr-peer-attachment': 1,
+      'tr-vpc-route': 3,
+      'tr-advertisement': 1,
       'security-group': 3,
       'security-group-rule': 6,
       'ecs-instance': 3,
     });
-    expect(plan.summary).toEqual({ create: 38, adopt: 0, keep: 0, delete: 0 });
+    expect(plan.summary).toEqual({ create: 48, adopt: 0, keep: 0, delete: 0 });
   });
 
   it('has the walkthrough VPCs and vSwitches', () => {
@@ -130,19 +146,87 @@ describe('the seed topology', () => {
     });
   });
 
-  it('has the walkthrough routes, the hub one published to CEN, and the two CEN attachments', () => {
+  it('has the walkthrough routes, the hub one advertised to its transit router', () => {
     expect(ofKind(plan, 'route-entry').map((s) => [s.site, s.params.destinationCidr, s.refs.nextHopId!.step])).toEqual([
       ['hongkong', '172.16.0.0/12', 'vpn-gateway:hongkong'],
       ['hongkong', '10.0.0.0/8', 'vpn-gateway:hongkong'],
       ['japan', '192.168.0.0/16', 'vpn-gateway:japan'],
     ]);
-    expect(ofKind(plan, 'cen-route-publish').map((s) => [s.site, s.params.destinationCidr])).toEqual([
+    expect(ofKind(plan, 'tr-advertisement').map((s) => [s.site, s.params.destinationCidr])).toEqual([
       ['japan', '192.168.0.0/16'],
     ]);
-    expect(byId(plan, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(
+    expect(byId(plan, 'tr-advertisement:japan:192.168.0.0/16').dependsOn).toEqual(
+      expect.arrayContaining(['tr-vpc-attachment:japan', 'route-entry:japan:192.168.0.0/16']),
+    );
+  });
+
+  it('connects the hub and the spoke through transit routers: two zones each, associated, propagating, one connection between the regions, the routes back', () => {
+    expect(ofKind(plan, 'transit-router').map((s) => [s.id, s.region, s.refs.cenId.step])).toEqual([
+      ['transit-router:ap-northeast-1', 'ap-northeast-1', 'cen:ikev1test'],
+      ['transit-router:us-west-1', 'us-west-1', 'cen:ikev1test'],
+    ]);
+    const japan = byIdOf(plan, 'tr-vpc-attachment:japan', 'tr-vpc-attachment');
+    expect(japan.params.zoneIds).toEqual(['ap-northeast-1a', 'ap-northeast-1b']);
+    expect(japan.refs).toMatchObject({
+      transitRouterId: { step: 'transit-router:ap-northeast-1', output: 'id' },
+      vswitchId: { step: 'vswitch:japan', output: 'id' },
+      secondVswitchId: { step: 'vswitch:japan:2', output: 'id' },
+    });
+    for (const kind of ['tr-association', 'tr-propagation'] as const)
+      expect(ofKind(plan, kind).map((s) => [s.site, s.refs.attachmentId.step, s.refs.routeTableId])).toEqual([
+        ['japan', 'tr-vpc-attachment:japan', { step: 'transit-router:ap-northeast-1', output: 'routeTableId' }],
+        ['us', 'tr-vpc-attachment:us', { step: 'transit-router:us-west-1', output: 'routeTableId' }],
+      ]);
+    const peer = byIdOf(plan, 'tr-peer-attachment:ap-northeast-1:us-west-1', 'tr-peer-attachment');
+    expect(peer.params).toEqual({
+      name: 'ikev1test-ap-northeast-1-us-west-1',
+      peerRegionId: 'us-west-1',
+      bandwidth: { type: 'test' },
+    });
+    expect(
+      ofKind(plan, 'tr-vpc-route').map((s) => [s.site, s.params.destinationCidr, s.refs.attachmentId.step]),
+    ).toEqual([
+      ['japan', '10.0.0.0/8', 'tr-vpc-attachment:japan'],
+      ['us', '172.16.0.0/12', 'tr-vpc-attachment:us'],
+      ['us', '192.168.0.0/16', 'tr-vpc-attachment:us'],
+    ]);
+  });
+
+  it('keeps the Basic steps for a CEN bought before Enterprise Edition', () => {
+    const basic = buildPlan(seedTopology(), { resources: [], cenEdition: 'basic' });
+    expect(basic.steps.filter((s) => s.kind.startsWith('tr-') || s.kind === 'transit-router')).toEqual([]);
+    expect(ofKind(basic, 'cen-attachment').map((s) => s.site)).toEqual(['japan', 'us']);
+    expect(ofKind(basic, 'cen-route-publish').map((s) => [s.site, s.params.destinationCidr])).toEqual([
+      ['japan', '192.168.0.0/16'],
+    ]);
+    expect(byId(basic, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(
       expect.arrayContaining(['cen-attachment:japan', 'route-entry:japan:192.168.0.0/16']),
     );
-    expect(ofKind(plan, 'cen-attachment').map((s) => s.site)).toEqual(['japan', 'us']);
+    expect(basic.summary.create).toBe(38);
+  });
+
+  it('states the inter-region bandwidth the topology chose, in one line', () => {
+    const line = (t: ReturnType<typeof seedTopology>) =>
+      renderPlan(buildPlan(t, EMPTY_OBSERVED), t)
+        .split('\n')
+        .filter((l) => l.startsWith('Inter-region bandwidth:'));
+    expect(line(seedTopology())).toEqual([
+      'Inter-region bandwidth: the free test bandwidth, 1 Kbit/s: pings only, paced (1 connection between transit routers).',
+    ]);
+    expect(line({ ...seedTopology(), interRegionBandwidth: { type: 'data-transfer', mbps: 20 } })).toEqual([
+      'Inter-region bandwidth: pay-by-data-transfer, up to 20 Mbit/s (1 connection between transit routers).',
+    ]);
+    const plan2 = buildPlan(
+      { ...seedTopology(), interRegionBandwidth: { type: 'plan', planId: 'cenbwp-abc', mbps: 5 } },
+      EMPTY_OBSERVED,
+    );
+    expect(byIdOf(plan2, 'tr-peer-attachment:ap-northeast-1:us-west-1', 'tr-peer-attachment').params.bandwidth).toEqual(
+      {
+        type: 'plan',
+        planId: 'cenbwp-abc',
+        mbps: 5,
+      },
+    );
   });
 
   it('admits ICMP from the other two VPC CIDRs in each security group', () => {
@@ -190,11 +274,9 @@ describe('the seed topology', () => {
     expect(text).toContain(
       '  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1, 2 tunnels',
     );
-    expect(text).toContain('  + cen-route-publish   publish 192.168.0.0/16 to CEN');
-    expect(text.trim().split('\n').slice(-2)).toEqual([
-      'IPsec: 4 connections, 2 tunnels each.',
-      'Plan: 38 to create, 0 to adopt, 0 to keep, 0 to delete.',
-    ]);
+    expect(text).toContain('  + tr-advertisement    advertise 192.168.0.0/16 to the transit router');
+    expect(text).toContain('IPsec: 4 connections, 2 tunnels each.');
+    expect(text.trim().split('\n').pop()).toBe('Plan: 48 to create, 0 to adopt, 0 to keep, 0 to delete.');
   });
 });
 
@@ -336,10 +418,16 @@ describe('IKEv1 against IKEv2', () => {
         .filter((s) => s.site === 'dc1')
         .map((s) => s.params.destinationCidr),
     ).toEqual(['172.16.0.0/16', '172.17.0.0/16', '11.0.0.0/16', '10.0.0.0/8']);
-    expect(ofKind(plan, 'cen-route-publish').map((s) => s.params.destinationCidr)).toEqual([
+    expect(ofKind(plan, 'tr-advertisement').map((s) => s.params.destinationCidr)).toEqual([
       '192.168.0.0/16',
       '192.169.0.0/16',
       '192.170.0.0/16',
+    ]);
+    // Three regions on CEN: three routers, a connection between every two.
+    expect(ofKind(plan, 'tr-peer-attachment').map((s) => s.id)).toEqual([
+      'tr-peer-attachment:ap-northeast-1:ap-southeast-1',
+      'tr-peer-attachment:ap-northeast-1:us-west-1',
+      'tr-peer-attachment:ap-southeast-1:us-west-1',
     ]);
   });
 
@@ -370,7 +458,7 @@ sites:
     expect(plan.steps.filter((s) => s.site === 'office')).toHaveLength(0);
     expect(byIdOf(plan, 'customer-gateway:tokyo:office', 'customer-gateway').params.ipAddress).toBe('203.0.113.10');
     expect(ofKind(plan, 'ipsec-connection').map((s) => [s.site, s.params.mirror])).toEqual([['tokyo', null]]);
-    expect(ofKind(plan, 'cen-route-publish')).toHaveLength(1);
+    expect(ofKind(plan, 'tr-advertisement')).toHaveLength(1);
   });
 });
 
@@ -446,11 +534,11 @@ sites:
     const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
     const resources = first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region));
     const again = buildPlan(seedTopology(), { resources });
-    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 38, delete: 0 });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 48, delete: 0 });
     expect(renderPlan(again, seedTopology())).toContain('No changes.');
 
     const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
-    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 35, delete: 3 });
+    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 45, delete: 3 });
     expect(
       fewer.steps
         .filter((s) => s.action === 'delete')
@@ -473,17 +561,33 @@ sites:
       },
     ];
     const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
-    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 38 });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 48 });
     const dep = (id: string) => byId(destroy, id).dependsOn;
     expect(dep('vpc:hongkong')).toEqual(
       expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']),
     );
     expect(dep('cen:ikev1test')).toEqual([
-      'cen-attachment:japan',
-      'cen-attachment:us',
-      'cen-route-publish:japan:192.168.0.0/16',
+      'tr-advertisement:japan:192.168.0.0/16',
+      'tr-vpc-route:japan:10.0.0.0/8',
+      'tr-vpc-route:us:172.16.0.0/12',
+      'tr-vpc-route:us:192.168.0.0/16',
+      'transit-router:ap-northeast-1',
+      'transit-router:us-west-1',
     ]);
-    expect(dep('cen-attachment:japan')).toEqual(['cen-route-publish:japan:192.168.0.0/16']);
+    // A router goes after everything on it, the connection between the regions included (it is in both).
+    expect(dep('transit-router:us-west-1')).toEqual([
+      'tr-association:us',
+      'tr-peer-attachment:ap-northeast-1:us-west-1',
+      'tr-propagation:us',
+      'tr-vpc-attachment:us',
+    ]);
+    expect(dep('tr-vpc-attachment:japan')).toEqual([
+      'tr-advertisement:japan:192.168.0.0/16',
+      'tr-association:japan',
+      'tr-propagation:japan',
+      'tr-vpc-route:japan:10.0.0.0/8',
+    ]);
+    expect(dep('vswitch:us:2')).toContain('tr-vpc-attachment:us');
     expect(dep('vpn-gateway:japan')).toEqual([
       'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16',
       'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16',
@@ -493,7 +597,7 @@ sites:
       'ipsec-connection:japan:10.0.0.0/8>192.168.0.0/16',
       'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16',
     ]);
-    expect(dep('route-entry:japan:192.168.0.0/16')).toContain('cen-route-publish:japan:192.168.0.0/16');
+    expect(dep('route-entry:japan:192.168.0.0/16')).toContain('tr-advertisement:japan:192.168.0.0/16');
     expect(dep('security-group:us')).toContain('ecs-instance:us');
   });
 });

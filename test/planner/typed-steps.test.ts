@@ -78,11 +78,22 @@ describe('typed steps', () => {
   });
 
   it('a create and a delete on the same cloud object take the same lock', () => {
-    const connection = STEP_CATALOGUE['ipsec-connection'].locks('hongkong', 't');
-    const gatewayDelete = STEP_CATALOGUE['vpn-gateway'].locks('hongkong', 't');
+    const at = (id: string, region = 'ap-northeast-1') => ({ id, region });
+    const connection = STEP_CATALOGUE['ipsec-connection'].locks('hongkong', 't', at('x'));
+    const gatewayDelete = STEP_CATALOGUE['vpn-gateway'].locks('hongkong', 't', at('x'));
     expect(connection).toEqual(['vpn-gateway:hongkong']);
     expect(gatewayDelete).toEqual(connection);
-    expect(STEP_CATALOGUE['route-entry'].locks('japan', 't')).toEqual(STEP_CATALOGUE.vswitch.locks('japan', 't'));
-    expect(STEP_CATALOGUE['cen-route-publish'].locks('japan', 't')).toEqual(['cen:t']);
+    expect(STEP_CATALOGUE['route-entry'].locks('japan', 't', at('x'))).toEqual(
+      STEP_CATALOGUE.vswitch.locks('japan', 't', at('x')),
+    );
+    expect(STEP_CATALOGUE['cen-route-publish'].locks('japan', 't', at('x'))).toEqual(['cen:t']);
+    // A transit router's changes take its lock; an inter-region connection takes both routers', from its id alone.
+    expect(STEP_CATALOGUE['tr-association'].locks('japan', 't', at('tr-association:japan'))).toEqual([
+      'transit-router:ap-northeast-1',
+    ]);
+    expect(
+      STEP_CATALOGUE['tr-peer-attachment'].locks(null, 't', at('tr-peer-attachment:ap-northeast-1:us-west-1')),
+    ).toEqual(['transit-router:ap-northeast-1', 'transit-router:us-west-1']);
+    expect(STEP_CATALOGUE['tr-vpc-route'].locks('us', 't', at('x', 'us-west-1'))).toEqual(['vpc:us']);
   });
 });

@@ -22,6 +22,7 @@ const predicted = (from: string, to: string, reachable = true, ttl = 64): PairPr
   path: [from, 'CEN', to],
   ttl,
   reliesOn: [],
+  links: [],
   ...(reachable ? {} : { reason: `${from} has no route` }),
 });
 

@@ -3,6 +3,7 @@ import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import type { Plan } from '../../src/planner/plan';
 import { modelFromPlan } from '../../src/reachability/network-model';
 import { predictMatrix, renderPrediction, type PairPrediction } from '../../src/reachability/predict';
+import { twelveSiteTopology } from '../../src/bench/bench-topologies';
 import { seedTopology, yamlTopology, BIG_DC_YAML } from '../helpers/topologies';
 
 const seed = seedTopology();
@@ -27,30 +28,56 @@ describe('predictMatrix on the walkthrough', () => {
     });
   });
 
-  it('names the path each echo takes', () => {
+  it('names the path each echo takes: through a tunnel (master, slave standby), then the transit routers of both regions', () => {
+    const over = ['TR ap-northeast-1', 'TR us-west-1'];
     expect(m['hongkong>us']!.path).toEqual([
       'hongkong',
       'ipsec ikev1test-hongkong-to-us tunnel master (slave standby)',
       'japan',
-      'CEN',
+      ...over,
       'us',
     ]);
     expect(m['us>hongkong']!.path).toEqual([
       'us',
-      'CEN',
+      'TR us-west-1',
+      'TR ap-northeast-1',
       'japan',
       'ipsec ikev1test-us-to-hongkong tunnel master (slave standby)',
       'hongkong',
     ]);
-    expect(m['japan>us']!.path).toEqual(['japan', 'CEN', 'us']);
+    expect(m['japan>us']!.path).toEqual(['japan', ...over, 'us']);
   });
 
-  it('Hong Kong <-> US rely on the published route; Hong Kong <-> Japan do not', () => {
-    const published = (p: PairPrediction) => p.reliesOn.filter((r) => r.kind === 'cen-publish').map((r) => r.what);
-    expect(published(m['hongkong>us']!)).toEqual(['192.168.0.0/16 published to CEN by japan']);
-    expect(published(m['us>hongkong']!)).toEqual(['192.168.0.0/16 published to CEN by japan']);
-    expect(published(m['hongkong>japan']!)).toEqual([]);
-    expect(m['us>japan']!.reliesOn.map((r) => r.kind).sort()).toEqual(['cen-attachment', 'cen-attachment', 'sg-rule']);
+  it('Hong Kong <-> US rely on the advertised route; Hong Kong <-> Japan do not; the pairs over CEN cross the test bandwidth', () => {
+    const advertised = (p: PairPrediction) =>
+      p.reliesOn.filter((r) => r.kind === 'tr-advertisement').map((r) => r.what);
+    expect(advertised(m['hongkong>us']!)).toEqual(['192.168.0.0/16 advertised to the transit router by japan']);
+    expect(advertised(m['us>hongkong']!)).toEqual(['192.168.0.0/16 advertised to the transit router by japan']);
+    expect(advertised(m['hongkong>japan']!)).toEqual([]);
+    expect(m['us>japan']!.reliesOn.map((r) => r.kind).sort()).toEqual([
+      'sg-rule',
+      'tr-association',
+      'tr-association',
+      'tr-attachment',
+      'tr-attachment',
+      'tr-peer',
+      'tr-propagation',
+      'tr-propagation',
+      'tr-route',
+      'tr-route',
+    ]);
+    const crossing = Object.values(m)
+      .filter((p) => p.links.length > 0)
+      .map((p) => `${p.from}>${p.to}`)
+      .sort();
+    expect(crossing).toEqual(['hongkong>us', 'japan>us', 'us>hongkong', 'us>japan']);
+    expect(m['japan>us']!.links).toEqual([
+      {
+        id: 'tr-peer-attachment:ap-northeast-1:us-west-1',
+        regions: ['ap-northeast-1', 'us-west-1'],
+        testBandwidth: true,
+      },
+    ]);
   });
 
   it('renders "6 of 6 pairs reachable"', () => {
@@ -61,22 +88,85 @@ describe('predictMatrix on the walkthrough', () => {
 });
 
 describe('predictMatrix when something is missing', () => {
-  it('without the CEN publish: Hong Kong <-> US unreachable (the reply has no way back), Hong Kong <-> Japan still reachable', () => {
-    const m = byPair(
+  it('each missing piece of the transit routers: exactly the pairs that need it unreachable, with the cause', () => {
+    const unreachable = (kind: string) =>
+      Object.fromEntries(
+        predictMatrix(
+          modelFromPlan(
+            without(plan, (s) => s.kind === kind),
+            seed,
+          ),
+        )
+          .filter((p) => !p.reachable)
+          .map((p) => [`${p.from}>${p.to}`, p.reason]),
+      );
+    expect(unreachable('tr-advertisement')).toEqual({
+      'hongkong>us': 'the reply is lost: route 192.168.0.0/16 not advertised to the transit router by japan',
+      'us>hongkong': 'route 192.168.0.0/16 not advertised to the transit router by japan',
+    });
+    expect(unreachable('tr-association')).toEqual({
+      'hongkong>us': 'the connection of japan is not associated with a route table',
+      'japan>us': 'the connection of japan is not associated with a route table',
+      'us>hongkong': 'the connection of us is not associated with a route table',
+      'us>japan': 'the connection of us is not associated with a route table',
+    });
+    expect(unreachable('tr-peer-attachment')).toEqual({
+      'hongkong>us': 'no inter-region connection between ap-northeast-1 and us-west-1',
+      'japan>us': 'no inter-region connection between ap-northeast-1 and us-west-1',
+      'us>hongkong': 'no inter-region connection between us-west-1 and ap-northeast-1',
+      'us>japan': 'no inter-region connection between us-west-1 and ap-northeast-1',
+    });
+    expect(Object.keys(unreachable('tr-propagation')).sort()).toEqual([
+      'hongkong>us',
+      'japan>us',
+      'us>hongkong',
+      'us>japan',
+    ]);
+    expect(unreachable('tr-propagation')['japan>us']).toBe('the routes of us are not propagated to its transit router');
+    expect(
+      renderPrediction(
+        predictMatrix(
+          modelFromPlan(
+            without(plan, (s) => s.kind === 'tr-advertisement'),
+            seed,
+          ),
+        ),
+      ),
+    ).toMatch(/^Predicted reachability: 4 of 6 pairs reachable\n/);
+  });
+
+  it('on a CEN bought before (Basic): the published route, and a Basic link on the test bandwidth', () => {
+    const basic = buildPlan(seed, { resources: [], cenEdition: 'basic' });
+    const m = byPair(predictMatrix(modelFromPlan(basic, seed)));
+    expect(m['us>hongkong']!.path).toEqual([
+      'us',
+      'CEN',
+      'japan',
+      'ipsec ikev1test-us-to-hongkong tunnel master (slave standby)',
+      'hongkong',
+    ]);
+    expect(m['us>hongkong']!.reliesOn.filter((r) => r.kind === 'cen-publish').map((r) => r.what)).toEqual([
+      '192.168.0.0/16 published to CEN by japan',
+    ]);
+    expect(m['japan>us']!.links).toEqual([
+      { id: 'cen:ap-northeast-1|us-west-1', regions: ['ap-northeast-1', 'us-west-1'], testBandwidth: true },
+    ]);
+    const withdrawn = byPair(
       predictMatrix(
         modelFromPlan(
-          without(plan, (s) => s.kind === 'cen-route-publish'),
+          without(basic, (s) => s.kind === 'cen-route-publish'),
           seed,
         ),
       ),
     );
-    expect(m['hongkong>us']).toMatchObject({
-      reachable: false,
-      reason: 'the reply is lost: us has no route to 192.168.0.0/24',
-    });
-    expect(m['us>hongkong']).toMatchObject({ reachable: false, reason: 'us has no route to 192.168.0.0/24' });
-    expect(m['hongkong>japan']!.reachable).toBe(true);
-    expect(renderPrediction(Object.values(m))).toMatch(/^Predicted reachability: 4 of 6 pairs reachable\n/);
+    expect(withdrawn['us>hongkong']).toMatchObject({ reachable: false, reason: 'us has no route to 192.168.0.0/24' });
+    expect(withdrawn['hongkong>japan']!.reachable).toBe(true);
+  });
+
+  it('allocated bandwidth: the pairs cross a connection that is not the test bandwidth', () => {
+    const t = { ...seed, interRegionBandwidth: { type: 'data-transfer' as const, mbps: 10 } };
+    const m = byPair(predictMatrix(modelFromPlan(buildPlan(t, EMPTY_OBSERVED), t)));
+    expect(m['japan>us']!.links.map((l) => l.testBandwidth)).toEqual([false]);
   });
 
   it('without a security group rule: that destination drops ICMP from that source, and says so', () => {
@@ -130,6 +220,16 @@ describe('predictMatrix when something is missing', () => {
 });
 
 describe('predictMatrix beyond the seed', () => {
+  it("today's CEN connects exactly the pairs a Basic CEN did (12 sites over 9 regions, 3 hubs)", () => {
+    const t = { ...twelveSiteTopology(), probes: true };
+    const reachable = (cenEdition: 'basic' | 'enterprise') =>
+      predictMatrix(modelFromPlan(buildPlan(t, { resources: [], cenEdition }), t))
+        .filter((p) => p.reachable)
+        .map((p) => `${p.from}>${p.to}`);
+    expect(reachable('enterprise')).toEqual(reachable('basic'));
+    expect(reachable('enterprise')).toHaveLength(114);
+  });
+
   it('IKEv1 with three DC CIDRs and two spokes: every pair reachable', () => {
     for (const ike of ['v1', 'v2'] as const) {
       const t = yamlTopology(BIG_DC_YAML(ike).replace('sites:', 'probes: true\nsites:'), { ipsecConnectionQuota: 12 });

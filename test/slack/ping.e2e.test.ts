@@ -60,7 +60,7 @@ describe('the ping matrix in Slack', () => {
     expect(upload.completed).toMatchObject({ channel_id: 'C1', title: 'Ping matrix: ikev1test' });
   });
 
-  it('/vpn ping measures on demand; a withdrawn CEN publish is a mismatch naming the route', async () => {
+  it('/vpn ping measures on demand; a withdrawn advertisement is a mismatch naming the route', async () => {
     const before = matrixPosts().length;
     await postSigned(
       suite.url,
@@ -101,10 +101,10 @@ describe('the ping matrix in Slack', () => {
     const text = textOf(broken);
     expect(text).toContain('4 of 6 pairs pass, 2 fail, 2 not as predicted');
     expect(text).toContain(
-      'hongkong → us: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+      'hongkong → us: expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now',
     );
     expect(text).toContain(
-      'us → hongkong: expected via 192.168.0.0/16 published to CEN by japan: it is not published now',
+      'us → hongkong: expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now',
     );
     // Put it back: /vpn apply plans the one missing step, approved by another member.
     await postSigned(

@@ -37,6 +37,21 @@ describe('one-line topology', () => {
     });
   });
 
+  it('reads the inter-region bandwidth: interregion=test, transfer:MBPS or a plan id with MBPS', () => {
+    const line = (v: string) =>
+      topologyFromLine(`t interregion=${v} dc:hk@cn-hongkong=192.168.0.0/16 hub:jp@ap-northeast-1=172.16.0.0/12`);
+    expect(line('test')).toMatchObject({ ok: true });
+    expect(line('transfer:50')).toMatchObject({
+      ok: true,
+      value: { interRegionBandwidth: { type: 'data-transfer', mbps: 50 } },
+    });
+    expect(line('cenbwp-x1:10')).toMatchObject({
+      ok: true,
+      value: { interRegionBandwidth: { type: 'plan', planId: 'cenbwp-x1', mbps: 10 } },
+    });
+    expect(line('transfer:lots')).toMatchObject({ ok: false, problems: [{ code: 'bandwidth.mbps' }] });
+  });
+
   it('every example shown in help is valid', () => {
     for (const example of LINE_EXAMPLES) expect(topologyFromLine(example)).toMatchObject({ ok: true });
   });

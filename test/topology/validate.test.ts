@@ -216,3 +216,40 @@ describe('validateTopology', () => {
     );
   });
 });
+
+describe('interRegionBandwidth: what the connections between transit routers carry', () => {
+  const withBandwidth = (value: string) => `name: t\ninterRegionBandwidth: ${value}\nsites:\n${DC}${HUB}`;
+  const read = (value: string) => {
+    const r = topologyFromYaml(withBandwidth(value));
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.value.interRegionBandwidth;
+  };
+
+  it('the test bandwidth by default (or said so), pay-by-data-transfer with a cap, or a bandwidth plan by id', () => {
+    expect(topologyFromYaml(doc(DC, HUB))).toMatchObject({ ok: true, value: { name: 't' } });
+    expect(read('test')).toBeUndefined();
+    expect(read('{ dataTransferMbps: 20 }')).toEqual({ type: 'data-transfer', mbps: 20 });
+    expect(read('{ plan: cenbwp-abc123, mbps: 5 }')).toEqual({ type: 'plan', planId: 'cenbwp-abc123', mbps: 5 });
+  });
+
+  it('refuses anything else by name, with the forms it takes', () => {
+    expect(problemsOf(withBandwidth('fast'))).toEqual([
+      expect.objectContaining({
+        code: 'bandwidth.form',
+        path: 'interRegionBandwidth',
+        hint: expect.stringContaining('dataTransferMbps'),
+      }),
+    ]);
+    expect(problemsOf(withBandwidth('{ dataTransferMbps: 0 }'))).toEqual([
+      expect.objectContaining({ code: 'bandwidth.mbps', path: 'interRegionBandwidth.dataTransferMbps' }),
+    ]);
+    expect(problemsOf(withBandwidth('{ plan: bwp-1, mbps: 5 }')).map((p) => p.code)).toEqual(['bandwidth.plan']);
+    expect(problemsOf(withBandwidth('{ plan: cenbwp-1 }')).map((p) => p.code)).toEqual(['bandwidth.mbps']);
+    expect(problemsOf(withBandwidth('{ dataTransfer: 5 }'))).toEqual([
+      expect.objectContaining({ code: 'schema.unknown-key', hint: 'did you mean "dataTransferMbps"?' }),
+    ]);
+    expect(problemsOf(withBandwidth('{ dataTransferMbps: 5, plan: cenbwp-1, mbps: 5 }')).map((p) => p.code)).toEqual([
+      'bandwidth.form',
+    ]);
+  });
+});

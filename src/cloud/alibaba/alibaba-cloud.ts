@@ -9,6 +9,16 @@ import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-dri
 import { createCommandRunner } from './command-runner';
 import { createDriverContext } from './driver-kit';
 import { ecsInstanceDriver, securityGroupDriver, securityGroupRuleDriver } from './ecs-drivers';
+import {
+  readCenEdition,
+  trAdvertisementDriver,
+  trAssociationDriver,
+  transitRouterDriver,
+  trPeerAttachmentDriver,
+  trPropagationDriver,
+  trVpcAttachmentDriver,
+  trVpcRouteDriver,
+} from './transit-router-drivers';
 import { routeEntryDriver, vpcDriver, vswitchDriver } from './vpc-drivers';
 import { customerGatewayDriver, ipsecConnectionDriver, vpnGatewayDriver } from './vpn-drivers';
 
@@ -29,6 +39,13 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     cen: cenDriver(ctx),
     'cen-attachment': cenAttachmentDriver(ctx),
     'cen-route-publish': cenRoutePublishDriver(ctx),
+    'transit-router': transitRouterDriver(ctx),
+    'tr-vpc-attachment': trVpcAttachmentDriver(ctx),
+    'tr-association': trAssociationDriver(ctx),
+    'tr-propagation': trPropagationDriver(ctx),
+    'tr-peer-attachment': trPeerAttachmentDriver(ctx),
+    'tr-vpc-route': trVpcRouteDriver(ctx),
+    'tr-advertisement': trAdvertisementDriver(ctx),
     'security-group': securityGroupDriver(ctx),
     'security-group-rule': securityGroupRuleDriver(ctx),
     'ecs-instance': ecsInstanceDriver(ctx),
@@ -56,5 +73,6 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
       );
       return (r.body?.availableZoneIdList ?? []).map((z) => z.zoneId ?? '').filter((z) => z !== '');
     },
+    cenEdition: (cenId) => readCenEdition(ctx, cenId),
   };
 }

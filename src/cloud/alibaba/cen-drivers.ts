@@ -1,9 +1,7 @@
 /** CEN instances, VPC attachments and published route entries (Cbn 2017-09-12, through callApi). */
 import type { ResourceDriver, ResourceInput } from '../cloud-api';
-import { GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
+import { capitalTags, GONE, matches, orGone, pending, ready, tagsOf, type DriverContext } from './driver-kit';
 
-const capitalTags = (tags: Readonly<Record<string, string>>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const fromCapital = (cen: { Tags?: { Tag?: { Key: string; Value: string }[] } }) =>
   tagsOf({ tags: { tag: (cen.Tags?.Tag ?? []).map((t) => ({ key: t.Key, value: t.Value })) } });
 
@@ -47,7 +45,7 @@ export function cenDriver(ctx: DriverContext): ResourceDriver<'cen'> {
   };
 }
 
-const child = (input: ResourceInput<'cen-attachment'> | ResourceInput<'cen-route-publish'>) => ({
+const child = (input: ResourceInput<'cen-attachment'>) => ({
   CenId: input.params.cenId,
   ChildInstanceId: input.params.childInstanceId,
   ChildInstanceType: input.params.childInstanceType,
@@ -91,7 +89,16 @@ export function cenAttachmentDriver(ctx: DriverContext): ResourceDriver<'cen-att
 }
 
 /** Published routes: `cenId|vpcId|region|routeTableId|destination`. Gone = NonPublished. */
-export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-route-publish'> {
+export const cenRoutePublishDriver = (ctx: DriverContext) => publishedRouteDriver(ctx, 'cen-route-publish');
+
+/**
+ * A VPC route published to its CEN (PublishRouteEntries): to a Basic CEN's attached VPCs, or, on
+ * Enterprise Edition, advertised to the transit router the VPC is connected to.
+ */
+export function publishedRouteDriver<K extends 'cen-route-publish' | 'tr-advertisement'>(
+  ctx: DriverContext,
+  kind: K,
+): ResourceDriver<K> {
   const parse = (id: string) => {
     const [CenId, ChildInstanceId, ChildInstanceRegionId, ChildInstanceRouteTableId, DestinationCidrBlock] =
       id.split('|');
@@ -104,7 +111,7 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-r
       DestinationCidrBlock,
     };
   };
-  const idOf = (input: ResourceInput<'cen-route-publish'>) =>
+  const idOf = (input: ResourceInput<K>) =>
     [
       input.params.cenId,
       input.params.childInstanceId,
@@ -122,7 +129,7 @@ export function cenRoutePublishDriver(ctx: DriverContext): ResourceDriver<'cen-r
       },
     );
   return {
-    kind: 'cen-route-publish',
+    kind,
     async create(input) {
       const {
         CenId,

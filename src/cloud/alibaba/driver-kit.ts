@@ -27,6 +27,9 @@ export function createDriverContext(clients: AlibabaClients): DriverContext & { 
 
 export const vpcTags = (tags: Readonly<Record<string, string>>) =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
+/** Tags as CEN's generic calls send them: `Tag.N.Key` / `Tag.N.Value`. */
+export const capitalTags = (tags: Readonly<Record<string, string>>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** Tags from any SDK model shape: `tags.tag[]` or `tag.tag[]`, with key/value or tagKey/tagValue. */
 export function tagsOf(model: unknown): Record<string, string> {

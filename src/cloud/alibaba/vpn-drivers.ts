@@ -135,6 +135,22 @@ export function customerGatewayDriver(ctx: DriverContext): ResourceDriver<'custo
       );
       return r.body?.customerGateways?.customerGateway?.[0]?.customerGatewayId;
     },
+    /**
+     * A customer gateway for the same address already in the region (an adopted dual-tunnel
+     * gateway's peer often has one for each address): the cloud takes one per address and region,
+     * so it stands for the peer as it is, left in place.
+     */
+    async findExternal(input) {
+      const ip = input.params.ipAddress;
+      if (!ip) return undefined;
+      const r = await ctx.call('DescribeCustomerGateways', () =>
+        ctx.clients
+          .vpc(input.region)
+          .describeCustomerGateways(new $Vpc.DescribeCustomerGatewaysRequest({ regionId: input.region, pageSize: 50 })),
+      );
+      const found = r.body?.customerGateways?.customerGateway?.find((c) => c.ipAddress === ip);
+      return found?.customerGatewayId ? { id: found.customerGatewayId, attrs: { ipAddress: ip } } : undefined;
+    },
     async listTagged(region, tags) {
       const r = await ctx.call('DescribeCustomerGateways', () =>
         ctx.clients.vpc(region).describeCustomerGateways(

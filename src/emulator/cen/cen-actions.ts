@@ -1,7 +1,13 @@
-/** CEN (Cbn) 2017-09-12, Basic-edition style: instances, VPC attachments, published route entries. */
+/**
+ * CEN (Cbn) 2017-09-12: instances, and what a CEN bought before Enterprise Edition still does:
+ * VPC attachments (AttachCenChildInstance) and published route entries. A CEN created today is
+ * Enterprise Edition: VPCs join through transit routers (transit-router-actions.ts), and
+ * PublishRouteEntries advertises a VPC's route to the transit router its VPC is attached to.
+ */
 import { ApiError } from '../api/api-error';
 import { isoMinutes, page, reads, writes, type ActionContext, type ActionTable } from '../api/api-kit';
 import { ownRoutes } from '../network/routing';
+import { vpcAttachmentOf } from '../network/transit-routing';
 import {
   LATENCY,
   matchesTags,
@@ -80,9 +86,35 @@ const createCen = writes((ctx) => {
     tags: ctx.params.tags(),
     createdAt: w.now(),
     phases: w.phases([['Creating', LATENCY.cenCreate]], 'Active'),
+    edition: 'Enterprise',
   });
   return { CenId: id };
 });
+
+/**
+ * A CEN bought before Enterprise Edition, held as an adopted one would be: its Basic transit
+ * routers in `regions` (ListTransitRouters shows them), and AttachCenChildInstance as it was.
+ * Only the control API makes one: Basic Edition can no longer be bought.
+ */
+export function holdBasicCen(w: World, name: string, regions: readonly string[]): string {
+  const id = w.newId('cen');
+  w.cens.set(id, {
+    id,
+    name,
+    description: 'bought before Enterprise Edition',
+    protectionLevel: 'REDUCED',
+    busyUntil: 0,
+    tags: {},
+    createdAt: w.now(),
+    phases: { steps: [], final: 'Active' },
+    edition: 'Basic',
+  });
+  for (const r of regions) basicRouter(w, id, r);
+  return id;
+}
+
+const basicRouter = (w: World, cenId: string, regionId: string) =>
+  w.tr.holdBasic(cenId, regionId, w.now(), () => w.newId('tr'));
 
 const describeCens = reads((ctx) => {
   const w = ctx.world;
@@ -112,8 +144,19 @@ const deleteCen = writes((ctx) => {
       `The CEN instance ${c.id} still has attached network instances.`,
       400,
     );
+  // SYNTHETIC as well: transit routers go before their CEN.
+  const router = [...w.tr.routers.values()].find(
+    (r) => r.cenId === c.id && r.type === 'Enterprise' && r.deletingUntil === undefined,
+  );
+  if (router)
+    throw new ApiError(
+      'DependencyViolation.TransitRouter',
+      `The CEN instance ${c.id} still has transit router ${router.id}.`,
+      400,
+    );
   lockCen(w, c, LATENCY.cenDelete);
   w.markDeleting(c, LATENCY.cenDelete);
+  for (const r of w.tr.routers.values()) if (r.cenId === c.id) w.markDeleting(r, LATENCY.cenDelete);
   return {};
 });
 
@@ -121,6 +164,13 @@ const attach = writes((ctx) => {
   const w = ctx.world;
   const p = childParams(ctx);
   const c = cenOf(w, p.cenId);
+  // SYNTHETIC: a CEN created today has no Basic transit router to attach to, and none can be bought.
+  if (c.edition === 'Enterprise')
+    throw new ApiError(
+      'InvalidOperation.BasicEditionNotAvailable',
+      `The CEN instance ${c.id} is Enterprise Edition: Basic transit routers can no longer be bought. Connect the VPC with CreateTransitRouterVpcAttachment.`,
+      400,
+    );
   if (p.childInstanceType !== 'VPC')
     throw new ApiError('ParameterChildInstanceType', 'The emulator attaches VPCs only.', 400);
   const vpc = w.vpcs.get(p.childInstanceId);
@@ -140,6 +190,7 @@ const attach = writes((ctx) => {
   if (w.status(vpc, 'Deleting') !== 'Available' || w.now() < vpc.busyUntil)
     throw new ApiError('OperationFailed.InvalidVpcStatus', `The VPC ${vpc.id} is changing; try again later.`, 400);
   lockCen(w, c, LATENCY.cenAttach);
+  basicRouter(w, c.id, p.childInstanceRegionId);
   w.cenAttachments.push({ ...p, createdAt: w.now(), phases: w.phases([['Attaching', LATENCY.cenAttach]], 'Attached') });
   return {};
 });
@@ -213,14 +264,30 @@ const publish = writes((ctx) => {
   const w = ctx.world;
   const p = publishParams(ctx);
   const c = cenOf(w, p.cenId);
-  const a = attachmentOf(w, c.id, p.childInstanceId);
-  if (!w.isReady(a))
+  // UNVERIFIED: that PublishRouteEntries is what advertises a VPC's VPN-gateway route to an Enterprise transit router.
+  if (c.edition === 'Enterprise') {
+    if (!vpcAttachmentOf(w, c.id, p.childInstanceId))
+      throw new ApiError(
+        'InvalidOperation.ChildInstanceStatus',
+        `The VPC ${p.childInstanceId} has no Attached transit-router connection in ${c.id}.`,
+        400,
+      );
+  } else {
+    const a = attachmentOf(w, c.id, p.childInstanceId);
+    if (!w.isReady(a))
+      throw new ApiError(
+        'InvalidOperation.ChildInstanceStatus',
+        `The instance ${a.childInstanceId} is ${w.status(a, 'Detaching')}, not Attached.`,
+        400,
+      );
+  }
+  const vpc = w.vpcs.get(p.childInstanceId);
+  if (!vpc || vpc.regionId !== p.childInstanceRegionId)
     throw new ApiError(
-      'InvalidOperation.ChildInstanceStatus',
-      `The instance ${a.childInstanceId} is ${w.status(a, 'Detaching')}, not Attached.`,
+      'ParameterInstanceId',
+      `The VPC ${p.childInstanceId} does not exist in ${p.childInstanceRegionId}.`,
       400,
     );
-  const vpc = w.vpcs.get(a.childInstanceId)!;
   if (vpc.routeTableId !== p.routeTableId)
     throw new ApiError(
       'ParameterChildInstanceRouteTableId',
@@ -238,9 +305,9 @@ const publish = writes((ctx) => {
   lockCen(w, c, LATENCY.cenPublish);
   w.cenPublished.push({
     cenId: c.id,
-    childInstanceId: a.childInstanceId,
-    childInstanceRegionId: a.childInstanceRegionId,
-    childInstanceType: a.childInstanceType,
+    childInstanceId: vpc.id,
+    childInstanceRegionId: vpc.regionId,
+    childInstanceType: 'VPC',
     routeTableId: p.routeTableId,
     destinationCidrBlock: p.destinationCidrBlock,
     createdAt: w.now(),

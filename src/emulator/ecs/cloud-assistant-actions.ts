@@ -96,7 +96,7 @@ const runCommand = writes((ctx) => {
         errorCode: 'ClientNotRunning',
         errorInfo: 'the Cloud Assistant agent is not online yet',
       };
-    const run = runShellScript(w, inst, type, content);
+    const run = runShellScript(w, inst, type, content, startAt);
     const bytes = Buffer.from(run.output);
     const output = bytes.length > OUTPUT_LIMIT ? bytes.subarray(0, OUTPUT_LIMIT).toString('utf8') : run.output;
     const dropped = Math.max(0, bytes.length - OUTPUT_LIMIT);

@@ -3,14 +3,15 @@
  * scripts an operator writes around ping (and vpnbot's matrix script) to behave as on Alibaba
  * Cloud Linux, with the same output and timing shape.
  *
- * Supported: one command per line or separated by `;`, `&&`, `||`; a trailing `&` runs it in the
- * background and `wait` waits for all of them; `NAME=value` and `$NAME`/`${NAME}` in words and
+ * Supported: one command per line or separated by `;`, `&&`, `||`; a trailing `&` runs the
+ * and-or list before it in the background (`sleep 2 && ping ... &`) and `wait` waits for all of them; `NAME=value` and `$NAME`/`${NAME}` in words and
  * double quotes; `$(...)` command substitution; `>`, `>>`, `2>&1`, `2>/dev/null`; the commands
  * `ping` (through the data plane, printed as iputils prints it), `echo`, `cat`, `mktemp -d`,
  * `rm`, `sleep`, `true`, `false`, `wait`. Anything else is not found (exit 127), as on a host
  * without it. Files live in memory for the one run.
  */
 import { echo } from '../network/data-plane';
+import { admit, cloudSecondMs, PING_HEADER_BYTES } from '../network/link-budget';
 import { parsePingArgs, renderPing, type Reply } from './ping-script';
 import type { InstanceR, World } from '../state/world';
 
@@ -31,6 +32,8 @@ interface CommandResult {
 interface Shell {
   readonly w: World;
   readonly inst: InstanceR;
+  /** When the script starts, in emulated seconds (what packets are timed by on the links they cross). */
+  readonly startSecond: number;
   readonly vars: Map<string, string>;
   readonly files: Map<string, string>;
   /** Seconds since the script started. */
@@ -42,11 +45,19 @@ interface Shell {
   tempCount: number;
 }
 
-export function runShellScript(world: World, inst: InstanceR, type: string, script: string): ScriptRun {
+/** `startAt`: when the script starts on the instance (world ms; now by default). */
+export function runShellScript(
+  world: World,
+  inst: InstanceR,
+  type: string,
+  script: string,
+  startAt: number = world.now(),
+): ScriptRun {
   if (type !== 'RunShellScript') return { output: `${type} is not supported on Linux\n`, exitCode: 1, seconds: 0.1 };
   const sh: Shell = {
     w: world,
     inst,
+    startSecond: startAt / cloudSecondMs(world),
     vars: new Map(),
     files: new Map(),
     clock: 0.05,
@@ -58,13 +69,43 @@ export function runShellScript(world: World, inst: InstanceR, type: string, scri
   let output = '';
   script.split('\n').forEach((text, i) => {
     sh.line = i + 1;
-    for (const { command, background, op } of splitList(text)) {
-      if (op === '&&' && sh.lastExit !== 0) continue;
-      if (op === '||' && sh.lastExit === 0) continue;
-      output += execute(sh, command, background);
-    }
+    for (const list of andOrLists(splitList(text))) output += runList(sh, list);
   });
   return { output, exitCode: sh.lastExit, seconds: sh.clock };
+}
+
+type Item = ReturnType<typeof splitList>[number];
+
+/** Commands joined by `&&`/`||` into lists; a list ends at `;`, `&` or the end of the line. */
+function andOrLists(items: readonly Item[]): Item[][] {
+  const lists: Item[][] = [];
+  for (const item of items) {
+    const last = lists[lists.length - 1];
+    if (last && item.op !== ';') last.push(item);
+    else lists.push([item]);
+  }
+  return lists;
+}
+
+/**
+ * Runs an and-or list. In the background (its last command ends with `&`) it runs on a clock of
+ * its own from now: the script goes on at once, and `wait` waits for its end.
+ */
+function runList(sh: Shell, list: readonly Item[]): string {
+  const background = list[list.length - 1]!.background;
+  const start = sh.clock;
+  let output = '';
+  for (const { command, op } of list) {
+    if (op === '&&' && sh.lastExit !== 0) continue;
+    if (op === '||' && sh.lastExit === 0) continue;
+    output += execute(sh, command);
+  }
+  if (background) {
+    sh.jobs.push(sh.clock);
+    sh.clock = start;
+    sh.lastExit = 0;
+  }
+  return output;
 }
 
 /** A line's commands, each with the operator before it and whether it ends with `&`. */
@@ -156,7 +197,7 @@ function expand(sh: Shell, s: string, i: number): [string, number] {
       else if (s[j] === ')') depth--;
     }
     const inner = s.slice(i + 2, j - 1);
-    const r = run(sh, words(sh, inner), false);
+    const r = run(sh, words(sh, inner));
     return [r.stdout.replace(/\n+$/, ''), j];
   }
   if (s[i + 1] === '?') return [String(sh.lastExit), i + 2];
@@ -167,7 +208,7 @@ function expand(sh: Shell, s: string, i: number): [string, number] {
 }
 
 /** Runs one command with its redirections; returns what reaches the script's output. */
-function execute(sh: Shell, command: string, background: boolean): string {
+function execute(sh: Shell, command: string): string {
   const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(command);
   if (assignment) {
     sh.vars.set(assignment[1]!, words(sh, assignment[2]!).join(' '));
@@ -189,27 +230,21 @@ function execute(sh: Shell, command: string, background: boolean): string {
         t.replace(/^>>?/, '') === '/dev/null' ? 'null' : { path: t.replace(/^>>?/, ''), append: t.startsWith('>>') };
     else argv.push(t);
   }
-  const r = run(sh, argv, background);
+  const r = run(sh, argv);
   const out = stderrTo === 'stdout' ? r.stdout + r.stderr : r.stdout;
   const err = stderrTo === undefined ? r.stderr : '';
   // Standard output goes to a file, to /dev/null, or to the script's output; unredirected errors to the output.
   if (stdoutTo !== undefined && stdoutTo !== 'null')
     sh.files.set(stdoutTo.path, (stdoutTo.append ? (sh.files.get(stdoutTo.path) ?? '') : '') + out);
-  const shown = stdoutTo === undefined ? out + err : err;
-  if (background) {
-    sh.jobs.push(sh.clock + r.seconds);
-    sh.lastExit = 0;
-  } else {
-    sh.clock += r.seconds;
-    sh.lastExit = r.exitCode;
-  }
-  return shown;
+  sh.clock += r.seconds;
+  sh.lastExit = r.exitCode;
+  return stdoutTo === undefined ? out + err : err;
 }
 
 const ok = (stdout = '', seconds = 0.001): CommandResult => ({ stdout, stderr: '', exitCode: 0, seconds });
 const fail = (stderr: string, exitCode = 1): CommandResult => ({ stdout: '', stderr, exitCode, seconds: 0.001 });
 
-function run(sh: Shell, argv: readonly string[], background: boolean): CommandResult {
+function run(sh: Shell, argv: readonly string[]): CommandResult {
   const [name, ...args] = argv;
   if (name === undefined) return ok();
   switch (name.replace(/^\/(usr\/)?s?bin\//, '')) {
@@ -247,7 +282,7 @@ function run(sh: Shell, argv: readonly string[], background: boolean): CommandRe
     case 'wait': {
       const until = Math.max(sh.clock, ...sh.jobs);
       sh.jobs = [];
-      return ok('', background ? 0 : until - sh.clock);
+      return ok('', until - sh.clock);
     }
     default:
       return fail(`bash: line ${sh.line}: ${name}: command not found\n`, 127);
@@ -260,7 +295,15 @@ function ping(sh: Shell, args: readonly string[]): CommandResult {
   const { spec } = parsed;
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(spec.destination))
     return fail(`ping: ${spec.destination}: Name or service not known\n`, 2);
-  const replies: Reply[] = Array.from({ length: spec.count }, () => echo(sh.w, sh.inst, spec.destination).reply);
+  // Each echo and its reply spend the bandwidth of the inter-region connections they cross, at the moment they cross.
+  const bits = (spec.size + PING_HEADER_BYTES) * 8;
+  const replies: Reply[] = Array.from({ length: spec.count }, (_, i) => {
+    const e = echo(sh.w, sh.inst, spec.destination);
+    if (!e.reply || !e.crossings) return e.reply;
+    const sent = sh.startSecond + sh.clock + i * spec.interval;
+    const there = admit(sh.w, e.crossings.there, sent, bits);
+    return there && admit(sh.w, e.crossings.back, sent + e.crossings.thereMs / 1000, bits) ? e.reply : null;
+  });
   const r = renderPing(spec, replies, 4 + Math.floor(sh.w.random() * 6));
   return { stdout: r.output, stderr: '', exitCode: r.exitCode, seconds: r.seconds };
 }

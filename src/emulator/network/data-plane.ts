@@ -1,13 +1,16 @@
 /**
  * The emulated network: where an ICMP echo from one ECS instance to an address goes, hop by hop,
  * and whether the reply finds its way back. Reads only the resources API calls created (routes,
- * IPsec connections and their negotiation, CEN attachments and published routes, security
- * groups); it knows nothing of vpnbot's plans, so a planning mistake shows up here as loss.
+ * IPsec connections and their negotiation, CEN attachments and published routes, transit routers
+ * (transit-routing.ts), security groups); it knows nothing of vpnbot's plans, so a planning
+ * mistake shows up here as loss. Each leg lists the inter-region connections it crosses, whose
+ * bandwidth the emulated ping then spends (link-budget.ts).
  */
 import { cidr, ipInCidr } from '../../topology/cidr';
 import { carrierOf, negotiate } from './ipsec-negotiation';
 import { oneWay, regionRtt } from './region-latency';
-import { lookup } from './routing';
+import { cenOf, lookup } from './routing';
+import { TEST_BANDWIDTH_BPS, throughTransitRouter, type Crossing } from './transit-routing';
 import { instanceStatus } from '../state/instance-state';
 import type { InstanceR, VpcR, VpnRouteR, World } from '../state/world';
 
@@ -21,6 +24,7 @@ export type Leg =
       readonly gatewaysCrossed: number;
       readonly target: InstanceR;
       readonly hops: readonly string[];
+      readonly crossings: readonly Crossing[];
     }
   | { readonly ok: false; readonly reason: string; readonly hops: readonly string[] };
 
@@ -41,6 +45,7 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
   let oneWayMs = 0;
   let gateways = 0;
   const hops: string[] = [];
+  const crossings: Crossing[] = [];
   for (let i = 0; i < MAX_HOPS && vpc; i++) {
     hops.push(vpc.id);
     const route = lookup(world, vpc, dstIp);
@@ -58,12 +63,30 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
         gatewaysCrossed: gateways,
         target,
         hops,
+        crossings,
       };
     }
     if (route.type === 'CEN') {
-      oneWayMs += oneWay(vpc.regionId, route.via!.regionId);
+      // A Basic-edition CEN between regions: the test bandwidth too (bandwidth packages are not modelled for it).
+      const [a, b] = [vpc.regionId, route.via!.regionId];
+      if (a !== b)
+        crossings.push({
+          link: `${cenOf(world, vpc.id)}:${[a, b].sort().join('|')}`,
+          direction: `${a}>${b}`,
+          bitsPerSecond: TEST_BANDWIDTH_BPS,
+        });
+      oneWayMs += oneWay(a, b);
       hops.push(`cen:${route.destination}`);
       vpc = world.vpcs.get(route.via!.vpcId);
+      continue;
+    }
+    if (route.nextHopType === 'Attachment') {
+      const through = throughTransitRouter(world, vpc, route.nextHopId, dstIp);
+      hops.push(...through.hops);
+      if (!through.ok) return { ok: false, reason: through.reason, hops };
+      crossings.push(...through.crossings);
+      oneWayMs += through.oneWayMs;
+      vpc = through.vpc;
       continue;
     }
     if (route.nextHopType !== 'VpnGateway')
@@ -133,6 +156,12 @@ export interface Echo {
   readonly reply: { readonly rttMs: number; readonly ttl: number } | null;
   readonly reason: string;
   readonly path: readonly string[];
+  /** The inter-region connections the echo crosses, and its reply, once both get through; and the echo's one-way time. */
+  readonly crossings?: {
+    readonly there: readonly Crossing[];
+    readonly back: readonly Crossing[];
+    readonly thereMs: number;
+  };
 }
 
 /**
@@ -151,5 +180,6 @@ export function echo(world: World, from: InstanceR, dstIp: string): Echo {
     reply: { rttMs: base + jitter, ttl: INITIAL_TTL - back.gatewaysCrossed },
     reason: '',
     path: [...there.hops, ...back.hops],
+    crossings: { there: there.crossings, back: back.crossings, thereMs: there.oneWayMs },
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The emulator's control API, on its own path (`/__emulator/...`), never through the signed RPC
- * path: reset, dump the state, inject faults, and break things to imitate drift.
+ * path: reset, dump the state, inject faults, break things to imitate drift, and hold what an
+ * account may have bought before (a Basic Edition CEN, a CEN bandwidth plan).
  */
 import { findRegion } from '../../topology/regions';
+import { holdBasicCen } from '../cen/cen-actions';
 import { checkFaults, type Faults, type ForcedFault } from './faults';
 import { inventory } from '../state/inventory';
 import type { World } from '../state/world';
@@ -50,6 +52,42 @@ export interface ControlState {
 }
 
 export type ControlResult = { status: number; body: unknown };
+
+/** Something bought outside vpnbot, possibly long ago: a Basic Edition CEN with its regions, or a bandwidth plan. */
+export type Holding =
+  | { readonly resource: 'basic-cen'; readonly name?: string; readonly regions: readonly string[] }
+  | { readonly resource: 'bandwidth-package'; readonly name?: string; readonly bandwidthMbps: number };
+
+/** Makes what `holding` describes; its id, or an error message. */
+export function hold(world: World, holding: Holding): { id: string } | { error: string } {
+  switch (holding?.resource) {
+    case 'basic-cen': {
+      const regions = Array.isArray(holding.regions) ? holding.regions : [];
+      const unknown = regions.filter((r) => typeof r !== 'string' || !findRegion(r));
+      if (regions.length === 0 || unknown.length > 0)
+        return {
+          error: `regions must list known region ids${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+        };
+      return { id: holdBasicCen(world, String(holding.name ?? ''), regions) };
+    }
+    case 'bandwidth-package': {
+      const mbps = holding.bandwidthMbps;
+      if (!Number.isInteger(mbps) || mbps < 1) return { error: 'bandwidthMbps must be a whole number from 1' };
+      const id = world.newId('cenbwp');
+      world.tr.bandwidthPackages.set(id, {
+        id,
+        name: String(holding.name ?? ''),
+        bandwidth: mbps,
+        createdAt: world.now(),
+      });
+      return { id };
+    }
+    default:
+      return {
+        error: `unknown resource "${(holding as { resource?: unknown })?.resource}" (basic-cen, bandwidth-package)`,
+      };
+  }
+}
 
 /** Applies a breakage; returns an error message when the target does not exist. */
 export function breakThing(world: World, breakage: Breakage): string | undefined {
@@ -139,6 +177,7 @@ export function dumpState(world: World): Record<string, unknown> {
     cens: [...world.cens.values()],
     cenAttachments: world.cenAttachments,
     cenPublished: world.cenPublished,
+    transitRouters: world.tr.snapshot(),
     securityGroups: [...world.securityGroups.values()],
     instances: [...world.instances.values()],
   };
@@ -173,6 +212,10 @@ export function handleControl(
       if (typeof f === 'string') return { status: 400, body: { error: f } };
       state.faults = f;
       return { status: 200, body: f };
+    }
+    case 'POST /hold': {
+      const r = hold(world, body as Holding);
+      return 'error' in r ? { status: 400, body: r } : { status: 200, body: r };
     }
     case 'POST /break': {
       const error = breakThing(world, body as Breakage);

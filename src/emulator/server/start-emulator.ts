@@ -13,6 +13,7 @@ import type { ActionTable } from '../api/api-kit';
 import { CallParams } from '../api/call-params';
 import { CEN_ACTIONS } from '../cen/cen-actions';
 import { CEN_ROUTE_VIEW_ACTIONS } from '../cen/cen-route-views';
+import { TRANSIT_ROUTER_ACTIONS } from '../cen/transit-router-actions';
 import { CONTROL_PREFIX, handleControl, setTunnelModes, type ControlState } from './control-api';
 import { ECS_ACTIONS } from '../ecs/ecs-actions';
 import { createClock } from '../state/emulator-clock';
@@ -38,7 +39,10 @@ export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly
     },
   },
   '2014-05-26': { name: 'Ecs', actions: { ...ECS_ACTIONS, ...ECS_CATALOGUE_ACTIONS } },
-  '2017-09-12': { name: 'Cbn', actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...CEN_TAG_ACTIONS } },
+  '2017-09-12': {
+    name: 'Cbn',
+    actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...TRANSIT_ROUTER_ACTIONS, ...CEN_TAG_ACTIONS },
+  },
 };
 
 export interface EmulatorOptions {

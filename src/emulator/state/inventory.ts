@@ -27,7 +27,7 @@ const keysOf = (c: VpnConnectionR): Record<string, string> =>
 
 export interface Inventory {
   readonly counts: Readonly<Record<string, number>>;
-  /** Ids of every live resource that has an id of its own (not attachments, publishes or rules). */
+  /** Ids of every live resource that has an id of its own (not Basic CEN attachments, publishes or rules). */
   readonly ids: readonly string[];
   readonly tunnels: readonly TunnelPair[];
   /** Each VPC's blocks, primary first. */
@@ -42,16 +42,24 @@ export function inventory(world: World): Inventory {
   const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) =>
     [...xs].filter((x) => x.deletingUntil === undefined);
   const connections = live(world.vpnConnections.values());
+  const enterprise = (cenId: string) => world.cens.get(cenId)?.edition === 'Enterprise';
   const counts = {
     vpc: live(world.vpcs.values()).length,
     vswitch: live(world.vswitches.values()).length,
     'vpn-gateway': live(world.vpnGateways.values()).length,
     'customer-gateway': world.customerGateways.size,
     'ipsec-connection': connections.length,
-    'route-entry': live(world.routeEntries.values()).length,
+    'route-entry': live(world.routeEntries.values()).filter((e) => e.nextHopType !== 'Attachment').length,
     cen: live(world.cens.values()).length,
     'cen-attachment': live(world.cenAttachments).length,
-    'cen-route-publish': live(world.cenPublished).length,
+    'cen-route-publish': live(world.cenPublished).filter((p) => !enterprise(p.cenId)).length,
+    'transit-router': live(world.tr.routers.values()).filter((r) => r.type === 'Enterprise').length,
+    'tr-vpc-attachment': live(world.tr.vpcAttachments.values()).length,
+    'tr-association': live(world.tr.associations).length,
+    'tr-propagation': live(world.tr.propagations).length,
+    'tr-peer-attachment': live(world.tr.peerAttachments.values()).length,
+    'tr-vpc-route': live(world.routeEntries.values()).filter((e) => e.nextHopType === 'Attachment').length,
+    'tr-advertisement': live(world.cenPublished).filter((p) => enterprise(p.cenId)).length,
     'security-group': live(world.securityGroups.values()).length,
     'security-group-rule': [...world.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0),
     'ecs-instance': live(world.instances.values()).length,
@@ -63,6 +71,9 @@ export function inventory(world: World): Inventory {
     ...world.customerGateways.keys(),
     ...world.vpnConnections.keys(),
     ...world.cens.keys(),
+    ...[...world.tr.routers.values()].filter((r) => r.type === 'Enterprise').map((r) => r.id),
+    ...world.tr.vpcAttachments.keys(),
+    ...world.tr.peerAttachments.keys(),
     ...world.securityGroups.keys(),
     ...world.instances.keys(),
   ];

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { doneAt, statusAt, type EmulatorClock, type Phases } from './emulator-clock';
+import { TransitRouterState } from './transit-router-state';
 
 /** Real-world latencies in milliseconds, before the time scale. Orders of magnitude from Terraform's budgets and experience. */
 export const LATENCY = {
@@ -25,6 +26,14 @@ export const LATENCY = {
   cenDetach: 10_000,
   cenPublish: 5_000,
   cenWithdraw: 5_000,
+  transitRouterCreate: 10_000,
+  transitRouterDelete: 10_000,
+  trAttach: 20_000,
+  trDetach: 15_000,
+  trAssociate: 5_000,
+  trPropagate: 5_000,
+  trPeerAttach: 30_000,
+  trRouteEntry: 3_000,
   ecsPending: 5_000,
   ecsStarting: 20_000,
   ecsAgentOnline: 30_000,
@@ -183,6 +192,11 @@ export interface CenR extends Lifecycle {
   protectionLevel: string;
   busyUntil: number;
   tags: Tags;
+  /**
+   * `Enterprise` for every CEN created today (VPCs join through transit routers); `Basic` for one
+   * bought before (AttachCenChildInstance); absent in snapshots from before the distinction: Basic.
+   */
+  edition?: 'Basic' | 'Enterprise';
 }
 export interface CenAttachmentR extends Lifecycle {
   cenId: string;
@@ -277,6 +291,8 @@ export class World {
   readonly securityGroups = new Map<string, SecurityGroupR>();
   readonly instances = new Map<string, InstanceR>();
   readonly invocations = new Map<string, InvocationR>();
+  /** CEN Enterprise Edition: transit routers, their attachments, route tables and routes. */
+  readonly tr = new TransitRouterState();
   /** `${action}:${clientToken}` -> the parameters' fingerprint and the first answer. */
   readonly clientTokens = new Map<string, { fingerprint: string; response: Record<string, unknown> }>();
 
@@ -343,6 +359,7 @@ export class World {
     for (const list of [this.cenAttachments, this.cenPublished] as { deletingUntil?: number }[][]) {
       for (let i = list.length - 1; i >= 0; i--) if (gone(list[i]!)) list.splice(i, 1);
     }
+    this.tr.reap(now);
   }
 
   /** Plain data for a snapshot file (the sandbox keeps its cloud across restarts). */
@@ -366,6 +383,7 @@ export class World {
       ...Object.fromEntries(Object.entries(maps).map(([k, m]) => [k, [...(m as Map<string, unknown>).entries()]])),
       cenAttachments: this.cenAttachments,
       cenPublished: this.cenPublished,
+      transitRouters: this.tr.snapshot(),
     };
   }
 
@@ -415,6 +433,11 @@ export class World {
       }
     }
     this.cenPublished.push(...((data.cenPublished as CenPublishR[]) ?? []));
+    this.tr.restore(data.transitRouters as Record<string, unknown> | undefined);
+    // Snapshots from before transit routers: their CENs are Basic, with a Basic router where they attach.
+    for (const a of this.cenAttachments)
+      if ((this.cens.get(a.cenId)?.edition ?? 'Basic') === 'Basic')
+        this.tr.holdBasic(a.cenId, a.childInstanceRegionId, a.createdAt, () => this.newId('tr'));
   }
 
   reset(): void {
@@ -435,6 +458,7 @@ export class World {
       m.clear();
     this.cenAttachments.length = 0;
     this.cenPublished.length = 0;
+    this.tr.reset();
   }
 }
 

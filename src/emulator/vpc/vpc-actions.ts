@@ -3,11 +3,15 @@ import { cidr, cidrContains, cidrsOverlap, parseCidr } from '../../topology/cidr
 import { findRegion } from '../../topology/regions';
 import { ApiError, notFound } from '../api/api-error';
 import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
-import { cenOf, cenRoutes, ownRoutes, vpcCidrs } from '../network/routing';
+import { cenRoutes, ownRoutes, vpcCidrs, cenOf as basicCenOf } from '../network/routing';
+import { transitCenOf } from '../network/transit-routing';
 import { lockVpc, vpcOf } from './vpc-kit';
 import { LATENCY, matchesTags, tagList, type VpcR, type World } from '../state/world';
 
 // ---- VPC, vSwitch ---------------------------------------------------------------------------
+
+/** The CEN a VPC is on: attached as in Basic Edition, or through a transit router. */
+const cenOf = (w: World, vpcId: string) => basicCenOf(w, vpcId) ?? transitCenOf(w, vpcId);
 
 const vpcView = (w: World, v: VpcR) => ({
   VpcId: v.id,
@@ -105,7 +109,10 @@ const deleteVpc = writes((ctx) => {
   // SYNTHETIC: the real codes for a VPC with a VPN gateway or a CEN attachment are not documented.
   if (uses(w.vpnGateways.values()))
     throw new ApiError('DependencyViolation.VpnGateway', `The VPC ${v.id} still has a VPN gateway.`, 400);
-  if (w.cenAttachments.some((a) => a.childInstanceId === v.id))
+  if (
+    w.cenAttachments.some((a) => a.childInstanceId === v.id) ||
+    [...w.tr.vpcAttachments.values()].some((a) => a.vpcId === v.id && a.deletingUntil === undefined)
+  )
     throw new ApiError('DependencyViolation.CenInstance', `The VPC ${v.id} is still attached to a CEN instance.`, 400);
   if (w.now() < v.busyUntil) throw new ApiError('TaskConflict', `A task on ${v.id} is still in progress.`, 400);
   w.markDeleting(v, LATENCY.vpcDelete);
@@ -198,6 +205,12 @@ const deleteVSwitch = writes((ctx) => {
     throw new ApiError('DependencyViolation', `The vSwitch ${id} still has instances.`, 400);
   if ([...w.vpnGateways.values()].some((g) => g.vswitchId === id || g.drVswitchId === id))
     throw new ApiError('DependencyViolation', `The vSwitch ${id} is used by a VPN gateway.`, 400);
+  if (
+    [...w.tr.vpcAttachments.values()].some(
+      (a) => a.deletingUntil === undefined && a.zoneMappings.some((z) => z.vswitchId === id),
+    )
+  )
+    throw new ApiError('DependencyViolation', `The vSwitch ${id} is used by a transit-router connection.`, 400);
   lockVpc(w, vpcOf(w, s.vpcId), LATENCY.vswitchDelete);
   w.markDeleting(s, LATENCY.vswitchDelete);
   return {};
