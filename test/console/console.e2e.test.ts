@@ -73,7 +73,7 @@ describe('vpnbot local through a pipe (a script)', () => {
     expect(r.out).toMatch(
       /ipsec-connection +ikev1test-hongkong-to-japan 192\.168\.0\.0\/16 <-> 172\.16\.0\.0\/12 IKEv1, 2 tunnels: vco-\w+, tunnels master tun-\w+ up, slave tun-\w+ up/,
     );
-    expect(r.out).toMatch(/cen-attachment +VPC of us \(us-west-1\): \S+, ready/);
+    expect(r.out).toMatch(/tr-vpc-attachment +VPC of us through vSwitches in us-west-1a and us-west-1b: \S+, ready/);
     // Ping failed once (nosuch): the script's status says so.
     expect(r.code).toBe(1);
   });
