@@ -5,6 +5,7 @@
  * each listener acknowledges first and works after.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { AppServices } from '../../src/app/app-services';
 import { createHealthCheck } from '../../src/app/health';
@@ -24,11 +25,19 @@ import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
 import { groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
+import { guardWorkspace, type Workspace } from './workspace-guard';
+
+/** Where HTTP mode listens, as the socket says (not as configured): the URL and whether it is every interface. */
+export interface Listening {
+  readonly url: string;
+  readonly port: number;
+  readonly everyInterface: boolean;
+}
 
 export interface SlackFrontEnd {
   readonly app: App;
-  /** Starts listening (HTTP: on `port`, 0 for any); returns the port, or undefined in Socket Mode. */
-  start(): Promise<number | undefined>;
+  /** Starts listening (HTTP: on `port`, 0 for any); returns where, or undefined in Socket Mode. */
+  start(): Promise<Listening | undefined>;
   /** Resumes runs a previous process left, reporting in their threads. */
   resumeRuns(): Promise<void>;
   /** Runs started by this process and not finished yet. */
@@ -86,6 +95,8 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     },
     heavyWork: new Turnstile(2),
   };
+  let workspace: Workspace | undefined;
+  guardWorkspace(app, deps, () => workspace);
   vpnCommand.register(app, deps);
   planForm.register(app, deps);
   approveButton.register(app, deps);
@@ -101,6 +112,11 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     app,
     active,
     async start() {
+      // The workspace this token belongs to: every request from another is refused.
+      const auth = await app.client.auth.test();
+      if (!auth.team_id) throw new Error('Slack answered auth.test without a team id');
+      workspace = { teamId: auth.team_id, ...(auth.enterprise_id ? { enterpriseId: auth.enterprise_id } : {}) };
+      deps.log.info({ team: workspace.teamId }, 'serving the Slack workspace of the bot token');
       if (slack.pingIntervalMs !== undefined) schedule = startPingSchedule(deps, app.client, slack.pingIntervalMs);
       if (socket) {
         await app.start();
@@ -112,10 +128,14 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
         onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
       });
       const srv = createServer(listener);
+      srv.maxConnections = slack.maxConnections;
       server = srv;
-      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(slack.port, () => resolve()));
-      const address = srv.address();
-      return typeof address === 'object' && address ? address.port : undefined;
+      await new Promise<void>((resolve, reject) =>
+        srv
+          .once('error', reject)
+          .listen({ port: slack.port, ...(slack.host ? { host: slack.host } : {}) }, () => resolve()),
+      );
+      return listeningAt(srv.address() as AddressInfo);
     },
     resumeRuns: () => resumeInThreads(deps, app.client),
     async stop() {
@@ -127,4 +147,11 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       }
     },
   };
+}
+
+/** The URL of a listening socket; an unspecified address (every interface) is shown as the one it is. */
+export function listeningAt(a: AddressInfo): Listening {
+  const everyInterface = a.address === '::' || a.address === '0.0.0.0';
+  const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return { url: `http://${host}:${a.port}`, port: a.port, everyInterface };
 }

@@ -4,8 +4,13 @@
  * groups, resolved by the front end) may.
  */
 export interface ApprovalPolicy {
-  /** User ids (U..., W...) and user group ids (S...); empty: any member but the requester. */
+  /**
+   * User ids (U..., W...) and user group ids (S...); empty: any member but the requester, which a
+   * shared workspace must choose explicitly (`anyoneMayApprove`; `vpnbot serve` refuses otherwise).
+   */
   readonly approvers: readonly string[];
+  /** Said explicitly (VPNBOT_ANYONE_MAY_APPROVE): with no approvers listed, any member approves. */
+  readonly anyoneMayApprove: boolean;
   readonly allowSelfApproval: boolean;
   /** Channel ids `/vpn` may be used in; empty: any. */
   readonly channels: readonly string[];
@@ -16,6 +21,7 @@ export interface ApprovalPolicy {
 
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   approvers: [],
+  anyoneMayApprove: true,
   allowSelfApproval: false,
   channels: [],
   planTtlMs: 60 * 60_000,

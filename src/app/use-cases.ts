@@ -421,3 +421,11 @@ export function runInfo(
 export function keepRun(services: AppServices, runId: string, actor: string, now: number): void {
   services.store.audit(actor, 'run.keep', runId, { runId }, now);
 }
+
+/** A request refused before any use case saw it (another workspace, a foreign user): audited, nothing else. */
+export function recordRefusedRequest(
+  services: AppServices,
+  r: { actor: string; team: string; why: string; at: number },
+): void {
+  services.store.audit(r.actor.slice(0, 64), 'request.refused', r.team.slice(0, 64), { why: r.why }, r.at);
+}
