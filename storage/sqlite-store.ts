@@ -259,6 +259,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       hash: string,
       at: number,
       required: number,
+      notCounted: ReadonlySet<string>,
     ): DecisionResult => {
       const row = q.plan.get(planId) as PlanRow | undefined;
       if (!row) return { ok: false, reason: 'not-found' };
@@ -272,7 +273,8 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       if (decision === 'approve' && before.includes(approver)) return { ok: false, reason: 'already-approved-by-you' };
       q.insertApproval.run(planId, approver, decision, hash, at);
       q.audit.run(at, approver, `plan.${decision}`, row.topology, JSON.stringify({ planId, hash }));
-      const approvers = decision === 'approve' ? [...before, approver] : before;
+      // Earlier approvals that no longer hold (the approver left the policy or the group) stay recorded, uncounted.
+      const approvers = (decision === 'approve' ? [...before, approver] : before).filter((a) => !notCounted.has(a));
       const complete = decision === 'reject' || approvers.length >= required;
       if (complete && q.decide.run(decision === 'approve' ? 'approved' : 'rejected', planId, hash, at).changes !== 1)
         return { ok: false, reason: 'already-decided' };
@@ -368,8 +370,9 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       const r = q.plan.get(id) as PlanRow | undefined;
       return r ? planOf(r) : undefined;
     },
-    decide: (planId, approver, decision, hash, at, required = 1) =>
-      decide.immediate(planId, approver, decision, hash, at, required),
+    decide: (planId, approver, decision, hash, at, required = 1, notCounted = new Set()) =>
+      decide.immediate(planId, approver, decision, hash, at, required, notCounted),
+    approvers: (planId) => (q.approvalsOf.all(planId) as { approver: string }[]).map((r) => r.approver),
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
     audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),

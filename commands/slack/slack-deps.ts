@@ -27,9 +27,9 @@ export interface SlackDeps {
 /** A user group members cache over usergroups.users.list (Tier 2: a few calls a minute). */
 export function groupMembers(ttlMs = 5 * 60_000, now: () => number = Date.now): (client: WebClient) => GroupMembers {
   const cache = new Map<string, { at: number; ids: readonly string[] }>();
-  return (client) => async (group) => {
+  return (client) => async (group, options) => {
     const hit = cache.get(group);
-    if (hit && now() - hit.at < ttlMs) return hit.ids;
+    if (hit && !options?.fresh && now() - hit.at < ttlMs) return hit.ids;
     const r = await client.usergroups.users.list({ usergroup: group });
     const ids = (r.users ?? []) as string[];
     cache.set(group, { at: now(), ids });

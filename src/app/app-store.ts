@@ -66,7 +66,8 @@ export interface AppStore extends EngineStore {
   plan(id: string): PlanRecord | undefined;
   /**
    * Approve or reject, bound to the plan's hash, in one atomic change, so double clicks cannot
-   * apply twice: a rejection decides the plan; approvals count one per approver until `required`.
+   * apply twice: a rejection decides the plan; approvals count one per approver until `required`,
+   * except those in `notCounted` (approvals recorded earlier that the policy no longer allows).
    */
   decide(
     planId: string,
@@ -75,7 +76,10 @@ export interface AppStore extends EngineStore {
     hash: string,
     at: number,
     required?: number,
+    notCounted?: ReadonlySet<string>,
   ): DecisionResult;
+  /** Who approved the plan so far, in order (whether or not their approval still counts). */
+  approvers(planId: string): string[];
   markPlan(planId: string, status: PlanStatus): void;
   /** Remembers where the plan was posted (its thread is the run's). */
   planMessage(planId: string, channel: string, ts: string): void;

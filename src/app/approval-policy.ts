@@ -28,8 +28,11 @@ export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   requiredApprovals: 1,
 };
 
-/** Members of a user group (Slack: usergroups.users.list), cached by the caller. */
-export type GroupMembers = (groupId: string) => Promise<readonly string[]>;
+/**
+ * Members of a user group (Slack: usergroups.users.list), cached by the caller; `fresh` asks past
+ * the cache (the check that completes an approval).
+ */
+export type GroupMembers = (groupId: string, options?: { readonly fresh?: boolean }) => Promise<readonly string[]>;
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -46,6 +49,7 @@ export async function mayApprove(
   requester: string,
   actor: string,
   members?: GroupMembers,
+  fresh = false,
 ): Promise<Permission> {
   if (actor === requester && !policy.allowSelfApproval)
     return { ok: false, reason: 'you asked for this plan: someone else must approve it' };
@@ -53,7 +57,7 @@ export async function mayApprove(
   if (policy.approvers.includes(actor)) return { ok: true };
   for (const group of policy.approvers.filter((a) => a.startsWith('S'))) {
     // Fail closed: a group that cannot be read admits nobody.
-    const ids = members ? await members(group).catch(() => [] as string[]) : [];
+    const ids = members ? await members(group, { fresh }).catch(() => [] as string[]) : [];
     if (ids.includes(actor)) return { ok: true };
   }
   return { ok: false, reason: 'you are not one of the approvers of vpnbot plans' };

@@ -18,7 +18,7 @@ import { parseTopologyYaml } from '../topology/parse-yaml';
 import type { ValidationOptions } from '../topology/validate';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
-import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers, type Permission } from './approval-policy';
 import { runToEnd, type RunOutcome } from './run-to-end';
 
 export interface Proposal {
@@ -122,9 +122,19 @@ export async function proposeKnown(
 const content = (st: Plan['steps'][number]) =>
   JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
 
-/** `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far). */
+/**
+ * `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far, those
+ * that count); `lapsed`: earlier approvals that no longer count (their approver is no longer allowed).
+ */
 export type Decision =
-  | { ok: true; record: PlanRecord; decision: 'approve' | 'reject'; complete: boolean; approvers: readonly string[] }
+  | {
+      ok: true;
+      record: PlanRecord;
+      decision: 'approve' | 'reject';
+      complete: boolean;
+      approvers: readonly string[];
+      lapsed: readonly string[];
+    }
   | { ok: false; reason: string };
 
 /**
@@ -168,7 +178,11 @@ export async function decidePlan(
     return refuse('this plan has expired: plan again', record.topology);
   }
   if (request.decision === 'approve') {
-    const allowed = await mayApprove(request.policy, record.requester, request.actor, request.members);
+    // The approval that decides the plan asks the user groups afresh, not from the cache.
+    const deciding =
+      services.store.approvers(record.id).filter((a) => a !== request.actor).length + 1 >=
+      request.policy.requiredApprovals;
+    const allowed = await mayApprove(request.policy, record.requester, request.actor, request.members, deciding);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
     // One run per topology: approving while another run holds it would approve a plan that cannot run.
     const holder = services.store.unfinishedRuns().find((r) => r.topology === record.topology);
@@ -200,6 +214,8 @@ export async function decidePlan(
     );
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
   }
+  const notCounted =
+    request.decision === 'approve' ? await lapsedApprovals(services, record, request) : new Set<string>();
   const r = services.store.decide(
     record.id,
     request.actor,
@@ -207,6 +223,7 @@ export async function decidePlan(
     record.hash,
     request.now,
     request.policy.requiredApprovals,
+    notCounted,
   );
   if (!r.ok) {
     const why =
@@ -227,13 +244,43 @@ export async function decidePlan(
       { planId: record.id, reason: request.reason ?? '' },
       request.now,
     );
+  for (const who of notCounted)
+    services.store.audit(
+      who,
+      'plan.approve.lapsed',
+      record.topology,
+      { planId: record.id, reason: 'no longer allowed to approve when the plan was decided' },
+      request.now,
+    );
   return {
     ok: true,
     record,
     decision: request.decision,
     complete: request.decision === 'reject' || r.approved,
     approvers: r.approvers,
+    lapsed: [...notCounted],
   };
+}
+
+/**
+ * When this approval would be the last one a plan needs, the earlier ones are checked again
+ * against the policy as it is now (group membership asked afresh): an approver who left the list
+ * or the group since no longer counts. Earlier approvals are not checked before that: the plan
+ * waits anyway.
+ */
+async function lapsedApprovals(
+  services: AppServices,
+  record: PlanRecord,
+  request: { actor: string; policy: ApprovalPolicy; members?: GroupMembers },
+): Promise<Set<string>> {
+  const before = services.store.approvers(record.id).filter((a) => a !== request.actor);
+  if (before.length + 1 < request.policy.requiredApprovals) return new Set();
+  const lapsed = new Set<string>();
+  for (const approver of before) {
+    const still = await mayApprove(request.policy, record.requester, approver, request.members, true);
+    if (!still.ok) lapsed.add(approver);
+  }
+  return lapsed;
 }
 
 export type FollowUp =
@@ -251,14 +298,7 @@ export type FollowUp =
 export async function retryRun(
   services: AppServices,
   runId: string,
-  options: {
-    actor: string;
-    now: number;
-    policy: ApprovalPolicy;
-    members?: GroupMembers;
-    onEvent?: EngineListener;
-    thread?: RunThread;
-  },
+  options: FollowUpOptions & { onEvent?: EngineListener; thread?: RunThread },
 ): Promise<FollowUp> {
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
@@ -266,11 +306,8 @@ export async function retryRun(
   const approved = run.planId ? services.store.plan(run.planId) : undefined;
   const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
-  // The requester may retry their own approved plan; anyone else must be allowed to approve it.
-  if (options.actor !== approved.requester) {
-    const allowed = await mayApprove(options.policy, approved.requester, options.actor, options.members);
-    if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
-  }
+  const allowed = await followUpAllowed(services, 'retry', runId, approved.requester, options);
+  if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   const destroy = run.kind === 'destroy';
   const now = destroy ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
   if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
@@ -311,11 +348,13 @@ export async function retryRun(
 export async function proposeRollback(
   services: AppServices,
   runId: string,
-  options: { actor: string; now: number; policy: ApprovalPolicy },
+  options: FollowUpOptions,
 ): Promise<FollowUp> {
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  const allowed = await followUpAllowed(services, 'rollback', runId, run.requester, options);
+  if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   const topology = services.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
   const created = new Set(
@@ -412,14 +451,49 @@ export function recordPlanMessage(services: AppServices, planId: string, channel
 export function runInfo(
   services: AppServices,
   runId: string,
-): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+): { topology: string; kind: 'apply' | 'destroy'; requester: string; planRequester: string } | undefined {
   const run = services.store.run(runId);
-  return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
+  if (!run) return undefined;
+  // A retry is judged against who asked for the approved plan (what retryRun checks too).
+  const planRequester = (run.planId ? services.store.plan(run.planId)?.requester : undefined) ?? run.requester;
+  return { topology: run.topology, kind: run.kind, requester: run.requester, planRequester };
 }
 
-/** "Keep as is" after a failed run: nothing changes in the cloud; the choice is audited. */
-export function keepRun(services: AppServices, runId: string, actor: string, now: number): void {
-  services.store.audit(actor, 'run.keep', runId, { runId }, now);
+/** "Keep as is" after a failed run: nothing changes in the cloud; the choice (or its refusal) is audited. */
+export async function keepRun(services: AppServices, runId: string, options: FollowUpOptions): Promise<Permission> {
+  const run = services.store.run(runId);
+  if (!run) return { ok: false, reason: 'that run is unknown to vpnbot' };
+  const allowed = await followUpAllowed(services, 'keep', runId, run.requester, options);
+  if (allowed.ok) services.store.audit(options.actor, 'run.keep', runId, { runId }, options.now);
+  return allowed;
+}
+
+/** Who clicked a follow-up button, under which policy, from where. */
+export interface FollowUpOptions {
+  readonly actor: string;
+  readonly now: number;
+  readonly policy: ApprovalPolicy;
+  readonly members?: GroupMembers;
+  /** The channel the click came from, checked against the policy's channels. */
+  readonly channel?: string;
+}
+
+/**
+ * Retry, Roll back and Keep decide what happens to the cloud after a failure: they need what an
+ * approval needs (an approver, not the requester unless self-approval is on, in an allowed
+ * channel). A refusal is audited.
+ */
+export async function followUpAllowed(
+  services: AppServices,
+  what: 'retry' | 'rollback' | 'keep',
+  runId: string,
+  requester: string,
+  o: FollowUpOptions,
+): Promise<Permission> {
+  const channel = o.channel === undefined ? ({ ok: true } as const) : channelAllowed(o.policy, o.channel);
+  const allowed = channel.ok ? await mayApprove(o.policy, requester, o.actor, o.members) : channel;
+  if (!allowed.ok) services.store.audit(o.actor, `run.${what}.refused`, runId, { reason: allowed.reason }, o.now);
+  return allowed;
 }
 
 /** A request refused before any use case saw it (another workspace, a foreign user): audited, nothing else. */

@@ -124,7 +124,7 @@ describe('secrets', () => {
       ]),
     );
     const heldBefore = emu.injected()['no answer'] ?? 0;
-    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U1', {
+    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U2', {
       messageTs: failure.ts!,
       responseUrl: `${slack.url}/respond/s-retry`,
       blocks: failure.args.blocks as unknown[],

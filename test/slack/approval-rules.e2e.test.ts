@@ -52,7 +52,9 @@ describe('approval rules', () => {
     );
     await click('U7', 'a-u7');
     await slack.waitFor('the run to start', () =>
-      slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Approved by <@U7>: the run started')),
+      slack
+        .of('chat.update')
+        .find((c) => JSON.stringify(c.args).includes('Approved by <@U9> and <@U7>: the run started')),
     );
     expect(slack.of('usergroups.users.list').map((c) => c.args.usergroup)).toContain('SNETOPS');
     await slack.waitFor(
@@ -90,6 +92,28 @@ describe('approval rules', () => {
     expect(await reply('c-foreign')).toMatchObject({ text: 'Nothing changed: this plan is unknown to vpnbot.' });
     // None of these counted: the plan still waits for two approvals.
     expect(slack.of('chat.update').filter((c) => c.args.ts === post.ts)).toEqual([]);
+  });
+
+  it('when the last approval arrives, the earlier ones are checked again: one whose approver left the group no longer counts', async () => {
+    const { post, click } = await planSeed(
+      'l-plan',
+      'plan lapse dc:hk@cn-hongkong=192.168.0.0/16;hub=jp hub:jp@ap-northeast-1=172.20.0.0/16',
+    );
+    await click('U7', 'l-u7');
+    expect(await reply('l-u7')).toMatchObject({ text: expect.stringContaining('needs 1 more') });
+    // U7 leaves the group (the bot's cache of it is still fresh), then U9 gives what would be the last approval.
+    slack.groups.set('SNETOPS', []);
+    try {
+      await click('U9', 'l-u9');
+      expect(await reply('l-u9')).toMatchObject({
+        text: 'Your approval is recorded; the plan needs 1 more (<@U7>: no longer allowed to approve, so that approval does not count).',
+      });
+      expect(
+        slack.of('chat.update').filter((c) => c.args.ts === post.ts && JSON.stringify(c.args).includes('run started')),
+      ).toEqual([]);
+    } finally {
+      slack.groups.set('SNETOPS', ['U7']);
+    }
   });
 
   it('an expired plan changes nothing and says so', async () => {

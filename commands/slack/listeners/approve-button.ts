@@ -9,6 +9,12 @@ import type { SlackDeps } from '../slack-deps';
 import { ACTION_APPROVE } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
 
+/** Every approver, as mentions: "<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>". */
+export function names(users: readonly string[]): string {
+  const m = users.map((u) => `<@${u}>`);
+  return m.length <= 1 ? (m[0] ?? '') : `${m.slice(0, -1).join(', ')} and ${m.at(-1)}`;
+}
+
 export async function onApprove(
   deps: SlackDeps,
   click: ButtonClick,
@@ -39,10 +45,13 @@ export async function onApprove(
         ts,
         ...messageArgs(approvalsSoFar(click.message, d.approvers, deps.policy.requiredApprovals)),
       });
+      const lapsed = d.lapsed.length
+        ? ` (${d.lapsed.map((a) => `<@${a}>`).join(', ')}: no longer allowed to approve, so ${d.lapsed.length === 1 ? 'that approval does' : 'those approvals do'} not count)`
+        : '';
       return void (await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: `Your approval is recorded; the plan needs ${deps.policy.requiredApprovals - d.approvers.length} more.`,
+        text: `Your approval is recorded; the plan needs ${deps.policy.requiredApprovals - d.approvers.length} more${lapsed}.`,
       }));
     }
     await client.chat.update({
@@ -51,7 +60,7 @@ export async function onApprove(
       ...messageArgs(
         decidedMessage(
           click.message,
-          `:white_check_mark: Approved by <@${click.user}>: the run started; progress is in the thread.`,
+          `:white_check_mark: Approved by ${names(d.approvers)}: the run started; progress is in the thread.`,
         ),
       ),
     });
