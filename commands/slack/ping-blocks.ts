@@ -125,3 +125,14 @@ export function homeView(
   }
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
+
+/** The App Home of someone outside the channels vpnbot is used in: where to look, nothing more. */
+export function closedHomeView(channels: string): Record<string, unknown> {
+  return {
+    type: 'home',
+    blocks: [
+      header('vpnbot: your VPN topologies'),
+      section(`vpnbot is used in ${channels}: its plans and status are shown to the members of those channels.`),
+    ],
+  };
+}

@@ -23,7 +23,7 @@ import * as vpnCommand from './listeners/vpn-command';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
 import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
-import { groupMembers, type SlackDeps } from './slack-deps';
+import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
 import { guardWorkspace, type Workspace } from './workspace-guard';
 
@@ -88,6 +88,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     progressIntervalMs: slack.progressIntervalMs,
     log: services.logger,
     members: groupMembers(),
+    channelMembers: channelMembers(),
     track: <T>(run: Promise<T>) => {
       active.add(run);
       void run.finally(() => active.delete(run)).catch(() => undefined);

@@ -15,6 +15,8 @@ export interface SlackDeps {
   readonly log: Logger;
   /** Members of a Slack user group, as Slack lists them (cached briefly). */
   readonly members: (client: WebClient) => GroupMembers;
+  /** Members of a channel, as Slack lists them (cached briefly). */
+  readonly channelMembers: (client: WebClient) => (channel: string) => Promise<readonly string[]>;
   /** Keeps a run this process started known until it ends (a stop reports how many will resume). */
   readonly track: <T>(run: Promise<T>) => Promise<T>;
   /**
@@ -33,6 +35,27 @@ export function groupMembers(ttlMs = 5 * 60_000, now: () => number = Date.now): 
     const r = await client.usergroups.users.list({ usergroup: group });
     const ids = (r.users ?? []) as string[];
     cache.set(group, { at: now(), ids });
+    return ids;
+  };
+}
+
+/** A channel members cache over conversations.members (Tier 4), every page read. */
+export function channelMembers(
+  ttlMs = 5 * 60_000,
+  now: () => number = Date.now,
+): (client: WebClient) => (channel: string) => Promise<readonly string[]> {
+  const cache = new Map<string, { at: number; ids: readonly string[] }>();
+  return (client) => async (channel) => {
+    const hit = cache.get(channel);
+    if (hit && now() - hit.at < ttlMs) return hit.ids;
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await client.conversations.members({ channel, limit: 200, ...(cursor ? { cursor } : {}) });
+      ids.push(...((r.members ?? []) as string[]));
+      cursor = r.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    cache.set(channel, { at: now(), ids });
     return ids;
   };
 }

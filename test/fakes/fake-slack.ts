@@ -22,6 +22,7 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'chat.postEphemeral': [['channel'], ['user'], ['text', 'blocks']],
   'views.open': [['trigger_id'], ['view']],
   'usergroups.users.list': [['usergroup']],
+  'conversations.members': [['channel']],
   'files.getUploadURLExternal': [['filename'], ['length']],
   'files.completeUploadExternal': [['files']],
   'views.publish': [['user_id'], ['view']],
@@ -76,6 +77,8 @@ export class FakeSlack {
   /** Bodies POSTed to response URLs, by the URL's id. */
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly groups = new Map<string, string[]>();
+  /** Members of channels, for conversations.members (a channel not listed has none). */
+  readonly channelMembers = new Map<string, string[]>();
   readonly uploads = new Map<string, SlackUpload>();
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private readonly stalls: string[] = [];
@@ -172,6 +175,12 @@ export class FakeSlack {
           }
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
+          case 'conversations.members':
+            return reply(200, {
+              ok: true,
+              members: this.channelMembers.get(String(args.channel)) ?? [],
+              response_metadata: { next_cursor: '' },
+            });
           default:
             return reply(200, { ok: true, view: { id: 'V1' } });
         }

@@ -4,7 +4,7 @@
  */
 import { FakeSlack } from '../fakes/fake-slack';
 import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
-import { buttonClick, postSigned } from '../helpers/slack-requests';
+import { buttonClick, postSigned, postSignedEvent, slashCommand } from '../helpers/slack-requests';
 
 const SECRET = 'approval-rules-signing-secret';
 let slack: FakeSlack;
@@ -14,6 +14,7 @@ let url = '';
 beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.groups.set('SNETOPS', ['U7']);
+  slack.channelMembers.set('C1', ['U1', 'U7', 'U9']);
   // Plans live 3 s here, so that expiry can be seen.
   bot = startServe(slack, {
     PORT: '0',
@@ -113,7 +114,31 @@ describe('approval rules', () => {
       ).toEqual([]);
     } finally {
       slack.groups.set('SNETOPS', ['U7']);
+      slack.channelMembers.set('C1', ['U1', 'U7', 'U9']);
     }
+  });
+
+  it('the App Home and /vpn status are for the channels vpnbot may be used in', async () => {
+    const home = async (user: string) => {
+      const before = slack.of('views.publish').length;
+      await postSignedEvent(url, SECRET, { type: 'app_home_opened', user, channel: 'D9', tab: 'home' });
+      return JSON.stringify(
+        (await slack.waitFor(`the home of ${user}`, () => slack.of('views.publish').slice(before)[0])).args.view,
+      );
+    };
+    // A member of C1 sees the topologies; someone who is in none of vpnbot's channels is told where it is used.
+    expect(await home('U9')).toContain('ikev1test');
+    const outside = await home('U5');
+    expect(outside).not.toContain('ikev1test');
+    expect(outside).toContain('vpnbot is used in <#C1>');
+    await postSigned(
+      url,
+      SECRET,
+      slashCommand('status', 'U5', { channel: 'D9', responseUrl: `${slack.url}/respond/h-status` }),
+    );
+    const status = JSON.stringify(await reply('h-status'));
+    expect(status).toContain('/vpn is not enabled in this channel');
+    expect(status).not.toContain('ikev1test');
   });
 
   it('an expired plan changes nothing and says so', async () => {
