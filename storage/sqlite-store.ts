@@ -212,7 +212,13 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     ),
     measurements: db.prepare('SELECT * FROM measurements WHERE topology = ? ORDER BY id DESC LIMIT ?'),
     baselineOf: db.prepare('SELECT * FROM measurements WHERE topology = ? AND baseline = 1 ORDER BY id DESC LIMIT 1'),
+    forgetSeen: db.prepare('DELETE FROM requests_seen WHERE until < ?'),
+    markSeen: db.prepare('INSERT OR IGNORE INTO requests_seen (signature, until) VALUES (?, ?)'),
   };
+  const firstSeen = db.transaction((key: string, until: number, now: number): boolean => {
+    q.forgetSeen.run(now);
+    return q.markSeen.run(key, until).changes === 1;
+  });
   const measurementOf = (r: MeasurementRow): MeasurementRecord => ({
     id: r.id,
     topology: r.topology,
@@ -372,6 +378,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     },
     decide: (planId, approver, decision, hash, at, required = 1, notCounted = new Set()) =>
       decide.immediate(planId, approver, decision, hash, at, required, notCounted),
+    firstSeen: (key, until, now) => firstSeen.immediate(key, until, now),
     approvers: (planId) => (q.approvalsOf.all(planId) as { approver: string }[]).map((r) => r.approver),
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),

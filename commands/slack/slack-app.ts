@@ -21,11 +21,13 @@ import * as rejectForm from './listeners/reject-form';
 import * as unknownButton from './listeners/unknown-button';
 import * as vpnCommand from './listeners/vpn-command';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
+import { PerUserLimit } from './per-user-limit';
 import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
 import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
 import { guardWorkspace, type Workspace } from './workspace-guard';
+import { seenRequests } from '../../src/app/use-cases';
 
 /** Where HTTP mode listens, as the socket says (not as configured): the URL and whether it is every interface. */
 export interface Listening {
@@ -33,6 +35,9 @@ export interface Listening {
   readonly port: number;
   readonly everyInterface: boolean;
 }
+
+/** Plans and measurements one user may have in flight at once. */
+export const HEAVY_PER_USER = 2;
 
 export interface SlackFrontEnd {
   readonly app: App;
@@ -95,6 +100,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       return run;
     },
     heavyWork: new Turnstile(2),
+    perUser: new PerUserLimit(HEAVY_PER_USER),
   };
   let workspace: Workspace | undefined;
   guardWorkspace(app, deps, () => workspace);
@@ -126,10 +132,14 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       const listener = guardSlackRequests(http!.requestListener, {
         signingSecret: slack.signingSecret!,
         paths: [EVENTS_PATH],
+        replays: seenRequests(services),
         onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
       });
       const srv = createServer(listener);
       srv.maxConnections = slack.maxConnections;
+      // Slack sends a request whole within moments: a client that dribbles its headers or body is cut.
+      srv.headersTimeout = 10_000;
+      srv.requestTimeout = 15_000;
       server = srv;
       await new Promise<void>((resolve, reject) =>
         srv

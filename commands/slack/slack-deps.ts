@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppServices } from '../../src/app/app-services';
 import type { ApprovalPolicy, GroupMembers } from '../../src/app/approval-policy';
 import type { Turnstile } from '../../src/dag/turnstile';
+import type { PerUserLimit } from './per-user-limit';
 import type { ValidationOptions } from '../../src/topology/validate';
 
 export interface SlackDeps {
@@ -24,6 +25,8 @@ export interface SlackDeps {
    * acknowledgements of the requests behind (Slack's 3 s); help, status and refusals go straight through.
    */
   readonly heavyWork: Turnstile;
+  /** Heavy requests one user may have in flight (waiting or running); more are refused at once. */
+  readonly perUser: PerUserLimit;
 }
 
 /** A user group members cache over usergroups.users.list (Tier 2: a few calls a minute). */

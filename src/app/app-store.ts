@@ -93,5 +93,10 @@ export interface AppStore extends EngineStore {
   /** The latest measurement flagged as baseline. */
   baselineOf(topology: string): MeasurementRecord | undefined;
   audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;
+  /**
+   * Remembers `key` (a signed request's signature) until `until` (seconds), forgetting those past
+   * `now`: true the first time, false for a replay, across restarts and processes on one database.
+   */
+  firstSeen(key: string, until: number, now: number): boolean;
   auditLog(limit?: number): AuditEntry[];
 }

@@ -503,3 +503,10 @@ export function recordRefusedRequest(
 ): void {
   services.store.audit(r.actor.slice(0, 64), 'request.refused', r.team.slice(0, 64), { why: r.why }, r.at);
 }
+
+/** Signed requests seen, remembered in the database: a replay is refused after a restart too. */
+export function seenRequests(services: AppServices): {
+  firstSeen(key: string, until: number, now: number): boolean;
+} {
+  return { firstSeen: (key, until, now) => services.store.firstSeen(key, until, now) };
+}

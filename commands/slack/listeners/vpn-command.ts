@@ -20,6 +20,10 @@ export interface VpnCommandArgs {
   readonly client: WebClient;
 }
 
+/** What a user is told who already has as many plans and measurements in flight as allowed. */
+export const busyText = (deps: SlackDeps) =>
+  `You already have ${deps.perUser.max} plans or measurements being worked on: wait for them to finish, then ask again.`;
+
 /** Kinds that plan or measure against the cloud: they wait their turn. */
 const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping']);
 
@@ -28,11 +32,19 @@ export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promi
     const allowed = channelAllowed(deps.policy, args.command.channel_id);
     if (!allowed.ok) return void (await args.respond({ response_type: 'ephemeral', text: allowed.reason }));
     const cmd = parseVpnCommand(args.command.text ?? '');
-    const release = HEAVY.has(cmd.kind) ? await deps.heavyWork.turn() : undefined;
+    // The plan form opens at once; what is planned from it takes its turn when it is sent.
+    const heavy = HEAVY.has(cmd.kind) && !(cmd.kind === 'plan' && cmd.form === 'modal');
+    const slot = heavy ? deps.perUser.enter(args.command.user_id) : undefined;
+    if (heavy && !slot) return void (await args.respond({ response_type: 'ephemeral', text: busyText(deps) }));
     try {
-      await answer(deps, cmd, args);
+      const release = heavy ? await deps.heavyWork.turn() : undefined;
+      try {
+        await answer(deps, cmd, args);
+      } finally {
+        release?.();
+      }
     } finally {
-      release?.();
+      slot?.();
     }
   } catch (e) {
     await replyFault(deps.log, args.respond, e, 'command');
