@@ -280,13 +280,23 @@ export function problemsMessage(problems: readonly Problem[], max = 10): SlackMe
   };
 }
 
+/** Plain words (a refusal, an echo of what was typed): escaped, so nothing in them is markup. */
 export function textMessage(text: string): SlackMessage {
+  const escaped = escapeMrkdwn(text);
+  return { text: escaped, blocks: [section(escaped)] };
+}
+
+/** Words with vpnbot's own markup (mentions, channel links, bold): the caller escaped what came from users. */
+export function mrkdwnMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
 export function helpMessage(sandbox: boolean): SlackMessage {
   const blocks = [
-    section(`*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${VPN_USAGE}`),
+    // The usage's <placeholders> are text, not Slack markup: escaped like any other text.
+    section(
+      `*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${escapeMrkdwn(VPN_USAGE)}`,
+    ),
     section(`*Topologies*\n\`\`\`${escapeMrkdwn(TOPOLOGY_HELP)}\`\`\``),
   ];
   if (sandbox) blocks.push(context(SANDBOX_LABEL));
@@ -295,7 +305,7 @@ export function helpMessage(sandbox: boolean): SlackMessage {
 
 export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
   if (topologies.length === 0)
-    return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
+    return mrkdwnMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
   const blocks: Block[] = topologies.slice(0, 40).map((t) => {
     const run = t.lastRun;
     const thread = run?.thread

@@ -2,7 +2,15 @@
 import type { WebClient } from '@slack/web-api';
 import { approverWords } from '../../src/app/approval-policy';
 import { recordPlanMessage, type ProposalResult } from '../../src/app/use-cases';
-import { messageArgs, planMessage, planTextChunks, problemsMessage, textMessage } from './blocks';
+import {
+  escapeMrkdwn,
+  messageArgs,
+  mrkdwnMessage,
+  planMessage,
+  planTextChunks,
+  problemsMessage,
+  textMessage,
+} from './blocks';
 import type { Respond } from './private-reply';
 import type { SlackDeps } from './slack-deps';
 
@@ -26,8 +34,8 @@ export async function postProposal(
   if (!proposal.changes) {
     await respond({
       response_type: 'ephemeral',
-      ...textMessage(
-        `No changes: the cloud matches topology *${proposal.record.topology}*.${services.sandbox ? ' [sandbox]' : ''}`,
+      ...mrkdwnMessage(
+        `No changes: the cloud matches topology *${escapeMrkdwn(proposal.record.topology)}*.${services.sandbox ? ' [sandbox]' : ''}`,
       ),
     });
     return;

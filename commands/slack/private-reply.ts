@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ERROR_CODES, isVpnbotError } from '../../src/errors';
+import { escapeMrkdwn } from './blocks';
 
 /** Bolt's `respond` (the response URL), or a stand-in posting an ephemeral message. */
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
@@ -20,7 +21,7 @@ export async function replyFault(log: Logger, respond: Respond, thrown: unknown,
     : undefined;
   const userFacing =
     isVpnbotError(thrown) && ERROR_CODES[thrown.code].userFixable
-      ? `${thrown.message}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${ERROR_CODES[thrown.code].hint}.`
+      ? `${escapeMrkdwn(thrown.message)}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${escapeMrkdwn(ERROR_CODES[thrown.code].hint)}.`
       : `vpnbot could not finish that (${code}, log id ${id}).`;
   await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
 }

@@ -2,7 +2,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { decidePlan } from '../../../src/app/use-cases';
-import { approvalsSoFar, decidedMessage, messageArgs } from '../blocks';
+import { approvalsSoFar, decidedMessage, escapeMrkdwn, messageArgs } from '../blocks';
 import { replyFault, type Respond } from '../private-reply';
 import { runInThread } from '../run-thread';
 import type { SlackDeps } from '../slack-deps';
@@ -35,7 +35,7 @@ export async function onApprove(
       return void (await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: `Nothing changed: ${d.reason}.`,
+        text: `Nothing changed: ${escapeMrkdwn(d.reason)}.`,
       }));
     const channel = click.channel || d.record.message?.channel || '';
     const ts = click.messageTs || d.record.message?.ts || '';

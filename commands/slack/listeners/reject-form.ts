@@ -40,7 +40,7 @@ export async function onRejectForm(
       members: deps.members(client),
       channel: meta.channel,
     });
-    if (!d.ok) return void (await respond({ text: `Nothing changed: ${d.reason}.` }));
+    if (!d.ok) return void (await respond({ text: `Nothing changed: ${escapeMrkdwn(d.reason)}.` }));
     const line = `:no_entry: Rejected by <@${user}>${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`;
     const blocks = [
       {

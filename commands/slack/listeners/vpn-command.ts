@@ -13,6 +13,7 @@ import { postProposal } from '../post-proposal';
 import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { VPN_COMMAND } from '../slack-scopes';
+import { decodeSlackText } from '../slack-text';
 
 export interface VpnCommandArgs {
   readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'>;
@@ -30,8 +31,9 @@ const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destro
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
     const allowed = channelAllowed(deps.policy, args.command.channel_id);
+    // The reason names the allowed channels as Slack channel links: vpnbot's own markup.
     if (!allowed.ok) return void (await args.respond({ response_type: 'ephemeral', text: allowed.reason }));
-    const cmd = parseVpnCommand(args.command.text ?? '');
+    const cmd = parseVpnCommand(decodeSlackText(args.command.text ?? ''));
     // The plan form opens at once; what is planned from it takes its turn when it is sent.
     const heavy = HEAVY.has(cmd.kind) && !(cmd.kind === 'plan' && cmd.form === 'modal');
     const slot = heavy ? deps.perUser.enter(args.command.user_id) : undefined;
@@ -89,7 +91,7 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
       if (report.unknown.length)
         return void (await respond({
           response_type: 'ephemeral',
-          text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`,
+          text: escapeMrkdwn(`No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`),
         }));
       return void (await respond({
         response_type: 'ephemeral',
