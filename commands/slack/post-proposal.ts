@@ -1,7 +1,7 @@
 /** A proposal posted in the channel (others must see it to approve), or the reason privately. */
 import type { WebClient } from '@slack/web-api';
 import { approverWords } from '../../src/app/approval-policy';
-import { recordPlanMessage, type ProposalResult } from '../../src/app/use-cases';
+import { planNotPosted, recordPlanMessage, type ProposalResult } from '../../src/app/use-cases';
 import {
   escapeMrkdwn,
   messageArgs,
@@ -13,6 +13,7 @@ import {
 } from './blocks';
 import type { Respond } from './private-reply';
 import type { SlackDeps } from './slack-deps';
+import { cannotPostThere, WHERE_HINT } from './where-to-post';
 
 export async function postProposal(
   deps: SlackDeps,
@@ -41,7 +42,18 @@ export async function postProposal(
     return;
   }
   const message = planMessage(proposal, { sandbox: services.sandbox, approvers: approverWords(deps.policy), kind });
-  const posted = await client.chat.postMessage({ channel, ...messageArgs(message) });
+  let posted: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
+  try {
+    posted = await client.chat.postMessage({ channel, ...messageArgs(message) });
+  } catch (e) {
+    if (!cannotPostThere(e)) throw e;
+    // Nobody can see it, so nobody can approve it: withdrawn, and the requester told what to do.
+    planNotPosted(services, proposal.record.id, proposal.record.requester, Date.now());
+    return void (await respond({
+      response_type: 'ephemeral',
+      text: `${WHERE_HINT['not-a-member']} The plan was withdrawn.`,
+    }));
+  }
   recordPlanMessage(services, proposal.record.id, channel, posted.ts!);
   if (message.truncated) {
     for (const chunk of planTextChunks(proposal.record.text))

@@ -8,6 +8,23 @@ import { escapeMrkdwn } from './blocks';
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
 
 /**
+ * A reply through a response URL kept from a signed command (a form's submission carries no other
+ * way to answer privately in a channel vpnbot is not in): what Bolt's own `respond` does.
+ */
+export function respondVia(responseUrl: string, timeoutMs = 10_000): Respond {
+  return async (message) => {
+    const r = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!r.ok) throw new Error(`the response URL answered ${r.status}`);
+    return r;
+  };
+}
+
+/**
  * Errors as a short private reply: what the requester can fix is said in its own words and hint
  * (with the thread it concerns, when there is one); any other fault gets its code and an id to find
  * the log line. Never a stack or a secret.

@@ -26,6 +26,7 @@ import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
 import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
+import { whereToPost } from './where-to-post';
 import { guardWorkspace, type Workspace } from './workspace-guard';
 import { seenRequests } from '../../src/app/use-cases';
 
@@ -101,6 +102,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     },
     heavyWork: new Turnstile(2),
     perUser: new PerUserLimit(HEAVY_PER_USER),
+    where: whereToPost(),
   };
   let workspace: Workspace | undefined;
   guardWorkspace(app, deps, () => workspace);

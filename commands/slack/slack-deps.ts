@@ -5,6 +5,7 @@ import type { AppServices } from '../../src/app/app-services';
 import type { ApprovalPolicy, GroupMembers } from '../../src/app/approval-policy';
 import type { Turnstile } from '../../src/dag/turnstile';
 import type { PerUserLimit } from './per-user-limit';
+import type { Where } from './where-to-post';
 import type { ValidationOptions } from '../../src/topology/validate';
 
 export interface SlackDeps {
@@ -27,6 +28,8 @@ export interface SlackDeps {
   readonly heavyWork: Turnstile;
   /** Heavy requests one user may have in flight (waiting or running); more are refused at once. */
   readonly perUser: PerUserLimit;
+  /** Whether vpnbot can post in a channel (a member of it, not a direct message). */
+  readonly where: (client: WebClient, channel: string) => Promise<Where>;
 }
 
 /** A user group members cache over usergroups.users.list (Tier 2: a few calls a minute). */

@@ -14,6 +14,8 @@ export const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] |
   'usergroups.users.list': 'usergroups:read',
   // Who may see the App Home when VPNBOT_CHANNELS limits vpnbot to some channels: their members.
   'conversations.members': ['channels:read', 'groups:read'],
+  // Whether vpnbot is a member of the channel a command was typed in, before planning for it.
+  'conversations.info': ['channels:read', 'groups:read'],
   // The ping matrix's heat map, uploaded into the thread.
   'files.uploadV2': 'files:write',
   // The App Home tab needs no scope, only the app_home_opened event.

@@ -11,7 +11,7 @@ import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan
 import { planHash } from '../planner/plan-hash';
 import { planText, predictPlan } from './plan-text';
 import type { PairPrediction } from '../reachability/predict';
-import { validateWithCloudZones } from '../topology/load-topology';
+import { topologyFromLine, topologyFromYaml, validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
 import { parseTopologyLine } from '../topology/parse-line';
 import { parseTopologyYaml } from '../topology/parse-yaml';
@@ -97,6 +97,19 @@ export async function proposeTopology(
   const topology = await validateWithCloudZones(parsed, validation, (region) => services.cloud.zones(region));
   if (!topology.ok) return { ok: false, problems: topology.problems };
   return propose(services, topology.value, await services.engine.plan(topology.value), { ...options, kind: 'apply' });
+}
+
+/**
+ * What can be said of a topology's text without asking the cloud, in moments: the problems of its
+ * syntax and shape and of the rules that need no cloud. Zones are left to `proposeTopology`, which
+ * asks the cloud which it offers (the built-in list may lag behind it).
+ */
+export function precheckTopology(
+  input: { text: string; form: 'line' | 'yaml' },
+  validation: ValidationOptions,
+): Problem[] {
+  const r = input.form === 'line' ? topologyFromLine(input.text, validation) : topologyFromYaml(input.text, validation);
+  return r.ok ? [] : r.problems.filter((p) => !p.code.startsWith('zone.'));
 }
 
 /** `/vpn apply <name>` and `/vpn destroy <name>`: a known topology planned again, or its destroy plan. */
@@ -440,6 +453,12 @@ export function statusOf(
       };
     });
   return { topologies, unknown };
+}
+
+/** A plan that could not be shown to anyone (its channel refused the post): never to be approved. */
+export function planNotPosted(services: AppServices, planId: string, actor: string, now: number): void {
+  services.store.markPlan(planId, 'expired');
+  services.store.audit(actor, 'plan.not-posted', planId, { planId }, now);
 }
 
 /** Where a proposal was posted: its thread is the run's. */

@@ -83,7 +83,8 @@ describe('vpnbot serve (HTTP mode)', () => {
     await postSigned(url, SECRET, slashCommand('plan', 'U5', { channel: 'C9', responseUrl: respondTo('modal') }));
     const open = await slack.waitFor('views.open', () => slack.of('views.open')[0]);
     const view = open.args.view as { callback_id: string; private_metadata: string };
-    expect(view).toMatchObject({ callback_id: 'plan.submit', private_metadata: 'C9' });
+    expect(view.callback_id).toBe('plan.submit');
+    expect(JSON.parse(view.private_metadata)).toEqual({ channel: 'C9', responseUrl: respondTo('modal') });
     const submit = (yaml: string) =>
       postSigned(url, SECRET, {
         payload: JSON.stringify({

@@ -14,9 +14,11 @@ import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { VPN_COMMAND } from '../slack-scopes';
 import { decodeSlackText } from '../slack-text';
+import { WHERE_HINT } from '../where-to-post';
 
 export interface VpnCommandArgs {
-  readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'>;
+  readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'> &
+    Partial<Pick<SlashCommand, 'response_url'>>;
   readonly respond: Respond;
   readonly client: WebClient;
 }
@@ -24,6 +26,13 @@ export interface VpnCommandArgs {
 /** What a user is told who already has as many plans and measurements in flight as allowed. */
 export const busyText = (deps: SlackDeps) =>
   `You already have ${deps.perUser.max} plans or measurements being worked on: wait for them to finish, then ask again.`;
+
+/** Commands whose answer is posted in the channel (for others to see and approve): vpnbot must be a member. */
+const postsInChannel = (cmd: VpnCommand) =>
+  cmd.kind === 'plan' ||
+  cmd.kind === 'apply' ||
+  cmd.kind === 'destroy' ||
+  (cmd.kind === 'ping' && cmd.mode !== 'history');
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
 const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping']);
@@ -34,6 +43,14 @@ export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promi
     // The reason names the allowed channels as Slack channel links: vpnbot's own markup.
     if (!allowed.ok) return void (await args.respond({ response_type: 'ephemeral', text: allowed.reason }));
     const cmd = parseVpnCommand(decodeSlackText(args.command.text ?? ''));
+    if (postsInChannel(cmd)) {
+      const where = await deps.where(args.client, args.command.channel_id);
+      if (where !== 'channel')
+        return void (await args.respond({
+          response_type: 'ephemeral',
+          text: `${WHERE_HINT[where]} Nothing was done.`,
+        }));
+    }
     // The plan form opens at once; what is planned from it takes its turn when it is sent.
     const heavy = HEAVY.has(cmd.kind) && !(cmd.kind === 'plan' && cmd.form === 'modal');
     const slot = heavy ? deps.perUser.enter(args.command.user_id) : undefined;
@@ -66,7 +83,10 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
       if (cmd.form === 'modal')
         return void (await client.views.open({
           trigger_id: command.trigger_id,
-          view: planView(command.channel_id) as never,
+          view: planView({
+            channel: command.channel_id,
+            ...(command.response_url ? { responseUrl: command.response_url } : {}),
+          }) as never,
         }));
       return postProposal(
         deps,
