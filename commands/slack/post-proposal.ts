@@ -1,7 +1,7 @@
 /** A proposal posted in the channel (others must see it to approve), or the reason privately. */
 import type { WebClient } from '@slack/web-api';
 import { approverWords } from '../../src/app/approval-policy';
-import { planNotPosted, recordPlanMessage, type ProposalResult } from '../../src/app/use-cases';
+import { planNotPosted, recordPlanMessage, type Proposal, type ProposalResult } from '../../src/app/use-cases';
 import {
   escapeMrkdwn,
   messageArgs,
@@ -55,8 +55,38 @@ export async function postProposal(
     }));
   }
   recordPlanMessage(services, proposal.record.id, channel, posted.ts!);
-  if (message.truncated) {
-    for (const chunk of planTextChunks(proposal.record.text))
-      await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: chunk });
+  if (message.truncated) await postPlanFile(deps, proposal, channel, posted.ts!, client);
+}
+
+/**
+ * The whole plan, as a text file in the plan's thread: what a large plan's message only summarises
+ * (Slack users cannot run `vpnbot plan`). If the upload fails, its first parts are posted as text.
+ */
+async function postPlanFile(
+  deps: SlackDeps,
+  proposal: Proposal,
+  channel: string,
+  threadTs: string,
+  client: WebClient,
+): Promise<void> {
+  const { record } = proposal;
+  const short = record.hash.slice(0, 12);
+  try {
+    await client.files.uploadV2({
+      channel_id: channel,
+      thread_ts: threadTs,
+      content: record.text,
+      filename: `${record.topology}-plan-${short}.txt`,
+      title: `Plan ${short} for ${record.topology}${deps.services.sandbox ? ' (sandbox)' : ''}: every change, by site`,
+    });
+  } catch (e) {
+    deps.log.warn({ err: e }, 'the plan file could not be uploaded; posting its first parts');
+    const parts = planTextChunks(record.text, 3);
+    await client.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      text: `The full plan could not be uploaded as a file; its first ${Math.min(3, parts.length)} parts follow. An operator can print all of it with \`vpnbot plan\`.`,
+    });
+    for (const chunk of parts) await client.chat.postMessage({ channel, thread_ts: threadTs, text: chunk });
   }
 }

@@ -25,6 +25,8 @@ export interface WaitProfile {
 export interface StepKindPolicy<K extends StepKind> {
   /** What the kind is called in messages. */
   readonly noun: string;
+  /** Its plural, when adding an s is wrong. */
+  readonly plural?: string;
   /** Polling and timeout while it is being created or deleted (Terraform's budgets, alibaba-api.md §5.3). */
   readonly wait: WaitProfile;
   /**
@@ -42,6 +44,16 @@ export interface StepKindPolicy<K extends StepKind> {
   readonly deleteAfter: readonly StepKind[];
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+  /**
+   * What an approver must see of a new resource of this kind because it decides who can reach what
+   * (a peer's address, a route and its next hop, the CIDRs a tunnel carries, a firewall opening,
+   * bandwidth between sites), under a short label shared by the kind's resources; absent for kinds
+   * whose creation opens nothing. Adopted and deleted resources are shown for every kind, by id.
+   */
+  readonly approval?: {
+    readonly label: string;
+    readonly fact: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+  };
   /**
    * The name of the secret the resource is created with (an IPsec connection's pre-shared key),
    * the same for both ends of a pair so that they agree; absent for kinds that take none.
@@ -70,6 +82,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   vswitch: {
     noun: 'vSwitch',
+    plural: 'vSwitches',
     wait: { ...quick, expectedMs: 2_000 },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment'],
@@ -82,6 +95,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: ['ipsec-connection', 'route-entry'],
     describe: (p) => `${p.name} ${p.bandwidthMbps} Mbps, IPsec`,
+    approval: { label: 'VPN gateway bandwidth', fact: (p) => `${p.bandwidthMbps} Mbps` },
   },
   'customer-gateway': {
     noun: 'customer gateway',
@@ -90,6 +104,11 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: none,
     deleteAfter: ['ipsec-connection'],
     describe: (p) => `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`,
+    // An on-premises peer's address is typed by a person: the one thing here an approver must check.
+    approval: {
+      label: 'IPsec peers',
+      fact: (p) => (p.ipAddress ? `${p.ipAddress} (${p.peerSite}, on premises)` : `${p.peerSite}'s VPN gateway`),
+    },
   },
   'ipsec-connection': {
     noun: 'IPsec connection',
@@ -98,6 +117,10 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     deleteAfter: [],
     describe: (p) =>
       `${p.name} ${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} ${p.ikeVersion === 'ikev1' ? 'IKEv1' : 'IKEv2'}`,
+    approval: {
+      label: 'tunnels',
+      fact: (p) => `${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} with ${p.peerSite}`,
+    },
     secretName: (p) => `psk:${p.pskPair}`,
     peering: {
       wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
@@ -106,11 +129,13 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   'route-entry': {
     noun: 'route entry',
+    plural: 'route entries',
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     // The route table belongs to the site's VPC.
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['cen-route-publish'],
     describe: (p) => `${p.destinationCidr} -> VPN gateway`,
+    approval: { label: 'routes', fact: (p) => `${p.destinationCidr} -> this site's VPN gateway` },
   },
   cen: {
     noun: 'CEN instance',
@@ -125,13 +150,16 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site, topology) => [stepId.cen(topology), ...(site ? [stepId.vpc(site)] : [])],
     deleteAfter: ['cen-route-publish'],
     describe: (_p, s) => `VPC of ${s.site} (${s.region})`,
+    approval: { label: 'joins CEN', fact: (_p, s) => `VPC in ${s.region}` },
   },
   'cen-route-publish': {
     noun: 'route published to CEN',
+    plural: 'routes published to CEN',
     wait: { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: [],
     describe: (p) => `publish ${p.destinationCidr} to CEN`,
+    approval: { label: 'published to CEN (every attached VPC learns it)', fact: (p) => p.destinationCidr },
   },
   'security-group': {
     noun: 'security group',
@@ -148,6 +176,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: none,
     deleteAfter: [],
     describe: (p) => `allow ${p.ipProtocol} from ${p.sourceCidrIp}`,
+    approval: { label: 'probe firewall allows', fact: (p) => `${p.ipProtocol} from ${p.sourceCidrIp}` },
   },
   'ecs-instance': {
     noun: 'probe instance',
@@ -159,6 +188,12 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
 };
 
+/** `n` resources of a kind, in words: "1 VPC", "3 route entries". */
+export function countOf(kind: StepKind, n: number): string {
+  const c = STEP_CATALOGUE[kind];
+  return `${n} ${n === 1 ? c.noun : (c.plural ?? `${c.noun}s`)}`;
+}
+
 /** Deletes wait for dependents to drain (ENIs, detaches) for this long. */
 export const DELETE_DRAIN_MS = 10 * MINUTE;
 
@@ -169,6 +204,22 @@ export function describeStep(step: DesiredStep): string {
 
 /** The policy of the step's kind, for reading with the step's own params (one correlated access). */
 const policyOf = (s: DesiredStep) => STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
+
+/**
+ * What an approver must see of a step, under its label: a new resource whose kind opens a way in
+ * (the kind's `approval`), any resource adopted or used as it exists, and any resource deleted.
+ * Undefined for a step that changes nothing an approver judges (a VPC, a probe instance, a kept one).
+ */
+export function approvalFactOf(step: Step): { readonly label: string; readonly fact: string } | undefined {
+  const noun = STEP_CATALOGUE[step.kind].noun;
+  if (step.action === 'delete') return { label: 'deletes', fact: `${noun} ${step.cloudId}` };
+  if (step.action === 'adopt') return { label: 'adopts (used, never changed)', fact: `${noun} ${step.cloudId}` };
+  if (step.action === 'keep') {
+    return step.external ? { label: 'uses as it exists', fact: `${noun} ${step.cloudId}` } : undefined;
+  }
+  const approval = policyOf(step).approval;
+  return approval ? { label: approval.label, fact: approval.fact(step.params as never, step as never) } : undefined;
+}
 
 /** The name of the secret a step's resource is created with, if its kind takes one. */
 export function secretNameOf(step: DesiredStep): string | undefined {
