@@ -204,6 +204,8 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     ),
     approvalsOf: db.prepare("SELECT approver FROM approvals WHERE plan_id = ? AND decision = 'approve' ORDER BY id"),
     markPlan: db.prepare('UPDATE plans SET status = ? WHERE id = ?'),
+    dueToExpire: db.prepare("SELECT * FROM plans WHERE status = 'pending' AND expires_at <= ?"),
+    expireDue: db.prepare("UPDATE plans SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?"),
     runs: db.prepare('SELECT * FROM runs WHERE (? IS NULL OR topology = ?) ORDER BY started_at DESC LIMIT ?'),
     audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
     auditLog: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
@@ -215,6 +217,11 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     forgetSeen: db.prepare('DELETE FROM requests_seen WHERE until < ?'),
     markSeen: db.prepare('INSERT OR IGNORE INTO requests_seen (signature, until) VALUES (?, ?)'),
   };
+  const expirePlans = db.transaction((now: number): PlanRecord[] => {
+    const due = (q.dueToExpire.all(now) as PlanRow[]).map(planOf);
+    q.expireDue.run(now);
+    return due;
+  });
   const firstSeen = db.transaction((key: string, until: number, now: number): boolean => {
     q.forgetSeen.run(now);
     return q.markSeen.run(key, until).changes === 1;
@@ -381,6 +388,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     firstSeen: (key, until, now) => firstSeen.immediate(key, until, now),
     approvers: (planId) => (q.approvalsOf.all(planId) as { approver: string }[]).map((r) => r.approver),
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
+    expirePlans: (now) => expirePlans.immediate(now),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
     audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),
     saveMeasurement: (m) =>

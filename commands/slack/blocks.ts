@@ -334,14 +334,18 @@ export function helpMessage(sandbox: boolean): SlackMessage {
   return { text: 'vpnbot help', blocks };
 }
 
-export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
+/** `/vpn status`; `threadLinks` maps `channel/ts` of a run's thread to the link that opens it. */
+export function statusMessage(
+  topologies: readonly TopologyStatus[],
+  sandbox: boolean,
+  threadLinks: ReadonlyMap<string, string> = new Map(),
+): SlackMessage {
   if (topologies.length === 0)
     return mrkdwnMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
   const blocks: Block[] = topologies.slice(0, 40).map((t) => {
     const run = t.lastRun;
-    const thread = run?.thread
-      ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)`
-      : '';
+    const link = run?.thread ? threadLinks.get(`${run.thread.channel}/${run.thread.ts}`) : undefined;
+    const thread = link ? ` (<${link}|thread>)` : '';
     return section(
       `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)` +
         (run

@@ -1,7 +1,14 @@
 /** A proposal posted in the channel (others must see it to approve), or the reason privately. */
 import type { WebClient } from '@slack/web-api';
 import { approverWords } from '../../src/app/approval-policy';
-import { planNotPosted, recordPlanMessage, type Proposal, type ProposalResult } from '../../src/app/use-cases';
+import {
+  planNotPosted,
+  plansById,
+  recordPlanMessage,
+  type Proposal,
+  type ProposalResult,
+} from '../../src/app/use-cases';
+import { closePlanMessage } from './closed-plan';
 import {
   escapeMrkdwn,
   messageArgs,
@@ -41,7 +48,11 @@ export async function postProposal(
     });
     return;
   }
-  const message = planMessage(proposal, { sandbox: services.sandbox, approvers: approverWords(deps.policy), kind });
+  const message = planMessage(proposal, {
+    sandbox: services.sandbox,
+    approvers: approverWords(deps.policy, deps.groupName),
+    kind,
+  });
   let posted: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
   try {
     posted = await client.chat.postMessage({ channel, ...messageArgs(message) });
@@ -56,6 +67,11 @@ export async function postProposal(
   }
   recordPlanMessage(services, proposal.record.id, channel, posted.ts!);
   if (message.truncated) await postPlanFile(deps, proposal, channel, posted.ts!, client);
+  if (proposal.superseded.length > 0) {
+    const link = await deps.links(client, channel, posted.ts!);
+    for (const old of plansById(services, proposal.superseded))
+      await closePlanMessage(deps, client, old, { status: 'superseded', by: link ? { link } : {} });
+  }
 }
 
 /**

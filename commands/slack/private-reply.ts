@@ -29,16 +29,23 @@ export function respondVia(responseUrl: string, timeoutMs = 10_000): Respond {
  * (with the thread it concerns, when there is one); any other fault gets its code and an id to find
  * the log line. Never a stack or a secret.
  */
-export async function replyFault(log: Logger, respond: Respond, thrown: unknown, where: string): Promise<void> {
+export async function replyFault(
+  log: Logger,
+  respond: Respond,
+  thrown: unknown,
+  where: string,
+  linkTo?: (thread: { channel: string; ts: string }) => Promise<string | undefined>,
+): Promise<void> {
   const id = randomBytes(4).toString('hex');
   const code = isVpnbotError(thrown) ? thrown.code : 'engine.fault';
   log.error({ err: thrown, faultId: id, where }, `slack ${where} failed`);
   const thread = isVpnbotError(thrown)
     ? (thrown.details.thread as { channel: string; ts: string } | undefined)
     : undefined;
+  const link = thread && linkTo ? await linkTo(thread).catch(() => undefined) : undefined;
   const userFacing =
     isVpnbotError(thrown) && ERROR_CODES[thrown.code].userFixable
-      ? `${escapeMrkdwn(thrown.message)}${thread ? ` (<https://slack.com/app_redirect?channel=${thread.channel}&message_ts=${thread.ts}|its thread>)` : ''}. ${escapeMrkdwn(ERROR_CODES[thrown.code].hint)}.`
+      ? `${escapeMrkdwn(thrown.message)}${link ? ` (<${link}|its thread>)` : ''}. ${escapeMrkdwn(ERROR_CODES[thrown.code].hint)}.`
       : `vpnbot could not finish that (${code}, log id ${id}).`;
   await respond({ response_type: 'ephemeral', replace_original: false, text: userFacing }).catch(() => undefined);
 }

@@ -22,6 +22,8 @@ import * as unknownButton from './listeners/unknown-button';
 import * as vpnCommand from './listeners/vpn-command';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
 import { PerUserLimit } from './per-user-limit';
+import { permalinks } from './permalinks';
+import { startPlanExpiry } from './closed-plan';
 import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
 import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
@@ -87,6 +89,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     clientOptions,
   });
 
+  const groupHandles = new Map<string, string>();
   const deps: SlackDeps = {
     services,
     policy: config.approval,
@@ -103,6 +106,8 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     heavyWork: new Turnstile(2),
     perUser: new PerUserLimit(HEAVY_PER_USER),
     where: whereToPost(),
+    links: permalinks(),
+    groupName: (id) => groupHandles.get(id),
   };
   let workspace: Workspace | undefined;
   guardWorkspace(app, deps, () => workspace);
@@ -117,6 +122,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
 
   let server: Server | undefined;
   let schedule: PingSchedule | undefined;
+  let expiry: { stop(): void } | undefined;
   return {
     app,
     active,
@@ -126,6 +132,16 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       if (!auth.team_id) throw new Error('Slack answered auth.test without a team id');
       workspace = { teamId: auth.team_id, ...(auth.enterprise_id ? { enterpriseId: auth.enterprise_id } : {}) };
       deps.log.info({ team: workspace.teamId }, 'serving the Slack workspace of the bot token');
+      // Approver groups are named by their handles in plans (best effort: their ids otherwise).
+      if (config.approval.approvers.some((a) => a.startsWith('S')))
+        await app.client.usergroups
+          .list()
+          .then((r) => {
+            for (const g of r.usergroups ?? []) if (g.id && g.handle) groupHandles.set(g.id, g.handle);
+          })
+          .catch((e: unknown) => deps.log.warn({ err: e }, 'approver user groups could not be listed'));
+      // Often enough that a plan's buttons go soon after it expires, rarely enough to cost nothing.
+      expiry = startPlanExpiry(deps, app.client, Math.min(60_000, Math.max(1_000, config.approval.planTtlMs / 4)));
       if (slack.pingIntervalMs !== undefined) schedule = startPingSchedule(deps, app.client, slack.pingIntervalMs);
       if (socket) {
         await app.start();
@@ -153,6 +169,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     resumeRuns: () => resumeInThreads(deps, app.client),
     async stop() {
       schedule?.stop();
+      expiry?.stop();
       if (socket) await app.stop();
       else {
         server?.closeIdleConnections();

@@ -5,6 +5,7 @@ import type { AppServices } from '../../src/app/app-services';
 import type { ApprovalPolicy, GroupMembers } from '../../src/app/approval-policy';
 import type { Turnstile } from '../../src/dag/turnstile';
 import type { PerUserLimit } from './per-user-limit';
+import type { Permalinks } from './permalinks';
 import type { Where } from './where-to-post';
 import type { ValidationOptions } from '../../src/topology/validate';
 
@@ -28,6 +29,10 @@ export interface SlackDeps {
   readonly heavyWork: Turnstile;
   /** Heavy requests one user may have in flight (waiting or running); more are refused at once. */
   readonly perUser: PerUserLimit;
+  /** The handle of an approver user group (e.g. `netops`), once Slack has listed them. */
+  readonly groupName: (groupId: string) => string | undefined;
+  /** A link that opens a message in its thread, when Slack gives one. */
+  readonly links: Permalinks;
   /** Whether vpnbot can post in a channel (a member of it, not a direct message). */
   readonly where: (client: WebClient, channel: string) => Promise<Where>;
 }

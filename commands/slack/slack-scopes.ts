@@ -24,6 +24,10 @@ export const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] |
   'views.open': null,
   // The workspace the bot token belongs to: no scope.
   'auth.test': null,
+  // Links that open a thread (status, superseded plans): no scope.
+  'chat.getPermalink': null,
+  // The handles of approver user groups, named in plans without pinging the group.
+  'usergroups.list': 'usergroups:read',
 };
 
 /** Every bot scope the app needs: slash commands, plus each called method's. */

@@ -81,6 +81,8 @@ export interface AppStore extends EngineStore {
   /** Who approved the plan so far, in order (whether or not their approval still counts). */
   approvers(planId: string): string[];
   markPlan(planId: string, status: PlanStatus): void;
+  /** Marks every pending plan past its expiry expired, in one change; those plans, as they were. */
+  expirePlans(now: number): PlanRecord[];
   /** Remembers where the plan was posted (its thread is the run's). */
   planMessage(planId: string, channel: string, ts: string): void;
   /** Marks the topology's other pending plans superseded (a newer plan replaces them); their ids. */

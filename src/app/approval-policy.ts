@@ -63,11 +63,19 @@ export async function mayApprove(
   return { ok: false, reason: 'you are not one of the approvers of vpnbot plans' };
 }
 
-/** Who may approve, in words, for the plan message. */
-export function approverWords(policy: ApprovalPolicy): string {
+/**
+ * Who may approve, in words, for the plan message. A user group is named by its handle when the
+ * front end knows it (`groupName`), never mentioned: a mention would ping the whole group on every
+ * plan. Users are mentioned (they are the ones asked).
+ */
+export function approverWords(policy: ApprovalPolicy, groupName?: (groupId: string) => string | undefined): string {
   const needs = policy.requiredApprovals > 1 ? `; ${policy.requiredApprovals} different approvers are needed` : '';
   if (policy.approvers.length === 0)
     return `any member but the requester${policy.allowSelfApproval ? ' (or the requester: self-approval is on)' : ''} may approve${needs}`;
-  const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
+  const group = (id: string) => {
+    const name = groupName?.(id);
+    return name ? `members of @${name}` : `members of user group ${id}`;
+  };
+  const names = policy.approvers.map((a) => (a.startsWith('S') ? group(a) : `<@${a}>`)).join(', ');
   return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}${needs}`;
 }

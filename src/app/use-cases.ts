@@ -148,7 +148,8 @@ export type Decision =
       approvers: readonly string[];
       lapsed: readonly string[];
     }
-  | { ok: false; reason: string };
+  /** `closed`: the plan is (now) expired or superseded: its message should say so and lose its buttons. */
+  | { ok: false; reason: string; closed?: { status: 'expired' | 'superseded'; record: PlanRecord } };
 
 /**
  * Approve or reject a plan: refused (nothing changes, the attempt is audited) for someone not
@@ -168,7 +169,7 @@ export async function decidePlan(
     channel?: string;
   },
 ): Promise<Decision> {
-  const refuse = (reason: string, topology = '-'): Decision => {
+  const refuse = (reason: string, topology = '-', closed?: Extract<Decision, { ok: false }>['closed']): Decision => {
     services.store.audit(
       request.actor,
       `plan.${request.decision}.refused`,
@@ -176,7 +177,7 @@ export async function decidePlan(
       { planId: request.planId.slice(0, 64), reason },
       request.now,
     );
-    return { ok: false, reason };
+    return { ok: false, reason, ...(closed ? { closed } : {}) };
   };
   // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
   if (request.channel !== undefined) {
@@ -185,10 +186,15 @@ export async function decidePlan(
   }
   const record = /^plan-[0-9a-f]{16}$/.test(request.planId) ? services.store.plan(request.planId) : undefined;
   if (!record) return refuse('this plan is unknown to vpnbot');
-  if (record.status !== 'pending') return refuse(`this plan is already ${record.status}`, record.topology);
+  if (record.status !== 'pending')
+    return refuse(
+      `this plan is already ${record.status}`,
+      record.topology,
+      record.status === 'expired' || record.status === 'superseded' ? { status: record.status, record } : undefined,
+    );
   if (record.expiresAt <= request.now) {
     services.store.markPlan(record.id, 'expired');
-    return refuse('this plan has expired: plan again', record.topology);
+    return refuse('this plan has expired: plan again', record.topology, { status: 'expired', record });
   }
   if (request.decision === 'approve') {
     // The approval that decides the plan asks the user groups afresh, not from the cache.
@@ -215,7 +221,10 @@ export async function decidePlan(
         now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
       if (!stillValid) {
         services.store.markPlan(record.id, 'superseded');
-        return refuse('the cloud changed since this plan was made: plan again', record.topology);
+        return refuse('the cloud changed since this plan was made: plan again', record.topology, {
+          status: 'superseded',
+          record,
+        });
       }
     }
   } else if (request.actor !== record.requester) {
@@ -247,7 +256,7 @@ export async function decidePlan(
           : r.reason === 'already-approved-by-you'
             ? 'you already approved this plan; it needs another approver'
             : `this plan is already ${r.status ?? 'decided'}`;
-    return refuse(why, record.topology);
+    return refuse(why, record.topology, r.reason === 'expired' ? { status: 'expired', record } : undefined);
   }
   if (request.decision === 'reject')
     services.store.audit(
@@ -453,6 +462,18 @@ export function statusOf(
       };
     });
   return { topologies, unknown };
+}
+
+/** Pending plans whose time is up, now expired: their messages should say so and lose their buttons. */
+export function expireDuePlans(services: AppServices, now: number): PlanRecord[] {
+  const due = services.store.expirePlans(now);
+  for (const p of due) services.store.audit('vpnbot', 'plan.expired', p.topology, { planId: p.id }, now);
+  return due;
+}
+
+/** The plans of these ids that vpnbot knows (e.g. those a new plan superseded), with where they were posted. */
+export function plansById(services: AppServices, ids: readonly string[]): PlanRecord[] {
+  return ids.map((id) => services.store.plan(id)).filter((p): p is PlanRecord => p !== undefined);
 }
 
 /** A plan that could not be shown to anyone (its channel refused the post): never to be approved. */

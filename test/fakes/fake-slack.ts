@@ -22,6 +22,7 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'chat.postEphemeral': [['channel'], ['user'], ['text', 'blocks']],
   'views.open': [['trigger_id'], ['view']],
   'usergroups.users.list': [['usergroup']],
+  'usergroups.list': [],
   'conversations.members': [['channel']],
   'conversations.info': [['channel']],
   'chat.getPermalink': [['channel'], ['message_ts']],
@@ -79,6 +80,8 @@ export class FakeSlack {
   /** Bodies POSTed to response URLs, by the URL's id. */
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly groups = new Map<string, string[]>();
+  /** Handles of user groups, for usergroups.list. */
+  readonly groupHandles = new Map<string, string>();
   /** Members of channels, for conversations.members (a channel not listed has none). */
   readonly channelMembers = new Map<string, string[]>();
   /** Public channels the bot was not invited to: it sees them, but cannot post in them. */
@@ -203,6 +206,11 @@ export class FakeSlack {
           }
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
+          case 'usergroups.list':
+            return reply(200, {
+              ok: true,
+              usergroups: [...this.groupHandles].map(([id, handle]) => ({ id, handle, name: handle })),
+            });
           case 'conversations.members':
             return reply(200, {
               ok: true,

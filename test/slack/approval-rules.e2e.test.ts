@@ -15,6 +15,7 @@ beforeAll(async () => {
   slack = await new FakeSlack().start();
   slack.groups.set('SNETOPS', ['U7']);
   slack.channelMembers.set('C1', ['U1', 'U7', 'U9']);
+  slack.groupHandles.set('SNETOPS', 'netops');
   // Plans live 3 s here, so that expiry can be seen.
   bot = startServe(slack, {
     PORT: '0',
@@ -44,6 +45,9 @@ describe('approval rules', () => {
   it('only approvers (by id or user group) count, two of them are needed, and the message says who approved so far', async () => {
     const { post, click } = await planSeed('a-plan');
     expect(JSON.stringify(post.args.blocks)).toContain('2 different approvers are needed');
+    // The group is named by its handle, never mentioned: a mention would ping all of it on every plan.
+    expect(JSON.stringify(post.args.blocks)).toContain('approvers: <@U9>, members of @netops (not the requester)');
+    expect(JSON.stringify(post.args)).not.toContain('subteam');
     await click('U2', 'a-u2');
     expect(await reply('a-u2')).toMatchObject({ text: expect.stringContaining('you are not one of the approvers') });
     await click('U9', 'a-u9');
@@ -115,6 +119,7 @@ describe('approval rules', () => {
     } finally {
       slack.groups.set('SNETOPS', ['U7']);
       slack.channelMembers.set('C1', ['U1', 'U7', 'U9']);
+      slack.groupHandles.set('SNETOPS', 'netops');
     }
   });
 
@@ -141,11 +146,30 @@ describe('approval rules', () => {
     expect(status).not.toContain('ikev1test');
   });
 
-  it('an expired plan changes nothing and says so', async () => {
+  it('a plan superseded by a newer one loses its buttons and links to the newer one', async () => {
+    const first = await planSeed('s-first', 'plan sup hub:jp@ap-northeast-1=172.24.0.0/16');
+    const second = await planSeed('s-second', 'plan sup hub:jp@ap-northeast-1=172.25.0.0/16');
+    const closed = await slack.waitFor('the first plan closed', () =>
+      slack.of('chat.update').find((c) => c.args.ts === first.post.ts && JSON.stringify(c.args).includes('Superseded')),
+    );
+    const text = JSON.stringify(closed.args);
+    expect(text).toContain(
+      `Superseded by <https://acme.slack.com/archives/C1/p${second.post.ts!.replace('.', '')}|a newer plan>`,
+    );
+    expect(text).not.toContain('plan.approve');
+    expect(closed.args.text).toBe('Plan for sup: superseded');
+  });
+
+  it('an expired plan loses its buttons by itself, and a late click changes nothing and says so', async () => {
     // The first test applied the seed; destroy makes a plan with changes again.
-    const { click } = await planSeed('e-plan', 'destroy ikev1test');
-    await new Promise((r) => setTimeout(r, 3500));
+    const { post, click } = await planSeed('e-plan', 'destroy ikev1test');
+    const closed = await slack.waitFor(
+      'the expired plan closed',
+      () => slack.of('chat.update').find((c) => c.args.ts === post.ts && JSON.stringify(c.args).includes('Expired')),
+      15_000,
+    );
+    expect(JSON.stringify(closed.args)).not.toContain('plan.approve');
     await click('U9', 'e-late');
-    expect(await reply('e-late')).toMatchObject({ text: expect.stringContaining('this plan has expired') });
+    expect(await reply('e-late')).toMatchObject({ text: expect.stringContaining('expired') });
   });
 });

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { decidePlan } from '../../../src/app/use-cases';
 import { approvalsSoFar, decidedMessage, escapeMrkdwn, messageArgs } from '../blocks';
 import { replyFault, type Respond } from '../private-reply';
+import { closedByRefusal, closePlanMessage } from '../closed-plan';
 import { runInThread } from '../run-thread';
 import type { SlackDeps } from '../slack-deps';
 import { ACTION_APPROVE } from '../slack-ids';
@@ -31,6 +32,7 @@ export async function onApprove(
       members: deps.members(client),
       channel: click.channel,
     });
+    if (!d.ok && d.closed) await closePlanMessage(deps, client, d.closed.record, closedByRefusal(d.closed, d.reason));
     if (!d.ok)
       return void (await respond({
         response_type: 'ephemeral',
@@ -66,7 +68,7 @@ export async function onApprove(
     });
     await deps.track(runInThread(deps, d.record, { channel, ts }, client));
   } catch (e) {
-    await replyFault(deps.log, respond, e, 'approve');
+    await replyFault(deps.log, respond, e, 'approve', (t) => deps.links(client, t.channel, t.ts));
   }
 }
 

@@ -93,7 +93,7 @@ export async function onFollowUp(
     await done(`Retried by <@${click.user}>: ${outcome.outcome.result.status}.`);
     await reportOutcome(deps, outcome.outcome, thread, client);
   } catch (e) {
-    await replyFault(deps.log, respond, e, `follow-up ${what}`);
+    await replyFault(deps.log, respond, e, `follow-up ${what}`, (t) => deps.links(client, t.channel, t.ts));
   }
 }
 

@@ -59,7 +59,7 @@ export async function onPlanForm(deps: SlackDeps, { text, meta: raw, user, ack, 
       release();
     }
   } catch (e) {
-    await replyFault(deps.log, respond, e, 'view');
+    await replyFault(deps.log, respond, e, 'view', (t) => deps.links(client, t.channel, t.ts));
   } finally {
     slot();
   }

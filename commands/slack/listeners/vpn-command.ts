@@ -66,7 +66,7 @@ export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promi
       slot?.();
     }
   } catch (e) {
-    await replyFault(deps.log, args.respond, e, 'command');
+    await replyFault(deps.log, args.respond, e, 'command', (t) => deps.links(args.client, t.channel, t.ts));
   }
 }
 
@@ -113,9 +113,15 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
           response_type: 'ephemeral',
           text: escapeMrkdwn(`No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`),
         }));
+      const links = new Map<string, string>();
+      for (const t of report.topologies.slice(0, 40)) {
+        const thread = t.lastRun?.thread;
+        const link = thread ? await deps.links(client, thread.channel, thread.ts) : undefined;
+        if (thread && link) links.set(`${thread.channel}/${thread.ts}`, link);
+      }
       return void (await respond({
         response_type: 'ephemeral',
-        ...statusMessage(report.topologies, services.sandbox),
+        ...statusMessage(report.topologies, services.sandbox, links),
       }));
     }
     case 'ping': {
