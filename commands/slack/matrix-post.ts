@@ -5,6 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { MeasureResult } from '../../src/app/ping-use-cases';
 import { renderHeatMapPng } from '../../src/probe/heat-map';
+import { matrixCsv } from '../../src/probe/matrix-digest';
 import type { PingMatrix } from '../../src/probe/ping-matrix';
 import { escapeMrkdwn, messageArgs, textMessage } from './blocks';
 import { matrixMessage } from './ping-blocks';
@@ -38,6 +39,36 @@ export async function postMatrix(
     }));
   }
   await uploadHeatMap(deps, result.matrix, where.channel, where.threadTs ?? posted.ts!, client);
+  if (message.large) await uploadMatrixCsv(deps, result.matrix, where.channel, where.threadTs ?? posted.ts!, client);
+}
+
+/** A large matrix's full table, as a CSV file in its thread (the message shows a digest). */
+export async function uploadMatrixCsv(
+  deps: SlackDeps,
+  matrix: PingMatrix,
+  channel: string,
+  threadTs: string,
+  client: WebClient,
+): Promise<void> {
+  const stamp = new Date(matrix.measuredAt).toISOString().replace(/[:.]/g, '-');
+  try {
+    await client.files.uploadV2({
+      channel_id: channel,
+      thread_ts: threadTs,
+      content: matrixCsv(matrix),
+      filename: `${matrix.topology}-ping-matrix-${stamp}.csv`,
+      title: `Ping matrix: ${matrix.topology}, every pair${deps.services.sandbox ? ' (sandbox)' : ''}`,
+    });
+  } catch (e) {
+    deps.log.warn({ err: e }, 'the matrix CSV could not be uploaded');
+    await client.chat
+      .postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: 'The full table could not be uploaded; `vpnbot ping <name> --json` prints it.',
+      })
+      .catch(() => undefined);
+  }
 }
 
 export async function uploadHeatMap(

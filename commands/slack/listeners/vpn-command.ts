@@ -14,7 +14,8 @@ import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { VPN_COMMAND } from '../slack-scopes';
 import { decodeSlackText } from '../slack-text';
-import { WHERE_HINT } from '../where-to-post';
+import { cannotPostThere, WHERE_HINT } from '../where-to-post';
+import { historyCsv } from '../../../src/probe/matrix-digest';
 
 export interface VpnCommandArgs {
   readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'> &
@@ -127,10 +128,11 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
     case 'ping': {
       if (cmd.mode === 'history') {
         const h = pingHistory(services, cmd.name);
-        return void (await respond({
-          response_type: 'ephemeral',
-          ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, services.sandbox) : textMessage(h.refusal)),
-        }));
+        if (!h.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(h.refusal) }));
+        const message = historyMessage(cmd.name, h.trends, h.measurements, services.sandbox);
+        await respond({ response_type: 'ephemeral', ...message });
+        if (message.large) await postHistoryCsv(deps, cmd.name, h.trends, command, client, respond);
+        return;
       }
       const where = { channel: command.channel_id };
       if (cmd.mode === 'paste') {
@@ -158,6 +160,34 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`,
       );
     }
+  }
+}
+
+/** A long history, whole, as a CSV file in the channel it was asked in (with who asked). */
+async function postHistoryCsv(
+  deps: SlackDeps,
+  name: string,
+  trends: Parameters<typeof historyCsv>[0],
+  command: VpnCommandArgs['command'],
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
+  try {
+    await client.files.uploadV2({
+      channel_id: command.channel_id,
+      content: historyCsv(trends),
+      filename: `${name}-ping-history.csv`,
+      title: `Ping history of ${name}, every pair${deps.services.sandbox ? ' (sandbox)' : ''}`,
+      initial_comment: `Ping history of ${escapeMrkdwn(name)}, asked by <@${command.user_id}>`,
+    });
+  } catch (e) {
+    deps.log.warn({ err: e }, 'the history CSV could not be uploaded');
+    await respond({
+      response_type: 'ephemeral',
+      text: cannotPostThere(e)
+        ? `${WHERE_HINT['not-a-member']} (The history file could not be posted here.)`
+        : 'The history file could not be uploaded; the digest above is all there is for now.',
+    });
   }
 }
 
