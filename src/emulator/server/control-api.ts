@@ -32,6 +32,8 @@ export interface ControlState {
    * secrets test must fail on the network to prove no transport error echoes a key.
    */
   readonly secretActions: Set<string>;
+  /** `Action` -> the tag keys its requests carried (Tag.N.Key / Tags.N.Key): what a RAM RequestTag condition sees. */
+  readonly requestTags: Map<string, Set<string>>;
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -106,6 +108,7 @@ export function handleControl(
       state.injected.clear();
       state.injectedCalls.clear();
       state.secretActions.clear();
+      state.requestTags.clear();
       state.forced.length = 0;
       return { status: 200, body: { ok: true } };
     case 'GET /state':
@@ -131,6 +134,7 @@ export function handleControl(
           injected: Object.fromEntries(state.injected),
           injectedCalls: Object.fromEntries(state.injectedCalls),
           secretActions: [...state.secretActions],
+          requestTags: Object.fromEntries([...state.requestTags].map(([a, keys]) => [a, [...keys].sort()])),
         },
       };
     case 'GET /inventory':

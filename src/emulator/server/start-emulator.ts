@@ -144,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     forced: [],
     injectedCalls: new Map(),
     secretActions: new Set(),
+    requestTags: new Map(),
   };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
@@ -230,6 +231,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v)))
         control.secretActions.add(actionName);
+      for (const [k, v] of Object.entries(params))
+        if (/^Tags?\.\d+\.Key$/.test(k)) {
+          const keys = control.requestTags.get(actionName) ?? new Set<string>();
+          control.requestTags.set(actionName, keys.add(v));
+        }
       const f = control.faults;
       if (f.callLatencyMs > 0) await new Promise((r) => setTimeout(r, f.callLatencyMs));
       if (inject('connectionReset', actionName, 0)) return cut(res);
