@@ -40,7 +40,7 @@ describe('use cases', () => {
     expect(second.superseded).toEqual([first.record.id]);
     expect(
       await decidePlan(s, { planId: first.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
-    ).toEqual({ ok: false, reason: 'this plan is already superseded' });
+    ).toMatchObject({ ok: false, reason: 'this plan is already superseded', closed: { status: 'superseded' } });
     expect(
       await decidePlan(s, {
         planId: second.record.id,
@@ -49,7 +49,7 @@ describe('use cases', () => {
         now: Date.now() + policy.planTtlMs + 1,
         policy,
       }),
-    ).toEqual({ ok: false, reason: 'this plan has expired: plan again' });
+    ).toMatchObject({ ok: false, reason: 'this plan has expired: plan again', closed: { status: 'expired' } });
     expect(
       await decidePlan(s, { planId: 'plan-<script>', actor: 'U2', decision: 'approve', now: Date.now(), policy }),
     ).toEqual({ ok: false, reason: 'this plan is unknown to vpnbot' });
@@ -70,7 +70,7 @@ describe('use cases', () => {
     await h.engine.apply({ ...partial, hash: 'partial' }, { requester: 'U9' });
     expect(
       await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
-    ).toEqual({ ok: false, reason: 'the cloud changed since this plan was made: plan again' });
+    ).toMatchObject({ ok: false, reason: 'the cloud changed since this plan was made: plan again', closed: { status: 'superseded' } });
     expect(h.store.plan(p.record.id)!.status).toBe('superseded');
   });
 
