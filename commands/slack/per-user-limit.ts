@@ -23,3 +23,7 @@ export class PerUserLimit {
     };
   }
 }
+
+/** What a user is told who already has as many plans and measurements in flight as allowed. */
+export const busyText = (limit: PerUserLimit) =>
+  `You already have ${limit.max} plans or measurements being worked on: wait for them to finish, then ask again.`;

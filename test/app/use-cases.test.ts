@@ -70,7 +70,11 @@ describe('use cases', () => {
     await h.engine.apply({ ...partial, hash: 'partial' }, { requester: 'U9' });
     expect(
       await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
-    ).toMatchObject({ ok: false, reason: 'the cloud changed since this plan was made: plan again', closed: { status: 'superseded' } });
+    ).toMatchObject({
+      ok: false,
+      reason: 'the cloud changed since this plan was made: plan again',
+      closed: { status: 'superseded' },
+    });
     expect(h.store.plan(p.record.id)!.status).toBe('superseded');
   });
 

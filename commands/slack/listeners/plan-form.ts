@@ -8,11 +8,11 @@ import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { precheckTopology, proposeTopology } from '../../../src/app/use-cases';
 import { planFormMeta } from '../forms';
+import { busyText } from '../per-user-limit';
 import { postProposal } from '../post-proposal';
 import { replyFault, respondVia, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { PLAN_VIEW } from '../slack-ids';
-import { busyText } from './vpn-command';
 
 export interface PlanFormArgs {
   /** The YAML typed in, and the form's metadata (the channel it was opened in, the command's response URL). */
@@ -45,7 +45,8 @@ export async function onPlanForm(deps: SlackDeps, { text, meta: raw, user, ack, 
           ...(m.blocks ? { blocks: m.blocks as never[] } : {}),
         });
   const slot = deps.perUser.enter(user);
-  if (!slot) return void (await respond({ response_type: 'ephemeral', text: busyText(deps) }).catch(() => undefined));
+  if (!slot)
+    return void (await respond({ response_type: 'ephemeral', text: busyText(deps.perUser) }).catch(() => undefined));
   try {
     const release = await deps.heavyWork.turn();
     try {

@@ -13,6 +13,7 @@ import { postProposal } from '../post-proposal';
 import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { VPN_COMMAND } from '../slack-scopes';
+import { busyText } from '../per-user-limit';
 import { decodeSlackText } from '../slack-text';
 import { cannotPostThere, WHERE_HINT } from '../where-to-post';
 import { historyCsv } from '../../../src/probe/matrix-digest';
@@ -23,10 +24,6 @@ export interface VpnCommandArgs {
   readonly respond: Respond;
   readonly client: WebClient;
 }
-
-/** What a user is told who already has as many plans and measurements in flight as allowed. */
-export const busyText = (deps: SlackDeps) =>
-  `You already have ${deps.perUser.max} plans or measurements being worked on: wait for them to finish, then ask again.`;
 
 /** Commands whose answer is posted in the channel (for others to see and approve): vpnbot must be a member. */
 const postsInChannel = (cmd: VpnCommand) =>
@@ -55,7 +52,7 @@ export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promi
     // The plan form opens at once; what is planned from it takes its turn when it is sent.
     const heavy = HEAVY.has(cmd.kind) && !(cmd.kind === 'plan' && cmd.form === 'modal');
     const slot = heavy ? deps.perUser.enter(args.command.user_id) : undefined;
-    if (heavy && !slot) return void (await args.respond({ response_type: 'ephemeral', text: busyText(deps) }));
+    if (heavy && !slot) return void (await args.respond({ response_type: 'ephemeral', text: busyText(deps.perUser) }));
     try {
       const release = heavy ? await deps.heavyWork.turn() : undefined;
       try {
