@@ -130,7 +130,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       // The workspace this token belongs to: every request from another is refused.
       const auth = await app.client.auth.test();
       if (!auth.team_id) throw new Error('Slack answered auth.test without a team id');
-      workspace = { teamId: auth.team_id, ...(auth.enterprise_id ? { enterpriseId: auth.enterprise_id } : {}) };
+      workspace = { teamId: auth.team_id };
       deps.log.info({ team: workspace.teamId }, 'serving the Slack workspace of the bot token');
       // Approver groups are named by their handles in plans (best effort: their ids otherwise).
       if (config.approval.approvers.some((a) => a.startsWith('S')))

@@ -10,7 +10,6 @@ import type { SlackDeps } from './slack-deps';
 
 export interface Workspace {
   readonly teamId: string;
-  readonly enterpriseId?: string;
 }
 
 interface Body {
