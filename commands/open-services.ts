@@ -11,11 +11,11 @@ import { loadSecretKey } from '../storage/secret-key';
 import { createSqliteStore } from '../storage/sqlite-store';
 
 export async function openServices(config: Config, options: ConnectOptions = {}): Promise<AppServices> {
-  const db = openDatabase(config.dbPath);
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.dbPath, { onRepaired: (message) => logger.warn(message) });
   try {
     const store = createSqliteStore(db, createSecretBox(loadSecretKey(config.secretKey, config.dbPath)));
     const connected = await connectCloud(config, options);
-    const logger = createLogger(config.logLevel);
     const pacing = realPacing(connected.pace);
     const engine = createEngine({
       cloud: connected.cloud,

@@ -38,6 +38,9 @@ export const ENV_SCHEMA = z.object({
     .optional(),
   SLACK_API_URL: z.string().url().optional(),
   PORT: intFrom(0, 65535).default(3000),
+  /** The address HTTP mode listens on; unset: every interface (what a container or a proxy in front needs). */
+  HOST: z.string().min(1).optional(),
+  VPNBOT_HTTP_MAX_CONNECTIONS: intFrom(1, 100_000).default(200),
   VPNBOT_APPROVERS: z
     .string()
     .regex(
@@ -46,6 +49,7 @@ export const ENV_SCHEMA = z.object({
     )
     .optional(),
   VPNBOT_ALLOW_SELF_APPROVAL: z.enum(['true', 'false']).default('false'),
+  VPNBOT_ANYONE_MAY_APPROVE: z.enum(['true', 'false']).default('false'),
   VPNBOT_CHANNELS: z
     .string()
     .regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be Slack channel ids (C...), separated by commas')
@@ -75,6 +79,10 @@ export interface SlackConfig {
   /** The Web API base URL (tests point it at a local fake Slack). */
   readonly apiUrl?: string;
   readonly port: number;
+  /** The address to listen on; undefined: every interface. */
+  readonly host?: string;
+  /** HTTP connections open at once; more are refused until some close. */
+  readonly maxConnections: number;
   /** The least time between two edits of one progress message (Slack asks for 3 s). */
   readonly progressIntervalMs: number;
   /** How long one Web API call may take before it is abandoned and retried. */
@@ -170,6 +178,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ],
     };
   }
+  if (e.VPNBOT_APPROVERS && e.VPNBOT_ANYONE_MAY_APPROVE === 'true') {
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'config.invalid',
+          'VPNBOT_ANYONE_MAY_APPROVE',
+          'VPNBOT_ANYONE_MAY_APPROVE=true and VPNBOT_APPROVERS are both set: either anyone approves, or the approvers do',
+          'unset one of them',
+        ),
+      ],
+    };
+  }
   if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
     return {
       ok: false,
@@ -217,6 +238,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             slack: {
               botToken: e.SLACK_BOT_TOKEN,
               port: e.PORT,
+              maxConnections: e.VPNBOT_HTTP_MAX_CONNECTIONS,
+              ...(e.HOST ? { host: e.HOST } : {}),
               progressIntervalMs: e.VPNBOT_PROGRESS_INTERVAL_MS,
               timeoutMs: e.VPNBOT_SLACK_TIMEOUT_MS,
               ...(e.VPNBOT_PING_INTERVAL_MINUTES !== undefined
@@ -231,6 +254,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       approval: {
         approvers: list(e.VPNBOT_APPROVERS),
         allowSelfApproval: e.VPNBOT_ALLOW_SELF_APPROVAL === 'true',
+        anyoneMayApprove: e.VPNBOT_ANYONE_MAY_APPROVE === 'true',
         channels: list(e.VPNBOT_CHANNELS),
         planTtlMs: Math.round(e.VPNBOT_PLAN_TTL_MINUTES * 60_000),
         requiredApprovals: e.VPNBOT_REQUIRED_APPROVALS,

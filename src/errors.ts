@@ -136,6 +136,10 @@ export const ERROR_CODES = {
     hint: 'the secret key does not open the stored secrets: use the key the database was created with',
   },
   'storage.key-file-permissions': { userFixable: false, hint: 'the key file is readable by others: chmod 600 it' },
+  'storage.file-owner': {
+    userFixable: false,
+    hint: 'the database or the key file belongs to another user: chown it to the user vpnbot runs as',
+  },
   'storage.secret-format': { userFixable: false, hint: 'VPNBOT_SECRET_KEY must be 16 or more characters' },
   'storage.stored-plan': {
     userFixable: false,

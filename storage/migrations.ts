@@ -133,6 +133,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX measurements_by_topology ON measurements (topology, id);
       `),
   },
+  {
+    version: 6,
+    name: 'signed requests seen (their signature, until their timestamp leaves the window), so a replay is refused across restarts',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE requests_seen (signature TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX requests_seen_by_until ON requests_seen (until);
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

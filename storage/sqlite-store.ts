@@ -204,6 +204,8 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     ),
     approvalsOf: db.prepare("SELECT approver FROM approvals WHERE plan_id = ? AND decision = 'approve' ORDER BY id"),
     markPlan: db.prepare('UPDATE plans SET status = ? WHERE id = ?'),
+    dueToExpire: db.prepare("SELECT * FROM plans WHERE status = 'pending' AND expires_at <= ?"),
+    expireDue: db.prepare("UPDATE plans SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?"),
     runs: db.prepare('SELECT * FROM runs WHERE (? IS NULL OR topology = ?) ORDER BY started_at DESC LIMIT ?'),
     audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
     auditLog: db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
@@ -212,7 +214,18 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     ),
     measurements: db.prepare('SELECT * FROM measurements WHERE topology = ? ORDER BY id DESC LIMIT ?'),
     baselineOf: db.prepare('SELECT * FROM measurements WHERE topology = ? AND baseline = 1 ORDER BY id DESC LIMIT 1'),
+    forgetSeen: db.prepare('DELETE FROM requests_seen WHERE until < ?'),
+    markSeen: db.prepare('INSERT OR IGNORE INTO requests_seen (signature, until) VALUES (?, ?)'),
   };
+  const expirePlans = db.transaction((now: number): PlanRecord[] => {
+    const due = (q.dueToExpire.all(now) as PlanRow[]).map(planOf);
+    q.expireDue.run(now);
+    return due;
+  });
+  const firstSeen = db.transaction((key: string, until: number, now: number): boolean => {
+    q.forgetSeen.run(now);
+    return q.markSeen.run(key, until).changes === 1;
+  });
   const measurementOf = (r: MeasurementRow): MeasurementRecord => ({
     id: r.id,
     topology: r.topology,
@@ -259,6 +272,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       hash: string,
       at: number,
       required: number,
+      notCounted: ReadonlySet<string>,
     ): DecisionResult => {
       const row = q.plan.get(planId) as PlanRow | undefined;
       if (!row) return { ok: false, reason: 'not-found' };
@@ -272,7 +286,8 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       if (decision === 'approve' && before.includes(approver)) return { ok: false, reason: 'already-approved-by-you' };
       q.insertApproval.run(planId, approver, decision, hash, at);
       q.audit.run(at, approver, `plan.${decision}`, row.topology, JSON.stringify({ planId, hash }));
-      const approvers = decision === 'approve' ? [...before, approver] : before;
+      // Earlier approvals that no longer hold (the approver left the policy or the group) stay recorded, uncounted.
+      const approvers = (decision === 'approve' ? [...before, approver] : before).filter((a) => !notCounted.has(a));
       const complete = decision === 'reject' || approvers.length >= required;
       if (complete && q.decide.run(decision === 'approve' ? 'approved' : 'rejected', planId, hash, at).changes !== 1)
         return { ok: false, reason: 'already-decided' };
@@ -368,9 +383,12 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
       const r = q.plan.get(id) as PlanRow | undefined;
       return r ? planOf(r) : undefined;
     },
-    decide: (planId, approver, decision, hash, at, required = 1) =>
-      decide.immediate(planId, approver, decision, hash, at, required),
+    decide: (planId, approver, decision, hash, at, required = 1, notCounted = new Set()) =>
+      decide.immediate(planId, approver, decision, hash, at, required, notCounted),
+    firstSeen: (key, until, now) => firstSeen.immediate(key, until, now),
+    approvers: (planId) => (q.approvalsOf.all(planId) as { approver: string }[]).map((r) => r.approver),
     markPlan: (planId, status) => void q.markPlan.run(status, planId),
+    expirePlans: (now) => expirePlans.immediate(now),
     runs: (topology, limit = 20) => (q.runs.all(topology ?? null, topology ?? null, limit) as RunRow[]).map(runOf),
     audit: (actor, action, subject, detail, at) => void q.audit.run(at, actor, action, subject, JSON.stringify(detail)),
     saveMeasurement: (m) =>

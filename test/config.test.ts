@@ -86,6 +86,10 @@ describe('loadConfig', () => {
       ok: false,
       problems: [{ path: 'VPNBOT_APPROVERS' }],
     });
+    expect(loadConfig({ VPNBOT_APPROVERS: 'U1', VPNBOT_ANYONE_MAY_APPROVE: 'true' })).toMatchObject({
+      ok: false,
+      problems: [{ path: 'VPNBOT_ANYONE_MAY_APPROVE', hint: 'unset one of them' }],
+    });
     const problems = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-secret-value' });
     expect(JSON.stringify(problems)).not.toContain('xoxp-secret-value');
   });

@@ -20,6 +20,7 @@ export const BASE_COMMANDS: Readonly<Record<string, CliCommand>> = {
   plan: planCommand,
   emulator: lazyCommand(async () => (await import('./emulator-command')).emulatorCommand),
   bench: lazyCommand(async () => (await import('./bench-command')).benchCommand),
+  'ram-policy': lazyCommand(async () => (await import('./ram-policy-command')).ramPolicyCommand),
 };
 
 export function usage(commands: Readonly<Record<string, CliCommand>>): string {

@@ -7,9 +7,9 @@ import type { Proposal, TopologyStatus } from '../../src/app/use-cases';
 import { TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import { SANDBOX_LABEL } from '../../src/app/app-services';
 import type { Problem } from '../../src/errors';
-import { STEP_CATALOGUE } from '../../src/planner/step-catalogue';
+import { approvalFactOf, countOf } from '../../src/planner/step-catalogue';
 import { summaryLine, tunnelSentence } from '../../src/planner/render-plan';
-import type { Plan } from '../../src/planner/plan';
+import type { Plan, StepKind } from '../../src/planner/plan';
 import { ACTION_APPROVE, ACTION_KEEP, ACTION_REJECT, ACTION_RETRY, ACTION_ROLLBACK } from './slack-ids';
 
 export interface Block {
@@ -51,31 +51,52 @@ export function ikeSentence(plan: Plan): string {
     : `IKEv2 carries every CIDR of a site in one connection: ${connections.length} connections.`;
 }
 
-/** Per site: what will be created, adopted, kept or deleted, counted by kind. */
-function siteLines(p: Proposal): string[] {
-  const bySite = new Map<string, Map<string, number>>();
+/** Facts shown per label and site at most; the rest is counted, and the whole plan goes to the thread as a file. */
+const FACTS_PER_LABEL = 6;
+
+/**
+ * Per site: what will be created, adopted, kept or deleted, counted by kind, then what an approver
+ * must see (the step catalogue's facts: peers, tunnels, routes, what is published, adopted ids,
+ * bandwidth). `clipped`: some facts did not fit and are only in the full plan.
+ */
+function siteLines(p: Proposal): { lines: string[]; clipped: boolean } {
+  const bySite = new Map<string, { counts: Map<string, number>; facts: Map<string, string[]> }>();
   for (const s of p.plan.steps) {
     const key = s.site ?? '(shared)';
-    const counts = bySite.get(key) ?? new Map<string, number>();
-    const label = `${s.action} ${STEP_CATALOGUE[s.kind].noun}`;
-    counts.set(label, (counts.get(label) ?? 0) + 1);
-    bySite.set(key, counts);
+    const site = bySite.get(key) ?? { counts: new Map<string, number>(), facts: new Map<string, string[]>() };
+    const label = `${s.action} ${s.kind}`;
+    site.counts.set(label, (site.counts.get(label) ?? 0) + 1);
+    const fact = approvalFactOf(s);
+    if (fact) {
+      const facts = site.facts.get(fact.label) ?? [];
+      if (!facts.includes(fact.fact)) facts.push(fact.fact);
+      site.facts.set(fact.label, facts);
+    }
+    bySite.set(key, site);
   }
   const sign: Record<string, string> = { create: '+', adopt: '=', keep: '=', delete: '-' };
   const order = [...p.topology.sites.map((s) => s.name), '(shared)'];
-  return order
+  let clipped = false;
+  const lines = order
     .filter((k) => bySite.has(k))
     .map((k) => {
       const site = p.topology.sites.find((s) => s.name === k);
       const title = site
-        ? `*${escapeMrkdwn(site.name)}* (${site.role}, ${site.onPremises ? 'on premises' : escapeMrkdwn(site.region)}, ${site.cidrs.join(', ')})`
+        ? `*${escapeMrkdwn(site.name)}* (${site.role}, ${site.onPremises ? `on premises at ${escapeMrkdwn(site.onPremises.publicIp)}` : escapeMrkdwn(site.region)}, ${site.cidrs.join(', ')})`
         : '*shared*';
-      const items = [...bySite.get(k)!.entries()].map(
-        ([label, n]) =>
-          `${sign[label.split(' ')[0]!]} ${n} ${label.slice(label.indexOf(' ') + 1)}${n === 1 ? '' : 's'}`,
-      );
-      return `${title}\n${items.join(', ')}`;
+      const { counts, facts } = bySite.get(k)!;
+      const items = [...counts.entries()].map(([label, n]) => {
+        const [action, kind] = label.split(' ') as [string, StepKind];
+        return `${sign[action]} ${countOf(kind, n)}`;
+      });
+      const factLines = [...facts.entries()].map(([label, list]) => {
+        if (list.length > FACTS_PER_LABEL) clipped = true;
+        const more = list.length > FACTS_PER_LABEL ? ` and ${list.length - FACTS_PER_LABEL} more` : '';
+        return `• ${escapeMrkdwn(label)}: ${list.slice(0, FACTS_PER_LABEL).map(escapeMrkdwn).join(', ')}${more}`;
+      });
+      return [title, items.join(', '), ...factLines].join('\n');
     });
+  return { lines, clipped };
 }
 
 export interface PlanMessageContext {
@@ -88,7 +109,7 @@ export interface PlanMessageContext {
 export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
   const { record, plan } = proposal;
   const verb = c.kind === 'destroy' ? 'destroy' : 'apply';
-  const lines = siteLines(proposal);
+  const { lines, clipped } = siteLines(proposal);
   const blocks: Block[] = [header(`${c.kind === 'destroy' ? 'Destroy plan' : 'Plan'} for ${record.topology}`)];
   if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
   blocks.push(
@@ -96,11 +117,21 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
       `<@${record.requester}> asks to ${verb} topology *${escapeMrkdwn(record.topology)}* (IKE${plan.ike}), plan \`${record.hash.slice(0, 12)}\`.\n${[summaryLine(plan), ikeSentence(plan), tunnelSentence(plan)].filter(Boolean).join(' ')}`,
     ),
   );
-  // Large plans: a summary here, the whole plan in the thread (50 blocks per message at most).
+  // Large plans: a summary here, the whole plan as a file in the thread (50 blocks per message at most).
   const shown = lines.slice(0, 20);
-  for (let i = 0; i < shown.length; i += 4) blocks.push(section(shown.slice(i, i + 4).join('\n\n')));
+  // Sites packed into sections of at most four, each within a section's size.
+  let pack: string[] = [];
+  for (const line of shown) {
+    if (pack.length === 4 || (pack.length > 0 && [...pack, line].join('\n\n').length > SECTION_MAX)) {
+      blocks.push(section(pack.join('\n\n')));
+      pack = [];
+    }
+    pack.push(line);
+  }
+  if (pack.length) blocks.push(section(pack.join('\n\n')));
   if (lines.length > shown.length)
-    blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is in the thread.`));
+    blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is a file in the thread.`));
+  else if (clipped) blocks.push(context('Some lists are cut short here: the full plan is a file in the thread.'));
   if (proposal.prediction.length) blocks.push(section(predictionText(proposal)));
   blocks.push({
     ...context(
@@ -143,7 +174,7 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
   return {
     text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`,
     blocks,
-    truncated: lines.length > shown.length,
+    truncated: lines.length > shown.length || clipped,
   };
 }
 
@@ -158,7 +189,7 @@ function predictionText(p: Proposal): string {
   return [head, ...lines, ...(unreachable.length > 10 ? [`…and ${unreachable.length - 10} more`] : [])].join('\n');
 }
 
-/** The full plan text, in code blocks that fit Slack's section limit, for the plan's thread. */
+/** The plan text in code blocks that fit Slack's section limit: the first `max` parts (when its file cannot be uploaded). */
 export function planTextChunks(text: string, max = 10): string[] {
   const out: string[] = [];
   let chunk = '';
@@ -172,8 +203,8 @@ export function planTextChunks(text: string, max = 10): string[] {
     chunk += `${line}\n`;
   }
   if (chunk) out.push(chunk);
-  const shown = out.slice(0, max).map((c) => `\`\`\`${c}\`\`\``);
-  if (out.length > max) shown.push(`…${out.length - max} more parts: run \`vpnbot plan\` for the whole text.`);
+  const shown = out.slice(0, max).map((c) => `\`\`\`${escapeMrkdwn(c)}\`\`\``);
+  if (out.length > max) shown.push(`…and ${out.length - max} more parts.`);
   return shown;
 }
 
@@ -282,13 +313,23 @@ export function problemsMessage(problems: readonly Problem[], max = 10): SlackMe
   };
 }
 
+/** Plain words (a refusal, an echo of what was typed): escaped, so nothing in them is markup. */
 export function textMessage(text: string): SlackMessage {
+  const escaped = escapeMrkdwn(text);
+  return { text: escaped, blocks: [section(escaped)] };
+}
+
+/** Words with vpnbot's own markup (mentions, channel links, bold): the caller escaped what came from users. */
+export function mrkdwnMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
 export function helpMessage(sandbox: boolean): SlackMessage {
   const blocks = [
-    section(`*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${VPN_USAGE}`),
+    // The usage's <placeholders> are text, not Slack markup: escaped like any other text.
+    section(
+      `*vpnbot*: IKEv1 VPNs on Alibaba Cloud, planned, approved and provisioned from Slack.\n${escapeMrkdwn(VPN_USAGE)}`,
+    ),
     section(`*Topologies*\n\`\`\`${escapeMrkdwn(TOPOLOGY_HELP)}\`\`\``),
   ];
   if (sandbox) blocks.push(context(SANDBOX_LABEL));
@@ -301,14 +342,18 @@ function tunnelCount(t: TopologyStatus): string {
   return n ? `, ${n} IPsec tunnels` : '';
 }
 
-export function statusMessage(topologies: readonly TopologyStatus[], sandbox: boolean): SlackMessage {
+/** `/vpn status`; `threadLinks` maps `channel/ts` of a run's thread to the link that opens it. */
+export function statusMessage(
+  topologies: readonly TopologyStatus[],
+  sandbox: boolean,
+  threadLinks: ReadonlyMap<string, string> = new Map(),
+): SlackMessage {
   if (topologies.length === 0)
-    return textMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
+    return mrkdwnMessage(`No topologies yet. Try \`/vpn plan seed\`.${sandbox ? `\n${SANDBOX_LABEL}` : ''}`);
   const blocks: Block[] = topologies.slice(0, 40).map((t) => {
     const run = t.lastRun;
-    const thread = run?.thread
-      ? ` (<https://slack.com/app_redirect?channel=${run.thread.channel}&message_ts=${run.thread.ts}|thread>)`
-      : '';
+    const link = run?.thread ? threadLinks.get(`${run.thread.channel}/${run.thread.ts}`) : undefined;
+    const thread = link ? ` (<${link}|thread>)` : '';
     return section(
       `*${escapeMrkdwn(t.topology)}*: ${t.resources.length} resources (${t.counts.created} created, ${t.counts.adopted} adopted, ${t.counts.external} external)${tunnelCount(t)}` +
         (run

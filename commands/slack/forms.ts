@@ -52,11 +52,33 @@ export const rejectView = (meta: string) =>
     optional: true,
   });
 
-/** The plan form; `channel` is where the plan will be posted. */
-export const planView = (channel: string) =>
+/**
+ * What the plan form carries to its submission (a submission has no other context): the channel the
+ * plan will be posted in, and the command's response URL, the one way to answer privately in any
+ * channel (valid for 30 minutes).
+ */
+export interface PlanFormMeta {
+  readonly channel: string;
+  readonly responseUrl?: string;
+}
+
+/** The form's metadata; a plain channel id (a form opened by an older vpnbot) reads as that channel. */
+export function planFormMeta(raw: string): PlanFormMeta {
+  try {
+    const m = JSON.parse(raw) as { channel?: unknown; responseUrl?: unknown };
+    if (typeof m.channel === 'string')
+      return { channel: m.channel, ...(typeof m.responseUrl === 'string' ? { responseUrl: m.responseUrl } : {}) };
+  } catch {
+    // Not JSON: the channel alone.
+  }
+  return { channel: raw };
+}
+
+/** The plan form; `meta.channel` is where the plan will be posted. */
+export const planView = (meta: PlanFormMeta) =>
   textForm({
     callbackId: PLAN_VIEW,
-    meta: channel,
+    meta: JSON.stringify(meta),
     title: 'Plan a topology',
     submit: 'Plan',
     blockId: 'topology',

@@ -123,8 +123,12 @@ export function renderProgress(state: ProgressState, now: number, sandbox: boole
     );
   for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
+  // The text is what notifications and screen readers show: it follows the state to its end.
+  const outcome = { succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' } as const;
   return {
-    text: `${verb} ${state.topology}: ${done}/${state.total}`,
+    text: state.finished
+      ? `${outcome[state.finished]}: ${state.kind} of ${esc(state.topology)}, ${done}/${state.total} steps (${state.succeeded} succeeded, ${state.failed} failed)`
+      : `${verb} ${esc(state.topology)}: ${done}/${state.total} steps`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }],
   };
 }

@@ -31,6 +31,13 @@ export function serveCommand(open: ServicesFactory): CliCommand {
       );
       return 2;
     }
+    // In a shared workspace an open policy means anyone who sees a plan can change the cloud: only on purpose.
+    if (config.approval.approvers.length === 0 && !config.approval.anyoneMayApprove) {
+      io.stderr(
+        'vpnbot serve needs to know who may approve plans: set VPNBOT_APPROVERS to Slack user or user group ids (e.g. U012ABC,S0NETOPS), or VPNBOT_ANYONE_MAY_APPROVE=true to let any member of the workspace approve (docs/operations.md, Configuration)\n',
+      );
+      return 2;
+    }
     let services: AppServices;
     try {
       services = await open(config);
@@ -39,10 +46,17 @@ export function serveCommand(open: ServicesFactory): CliCommand {
       return 1;
     }
     const front = createSlackFrontEnd(services, config as typeof config & { slack: SlackConfig });
-    const port = await front.start();
-    const where = config.slack.appToken
-      ? 'Socket Mode'
-      : `HTTP on http://127.0.0.1:${port}/slack/events (health: /healthz)`;
+    let listening: Awaited<ReturnType<typeof front.start>>;
+    try {
+      listening = await front.start();
+    } catch (e) {
+      io.stderr(`vpnbot serve could not start: ${(e as Error).message}\n`);
+      await services.close().catch(() => undefined);
+      return 1;
+    }
+    const where = listening
+      ? `HTTP on ${listening.url}/slack/events (health: /healthz)${listening.everyInterface ? ', every interface' : ''}`
+      : 'Socket Mode';
     io.stdout(`vpnbot serving Slack, ${where}${services.sandbox ? ` ${SANDBOX_LABEL}` : ''}\n`);
     void front.resumeRuns().catch((e: unknown) => services.logger.error({ err: e }, 'resuming unfinished runs failed'));
     await io.interrupted;

@@ -5,6 +5,7 @@
  * each listener acknowledges first and works after.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { AppServices } from '../../src/app/app-services';
 import { createHealthCheck } from '../../src/app/health';
@@ -20,15 +21,31 @@ import * as rejectForm from './listeners/reject-form';
 import * as unknownButton from './listeners/unknown-button';
 import * as vpnCommand from './listeners/vpn-command';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
+import { PerUserLimit } from './per-user-limit';
+import { permalinks } from './permalinks';
+import { startPlanExpiry } from './closed-plan';
 import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
-import { groupMembers, type SlackDeps } from './slack-deps';
+import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
+import { whereToPost } from './where-to-post';
+import { guardWorkspace, type Workspace } from './workspace-guard';
+import { seenRequests } from '../../src/app/use-cases';
+
+/** Where HTTP mode listens, as the socket says (not as configured): the URL and whether it is every interface. */
+export interface Listening {
+  readonly url: string;
+  readonly port: number;
+  readonly everyInterface: boolean;
+}
+
+/** Plans and measurements one user may have in flight at once. */
+export const HEAVY_PER_USER = 2;
 
 export interface SlackFrontEnd {
   readonly app: App;
-  /** Starts listening (HTTP: on `port`, 0 for any); returns the port, or undefined in Socket Mode. */
-  start(): Promise<number | undefined>;
+  /** Starts listening (HTTP: on `port`, 0 for any); returns where, or undefined in Socket Mode. */
+  start(): Promise<Listening | undefined>;
   /** Resumes runs a previous process left, reporting in their threads. */
   resumeRuns(): Promise<void>;
   /** Runs started by this process and not finished yet. */
@@ -72,6 +89,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     clientOptions,
   });
 
+  const groupHandles = new Map<string, string>();
   const deps: SlackDeps = {
     services,
     policy: config.approval,
@@ -79,13 +97,20 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     progressIntervalMs: slack.progressIntervalMs,
     log: services.logger,
     members: groupMembers(),
+    channelMembers: channelMembers(),
     track: <T>(run: Promise<T>) => {
       active.add(run);
       void run.finally(() => active.delete(run)).catch(() => undefined);
       return run;
     },
     heavyWork: new Turnstile(2),
+    perUser: new PerUserLimit(HEAVY_PER_USER),
+    where: whereToPost(),
+    links: permalinks(),
+    groupName: (id) => groupHandles.get(id),
   };
+  let workspace: Workspace | undefined;
+  guardWorkspace(app, deps, () => workspace);
   vpnCommand.register(app, deps);
   planForm.register(app, deps);
   approveButton.register(app, deps);
@@ -97,10 +122,26 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
 
   let server: Server | undefined;
   let schedule: PingSchedule | undefined;
+  let expiry: { stop(): void } | undefined;
   return {
     app,
     active,
     async start() {
+      // The workspace this token belongs to: every request from another is refused.
+      const auth = await app.client.auth.test();
+      if (!auth.team_id) throw new Error('Slack answered auth.test without a team id');
+      workspace = { teamId: auth.team_id };
+      deps.log.info({ team: workspace.teamId }, 'serving the Slack workspace of the bot token');
+      // Approver groups are named by their handles in plans (best effort: their ids otherwise).
+      if (config.approval.approvers.some((a) => a.startsWith('S')))
+        await app.client.usergroups
+          .list()
+          .then((r) => {
+            for (const g of r.usergroups ?? []) if (g.id && g.handle) groupHandles.set(g.id, g.handle);
+          })
+          .catch((e: unknown) => deps.log.warn({ err: e }, 'approver user groups could not be listed'));
+      // Often enough that a plan's buttons go soon after it expires, rarely enough to cost nothing.
+      expiry = startPlanExpiry(deps, app.client, Math.min(60_000, Math.max(1_000, config.approval.planTtlMs / 4)));
       if (slack.pingIntervalMs !== undefined) schedule = startPingSchedule(deps, app.client, slack.pingIntervalMs);
       if (socket) {
         await app.start();
@@ -109,17 +150,26 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       const listener = guardSlackRequests(http!.requestListener, {
         signingSecret: slack.signingSecret!,
         paths: [EVENTS_PATH],
+        replays: seenRequests(services),
         onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
       });
       const srv = createServer(listener);
+      srv.maxConnections = slack.maxConnections;
+      // Slack sends a request whole within moments: a client that dribbles its headers or body is cut.
+      srv.headersTimeout = 10_000;
+      srv.requestTimeout = 15_000;
       server = srv;
-      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(slack.port, () => resolve()));
-      const address = srv.address();
-      return typeof address === 'object' && address ? address.port : undefined;
+      await new Promise<void>((resolve, reject) =>
+        srv
+          .once('error', reject)
+          .listen({ port: slack.port, ...(slack.host ? { host: slack.host } : {}) }, () => resolve()),
+      );
+      return listeningAt(srv.address() as AddressInfo);
     },
     resumeRuns: () => resumeInThreads(deps, app.client),
     async stop() {
       schedule?.stop();
+      expiry?.stop();
       if (socket) await app.stop();
       else {
         server?.closeIdleConnections();
@@ -127,4 +177,11 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       }
     },
   };
+}
+
+/** The URL of a listening socket; an unspecified address (every interface) is shown as the one it is. */
+export function listeningAt(a: AddressInfo): Listening {
+  const everyInterface = a.address === '::' || a.address === '0.0.0.0';
+  const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return { url: `http://${host}:${a.port}`, port: a.port, everyInterface };
 }

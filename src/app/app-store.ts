@@ -66,7 +66,8 @@ export interface AppStore extends EngineStore {
   plan(id: string): PlanRecord | undefined;
   /**
    * Approve or reject, bound to the plan's hash, in one atomic change, so double clicks cannot
-   * apply twice: a rejection decides the plan; approvals count one per approver until `required`.
+   * apply twice: a rejection decides the plan; approvals count one per approver until `required`,
+   * except those in `notCounted` (approvals recorded earlier that the policy no longer allows).
    */
   decide(
     planId: string,
@@ -75,8 +76,13 @@ export interface AppStore extends EngineStore {
     hash: string,
     at: number,
     required?: number,
+    notCounted?: ReadonlySet<string>,
   ): DecisionResult;
+  /** Who approved the plan so far, in order (whether or not their approval still counts). */
+  approvers(planId: string): string[];
   markPlan(planId: string, status: PlanStatus): void;
+  /** Marks every pending plan past its expiry expired, in one change; those plans, as they were. */
+  expirePlans(now: number): PlanRecord[];
   /** Remembers where the plan was posted (its thread is the run's). */
   planMessage(planId: string, channel: string, ts: string): void;
   /** Marks the topology's other pending plans superseded (a newer plan replaces them); their ids. */
@@ -89,5 +95,10 @@ export interface AppStore extends EngineStore {
   /** The latest measurement flagged as baseline. */
   baselineOf(topology: string): MeasurementRecord | undefined;
   audit(actor: string, action: string, subject: string, detail: Record<string, unknown>, at: number): void;
+  /**
+   * Remembers `key` (a signed request's signature) until `until` (seconds), forgetting those past
+   * `now`: true the first time, false for a replay, across restarts and processes on one database.
+   */
+  firstSeen(key: string, until: number, now: number): boolean;
   auditLog(limit?: number): AuditEntry[];
 }

@@ -4,8 +4,13 @@
  * groups, resolved by the front end) may.
  */
 export interface ApprovalPolicy {
-  /** User ids (U..., W...) and user group ids (S...); empty: any member but the requester. */
+  /**
+   * User ids (U..., W...) and user group ids (S...); empty: any member but the requester, which a
+   * shared workspace must choose explicitly (`anyoneMayApprove`; `vpnbot serve` refuses otherwise).
+   */
   readonly approvers: readonly string[];
+  /** Said explicitly (VPNBOT_ANYONE_MAY_APPROVE): with no approvers listed, any member approves. */
+  readonly anyoneMayApprove: boolean;
   readonly allowSelfApproval: boolean;
   /** Channel ids `/vpn` may be used in; empty: any. */
   readonly channels: readonly string[];
@@ -16,14 +21,18 @@ export interface ApprovalPolicy {
 
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   approvers: [],
+  anyoneMayApprove: true,
   allowSelfApproval: false,
   channels: [],
   planTtlMs: 60 * 60_000,
   requiredApprovals: 1,
 };
 
-/** Members of a user group (Slack: usergroups.users.list), cached by the caller. */
-export type GroupMembers = (groupId: string) => Promise<readonly string[]>;
+/**
+ * Members of a user group (Slack: usergroups.users.list), cached by the caller; `fresh` asks past
+ * the cache (the check that completes an approval).
+ */
+export type GroupMembers = (groupId: string, options?: { readonly fresh?: boolean }) => Promise<readonly string[]>;
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -40,6 +49,7 @@ export async function mayApprove(
   requester: string,
   actor: string,
   members?: GroupMembers,
+  fresh = false,
 ): Promise<Permission> {
   if (actor === requester && !policy.allowSelfApproval)
     return { ok: false, reason: 'you asked for this plan: someone else must approve it' };
@@ -47,17 +57,25 @@ export async function mayApprove(
   if (policy.approvers.includes(actor)) return { ok: true };
   for (const group of policy.approvers.filter((a) => a.startsWith('S'))) {
     // Fail closed: a group that cannot be read admits nobody.
-    const ids = members ? await members(group).catch(() => [] as string[]) : [];
+    const ids = members ? await members(group, { fresh }).catch(() => [] as string[]) : [];
     if (ids.includes(actor)) return { ok: true };
   }
   return { ok: false, reason: 'you are not one of the approvers of vpnbot plans' };
 }
 
-/** Who may approve, in words, for the plan message. */
-export function approverWords(policy: ApprovalPolicy): string {
+/**
+ * Who may approve, in words, for the plan message. A user group is named by its handle when the
+ * front end knows it (`groupName`), never mentioned: a mention would ping the whole group on every
+ * plan. Users are mentioned (they are the ones asked).
+ */
+export function approverWords(policy: ApprovalPolicy, groupName?: (groupId: string) => string | undefined): string {
   const needs = policy.requiredApprovals > 1 ? `; ${policy.requiredApprovals} different approvers are needed` : '';
   if (policy.approvers.length === 0)
     return `${policy.allowSelfApproval ? 'any member, the requester included,' : 'any member but the requester'} may approve${needs}`;
-  const names = policy.approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ');
+  const group = (id: string) => {
+    const name = groupName?.(id);
+    return name ? `members of @${name}` : `members of user group ${id}`;
+  };
+  const names = policy.approvers.map((a) => (a.startsWith('S') ? group(a) : `<@${a}>`)).join(', ');
   return `approvers: ${names}${policy.allowSelfApproval ? '' : ' (not the requester)'}${needs}`;
 }

@@ -12,14 +12,14 @@ import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan
 import { planHash } from '../planner/plan-hash';
 import { planText, predictPlan } from './plan-text';
 import type { PairPrediction } from '../reachability/predict';
-import { validateWithCloudZones } from '../topology/load-topology';
+import { topologyFromLine, topologyFromYaml, validateWithCloudZones } from '../topology/load-topology';
 import type { Topology } from '../topology/model';
 import { parseTopologyLine } from '../topology/parse-line';
 import { parseTopologyYaml } from '../topology/parse-yaml';
 import type { ValidationOptions } from '../topology/validate';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
-import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers, type Permission } from './approval-policy';
 import { runToEnd, type RunOutcome } from './run-to-end';
 
 export interface Proposal {
@@ -105,6 +105,19 @@ export async function proposeTopology(
   return propose(services, topology.value, await services.engine.plan(topology.value), { ...options, kind: 'apply' });
 }
 
+/**
+ * What can be said of a topology's text without asking the cloud, in moments: the problems of its
+ * syntax and shape and of the rules that need no cloud. Zones are left to `proposeTopology`, which
+ * asks the cloud which it offers (the built-in list may lag behind it).
+ */
+export function precheckTopology(
+  input: { text: string; form: 'line' | 'yaml' },
+  validation: ValidationOptions,
+): Problem[] {
+  const r = input.form === 'line' ? topologyFromLine(input.text, validation) : topologyFromYaml(input.text, validation);
+  return r.ok ? [] : r.problems.filter((p) => !p.code.startsWith('zone.'));
+}
+
 /** `/vpn apply <name>` and `/vpn destroy <name>`: a known topology planned again, or its destroy plan. */
 export async function proposeKnown(
   services: AppServices,
@@ -128,10 +141,21 @@ export async function proposeKnown(
 const content = (st: Plan['steps'][number]) =>
   JSON.stringify([st.kind, st.action, st.params, st.refs, st.cloudId ?? null]);
 
-/** `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far). */
+/**
+ * `complete: false`: an approval was recorded, and the plan waits for more (`approvers` so far, those
+ * that count); `lapsed`: earlier approvals that no longer count (their approver is no longer allowed).
+ */
 export type Decision =
-  | { ok: true; record: PlanRecord; decision: 'approve' | 'reject'; complete: boolean; approvers: readonly string[] }
-  | { ok: false; reason: string };
+  | {
+      ok: true;
+      record: PlanRecord;
+      decision: 'approve' | 'reject';
+      complete: boolean;
+      approvers: readonly string[];
+      lapsed: readonly string[];
+    }
+  /** `closed`: the plan is (now) expired or superseded: its message should say so and lose its buttons. */
+  | { ok: false; reason: string; closed?: { status: 'expired' | 'superseded'; record: PlanRecord } };
 
 /**
  * Approve or reject a plan: refused (nothing changes, the attempt is audited) for someone not
@@ -151,7 +175,7 @@ export async function decidePlan(
     channel?: string;
   },
 ): Promise<Decision> {
-  const refuse = (reason: string, topology = '-'): Decision => {
+  const refuse = (reason: string, topology = '-', closed?: Extract<Decision, { ok: false }>['closed']): Decision => {
     services.store.audit(
       request.actor,
       `plan.${request.decision}.refused`,
@@ -159,7 +183,7 @@ export async function decidePlan(
       { planId: request.planId.slice(0, 64), reason },
       request.now,
     );
-    return { ok: false, reason };
+    return { ok: false, reason, ...(closed ? { closed } : {}) };
   };
   // A click from a channel vpnbot may not be used in (the policy changed since the plan was posted).
   if (request.channel !== undefined) {
@@ -168,13 +192,22 @@ export async function decidePlan(
   }
   const record = /^plan-[0-9a-f]{16}$/.test(request.planId) ? services.store.plan(request.planId) : undefined;
   if (!record) return refuse('this plan is unknown to vpnbot');
-  if (record.status !== 'pending') return refuse(`this plan is already ${record.status}`, record.topology);
+  if (record.status !== 'pending')
+    return refuse(
+      `this plan is already ${record.status}`,
+      record.topology,
+      record.status === 'expired' || record.status === 'superseded' ? { status: record.status, record } : undefined,
+    );
   if (record.expiresAt <= request.now) {
     services.store.markPlan(record.id, 'expired');
-    return refuse('this plan has expired: plan again', record.topology);
+    return refuse('this plan has expired: plan again', record.topology, { status: 'expired', record });
   }
   if (request.decision === 'approve') {
-    const allowed = await mayApprove(request.policy, record.requester, request.actor, request.members);
+    // The approval that decides the plan asks the user groups afresh, not from the cache.
+    const deciding =
+      services.store.approvers(record.id).filter((a) => a !== request.actor).length + 1 >=
+      request.policy.requiredApprovals;
+    const allowed = await mayApprove(request.policy, record.requester, request.actor, request.members, deciding);
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
     // One run per topology: approving while another run holds it would approve a plan that cannot run.
     const holder = services.store.unfinishedRuns().find((r) => r.topology === record.topology);
@@ -196,7 +229,10 @@ export async function decidePlan(
         now.hash === record.hash || (deletesOnly && record.plan.steps.every((x) => fresh.has(content(x))));
       if (!stillValid) {
         services.store.markPlan(record.id, 'superseded');
-        return refuse('the cloud changed since this plan was made: plan again', record.topology);
+        return refuse('the cloud changed since this plan was made: plan again', record.topology, {
+          status: 'superseded',
+          record,
+        });
       }
     }
   } else if (request.actor !== record.requester) {
@@ -208,6 +244,8 @@ export async function decidePlan(
     );
     if (!allowed.ok) return refuse(allowed.reason, record.topology);
   }
+  const notCounted =
+    request.decision === 'approve' ? await lapsedApprovals(services, record, request) : new Set<string>();
   const r = services.store.decide(
     record.id,
     request.actor,
@@ -215,6 +253,7 @@ export async function decidePlan(
     record.hash,
     request.now,
     request.policy.requiredApprovals,
+    notCounted,
   );
   if (!r.ok) {
     const why =
@@ -225,7 +264,7 @@ export async function decidePlan(
           : r.reason === 'already-approved-by-you'
             ? 'you already approved this plan; it needs another approver'
             : `this plan is already ${r.status ?? 'decided'}`;
-    return refuse(why, record.topology);
+    return refuse(why, record.topology, r.reason === 'expired' ? { status: 'expired', record } : undefined);
   }
   if (request.decision === 'reject')
     services.store.audit(
@@ -235,13 +274,43 @@ export async function decidePlan(
       { planId: record.id, reason: request.reason ?? '' },
       request.now,
     );
+  for (const who of notCounted)
+    services.store.audit(
+      who,
+      'plan.approve.lapsed',
+      record.topology,
+      { planId: record.id, reason: 'no longer allowed to approve when the plan was decided' },
+      request.now,
+    );
   return {
     ok: true,
     record,
     decision: request.decision,
     complete: request.decision === 'reject' || r.approved,
     approvers: r.approvers,
+    lapsed: [...notCounted],
   };
+}
+
+/**
+ * When this approval would be the last one a plan needs, the earlier ones are checked again
+ * against the policy as it is now (group membership asked afresh): an approver who left the list
+ * or the group since no longer counts. Earlier approvals are not checked before that: the plan
+ * waits anyway.
+ */
+async function lapsedApprovals(
+  services: AppServices,
+  record: PlanRecord,
+  request: { actor: string; policy: ApprovalPolicy; members?: GroupMembers },
+): Promise<Set<string>> {
+  const before = services.store.approvers(record.id).filter((a) => a !== request.actor);
+  if (before.length + 1 < request.policy.requiredApprovals) return new Set();
+  const lapsed = new Set<string>();
+  for (const approver of before) {
+    const still = await mayApprove(request.policy, record.requester, approver, request.members, true);
+    if (!still.ok) lapsed.add(approver);
+  }
+  return lapsed;
 }
 
 export type FollowUp =
@@ -259,14 +328,7 @@ export type FollowUp =
 export async function retryRun(
   services: AppServices,
   runId: string,
-  options: {
-    actor: string;
-    now: number;
-    policy: ApprovalPolicy;
-    members?: GroupMembers;
-    onEvent?: EngineListener;
-    thread?: RunThread;
-  },
+  options: FollowUpOptions & { onEvent?: EngineListener; thread?: RunThread },
 ): Promise<FollowUp> {
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
@@ -274,11 +336,8 @@ export async function retryRun(
   const approved = run.planId ? services.store.plan(run.planId) : undefined;
   const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
-  // The requester may retry their own approved plan; anyone else must be allowed to approve it.
-  if (options.actor !== approved.requester) {
-    const allowed = await mayApprove(options.policy, approved.requester, options.actor, options.members);
-    if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
-  }
+  const allowed = await followUpAllowed(services, 'retry', runId, approved.requester, options);
+  if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   const destroy = run.kind === 'destroy';
   const now = destroy ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
   if (!hasChanges(now)) return { kind: 'nothing', reason: 'nothing is left to do: the cloud matches the plan' };
@@ -319,11 +378,13 @@ export async function retryRun(
 export async function proposeRollback(
   services: AppServices,
   runId: string,
-  options: { actor: string; now: number; policy: ApprovalPolicy },
+  options: FollowUpOptions,
 ): Promise<FollowUp> {
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  const allowed = await followUpAllowed(services, 'rollback', runId, run.requester, options);
+  if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   const topology = services.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
   const created = new Set(
@@ -433,6 +494,24 @@ export function statusOf(
   return { topologies, unknown };
 }
 
+/** Pending plans whose time is up, now expired: their messages should say so and lose their buttons. */
+export function expireDuePlans(services: AppServices, now: number): PlanRecord[] {
+  const due = services.store.expirePlans(now);
+  for (const p of due) services.store.audit('vpnbot', 'plan.expired', p.topology, { planId: p.id }, now);
+  return due;
+}
+
+/** The plans of these ids that vpnbot knows (e.g. those a new plan superseded), with where they were posted. */
+export function plansById(services: AppServices, ids: readonly string[]): PlanRecord[] {
+  return ids.map((id) => services.store.plan(id)).filter((p): p is PlanRecord => p !== undefined);
+}
+
+/** A plan that could not be shown to anyone (its channel refused the post): never to be approved. */
+export function planNotPosted(services: AppServices, planId: string, actor: string, now: number): void {
+  services.store.markPlan(planId, 'expired');
+  services.store.audit(actor, 'plan.not-posted', planId, { planId }, now);
+}
+
 /** Where a proposal was posted: its thread is the run's. */
 export function recordPlanMessage(services: AppServices, planId: string, channel: string, ts: string): void {
   services.store.planMessage(planId, channel, ts);
@@ -442,12 +521,62 @@ export function recordPlanMessage(services: AppServices, planId: string, channel
 export function runInfo(
   services: AppServices,
   runId: string,
-): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+): { topology: string; kind: 'apply' | 'destroy'; requester: string; planRequester: string } | undefined {
   const run = services.store.run(runId);
-  return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
+  if (!run) return undefined;
+  // A retry is judged against who asked for the approved plan (what retryRun checks too).
+  const planRequester = (run.planId ? services.store.plan(run.planId)?.requester : undefined) ?? run.requester;
+  return { topology: run.topology, kind: run.kind, requester: run.requester, planRequester };
 }
 
-/** "Keep as is" after a failed run: nothing changes in the cloud; the choice is audited. */
-export function keepRun(services: AppServices, runId: string, actor: string, now: number): void {
-  services.store.audit(actor, 'run.keep', runId, { runId }, now);
+/** "Keep as is" after a failed run: nothing changes in the cloud; the choice (or its refusal) is audited. */
+export async function keepRun(services: AppServices, runId: string, options: FollowUpOptions): Promise<Permission> {
+  const run = services.store.run(runId);
+  if (!run) return { ok: false, reason: 'that run is unknown to vpnbot' };
+  const allowed = await followUpAllowed(services, 'keep', runId, run.requester, options);
+  if (allowed.ok) services.store.audit(options.actor, 'run.keep', runId, { runId }, options.now);
+  return allowed;
+}
+
+/** Who clicked a follow-up button, under which policy, from where. */
+export interface FollowUpOptions {
+  readonly actor: string;
+  readonly now: number;
+  readonly policy: ApprovalPolicy;
+  readonly members?: GroupMembers;
+  /** The channel the click came from, checked against the policy's channels. */
+  readonly channel?: string;
+}
+
+/**
+ * Retry, Roll back and Keep decide what happens to the cloud after a failure: they need what an
+ * approval needs (an approver, not the requester unless self-approval is on, in an allowed
+ * channel). A refusal is audited.
+ */
+export async function followUpAllowed(
+  services: AppServices,
+  what: 'retry' | 'rollback' | 'keep',
+  runId: string,
+  requester: string,
+  o: FollowUpOptions,
+): Promise<Permission> {
+  const channel = o.channel === undefined ? ({ ok: true } as const) : channelAllowed(o.policy, o.channel);
+  const allowed = channel.ok ? await mayApprove(o.policy, requester, o.actor, o.members) : channel;
+  if (!allowed.ok) services.store.audit(o.actor, `run.${what}.refused`, runId, { reason: allowed.reason }, o.now);
+  return allowed;
+}
+
+/** A request refused before any use case saw it (another workspace, a foreign user): audited, nothing else. */
+export function recordRefusedRequest(
+  services: AppServices,
+  r: { actor: string; team: string; why: string; at: number },
+): void {
+  services.store.audit(r.actor.slice(0, 64), 'request.refused', r.team.slice(0, 64), { why: r.why }, r.at);
+}
+
+/** Signed requests seen, remembered in the database: a replay is refused after a restart too. */
+export function seenRequests(services: AppServices): {
+  firstSeen(key: string, until: number, now: number): boolean;
+} {
+  return { firstSeen: (key, until, now) => services.store.firstSeen(key, until, now) };
 }

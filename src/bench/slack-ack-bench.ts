@@ -53,6 +53,8 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     env: {
       HOME: cwd,
       PORT: '0',
+      HOST: '127.0.0.1',
+      VPNBOT_ANYONE_MAY_APPROVE: 'true',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_API_URL: `${sinkUrl}/api/`,

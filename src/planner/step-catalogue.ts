@@ -26,6 +26,8 @@ export interface WaitProfile {
 export interface StepKindPolicy<K extends StepKind> {
   /** What the kind is called in messages. */
   readonly noun: string;
+  /** Its plural, when adding an s is wrong. */
+  readonly plural?: string;
   /** Polling and timeout while it is being created or deleted (Terraform's budgets, alibaba-api.md §5.3). */
   readonly wait: WaitProfile;
   /**
@@ -48,6 +50,16 @@ export interface StepKindPolicy<K extends StepKind> {
   readonly deleteAfter: readonly StepKind[];
   /** The step in a plan, in a few words (not shown for deletes, which show their id). */
   readonly describe: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+  /**
+   * What an approver must see of a new resource of this kind because it decides who can reach what
+   * (a peer's address, a route and its next hop, the CIDRs a tunnel carries, a firewall opening,
+   * bandwidth between sites), under a short label shared by the kind's resources; absent for kinds
+   * whose creation opens nothing. Adopted and deleted resources are shown for every kind, by id.
+   */
+  readonly approval?: {
+    readonly label: string;
+    readonly fact: (params: StepParams<K>, step: DesiredStepOf<K>) => string;
+  };
   /**
    * The name of a secret the resource is created with (an IPsec connection's pre-shared key, one
    * per tunnel), the same at both ends of a tunnel pair (master with master, slave with slave) so
@@ -97,6 +109,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   vswitch: {
     noun: 'vSwitch',
+    plural: 'vSwitches',
     wait: { ...quick, expectedMs: 2_000 },
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['vpn-gateway', 'ecs-instance', 'cen-attachment', 'tr-vpc-attachment'],
@@ -109,6 +122,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site) => (site ? [stepId.vpnGateway(site)] : []),
     deleteAfter: ['ipsec-connection', 'route-entry'],
     describe: (p) => `${p.name} ${p.bandwidthMbps} Mbps, IPsec`,
+    approval: { label: 'VPN gateway bandwidth', fact: (p) => `${p.bandwidthMbps} Mbps` },
   },
   'customer-gateway': {
     noun: 'customer gateway',
@@ -117,6 +131,11 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: none,
     deleteAfter: ['ipsec-connection'],
     describe: (p) => `${p.name} -> ${p.peerSite} at ${p.ipAddress ?? `${p.peerSite}'s gateway IP`}`,
+    // An on-premises peer's address is typed by a person: the one thing here an approver must check.
+    approval: {
+      label: 'IPsec peers',
+      fact: (p) => (p.ipAddress ? `${p.ipAddress} (${p.peerSite}, on premises)` : `${p.peerSite}'s VPN gateway`),
+    },
   },
   'ipsec-connection': {
     noun: 'IPsec connection',
@@ -131,6 +150,11 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
             ? '2 tunnels'
             : '2 tunnels (the peer has one address: no standby)'
       }`,
+    approval: {
+      label: 'tunnels',
+      fact: (p) =>
+        `${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} with ${p.peerSite}${p.tunnels === 'dual' ? ' (2 tunnels)' : ''}`,
+    },
     // One key per tunnel pair (the master's keeps the name single-tunnel connections had).
     secretName: (p, tunnel) => (tunnel === 'master' ? `psk:${p.pskPair}` : `psk:${p.pskPair}:${tunnel}`),
     secretTunnels: (p) => (p.tunnels === 'dual' ? TUNNEL_ROLES : ['master']),
@@ -142,11 +166,13 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
   'route-entry': {
     noun: 'route entry',
+    plural: 'route entries',
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     // The route table belongs to the site's VPC.
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: ['cen-route-publish', 'tr-advertisement'],
     describe: (p) => `${p.destinationCidr} -> VPN gateway`,
+    approval: { label: 'routes', fact: (p) => `${p.destinationCidr} -> this site's VPN gateway` },
   },
   cen: {
     noun: 'CEN instance',
@@ -161,13 +187,16 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site, topology) => [stepId.cen(topology), ...(site ? [stepId.vpc(site)] : [])],
     deleteAfter: ['cen-route-publish'],
     describe: (_p, s) => `VPC of ${s.site} (${s.region})`,
+    approval: { label: 'joins CEN', fact: (_p, s) => `VPC in ${s.region}` },
   },
   'cen-route-publish': {
     noun: 'route published to CEN',
+    plural: 'routes published to CEN',
     wait: { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: [],
     describe: (p) => `publish ${p.destinationCidr} to CEN`,
+    approval: { label: 'published to CEN (every attached VPC learns it)', fact: (p) => p.destinationCidr },
   },
   'transit-router': {
     noun: 'transit router',
@@ -240,6 +269,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: none,
     deleteAfter: [],
     describe: (p) => `allow ${p.ipProtocol} from ${p.sourceCidrIp}`,
+    approval: { label: 'probe firewall allows', fact: (p) => `${p.ipProtocol} from ${p.sourceCidrIp}` },
   },
   'ecs-instance': {
     noun: 'probe instance',
@@ -251,6 +281,12 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
   },
 };
 
+/** `n` resources of a kind, in words: "1 VPC", "3 route entries". */
+export function countOf(kind: StepKind, n: number): string {
+  const c = STEP_CATALOGUE[kind];
+  return `${n} ${n === 1 ? c.noun : (c.plural ?? `${c.noun}s`)}`;
+}
+
 /** Deletes wait for dependents to drain (ENIs, detaches) for this long. */
 export const DELETE_DRAIN_MS = 10 * MINUTE;
 
@@ -261,6 +297,22 @@ export function describeStep(step: DesiredStep): string {
 
 /** The policy of the step's kind, for reading with the step's own params (one correlated access). */
 const policyOf = (s: DesiredStep) => STEP_CATALOGUE[s.kind] as unknown as StepKindPolicy<StepKind>;
+
+/**
+ * What an approver must see of a step, under its label: a new resource whose kind opens a way in
+ * (the kind's `approval`), any resource adopted or used as it exists, and any resource deleted.
+ * Undefined for a step that changes nothing an approver judges (a VPC, a probe instance, a kept one).
+ */
+export function approvalFactOf(step: Step): { readonly label: string; readonly fact: string } | undefined {
+  const noun = STEP_CATALOGUE[step.kind].noun;
+  if (step.action === 'delete') return { label: 'deletes', fact: `${noun} ${step.cloudId}` };
+  if (step.action === 'adopt') return { label: 'adopts (used, never changed)', fact: `${noun} ${step.cloudId}` };
+  if (step.action === 'keep') {
+    return step.external ? { label: 'uses as it exists', fact: `${noun} ${step.cloudId}` } : undefined;
+  }
+  const approval = policyOf(step).approval;
+  return approval ? { label: approval.label, fact: approval.fact(step.params as never, step as never) } : undefined;
+}
 
 /** The secrets a step's resource is created with, by tunnel, with their names; empty if its kind takes none. */
 export function secretNamesOf(step: DesiredStep): { readonly tunnel: TunnelRole; readonly name: string }[] {

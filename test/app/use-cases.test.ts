@@ -40,7 +40,7 @@ describe('use cases', () => {
     expect(second.superseded).toEqual([first.record.id]);
     expect(
       await decidePlan(s, { planId: first.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
-    ).toEqual({ ok: false, reason: 'this plan is already superseded' });
+    ).toMatchObject({ ok: false, reason: 'this plan is already superseded', closed: { status: 'superseded' } });
     expect(
       await decidePlan(s, {
         planId: second.record.id,
@@ -49,7 +49,7 @@ describe('use cases', () => {
         now: Date.now() + policy.planTtlMs + 1,
         policy,
       }),
-    ).toEqual({ ok: false, reason: 'this plan has expired: plan again' });
+    ).toMatchObject({ ok: false, reason: 'this plan has expired: plan again', closed: { status: 'expired' } });
     expect(
       await decidePlan(s, { planId: 'plan-<script>', actor: 'U2', decision: 'approve', now: Date.now(), policy }),
     ).toEqual({ ok: false, reason: 'this plan is unknown to vpnbot' });
@@ -70,7 +70,11 @@ describe('use cases', () => {
     await h.engine.apply({ ...partial, hash: 'partial' }, { requester: 'U9' });
     expect(
       await decidePlan(s, { planId: p.record.id, actor: 'U2', decision: 'approve', now: Date.now(), policy }),
-    ).toEqual({ ok: false, reason: 'the cloud changed since this plan was made: plan again' });
+    ).toMatchObject({
+      ok: false,
+      reason: 'the cloud changed since this plan was made: plan again',
+      closed: { status: 'superseded' },
+    });
     expect(h.store.plan(p.record.id)!.status).toBe('superseded');
   });
 
@@ -131,18 +135,26 @@ describe('use cases', () => {
     expect(
       await retryRun(s, failed.runId, { actor: 'U7', now: Date.now(), policy: { ...policy, approvers: ['U9'] } }),
     ).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('not one of the approvers') });
-    const retried = await retryRun(s, failed.runId, { actor: 'U1', now: Date.now(), policy });
+    // Retry needs what Approve needs: the requester does not retry their own plan.
+    expect(await retryRun(s, failed.runId, { actor: 'U1', now: Date.now(), policy })).toMatchObject({
+      kind: 'nothing',
+      reason: expect.stringContaining('someone else must approve it'),
+    });
+    const retried = await retryRun(s, failed.runId, { actor: 'U2', now: Date.now(), policy });
     expect(retried).toMatchObject({ kind: 'retried', outcome: { result: { status: 'succeeded' } } });
     expect(h.store.plan(p.record.id)!.status).toBe('applied');
     if (retried.kind !== 'retried') return;
 
-    const rollback = await proposeRollback(s, retried.outcome.result.runId, { actor: 'U1', now: Date.now(), policy });
+    expect(
+      await proposeRollback(s, retried.outcome.result.runId, { actor: 'U1', now: Date.now(), policy }),
+    ).toMatchObject({ kind: 'nothing', reason: expect.stringContaining('someone else must approve it') });
+    const rollback = await proposeRollback(s, retried.outcome.result.runId, { actor: 'U2', now: Date.now(), policy });
     if (rollback.kind !== 'proposal') throw new Error(JSON.stringify(rollback));
     expect(rollback.proposal.plan.steps.every((x) => x.action === 'delete')).toBe(true);
     expect(rollback.proposal.plan.summary.delete).toBe(SEED_STEPS);
     const approved = await decidePlan(s, {
       planId: rollback.proposal.record.id,
-      actor: 'U2',
+      actor: 'U3',
       decision: 'approve',
       now: Date.now(),
       policy,

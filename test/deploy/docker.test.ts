@@ -37,6 +37,8 @@ if (!dockerRuns)
           '-e',
           'SLACK_SIGNING_SECRET=docker-test',
           '-e',
+          'VPNBOT_ANYONE_MAY_APPROVE=true',
+          '-e',
           `SLACK_API_URL=${slack.url}/api/`,
           tag,
         ]);

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hold } from '../../src/emulator/server/control-api';
+import { request } from 'node:http';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import { $Vpc, sdkClients } from '../helpers/alibaba-sdk';
 import { buildWalkthrough, cloudPing, SITES } from '../helpers/walkthrough';
@@ -159,6 +160,50 @@ describe('control API', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('answers only its own host: a foreign Host or Origin is refused, and so is a body past its limit, unread', async () => {
+    const port = Number(new URL(emu.endpoint).port);
+    const raw = (headers: Record<string, string>, body = '', declared?: number) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/__emulator/reset',
+            headers: { ...headers, 'content-length': String(declared ?? Buffer.byteLength(body)) },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        // A declared body longer than what is sent: the answer must come without waiting for the rest.
+        req.write(body);
+        if (declared === undefined) req.end();
+      });
+    await createVpc();
+    expect((await raw({ host: `evil.example:${port}` })).status).toBe(403);
+    expect((await raw({ host: `127.0.0.1:${port + 1}` })).status).toBe(403);
+    expect((await raw({ host: `127.0.0.1:${port}`, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await raw({ host: `localhost:${port}`, origin: 'null' })).status).toBe(403);
+    expect(emu.world.vpcs.size).toBe(1);
+    const big = await raw({ host: `127.0.0.1:${port}`, 'content-type': 'application/json' }, '{', 10 * 1024 * 1024);
+    expect(big.status).toBe(413);
+    expect(emu.world.vpcs.size).toBe(1);
+    // Its own clients still reach it.
+    expect((await raw({ host: `localhost:${port}`, origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect(emu.world.vpcs.size).toBe(0);
+  });
+
+  it('waits callLatencyMs before answering every signed call, as a far-away API does', async () => {
+    expect((await control('POST', 'faults', { callLatencyMs: 200 })).status).toBe(200);
+    const started = Date.now();
+    await createVpc();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 
   it('is not reachable through the signed RPC path', async () => {

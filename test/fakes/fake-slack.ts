@@ -22,6 +22,10 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'chat.postEphemeral': [['channel'], ['user'], ['text', 'blocks']],
   'views.open': [['trigger_id'], ['view']],
   'usergroups.users.list': [['usergroup']],
+  'usergroups.list': [],
+  'conversations.members': [['channel']],
+  'conversations.info': [['channel']],
+  'chat.getPermalink': [['channel'], ['message_ts']],
   'files.getUploadURLExternal': [['filename'], ['length']],
   'files.completeUploadExternal': [['files']],
   'views.publish': [['user_id'], ['view']],
@@ -76,6 +80,14 @@ export class FakeSlack {
   /** Bodies POSTed to response URLs, by the URL's id. */
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly groups = new Map<string, string[]>();
+  /** Handles of user groups, for usergroups.list. */
+  readonly groupHandles = new Map<string, string>();
+  /** Members of channels, for conversations.members (a channel not listed has none). */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Public channels the bot was not invited to: it sees them, but cannot post in them. */
+  readonly outside = new Set<string>();
+  /** Private channels the bot is not in: invisible to it. */
+  readonly hidden = new Set<string>();
   readonly uploads = new Map<string, SlackUpload>();
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private readonly stalls: string[] = [];
@@ -139,7 +151,29 @@ export class FakeSlack {
         if (missing) return reply(200, { ok: false, error: `missing_argument: ${missing.join(' or ')}` });
         const call: SlackCall = { method, args };
         this.calls.push(call);
+        // Where the bot cannot post: a channel it is not in, a private one it cannot see, someone else's DM.
+        const target = String(args.channel ?? args.channel_id ?? '');
+        const posting = ['chat.postMessage', 'chat.postEphemeral', 'files.completeUploadExternal'].includes(method);
+        if (posting && target !== '' && !target.startsWith('U')) {
+          if (this.outside.has(target)) return reply(200, { ok: false, error: 'not_in_channel' });
+          if (this.hidden.has(target) || target.startsWith('D'))
+            return reply(200, { ok: false, error: 'channel_not_found' });
+        }
         switch (method) {
+          case 'conversations.info':
+            if (this.hidden.has(target)) return reply(200, { ok: false, error: 'channel_not_found' });
+            return reply(200, {
+              ok: true,
+              channel: target.startsWith('D')
+                ? { id: target, is_im: true }
+                : { id: target, is_channel: true, is_member: !this.outside.has(target) },
+            });
+          case 'chat.getPermalink':
+            return reply(200, {
+              ok: true,
+              channel: args.channel,
+              permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
+            });
           case 'auth.test':
             return reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'vpnbot' });
           case 'apps.connections.open':
@@ -172,6 +206,17 @@ export class FakeSlack {
           }
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
+          case 'usergroups.list':
+            return reply(200, {
+              ok: true,
+              usergroups: [...this.groupHandles].map(([id, handle]) => ({ id, handle, name: handle })),
+            });
+          case 'conversations.members':
+            return reply(200, {
+              ok: true,
+              members: this.channelMembers.get(String(args.channel)) ?? [],
+              response_metadata: { next_cursor: '' },
+            });
           default:
             return reply(200, { ok: true, view: { id: 'V1' } });
         }

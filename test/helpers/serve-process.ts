@@ -36,15 +36,27 @@ export function startServe(
       SLACK_API_URL: `${slack.url}/api/`,
       VPNBOT_PROGRESS_INTERVAL_MS: '200',
       VPNBOT_LOG_LEVEL: 'error',
+      // Loopback only, and an open approval policy unless the test names approvers.
+      HOST: '127.0.0.1',
+      ...(env.VPNBOT_APPROVERS ? {} : { VPNBOT_ANYONE_MAY_APPROVE: 'true' }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
   const url = env.SLACK_APP_TOKEN
     ? Promise.resolve('')
-    : slack.waitFor('the bot to listen', () => /on (http:\/\/127\.0\.0\.1:\d+\/slack\/events)/.exec(out)?.[1], 30_000);
+    : slack.waitFor(
+        'the bot to listen',
+        () => {
+          if (exited) throw new Error(`vpnbot serve exited: ${out}`);
+          return /HTTP on (http:\/\/\S+:\d+\/slack\/events)/.exec(out)?.[1];
+        },
+        30_000,
+      );
   return { child, cwd, output: () => out, url, stop: () => void child.kill('SIGTERM') };
 }
 

@@ -9,12 +9,18 @@ import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../src/app/appr
 import { Turnstile } from '../../src/dag/turnstile';
 import { createLogger } from '../../src/log/create-logger';
 import type { Respond } from '../../commands/slack/private-reply';
-import { groupMembers, type SlackDeps } from '../../commands/slack/slack-deps';
+import { channelMembers, groupMembers, type SlackDeps } from '../../commands/slack/slack-deps';
+import { PerUserLimit } from '../../commands/slack/per-user-limit';
+import { permalinks } from '../../commands/slack/permalinks';
+import { HEAVY_PER_USER } from '../../commands/slack/slack-app';
+import { whereToPost } from '../../commands/slack/where-to-post';
 import { type Harness, servicesOf, startHarness } from './engine-harness';
 
 export interface RecordedCall {
   readonly method: string;
   readonly args: Record<string, unknown>;
+  /** What the client answered (a posted message's ts). */
+  readonly answer: Record<string, unknown>;
 }
 
 /** A WebClient that records calls (`chat.postMessage`, `views.open`, ...) and answers each with a new ts. */
@@ -26,9 +32,18 @@ export function recordingClient(groups: Record<string, string[]> = {}): {
   const calls: RecordedCall[] = [];
   let n = 0;
   const answer = (method: string, args: Record<string, unknown>) => {
-    calls.push({ method, args });
+    const a = slackAnswer(method, args);
+    calls.push({ method, args, answer: a });
+    return a;
+  };
+  const slackAnswer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     n++;
     if (method === 'usergroups.users.list') return { ok: true, users: groups[String(args.usergroup)] ?? [] };
+    // vpnbot is a member of every channel here; no channel has members but the ones a test names.
+    if (method === 'conversations.info') return { ok: true, channel: { id: args.channel, is_member: true } };
+    if (method === 'conversations.members') return { ok: true, members: [], response_metadata: { next_cursor: '' } };
+    if (method === 'chat.getPermalink')
+      return { ok: true, permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts)}` };
     return { ok: true, ts: `1700000000.${String(n).padStart(6, '0')}`, channel: args.channel };
   };
   const family = (name: string): unknown =>
@@ -62,8 +77,13 @@ export async function listenerKit(policy: Partial<ApprovalPolicy> = {}): Promise
     progressIntervalMs: 100,
     log: createLogger('silent'),
     members: groupMembers(),
+    channelMembers: channelMembers(),
     track: (run) => run,
     heavyWork: new Turnstile(2),
+    perUser: new PerUserLimit(HEAVY_PER_USER),
+    groupName: () => undefined,
+    links: permalinks(),
+    where: whereToPost(),
   };
   return { h, deps };
 }

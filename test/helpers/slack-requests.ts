@@ -36,11 +36,11 @@ export async function postSigned(
 export function slashCommand(
   text: string,
   user: string,
-  o: { channel?: string; responseUrl: string },
+  o: { channel?: string; responseUrl: string; team?: string },
 ): Record<string, string> {
   return {
     token: 'deprecated',
-    team_id: 'T1',
+    team_id: o.team ?? 'T1',
     team_domain: 'acme',
     channel_id: o.channel ?? 'C1',
     channel_name: 'netops',
@@ -59,13 +59,21 @@ export function buttonClick(
   actionId: string,
   value: string,
   user: string,
-  o: { channel?: string; messageTs: string; responseUrl: string; blocks?: unknown[] },
+  o: {
+    channel?: string;
+    messageTs: string;
+    responseUrl: string;
+    blocks?: unknown[];
+    /** The workspace the click comes from, and the one its user belongs to (a Slack Connect guest's differs). */
+    team?: string;
+    userTeam?: string;
+  },
 ): Record<string, string> {
   return {
     payload: JSON.stringify({
       type: 'block_actions',
-      team: { id: 'T1', domain: 'acme' },
-      user: { id: user, username: user.toLowerCase(), team_id: 'T1' },
+      team: { id: o.team ?? 'T1', domain: 'acme' },
+      user: { id: user, username: user.toLowerCase(), team_id: o.userTeam ?? o.team ?? 'T1' },
       api_app_id: 'A1',
       token: 'deprecated',
       container: { type: 'message', message_ts: o.messageTs, channel_id: o.channel ?? 'C1', is_ephemeral: false },

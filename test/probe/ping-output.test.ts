@@ -92,6 +92,79 @@ describe('parsePingOutput on captured Linux outputs', () => {
   });
 });
 
+describe('parsePingOutput on what people paste: -D timestamps, IPv6, quiet summaries, inetutils, unreachable neighbours', () => {
+  const read = (file: string) => parsePingOutput(fixture('ping-linux', file));
+  // file, program, target, transmitted, received, ttl, avg, mdev (undefined: not printed)
+  const answered: [string, string, string, number, number, number | undefined, number, number | undefined][] = [
+    ['iputils-timestamps-D-loopback.txt', 'iputils', '127.0.0.1', 3, 3, 64, 0.031, 0.003],
+    ['iputils-ipv6-loopback.txt', 'iputils', '::1', 3, 3, 64, 0.068, 0.037],
+    ['iputils-ping6-loopback.txt', 'iputils', '::1', 3, 3, 64, 0.048, 0.018],
+    ['iputils-ipv6-quiet-loopback.txt', 'iputils', '::1', 3, 3, undefined, 0.03, 0.011],
+    ['inetutils-normal-loopback.txt', 'inetutils', '127.0.0.1', 3, 3, 64, 0.05, 0],
+    ['inetutils-quiet-loopback.txt', 'inetutils', '127.0.0.1', 3, 3, undefined, 0.05, 0],
+    ['inetutils-ping6-loopback.txt', 'inetutils', '::1', 3, 3, 64, 0.044, 0],
+    ['busybox-quiet-loopback.txt', 'busybox', '127.0.0.1', 3, 3, undefined, 0.077, undefined],
+    ['busybox-ipv6-loopback.txt', 'busybox', '::1', 3, 3, 64, 0.065, undefined],
+  ];
+  it.each(answered)('%s', (file, program, target, transmitted, received, ttl, avg, mdev) => {
+    const r = read(file);
+    expect(r).toMatchObject({ program, errors: [] });
+    expect(r.targets).toHaveLength(1);
+    const t = r.targets[0]!;
+    expect(t).toMatchObject({ target, transmitted, received, lossPct: 0, rttAvgMs: avg, complete: true, errors: 0 });
+    expect(t.ttl).toBe(ttl);
+    expect(t.rttMdevMs).toBe(mdev);
+    expect(t.replies).toHaveLength(ttl === undefined ? 0 : received);
+  });
+
+  // file, program, target, transmitted, the neighbour's (or this host's) answer, from
+  const unreachable: [string, string, string, number, string | undefined, string | undefined][] = [
+    ['iputils-neighbour-unreachable.txt', 'iputils', '10.9.0.2', 3, 'Destination Host Unreachable', '10.9.0.1'],
+    [
+      'iputils-timestamps-D-neighbour-unreachable.txt',
+      'iputils',
+      '10.9.0.2',
+      2,
+      'Destination Host Unreachable',
+      '10.9.0.1',
+    ],
+    [
+      'iputils-ipv6-neighbour-unreachable.txt',
+      'iputils',
+      'fd00:9::2',
+      3,
+      'Destination unreachable: Address unreachable',
+      'fd00:9::1',
+    ],
+    ['inetutils-neighbour-unreachable.txt', 'inetutils', '10.9.0.2', 3, 'Destination Host Unreachable', '10.9.0.1'],
+    [
+      'inetutils-ping6-neighbour-unreachable.txt',
+      'inetutils',
+      'fd00:9::2',
+      2,
+      'Destination unreachable: Address unreachable',
+      'fd00:9::1',
+    ],
+    // BusyBox prints nothing for ICMP errors: plain loss.
+    ['busybox-neighbour-unreachable.txt', 'busybox', '10.9.0.2', 3, undefined, undefined],
+  ];
+  it.each(unreachable)('%s', (file, program, target, transmitted, message, from) => {
+    const r = read(file);
+    expect(r).toMatchObject({ program, errors: [] });
+    const t = r.targets[0]!;
+    expect(t).toMatchObject({ target, transmitted, received: 0, lossPct: 100, complete: true });
+    expect(t.rttAvgMs).toBeUndefined();
+    expect(t.errors).toBe(message ? transmitted : 0);
+    expect(t.icmpErrors).toHaveLength(message ? transmitted : 0);
+    if (message) expect(t.icmpErrors[0]).toMatchObject({ from, message });
+  });
+
+  it('a -D run cut short still counts its replies', () => {
+    const cut = fixture('ping-linux', 'iputils-timestamps-D-loopback.txt').split('\n').slice(0, 3).join('\n');
+    expect(parsePingOutput(cut).targets[0]).toMatchObject({ complete: false, transmitted: 2, received: 2, ttl: 64 });
+  });
+});
+
 describe('parsePingOutput on edge cases built from the fixtures', () => {
   it('several runs in one text, in order', () => {
     const text = fixture('ping', 'seed-japan-to-us.txt') + fixture('ping-linux', 'iputils-total-loss-drop-W1.txt');

@@ -1,6 +1,6 @@
 /**
  * No secret in plain text anywhere a person or a log collector can see it: every Slack payload
- * (messages, edits, private replies, uploads' metadata), every line vpnbot logs (at trace level),
+ * (messages, edits, private replies, uploaded files and their metadata), every line vpnbot logs (at trace level),
  * the CLI's output and status JSON, and every column of every table of its database. The secrets:
  * the tunnels' pre-shared keys (read from the emulator), the Alibaba access key secret, the Slack
  * bot token and signing secret, and the key that encrypts secrets at rest.
@@ -124,7 +124,7 @@ describe('secrets', () => {
       ]),
     );
     const heldBefore = emu.injected()['no answer'] ?? 0;
-    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U1', {
+    const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U2', {
       messageTs: failure.ts!,
       responseUrl: `${slack.url}/respond/s-retry`,
       blocks: failure.args.blocks as unknown[],
@@ -218,7 +218,8 @@ describe('secrets', () => {
       'Slack payloads': JSON.stringify([
         slack.calls.map((c) => ({ ...c, args: { ...c.args, token: undefined } })),
         slack.responses,
-        [...slack.uploads.values()].map((u) => ({ ...u, bytes: undefined })),
+        // Uploaded files too, whole: the plan file of a large plan, the heat map.
+        [...slack.uploads.values()].map((u) => ({ ...u, bytes: u.bytes?.toString('latin1') })),
       ]),
       'log lines': logs,
       'CLI status': cli(['status', 'ikev1test']),

@@ -54,17 +54,36 @@ describe('a failed run in Slack', () => {
 
     suite.emu.control.forced.length = 0;
     const runId = buttonOf(failure.args.blocks, 'run.retry')!;
-    const click = buttonClick('run.retry', runId, 'U1', {
-      messageTs: failure.ts!,
-      responseUrl: `${suite.slack.url}/respond/f-retry`,
-      blocks: failure.args.blocks as unknown[],
-    });
-    const payload = JSON.parse(click.payload!) as { message: Record<string, unknown> };
-    payload.message.thread_ts = plan.ts;
-    await postSigned(suite.url, SECRET, { payload: JSON.stringify(payload) });
+    const follow = (action: string, user: string, rid: string) => {
+      const click = buttonClick(action, runId, user, {
+        messageTs: failure.ts!,
+        responseUrl: `${suite.slack.url}/respond/${rid}`,
+        blocks: failure.args.blocks as unknown[],
+      });
+      const payload = JSON.parse(click.payload!) as { message: Record<string, unknown> };
+      payload.message.thread_ts = plan.ts;
+      return postSigned(suite.url, SECRET, { payload: JSON.stringify(payload) });
+    };
+    // Retry, Roll back and Keep need what Approve needs: the requester is refused, and nothing is posted.
+    const threadPosts = () => suite.slack.of('chat.postMessage').filter((c) => c.args.thread_ts === plan.ts).length;
+    const postsBefore = threadPosts();
+    for (const [action, rid] of [
+      ['run.retry', 'f-retry-self'],
+      ['run.rollback', 'f-rollback-self'],
+      ['run.keep', 'f-keep-self'],
+    ] as const) {
+      await follow(action, 'U1', rid);
+      expect(await suite.slack.waitFor(rid, () => suite.slack.responses.find((r) => r.id === rid)?.body)).toMatchObject(
+        { text: 'Nothing done: you asked for this plan: someone else must approve it.' },
+      );
+    }
+    expect(threadPosts()).toBe(postsBefore);
+    expect(suite.slack.of('chat.update').filter((c) => c.args.ts === failure.ts)).toEqual([]);
+
+    await follow('run.retry', 'U2', 'f-retry');
     await suite.slack.waitFor(
       'the retried run done',
-      () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Retried by <@U1>: succeeded')),
+      () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args).includes('Retried by <@U2>: succeeded')),
       60_000,
     );
     expect(suite.emu.inventory().counts.vpc).toBe(3);

@@ -4,6 +4,8 @@
  * thread; `/vpn ping` measures on demand and names what broke; a scheduled re-check alerts once on
  * regression and once on recovery; the App Home tab shows the latest matrix.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { breakThing } from '../../src/emulator/server/control-api';
 import type { SlackCall } from '../fakes/fake-slack';
 import { serveOnEmulatorSuite } from '../helpers/serve-process';
@@ -210,6 +212,33 @@ describe('the ping matrix in Slack', () => {
     expect(home.args.user_id).toBe('U3');
     expect(JSON.stringify(home.args.view)).toContain('ikev1test');
     expect(JSON.stringify(home.args.view)).toContain('Ping matrix: ');
+  });
+
+  it('a row pasted from a host on premises reads inetutils and `ping -D` output, and names an unreachable neighbour', async () => {
+    const ipIn = (region: string) =>
+      [...suite.emu.world.instances.values()].find((i) => i.regionId === region && i.deletingUntil === undefined)!
+        .privateIp;
+    const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'ping-linux', name), 'utf8');
+    // Real outputs, their address replaced by a probe's: japan's neighbour does not answer (inetutils
+    // says so in lines without a sequence number), us answers (iputils with -D timestamps).
+    const pasted = [
+      fixture('inetutils-neighbour-unreachable.txt').replaceAll('10.9.0.2', ipIn('ap-northeast-1')),
+      fixture('iputils-timestamps-D-loopback.txt').replaceAll('127.0.0.1', ipIn('us-west-1')),
+    ].join('');
+    await postSigned(
+      suite.url,
+      SECRET,
+      slashCommand(`ping ikev1test from hongkong\n\`\`\`\n${pasted}\`\`\``, 'U3', {
+        responseUrl: `${suite.slack.url}/respond/p-paste`,
+      }),
+    );
+    const row = await suite.slack.waitFor('the matrix with the pasted row', () =>
+      suite.slack.of('chat.postMessage').find((c) => textOf(c).includes('pasted by <@U3>')),
+    );
+    const text = textOf(row);
+    expect(text).toContain('hongkong (pasted)');
+    expect(text).toContain('(Destination Host Unreachable from 10.9.0.1)');
+    expect(suite.slack.responses.filter((r) => r.id === 'p-paste')).toEqual([]);
   });
 
   it('bad /vpn ping input gets a specific private answer', async () => {

@@ -83,7 +83,8 @@ describe('vpnbot serve (HTTP mode)', () => {
     await postSigned(url, SECRET, slashCommand('plan', 'U5', { channel: 'C9', responseUrl: respondTo('modal') }));
     const open = await slack.waitFor('views.open', () => slack.of('views.open')[0]);
     const view = open.args.view as { callback_id: string; private_metadata: string };
-    expect(view).toMatchObject({ callback_id: 'plan.submit', private_metadata: 'C9' });
+    expect(view.callback_id).toBe('plan.submit');
+    expect(JSON.parse(view.private_metadata)).toEqual({ channel: 'C9', responseUrl: respondTo('modal') });
     const submit = (yaml: string) =>
       postSigned(url, SECRET, {
         payload: JSON.stringify({
@@ -184,6 +185,10 @@ describe('vpnbot serve (HTTP mode)', () => {
       60_000,
     );
     expect(JSON.stringify(done.args)).toContain(`${SEED_STEPS}/${SEED_STEPS} steps`);
+    // The notification text follows the final state, not the last progress.
+    expect(done.args.text).toBe(
+      `Done: apply of ikev1test, ${SEED_STEPS}/${SEED_STEPS} steps (${SEED_STEPS} succeeded, 0 failed)`,
+    );
     expect(slack.calls.filter((c) => /^chat\.update \(answered (429|503)\)$/.test(c.method))).toHaveLength(2);
     const threadPosts = slack.of('chat.postMessage').filter((c) => c.args.thread_ts === planTs);
     expect(threadPosts.filter((c) => String(c.args.text).startsWith('Applying'))).toHaveLength(1);
@@ -193,9 +198,10 @@ describe('vpnbot serve (HTTP mode)', () => {
     await postSigned(url, SECRET, slashCommand('apply ikev1test', 'U3', { responseUrl: respondTo('reapply') }));
     expect(await responseOf('reapply')).toMatchObject({ text: expect.stringContaining('No changes') });
     await postSigned(url, SECRET, slashCommand('status ikev1test', 'U3', { responseUrl: respondTo('status') }));
-    expect(JSON.stringify(await responseOf('status'))).toMatch(
-      new RegExp(`${SEED_STEPS} resources .*last apply .*succeeded`),
-    );
+    const status = JSON.stringify(await responseOf('status'));
+    expect(status).toMatch(new RegExp(`${SEED_STEPS} resources .*last apply .*succeeded`));
+    // The thread link opens the thread (chat.getPermalink), not just the channel.
+    expect(status).toContain(`<https://acme.slack.com/archives/C1/p${planTs.replace('.', '')}|thread>`);
   });
 });
 

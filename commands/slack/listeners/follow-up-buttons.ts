@@ -5,8 +5,15 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { keepRun, proposeRollback, retryRun, runInfo, type FollowUp } from '../../../src/app/use-cases';
-import { decidedMessage, messageArgs } from '../blocks';
+import {
+  followUpAllowed,
+  keepRun,
+  proposeRollback,
+  retryRun,
+  runInfo,
+  type FollowUp,
+} from '../../../src/app/use-cases';
+import { decidedMessage, escapeMrkdwn, messageArgs } from '../blocks';
 import { postProposal } from '../post-proposal';
 import { replyFault, type Respond } from '../private-reply';
 import { loggedListener, reportOutcome, startProgress } from '../run-thread';
@@ -27,25 +34,35 @@ export async function onFollowUp(
   try {
     const runId = click.value;
     const thread = { channel: click.channel, ts: click.threadTs };
+    const who = {
+      actor: click.user,
+      now: Date.now(),
+      policy: deps.policy,
+      members: deps.members(client),
+      channel: click.channel,
+    };
     const done = (line: string) =>
       client.chat.update({
         channel: click.channel,
         ts: click.messageTs,
         ...messageArgs(decidedMessage(click.message, line)),
       });
+    const refuse = (reason: string) =>
+      respond({ response_type: 'ephemeral', replace_original: false, text: `Nothing done: ${escapeMrkdwn(reason)}.` });
     if (what === 'keep') {
-      keepRun(services, runId, click.user, Date.now());
+      const kept = await keepRun(services, runId, who);
+      if (!kept.ok) return void (await refuse(kept.reason));
       return void (await done(`Kept as is by <@${click.user}>.`));
     }
     let outcome: FollowUp;
     if (what === 'retry') {
       const run = runInfo(services, runId);
+      // Asked before anything is posted: a refused click leaves the thread as it was.
+      const allowed = run ? await followUpAllowed(services, 'retry', runId, run.planRequester, who) : undefined;
+      if (allowed && !allowed.ok) return void (await refuse(allowed.reason));
       const progress = run ? await startProgress(deps, run.topology, run.kind, thread, client) : undefined;
       outcome = await retryRun(services, runId, {
-        actor: click.user,
-        now: Date.now(),
-        policy: deps.policy,
-        members: deps.members(client),
+        ...who,
         onEvent: loggedListener(deps, progress?.onEvent),
         thread,
       });
@@ -55,18 +72,13 @@ export async function onFollowUp(
           await progress.close(
             outcome.kind === 'proposal'
               ? 'Not retried: what is left differs from what was approved; a new plan is posted for approval.'
-              : `Not retried: ${outcome.reason}.`,
+              : `Not retried: ${escapeMrkdwn(outcome.reason)}.`,
           );
       }
     } else {
-      outcome = await proposeRollback(services, runId, { actor: click.user, now: Date.now(), policy: deps.policy });
+      outcome = await proposeRollback(services, runId, who);
     }
-    if (outcome.kind === 'nothing')
-      return void (await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `Nothing done: ${outcome.reason}.`,
-      }));
+    if (outcome.kind === 'nothing') return void (await refuse(outcome.reason));
     if (outcome.kind === 'proposal') {
       await done(`${what === 'retry' ? 'Retry' : 'Rollback'} asked by <@${click.user}>: a new plan needs approval.`);
       return void (await postProposal(
@@ -81,7 +93,7 @@ export async function onFollowUp(
     await done(`Retried by <@${click.user}>: ${outcome.outcome.result.status}.`);
     await reportOutcome(deps, outcome.outcome, thread, client);
   } catch (e) {
-    await replyFault(deps.log, respond, e, `follow-up ${what}`);
+    await replyFault(deps.log, respond, e, `follow-up ${what}`, (t) => deps.links(client, t.channel, t.ts));
   }
 }
 

@@ -17,7 +17,7 @@ export async function onReject(
     const meta = JSON.stringify({ planId: click.value, channel: click.channel, ts: click.messageTs });
     await client.views.open({ trigger_id: click.triggerId, view: rejectView(meta) as never });
   } catch (e) {
-    await replyFault(deps.log, respond, e, 'reject');
+    await replyFault(deps.log, respond, e, 'reject', (t) => deps.links(client, t.channel, t.ts));
   }
 }
 

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { decidePlan } from '../../../src/app/use-cases';
 import { summaryLine } from '../../../src/planner/render-plan';
 import { escapeMrkdwn } from '../blocks';
+import { closedByRefusal, closePlanMessage } from '../closed-plan';
 import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { REJECT_VIEW } from '../slack-ids';
@@ -40,7 +41,8 @@ export async function onRejectForm(
       members: deps.members(client),
       channel: meta.channel,
     });
-    if (!d.ok) return void (await respond({ text: `Nothing changed: ${d.reason}.` }));
+    if (!d.ok && d.closed) await closePlanMessage(deps, client, d.closed.record, closedByRefusal(d.closed, d.reason));
+    if (!d.ok) return void (await respond({ text: `Nothing changed: ${escapeMrkdwn(d.reason)}.` }));
     const line = `:no_entry: Rejected by <@${user}>${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`;
     const blocks = [
       {
@@ -53,7 +55,7 @@ export async function onRejectForm(
     ];
     await client.chat.update({ channel: meta.channel, ts: meta.ts, text: line, blocks: blocks as never[] });
   } catch (e) {
-    await replyFault(deps.log, respond, e, 'reject form');
+    await replyFault(deps.log, respond, e, 'reject form', (t) => deps.links(client, t.channel, t.ts));
   }
 }
 

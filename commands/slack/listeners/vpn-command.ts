@@ -13,12 +13,24 @@ import { postProposal } from '../post-proposal';
 import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { VPN_COMMAND } from '../slack-scopes';
+import { busyText } from '../per-user-limit';
+import { decodeSlackText } from '../slack-text';
+import { cannotPostThere, WHERE_HINT } from '../where-to-post';
+import { historyCsv } from '../../../src/probe/matrix-digest';
 
 export interface VpnCommandArgs {
-  readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'>;
+  readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'> &
+    Partial<Pick<SlashCommand, 'response_url'>>;
   readonly respond: Respond;
   readonly client: WebClient;
 }
+
+/** Commands whose answer is posted in the channel (for others to see and approve): vpnbot must be a member. */
+const postsInChannel = (cmd: VpnCommand) =>
+  cmd.kind === 'plan' ||
+  cmd.kind === 'apply' ||
+  cmd.kind === 'destroy' ||
+  (cmd.kind === 'ping' && cmd.mode !== 'history');
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
 const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping']);
@@ -26,16 +38,33 @@ const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destro
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
     const allowed = channelAllowed(deps.policy, args.command.channel_id);
+    // The reason names the allowed channels as Slack channel links: vpnbot's own markup.
     if (!allowed.ok) return void (await args.respond({ response_type: 'ephemeral', text: allowed.reason }));
-    const cmd = parseVpnCommand(args.command.text ?? '');
-    const release = HEAVY.has(cmd.kind) ? await deps.heavyWork.turn() : undefined;
+    const cmd = parseVpnCommand(decodeSlackText(args.command.text ?? ''));
+    if (postsInChannel(cmd)) {
+      const where = await deps.where(args.client, args.command.channel_id);
+      if (where !== 'channel')
+        return void (await args.respond({
+          response_type: 'ephemeral',
+          text: `${WHERE_HINT[where]} Nothing was done.`,
+        }));
+    }
+    // The plan form opens at once; what is planned from it takes its turn when it is sent.
+    const heavy = HEAVY.has(cmd.kind) && !(cmd.kind === 'plan' && cmd.form === 'modal');
+    const slot = heavy ? deps.perUser.enter(args.command.user_id) : undefined;
+    if (heavy && !slot) return void (await args.respond({ response_type: 'ephemeral', text: busyText(deps.perUser) }));
     try {
-      await answer(deps, cmd, args);
+      const release = heavy ? await deps.heavyWork.turn() : undefined;
+      try {
+        await answer(deps, cmd, args);
+      } finally {
+        release?.();
+      }
     } finally {
-      release?.();
+      slot?.();
     }
   } catch (e) {
-    await replyFault(deps.log, args.respond, e, 'command');
+    await replyFault(deps.log, args.respond, e, 'command', (t) => deps.links(args.client, t.channel, t.ts));
   }
 }
 
@@ -52,7 +81,10 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
       if (cmd.form === 'modal')
         return void (await client.views.open({
           trigger_id: command.trigger_id,
-          view: planView(command.channel_id) as never,
+          view: planView({
+            channel: command.channel_id,
+            ...(command.response_url ? { responseUrl: command.response_url } : {}),
+          }) as never,
         }));
       return postProposal(
         deps,
@@ -77,20 +109,27 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
       if (report.unknown.length)
         return void (await respond({
           response_type: 'ephemeral',
-          text: `No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`,
+          text: escapeMrkdwn(`No topology named "${report.unknown[0]}". \`/vpn status\` lists them.`),
         }));
+      const links = new Map<string, string>();
+      for (const t of report.topologies.slice(0, 40)) {
+        const thread = t.lastRun?.thread;
+        const link = thread ? await deps.links(client, thread.channel, thread.ts) : undefined;
+        if (thread && link) links.set(`${thread.channel}/${thread.ts}`, link);
+      }
       return void (await respond({
         response_type: 'ephemeral',
-        ...statusMessage(report.topologies, services.sandbox),
+        ...statusMessage(report.topologies, services.sandbox, links),
       }));
     }
     case 'ping': {
       if (cmd.mode === 'history') {
         const h = pingHistory(services, cmd.name);
-        return void (await respond({
-          response_type: 'ephemeral',
-          ...(h.ok ? historyMessage(cmd.name, h.trends, h.measurements, services.sandbox) : textMessage(h.refusal)),
-        }));
+        if (!h.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(h.refusal) }));
+        const message = historyMessage(cmd.name, h.trends, h.measurements, services.sandbox);
+        await respond({ response_type: 'ephemeral', ...message });
+        if (message.large) await postHistoryCsv(deps, cmd.name, h.trends, command, client, respond);
+        return;
       }
       const where = { channel: command.channel_id };
       if (cmd.mode === 'paste') {
@@ -118,6 +157,34 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         `*Ping matrix for ${escapeMrkdwn(cmd.name)}*, asked by <@${command.user_id}>`,
       );
     }
+  }
+}
+
+/** A long history, whole, as a CSV file in the channel it was asked in (with who asked). */
+async function postHistoryCsv(
+  deps: SlackDeps,
+  name: string,
+  trends: Parameters<typeof historyCsv>[0],
+  command: VpnCommandArgs['command'],
+  client: WebClient,
+  respond: Respond,
+): Promise<void> {
+  try {
+    await client.files.uploadV2({
+      channel_id: command.channel_id,
+      content: historyCsv(trends),
+      filename: `${name}-ping-history.csv`,
+      title: `Ping history of ${name}, every pair${deps.services.sandbox ? ' (sandbox)' : ''}`,
+      initial_comment: `Ping history of ${escapeMrkdwn(name)}, asked by <@${command.user_id}>`,
+    });
+  } catch (e) {
+    deps.log.warn({ err: e }, 'the history CSV could not be uploaded');
+    await respond({
+      response_type: 'ephemeral',
+      text: cannotPostThere(e)
+        ? `${WHERE_HINT['not-a-member']} (The history file could not be posted here.)`
+        : 'The history file could not be uploaded; the digest above is all there is for now.',
+    });
   }
 }
 

@@ -49,6 +49,8 @@ export interface ControlState {
   readonly tunnelModes: Map<string, TunnelMode>;
   /** The modes the emulator was started with: what a reset goes back to. */
   readonly initialTunnelModes: ReadonlyMap<string, TunnelMode>;
+  /** `Action` -> the tag keys its requests carried (Tag.N.Key / Tags.N.Key): what a RAM RequestTag condition sees. */
+  readonly requestTags: Map<string, Set<string>>;
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -199,6 +201,7 @@ export function handleControl(
       state.injected.clear();
       state.injectedCalls.clear();
       state.secretActions.clear();
+      state.requestTags.clear();
       state.forced.length = 0;
       state.tunnelModes.clear();
       for (const [region, mode] of state.initialTunnelModes) state.tunnelModes.set(region, mode);
@@ -236,6 +239,7 @@ export function handleControl(
           injected: Object.fromEntries(state.injected),
           injectedCalls: Object.fromEntries(state.injectedCalls),
           secretActions: [...state.secretActions],
+          requestTags: Object.fromEntries([...state.requestTags].map(([a, keys]) => [a, [...keys].sort()])),
         },
       };
     case 'GET /inventory':

@@ -8,6 +8,11 @@ export interface Faults {
   readonly appliedThenError: number;
   /** Multiplies every state-transition latency. */
   readonly latencyMultiplier: number;
+  /**
+   * Real milliseconds every signed call waits before it is answered (not scaled by the time scale):
+   * the round trip of a real API call, about 250 ms from far away.
+   */
+  readonly callLatencyMs: number;
 }
 
 /**
@@ -46,15 +51,24 @@ export interface ForcedFault {
   readonly action?: string;
 }
 
-export const NO_FAULTS: Faults = { throttle: 0, serverError: 0, appliedThenError: 0, latencyMultiplier: 1 };
+export const NO_FAULTS: Faults = {
+  throttle: 0,
+  serverError: 0,
+  appliedThenError: 0,
+  latencyMultiplier: 1,
+  callLatencyMs: 0,
+};
+
+/** Faults that are amounts, not probabilities. */
+const AMOUNTS: ReadonlySet<string> = new Set(['latencyMultiplier', 'callLatencyMs']);
 
 export function checkFaults(input: unknown): Faults | string {
   if (input === null || typeof input !== 'object') return 'faults must be a JSON object';
   const out: Record<string, number> = { ...NO_FAULTS };
   for (const [k, v] of Object.entries(input)) {
     if (!(k in NO_FAULTS)) return `unknown fault "${k}" (known: ${Object.keys(NO_FAULTS).join(', ')})`;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k !== 'latencyMultiplier' && v > 1))
-      return `fault "${k}" must be a number${k === 'latencyMultiplier' ? ' >= 0' : ' from 0 to 1'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!AMOUNTS.has(k) && v > 1))
+      return `fault "${k}" must be a number${AMOUNTS.has(k) ? ' >= 0' : ' from 0 to 1'}`;
     out[k] = v;
   }
   return out as unknown as Faults;

@@ -91,10 +91,49 @@ export type EmulatorEndpoint = Pick<RunningEmulator, 'endpoint' | 'accessKeyId' 
 
 const HOST_REGION = /^(?:vpc|ecs)[.-]([a-z0-9-]+)\.aliyuncs\.com$/;
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Bodies larger than these are refused before they are read to the end (control: JSON; RPC: parameters). */
+export const CONTROL_BODY_LIMIT = 64 * 1024;
+export const RPC_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** The body, or undefined once it grows past `limit` (the rest is not read). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Whether a control request comes from this machine's own clients: its Host names the emulator
+ * (a loopback name or the address it listens on, with its port) and its Origin, when a browser
+ * sends one, is the same. A web page elsewhere (or one reached by DNS rebinding) names another host.
+ */
+export function controlRequestAllowed(
+  headers: IncomingMessage['headers'],
+  listening: { readonly address: string; readonly port: number },
+): boolean {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+  if (listening.address !== '0.0.0.0' && listening.address !== '::')
+    names.add(listening.address.includes(':') ? `[${listening.address}]` : listening.address);
+  const own = (hostPort: string) => {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort.toLowerCase());
+    return m !== null && names.has(m[1]!) && Number(m[2] ?? 80) === listening.port;
+  };
+  if (!own(String(headers.host ?? ''))) return false;
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const u = new URL(String(origin));
+    return u.protocol === 'http:' && own(u.host);
+  } catch {
+    return false;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -119,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     secretActions: new Set(),
     tunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
     initialTunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
+    requestTags: new Map(),
   };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
@@ -205,7 +245,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       if (Object.entries(params).some(([k, v]) => /(^|\.)Psk$/.test(k) || /"Psk"\s*:/.test(v)))
         control.secretActions.add(actionName);
+      for (const [k, v] of Object.entries(params))
+        if (/^Tags?\.\d+\.Key$/.test(k)) {
+          const keys = control.requestTags.get(actionName) ?? new Set<string>();
+          control.requestTags.set(actionName, keys.add(v));
+        }
       const f = control.faults;
+      if (f.callLatencyMs > 0) await new Promise((r) => setTimeout(r, f.callLatencyMs));
       if (inject('connectionReset', actionName, 0)) return cut(res);
       if (inject('readTimeout', actionName, 0)) return hold(res);
       if (inject('throttle', actionName, f.throttle))
@@ -260,11 +306,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
+  /** Refuses without reading further, and closes the connection (the rest of the body is never read). */
+  const refuse = (res: ServerResponse, status: number, error: string) =>
+    send(
+      res,
+      status,
+      { error, Code: status === 413 ? 'RequestBodyTooLarge' : 'Forbidden', Message: error },
+      {
+        connection: 'close',
+      },
+    );
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      const body = await readBody(req);
-      if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      const isControl = url.pathname.startsWith(CONTROL_PREFIX);
+      if (isControl && !controlRequestAllowed(req.headers, server.address() as AddressInfo))
+        return refuse(res, 403, 'the control API answers only its own host (Host and Origin)');
+      const body = await readBody(req, isControl ? CONTROL_BODY_LIMIT : RPC_BODY_LIMIT);
+      if (body === undefined) return refuse(res, 413, 'the request body is too large');
+      if (isControl) {
         let parsed: unknown = {};
         try {
           parsed = body.length ? JSON.parse(body.toString('utf8')) : {};

@@ -2,7 +2,10 @@
 import type { ButtonClick } from '../../../commands/slack/listeners/button-click';
 import { onFollowUp } from '../../../commands/slack/listeners/follow-up-buttons';
 import { onUnknownButton } from '../../../commands/slack/listeners/unknown-button';
+import { buildPlan } from '../../../src/planner/build-plan';
+import { EMPTY_OBSERVED } from '../../../src/planner/observed';
 import { type ListenerKit, listenerKit, recordingClient, recordingRespond } from '../../helpers/slack-listener-kit';
+import { seedTopology } from '../../helpers/topologies';
 
 let kit: ListenerKit;
 beforeEach(async () => {
@@ -22,9 +25,23 @@ const click = (value: string): ButtonClick => ({
 
 describe('follow-up buttons', () => {
   it('Keep as is is audited and marks the message, changing nothing in the cloud', async () => {
+    // A failed run of U1's: U2 may decide what becomes of it, as they may approve U1's plans.
+    const plan = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    kit.h.store.claimRun({
+      id: 'run-20261202-abcdef01',
+      topology: 'ikev1test',
+      kind: 'apply',
+      plan,
+      requester: 'U1',
+      startedAt: 1,
+      owner: 'gone/1/x',
+      leaseUntil: 0,
+    });
+    kit.h.store.finishRun('run-20261202-abcdef01', 'failed', 2);
     const slack = recordingClient();
-    const { respond } = recordingRespond();
+    const { respond, said } = recordingRespond();
     await onFollowUp(kit.deps, 'keep', click('run-20261202-abcdef01'), slack.client, respond);
+    expect(said).toEqual([]);
     expect(slack.of('chat.update')[0]?.args).toMatchObject({
       channel: 'C1',
       ts: '2.2',
@@ -37,8 +54,8 @@ describe('follow-up buttons', () => {
     expect(kit.h.emu.control.calls.size).toBe(0);
   });
 
-  it('Retry and Roll back of a run vpnbot does not know answer privately, and do nothing', async () => {
-    for (const what of ['retry', 'rollback'] as const) {
+  it('Retry, Roll back and Keep of a run vpnbot does not know answer privately, and do nothing', async () => {
+    for (const what of ['retry', 'rollback', 'keep'] as const) {
       const slack = recordingClient();
       const { respond, said } = recordingRespond();
       await onFollowUp(kit.deps, what, click('run-unknown'), slack.client, respond);

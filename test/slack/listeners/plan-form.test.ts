@@ -14,7 +14,7 @@ describe('the plan form', () => {
     const acks: unknown[] = [];
     await onPlanForm(kit.deps, {
       text: 'name: x\nsites: []\n',
-      channel: 'C1',
+      meta: JSON.stringify({ channel: 'C1' }),
       user: 'U1',
       ack: async (r) => void acks.push(r),
       client: slack.client,
@@ -30,7 +30,7 @@ describe('the plan form', () => {
       'name: f\nsites:\n  - { name: jp, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }\n  - { name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8] }\n';
     await onPlanForm(kit.deps, {
       text: yaml,
-      channel: 'C7',
+      meta: JSON.stringify({ channel: 'C7' }),
       user: 'U1',
       ack: async (r) => void acks.push(r),
       client: slack.client,

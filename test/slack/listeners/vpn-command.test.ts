@@ -40,13 +40,15 @@ describe('/vpn', () => {
     expect(JSON.stringify(post?.args.blocks)).toContain('plan.approve');
     expect(JSON.stringify(post?.args.blocks)).toContain('plan.reject');
     const planId = /"value":"(plan-[0-9a-f]{16})"/.exec(JSON.stringify(post?.args.blocks))![1]!;
-    expect(kit.h.store.plan(planId)?.message).toEqual({ channel: 'C1', ts: '1700000000.000001' });
+    expect(kit.h.store.plan(planId)?.message).toEqual({ channel: 'C1', ts: post?.answer.ts });
   });
 
   it('plan alone opens the plan form for this channel', async () => {
     const r = await run('plan');
     const [open] = r.slack.of('views.open');
-    expect(open?.args.view).toMatchObject({ callback_id: PLAN_VIEW, private_metadata: 'C1' });
+    const view = open?.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(PLAN_VIEW);
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ channel: 'C1' });
   });
 
   it('a channel outside VPNBOT_CHANNELS is refused privately, with nothing planned', async () => {
