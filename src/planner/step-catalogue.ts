@@ -211,6 +211,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     locks: (site, topology, step) => [...routerLock(site, topology, step), ...(site ? [stepId.vpc(site)] : [])],
     deleteAfter: ['tr-association', 'tr-propagation', 'tr-vpc-route', 'tr-advertisement'],
     describe: (p, s) => `VPC of ${s.site} through vSwitches in ${p.zoneIds.join(' and ')}`,
+    approval: { label: 'joins CEN', fact: (_p, s) => `VPC connected to the ${s.region} transit router` },
   },
   'tr-association': {
     noun: 'route table association',
@@ -238,21 +239,32 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     },
     deleteAfter: [],
     describe: (p, s) => `${p.name}: ${s.region} <-> ${p.peerRegionId}, ${describeBandwidth(p.bandwidth)}`,
+    approval: {
+      label: 'inter-region connections',
+      fact: (p, s) => `${s.region} <-> ${p.peerRegionId}: ${describeBandwidth(p.bandwidth)}`,
+    },
   },
   'tr-vpc-route': {
     noun: 'route to the transit router',
+    plural: 'routes to the transit router',
     wait: { expectedMs: 3_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 10 * MINUTE },
     // The route table belongs to the site's VPC.
     locks: (site) => (site ? [stepId.vpc(site)] : []),
     deleteAfter: [],
     describe: (p) => `${p.destinationCidr} -> transit router`,
+    approval: { label: 'routes', fact: (p) => `${p.destinationCidr} -> the transit router` },
   },
   'tr-advertisement': {
     noun: 'route advertised to the transit router',
+    plural: 'routes advertised to the transit router',
     wait: { expectedMs: 5_000, firstPollMs: 1_000, maxPollMs: 5_000, timeoutMs: 3 * MINUTE },
     locks: (_site, topology) => [stepId.cen(topology)],
     deleteAfter: [],
     describe: (p) => `advertise ${p.destinationCidr} to the transit router`,
+    approval: {
+      label: 'advertised to the transit router (every connected VPC learns it)',
+      fact: (p) => p.destinationCidr,
+    },
   },
   'security-group': {
     noun: 'security group',

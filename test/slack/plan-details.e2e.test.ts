@@ -46,7 +46,9 @@ describe('the plan message shows what approvers approve', () => {
     expect(text).toContain(`• adopts (used, never changed): VPC ${vpcId}`);
     expect(text).toContain("• routes: 192.168.0.0/16 -&gt; this site's VPN gateway");
     expect(text).toContain('• tunnels: 172.16.0.0/12 &lt;-&gt; 192.168.0.0/16 with office');
-    expect(text).toContain('• published to CEN (every attached VPC learns it): 192.168.0.0/16');
+    expect(text).toContain('• advertised to the transit router (every connected VPC learns it): 192.168.0.0/16');
+    expect(text).toContain('• inter-region connections: ap-northeast-1 &lt;-&gt; us-west-1: ');
+    expect(text).toContain('• routes: 172.16.0.0/12 -&gt; the transit router, 192.168.0.0/16 -&gt; the transit router');
     expect(text).toContain('• probe firewall allows: ');
     expect(text).toContain('• VPN gateway bandwidth: ');
   });
