@@ -85,7 +85,6 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
     ikeVersion: 'ikev1',
     peerSite: 'p',
     mirror: null,
-    pskPair: 'pair',
     tunnels: 'single',
     standby: false,
   },

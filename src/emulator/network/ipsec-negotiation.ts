@@ -22,6 +22,35 @@ export interface Negotiation {
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
+/** IKEv1 main mode authenticates before identities are exchanged (the ID payload is encrypted with the key). */
+const keyedByAddress = (ike: { IkeVersion: string; IkeMode: string }) =>
+  ike.IkeVersion === 'ikev1' && ike.IkeMode === 'main';
+
+/**
+ * The key a gateway uses for IKEv1 main mode between its address `local` and `peer`: looked up by
+ * the peer's address alone, so one key serves every connection between the two. Of several
+ * connections that hold different ones, the oldest's (UNVERIFIED: which one the cloud's IKE daemon
+ * picks is not documented; the later one's tunnel staying down is what a PSK lookup by address gives).
+ */
+export function keyForAddresses(
+  world: World,
+  gateway: VpnGatewayR,
+  local: string,
+  peer: string,
+): { readonly psk: string; readonly tunnel: TunnelEnd } | undefined {
+  const ends = [...world.vpnConnections.values()]
+    .filter((c) => c.vpnGatewayId === gateway.id && c.deletingUntil === undefined && world.isReady(c))
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    .flatMap(tunnelEnds)
+    .filter(
+      (t) =>
+        keyedByAddress(t.ike) &&
+        tunnelIp(gateway, t.role) === local &&
+        world.customerGateways.get(t.customerGatewayId)?.ipAddress === peer,
+    );
+  return ends[0] ? { psk: ends[0].ike.Psk, tunnel: ends[0] } : undefined;
+}
+
 export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   const down = (status: TunnelStatus, reason: string, peer?: Negotiation['peer']): Negotiation => ({
     status,
@@ -36,6 +65,13 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   const cg = world.customerGateways.get(end.customerGatewayId);
   if (!gw || !cg) return down('ike_sa_not_established', 'gateway or customer gateway missing');
   const here = tunnelIp(gw, end.role);
+  // Main mode: this gateway answers the peer's address with one key, whichever connection it holds for it.
+  const mine = keyedByAddress(end.ike) ? keyForAddresses(world, gw, here, cg.ipAddress) : undefined;
+  if (mine && mine.psk !== end.ike.Psk)
+    return down(
+      'ike_sa_not_established',
+      `IKE phase 1: authentication failed (pre-shared key mismatch): IKEv1 main mode looks the key up by the peer's address, and ${mine.tunnel.connection.id} between ${here} and ${cg.ipAddress} holds another`,
+    );
   const peerGw = gatewayAt(world, cg.ipAddress);
   if (!peerGw)
     return down('ike_sa_not_established', `IKE phase 1: no response from ${cg.ipAddress} (retransmission timeout)`);
@@ -60,7 +96,9 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   const phase1 = (t: TunnelEnd): string | undefined => {
     if (t.ike.IkeVersion !== end.ike.IkeVersion)
       return `IKE phase 1: version mismatch (${end.ike.IkeVersion} here, ${t.ike.IkeVersion} at peer)`;
-    if (t.ike.Psk !== end.ike.Psk) return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
+    // The peer answers with the key it holds for this address (main mode), else the connection's own.
+    const theirs = (keyedByAddress(t.ike) && keyForAddresses(world, peerGw, cg.ipAddress, here)?.psk) || t.ike.Psk;
+    if (theirs !== end.ike.Psk) return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
     if (
       t.ike.IkeEncAlg !== end.ike.IkeEncAlg ||
       t.ike.IkeAuthAlg !== end.ike.IkeAuthAlg ||
