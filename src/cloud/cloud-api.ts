@@ -119,10 +119,31 @@ export interface CommandRunner {
 }
 
 /**
+ * An on-premises VPN device for an emulator to play: at `publicIp`, with tunnels as
+ * DownloadVpnConnectionConfig describes a tunnel to the device (Local the device's address, Remote
+ * the cloud's; subnets and IKE identities as the device sees them). No tunnels: unplugged.
+ */
+export interface PlayedDevice {
+  readonly publicIp: string;
+  readonly tunnels: readonly {
+    readonly Local: string;
+    readonly Remote: string;
+    readonly LocalSubnet: string;
+    readonly RemoteSubnet: string;
+    readonly IkeConfig: Readonly<Record<string, string | number>>;
+    readonly IpsecConfig: Readonly<Record<string, string | number>>;
+  }[];
+  /** Addresses behind the device that answer ping. */
+  readonly hosts?: readonly string[];
+}
+
+/**
  * Breaking things on purpose, for demonstrations: only an emulator offers it (its control API).
  * Resolves with an error message when the thing to break does not exist.
  */
 export interface SandboxControl {
+  /** Plays a data centre's device, configured as given (right, or with a mistake on purpose). */
+  playDevice(device: PlayedDevice): Promise<string | undefined>;
   withdrawPublishedRoute(
     cenId: string,
     childInstanceId: string,

@@ -2,9 +2,11 @@
  * IKE/IPsec negotiation between emulated VPN gateways, one tunnel at a time. A tunnel is up only
  * when the gateway at its customer gateway's address holds a mirrored tunnel: on that address,
  * pointing back at this tunnel's address, same IKE version, key and proposals, local and remote
- * networks swapped. A dual-tunnel connection's master and slave negotiate each on its own.
+ * networks swapped. A dual-tunnel connection's master and slave negotiate each on its own. An
+ * on-premises device played through the control API answers at its address the same way, with the
+ * tunnels it was configured with.
  */
-import type { VpnConnectionR, VpnGatewayR, World } from '../state/world';
+import type { DeviceR, DeviceTunnelR, VpnConnectionR, VpnGatewayR, World } from '../state/world';
 import { gatewayAt, tunnelEnds, tunnelIp, type TunnelEnd } from './tunnels';
 
 export type TunnelStatus =
@@ -17,7 +19,9 @@ export interface Negotiation {
   readonly status: TunnelStatus;
   /** Why, in the words of an IKE log line; empty when established. */
   readonly reason: string;
-  readonly peer?: { readonly gateway: VpnGatewayR; readonly tunnel?: TunnelEnd };
+  readonly peer?:
+    | { readonly gateway: VpnGatewayR; readonly tunnel?: TunnelEnd }
+    | { readonly device: DeviceR; readonly tunnel?: DeviceTunnelR };
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -73,6 +77,8 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
       `IKE phase 1: authentication failed (pre-shared key mismatch): IKEv1 main mode looks the key up by the peer's address, and ${mine.tunnel.connection.id} between ${here} and ${cg.ipAddress} holds another`,
     );
   const peerGw = gatewayAt(world, cg.ipAddress);
+  const device = peerGw ? undefined : world.devices.get(cg.ipAddress);
+  if (device) return negotiateWithDevice(world, end, here, device);
   if (!peerGw)
     return down('ike_sa_not_established', `IKE phase 1: no response from ${cg.ipAddress} (retransmission timeout)`);
   const backwards = [...world.vpnConnections.values()]
@@ -146,6 +152,75 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   const upAt = Math.max(configuredAt, startedAt) + world.clock.delay(3_000);
   if (world.now() < upAt) return down('ike_sa_established', 'IPsec phase 2: negotiating', peer);
   return { status: 'ipsec_sa_established', reason: '', peer };
+}
+
+/**
+ * A tunnel facing an on-premises device: the device answers with the tunnels it holds for this
+ * address (its peer address must be this tunnel's), one key for the address (main mode), its IKE
+ * identities and proposals, and a tunnel whose networks mirror the connection's. The device
+ * initiates as soon as it is configured. The reasons read as a responder's refusals do (a peer with
+ * no configuration for an address answers NO_PROPOSAL_CHOSEN); UNVERIFIED: the cloud's own log
+ * wording is not documented, and vpnbot's diagnosis reads these in one place (src/app/tunnel-diagnosis.ts).
+ */
+function negotiateWithDevice(world: World, end: TunnelEnd, here: string, device: DeviceR): Negotiation {
+  const conn = end.connection;
+  const peer = { device };
+  const down = (status: TunnelStatus, reason: string, tunnel?: DeviceTunnelR): Negotiation => ({
+    status,
+    reason,
+    peer: tunnel ? { device, tunnel } : peer,
+  });
+  const towards = device.tunnels.filter((t) => t.Remote === here);
+  if (towards.length === 0) {
+    const elsewhere = [...new Set(device.tunnels.map((t) => t.Remote))];
+    return down(
+      'ike_sa_not_established',
+      `IKE phase 1: NO_PROPOSAL_CHOSEN from ${device.publicIp}: it has no IKE configuration for peer ${here}${
+        elsewhere.length ? ` (its IKE packets go to ${elsewhere.slice(0, 3).join(', ')}, not here)` : ''
+      }`,
+    );
+  }
+  // The device's IKE SA with this address: one key and one set of proposals, its first tunnel's.
+  const first = towards[0]!;
+  const ike = first.IkeConfig;
+  if (ike.IkeVersion !== end.ike.IkeVersion)
+    return down(
+      'ike_sa_not_established',
+      `IKE phase 1: version mismatch (${end.ike.IkeVersion} here, ${ike.IkeVersion} at peer)`,
+    );
+  if (
+    ike.IkeEncAlg !== end.ike.IkeEncAlg ||
+    ike.IkeAuthAlg !== end.ike.IkeAuthAlg ||
+    ike.IkePfs !== end.ike.IkePfs ||
+    ike.IkeMode !== end.ike.IkeMode
+  )
+    return down('ike_sa_not_established', 'IKE phase 1: no proposal chosen (IKE algorithms differ)');
+  if (ike.Psk !== end.ike.Psk)
+    return down('ike_sa_not_established', 'IKE phase 1: authentication failed (pre-shared key mismatch)');
+  if (ike.LocalId !== end.ike.RemoteId || ike.RemoteId !== end.ike.LocalId)
+    return down(
+      'ike_sa_not_established',
+      `IKE phase 1: authentication failed (identity mismatch: the peer is ${ike.LocalId} and expects ${ike.RemoteId}; here ${end.ike.LocalId} expects ${end.ike.RemoteId})`,
+    );
+  const mirror = towards.find(
+    (t) => sameSet(t.LocalSubnet, conn.remoteSubnet) && sameSet(t.RemoteSubnet, conn.localSubnet),
+  );
+  if (!mirror)
+    return down(
+      'ipsec_sa_not_established',
+      `IPsec phase 2: no proposal chosen: ${device.publicIp} has no tunnel with local ${conn.remoteSubnet.join(',')} and remote ${conn.localSubnet.join(',')} (traffic selectors do not match)`,
+    );
+  const p2 = mirror.IpsecConfig;
+  if (
+    p2.IpsecEncAlg !== end.ipsec.IpsecEncAlg ||
+    p2.IpsecAuthAlg !== end.ipsec.IpsecAuthAlg ||
+    p2.IpsecPfs !== end.ipsec.IpsecPfs
+  )
+    return down('ipsec_sa_not_established', 'IPsec phase 2: no proposal chosen (IPsec algorithms differ)', mirror);
+  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, device.configuredAt);
+  if (world.now() < configuredAt + world.clock.delay(3_000))
+    return down('ike_sa_established', 'IPsec phase 2: negotiating', mirror);
+  return { status: 'ipsec_sa_established', reason: '', peer: { device, tunnel: mirror } };
 }
 
 /** Each tunnel of a connection with its negotiation, master first. */

@@ -158,6 +158,31 @@ export interface VpnConnectionR extends Lifecycle {
   autoConfigRoute?: boolean;
 }
 /**
+ * One IPsec tunnel an on-premises device holds, as DownloadVpnConnectionConfig describes a tunnel to
+ * the device: Local is the device's address, Remote the cloud's, the subnets and IKE identities seen
+ * from the device.
+ */
+export interface DeviceTunnelR {
+  Local: string;
+  Remote: string;
+  LocalSubnet: string[];
+  RemoteSubnet: string[];
+  IkeConfig: IkeConfig;
+  IpsecConfig: IpsecConfig;
+}
+/**
+ * An on-premises VPN device at a public address, played through the control API (a test or the demo
+ * configures it, right or with a mistake): not a cloud resource, so no API action sees it; the
+ * cloud's tunnels negotiate with it as with a gateway.
+ */
+export interface DeviceR {
+  publicIp: string;
+  tunnels: DeviceTunnelR[];
+  /** Addresses behind the device that answer ping (its inside address, a host). */
+  hosts: string[];
+  configuredAt: number;
+}
+/**
  * A route of a VPN gateway: policy-based (source and destination) or destination-based. Traffic
  * crosses the gateway only through one of them, to the connection named as next hop.
  */
@@ -277,6 +302,8 @@ export class World {
   readonly securityGroups = new Map<string, SecurityGroupR>();
   readonly instances = new Map<string, InstanceR>();
   readonly invocations = new Map<string, InvocationR>();
+  /** On-premises devices by public address (control API only). */
+  readonly devices = new Map<string, DeviceR>();
   /** `${action}:${clientToken}` -> the parameters' fingerprint and the first answer. */
   readonly clientTokens = new Map<string, { fingerprint: string; response: Record<string, unknown> }>();
 
@@ -360,6 +387,7 @@ export class World {
       instances: this.instances,
       invocations: this.invocations,
       clientTokens: this.clientTokens,
+      devices: this.devices,
     };
     return {
       version: 1,
@@ -385,6 +413,7 @@ export class World {
       instances: this.instances,
       invocations: this.invocations,
       clientTokens: this.clientTokens,
+      devices: this.devices,
     };
     for (const [k, m] of Object.entries(maps))
       for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
@@ -431,6 +460,7 @@ export class World {
       this.instances,
       this.invocations,
       this.clientTokens,
+      this.devices,
     ])
       m.clear();
     this.cenAttachments.length = 0;
