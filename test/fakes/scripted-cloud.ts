@@ -68,6 +68,14 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     zones: async () => [],
     vpnGatewayZones: async () => [],
     commands,
+    ipsec: {
+      peerConfiguration: async () => {
+        throw new Error('the scripted cloud has no peer configurations: read them from the emulator');
+      },
+      setTunnelKey: async () => {
+        throw new Error('the scripted cloud has no keys to rotate: rotate them in the emulator');
+      },
+    },
   };
   return { cloud, drivers };
 }

@@ -65,6 +65,8 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
   if (conn.deletingUntil !== undefined) return down('ike_sa_not_established', 'connection is being deleted');
   if (!world.isReady(conn)) return down('ike_sa_not_established', 'connection is being configured');
   if (end.forcedDown) return down('ike_sa_not_established', 'tunnel is down: DPD timeout, peer not responding');
+  if (end.updatingUntil !== undefined && world.now() < end.updatingUntil)
+    return down('ike_sa_not_established', 'tunnel is being configured');
   const gw = world.vpnGateways.get(conn.vpnGatewayId);
   const cg = world.customerGateways.get(end.customerGatewayId);
   if (!gw || !cg) return down('ike_sa_not_established', 'gateway or customer gateway missing');
@@ -137,7 +139,14 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
     return down('ipsec_sa_not_established', 'IPsec phase 2: no proposal chosen (IPsec algorithms differ)', peer);
   }
   const other = mirror.connection;
-  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, other.phases.steps.at(-1)?.until ?? 0);
+  if (mirror.updatingUntil !== undefined && world.now() < mirror.updatingUntil)
+    return down('ike_sa_not_established', 'IKE phase 1: peer tunnel is being configured', peer);
+  const configuredAt = Math.max(
+    conn.phases.steps.at(-1)?.until ?? 0,
+    other.phases.steps.at(-1)?.until ?? 0,
+    end.updatingUntil ?? 0,
+    mirror.updatingUntil ?? 0,
+  );
   // Without EffectImmediately on either side, negotiation starts with the first packet.
   const startedAt =
     conn.effectImmediately || other.effectImmediately
@@ -217,7 +226,7 @@ function negotiateWithDevice(world: World, end: TunnelEnd, here: string, device:
     p2.IpsecPfs !== end.ipsec.IpsecPfs
   )
     return down('ipsec_sa_not_established', 'IPsec phase 2: no proposal chosen (IPsec algorithms differ)', mirror);
-  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, device.configuredAt);
+  const configuredAt = Math.max(conn.phases.steps.at(-1)?.until ?? 0, device.configuredAt, end.updatingUntil ?? 0);
   if (world.now() < configuredAt + world.clock.delay(3_000))
     return down('ike_sa_established', 'IPsec phase 2: negotiating', mirror);
   return { status: 'ipsec_sa_established', reason: '', peer: { device, tunnel: mirror } };

@@ -134,6 +134,8 @@ export interface TunnelR {
   enableNatTraversal: boolean;
   /** Taken down through the control API (one tunnel of the pair). */
   forcedDown: boolean;
+  /** A change to this tunnel alone (a new key) renegotiates it, and only it, until then. */
+  updatingUntil?: number;
 }
 export interface VpnConnectionR extends Lifecycle {
   id: string;
