@@ -15,6 +15,7 @@ import type { AppServices } from '../../src/app/app-services';
 import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../src/app/approval-policy';
 import { runDemo } from '../../src/app/demo';
 import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
+import { deviceConfiguration } from '../../src/app/device-config';
 import { runToEnd } from '../../src/app/run-to-end';
 import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
@@ -35,8 +36,8 @@ export interface ConsoleUi {
   choose?(message: string, choices: readonly { readonly value: string; readonly label: string }[]): Promise<string>;
   /** Renders a run's progress (a bar on a terminal, a line per step in a pipe); `end` before printing again. */
   progress(): { readonly onEvent: EngineListener; end(): void };
-  /** Writes a file (the heat map). */
-  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Writes a file (the heat map; a device configuration with its keys, owner-only). */
+  writeFile(path: string, data: Uint8Array, options?: { ownerOnly?: boolean }): Promise<void>;
 }
 
 export interface ConsoleOptions {
@@ -176,6 +177,24 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         if (r.unknown.length) return fail(`No topology named "${r.unknown[0]}".`);
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
         return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
+      }
+      case 'config': {
+        // The console is the operator at the database's keyboard: the keys go into an owner-only file, as in the CLI.
+        const r = await deviceConfiguration(services, {
+          topology: cmd.name,
+          site: cmd.site,
+          ...(cmd.vendor ? { vendor: cmd.vendor } : {}),
+          actor: user,
+          to: `an owner-only file under ${options.dataDir}`,
+          now: new Date(now()),
+          keys: 'always',
+        });
+        if (!r.ok) return fail(r.refusal);
+        const file = join(options.dataDir, r.fileName);
+        await ui.writeFile(file, Buffer.from(r.text, 'utf8'), { ownerOnly: true });
+        return ui.print(
+          `Wrote ${file} (owner-only, mode 600): the ${r.vendor.title} configuration of ${cmd.site}'s device, with its pre-shared keys.${tag}`,
+        );
       }
       case 'ping': {
         if (cmd.mode === 'history') {

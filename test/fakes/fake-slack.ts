@@ -25,6 +25,7 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'files.getUploadURLExternal': [['filename'], ['length']],
   'files.completeUploadExternal': [['files']],
   'views.publish': [['user_id'], ['view']],
+  'conversations.open': [['users', 'channel']],
   'auth.test': [],
   'apps.connections.open': [],
 };
@@ -170,6 +171,9 @@ export class FakeSlack {
             }
             return reply(200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) });
           }
+          case 'conversations.open':
+            // A direct message with one user: D followed by the user's id.
+            return reply(200, { ok: true, channel: { id: `D${String(args.users).replace(/^[UW]/, '')}` } });
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });
           default:

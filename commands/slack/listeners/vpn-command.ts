@@ -6,6 +6,7 @@ import { measureTopology, pastePingRow, pingHistory } from '../../../src/app/pin
 import { proposeKnown, proposeTopology, statusOf } from '../../../src/app/use-cases';
 import { parseVpnCommand, type VpnCommand } from '../../../src/app/vpn-command';
 import { escapeMrkdwn, helpMessage, statusMessage, textMessage } from '../blocks';
+import { deliverConfig } from '../config-delivery';
 import { planView } from '../forms';
 import { postMatrix } from '../matrix-post';
 import { historyMessage } from '../ping-blocks';
@@ -21,7 +22,7 @@ export interface VpnCommandArgs {
 }
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
-const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping']);
+const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping', 'config']);
 
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
@@ -84,6 +85,13 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         ...statusMessage(report.topologies, services.sandbox),
       }));
     }
+    case 'config':
+      return deliverConfig(
+        deps,
+        { name: cmd.name, site: cmd.site, ...(cmd.vendor ? { vendor: cmd.vendor } : {}), user: command.user_id },
+        client,
+        respond,
+      );
     case 'ping': {
       if (cmd.mode === 'history') {
         const h = pingHistory(services, cmd.name);
