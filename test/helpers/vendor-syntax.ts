@@ -120,7 +120,7 @@ const SWANCTL_CHILD_KEYS = new Set([
   'start_action',
   'close_action',
 ]);
-const SWAN_ALG = String.raw`(?:aes128|aes192|aes256|3des|des)-(?:md5|sha1|sha256|sha384|sha512)(?:-modp(?:768|1024|1536|2048|3072|4096))?`;
+const SWAN_ALG = `(?:aes128|aes192|aes256|3des|des)-(?:md5|sha1|sha256|sha384|sha512)(?:-modp(?:768|1024|1536|2048|3072|4096))?`;
 const SWANCTL_VALUES: Record<string, RegExp> = {
   version: /^[012]$/,
   aggressive: /^(yes|no)$/,
@@ -156,12 +156,13 @@ export function checkSwanctl(text: string): string[] {
     if (top === 'secrets' && stack.length === 2) return 'secret';
     return stack.length === 0 ? 'top' : stack.length === 1 ? top : 'unknown';
   };
-  text.split('\n').forEach((raw, n) => {
+  for (const [n, raw] of text.split('\n').entries()) {
     const line = raw.replace(/#.*$/, '').trim();
-    if (line === '') return;
-    let m: RegExpExecArray | null;
-    if ((m = /^([A-Za-z0-9_.-]+)\s*\{$/.exec(line))) {
-      const name = m[1]!;
+    if (line === '') continue;
+    const opened = /^([A-Za-z0-9_.-]+)\s*\{$/.exec(line);
+    const setting = /^([A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(line);
+    if (opened) {
+      const name = opened[1]!;
       const here = where();
       const ok =
         (here === 'top' && ['connections', 'secrets', 'pools', 'authorities'].includes(name)) ||
@@ -171,15 +172,15 @@ export function checkSwanctl(text: string): string[] {
         (here === 'secrets' && /^(eap|xauth|ntlm|ike|ppk|private|rsa|ecdsa|pkcs8|pkcs12|token)/.test(name));
       if (!ok) out.push(violation(n, raw, `no section "${name}" here (${here})`));
       stack.push(name);
-      return;
+      continue;
     }
     if (line === '}') {
       if (stack.length === 0) out.push(violation(n, raw, 'a closing brace without its section'));
       stack.pop();
-      return;
+      continue;
     }
-    if ((m = /^([A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(line))) {
-      const [, key, value] = m as unknown as [string, string, string];
+    if (setting) {
+      const [, key, value] = setting as unknown as [string, string, string];
       const here = where();
       const known =
         (here === 'conn' && SWANCTL_CONN_KEYS.has(key)) ||
@@ -189,10 +190,10 @@ export function checkSwanctl(text: string): string[] {
       if (!known) out.push(violation(n, raw, `no key "${key}" in a ${here} section`));
       else if (SWANCTL_VALUES[key] && !SWANCTL_VALUES[key]!.test(value))
         out.push(violation(n, raw, `"${value}" is not a value of ${key}`));
-      return;
+      continue;
     }
     out.push(violation(n, raw, 'neither a section, a closing brace nor key = value'));
-  });
+  }
   if (stack.length) out.push(`unclosed sections: ${stack.join(' > ')}`);
   return out;
 }
@@ -232,29 +233,37 @@ export function checkLibreswan(text: string, secretsMark: string): string[] {
   const secrets = text.slice(at).split('\n').slice(1);
   let inConn = false;
   const conns: { left?: string; right?: string }[] = [];
-  conf.forEach((raw, n) => {
-    if (raw.trim() === '' || raw.trim().startsWith('#')) return;
+  for (const [n, raw] of conf.entries()) {
+    if (raw.trim() === '' || raw.trim().startsWith('#')) continue;
     const conn = /^conn ([A-Za-z0-9_.-]+)$/.exec(raw);
     if (conn) {
       inConn = true;
       conns.push({});
-      return;
+      continue;
     }
     const option = /^\s+([a-z0-9-]+)=(.*)$/.exec(raw);
-    if (!option || !inConn)
-      return void out.push(violation(n, raw, 'neither conn NAME nor an indented key=value in one'));
+    if (!option || !inConn) {
+      out.push(violation(n, raw, 'neither conn NAME nor an indented key=value in one'));
+      continue;
+    }
     const [, key, value] = option as unknown as [string, string, string];
-    if (!LIBRESWAN_VALUES[key]) return void out.push(violation(n, raw, `no conn option "${key}"`));
+    if (!LIBRESWAN_VALUES[key]) {
+      out.push(violation(n, raw, `no conn option "${key}"`));
+      continue;
+    }
     if (!LIBRESWAN_VALUES[key]!.test(value)) out.push(violation(n, raw, `"${value}" is not a value of ${key}`));
     if (key === 'left' || key === 'right') conns.at(-1)![key] = value;
-  });
+  }
   const keyed = new Set<string>();
-  secrets.forEach((raw, n) => {
-    if (raw.trim() === '' || raw.trim().startsWith('#')) return;
+  for (const [n, raw] of secrets.entries()) {
+    if (raw.trim() === '' || raw.trim().startsWith('#')) continue;
     const m = new RegExp(`^(${IP}) (${IP}) : PSK "([^"\\n]+)"$`).exec(raw);
-    if (!m) return void out.push(`secrets ${violation(n, raw, 'not "LOCAL REMOTE : PSK "key""')}`);
+    if (!m) {
+      out.push(`secrets ${violation(n, raw, 'not "LOCAL REMOTE : PSK "key""')}`);
+      continue;
+    }
     keyed.add(`${m[1]} ${m[2]}`);
-  });
+  }
   for (const c of conns)
     if (!keyed.has(`${c.left} ${c.right}`)) out.push(`no PSK in the secrets for ${c.left} ${c.right}`);
   return out;
@@ -302,24 +311,30 @@ export function checkCisco(text: string): string[] {
   let mode: string | undefined;
   const defined = { acl: new Set<string>(), ts: new Set<string>(), maps: new Set<string>() };
   const used: [string, 'acl' | 'ts' | 'maps', number][] = [];
-  text.split('\n').forEach((raw, n) => {
+  for (const [n, raw] of text.split('\n').entries()) {
     if (raw === '' || raw.startsWith('!')) {
       if (raw.startsWith('!')) mode = undefined;
-      return;
+      continue;
     }
     if (!raw.startsWith(' ')) {
       const top = CISCO_TOP.find(([re]) => re.test(raw));
-      if (!top) return void out.push(violation(n, raw, 'not an IOS XE global configuration command'));
+      if (!top) {
+        out.push(violation(n, raw, 'not an IOS XE global configuration command'));
+        continue;
+      }
       mode = top[1];
       const name = /^(?:ip access-list extended|crypto ipsec transform-set|crypto map) (\S+)/.exec(raw)?.[1];
       if (name && raw.startsWith('ip access-list')) defined.acl.add(name);
       if (name && raw.startsWith('crypto ipsec')) defined.ts.add(name);
       if (name && raw.startsWith('crypto map')) defined.maps.add(name);
-      return;
+      continue;
     }
     const line = raw.slice(1);
     const sub = mode ? CISCO_SUB[mode]?.find((re) => re.test(line)) : undefined;
-    if (!sub) return void out.push(violation(n, raw, `not a command of ${mode ?? 'global'} configuration mode`));
+    if (!sub) {
+      out.push(violation(n, raw, `not a command of ${mode ?? 'global'} configuration mode`));
+      continue;
+    }
     const acl = new RegExp(`^permit ip (${IP}) (${IP}) (${IP}) (${IP})$`).exec(line);
     if (acl)
       for (const w of [acl[2]!, acl[4]!])
@@ -327,7 +342,7 @@ export function checkCisco(text: string): string[] {
     const ref = /^(match address|set transform-set|crypto map) (\S+)$/.exec(line);
     if (ref)
       used.push([ref[2]!, ref[1] === 'match address' ? 'acl' : ref[1] === 'set transform-set' ? 'ts' : 'maps', n]);
-  });
+  }
   for (const [name, kind, n] of used)
     if (!defined[kind].has(name)) out.push(`line ${n + 1}: ${name} is used but never defined`);
   return out;
@@ -378,49 +393,57 @@ export function checkFortios(text: string): string[] {
   let entry: string | undefined;
   const phase1 = new Set<string>();
   const refs: [string, number][] = [];
-  text.split('\n').forEach((raw, n) => {
+  for (const [n, raw] of text.split('\n').entries()) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    let m: RegExpExecArray | null;
-    if ((m = /^config (.+)$/.exec(line))) {
+    if (line === '' || line.startsWith('#')) continue;
+    const configLine = /^config (.+)$/.exec(line);
+    const editLine = /^edit (?:"([^"]+)"|(0))$/.exec(line);
+    const setLine = /^set (\S+) (.+)$/.exec(line);
+    if (configLine) {
       if (config) out.push(violation(n, raw, `config inside config ${config}`));
-      config = m[1]!;
+      config = configLine[1]!;
       if (!FORTI_KEYS[config]) out.push(violation(n, raw, `no table "${config}" vpnbot writes`));
-      return;
+      continue;
     }
     if (line === 'end') {
       if (!config || entry) out.push(violation(n, raw, 'end without its config, or inside an edit'));
       config = undefined;
-      return;
+      continue;
     }
-    if ((m = /^edit (?:"([^"]+)"|(0))$/.exec(line))) {
+    if (editLine) {
       if (!config || entry !== undefined) out.push(violation(n, raw, 'edit outside a config, or inside another'));
-      entry = m[1] ?? m[2]!;
+      entry = editLine[1] ?? editLine[2]!;
       if (config === 'vpn ipsec phase1-interface') {
         if (entry.length > 15) out.push(violation(n, raw, 'a phase1-interface name is at most 15 characters'));
         phase1.add(entry);
       }
-      return;
+      continue;
     }
     if (line === 'next') {
       if (entry === undefined) out.push(violation(n, raw, 'next without edit'));
       entry = undefined;
-      return;
+      continue;
     }
-    if ((m = /^set (\S+) (.+)$/.exec(line))) {
-      const [, key, value] = m as unknown as [string, string, string];
+    if (setLine) {
+      const [, key, value] = setLine as unknown as [string, string, string];
       const keys = config ? FORTI_KEYS[config] : undefined;
-      if (!keys || entry === undefined) return void out.push(violation(n, raw, 'set outside an edit'));
-      if (!keys[key]) return void out.push(violation(n, raw, `no setting "${key}" in ${config}`));
+      if (!keys || entry === undefined) {
+        out.push(violation(n, raw, 'set outside an edit'));
+        continue;
+      }
+      if (!keys[key]) {
+        out.push(violation(n, raw, `no setting "${key}" in ${config}`));
+        continue;
+      }
       if (!keys[key]!.test(value)) out.push(violation(n, raw, `"${value}" is not a value of ${key}`));
       if (key === 'src-subnet' || key === 'dst-subnet' || key === 'dst')
         if (!contiguous(value.split(' ')[1]!, 'first')) out.push(violation(n, raw, 'not a netmask'));
       if ((config === 'vpn ipsec phase2-interface' && key === 'phase1name') || key === 'device')
         refs.push([value.replace(/"/g, ''), n]);
-      return;
+      continue;
     }
     out.push(violation(n, raw, 'not config, edit, set, next or end'));
-  });
+  }
   if (config) out.push(`config ${config} has no end`);
   for (const [name, n] of refs) if (!phase1.has(name)) out.push(`line ${n + 1}: no phase1-interface "${name}"`);
   return out;
@@ -455,14 +478,17 @@ export function checkPanos(text: string): string[] {
   const out: string[] = [];
   const defined = new Set<string>();
   const refs: [string, number][] = [];
-  text.split('\n').forEach((raw, n) => {
-    if (raw.trim() === '' || raw.startsWith('#')) return;
-    if (!PAN_LINES.some((re) => re.test(raw))) return void out.push(violation(n, raw, 'not a PAN-OS set command'));
+  for (const [n, raw] of text.split('\n').entries()) {
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    if (!PAN_LINES.some((re) => re.test(raw))) {
+      out.push(violation(n, raw, 'not a PAN-OS set command'));
+      continue;
+    }
     const def = /^set network ike (?:crypto-profiles (?:ike|ipsec)-crypto-profiles|gateway) (\S+)/.exec(raw);
     if (def) defined.add(def[1]!);
     const ref = /(?:ike-crypto-profile|ike-gateway|ipsec-crypto-profile) (\S+)$/.exec(raw);
     if (ref) refs.push([ref[1]!, n]);
-  });
+  }
   for (const [name, n] of refs) if (!defined.has(name)) out.push(`line ${n + 1}: ${name} is used but never defined`);
   return out;
 }
@@ -489,9 +515,12 @@ export function checkJunos(text: string): string[] {
   const out: string[] = [];
   const defined = new Set<string>();
   const refs: [string, number][] = [];
-  text.split('\n').forEach((raw, n) => {
-    if (raw.trim() === '' || raw.startsWith('#')) return;
-    if (!JUNOS_LINES.some((re) => re.test(raw))) return void out.push(violation(n, raw, 'not a Junos set command'));
+  for (const [n, raw] of text.split('\n').entries()) {
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    if (!JUNOS_LINES.some((re) => re.test(raw))) {
+      out.push(violation(n, raw, 'not a Junos set command'));
+      continue;
+    }
     const def = /^set security (ike (?:proposal|policy|gateway)|ipsec (?:proposal|policy)) (\S+)/.exec(raw);
     if (def) defined.add(`${def[1]} ${def[2]}`);
     const ref =
@@ -508,7 +537,7 @@ export function checkJunos(text: string): string[] {
             : ['ipsec policy', ref[4]!];
       refs.push([`${kind} ${name}`, n]);
     }
-  });
+  }
   for (const [name, n] of refs) if (!defined.has(name)) out.push(`line ${n + 1}: ${name} is used but never defined`);
   return out;
 }
@@ -524,7 +553,7 @@ export function checkTable(text: string, columns: readonly string[]): string[] {
   if (rows.length < 2) return ['no header and rows'];
   const out: string[] = [];
   if (rows[0]!.join(' ') !== columns.join(' ')) out.push(`the header is not ${columns.join(' ')}`);
-  rows.slice(1).forEach((r, i) => {
+  for (const [i, r] of rows.slice(1).entries()) {
     if (r.length !== columns.length) out.push(`row ${i + 1} has ${r.length} values, not ${columns.length}`);
     const v = Object.fromEntries(columns.map((c, j) => [c, r[j] ?? '']));
     for (const c of ['device-address', 'cloud-address'])
@@ -532,6 +561,6 @@ export function checkTable(text: string, columns: readonly string[]): string[] {
     for (const c of ['local-subnet', 'remote-subnet'])
       if (!new RegExp(`^${CIDR}(,${CIDR})*$`).test(v[c]!)) out.push(`row ${i + 1}: ${c} ${v[c]} is not CIDR blocks`);
     if (!['master', 'backup'].includes(v.role!)) out.push(`row ${i + 1}: role ${v.role}`);
-  });
+  }
   return out;
 }
