@@ -62,6 +62,12 @@ export const ENV_SCHEMA = z.object({
     .positive()
     .max(7 * 24 * 60)
     .optional(),
+  VPNBOT_DEVICE_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  VPNBOT_DEVICE_DIAGNOSIS_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(10),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 });
@@ -106,6 +112,9 @@ export interface Config {
   readonly endpointPace?: number;
   /** How long one cloud call may wait for its answer before it is abandoned (and retried where safe). */
   readonly cloudTimeoutMs: number;
+  /** How often the tunnels to awaited on-premises devices are checked, and how long one may stay down before it is diagnosed. */
+  readonly deviceCheckMs: number;
+  readonly deviceDiagnosisMs: number;
   /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
   readonly slack?: SlackConfig;
   readonly approval: ApprovalPolicy;
@@ -187,6 +196,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(e.VPNBOT_SECRET_KEY ? { secretKey: e.VPNBOT_SECRET_KEY } : {}),
       credentialsAvailable,
       cloudTimeoutMs: e.VPNBOT_CLOUD_TIMEOUT_MS,
+      deviceCheckMs: Math.round(e.VPNBOT_DEVICE_CHECK_SECONDS * 1000),
+      deviceDiagnosisMs: Math.round(e.VPNBOT_DEVICE_DIAGNOSIS_MINUTES * 60_000),
       ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }

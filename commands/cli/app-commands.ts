@@ -12,6 +12,7 @@ import type { CliCommand, CliIo } from '../shared/cli-io';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
+import { checklistText } from '../shared/device-text';
 import { topologyStatusLine } from '../shared/status-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { PLAN_USAGE, planCommand } from './plan-command';
@@ -55,6 +56,10 @@ async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
 function printOutcome(io: CliIo, outcome: RunOutcome): void {
   for (const f of outcome.result.failures)
     io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  for (const w of outcome.waitingFor ?? [])
+    io.stdout(
+      `\nThe cloud side is done: waiting for ${w.site}'s device.\n${checklistText(w)}\nConfigure it from \`vpnbot config ${w.topology} ${w.site} --vendor V -o FILE\`; \`vpnbot status ${w.topology}\` shows the tunnels, the Slack app and the console tick them off and measure the matrix once all are up.\n`,
+    );
   if (outcome.matrix)
     io.stdout(
       outcome.matrix.ok

@@ -16,10 +16,13 @@ import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../
 import { runDemo } from '../../src/app/demo';
 import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
 import { deviceConfiguration } from '../../src/app/device-config';
+import { checkDeviceWaits, DEFAULT_DIAGNOSIS_AFTER_MS } from '../../src/app/device-bring-up';
+import { DEVICE_MISTAKES, playDevice, type DeviceMistake } from '../../src/app/play-device';
 import { runToEnd } from '../../src/app/run-to-end';
 import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
+import { checklistText, updateText } from '../shared/device-text';
 import { topologyStatusLine } from '../shared/status-text';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
@@ -46,6 +49,8 @@ export interface ConsoleOptions {
   readonly validation: ValidationOptions;
   /** Where heat maps are written (the database's directory, ./data by default). */
   readonly dataDir: string;
+  /** A tunnel to an awaited device still down this long is diagnosed (default: ten minutes). */
+  readonly diagnoseAfterMs?: number;
   readonly now?: () => number;
 }
 
@@ -59,6 +64,8 @@ export const CONSOLE_HELP = [
   '/as <user>                 act as another user (approval rules: who may approve whose plans)',
   '/whoami                    who you are acting as',
   '/demo                      the narrated demo (plan, apply, measure, break, repair, destroy)',
+  '/device <name> <site> [right|wrong-peer-ip|psk-mismatch|proposal-mismatch]',
+  "                           the sandbox plays the site's on-premises device, configured right or with that mistake",
   '/quit                      leave (runs in progress finish first)',
   '',
   TOPOLOGY_HELP,
@@ -70,6 +77,8 @@ export interface ConsoleSession {
   readonly user: () => string;
   /** Commands refused or failed so far (a script's exit status). */
   readonly failures: () => number;
+  /** Checks the devices applies wait for, and prints what changed (after every command, and on a schedule). */
+  checkDevices(): Promise<void>;
 }
 
 export function createConsoleSession(services: AppServices, ui: ConsoleUi, options: ConsoleOptions): ConsoleSession {
@@ -122,7 +131,16 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
       );
     if (result.status !== 'succeeded')
       fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
-    else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
+    else if (outcome.waitingFor?.length) {
+      const sites = outcome.waitingFor.map((w) => w.site);
+      ui.print(
+        [
+          `The cloud side of ${d.record.topology} is done: waiting for ${sites.join(' and ')}'s device${sites.length > 1 ? 's' : ''}.`,
+          ...outcome.waitingFor.map(checklistText),
+          `Configure it: /vpn config ${d.record.topology} ${sites[0]} <vendor>${services.control ? `; in the sandbox, /device ${d.record.topology} ${sites[0]} plays it` : ''}. The ping matrix follows once every tunnel is up.`,
+        ].join('\n'),
+      );
+    } else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
     await showMatrix(outcome.matrix);
     if (outcome.matrixError !== undefined)
       fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
@@ -215,6 +233,43 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     }
   }
 
+  let checking = false;
+  async function checkDevices(): Promise<void> {
+    if (checking) return;
+    checking = true;
+    try {
+      for (const u of await checkDeviceWaits(services, {
+        now: now(),
+        diagnoseAfterMs: options.diagnoseAfterMs ?? DEFAULT_DIAGNOSIS_AFTER_MS,
+      })) {
+        ui.print(updateText(u));
+        if (u.complete) await showMatrix(u.matrix);
+        if (u.matrixError !== undefined) fail(`Ping matrix not measured: ${u.matrixError}`);
+      }
+    } catch (e) {
+      ui.print(`Could not check the awaited devices: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      checking = false;
+    }
+  }
+
+  async function device(args: readonly string[]): Promise<void> {
+    const [name, site, mistake = 'right'] = args;
+    if (!name || !site || !(DEVICE_MISTAKES as readonly string[]).includes(mistake))
+      return fail(`Usage: /device <name> <site> [${DEVICE_MISTAKES.join('|')}]`);
+    const r = await playDevice(services, {
+      topology: name,
+      site,
+      mistake: mistake as DeviceMistake,
+      actor: user,
+      now: new Date(now()),
+    });
+    if (!r.ok) return fail(`The device was not played: ${r.refusal}.`);
+    ui.print(
+      `The sandbox plays ${site}'s device${mistake === 'right' ? '' : `, with a mistake: ${mistake}`} (${r.tunnels} IPsec SAs).${tag}`,
+    );
+  }
+
   async function demo(): Promise<void> {
     let progress: ReturnType<ConsoleUi['progress']> | undefined;
     const ok = await runDemo(services, {
@@ -239,6 +294,7 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   return {
     user: () => user,
     failures: () => failures,
+    checkDevices,
     async handle(raw) {
       if (paste) {
         if (raw.trim() !== '' && raw.trim() !== '```') {
@@ -284,6 +340,10 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
           case '/demo':
             await demo();
             return true;
+          case '/device':
+            await device(rest);
+            await checkDevices();
+            return true;
         }
         const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
         const pasteStart = /^ping\s+(\S+)\s+from\s+(\S+)\s*$/.exec(text);
@@ -293,6 +353,7 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
           return true;
         }
         await vpn(text);
+        await checkDevices();
       } catch (e) {
         fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -17,22 +17,39 @@ function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string)
   const policy = { ...config.approval, allowSelfApproval: true };
   const dataDir = dirname(config.dbPath);
   return {
-    session: createConsoleSession(s, ui, { user, policy, validation: validationOptions(config), dataDir }),
+    session: createConsoleSession(s, ui, {
+      user,
+      policy,
+      validation: validationOptions(config),
+      dataDir,
+      diagnoseAfterMs: config.deviceDiagnosisMs,
+    }),
     policy,
     dataDir,
   };
 }
 
 export function localCommands(open: ServicesFactory, user: string): { local: CliCommand; demo: CliCommand } {
+  /** The awaited devices are checked on a schedule too, not only after each command. */
+  const watchDevices = (session: { checkDevices(): Promise<void> }, everyMs: number) => {
+    const timer = setInterval(() => void session.checkDevices(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
   const local: CliCommand = async (_args, io) =>
     withServices(io, open, async (s, config) => {
       if (io.terminal) {
         const ui = createTerminalUi(io.terminal, io.writeFile);
         const { session, policy, dataDir } = sessionFor(s, config, ui, user);
         ui.print(consoleGreeting(s, session.user(), policy, dataDir));
-        for (;;) {
-          const line = await ui.ask(`${session.user()} /vpn`);
-          if (line === undefined || !(await session.handle(line))) break;
+        const stop = watchDevices(session, config.deviceCheckMs);
+        try {
+          for (;;) {
+            const line = await ui.ask(`${session.user()} /vpn`);
+            if (line === undefined || !(await session.handle(line))) break;
+          }
+        } finally {
+          stop();
         }
         return 0;
       }

@@ -8,5 +8,8 @@ export function topologyStatusLine(topologyStatus: TopologyStatus): string {
   const run = topologyStatus.lastRun
     ? `; last ${topologyStatus.lastRun.kind} ${topologyStatus.lastRun.id} ${topologyStatus.lastRun.status} at ${topologyStatus.lastRun.startedAt} by ${topologyStatus.lastRun.requester}`
     : '';
-  return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}`;
+  const waiting = topologyStatus.waiting
+    .map((w) => `; waiting for ${w.site}'s device (${w.up} of ${w.total} tunnels up)`)
+    .join('');
+  return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}${waiting}`;
 }

@@ -314,6 +314,9 @@ export function statusMessage(topologies: readonly TopologyStatus[], sandbox: bo
         (run
           ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}`
           : '') +
+        t.waiting
+          .map((w) => `\n:hourglass: waiting for ${escapeMrkdwn(w.site)}'s device: ${w.up} of ${w.total} tunnels up`)
+          .join('') +
         (run?.failures.length
           ? `\n${run.failures
               .slice(0, 3)

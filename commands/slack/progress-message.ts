@@ -21,6 +21,8 @@ export interface ProgressState {
   startedAt: number;
   finished?: 'succeeded' | 'failed' | 'cancelled';
   resumed: boolean;
+  /** The cloud side is done and these on-premises sites' devices are awaited: the run ends waiting, not done. */
+  waitingFor?: readonly string[];
 }
 
 export function newProgressState(topology: string, kind: string, now: number): ProgressState {
@@ -95,9 +97,12 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function renderProgress(state: ProgressState, now: number, sandbox: boolean): SlackMessage {
   const done = state.succeeded + state.failed + state.skipped + state.cancelled;
   const verb = state.kind === 'destroy' ? 'Destroying' : 'Applying';
-  const title = state.finished
-    ? `${state.finished === 'succeeded' ? ':white_check_mark: Done' : state.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${state.kind} of *${esc(state.topology)}*`
-    : `:hourglass_flowing_sand: ${verb} *${esc(state.topology)}*${state.resumed ? ' (resumed after a restart)' : ''}`;
+  const waiting = state.finished === 'succeeded' && state.waitingFor?.length ? state.waitingFor : undefined;
+  const title = waiting
+    ? `:satellite_antenna: Waiting for ${waiting.map((s) => `${esc(s)}'s`).join(' and ')} device${waiting.length > 1 ? 's' : ''}: the cloud side of *${esc(state.topology)}* is done`
+    : state.finished
+      ? `${state.finished === 'succeeded' ? ':white_check_mark: Done' : state.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${state.kind} of *${esc(state.topology)}*`
+      : `:hourglass_flowing_sand: ${verb} *${esc(state.topology)}*${state.resumed ? ' (resumed after a restart)' : ''}`;
   const lines = [
     `${title}${sandbox ? ' [sandbox]' : ''}`,
     `\`${bar(done, state.total)}\` ${done}/${state.total} steps · ${clock(now - state.startedAt)}`,
@@ -124,7 +129,9 @@ export function renderProgress(state: ProgressState, now: number, sandbox: boole
   for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
   return {
-    text: `${verb} ${state.topology}: ${done}/${state.total}`,
+    text: waiting
+      ? `Waiting for ${waiting.join(' and ')}: ${state.topology}'s cloud side is done`
+      : `${verb} ${state.topology}: ${done}/${state.total}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }],
   };
 }

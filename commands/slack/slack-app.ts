@@ -19,6 +19,7 @@ import * as rejectButton from './listeners/reject-button';
 import * as rejectForm from './listeners/reject-form';
 import * as unknownButton from './listeners/unknown-button';
 import * as vpnCommand from './listeners/vpn-command';
+import { startDeviceWatch, type DeviceWatch } from './device-watch';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
 import { guardSlackRequests } from './request-guard';
 import { resumeInThreads } from './run-thread';
@@ -77,6 +78,8 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     policy: config.approval,
     validation: validationOptions(config),
     progressIntervalMs: slack.progressIntervalMs,
+    deviceCheckMs: config.deviceCheckMs,
+    deviceDiagnosisMs: config.deviceDiagnosisMs,
     log: services.logger,
     members: groupMembers(),
     track: <T>(run: Promise<T>) => {
@@ -97,11 +100,13 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
 
   let server: Server | undefined;
   let schedule: PingSchedule | undefined;
+  let devices: DeviceWatch | undefined;
   return {
     app,
     active,
     async start() {
       if (slack.pingIntervalMs !== undefined) schedule = startPingSchedule(deps, app.client, slack.pingIntervalMs);
+      devices = startDeviceWatch(deps, app.client);
       if (socket) {
         await app.start();
         return undefined;
@@ -120,6 +125,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     resumeRuns: () => resumeInThreads(deps, app.client),
     async stop() {
       schedule?.stop();
+      devices?.stop();
       if (socket) await app.stop();
       else {
         server?.closeIdleConnections();

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunThread } from '../engine/engine-store';
-import type { EngineListener } from '../engine/engine-events';
+import type { EngineListener, RunKind } from '../engine/engine-events';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
@@ -359,6 +359,8 @@ export interface TopologyStatus {
     tunnels?: Readonly<Record<string, string>>;
   }[];
   readonly counts: Readonly<Record<'created' | 'adopted' | 'external', number>>;
+  /** On-premises devices an apply is waiting for: how many of their tunnels are up. */
+  readonly waiting: readonly { readonly site: string; readonly up: number; readonly total: number }[];
   readonly lastRun: null | {
     readonly id: string;
     readonly kind: string;
@@ -403,6 +405,11 @@ export function statusOf(
           };
         }),
         counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
+        waiting: services.store.openDeviceWaits(name).map((w) => ({
+          site: w.site,
+          up: w.tunnels.filter((t) => t.up).length,
+          total: w.tunnels.length,
+        })),
         lastRun: last
           ? {
               id: last.id,
@@ -434,7 +441,7 @@ export function recordPlanMessage(services: AppServices, planId: string, channel
 export function runInfo(
   services: AppServices,
   runId: string,
-): { topology: string; kind: 'apply' | 'destroy'; requester: string } | undefined {
+): { topology: string; kind: RunKind; requester: string } | undefined {
   const run = services.store.run(runId);
   return run ? { topology: run.topology, kind: run.kind, requester: run.requester } : undefined;
 }

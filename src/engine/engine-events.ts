@@ -1,7 +1,8 @@
 /** Progress of a run, as typed events: the Slack and console front ends render these. */
 import type { Action, StepKind } from '../planner/plan';
 
-export type RunKind = 'apply' | 'destroy';
+/** `rotate`: a key rotation, run by src/app/key-rotation.ts, one tunnel at a time. */
+export type RunKind = 'apply' | 'destroy' | 'rotate';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export type EngineEvent =

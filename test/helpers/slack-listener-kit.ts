@@ -60,6 +60,8 @@ export async function listenerKit(policy: Partial<ApprovalPolicy> = {}): Promise
     policy: { ...DEFAULT_APPROVAL_POLICY, ...policy },
     validation: { ipsecConnectionQuota: 10 },
     progressIntervalMs: 100,
+    deviceCheckMs: 100,
+    deviceDiagnosisMs: 0,
     log: createLogger('silent'),
     members: groupMembers(),
     track: (run) => run,
