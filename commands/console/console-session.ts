@@ -54,6 +54,9 @@ export interface ConsoleOptions {
   readonly now?: () => number;
 }
 
+/** How long `/device` waits for the played device's tunnels to say something, at most (real time). */
+const DEVICE_SETTLE_MS = 20_000;
+
 export const CONSOLE_HELP = [
   'Type /vpn commands as in Slack (the /vpn is optional):',
   VPN_USAGE.replace(/`/g, ''),
@@ -77,8 +80,8 @@ export interface ConsoleSession {
   readonly user: () => string;
   /** Commands refused or failed so far (a script's exit status). */
   readonly failures: () => number;
-  /** Checks the devices applies wait for, and prints what changed (after every command, and on a schedule). */
-  checkDevices(): Promise<void>;
+  /** Checks the devices applies wait for and prints what changed (after every command, and on a schedule); how many changed. */
+  checkDevices(): Promise<number>;
 }
 
 export function createConsoleSession(services: AppServices, ui: ConsoleUi, options: ConsoleOptions): ConsoleSession {
@@ -234,20 +237,24 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   }
 
   let checking = false;
-  async function checkDevices(): Promise<void> {
-    if (checking) return;
+  /** Prints what changed for the awaited devices; how many of them something happened to. */
+  async function checkDevices(): Promise<number> {
+    if (checking) return 0;
     checking = true;
     try {
-      for (const u of await checkDeviceWaits(services, {
+      const updates = await checkDeviceWaits(services, {
         now: now(),
         diagnoseAfterMs: options.diagnoseAfterMs ?? DEFAULT_DIAGNOSIS_AFTER_MS,
-      })) {
+      });
+      for (const u of updates) {
         ui.print(updateText(u));
         if (u.complete) await showMatrix(u.matrix);
         if (u.matrixError !== undefined) fail(`Ping matrix not measured: ${u.matrixError}`);
       }
+      return updates.length;
     } catch (e) {
       ui.print(`Could not check the awaited devices: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
     } finally {
       checking = false;
     }
@@ -268,6 +275,11 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
     ui.print(
       `The sandbox plays ${site}'s device${mistake === 'right' ? '' : `, with a mistake: ${mistake}`} (${r.tunnels} IPsec SAs).${tag}`,
     );
+    // Its tunnels negotiate for a moment: say what they did, as the schedule would, once they have.
+    for (let waited = 0; waited < DEVICE_SETTLE_MS; waited += 100) {
+      if ((await checkDevices()) > 0) return;
+      await services.pacing.sleep(100);
+    }
   }
 
   async function demo(): Promise<void> {
@@ -342,7 +354,6 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
             return true;
           case '/device':
             await device(rest);
-            await checkDevices();
             return true;
         }
         const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');

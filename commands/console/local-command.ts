@@ -31,7 +31,7 @@ function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string)
 
 export function localCommands(open: ServicesFactory, user: string): { local: CliCommand; demo: CliCommand } {
   /** The awaited devices are checked on a schedule too, not only after each command. */
-  const watchDevices = (session: { checkDevices(): Promise<void> }, everyMs: number) => {
+  const watchDevices = (session: { checkDevices(): Promise<number> }, everyMs: number) => {
     const timer = setInterval(() => void session.checkDevices(), everyMs);
     timer.unref();
     return () => clearInterval(timer);

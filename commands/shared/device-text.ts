@@ -18,7 +18,11 @@ export function checklistText(wait: DeviceWait): string {
 export function updateText(u: DeviceWaitUpdate): string {
   return [
     ...u.ticked.map((t) => `${u.wait.site}: ${t.connection} ${t.role === 'master' ? 'master' : 'backup'} tunnel is up`),
-    ...u.diagnoses.map((d) => `${u.wait.site}: ${d.diagnosis.words} (the cloud reports: ${d.diagnosis.reported})`),
+    // Both connections' master tunnels down for one reason: said once, with how many.
+    ...[...new Map(u.diagnoses.map((d) => [d.diagnosis.words, d])).values()].map((d) => {
+      const n = u.diagnoses.filter((x) => x.diagnosis.words === d.diagnosis.words).length;
+      return `${u.wait.site}: ${d.diagnosis.words}${n > 1 ? ` (${n} tunnels)` : ''} (the cloud reports: ${d.diagnosis.reported})`;
+    }),
     checklistText(u.wait),
     ...(u.complete
       ? [`${u.wait.site}'s device is up: all ${u.wait.tunnels.length} tunnels of ${u.wait.topology}.`]

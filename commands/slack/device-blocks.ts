@@ -26,7 +26,7 @@ export function checklistMessage(
   if (!done)
     blocks.push(
       context(
-        `Configure it: \`/vpn config ${escapeMrkdwn(wait.topology)} ${escapeMrkdwn(wait.site)} <vendor>\` (its owners get the keys: ${o.owners}). Checked every ${o.everySeconds} s; the ping matrix follows once every tunnel is up.${o.sandbox ? ' [sandbox]' : ''}`,
+        `Configure it: \`/vpn config ${escapeMrkdwn(wait.topology)} ${escapeMrkdwn(wait.site)} &lt;vendor&gt;\` (its owners get the keys: ${o.owners}). Checked every ${o.everySeconds} s; the ping matrix follows once every tunnel is up.${o.sandbox ? ' [sandbox]' : ''}`,
       ),
     );
   return {
@@ -37,9 +37,10 @@ export function checklistMessage(
 
 export function diagnosisMessage(wait: DeviceWait, found: readonly { diagnosis: Diagnosis }[]): SlackMessage {
   const text = `:mag: *${escapeMrkdwn(wait.site)}'s device*: ${found.length} tunnel${found.length > 1 ? 's' : ''} still down`;
-  const lines = found.map(
-    (f) =>
-      `• ${escapeMrkdwn(f.diagnosis.words)}\n   _the cloud reports:_ \`${escapeMrkdwn(f.diagnosis.reported.slice(0, 300))}\``,
-  );
+  // Both connections' master tunnels down for one reason: said once, with how many.
+  const lines = [...new Map(found.map((f) => [f.diagnosis.words, f])).values()].map((f) => {
+    const n = found.filter((x) => x.diagnosis.words === f.diagnosis.words).length;
+    return `• ${escapeMrkdwn(f.diagnosis.words)}${n > 1 ? ` (${n} tunnels)` : ''}\n   _the cloud reports:_ \`${escapeMrkdwn(f.diagnosis.reported.slice(0, 300))}\``;
+  });
   return { text: `${wait.site}'s device: tunnels still down`, blocks: [section([text, ...lines].join('\n'))] };
 }
