@@ -33,6 +33,7 @@ export async function openServices(config: Config): Promise<AppServices> {
       ...(connected.control ? { control: connected.control } : {}),
       sandbox: connected.cloud.sandbox,
       logger,
+      deviceKeyWaitMs: config.rotationDeviceWaitMs,
       close: async () => {
         await connected.close();
         db.close();

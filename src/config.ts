@@ -63,6 +63,11 @@ export const ENV_SCHEMA = z.object({
     .max(7 * 24 * 60)
     .optional(),
   VPNBOT_DEVICE_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  VPNBOT_ROTATION_DEVICE_WAIT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
   VPNBOT_DEVICE_DIAGNOSIS_MINUTES: z.coerce
     .number()
     .positive()
@@ -115,6 +120,8 @@ export interface Config {
   /** How often the tunnels to awaited on-premises devices are checked, and how long one may stay down before it is diagnosed. */
   readonly deviceCheckMs: number;
   readonly deviceDiagnosisMs: number;
+  /** How long a key rotation waits for an on-premises device to take a new key before it stops. */
+  readonly rotationDeviceWaitMs: number;
   /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
   readonly slack?: SlackConfig;
   readonly approval: ApprovalPolicy;
@@ -198,6 +205,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       cloudTimeoutMs: e.VPNBOT_CLOUD_TIMEOUT_MS,
       deviceCheckMs: Math.round(e.VPNBOT_DEVICE_CHECK_SECONDS * 1000),
       deviceDiagnosisMs: Math.round(e.VPNBOT_DEVICE_DIAGNOSIS_MINUTES * 60_000),
+      rotationDeviceWaitMs: Math.round(e.VPNBOT_ROTATION_DEVICE_WAIT_MINUTES * 60_000),
       ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }

@@ -135,9 +135,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'the wait for on-premises devices (a checklist per site), key rotation runs and the matrices measured between their steps',
+    name: 'the wait for on-premises devices (a checklist per site); key rotations: their plans, runs and the matrices measured between their steps',
     up: (db) =>
       db.exec(`
+        ALTER TABLE plans ADD COLUMN rotation TEXT;
         CREATE TABLE device_waits (
           topology TEXT NOT NULL, site TEXT NOT NULL, run_id TEXT, channel TEXT, thread_ts TEXT,
           checklist_channel TEXT, checklist_ts TEXT, started_at INTEGER NOT NULL, finished_at INTEGER,

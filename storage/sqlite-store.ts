@@ -22,6 +22,7 @@ import type { RunStatus } from '../src/engine/engine-events';
 import { VpnbotError } from '../src/errors';
 import type { Plan } from '../src/planner/plan';
 import { readStoredPlan } from '../src/planner/plan-schema';
+import { readStoredRotation } from '../src/app/rotation-plan';
 import { readStoredMatrix, type PingMatrix } from '../src/probe/ping-matrix';
 import type { Topology } from '../src/topology/model';
 import { readStoredTopology } from '../src/topology/stored-topology';
@@ -75,6 +76,7 @@ interface PlanRow {
   document: string | null;
   channel: string | null;
   message_ts: string | null;
+  rotation: string | null;
 }
 
 interface DeviceWaitRow {
@@ -181,7 +183,15 @@ const planOf = (r: PlanRow): PlanRecord => ({
   expiresAt: r.expires_at,
   ...(r.document !== null ? { document: storedTopology(r.document, r.topology) } : {}),
   ...(r.channel !== null && r.message_ts !== null ? { message: { channel: r.channel, ts: r.message_ts } } : {}),
+  ...(r.rotation !== null ? { rotation: storedRotation(r.rotation, `plan ${r.id}`) } : {}),
 });
+
+function storedRotation(json: string, what: string) {
+  const r = readStoredRotation(json);
+  if (!r.ok)
+    throw new VpnbotError('storage.stored-plan', `${what} cannot be read by this version of vpnbot (${r.reason})`);
+  return r.value;
+}
 
 export function createSqliteStore(db: Database.Database, box: SecretBox): AppStore {
   const q = {
@@ -234,7 +244,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     topology: db.prepare('SELECT document FROM topologies WHERE name = ?'),
     topologies: db.prepare('SELECT name, document FROM topologies ORDER BY name'),
     savePlan: db.prepare(
-      "INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at, document) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+      "INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at, document, rotation) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
     ),
     planMessage: db.prepare('UPDATE plans SET channel = ?, message_ts = ? WHERE id = ?'),
     pendingOf: db.prepare("SELECT id FROM plans WHERE topology = ? AND status = 'pending' AND id != ?"),
@@ -424,6 +434,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
         p.createdAt,
         p.expiresAt,
         p.document ? JSON.stringify(p.document) : null,
+        p.rotation ? JSON.stringify(p.rotation) : null,
       ),
     planMessage: (planId, channel, ts) => void q.planMessage.run(channel, ts, planId),
     supersede: db.transaction((topology: string, exceptPlanId: string) => {

@@ -6,6 +6,7 @@ import type { AppServices } from '../../src/app/app-services';
 import { validationOptions, type Config } from '../../src/config';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { decidePlan, proposeKnown, proposeValidated, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { proposeRotation } from '../../src/app/key-rotation';
 import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { formatProblems } from '../../src/errors';
 import type { CliCommand, CliIo } from '../shared/cli-io';
@@ -82,7 +83,7 @@ async function confirmAndRun(
   proposal: ProposalResult,
   autoApprove: boolean,
   actor: string,
-  kind: 'apply' | 'destroy',
+  kind: 'apply' | 'destroy' | 'rotate',
 ): Promise<number> {
   if (!proposal.ok) {
     io.stderr(`${'refusal' in proposal ? proposal.refusal : formatProblems(proposal.problems)}\n`);
@@ -91,7 +92,11 @@ async function confirmAndRun(
   const { record, changes } = proposal.proposal;
   io.stdout(`${record.text}\n`);
   if (!changes) return 0;
-  const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
+  const approved =
+    autoApprove ||
+    (await io.confirm(
+      `${kind === 'destroy' ? 'Destroy' : kind === 'rotate' ? 'Rotate these keys' : 'Apply'} this plan?`,
+    ));
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
   const decision = await decidePlan(s, {
     planId: record.id,
@@ -104,7 +109,7 @@ async function confirmAndRun(
     io.stderr(
       approved
         ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n`
-        : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`,
+        : `Not ${kind === 'destroy' ? 'destroyed' : kind === 'rotate' ? 'rotated' : 'applied'}: no approval (use --auto-approve to skip the question).\n`,
     );
     return 1;
   }
@@ -249,5 +254,24 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     );
   };
 
-  return { plan, apply, destroy, status };
+  const rotate: CliCommand = async (args, io) => {
+    const usage = 'usage: vpnbot rotate <name> [<site>] [--auto-approve]';
+    const p = parseCommandArgs(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length < 1 || p.positionals.length > 2) {
+      io.stderr(`${usage}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s) => {
+      await resumeUnfinished(s, io);
+      const proposal = await proposeRotation(s, p.positionals[0]!, p.positionals[1], {
+        requester: actor,
+        now: Date.now(),
+        policy: DEFAULT_APPROVAL_POLICY,
+      });
+      return confirmAndRun(s, io, proposal, p.values['auto-approve'] === true, actor, 'rotate');
+    });
+  };
+
+  return { plan, apply, destroy, status, rotate };
 }

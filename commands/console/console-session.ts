@@ -16,6 +16,7 @@ import { approverWords as slackApproverWords, type ApprovalPolicy } from '../../
 import { runDemo } from '../../src/app/demo';
 import { measureTopology, pastePingRow, pingHistory, type MeasureResult } from '../../src/app/ping-use-cases';
 import { deviceConfiguration } from '../../src/app/device-config';
+import { proposeRotation } from '../../src/app/key-rotation';
 import { checkDeviceWaits, DEFAULT_DIAGNOSIS_AFTER_MS } from '../../src/app/device-bring-up';
 import { DEVICE_MISTAKES, playDevice, type DeviceMistake } from '../../src/app/play-device';
 import { runToEnd } from '../../src/app/run-to-end';
@@ -133,7 +134,11 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         `  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`,
       );
     if (result.status !== 'succeeded')
-      fail(`The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`);
+      fail(
+        result.kind === 'rotate'
+          ? `The key rotation ${result.status}: /vpn rotate ${d.record.topology} proposes the keys left to rotate.`
+          : `The ${result.kind} ${result.status}: /vpn apply ${d.record.topology} plans what is left.`,
+      );
     else if (outcome.waitingFor?.length) {
       const sites = outcome.waitingFor.map((w) => w.site);
       ui.print(
@@ -143,7 +148,12 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
           `Configure it: /vpn config ${d.record.topology} ${sites[0]} <vendor>${services.control ? `; in the sandbox, /device ${d.record.topology} ${sites[0]} plays it` : ''}. The ping matrix follows once every tunnel is up.`,
         ].join('\n'),
       );
-    } else ui.print(`The ${result.kind} of ${d.record.topology} succeeded.`);
+    } else
+      ui.print(
+        result.kind === 'rotate'
+          ? `The key rotation of ${d.record.topology} succeeded: every key changed, the matrix green after each.`
+          : `The ${result.kind} of ${d.record.topology} succeeded.`,
+      );
     await showMatrix(outcome.matrix);
     if (outcome.matrixError !== undefined)
       fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
@@ -199,6 +209,10 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         if (r.topologies.length === 0) return ui.print('No topologies yet. Try: /vpn plan seed');
         return ui.print(r.topologies.map(topologyStatusLine).join('\n'));
       }
+      case 'rotate':
+        return show(
+          await proposeRotation(services, cmd.name, cmd.site, { requester: user, now: now(), policy: options.policy }),
+        );
       case 'config': {
         // The console is the operator at the database's keyboard: the keys go into an owner-only file, as in the CLI.
         const r = await deviceConfiguration(services, {

@@ -6,8 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { DeviceWait } from '../../src/app/app-store';
-import { checkDeviceWaits, recordChecklist, type DeviceWaitUpdate } from '../../src/app/device-bring-up';
-import { ownerWords } from '../../src/app/site-owners';
+import { checkDeviceWaits, ownersOf, recordChecklist, type DeviceWaitUpdate } from '../../src/app/device-bring-up';
 import type { RunThread } from '../../src/engine/engine-store';
 import { escapeMrkdwn, messageArgs } from './blocks';
 import { checklistMessage, diagnosisMessage } from './device-blocks';
@@ -16,10 +15,9 @@ import type { Respond } from './private-reply';
 import type { SlackDeps } from './slack-deps';
 
 function checklistOf(deps: SlackDeps, wait: DeviceWait) {
-  const site = deps.services.store.topology(wait.topology)?.sites.find((s) => s.name === wait.site);
   return checklistMessage(wait, {
     sandbox: deps.services.sandbox,
-    owners: site ? ownerWords(site) : 'nobody',
+    owners: ownersOf(deps.services, wait),
     everySeconds: Math.round(deps.deviceCheckMs / 100) / 10,
   });
 }

@@ -9,7 +9,7 @@ import type { SlackDeps } from './slack-deps';
 export async function postProposal(
   deps: SlackDeps,
   result: ProposalResult,
-  kind: 'apply' | 'destroy',
+  kind: 'apply' | 'destroy' | 'rotate',
   channel: string,
   client: WebClient,
   respond: Respond,

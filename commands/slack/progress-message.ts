@@ -75,6 +75,9 @@ export function applyEvent(state: ProgressState, event: EngineEvent): void {
     case 'step-skipped':
       state.skipped++;
       break;
+    case 'run-note':
+      state.notes.push(event.note);
+      break;
     case 'step-cancelled':
       state.cancelled++;
       break;
@@ -96,7 +99,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function renderProgress(state: ProgressState, now: number, sandbox: boolean): SlackMessage {
   const done = state.succeeded + state.failed + state.skipped + state.cancelled;
-  const verb = state.kind === 'destroy' ? 'Destroying' : 'Applying';
+  const verb = state.kind === 'destroy' ? 'Destroying' : state.kind === 'rotate' ? 'Rotating the keys of' : 'Applying';
   const waiting = state.finished === 'succeeded' && state.waitingFor?.length ? state.waitingFor : undefined;
   const title = waiting
     ? `:satellite_antenna: Waiting for ${waiting.map((s) => `${esc(s)}'s`).join(' and ')} device${waiting.length > 1 ? 's' : ''}: the cloud side of *${esc(state.topology)}* is done`
@@ -126,7 +129,8 @@ export function renderProgress(state: ProgressState, now: number, sandbox: boole
     lines.push(
       `:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`,
     );
-  for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
+  // The latest notes: what the run says last is what matters now.
+  for (const n of state.notes.slice(-4)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
   return {
     text: waiting

@@ -38,7 +38,7 @@ export async function startProgress(
   const first = await client.chat.postMessage({
     channel: thread.channel,
     thread_ts: thread.ts,
-    text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…`,
+    text: `${kind === 'destroy' ? 'Destroying' : kind === 'rotate' ? 'Rotating the keys of' : 'Applying'} ${topology}…`,
   });
   return new ProgressMessage(state, {
     intervalMs: deps.progressIntervalMs,
@@ -55,7 +55,7 @@ export async function runInThread(
   thread: RunThread,
   client: WebClient,
 ): Promise<void> {
-  const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
+  const kind = record.rotation ? 'rotate' : isDestroyPlan(record.plan) ? 'destroy' : 'apply';
   const progress = await startProgress(deps, record.topology, kind, thread, client);
   const outcome = await runToEnd(deps.services, record, { onEvent: loggedListener(deps, progress.onEvent), thread });
   endProgress(progress, outcome);
@@ -95,7 +95,9 @@ export async function reportOutcome(
       { channel: thread.channel, threadTs: thread.ts },
       client,
       say,
-      `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`,
+      result.kind === 'rotate'
+        ? `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the key rotation's last step`
+        : `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`,
     );
   } else if (outcome.matrixError !== undefined) {
     await say({ text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(

@@ -4,6 +4,7 @@
  */
 import type { EngineStore, RunRecord, RunThread, StepRecord } from '../engine/engine-store';
 import type { Plan } from '../planner/plan';
+import type { Rotation } from './rotation-plan';
 import type { PingMatrix } from '../probe/ping-matrix';
 import type { Topology } from '../topology/model';
 
@@ -23,6 +24,8 @@ export interface PlanRecord {
   readonly document?: Topology;
   /** The chat message showing the plan, once posted. */
   readonly message?: { readonly channel: string; readonly ts: string };
+  /** A key rotation: its stages; `plan` then holds the connections it touches, kept as they are. */
+  readonly rotation?: Rotation;
 }
 
 export interface AuditEntry {

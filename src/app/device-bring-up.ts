@@ -13,6 +13,7 @@ import type { Site, Topology } from '../topology/model';
 import type { AppServices } from './app-services';
 import type { DeviceWait, TunnelCheck } from './app-store';
 import { measureTopology, type MeasureResult } from './ping-use-cases';
+import { ownerWords } from './site-owners';
 import { diagnose, type Diagnosis } from './tunnel-diagnosis';
 
 /** How long a tunnel may stay down before it is diagnosed, when nothing is configured. */
@@ -197,6 +198,12 @@ export async function checkDeviceWaits(
     updates.push({ wait: updated, ticked, diagnoses, complete, ...measured });
   }
   return updates;
+}
+
+/** Who receives the keys of a waited-for device, in Slack's words. */
+export function ownersOf(s: AppServices, wait: DeviceWait): string {
+  const site = s.store.topology(wait.topology)?.sites.find((x) => x.name === wait.site);
+  return site ? ownerWords(site) : 'nobody';
 }
 
 /** The open waits of a topology, for status. */

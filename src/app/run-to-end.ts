@@ -15,6 +15,7 @@ import type { PlanRecord } from './app-store';
 import { isDestroyPlan } from '../planner/plan';
 import type { DeviceWait } from './app-store';
 import { openDeviceWaits } from './device-bring-up';
+import { runRotation } from './key-rotation';
 import { measureAfterApply, type MeasureResult } from './ping-use-cases';
 
 export interface RunOutcome {
@@ -124,6 +125,8 @@ export async function runToEnd(
   record: PlanRecord,
   options: RunToEndOptions = {},
 ): Promise<RunOutcome> {
+  // A key rotation is its own run: one key at a time, the matrix checked between them.
+  if (record.rotation) return runRotation(services, record, options);
   const result = await runApprovedPlan(services, record, options);
   // An interrupted run is resumed later; it is measured when it ends.
   const measured = options.signal?.aborted ? {} : await afterRun(services, result, record.requester, options.thread);

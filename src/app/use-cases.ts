@@ -19,6 +19,7 @@ import type { ValidationOptions } from '../topology/validate';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
 import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers } from './approval-policy';
+import { rotationStillValid } from './key-rotation';
 import { runToEnd, type RunOutcome } from './run-to-end';
 
 export interface Proposal {
@@ -184,7 +185,12 @@ export async function decidePlan(
       );
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? services.store.topology(record.topology);
-    if (topology) {
+    if (record.rotation) {
+      if (!(await rotationStillValid(services, record))) {
+        services.store.markPlan(record.id, 'superseded');
+        return refuse('the cloud changed since this rotation was planned: propose it again', record.topology);
+      }
+    } else if (topology) {
       const deletesOnly = isDestroyPlan(record.plan);
       const now = deletesOnly ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
       // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
@@ -268,6 +274,8 @@ export async function retryRun(
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (run.kind === 'rotate')
+    return { kind: 'nothing', reason: 'a key rotation is not retried: `/vpn rotate` proposes the keys left to rotate' };
   const approved = run.planId ? services.store.plan(run.planId) : undefined;
   const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
@@ -321,6 +329,7 @@ export async function proposeRollback(
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (run.kind === 'rotate') return { kind: 'nothing', reason: 'a key rotation creates nothing to roll back' };
   const topology = services.store.topology(run.topology);
   if (!topology) return { kind: 'nothing', reason: 'the topology of that run is unknown to vpnbot' };
   const created = new Set(

@@ -23,9 +23,11 @@ export type VpnCommand =
     }
   /** An on-premises site's device configuration for a vendor (the neutral table when none is named). */
   | { readonly kind: 'config'; readonly name: string; readonly site: string; readonly vendor?: string }
+  /** New pre-shared keys, one tunnel at a time, through approval (a site's alone when named). */
+  | { readonly kind: 'rotate'; readonly name: string; readonly site?: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
 
-export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'config', 'help'] as const;
+export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'config', 'rotate', 'help'] as const;
 
 export const VPN_USAGE = [
   '`/vpn plan <topology>`: what would change; others approve it with a button',
@@ -36,6 +38,7 @@ export const VPN_USAGE = [
   '`/vpn ping <name>`: measure the ping matrix now (table and heat map); `/vpn ping <name> history`: the trend per pair',
   '`/vpn ping <name> from <site>` then ping output in a code block: a row measured on an on-premises host',
   "`/vpn config <name> <site> [vendor]`: an on-premises site's device configuration (strongswan, libreswan, cisco, fortios, panos, junos, or the neutral table), in a direct message; its owners get the keys",
+  '`/vpn rotate <name> [site]`: new pre-shared keys, one tunnel at a time so traffic stays up, the ping matrix checked between them; through approval',
   '`/vpn help`: this text',
 ].join('\n');
 
@@ -130,6 +133,17 @@ function parseConfig(rest: string): VpnCommand {
   return { kind: 'config', name, site, ...(vendor ? { vendor } : {}) };
 }
 
+const ROTATE_HINT = 'e.g. `/vpn rotate ikev1test`, or `/vpn rotate hybrid dc1` for the keys of one site';
+
+function parseRotate(rest: string): VpnCommand {
+  const words = rest.split(/\s+/).filter((w) => w !== '');
+  if (words.length < 1 || words.length > 2)
+    return { kind: 'invalid', message: '`/vpn rotate` takes a topology and, optionally, a site', hint: ROTATE_HINT };
+  const bad = words.find((w) => !NAME.test(w));
+  if (bad) return { kind: 'invalid', message: `"${bad.slice(0, 40)}" is not a name`, hint: ROTATE_HINT };
+  return { kind: 'rotate', name: words[0]!, ...(words[1] ? { site: words[1] } : {}) };
+}
+
 export function parseVpnCommand(raw: string): VpnCommand {
   const text = raw.trim();
   if (text === '') return { kind: 'help' };
@@ -155,6 +169,8 @@ export function parseVpnCommand(raw: string): VpnCommand {
       return parsePing(rest);
     case 'config':
       return parseConfig(rest);
+    case 'rotate':
+      return parseRotate(rest);
     case 'status': {
       if (rest === '') return { kind: 'status' };
       const named = oneName('apply', rest);

@@ -49,6 +49,8 @@ export type EngineEvent =
       readonly requestId?: string;
     }
   | { readonly type: 'step-skipped'; readonly runId: string; readonly stepId: string; readonly because: string }
+  /** Something a run says as a whole (a key rotation's stage done, and the matrix checked after it). */
+  | { readonly type: 'run-note'; readonly runId: string; readonly note: string }
   | { readonly type: 'step-cancelled'; readonly runId: string; readonly stepId: string }
   | {
       readonly type: 'run-finished';

@@ -2,6 +2,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { channelAllowed } from '../../../src/app/approval-policy';
+import { proposeRotation } from '../../../src/app/key-rotation';
 import { measureTopology, pastePingRow, pingHistory } from '../../../src/app/ping-use-cases';
 import { proposeKnown, proposeTopology, statusOf } from '../../../src/app/use-cases';
 import { parseVpnCommand, type VpnCommand } from '../../../src/app/vpn-command';
@@ -22,7 +23,7 @@ export interface VpnCommandArgs {
 }
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
-const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping', 'config']);
+const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping', 'config', 'rotate']);
 
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
@@ -85,6 +86,15 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         ...statusMessage(report.topologies, services.sandbox),
       }));
     }
+    case 'rotate':
+      return postProposal(
+        deps,
+        await proposeRotation(services, cmd.name, cmd.site, asker),
+        'rotate',
+        command.channel_id,
+        client,
+        respond,
+      );
     case 'config':
       return deliverConfig(
         deps,
