@@ -170,4 +170,39 @@ describe('an on-premises data centre in Slack', () => {
     );
     expect(JSON.stringify(status.body)).not.toContain('waiting for');
   });
+
+  it('a key rotation waits for the device to take each new key, which its owner fetches again, and keeps the matrix green', async () => {
+    const { plan, approve } = await proposeOverHttp(suite.slack, suite.url, SECRET, 'o-rotate', {
+      text: 'rotate hybrid dc1',
+    });
+    expect(textOf(plan)).toContain('Key rotation for hybrid');
+    expect(textOf(plan)).toContain("dc1's device must take the new key");
+    await approve('U2', 'o-rotate-ok');
+    const progress = (needle: string) =>
+      suite.slack.waitFor(
+        needle,
+        () => suite.slack.of('chat.update').find((c) => JSON.stringify(c.args.blocks ?? '').includes(needle)),
+        90_000,
+      );
+    /** The owner asks for the file again and the device is configured from it. */
+    const owner = async (rid: string) => {
+      const before = suite.slack.uploads.size;
+      await postSigned(
+        suite.url,
+        SECRET,
+        slashCommand('config hybrid dc1 table', 'UOWNER1', { responseUrl: `${suite.slack.url}/respond/${rid}` }),
+      );
+      const file = await suite.slack.waitFor('the new file', () =>
+        [...suite.slack.uploads.values()].slice(before).find((u) => u.completed?.channel_id === 'DOWNER1'),
+      );
+      suite.emu.setDevice(deviceFromTable(file.bytes!.toString('utf8'), '203.0.113.10'));
+    };
+    await progress("waiting for dc1's device to take the new master key");
+    await owner('o-key-1');
+    await progress('1/2: the master key of dc1 and hub rotated; the ping matrix is green (2 pairs as predicted)');
+    await progress("waiting for dc1's device to take the new slave key");
+    await owner('o-key-2');
+    await progress('2/2: the slave key of dc1 and hub rotated; the ping matrix is green (2 pairs as predicted)');
+    await progress('Done: rotate of *hybrid*');
+  });
 });
