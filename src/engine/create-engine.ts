@@ -15,6 +15,7 @@ import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
 import type { EngineStore, RunRecord, RunThread } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
+import { keepKeysInService } from './keys-in-service';
 import { observeCloud } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
 import { toStepFailure, type StepFailure } from './step-failure';
@@ -190,6 +191,14 @@ export function createEngine(options: EngineOptions): Engine {
       settled: new Set(),
     };
     const failures: StepFailure[] = [];
+    if (kind === 'apply')
+      // Connections added beside one in service take its key (one key per pair of addresses).
+      await keepKeysInService(plan, cloud, store, pacing).catch((err: unknown) =>
+        options.log?.warn(
+          { err, runId },
+          'the key of a tunnel in service could not be read; new connections get new keys',
+        ),
+      );
     emit({
       type: 'run-started',
       runId,
