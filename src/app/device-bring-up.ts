@@ -147,6 +147,11 @@ export async function checkDeviceWaits(
       continue;
     }
     const tunnels = await readTunnels(s, topology, site, wait.tunnels, options.now);
+    if (tunnels.length === 0) {
+      // Its connections are gone (a destroy): nothing is left to wait for.
+      s.store.saveDeviceWait({ ...wait, finishedAt: options.now });
+      continue;
+    }
     const ticked = tunnels.filter((t) => t.up && !wait.tunnels.some((b) => b.tunnelId === t.tunnelId && b.up));
     const diagnoses: { tunnel: TunnelCheck; diagnosis: Diagnosis }[] = [];
     const overdue = options.now - wait.startedAt >= options.diagnoseAfterMs;

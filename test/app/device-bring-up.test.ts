@@ -137,4 +137,11 @@ describe('the bring-up of an on-premises device', () => {
     expect(await play('right')).toEqual({ ok: true, tunnels: 4 });
     await checkUntil((u) => u.some((x) => x.complete));
   });
+
+  it('a wait whose connections are gone (the topology destroyed) ends without a word', async () => {
+    await applyOnPremises();
+    for (const c of [...h.emu.world.vpnConnections.values()]) h.emu.world.vpnConnections.delete(c.id);
+    expect(await checkDeviceWaits(s, { now: Date.now(), diagnoseAfterMs: 0 })).toEqual([]);
+    expect(s.store.openDeviceWaits()).toEqual([]);
+  });
 });

@@ -29,6 +29,7 @@ export function recordingClient(groups: Record<string, string[]> = {}): {
     calls.push({ method, args });
     n++;
     if (method === 'usergroups.users.list') return { ok: true, users: groups[String(args.usergroup)] ?? [] };
+    if (method === 'conversations.open') return { ok: true, channel: { id: `D${String(args.users).slice(1)}` } };
     return { ok: true, ts: `1700000000.${String(n).padStart(6, '0')}`, channel: args.channel };
   };
   const family = (name: string): unknown =>
