@@ -56,6 +56,14 @@ export interface DeviceDescription {
   readonly networks: readonly string[];
 }
 
+/**
+ * Dead peer detection on the device: probe every DPD_SECONDS, give the peer up after DPD_TIMEOUT.
+ * UNVERIFIED: the cloud's own DPD timers are not documented (only that DPD is on or off); these are
+ * the common defaults of the vendors (strongSwan's 30 s, IKEv1's 150 s), kept here for every file.
+ */
+export const DPD_SECONDS = 30;
+export const DPD_TIMEOUT_SECONDS = 150;
+
 /** What stands in for a key in a file for someone who may not have it. */
 export const MASKED_KEY = '********';
 

@@ -4,7 +4,7 @@
  * whose peers are the cloud's master address (the default) and its backup, which IOS fails over to.
  */
 import { netmaskOf } from './cidr-masks';
-import { provenance, type DeviceDescription } from './device-description';
+import { DPD_SECONDS, DPD_TIMEOUT_SECONDS, provenance, type DeviceDescription } from './device-description';
 import { vendorName } from './vendor-names';
 
 /** The interface holding the device's public address: the one line a person must adapt. */
@@ -33,7 +33,9 @@ export function renderCisco(d: DeviceDescription): string {
     );
   }
   for (const p of d.peers) out.push(`crypto isakmp key ${p.psk} address ${p.cloudAddress}`);
-  if (d.peers.some((p) => p.dpd)) out.push('crypto isakmp keepalive 30 10 periodic');
+  // keepalive SECONDS RETRY: retries every RETRY seconds once one goes unanswered.
+  if (d.peers.some((p) => p.dpd))
+    out.push(`crypto isakmp keepalive ${DPD_SECONDS} ${Math.round(DPD_TIMEOUT_SECONDS / 15)} periodic`);
   out.push('!');
   const master = d.peers.find((p) => p.role === 'master') ?? d.peers[0]!;
   const backup = d.peers.find((p) => p !== master);

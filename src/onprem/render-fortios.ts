@@ -4,7 +4,7 @@
  * through both, the master at the lower distance. Firewall policies are the site's own to add.
  */
 import { netmaskOf } from './cidr-masks';
-import { provenance, type DeviceDescription } from './device-description';
+import { DPD_SECONDS, provenance, type DeviceDescription } from './device-description';
 import { vendorName } from './vendor-names';
 
 /** The interface holding the device's public address. */
@@ -38,7 +38,9 @@ export function renderFortios(d: DeviceDescription): string {
       `        set remote-gw ${p.cloudAddress}`,
       `        set psksecret ${p.psk}`,
       `        set keylife ${p.ike.lifetimeSeconds}`,
-      ...(p.dpd ? ['        set dpd on-idle', '        set dpd-retryinterval 30'] : ['        set dpd disable']),
+      ...(p.dpd
+        ? ['        set dpd on-idle', `        set dpd-retryinterval ${DPD_SECONDS}`]
+        : ['        set dpd disable']),
       `        set nattraversal ${p.natTraversal ? 'enable' : 'disable'}`,
       `        set comments "vpnbot: ${p.role} tunnel to ${d.hub} at ${p.cloudAddress}"`,
       '    next',

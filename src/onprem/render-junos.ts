@@ -4,7 +4,7 @@
  * traffic selector per CIDR pair (the cloud's connections are policy-based), and static routes
  * through both, the master preferred. Security zones and policies are the site's own to add.
  */
-import { provenance, type DeviceDescription } from './device-description';
+import { DPD_SECONDS, DPD_TIMEOUT_SECONDS, provenance, type DeviceDescription } from './device-description';
 import { vendorName } from './vendor-names';
 
 /** The interface holding the device's public address. */
@@ -64,8 +64,8 @@ export function renderJunos(d: DeviceDescription): string {
       `set security ike gateway ${p.name} remote-identity inet ${p.ike.remoteId}`,
       ...(p.dpd
         ? [
-            `set security ike gateway ${p.name} dead-peer-detection interval 30`,
-            `set security ike gateway ${p.name} dead-peer-detection threshold 5`,
+            `set security ike gateway ${p.name} dead-peer-detection interval ${DPD_SECONDS}`,
+            `set security ike gateway ${p.name} dead-peer-detection threshold ${Math.round(DPD_TIMEOUT_SECONDS / DPD_SECONDS)}`,
           ]
         : []),
       ...(p.natTraversal ? [] : [`set security ike gateway ${p.name} no-nat-traversal`]),

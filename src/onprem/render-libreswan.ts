@@ -3,7 +3,13 @@
  * mode with a pre-shared key per pair of addresses. Two files in one: the conn sections, then the
  * secrets, each under its path.
  */
-import { provenance, type DeviceDescription, type DevicePeer } from './device-description';
+import {
+  DPD_SECONDS,
+  DPD_TIMEOUT_SECONDS,
+  provenance,
+  type DeviceDescription,
+  type DevicePeer,
+} from './device-description';
 import { vendorName } from './vendor-names';
 
 /** Where the secrets part starts: the line the structural check and a person split the file at. */
@@ -41,7 +47,9 @@ function conns(p: DevicePeer): string[] {
       `    phase2alg=${esp}`,
       `    pfs=${pfs ? 'yes' : 'no'}`,
       `    salifetime=${c.ipsec.lifetimeSeconds}s`,
-      ...(p.dpd ? ['    dpddelay=30', '    dpdtimeout=150', '    dpdaction=restart'] : []),
+      ...(p.dpd
+        ? [`    dpddelay=${DPD_SECONDS}`, `    dpdtimeout=${DPD_TIMEOUT_SECONDS}`, '    dpdaction=restart']
+        : []),
       `    encapsulation=${p.natTraversal ? 'auto' : 'no'}`,
       '    auto=start',
       '',

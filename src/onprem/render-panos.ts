@@ -4,7 +4,7 @@
  * proxy id per CIDR pair (the cloud's connections are policy-based), and static routes through both
  * tunnels, the master at the lower metric. Zones and security policies are the site's own to add.
  */
-import { provenance, type DeviceDescription } from './device-description';
+import { DPD_SECONDS, provenance, type DeviceDescription } from './device-description';
 import { vendorName } from './vendor-names';
 
 /** The interface holding the device's public address, and the virtual router the routes go in. */
@@ -53,7 +53,7 @@ export function renderPanos(d: DeviceDescription): string {
       `${gw} protocol ikev1 exchange-mode ${p.ike.mode === 'aggressive' ? 'aggressive' : 'main'}`,
       `${gw} protocol ikev1 ike-crypto-profile ${ikeProfiles.get(ikeKey)}`,
       `${gw} protocol ikev1 dpd enable ${p.dpd ? 'yes' : 'no'}`,
-      ...(p.dpd ? [`${gw} protocol ikev1 dpd interval 30`] : []),
+      ...(p.dpd ? [`${gw} protocol ikev1 dpd interval ${DPD_SECONDS}`] : []),
       `${gw} protocol-common nat-traversal enable ${p.natTraversal ? 'yes' : 'no'}`,
       `${gw} local-address interface ${PANOS_WAN_INTERFACE}`,
       `${gw} peer-address ip ${p.cloudAddress}`,

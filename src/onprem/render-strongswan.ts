@@ -3,7 +3,13 @@
  * peer (the cloud's master and backup addresses), a child SA per CIDR pair, PSK secrets keyed by
  * the pair of addresses. The device initiates (start_action = start) and restarts after DPD.
  */
-import { provenance, type DeviceDescription, type DevicePeer } from './device-description';
+import {
+  DPD_SECONDS,
+  DPD_TIMEOUT_SECONDS,
+  provenance,
+  type DeviceDescription,
+  type DevicePeer,
+} from './device-description';
 import { vendorName } from './vendor-names';
 
 const proposal = (enc: string, integ: string, dh: string | undefined) =>
@@ -24,7 +30,7 @@ function peerLines(p: DevicePeer): string[] {
     // IKEv1 SAs are re-authenticated, not rekeyed: the IKE lifetime is their rekey time.
     `    rekey_time = ${p.ike.lifetimeSeconds}s`,
     '    reauth_time = 0',
-    ...(p.dpd ? ['    dpd_delay = 30s'] : []),
+    ...(p.dpd ? [`    dpd_delay = ${DPD_SECONDS}s`, `    dpd_timeout = ${DPD_TIMEOUT_SECONDS}s`] : []),
     `    encap = no`,
     `    local {`,
     '      auth = psk',

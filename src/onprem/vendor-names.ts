@@ -1,7 +1,8 @@
 /**
  * The cloud's names for algorithms (`aes`, `sha256`, `group14`, as the IPsec-VPN API takes them)
- * in each vendor's words, in one table. The cloud's `aes` is AES-128 (its other sizes are `aes192`
- * and `aes256`). A value the cloud may hold that a vendor has no word for is refused by name (see
+ * in each vendor's words, in one table. The cloud's `aes` is taken for AES-128 (UNVERIFIED beyond
+ * the API's value list `aes`, `aes192`, `aes256`: the size of plain `aes` is not stated; the real
+ * strongSwan test holds both ends to this table's reading, not the cloud's). A value the cloud may hold that a vendor has no word for is refused by name (see
  * `vendorName`), never guessed.
  */
 
