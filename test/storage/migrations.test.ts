@@ -53,10 +53,12 @@ describe('migrations', () => {
     ]);
   });
 
-  it('6 keeps runs, their steps and measurements, and takes rotation runs and measurements', () => {
+  it('the device-wait and rotation migration keeps runs, their steps and measurements, and takes rotation runs and measurements', () => {
+    // Found by name: its number follows whatever migrations come before it.
+    const v = MIGRATIONS.find((m) => m.name.startsWith('the wait for on-premises devices'))!.version;
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
-    migrate(db, 5);
+    migrate(db, v - 1);
     db.prepare(
       "INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at, lease_until) VALUES ('run-1', 't', 'apply', 'succeeded', '{}', 'h', 'U1', 1, 0)",
     ).run();
@@ -73,7 +75,7 @@ describe('migrations', () => {
         )
         .run(),
     ).toThrow(/CHECK/);
-    migrate(db, 6);
+    migrate(db, v);
     expect(db.prepare('SELECT id, kind, lease_until FROM runs').all()).toEqual([
       { id: 'run-1', kind: 'apply', lease_until: 0 },
     ]);
