@@ -14,6 +14,7 @@ import { retryCloudCall } from '../engine/retry-policy';
 import { toStepFailure, type StepFailure } from '../engine/step-failure';
 import { VpnbotError } from '../errors';
 import { hasChanges, summarize, type Plan } from '../planner/plan';
+import { STEP_CATALOGUE } from '../planner/step-catalogue';
 import { planHash } from '../planner/plan-hash';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
@@ -180,6 +181,8 @@ export async function runRotation(s: AppServices, record: PlanRecord, options: R
               stepId: c.stepId,
               detail: `new ${roleWord(st.role)} key set`,
             });
+            // One change at a time per gateway: the next waits until this one is done.
+            await settled(s, run, c.region, c.cloudId);
           }
           s.store.audit(record.requester, 'key.rotated', record.topology, { key: st.secret, runId: run.runId }, at());
           if (st.device)
@@ -248,6 +251,23 @@ export async function runRotation(s: AppServices, record: PlanRecord, options: R
     ...(options.thread ? { thread: options.thread } : {}),
     ...(lastMatrix ? { matrix: lastMatrix } : {}),
   };
+}
+
+/** Waits, as the engine does after a change, until the connection's gateway takes the next one. */
+async function settled(s: AppServices, run: ExclusiveRun, region: string, id: string): Promise<void> {
+  const wait = STEP_CATALOGUE['ipsec-connection'].wait;
+  const deadline = run.pacing.now() + wait.timeoutMs * run.pacing.pace;
+  await run.pacing.sleep(wait.expectedMs * run.pacing.pace, run.signal);
+  let interval = wait.firstPollMs * run.pacing.pace;
+  while (!(await s.cloud.drivers['ipsec-connection'].read(region, id)).settled) {
+    if (run.pacing.now() > deadline)
+      throw new VpnbotError(
+        'engine.timeout',
+        `${id}: its VPN gateway did not take the new key in ${wait.timeoutMs / 1000} s`,
+      );
+    await run.pacing.sleep(interval, run.signal);
+    interval = Math.min(interval * 1.5, wait.maxPollMs * run.pacing.pace);
+  }
 }
 
 /** Waits until every tunnel of the stage is up again; fails naming those that are not, with the cloud's reason. */
