@@ -184,7 +184,13 @@ export async function runRotation(s: AppServices, record: PlanRecord, options: R
             // One change at a time per gateway: the next waits until this one is done.
             await settled(s, run, c.region, c.cloudId);
           }
-          s.store.audit(record.requester, 'key.rotated', record.topology, { key: st.secret, runId: run.runId }, at());
+          s.store.audit(
+            record.requester,
+            'key.rotated',
+            record.topology,
+            { keyName: st.secret, runId: run.runId },
+            at(),
+          );
           if (st.device)
             run.emit({
               type: 'run-note',
