@@ -9,7 +9,7 @@ import { startEmulatorThread } from '../src/emulator/server/emulator-thread';
 import { claimSandbox } from './sandbox-claim';
 import { lazyAlibabaCloud } from './lazy-cloud';
 import { CONTROL_PREFIX, type Breakage } from '../src/emulator/server/control-api';
-import type { CloudApi, SandboxControl } from '../src/cloud/cloud-api';
+import type { CloudApi, PlayedDevice, SandboxControl } from '../src/cloud/cloud-api';
 
 export interface ConnectedCloud {
   readonly cloud: CloudApi;
@@ -24,8 +24,8 @@ export interface ConnectedCloud {
 
 /** The control API of an emulator at `endpoint` (`vpnbot emulator`); a real endpoint answers 404, said so. */
 function httpControl(endpoint: string): SandboxControl {
-  const post = async (b: Breakage) => {
-    const r = await fetch(new URL(`${CONTROL_PREFIX}break`, endpoint), {
+  const post = async (b: Breakage | PlayedDevice, route = 'break') => {
+    const r = await fetch(new URL(`${CONTROL_PREFIX}${route}`, endpoint), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(b),
@@ -42,6 +42,7 @@ function httpControl(endpoint: string): SandboxControl {
       post({ action: 'withdraw-route', cenId, childInstanceId, destinationCidrBlock }),
     setTunnel: (vpnConnectionId, tunnel, up) =>
       post({ action: up ? 'tunnel-up' : 'tunnel-down', vpnConnectionId, tunnel }),
+    playDevice: (device) => post(device, 'devices'),
   };
 }
 

@@ -24,6 +24,9 @@ export function lazyAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     get commands() {
       return get().commands;
     },
+    get ipsec() {
+      return get().ipsec;
+    },
     calls: () => cloud?.calls() ?? 0,
     zones: (region) => get().zones(region),
     vpnGatewayZones: (region) => get().vpnGatewayZones(region),

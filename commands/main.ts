@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /** The process entry point: real stdio, files, signals. Composition root for the CLI. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { appCommands } from './cli/app-commands';
 import type { CliCommand, CliIo } from './shared/cli-io';
 import { BASE_COMMANDS, lazyCommand, runCli } from './cli/run-cli';
 import type { ServicesFactory } from './shared/with-services';
+import { writeLocalFile } from './shared/write-local-file';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -58,10 +58,7 @@ const io: CliIo = {
   stderr: (t) => process.stderr.write(t),
   readStdin,
   readFile: (p) => readFile(p, 'utf8'),
-  writeFile: async (p, data) => {
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, data);
-  },
+  writeFile: writeLocalFile,
   env: process.env,
   confirm,
   lines: () => createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false }),
@@ -93,8 +90,9 @@ const argv = process.argv.slice(2);
 const pingCommands = async () => (await import('./cli/ping-commands')).pingCommands(openServices, actor);
 const ping = lazyCommand(async () => (await pingCommands()).ping!);
 const parsePing = lazyCommand(async () => (await pingCommands())['parse-ping']!);
+const config = lazyCommand(async () => (await import('./cli/config-command')).configCommand(openServices, actor));
 
-runCli(argv, io, { ...BASE_COMMANDS, ...app, demo, local, ping, 'parse-ping': parsePing, serve, start }).then(
+runCli(argv, io, { ...BASE_COMMANDS, ...app, config, demo, local, ping, 'parse-ping': parsePing, serve, start }).then(
   (code) => {
     process.exitCode = code;
     // A server's runs and sockets, or the console's prompt, would keep the process alive: what is

@@ -35,6 +35,7 @@ export async function openServices(config: Config, options: ConnectOptions = {})
       sandbox: connected.cloud.sandbox,
       ...(connected.sharing ? { sandboxNote: connected.sharing } : {}),
       logger,
+      deviceKeyWaitMs: config.rotationDeviceWaitMs,
       close: async () => {
         await connected.close();
         db.close();

@@ -67,6 +67,17 @@ export const ENV_SCHEMA = z.object({
     .positive()
     .max(7 * 24 * 60)
     .optional(),
+  VPNBOT_DEVICE_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  VPNBOT_ROTATION_DEVICE_WAIT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
+  VPNBOT_DEVICE_DIAGNOSIS_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(10),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
 });
@@ -117,6 +128,11 @@ export interface Config {
   readonly cloudTimeoutMs: number;
   /** A refresh (plan) that still cannot reach the cloud this long after it began gives up with the last error. */
   readonly refreshBudgetMs: number;
+  /** How often the tunnels to awaited on-premises devices are checked, and how long one may stay down before it is diagnosed. */
+  readonly deviceCheckMs: number;
+  readonly deviceDiagnosisMs: number;
+  /** How long a key rotation waits for an on-premises device to take a new key before it stops. */
+  readonly rotationDeviceWaitMs: number;
   /** Present when SLACK_BOT_TOKEN is set (and checked to be complete). */
   readonly slack?: SlackConfig;
   readonly approval: ApprovalPolicy;
@@ -229,6 +245,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       credentialsAvailable,
       cloudTimeoutMs: e.VPNBOT_CLOUD_TIMEOUT_MS,
       refreshBudgetMs: e.VPNBOT_REFRESH_BUDGET_SECONDS * 1000,
+      deviceCheckMs: Math.round(e.VPNBOT_DEVICE_CHECK_SECONDS * 1000),
+      deviceDiagnosisMs: Math.round(e.VPNBOT_DEVICE_DIAGNOSIS_MINUTES * 60_000),
+      rotationDeviceWaitMs: Math.round(e.VPNBOT_ROTATION_DEVICE_WAIT_MINUTES * 60_000),
       ...(e.VPNBOT_ENDPOINT_PACE !== undefined ? { endpointPace: e.VPNBOT_ENDPOINT_PACE } : {}),
       ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
         ? { accessKey: { id: e.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } }

@@ -93,6 +93,10 @@ export const ERROR_CODES = {
     hint: 'another run is changing this topology; wait for it to finish (its thread shows its progress), then plan again',
   },
   'engine.cancelled': { userFixable: false, hint: 'the run was interrupted; apply again to finish it' },
+  'rotation.matrix-not-green': {
+    userFixable: true,
+    hint: 'the ping matrix was not green after a key changed: the rotation stopped there and the tunnels not yet rotated carry the traffic; /vpn ping shows why, then propose the rotation again',
+  },
   'cloud.retryable': {
     userFixable: false,
     hint: 'the cloud was busy or throttling, even after retries; try again later',

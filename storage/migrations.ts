@@ -142,6 +142,55 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX requests_seen_by_until ON requests_seen (until);
       `),
   },
+  {
+    version: 7,
+    name: 'the wait for on-premises devices (a checklist per site); key rotations: their plans, runs and the matrices measured between their steps',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE plans ADD COLUMN rotation TEXT;
+        CREATE TABLE device_waits (
+          topology TEXT NOT NULL, site TEXT NOT NULL, run_id TEXT, channel TEXT, thread_ts TEXT,
+          checklist_channel TEXT, checklist_ts TEXT, started_at INTEGER NOT NULL, finished_at INTEGER,
+          tunnels TEXT NOT NULL,
+          PRIMARY KEY (topology, site)
+        );
+        -- The runs table is rebuilt for its CHECK; its child (steps) is rebuilt with it and dropped
+        -- first, so no foreign key ever points at a dropped table (a deferred check would count
+        -- the drop's implicit delete as violations). Renaming runs_v6 updates steps_v6's reference.
+        CREATE TABLE runs_v6 (
+          id TEXT PRIMARY KEY, topology TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('apply', 'destroy', 'rotate')),
+          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+          plan TEXT NOT NULL, plan_hash TEXT NOT NULL, requester TEXT NOT NULL,
+          started_at INTEGER NOT NULL, finished_at INTEGER,
+          owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, plan_id TEXT, channel TEXT, thread_ts TEXT
+        );
+        INSERT INTO runs_v6 (id, topology, kind, status, plan, plan_hash, requester, started_at, finished_at, owner, lease_until, plan_id, channel, thread_ts)
+          SELECT id, topology, kind, status, plan, plan_hash, requester, started_at, finished_at, owner, lease_until, plan_id, channel, thread_ts FROM runs;
+        CREATE TABLE steps_v6 (
+          run_id TEXT NOT NULL REFERENCES runs_v6 (id), step_id TEXT NOT NULL, kind TEXT NOT NULL, action TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled')),
+          attempts INTEGER NOT NULL DEFAULT 0, cloud_id TEXT, error_code TEXT, error_message TEXT, request_id TEXT,
+          started_at INTEGER, finished_at INTEGER,
+          PRIMARY KEY (run_id, step_id)
+        );
+        INSERT INTO steps_v6 SELECT run_id, step_id, kind, action, status, attempts, cloud_id, error_code, error_message, request_id, started_at, finished_at FROM steps;
+        DROP TABLE steps;
+        DROP TABLE runs;
+        ALTER TABLE runs_v6 RENAME TO runs;
+        ALTER TABLE steps_v6 RENAME TO steps;
+        CREATE INDEX runs_by_status ON runs (status);
+        CREATE INDEX runs_by_topology ON runs (topology, status);
+        CREATE TABLE measurements_v6 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, topology TEXT NOT NULL, measured_at INTEGER NOT NULL,
+          trigger TEXT NOT NULL CHECK (trigger IN ('apply', 'manual', 'scheduled', 'pasted', 'rotation')),
+          baseline INTEGER NOT NULL DEFAULT 0, matrix TEXT NOT NULL
+        );
+        INSERT INTO measurements_v6 SELECT id, topology, measured_at, trigger, baseline, matrix FROM measurements;
+        DROP TABLE measurements;
+        ALTER TABLE measurements_v6 RENAME TO measurements;
+        CREATE INDEX measurements_by_topology ON measurements (topology, id);
+      `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

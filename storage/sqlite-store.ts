@@ -3,10 +3,12 @@ import type Database from 'better-sqlite3';
 import type {
   AppStore,
   DecisionResult,
+  DeviceWait,
   MeasurementRecord,
   MeasurementTrigger,
   PlanRecord,
   PlanStatus,
+  TunnelCheck,
 } from '../src/app/app-store';
 import type {
   ClaimResult,
@@ -20,6 +22,7 @@ import type { RunStatus } from '../src/engine/engine-events';
 import { VpnbotError } from '../src/errors';
 import type { Plan } from '../src/planner/plan';
 import { readStoredPlan } from '../src/planner/plan-schema';
+import { readStoredRotation } from '../src/app/rotation-plan';
 import { readStoredMatrix, type PingMatrix } from '../src/probe/ping-matrix';
 import type { Topology } from '../src/topology/model';
 import { readStoredTopology } from '../src/topology/stored-topology';
@@ -73,6 +76,38 @@ interface PlanRow {
   document: string | null;
   channel: string | null;
   message_ts: string | null;
+  rotation: string | null;
+}
+
+interface DeviceWaitRow {
+  topology: string;
+  site: string;
+  run_id: string | null;
+  channel: string | null;
+  thread_ts: string | null;
+  checklist_channel: string | null;
+  checklist_ts: string | null;
+  started_at: number;
+  finished_at: number | null;
+  tunnels: string;
+}
+
+/** The row's tunnels and address, kept as JSON: only what the checklist shows, never a key. */
+function deviceWaitOf(r: DeviceWaitRow): DeviceWait {
+  const body = JSON.parse(r.tunnels) as { deviceAddress: string; tunnels: TunnelCheck[] };
+  return {
+    topology: r.topology,
+    site: r.site,
+    deviceAddress: body.deviceAddress,
+    startedAt: r.started_at,
+    tunnels: body.tunnels,
+    ...(r.run_id !== null ? { runId: r.run_id } : {}),
+    ...(r.channel !== null && r.thread_ts !== null ? { thread: { channel: r.channel, ts: r.thread_ts } } : {}),
+    ...(r.checklist_channel !== null && r.checklist_ts !== null
+      ? { checklist: { channel: r.checklist_channel, ts: r.checklist_ts } }
+      : {}),
+    ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
+  };
 }
 
 interface MeasurementRow {
@@ -148,7 +183,15 @@ const planOf = (r: PlanRow): PlanRecord => ({
   expiresAt: r.expires_at,
   ...(r.document !== null ? { document: storedTopology(r.document, r.topology) } : {}),
   ...(r.channel !== null && r.message_ts !== null ? { message: { channel: r.channel, ts: r.message_ts } } : {}),
+  ...(r.rotation !== null ? { rotation: storedRotation(r.rotation, `plan ${r.id}`) } : {}),
 });
+
+function storedRotation(json: string, what: string) {
+  const r = readStoredRotation(json);
+  if (!r.ok)
+    throw new VpnbotError('storage.stored-plan', `${what} cannot be read by this version of vpnbot (${r.reason})`);
+  return r.value;
+}
 
 export function createSqliteStore(db: Database.Database, box: SecretBox): AppStore {
   const q = {
@@ -182,13 +225,26 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     resources: db.prepare('SELECT * FROM resources WHERE topology = ? AND deleted_at IS NULL ORDER BY rowid'),
     secret: db.prepare('SELECT ciphertext FROM secrets WHERE topology = ? AND name = ?'),
     putSecret: db.prepare('INSERT OR IGNORE INTO secrets (topology, name, ciphertext, created_at) VALUES (?, ?, ?, ?)'),
+    replaceSecret: db.prepare(
+      'INSERT INTO secrets (topology, name, ciphertext, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (topology, name) DO UPDATE SET ciphertext = excluded.ciphertext, created_at = excluded.created_at',
+    ),
+    saveDeviceWait:
+      db.prepare(`INSERT INTO device_waits (topology, site, run_id, channel, thread_ts, checklist_channel, checklist_ts, started_at, finished_at, tunnels)
+      VALUES (@topology, @site, @runId, @channel, @threadTs, @checklistChannel, @checklistTs, @startedAt, @finishedAt, @tunnels)
+      ON CONFLICT (topology, site) DO UPDATE SET run_id = excluded.run_id, channel = excluded.channel, thread_ts = excluded.thread_ts,
+        checklist_channel = excluded.checklist_channel, checklist_ts = excluded.checklist_ts, started_at = excluded.started_at,
+        finished_at = excluded.finished_at, tunnels = excluded.tunnels`),
+    openDeviceWaits: db.prepare(
+      'SELECT * FROM device_waits WHERE finished_at IS NULL AND (? IS NULL OR topology = ?) ORDER BY started_at',
+    ),
+    deviceWait: db.prepare('SELECT * FROM device_waits WHERE topology = ? AND site = ?'),
     saveTopology: db.prepare(
       'INSERT INTO topologies (name, ike, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET ike = excluded.ike, document = excluded.document, updated_at = excluded.updated_at',
     ),
     topology: db.prepare('SELECT document FROM topologies WHERE name = ?'),
     topologies: db.prepare('SELECT name, document FROM topologies ORDER BY name'),
     savePlan: db.prepare(
-      "INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at, document) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+      "INSERT INTO plans (id, topology, hash, text, plan, requester, status, created_at, expires_at, document, rotation) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
     ),
     planMessage: db.prepare('UPDATE plans SET channel = ?, message_ts = ? WHERE id = ?'),
     pendingOf: db.prepare("SELECT id FROM plans WHERE topology = ? AND status = 'pending' AND id != ?"),
@@ -354,6 +410,27 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
     // First writer wins: two steps of a mirrored pair racing to create the key end up with the same one.
     putSecret: (topology, name, value) =>
       void q.putSecret.run(topology, name, box.seal(value, `${topology}/${name}`), Date.now()),
+    replaceSecret: (topology, name, value) =>
+      void q.replaceSecret.run(topology, name, box.seal(value, `${topology}/${name}`), Date.now()),
+    saveDeviceWait: (w) =>
+      void q.saveDeviceWait.run({
+        topology: w.topology,
+        site: w.site,
+        runId: w.runId ?? null,
+        channel: w.thread?.channel ?? null,
+        threadTs: w.thread?.ts ?? null,
+        checklistChannel: w.checklist?.channel ?? null,
+        checklistTs: w.checklist?.ts ?? null,
+        startedAt: w.startedAt,
+        finishedAt: w.finishedAt ?? null,
+        tunnels: JSON.stringify({ deviceAddress: w.deviceAddress, tunnels: w.tunnels }),
+      }),
+    openDeviceWaits: (topology) =>
+      (q.openDeviceWaits.all(topology ?? null, topology ?? null) as DeviceWaitRow[]).map(deviceWaitOf),
+    deviceWait: (topology, site) => {
+      const r = q.deviceWait.get(topology, site) as DeviceWaitRow | undefined;
+      return r ? deviceWaitOf(r) : undefined;
+    },
     saveTopology: (t, at) => void q.saveTopology.run(t.name, t.ike, JSON.stringify(t), at, at),
     topology: (name) => {
       const r = q.topology.get(name) as { document: string } | undefined;
@@ -372,6 +449,7 @@ export function createSqliteStore(db: Database.Database, box: SecretBox): AppSto
         p.createdAt,
         p.expiresAt,
         p.document ? JSON.stringify(p.document) : null,
+        p.rotation ? JSON.stringify(p.rotation) : null,
       ),
     planMessage: (planId, channel, ts) => void q.planMessage.run(channel, ts, planId),
     supersede: db.transaction((topology: string, exceptPlanId: string) => {

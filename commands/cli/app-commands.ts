@@ -6,6 +6,7 @@ import type { AppServices } from '../../src/app/app-services';
 import { validationOptions, type Config } from '../../src/config';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { decidePlan, proposeKnown, proposeValidated, statusOf, type ProposalResult } from '../../src/app/use-cases';
+import { proposeRotation } from '../../src/app/key-rotation';
 import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { formatProblems } from '../../src/errors';
 import type { CliCommand, CliIo } from '../shared/cli-io';
@@ -14,6 +15,7 @@ import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
 import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
 import { topologyDetail } from '../../src/app/topology-detail';
+import { checklistText } from '../shared/device-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { planCommand } from './plan-command';
 import { APPLY_USAGE, DESTROY_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
@@ -58,6 +60,10 @@ async function resumeUnfinished(s: AppServices, io: CliIo): Promise<boolean> {
 function printOutcome(io: CliIo, outcome: RunOutcome): void {
   for (const f of outcome.result.failures)
     io.stderr(`${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}\n`);
+  for (const w of outcome.waitingFor ?? [])
+    io.stdout(
+      `\nThe cloud side is done: waiting for ${w.site}'s device.\n${checklistText(w)}\nConfigure it from \`vpnbot config ${w.topology} ${w.site} --vendor V -o FILE\`; \`vpnbot status ${w.topology}\` shows the tunnels, the Slack app and the console tick them off and measure the matrix once all are up.\n`,
+    );
   if (outcome.matrix)
     io.stdout(
       outcome.matrix.ok
@@ -80,7 +86,7 @@ async function confirmAndRun(
   proposal: ProposalResult,
   autoApprove: boolean,
   actor: string,
-  kind: 'apply' | 'destroy',
+  kind: 'apply' | 'destroy' | 'rotate',
 ): Promise<number> {
   if (!proposal.ok) {
     io.stderr(`${'refusal' in proposal ? proposal.refusal : formatProblems(proposal.problems)}\n`);
@@ -89,7 +95,11 @@ async function confirmAndRun(
   const { record, changes } = proposal.proposal;
   io.stdout(`${record.text}\n`);
   if (!changes) return 0;
-  const approved = autoApprove || (await io.confirm(`${kind === 'destroy' ? 'Destroy' : 'Apply'} this plan?`));
+  const approved =
+    autoApprove ||
+    (await io.confirm(
+      `${kind === 'destroy' ? 'Destroy' : kind === 'rotate' ? 'Rotate these keys' : 'Apply'} this plan?`,
+    ));
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
   const decision = await decidePlan(s, {
     planId: record.id,
@@ -102,7 +112,7 @@ async function confirmAndRun(
     io.stderr(
       approved
         ? `the plan could not be approved: ${decision.ok ? '' : decision.reason}\n`
-        : `Not ${kind === 'destroy' ? 'destroyed' : 'applied'}: no approval (use --auto-approve to skip the question).\n`,
+        : `Not ${kind === 'destroy' ? 'destroyed' : kind === 'rotate' ? 'rotated' : 'applied'}: no approval (use --auto-approve to skip the question).\n`,
     );
     return 1;
   }
@@ -247,5 +257,24 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     );
   };
 
-  return { plan, apply, destroy, status };
+  const rotate: CliCommand = async (args, io) => {
+    const usage = 'usage: vpnbot rotate <name> [<site>] [--auto-approve]';
+    const p = parseCommandArgs(args, io, usage, { 'auto-approve': { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length < 1 || p.positionals.length > 2) {
+      io.stderr(`${usage}\n`);
+      return 2;
+    }
+    return withServices(io, open, async (s) => {
+      await resumeUnfinished(s, io);
+      const proposal = await proposeRotation(s, p.positionals[0]!, p.positionals[1], {
+        requester: actor,
+        now: Date.now(),
+        policy: DEFAULT_APPROVAL_POLICY,
+      });
+      return confirmAndRun(s, io, proposal, p.values['auto-approve'] === true, actor, 'rotate');
+    });
+  };
+
+  return { plan, apply, destroy, status, rotate };
 }

@@ -29,6 +29,11 @@ import type { ValidationOptions } from '../../src/topology/validate';
 import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
 import { withSlowNotice } from '../shared/slow-notice';
 import { topologyDetail } from '../../src/app/topology-detail';
+import { deviceConfiguration } from '../../src/app/device-config';
+import { proposeRotation } from '../../src/app/key-rotation';
+import { checkDeviceWaits, DEFAULT_DIAGNOSIS_AFTER_MS } from '../../src/app/device-bring-up';
+import { DEVICE_MISTAKES, playDevice, type DeviceMistake } from '../../src/app/play-device';
+import { checklistText, updateText } from '../shared/device-text';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {
@@ -44,8 +49,8 @@ export interface ConsoleUi {
   choose?(message: string, choices: readonly { readonly value: string; readonly label: string }[]): Promise<string>;
   /** Renders a run's progress (a bar on a terminal, a line per step in a pipe); `end` before printing again. */
   progress(): { readonly onEvent: EngineListener; end(): void };
-  /** Writes a file (the heat map). */
-  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Writes a file (the heat map; a device configuration with its keys, owner-only). */
+  writeFile(path: string, data: Uint8Array, options?: { ownerOnly?: boolean }): Promise<void>;
 }
 
 export interface ConsoleOptions {
@@ -54,8 +59,13 @@ export interface ConsoleOptions {
   readonly validation: ValidationOptions;
   /** Where heat maps are written (the database's directory, ./data by default). */
   readonly dataDir: string;
+  /** A tunnel to an awaited device still down this long is diagnosed (default: ten minutes). */
+  readonly diagnoseAfterMs?: number;
   readonly now?: () => number;
 }
+
+/** How long `/device` waits for the played device's tunnels to say something, at most (real time). */
+const DEVICE_SETTLE_MS = 20_000;
 
 export const CONSOLE_HELP = [
   'Type /vpn commands as in Slack (the /vpn is optional):',
@@ -70,6 +80,8 @@ export const CONSOLE_HELP = [
   '/as <user>                 act as another user (approval rules: who may approve whose plans)',
   '/whoami                    who you are acting as',
   '/demo                      the narrated demo (plan, apply, measure, break, repair, destroy)',
+  '/device <name> <site> [right|wrong-peer-ip|psk-mismatch|proposal-mismatch]',
+  "                           the sandbox plays the site's on-premises device, configured right or with that mistake",
   '/quit                      leave',
   'Ctrl-C during a run: no new step starts, and the run resumes at the next start (Ctrl-C again: exit now).',
   '',
@@ -90,6 +102,8 @@ export interface ConsoleSession {
   readonly user: () => string;
   /** Commands refused or failed so far (a script's exit status). */
   readonly failures: () => number;
+  /** Checks the devices applies wait for and prints what changed (after every command, and on a schedule); how many changed. */
+  checkDevices(): Promise<number>;
 }
 
 export function createConsoleSession(services: AppServices, ui: ConsoleUi, options: ConsoleOptions): ConsoleSession {
@@ -208,8 +222,26 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         `  failed ${f.stepId}: ${f.message} [${f.code}]${f.requestId ? ` (request ${f.requestId})` : ''}${f.hint ? `\n    ${f.hint}` : ''}`,
       );
     if (result.status !== 'succeeded')
-      fail(`The ${result.kind} ${result.status}: /vpn apply ${result.topology} plans what is left.`);
-    else ui.print(`The ${result.kind} of ${result.topology} succeeded.`);
+      fail(
+        result.kind === 'rotate'
+          ? `The key rotation ${result.status}: /vpn rotate ${result.topology} proposes the keys left to rotate.`
+          : `The ${result.kind} ${result.status}: /vpn apply ${result.topology} plans what is left.`,
+      );
+    else if (outcome.waitingFor?.length) {
+      const sites = outcome.waitingFor.map((w) => w.site);
+      ui.print(
+        [
+          `The cloud side of ${result.topology} is done: waiting for ${sites.join(' and ')}'s device${sites.length > 1 ? 's' : ''}.`,
+          ...outcome.waitingFor.map(checklistText),
+          `Configure it: /vpn config ${result.topology} ${sites[0]} <vendor>${services.control ? `; in the sandbox, /device ${result.topology} ${sites[0]} plays it` : ''}. The ping matrix follows once every tunnel is up.`,
+        ].join('\n'),
+      );
+    } else
+      ui.print(
+        result.kind === 'rotate'
+          ? `The key rotation of ${result.topology} succeeded: every key changed, the matrix green after each.`
+          : `The ${result.kind} of ${result.topology} succeeded.`,
+      );
     await showMatrix(outcome.matrix);
     if (outcome.matrixError !== undefined)
       fail(`Ping matrix not measured: ${outcome.matrixError}; /vpn ping ${result.topology} tries again.`);
@@ -276,6 +308,28 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         if (detail) ui.print(topologyDetailText(detail, renderMatrixTable));
         return;
       }
+      case 'rotate':
+        return show(
+          await proposeRotation(services, cmd.name, cmd.site, { requester: user, now: now(), policy: options.policy }),
+        );
+      case 'config': {
+        // The console is the operator at the database's keyboard: the keys go into an owner-only file, as in the CLI.
+        const r = await deviceConfiguration(services, {
+          topology: cmd.name,
+          site: cmd.site,
+          ...(cmd.vendor ? { vendor: cmd.vendor } : {}),
+          actor: user,
+          to: `an owner-only file under ${options.dataDir}`,
+          now: new Date(now()),
+          keys: 'always',
+        });
+        if (!r.ok) return fail(r.refusal);
+        const file = join(options.dataDir, r.fileName);
+        await ui.writeFile(file, Buffer.from(r.text, 'utf8'), { ownerOnly: true });
+        return ui.print(
+          `Wrote ${file} (owner-only, mode 600): the ${r.vendor.title} configuration of ${cmd.site}'s device, with its pre-shared keys.${tag}`,
+        );
+      }
       case 'ping': {
         if (cmd.mode === 'history') {
           const h = pingHistory(services, cmd.name);
@@ -295,6 +349,52 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         ui.print(`Measuring the ping matrix of ${cmd.name} through Cloud Assistant...${tag}`);
         return showMatrix(await measureTopology(services, cmd.name, { trigger: 'manual', actor: user }));
       }
+    }
+  }
+
+  let checking = false;
+  /** Prints what changed for the awaited devices; how many of them something happened to. */
+  async function checkDevices(): Promise<number> {
+    if (checking) return 0;
+    checking = true;
+    try {
+      const updates = await checkDeviceWaits(services, {
+        now: now(),
+        diagnoseAfterMs: options.diagnoseAfterMs ?? DEFAULT_DIAGNOSIS_AFTER_MS,
+      });
+      for (const u of updates) {
+        ui.print(updateText(u));
+        if (u.complete) await showMatrix(u.matrix);
+        if (u.matrixError !== undefined) fail(`Ping matrix not measured: ${u.matrixError}`);
+      }
+      return updates.length;
+    } catch (e) {
+      ui.print(`Could not check the awaited devices: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
+    } finally {
+      checking = false;
+    }
+  }
+
+  async function device(args: readonly string[]): Promise<void> {
+    const [name, site, mistake = 'right'] = args;
+    if (!name || !site || !(DEVICE_MISTAKES as readonly string[]).includes(mistake))
+      return fail(`Usage: /device <name> <site> [${DEVICE_MISTAKES.join('|')}]`);
+    const r = await playDevice(services, {
+      topology: name,
+      site,
+      mistake: mistake as DeviceMistake,
+      actor: user,
+      now: new Date(now()),
+    });
+    if (!r.ok) return fail(`The device was not played: ${r.refusal}.`);
+    ui.print(
+      `The sandbox plays ${site}'s device${mistake === 'right' ? '' : `, with a mistake: ${mistake}`} (${r.tunnels} IPsec SAs).${tag}`,
+    );
+    // Its tunnels negotiate for a moment: say what they did, as the schedule would, once they have.
+    for (let waited = 0; waited < DEVICE_SETTLE_MS; waited += 100) {
+      if ((await checkDevices()) > 0) return;
+      await services.pacing.sleep(100);
     }
   }
 
@@ -394,6 +494,9 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         case '/demo':
           await demo();
           return !stopped;
+        case '/device':
+          await device(rest);
+          return !stopped;
       }
       const text = /^\/?vpn(\s|$)/i.test(line) ? line.replace(/^\/?vpn\s*/i, '') : line.replace(/^\//, '');
       // `plan ```yaml` opens a block as `plan` alone does: the YAML follows, line by line.
@@ -409,6 +512,7 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         return true;
       }
       await vpn(text);
+      await checkDevices();
     } catch (e) {
       fail(`vpnbot could not finish that: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -418,6 +522,7 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
   return {
     user: () => user,
     failures: () => failures,
+    checkDevices,
     resume,
     interrupt() {
       stopped = true;

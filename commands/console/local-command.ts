@@ -19,7 +19,13 @@ function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string)
   const policy = { ...config.approval, allowSelfApproval: true };
   const dataDir = dirname(config.dbPath);
   return {
-    session: createConsoleSession(s, ui, { user, policy, validation: validationOptions(config), dataDir }),
+    session: createConsoleSession(s, ui, {
+      user,
+      policy,
+      validation: validationOptions(config),
+      dataDir,
+      diagnoseAfterMs: config.deviceDiagnosisMs,
+    }),
     policy,
     dataDir,
   };
@@ -40,6 +46,12 @@ function watchInterrupt(io: CliIo, session: ConsoleSession): Promise<typeof INTE
 const EXIT_INTERRUPTED = 130;
 
 export function localCommands(open: ServicesFactory, user: string): { local: CliCommand; demo: CliCommand } {
+  /** The awaited devices are checked on a schedule too, not only after each command. */
+  const watchDevices = (session: { checkDevices(): Promise<number> }, everyMs: number) => {
+    const timer = setInterval(() => void session.checkDevices(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
   const local: CliCommand = async (_args, io) =>
     withServices(io, open, async (s, config) => {
       const terminal = io.terminal ? createTerminalUi(io.terminal, io.writeFile) : undefined;
@@ -53,9 +65,14 @@ export function localCommands(open: ServicesFactory, user: string): { local: Cli
       if (terminal) {
         // The cloud SDKs load at their first use (lazy-cloud.ts): load them while the person types.
         setTimeout(() => void s.cloud.drivers, 50);
-        while (!wasInterrupted) {
-          const line = await Promise.race([terminal.ask(`${session.user()} /vpn`), interrupted]);
-          if (line === INTERRUPTED || line === undefined || !(await session.handle(line))) break;
+        const stop = watchDevices(session, config.deviceCheckMs);
+        try {
+          while (!wasInterrupted) {
+            const line = await Promise.race([terminal.ask(`${session.user()} /vpn`), interrupted]);
+            if (line === INTERRUPTED || line === undefined || !(await session.handle(line))) break;
+          }
+        } finally {
+          stop();
         }
         return wasInterrupted ? EXIT_INTERRUPTED : 0;
       }

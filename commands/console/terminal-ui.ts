@@ -88,6 +88,9 @@ export function createTerminalUi(stdout: NodeJS.WriteStream, writeFile: ConsoleU
               done++;
               lines.push(`failed ${e.stepId}: ${e.message}`);
               break;
+            case 'run-note':
+              lines.push(`- ${e.note}`);
+              return;
             case 'run-finished':
               lines.push(
                 `${e.status}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled`,

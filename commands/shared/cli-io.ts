@@ -5,8 +5,8 @@ export interface CliIo {
   /** Reads standard input to the end (for `-` as a file name). */
   readonly readStdin: () => Promise<string>;
   readonly readFile: (path: string) => Promise<string>;
-  /** Writes a file (the heat map PNG), creating its directory. */
-  readonly writeFile: (path: string, data: Uint8Array) => Promise<void>;
+  /** Writes a file (the heat map PNG), creating its directory; owner-only (0600) for one that holds secrets. */
+  readonly writeFile: (path: string, data: Uint8Array, options?: { ownerOnly?: boolean }) => Promise<void>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Asks a yes/no question on the terminal; resolves false when there is no terminal. */
   readonly confirm: (question: string) => Promise<boolean>;

@@ -40,6 +40,9 @@ export function createProgressPrinter(write: (line: string) => void, now: () => 
       case 'step-cancelled':
         write(`  cancelled ${e.stepId}`);
         break;
+      case 'run-note':
+        write(`  - ${e.note}`);
+        break;
       case 'run-finished':
         write(
           `${e.status === 'succeeded' ? 'Done' : e.status === 'failed' ? 'Failed' : 'Cancelled'}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.skipped} skipped, ${e.cancelled} cancelled.`,

@@ -10,7 +10,10 @@ export function topologyStatusLine(topologyStatus: TopologyStatus): string {
   const last = topologyStatus.lastRun;
   const state = last?.interrupted ? 'interrupted (it resumes at the next start of vpnbot)' : last?.status;
   const run = last ? `; last ${last.kind} ${last.id} ${state} at ${last.startedAt} by ${last.requester}` : '';
-  return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}`;
+  const waiting = topologyStatus.waiting
+    .map((w) => `; waiting for ${w.site}'s device (${w.up} of ${w.total} tunnels up)`)
+    .join('');
+  return `${topologyStatus.topology}: ${topologyStatus.resources.length} resources (${counts})${run}${waiting}`;
 }
 
 /** Output names as an engineer says them; others are shown as `name=value`. */

@@ -102,11 +102,12 @@ function siteLines(p: Proposal): { lines: string[]; clipped: boolean } {
 export interface PlanMessageContext {
   readonly sandbox: boolean;
   readonly approvers: string;
-  readonly kind: 'apply' | 'destroy';
+  readonly kind: 'apply' | 'destroy' | 'rotate';
 }
 
 /** The plan, posted in the channel for others to approve; `truncated`: the full text belongs in its thread. */
 export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
+  if (c.kind === 'rotate') return rotationMessage(proposal, c);
   const { record, plan } = proposal;
   const verb = c.kind === 'destroy' ? 'destroy' : 'apply';
   const { lines, clipped } = siteLines(proposal);
@@ -175,6 +176,66 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
     text: `${c.sandbox ? '[sandbox] ' : ''}Plan for ${record.topology}: ${summaryLine(plan)}`,
     blocks,
     truncated: lines.length > shown.length || clipped,
+  };
+}
+
+/** The decision buttons of a plan message: Approve (confirmed) and Reject, valued with the plan id only. */
+function decisionButtons(recordId: string, confirm: { title: string; text: string; verb: string }): Block {
+  return {
+    type: 'actions',
+    block_id: 'plan.decision',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_APPROVE,
+        style: 'primary',
+        value: recordId,
+        text: { type: 'plain_text', text: 'Approve' },
+        confirm: {
+          title: { type: 'plain_text', text: confirm.title },
+          text: { type: 'mrkdwn', text: clip(confirm.text, 300) },
+          confirm: { type: 'plain_text', text: confirm.verb },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+      {
+        type: 'button',
+        action_id: ACTION_REJECT,
+        style: 'danger',
+        value: recordId,
+        text: { type: 'plain_text', text: 'Reject' },
+      },
+    ],
+  };
+}
+
+/** A key rotation, posted for approval: its stages as its text says them, and the buttons. */
+function rotationMessage(p: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
+  const { record } = p;
+  const keys = record.rotation?.stages.length ?? 0;
+  const blocks: Block[] = [header(`Key rotation for ${record.topology}`)];
+  if (c.sandbox) blocks.push(context(SANDBOX_LABEL));
+  blocks.push(
+    section(
+      `<@${record.requester}> asks to rotate ${keys} pre-shared key${keys === 1 ? '' : 's'} of *${escapeMrkdwn(record.topology)}*, plan \`${record.hash.slice(0, 12)}\`: one at a time, so the other tunnel carries the traffic while a key changes; the ping matrix is checked after each.`,
+    ),
+    section(`\`\`\`${escapeMrkdwn(record.text)}\`\`\``),
+    {
+      ...context(
+        `${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`,
+      ),
+      block_id: 'plan.expiry',
+    },
+    decisionButtons(record.id, {
+      title: `Rotate keys of ${clip(record.topology, 20)}?`,
+      text: `${keys} key${keys === 1 ? '' : 's'}, one at a time. This changes the cloud${c.sandbox ? ' (sandbox)' : ''}.`,
+      verb: 'Rotate',
+    }),
+  );
+  return {
+    text: `${c.sandbox ? '[sandbox] ' : ''}Key rotation for ${record.topology}: ${keys} key${keys === 1 ? '' : 's'}`,
+    blocks,
+    truncated: false,
   };
 }
 
@@ -359,6 +420,9 @@ export function statusMessage(
         (run
           ? `\nlast ${run.kind} \`${run.id}\` *${run.status}* at ${run.startedAt} by <@${run.requester}>${thread}`
           : '') +
+        t.waiting
+          .map((w) => `\n:hourglass: waiting for ${escapeMrkdwn(w.site)}'s device: ${w.up} of ${w.total} tunnels up`)
+          .join('') +
         (run?.failures.length
           ? `\n${run.failures
               .slice(0, 3)

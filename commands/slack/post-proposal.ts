@@ -25,7 +25,7 @@ import { cannotPostThere, WHERE_HINT } from './where-to-post';
 export async function postProposal(
   deps: SlackDeps,
   result: ProposalResult,
-  kind: 'apply' | 'destroy',
+  kind: 'apply' | 'destroy' | 'rotate',
   channel: string,
   client: WebClient,
   respond: Respond,

@@ -21,6 +21,8 @@ export interface ProgressState {
   startedAt: number;
   finished?: 'succeeded' | 'failed' | 'cancelled';
   resumed: boolean;
+  /** The cloud side is done and these on-premises sites' devices are awaited: the run ends waiting, not done. */
+  waitingFor?: readonly string[];
 }
 
 export function newProgressState(topology: string, kind: string, now: number): ProgressState {
@@ -73,6 +75,9 @@ export function applyEvent(state: ProgressState, event: EngineEvent): void {
     case 'step-skipped':
       state.skipped++;
       break;
+    case 'run-note':
+      state.notes.push(event.note);
+      break;
     case 'step-cancelled':
       state.cancelled++;
       break;
@@ -94,10 +99,13 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function renderProgress(state: ProgressState, now: number, sandbox: boolean): SlackMessage {
   const done = state.succeeded + state.failed + state.skipped + state.cancelled;
-  const verb = state.kind === 'destroy' ? 'Destroying' : 'Applying';
-  const title = state.finished
-    ? `${state.finished === 'succeeded' ? ':white_check_mark: Done' : state.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${state.kind} of *${esc(state.topology)}*`
-    : `:hourglass_flowing_sand: ${verb} *${esc(state.topology)}*${state.resumed ? ' (resumed after a restart)' : ''}`;
+  const verb = state.kind === 'destroy' ? 'Destroying' : state.kind === 'rotate' ? 'Rotating the keys of' : 'Applying';
+  const waiting = state.finished === 'succeeded' && state.waitingFor?.length ? state.waitingFor : undefined;
+  const title = waiting
+    ? `:satellite_antenna: Waiting for ${waiting.map((s) => `${esc(s)}'s`).join(' and ')} device${waiting.length > 1 ? 's' : ''}: the cloud side of *${esc(state.topology)}* is done`
+    : state.finished
+      ? `${state.finished === 'succeeded' ? ':white_check_mark: Done' : state.finished === 'failed' ? ':x: Failed' : ':double_vertical_bar: Cancelled'}: ${state.kind} of *${esc(state.topology)}*`
+      : `:hourglass_flowing_sand: ${verb} *${esc(state.topology)}*${state.resumed ? ' (resumed after a restart)' : ''}`;
   const lines = [
     `${title}${sandbox ? ' [sandbox]' : ''}`,
     `\`${bar(done, state.total)}\` ${done}/${state.total} steps · ${clock(now - state.startedAt)}`,
@@ -121,14 +129,17 @@ export function renderProgress(state: ProgressState, now: number, sandbox: boole
     lines.push(
       `:x: \`${esc(f.stepId)}\`: ${esc(f.message).slice(0, 300)} \`${esc(f.code)}\`${f.requestId ? ` request ${esc(f.requestId)}` : ''}`,
     );
-  for (const n of state.notes.slice(0, 3)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
+  // The latest notes: what the run says last is what matters now.
+  for (const n of state.notes.slice(-4)) lines.push(`:information_source: ${esc(n).slice(0, 300)}`);
   const text = lines.join('\n');
   // The text is what notifications and screen readers show: it follows the state to its end.
   const outcome = { succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' } as const;
   return {
-    text: state.finished
-      ? `${outcome[state.finished]}: ${state.kind} of ${esc(state.topology)}, ${done}/${state.total} steps (${state.succeeded} succeeded, ${state.failed} failed)`
-      : `${verb} ${esc(state.topology)}: ${done}/${state.total} steps`,
+    text: waiting
+      ? `Waiting for ${waiting.join(' and ')}: ${esc(state.topology)}'s cloud side is done`
+      : state.finished
+        ? `${outcome[state.finished]}: ${state.kind} of ${esc(state.topology)}, ${done}/${state.total} steps (${state.succeeded} succeeded, ${state.failed} failed)`
+        : `${verb} ${esc(state.topology)}: ${done}/${state.total} steps`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }],
   };
 }

@@ -13,6 +13,7 @@ import { isDestroyPlan } from '../../src/planner/plan';
 import { escapeMrkdwn, failureMessage, messageArgs } from './blocks';
 import { postMatrix } from './matrix-post';
 import type { Respond } from './private-reply';
+import { postChecklist } from './device-watch';
 import { newProgressState, ProgressMessage } from './progress-message';
 import type { SlackDeps } from './slack-deps';
 
@@ -37,7 +38,7 @@ export async function startProgress(
   const first = await client.chat.postMessage({
     channel: thread.channel,
     thread_ts: thread.ts,
-    text: `${kind === 'destroy' ? 'Destroying' : 'Applying'} ${topology}…`,
+    text: `${kind === 'destroy' ? 'Destroying' : kind === 'rotate' ? 'Rotating the keys of' : 'Applying'} ${topology}…`,
   });
   return new ProgressMessage(state, {
     intervalMs: deps.progressIntervalMs,
@@ -54,14 +55,23 @@ export async function runInThread(
   thread: RunThread,
   client: WebClient,
 ): Promise<void> {
-  const kind = isDestroyPlan(record.plan) ? 'destroy' : 'apply';
+  const kind = record.rotation ? 'rotate' : isDestroyPlan(record.plan) ? 'destroy' : 'apply';
   const progress = await startProgress(deps, record.topology, kind, thread, client);
   const outcome = await runToEnd(deps.services, record, { onEvent: loggedListener(deps, progress.onEvent), thread });
+  endProgress(progress, outcome);
   await progress.finish();
   await reportOutcome(deps, outcome, thread, client);
 }
 
-/** After a run, in its thread: the failed steps and what to do, then the matrix it was measured with. */
+/** What the progress message ends on besides the engine's own end: the devices the run waits for. */
+export function endProgress(progress: ProgressMessage, outcome: RunOutcome): void {
+  if (outcome.waitingFor?.length) progress.state.waitingFor = outcome.waitingFor.map((w) => w.site);
+}
+
+/**
+ * After a run, in its thread: the failed steps and what to do, then the matrix it was measured
+ * with; or, when it waits for on-premises devices, each one's checklist (remembered, to tick).
+ */
 export async function reportOutcome(
   deps: SlackDeps,
   outcome: RunOutcome,
@@ -77,6 +87,7 @@ export async function reportOutcome(
     });
   const say: Respond = (m) =>
     client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: String(m.text ?? '') });
+  for (const wait of outcome.waitingFor ?? []) await postChecklist(deps, wait, thread, client);
   if (outcome.matrix) {
     await postMatrix(
       deps,
@@ -84,7 +95,9 @@ export async function reportOutcome(
       { channel: thread.channel, threadTs: thread.ts },
       client,
       say,
-      `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`,
+      result.kind === 'rotate'
+        ? `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the key rotation's last step`
+        : `*Ping matrix for ${escapeMrkdwn(result.topology)}* after the ${result.kind} (the baseline)`,
     );
   } else if (outcome.matrixError !== undefined) {
     await say({ text: 'The ping matrix could not be measured after the apply; `/vpn ping` tries again.' }).catch(
@@ -95,7 +108,7 @@ export async function reportOutcome(
 
 /** Resumes the runs a previous process left, each in its thread (those without one, silently). */
 export async function resumeInThreads(deps: SlackDeps, client: WebClient): Promise<void> {
-  const threads: Promise<ProgressMessage | undefined>[] = [];
+  const threads = new Map<string, Promise<ProgressMessage | undefined>>();
   const outcomes = await resumeToEnd(deps.services, {
     onEvent: loggedListener(deps),
     onResume: (run) => {
@@ -112,11 +125,15 @@ export async function resumeInThreads(deps: SlackDeps, client: WebClient): Promi
           deps.log.warn({ err: e }, 'could not report a resumed run in its thread');
           return undefined;
         });
-      threads.push(progress);
+      threads.set(run.id, progress);
       // Events arrive before the message exists: buffered through the promise.
       return loggedListener(deps, (e) => void progress.then((m) => m?.onEvent(e)));
     },
   });
-  await Promise.all(threads.map((p) => p.then((m) => m?.finish())));
+  for (const outcome of outcomes) {
+    const progress = await threads.get(outcome.result.runId);
+    if (progress) endProgress(progress, outcome);
+  }
+  await Promise.all([...threads.values()].map((p) => p.then((m) => m?.finish())));
   for (const outcome of outcomes) if (outcome.thread) await reportOutcome(deps, outcome, outcome.thread, client);
 }

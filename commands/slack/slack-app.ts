@@ -20,6 +20,7 @@ import * as rejectButton from './listeners/reject-button';
 import * as rejectForm from './listeners/reject-form';
 import * as unknownButton from './listeners/unknown-button';
 import * as vpnCommand from './listeners/vpn-command';
+import { startDeviceWatch, type DeviceWatch } from './device-watch';
 import { startPingSchedule, type PingSchedule } from './ping-schedule';
 import { PerUserLimit } from './per-user-limit';
 import { permalinks } from './permalinks';
@@ -95,6 +96,8 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     policy: config.approval,
     validation: validationOptions(config),
     progressIntervalMs: slack.progressIntervalMs,
+    deviceCheckMs: config.deviceCheckMs,
+    deviceDiagnosisMs: config.deviceDiagnosisMs,
     log: services.logger,
     members: groupMembers(),
     channelMembers: channelMembers(),
@@ -123,6 +126,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
   let server: Server | undefined;
   let schedule: PingSchedule | undefined;
   let expiry: { stop(): void } | undefined;
+  let devices: DeviceWatch | undefined;
   return {
     app,
     active,
@@ -143,6 +147,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       // Often enough that a plan's buttons go soon after it expires, rarely enough to cost nothing.
       expiry = startPlanExpiry(deps, app.client, Math.min(60_000, Math.max(1_000, config.approval.planTtlMs / 4)));
       if (slack.pingIntervalMs !== undefined) schedule = startPingSchedule(deps, app.client, slack.pingIntervalMs);
+      devices = startDeviceWatch(deps, app.client);
       if (socket) {
         await app.start();
         return undefined;
@@ -170,6 +175,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     async stop() {
       schedule?.stop();
       expiry?.stop();
+      devices?.stop();
       if (socket) await app.stop();
       else {
         server?.closeIdleConnections();

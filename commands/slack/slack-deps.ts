@@ -15,6 +15,9 @@ export interface SlackDeps {
   readonly validation: ValidationOptions;
   /** The least time between two edits of one progress message. */
   readonly progressIntervalMs: number;
+  /** How often awaited devices' tunnels are checked, and how long one may stay down before it is diagnosed. */
+  readonly deviceCheckMs: number;
+  readonly deviceDiagnosisMs: number;
   readonly log: Logger;
   /** Members of a Slack user group, as Slack lists them (cached briefly). */
   readonly members: (client: WebClient) => GroupMembers;

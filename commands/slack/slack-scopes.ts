@@ -16,8 +16,10 @@ export const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] |
   'conversations.members': ['channels:read', 'groups:read'],
   // Whether vpnbot is a member of the channel a command was typed in, before planning for it.
   'conversations.info': ['channels:read', 'groups:read'],
-  // The ping matrix's heat map, uploaded into the thread.
+  // The ping matrix's heat map, uploaded into the thread; a device configuration into a direct message.
   'files.uploadV2': 'files:write',
+  // The direct message a device configuration (with keys, for an owner) is sent in.
+  'conversations.open': 'im:write',
   // The App Home tab needs no scope, only the app_home_opened event.
   'views.publish': null,
   // Modals need interactivity, not a scope.

@@ -19,6 +19,8 @@ export interface AppServices {
   readonly sandboxNote?: string;
   /** Structured operator log (secrets redacted); front ends feed engine events into it. */
   readonly logger: Logger;
+  /** How long a key rotation waits for an on-premises device to take a new key (real time). */
+  readonly deviceKeyWaitMs?: number;
   close(): Promise<void>;
 }
 

@@ -2,8 +2,9 @@
  * Everything vpnbot remembers, as the application sees it: the engine's store plus topologies,
  * plans and their approval, and the audit log. Implemented on SQLite in storage/.
  */
-import type { EngineStore, RunRecord, StepRecord } from '../engine/engine-store';
+import type { EngineStore, RunRecord, RunThread, StepRecord } from '../engine/engine-store';
 import type { Plan } from '../planner/plan';
+import type { Rotation } from './rotation-plan';
 import type { PingMatrix } from '../probe/ping-matrix';
 import type { Topology } from '../topology/model';
 
@@ -23,6 +24,8 @@ export interface PlanRecord {
   readonly document?: Topology;
   /** The chat message showing the plan, once posted. */
   readonly message?: { readonly channel: string; readonly ts: string };
+  /** A key rotation: its stages; `plan` then holds the connections it touches, kept as they are. */
+  readonly rotation?: Rotation;
 }
 
 export interface AuditEntry {
@@ -46,8 +49,11 @@ export type DecisionResult =
       status?: PlanStatus;
     };
 
-/** What started a measurement: the end of an apply, a user, the schedule, or a row pasted from on premises. */
-export type MeasurementTrigger = 'apply' | 'manual' | 'scheduled' | 'pasted';
+/**
+ * What started a measurement: the end of an apply, a user, the schedule, a row pasted from on
+ * premises, or a key rotation checking the matrix between its steps.
+ */
+export type MeasurementTrigger = 'apply' | 'manual' | 'scheduled' | 'pasted' | 'rotation';
 
 export interface MeasurementRecord {
   readonly id: number;
@@ -56,6 +62,41 @@ export interface MeasurementRecord {
   /** The first measurement after a successful apply: what later RTTs are compared with. */
   readonly baseline: boolean;
   readonly matrix: PingMatrix;
+}
+
+/** One tunnel of the checklist of a device vpnbot waits for: what the cloud said of it at the last check. */
+export interface TunnelCheck {
+  readonly connectionId: string;
+  readonly connection: string;
+  readonly role: 'master' | 'slave';
+  readonly tunnelId: string;
+  /** The cloud gateway's address this tunnel negotiates from. */
+  readonly cloudAddress: string;
+  readonly status: string;
+  readonly up: boolean;
+  /** When it was first seen up. */
+  readonly upAt?: number;
+  /** The last diagnosis posted for it, and when (a changed one is posted again). */
+  readonly diagnosis?: string;
+  readonly diagnosedAt?: number;
+}
+
+/**
+ * The wait for an on-premises site's device, opened when an apply finished its cloud side: every
+ * tunnel to the device, ticked as it comes up. Finished when all are up.
+ */
+export interface DeviceWait {
+  readonly topology: string;
+  readonly site: string;
+  readonly deviceAddress: string;
+  readonly runId?: string;
+  /** The plan's thread, where the checklist and what follows are posted. */
+  readonly thread?: RunThread;
+  /** The checklist message, edited as tunnels come up. */
+  readonly checklist?: RunThread;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly tunnels: readonly TunnelCheck[];
 }
 
 export interface AppStore extends EngineStore {
@@ -100,5 +141,12 @@ export interface AppStore extends EngineStore {
    * `now`: true the first time, false for a replay, across restarts and processes on one database.
    */
   firstSeen(key: string, until: number, now: number): boolean;
+  /** Opens or updates the wait for a site's device (one per topology and site). */
+  saveDeviceWait(w: DeviceWait): void;
+  /** Waits still open (all of them, or a topology's), oldest first. */
+  openDeviceWaits(topology?: string): DeviceWait[];
+  deviceWait(topology: string, site: string): DeviceWait | undefined;
+  /** A key rotation's new key, in place of the old one (encrypted at rest, as every secret). */
+  replaceSecret(topology: string, name: string, value: string): void;
   auditLog(limit?: number): AuditEntry[];
 }

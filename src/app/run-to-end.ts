@@ -1,6 +1,8 @@
 /**
  * The product rule after Approve, in one place: an approved plan runs to its end and, when it was
- * an apply that succeeded, the ping matrix is measured (the topology's new baseline). Every front
+ * an apply that succeeded, the ping matrix is measured (the topology's new baseline); unless an
+ * on-premises device's tunnels are not up yet: then the run ends waiting for that device, and the
+ * matrix follows once its tunnels are (device-bring-up.ts). Every front
  * end (Slack, the console, the CLI, the demo) calls these and only renders what they return; a run
  * a dead process left is resumed, and a failed one retried, the same way.
  */
@@ -11,6 +13,9 @@ import type { Plan } from '../planner/plan';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
 import { isDestroyPlan } from '../planner/plan';
+import type { DeviceWait } from './app-store';
+import { openDeviceWaits } from './device-bring-up';
+import { runRotation } from './key-rotation';
 import { measureAfterApply, type MeasureResult } from './ping-use-cases';
 
 export interface RunOutcome {
@@ -26,6 +31,11 @@ export interface RunOutcome {
   readonly matrix?: MeasureResult;
   /** A fault while measuring, in words: the run itself stands, and `/vpn ping` measures again. */
   readonly matrixError?: string;
+  /**
+   * The cloud side is done and these on-premises devices are awaited: the run ends waiting for
+   * them, not failed, and is measured when their tunnels are up.
+   */
+  readonly waitingFor?: readonly DeviceWait[];
 }
 
 export interface RunToEndOptions {
@@ -58,6 +68,36 @@ export async function measureAfterRun(
 }
 
 /**
+ * After an apply that succeeded: the devices it waits for (none when every tunnel answers). A fault
+ * reading the tunnels is logged: the run stands, and is measured as any other.
+ */
+async function devicesAwaited(s: AppServices, result: RunResult, thread?: RunThread): Promise<DeviceWait[]> {
+  if (result.kind !== 'apply' || result.status !== 'succeeded') return [];
+  try {
+    return await openDeviceWaits(s, result.topology, {
+      runId: result.runId,
+      now: Date.now(),
+      ...(thread ? { thread } : {}),
+    });
+  } catch (e) {
+    s.logger.warn({ err: e, topology: result.topology }, 'the tunnels to on-premises devices could not be read');
+    return [];
+  }
+}
+
+/** What follows a run: the devices it waits for, or else the matrix. */
+async function afterRun(
+  s: AppServices,
+  result: RunResult,
+  requester: string,
+  thread?: RunThread,
+): Promise<Pick<RunOutcome, 'matrix' | 'matrixError' | 'waitingFor'>> {
+  const waitingFor = await devicesAwaited(s, result, thread);
+  if (waitingFor.length) return { waitingFor };
+  return measureAfterRun(s, result, requester);
+}
+
+/**
  * Runs an approved plan (or, for a retry, what is left of it: `plan`); the plan record becomes
  * `applied` only if the run succeeded (`failed` otherwise).
  */
@@ -85,12 +125,14 @@ export async function runToEnd(
   record: PlanRecord,
   options: RunToEndOptions = {},
 ): Promise<RunOutcome> {
+  // A key rotation is its own run: one key at a time, the matrix checked between them.
+  if (record.rotation) return runRotation(services, record, options);
   const result = await runApprovedPlan(services, record, options);
   // An interrupted run is resumed later; it is measured when it ends.
   const measured =
     options.signal?.aborted || result.status === 'running'
       ? {}
-      : await measureAfterRun(services, result, record.requester);
+      : await afterRun(services, result, record.requester, options.thread);
   return { result, requester: record.requester, ...(options.thread ? { thread: options.thread } : {}), ...measured };
 }
 
@@ -119,7 +161,7 @@ export async function resumeToEnd(services: AppServices, options: ResumeOptions 
     const stopped = options.signal?.aborted || result.status === 'running';
     if (run?.planId && !stopped)
       services.store.markPlan(run.planId, result.status === 'succeeded' ? 'applied' : 'failed');
-    const measured = stopped ? {} : await measureAfterRun(services, result, requester);
+    const measured = stopped ? {} : await afterRun(services, result, requester, run?.thread);
     outcomes.push({ result, requester, ...(run?.thread ? { thread: run.thread } : {}), ...measured });
   }
   return outcomes;

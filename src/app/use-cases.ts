@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunThread } from '../engine/engine-store';
 import { ownerIsGone } from '../engine/create-engine';
-import type { EngineListener } from '../engine/engine-events';
+import type { EngineListener, RunKind } from '../engine/engine-events';
 import type { Problem } from '../errors';
 import { hasChanges, isDestroyPlan, summarize, type Plan } from '../planner/plan';
 import { planHash } from '../planner/plan-hash';
@@ -20,6 +20,7 @@ import type { ValidationOptions } from '../topology/validate';
 import type { AppServices } from './app-services';
 import type { PlanRecord } from './app-store';
 import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers, type Permission } from './approval-policy';
+import { rotationStillValid } from './key-rotation';
 import { runToEnd, type RunOutcome } from './run-to-end';
 
 export interface Proposal {
@@ -220,7 +221,12 @@ export async function decidePlan(
       );
     // The approval binds to what the cloud is now: a plan that no longer matches it is stale.
     const topology = record.document ?? services.store.topology(record.topology);
-    if (topology) {
+    if (record.rotation) {
+      if (!(await rotationStillValid(services, record))) {
+        services.store.markPlan(record.id, 'superseded');
+        return refuse('the cloud changed since this rotation was planned: propose it again', record.topology);
+      }
+    } else if (topology) {
       const deletesOnly = isDestroyPlan(record.plan);
       const now = deletesOnly ? await services.engine.planDestroy(topology) : await services.engine.plan(topology);
       // A partial destroy (a rollback) still holds while each of its deletes is still to be done.
@@ -333,6 +339,8 @@ export async function retryRun(
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (run.kind === 'rotate')
+    return { kind: 'nothing', reason: 'a key rotation is not retried: `/vpn rotate` proposes the keys left to rotate' };
   const approved = run.planId ? services.store.plan(run.planId) : undefined;
   const topology = approved?.document ?? services.store.topology(run.topology);
   if (!approved || !topology) return { kind: 'nothing', reason: 'that run has no approved plan vpnbot knows of' };
@@ -383,6 +391,7 @@ export async function proposeRollback(
   const run = services.store.run(runId);
   if (!run || run.status === 'running')
     return { kind: 'nothing', reason: run ? 'that run is still running' : 'that run is unknown to vpnbot' };
+  if (run.kind === 'rotate') return { kind: 'nothing', reason: 'a key rotation creates nothing to roll back' };
   const allowed = await followUpAllowed(services, 'rollback', runId, run.requester, options);
   if (!allowed.ok) return { kind: 'nothing', reason: allowed.reason };
   const topology = services.store.topology(run.topology);
@@ -423,6 +432,8 @@ export interface TopologyStatus {
     tunnels?: Readonly<Record<string, string>>;
   }[];
   readonly counts: Readonly<Record<'created' | 'adopted' | 'external', number>>;
+  /** On-premises devices an apply is waiting for: how many of their tunnels are up. */
+  readonly waiting: readonly { readonly site: string; readonly up: number; readonly total: number }[];
   readonly lastRun: null | {
     readonly id: string;
     readonly kind: string;
@@ -469,6 +480,11 @@ export function statusOf(
           };
         }),
         counts: { created: count('created'), adopted: count('adopted'), external: count('external') },
+        waiting: services.store.openDeviceWaits(name).map((w) => ({
+          site: w.site,
+          up: w.tunnels.filter((t) => t.up).length,
+          total: w.tunnels.length,
+        })),
         lastRun: last
           ? {
               id: last.id,
@@ -521,7 +537,7 @@ export function recordPlanMessage(services: AppServices, planId: string, channel
 export function runInfo(
   services: AppServices,
   runId: string,
-): { topology: string; kind: 'apply' | 'destroy'; requester: string; planRequester: string } | undefined {
+): { topology: string; kind: RunKind; requester: string; planRequester: string } | undefined {
   const run = services.store.run(runId);
   if (!run) return undefined;
   // A retry is judged against who asked for the approved plan (what retryRun checks too).

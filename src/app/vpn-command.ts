@@ -21,9 +21,13 @@ export type VpnCommand =
       readonly site: string;
       readonly output: string;
     }
+  /** An on-premises site's device configuration for a vendor (the neutral table when none is named). */
+  | { readonly kind: 'config'; readonly name: string; readonly site: string; readonly vendor?: string }
+  /** New pre-shared keys, one tunnel at a time, through approval (a site's alone when named). */
+  | { readonly kind: 'rotate'; readonly name: string; readonly site?: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
 
-export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'help'] as const;
+export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'config', 'rotate', 'help'] as const;
 
 export const VPN_USAGE = [
   '`/vpn plan <topology>`: what would change; others approve it with a button',
@@ -33,6 +37,8 @@ export const VPN_USAGE = [
   '`/vpn destroy <name>`: a plan to delete what vpnbot created, through approval',
   '`/vpn ping <name>`: measure the ping matrix now (table and heat map); `/vpn ping <name> history`: the trend per pair',
   '`/vpn ping <name> from <site>` then ping output in a code block: a row measured on an on-premises host',
+  "`/vpn config <name> <site> [vendor]`: an on-premises site's device configuration (strongswan, libreswan, cisco, fortios, panos, junos, or the neutral table), in a direct message; its owners get the keys",
+  '`/vpn rotate <name> [site]`: new pre-shared keys, one tunnel at a time so traffic stays up, the ping matrix checked between them; through approval',
   '`/vpn help`: this text',
 ].join('\n');
 
@@ -104,6 +110,40 @@ function parsePing(rest: string): VpnCommand {
   };
 }
 
+const CONFIG_HINT =
+  'e.g. `/vpn config hybrid dc1 fortios`: a topology, one of its on-premises sites and a vendor (strongswan, libreswan, cisco, fortios, panos, junos, table)';
+
+function parseConfig(rest: string): VpnCommand {
+  const words = rest.split(/\s+/).filter((w) => w !== '');
+  if (words.length < 2 || words.length > 3)
+    return {
+      kind: 'invalid',
+      message: '`/vpn config` takes a topology, a site and, optionally, a vendor',
+      hint: CONFIG_HINT,
+    };
+  const [name, site, vendor] = words as [string, string, string | undefined];
+  for (const [what, v] of [
+    ['topology', name],
+    ['site', site],
+  ] as const)
+    if (!NAME.test(v))
+      return { kind: 'invalid', message: `"${v.slice(0, 40)}" is not a ${what} name`, hint: CONFIG_HINT };
+  if (vendor !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,20}$/.test(vendor))
+    return { kind: 'invalid', message: `"${vendor.slice(0, 40)}" is not a vendor`, hint: CONFIG_HINT };
+  return { kind: 'config', name, site, ...(vendor ? { vendor } : {}) };
+}
+
+const ROTATE_HINT = 'e.g. `/vpn rotate ikev1test`, or `/vpn rotate hybrid dc1` for the keys of one site';
+
+function parseRotate(rest: string): VpnCommand {
+  const words = rest.split(/\s+/).filter((w) => w !== '');
+  if (words.length < 1 || words.length > 2)
+    return { kind: 'invalid', message: '`/vpn rotate` takes a topology and, optionally, a site', hint: ROTATE_HINT };
+  const bad = words.find((w) => !NAME.test(w));
+  if (bad) return { kind: 'invalid', message: `"${bad.slice(0, 40)}" is not a name`, hint: ROTATE_HINT };
+  return { kind: 'rotate', name: words[0]!, ...(words[1] ? { site: words[1] } : {}) };
+}
+
 export function parseVpnCommand(raw: string): VpnCommand {
   const text = raw.trim();
   if (text === '') return { kind: 'help' };
@@ -127,6 +167,10 @@ export function parseVpnCommand(raw: string): VpnCommand {
       return oneName(sub, rest);
     case 'ping':
       return parsePing(rest);
+    case 'config':
+      return parseConfig(rest);
+    case 'rotate':
+      return parseRotate(rest);
     case 'status': {
       if (rest === '') return { kind: 'status' };
       const named = oneName('apply', rest);

@@ -126,10 +126,89 @@ export interface CommandRunner {
 }
 
 /**
+ * One tunnel of an IPsec connection as its peer device must mirror it, read back from the cloud
+ * (what it holds, not what was planned). Algorithm names are the cloud's (`aes`, `sha256`,
+ * `group14`); src/onprem/ names them per vendor.
+ */
+export interface PeerTunnel {
+  readonly role: TunnelRole;
+  /** The tunnel's id; a single-tunnel connection's own id. */
+  readonly id: string;
+  /** The device's public address (the customer gateway's) and the cloud gateway's for this tunnel. */
+  readonly deviceAddress: string;
+  readonly cloudAddress: string;
+  readonly psk: string;
+  readonly ike: {
+    readonly version: string;
+    readonly mode: string;
+    readonly encryption: string;
+    readonly integrity: string;
+    readonly dhGroup: string;
+    readonly lifetimeSeconds: number;
+    /** The identities as the device presents and expects them. */
+    readonly localId: string;
+    readonly remoteId: string;
+  };
+  readonly ipsec: {
+    readonly encryption: string;
+    readonly integrity: string;
+    /** `disabled`, or a DH group (`group14`). */
+    readonly pfs: string;
+    readonly lifetimeSeconds: number;
+  };
+  readonly dpd: boolean;
+  readonly natTraversal: boolean;
+  /** The negotiation status the cloud reports (`ipsec_sa_established`, ...), and whether that is up. */
+  readonly status: string;
+  readonly up: boolean;
+}
+
+/** An IPsec connection as the device at its other end must be configured: its networks and tunnels. */
+export interface PeerConfiguration {
+  readonly connectionId: string;
+  readonly name: string;
+  readonly gatewayId: string;
+  /** The device's side (the connection's remote subnets) and the cloud's (its local ones). */
+  readonly deviceSubnets: readonly string[];
+  readonly cloudSubnets: readonly string[];
+  /** Master first. */
+  readonly tunnels: readonly PeerTunnel[];
+}
+
+/** The peer side of IPsec connections, and their keys: the device's configuration and key rotation. */
+export interface IpsecPeerApi {
+  /** What the connection's peer device must hold (DownloadVpnConnectionConfig, its tunnels' roles and state); undefined when it is gone. */
+  peerConfiguration(region: string, connectionId: string): Promise<PeerConfiguration | undefined>;
+  /** Gives one tunnel a new pre-shared key (that tunnel alone renegotiates). Never logged. */
+  setTunnelKey(region: string, connectionId: string, tunnel: TunnelRole, psk: string): Promise<void>;
+}
+
+/**
+ * An on-premises VPN device for an emulator to play: at `publicIp`, with tunnels as
+ * DownloadVpnConnectionConfig describes a tunnel to the device (Local the device's address, Remote
+ * the cloud's; subnets and IKE identities as the device sees them). No tunnels: unplugged.
+ */
+export interface PlayedDevice {
+  readonly publicIp: string;
+  readonly tunnels: readonly {
+    readonly Local: string;
+    readonly Remote: string;
+    readonly LocalSubnet: string;
+    readonly RemoteSubnet: string;
+    readonly IkeConfig: Readonly<Record<string, string | number>>;
+    readonly IpsecConfig: Readonly<Record<string, string | number>>;
+  }[];
+  /** Addresses behind the device that answer ping. */
+  readonly hosts?: readonly string[];
+}
+
+/**
  * Breaking things on purpose, for demonstrations: only an emulator offers it (its control API).
  * Resolves with an error message when the thing to break does not exist.
  */
 export interface SandboxControl {
+  /** Plays a data centre's device, configured as given (right, or with a mistake on purpose). */
+  playDevice(device: PlayedDevice): Promise<string | undefined>;
   withdrawPublishedRoute(
     cenId: string,
     childInstanceId: string,
@@ -154,4 +233,5 @@ export interface CloudApi {
   /** The edition of a CEN: `basic` for one bought before Enterprise Edition (its transit routers are Basic). */
   cenEdition(cenId: string): Promise<CenEdition>;
   readonly commands: CommandRunner;
+  readonly ipsec: IpsecPeerApi;
 }

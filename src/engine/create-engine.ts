@@ -15,6 +15,7 @@ import type { Topology } from '../topology/model';
 import type { EngineListener, RunKind, RunStatus } from './engine-events';
 import type { EngineStore, RunRecord, RunThread } from './engine-store';
 import { KeyedLocks } from './keyed-locks';
+import { keepKeysInService } from './keys-in-service';
 import { observeCloud, type RefreshOptions } from './observe-cloud';
 import { realPacing, type Pacing } from './retry-policy';
 import { toStepFailure, type StepFailure } from './step-failure';
@@ -75,8 +76,34 @@ export interface ApplyOptions {
   readonly thread?: RunThread;
 }
 
+/** What a run that is not a walk of steps (a key rotation) is given: its id, and the engine's means. */
+export interface ExclusiveRun {
+  readonly runId: string;
+  readonly pacing: Pacing;
+  /** Progress, isolated as the engine's own (a listener that throws is logged). */
+  readonly emit: EngineListener;
+  readonly signal?: AbortSignal;
+}
+
+/** How such a run ended: its status by step (the plan's steps), and the root causes of a failure. */
+export interface ExclusiveResult {
+  readonly outcomes: ReadonlyMap<string, NodeOutcome>;
+  readonly failures: readonly StepFailure[];
+}
+
 export interface Engine {
   readonly cloud: CloudApi;
+  /**
+   * Runs `body` as a run of `kind` over `plan`'s steps, holding the topology as any run does
+   * (claimed, leased while it lives, recorded, finished; refused with engine.topology-busy while
+   * another run holds it). For runs whose work is not creating or deleting (a key rotation); such a
+   * run is not resumed after a crash but marked cancelled.
+   */
+  exclusive(
+    plan: Plan,
+    options: ApplyOptions & { readonly kind: RunKind },
+    body: (run: ExclusiveRun) => Promise<ExclusiveResult>,
+  ): Promise<RunResult>;
   /** Claims the topology and runs the plan; refused (engine.topology-busy) while another run holds it. */
   apply(plan: Plan, options: ApplyOptions): Promise<RunResult>;
   /**
@@ -152,15 +179,11 @@ export function createEngine(options: EngineOptions): Engine {
     opts: Omit<ApplyOptions, 'requester' | 'kind'>,
   ): Promise<RunResult> {
     const emit = isolated(opts.onEvent);
-    const heartbeat = setInterval(
-      () => store.renewLease(runId, owner, leaseFromNow()),
-      Math.max(1, Math.floor(leaseMs / 3)),
-    );
-    heartbeat.unref();
+    const stop = heartbeatOf(runId);
     try {
       return await walkRun(plan, runId, kind, resumed, opts, emit);
     } finally {
-      clearInterval(heartbeat);
+      stop();
     }
   }
 
@@ -185,6 +208,14 @@ export function createEngine(options: EngineOptions): Engine {
     const signal = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
     /** Suspended, not cancelled: what did not finish is left as it stands, for the resume. */
     const suspended = () => opts.suspend?.aborted === true && opts.signal?.aborted !== true;
+    if (kind === 'apply')
+      // Connections added beside one in service take its key (one key per pair of addresses).
+      await keepKeysInService(plan, cloud, store, pacing).catch((err: unknown) =>
+        options.log?.warn(
+          { err, runId },
+          'the key of a tunnel in service could not be read; new connections get new keys',
+        ),
+      );
     emit({
       type: 'run-started',
       runId,
@@ -240,35 +271,101 @@ export function createEngine(options: EngineOptions): Engine {
       ...(o.onRetry ? { onRetry: o.onRetry } : {}),
     });
 
+  /** Claims the topology for a new run, or throws engine.topology-busy naming the run that holds it. */
+  function claim(plan: Plan, runId: string, kind: RunKind, opts: ApplyOptions): void {
+    const claimed = store.claimRun({
+      id: runId,
+      topology: plan.topology,
+      kind,
+      plan,
+      requester: opts.requester,
+      startedAt: pacing.now(),
+      owner,
+      leaseUntil: leaseFromNow(),
+      ...(opts.planId ? { planId: opts.planId } : {}),
+      ...(opts.thread ? { thread: opts.thread } : {}),
+    });
+    if (!claimed.ok) {
+      const h = claimed.holder;
+      const live = h.leaseUntil > Date.now() && !ownerIsGone(h.owner);
+      throw new VpnbotError(
+        'engine.topology-busy',
+        `topology "${plan.topology}" is ${live ? 'being changed by' : 'held by an interrupted'} ${h.kind} ${h.id}, requested by ${h.requester}${live ? '' : ' (it resumes at the next start or apply)'}`,
+        {
+          details: { runId: h.id, requester: h.requester, live, ...(h.thread ? { thread: h.thread } : {}) },
+        },
+      );
+    }
+  }
+
+  /** Renews the run's lease while it lives (every third of it). */
+  function heartbeatOf(runId: string): () => void {
+    const heartbeat = setInterval(
+      () => store.renewLease(runId, owner, leaseFromNow()),
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
+    heartbeat.unref();
+    return () => clearInterval(heartbeat);
+  }
+
   return {
     cloud,
     async apply(plan, opts) {
       const runId = newRunId();
       const kind = opts.kind ?? (isDestroyPlan(plan) ? 'destroy' : 'apply');
-      const claim = store.claimRun({
-        id: runId,
-        topology: plan.topology,
-        kind,
-        plan,
-        requester: opts.requester,
-        startedAt: pacing.now(),
-        owner,
-        leaseUntil: leaseFromNow(),
-        ...(opts.planId ? { planId: opts.planId } : {}),
-        ...(opts.thread ? { thread: opts.thread } : {}),
-      });
-      if (!claim.ok) {
-        const h = claim.holder;
-        const live = h.leaseUntil > Date.now() && !ownerIsGone(h.owner);
-        throw new VpnbotError(
-          'engine.topology-busy',
-          `topology "${plan.topology}" is ${live ? 'being changed by' : 'held by an interrupted'} ${h.kind} ${h.id}, requested by ${h.requester}${live ? '' : ' (it resumes at the next start or apply)'}`,
-          {
-            details: { runId: h.id, requester: h.requester, live, ...(h.thread ? { thread: h.thread } : {}) },
-          },
-        );
-      }
+      claim(plan, runId, kind, opts);
       return execute(plan, runId, kind, false, opts);
+    },
+    async exclusive(plan, opts, body) {
+      const runId = newRunId();
+      claim(plan, runId, opts.kind, opts);
+      const emit = isolated(opts.onEvent);
+      const stop = heartbeatOf(runId);
+      try {
+        emit({
+          type: 'run-started',
+          runId,
+          topology: plan.topology,
+          kind: opts.kind,
+          steps: plan.steps.length,
+          sandbox: cloud.sandbox,
+          resumed: false,
+        });
+        let ended: ExclusiveResult;
+        try {
+          ended = await body({ runId, pacing, emit, ...(opts.signal ? { signal: opts.signal } : {}) });
+        } catch (e) {
+          // A fault the body did not turn into a step's failure: the run failed, its steps said so.
+          const err =
+            e instanceof VpnbotError ? e : new VpnbotError('engine.fault', String((e as Error)?.message ?? e));
+          const outcomes = new Map<string, NodeOutcome>(
+            plan.steps.map((x) => [x.id, { status: 'failed', error: err } as NodeOutcome]),
+          );
+          ended = { outcomes, failures: [toStepFailure(plan.steps[0]?.id ?? plan.topology, err)] };
+        }
+        const count = (st: NodeOutcome['status']) => [...ended.outcomes.values()].filter((o) => o.status === st).length;
+        const status: RunStatus = count('failed') > 0 ? 'failed' : count('cancelled') > 0 ? 'cancelled' : 'succeeded';
+        store.finishRun(runId, status, pacing.now());
+        emit({
+          type: 'run-finished',
+          runId,
+          status,
+          succeeded: count('succeeded'),
+          failed: count('failed'),
+          skipped: count('skipped'),
+          cancelled: count('cancelled'),
+        });
+        return {
+          runId,
+          topology: plan.topology,
+          kind: opts.kind,
+          status,
+          outcomes: ended.outcomes,
+          failures: ended.failures,
+        };
+      } finally {
+        stop();
+      }
     },
     async resume(opts) {
       const results: RunResult[] = [];
@@ -277,6 +374,13 @@ export function createEngine(options: EngineOptions): Engine {
         if (opts.signal?.aborted || opts.suspend?.aborted) break;
         // Another process may adopt it first: only the one whose update lands runs it.
         if (!store.adoptRun(run.id, owner, Date.now(), leaseFromNow(), run.owner)) continue;
+        // A key rotation is not a walk of its steps: half done, it stands as it is (its keys are
+        // stored as they go), and a new rotation is proposed to finish it.
+        if (run.kind === 'rotate') {
+          store.finishRun(run.id, 'cancelled', pacing.now());
+          options.log?.warn({ runId: run.id, topology: run.topology }, 'an interrupted key rotation is not resumed');
+          continue;
+        }
         const listener = opts.onResume?.(run) ?? opts.onEvent;
         results.push(
           await execute(run.plan, run.id, run.kind, true, { ...opts, ...(listener ? { onEvent: listener } : {}) }),

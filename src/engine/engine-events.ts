@@ -1,7 +1,8 @@
 /** Progress of a run, as typed events: the Slack and console front ends render these. */
 import type { Action, StepKind } from '../planner/plan';
 
-export type RunKind = 'apply' | 'destroy';
+/** `rotate`: a key rotation, run by src/app/key-rotation.ts, one tunnel at a time. */
+export type RunKind = 'apply' | 'destroy' | 'rotate';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export type EngineEvent =
@@ -48,6 +49,8 @@ export type EngineEvent =
       readonly requestId?: string;
     }
   | { readonly type: 'step-skipped'; readonly runId: string; readonly stepId: string; readonly because: string }
+  /** Something a run says as a whole (a key rotation's stage done, and the matrix checked after it). */
+  | { readonly type: 'run-note'; readonly runId: string; readonly note: string }
   | { readonly type: 'step-cancelled'; readonly runId: string; readonly stepId: string }
   | {
       readonly type: 'run-finished';

@@ -297,7 +297,6 @@ function addTunnel(
           dcId: stepId.ipsecPair(dc.name, p.dcCidrs[0]!, p.hubCidrs[0]!),
           hubName: `${t.name}-${owner(p.hubCidrs[0]!)}-to-${dc.name}`,
           dcName: `${t.name}-${dc.name}-to-${owner(p.hubCidrs[0]!)}`,
-          psk: `${dc.name}:${p.dcCidrs[0]}~${p.hubCidrs[0]}`,
         }
       : {
           ...p,
@@ -305,7 +304,6 @@ function addTunnel(
           dcId: stepId.ipsecPeer(dc.name, hub.name),
           hubName: `${t.name}-${hub.name}-to-${dc.name}`,
           dcName: `${t.name}-${dc.name}-to-${hub.name}`,
-          psk: `${dc.name}~${hub.name}`,
         },
   );
   const hubNames = uniqueNames(named.map((p) => p.hubName));
@@ -325,7 +323,6 @@ function addTunnel(
         ikeVersion,
         peerSite: dc.name,
         mirror: dcInCloud ? p.dcId : null,
-        pskPair: p.psk,
         ...hubForm.params,
       },
       refs: { vpnGatewayId: ref(stepId.vpnGateway(hub.name)), ...hubForm.refs },
@@ -344,7 +341,6 @@ function addTunnel(
           ikeVersion,
           peerSite: hub.name,
           mirror: p.hubId,
-          pskPair: p.psk,
           ...dcForm.params,
         },
         refs: { vpnGatewayId: ref(stepId.vpnGateway(dc.name)), ...dcForm.refs },

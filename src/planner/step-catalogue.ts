@@ -65,7 +65,7 @@ export interface StepKindPolicy<K extends StepKind> {
    * per tunnel), the same at both ends of a tunnel pair (master with master, slave with slave) so
    * that they agree; absent for kinds that take none. The one place key names are made.
    */
-  readonly secretName?: (params: StepParams<K>, tunnel: TunnelRole) => string;
+  readonly secretName?: (step: DesiredStepOf<K>, tunnel: TunnelRole) => string;
   /** The tunnels that take a secret (a single-tunnel resource: its master). */
   readonly secretTunnels?: (params: StepParams<K>) => readonly TunnelRole[];
   /**
@@ -155,8 +155,14 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
       fact: (p) =>
         `${list(p.localCidrs)} <-> ${list(p.remoteCidrs)} with ${p.peerSite}${p.tunnels === 'dual' ? ' (2 tunnels)' : ''}`,
     },
-    // One key per tunnel pair (the master's keeps the name single-tunnel connections had).
-    secretName: (p, tunnel) => (tunnel === 'master' ? `psk:${p.pskPair}` : `psk:${p.pskPair}:${tunnel}`),
+    // IKEv1 main mode picks the key by the peer's address before any identity is exchanged: every
+    // connection between the same two public addresses must hold the same key. A tunnel role's
+    // addresses are those of the two sites' gateways (or device) facing each other, so the key is
+    // named by the pair of sites and the role (the master's name is the one single-tunnel ones had).
+    secretName: (s, tunnel) => {
+      const pair = [s.site ?? '', s.params.peerSite].sort().join('~');
+      return tunnel === 'master' ? `psk:${pair}` : `psk:${pair}:${tunnel}`;
+    },
     secretTunnels: (p) => (p.tunnels === 'dual' ? TUNNEL_ROLES : ['master']),
     peering: {
       wait: { expectedMs: 3_000, firstPollMs: 2_000, maxPollMs: 10_000, timeoutMs: 5 * MINUTE },
@@ -332,7 +338,7 @@ export function secretNamesOf(step: DesiredStep): { readonly tunnel: TunnelRole;
   if (!secretName) return [];
   return (secretTunnels?.(step.params as never) ?? ['master']).map((tunnel) => ({
     tunnel,
-    name: secretName(step.params as never, tunnel),
+    name: secretName(step as never, tunnel),
   }));
 }
 

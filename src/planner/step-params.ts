@@ -40,8 +40,11 @@ export const STEP_PARAMS = {
     peerSite: text,
     /** The step of the mirrored connection on the peer gateway; null when the peer is on premises. */
     mirror: text.nullable(),
-    /** Names the pre-shared keys both sides of the pair share, one per tunnel (the keys are stored secrets). */
-    pskPair: text,
+    /**
+     * Plans stored before keys were named by the pair of addresses (step-catalogue.ts's
+     * secretName) named them by CIDR pair here; read, never written.
+     */
+    pskPair: text.optional(),
     /**
      * The API form, which follows the local gateway: `dual` (TunnelOptionsSpecification, a master
      * and a slave tunnel) on a dual-tunnel gateway, `single` on one bought before the upgrade.

@@ -14,6 +14,18 @@ export interface ExistingIds {
   readonly cen?: string;
 }
 
+/** A data centre's own VPN device, which vpnbot does not configure but hands the configuration to. */
+export interface OnPremises {
+  /** The device's public IPv4 address (the hub's customer gateway points at it). */
+  readonly publicIp: string;
+  /**
+   * Who may receive the device's configuration with its pre-shared keys: Slack user ids (U..., W...)
+   * and user group ids (S...). Everyone else gets it with the keys masked; absent: nobody gets keys
+   * in Slack.
+   */
+  readonly owners?: readonly string[];
+}
+
 export interface Site {
   readonly name: string;
   readonly role: Role;
@@ -32,7 +44,7 @@ export interface Site {
   /** For a dc: the hub site it reaches over IPsec. */
   readonly hub?: string;
   /** A real data centre: nothing is created on its side but the hub's customer gateway and connections. */
-  readonly onPremises?: { readonly publicIp: string };
+  readonly onPremises?: OnPremises;
   readonly existing: ExistingIds;
 }
 

@@ -30,7 +30,7 @@ const siteSchema = z.strictObject({
   secondZone: text().optional(),
   secondVswitchCidr: text().optional(),
   hub: text().optional(),
-  onPremises: z.strictObject({ publicIp: text() }).optional(),
+  onPremises: z.strictObject({ publicIp: text(), owners: z.array(text()).optional() }).optional(),
   existing: existingSchema.optional(),
 });
 
@@ -50,7 +50,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   topology: Object.keys(topologySchema.shape),
   site: Object.keys(siteSchema.shape),
   existing: Object.keys(existingSchema.shape),
-  onPremises: ['publicIp'],
+  onPremises: ['publicIp', 'owners'],
 };
 
 function keysAt(path: readonly PropertyKey[]): readonly string[] {
@@ -92,6 +92,7 @@ const KEY_FORMS: Record<string, string> = {
   hub: 'hub: japan',
   onPremises: 'onPremises: { publicIp: 203.0.113.10 }',
   publicIp: 'publicIp: 203.0.113.10',
+  owners: 'owners: [U012AB3CD, S0614TZR7]',
   existing: 'existing: { vpc: vpc-xxxx }',
   interRegionBandwidth: 'interRegionBandwidth: { dataTransferMbps: 10 }',
   vpc: 'vpc: vpc-xxxx',

@@ -17,7 +17,7 @@ const siteModel = z.strictObject({
   secondZone: z.string().optional(),
   secondVswitchCidr: z.string().optional(),
   hub: z.string().optional(),
-  onPremises: z.strictObject({ publicIp: z.string() }).optional(),
+  onPremises: z.strictObject({ publicIp: z.string(), owners: z.array(z.string()).readonly().optional() }).optional(),
   existing: z.strictObject({
     vpc: z.string().optional(),
     vpnGateway: z.string().optional(),

@@ -236,6 +236,24 @@ function checkVswitch(site: SiteInput, i: number, cidrs: readonly Cidr[], proble
   return r.cidr.text;
 }
 
+/** Slack user ids (U..., W...) and user group ids (S...): who may receive an on-premises device's keys. */
+const SLACK_OWNER_ID = /^[UWS][A-Z0-9]{2,20}$/;
+
+function checkOwners(owners: readonly string[], i: number, problems: Problem[]): string[] {
+  owners.forEach((o, j) => {
+    if (!SLACK_OWNER_ID.test(o))
+      problems.push(
+        problem(
+          'on-premises.bad-owner',
+          `sites[${i}].onPremises.owners[${j}]`,
+          `"${o.slice(0, 40)}" is not a Slack user id (U..., W...) or user group id (S...)`,
+          'copy the id from the person\'s or group\'s profile ("Copy member ID"), e.g. owners: [U012AB3CD]',
+        ),
+      );
+  });
+  return [...new Set(owners)];
+}
+
 function checkExisting(site: SiteInput, i: number, problems: Problem[]): void {
   const existing = site.existing ?? {};
   const keys = Object.keys(existing) as (keyof ExistingIds)[];
@@ -685,9 +703,34 @@ export function validateTopology(
       ...(vswitchCidr !== undefined ? { vswitchCidr } : {}),
       ...(secondZone !== undefined && secondVswitchCidr !== undefined ? { secondZone, secondVswitchCidr } : {}),
       ...(hub !== undefined ? { hub } : {}),
-      ...(s.onPremises !== undefined ? { onPremises: { publicIp: s.onPremises.publicIp } } : {}),
+      ...(s.onPremises !== undefined
+        ? {
+            onPremises: {
+              publicIp: s.onPremises.publicIp,
+              ...(s.onPremises.owners?.length ? { owners: checkOwners(s.onPremises.owners, i, problems) } : {}),
+            },
+          }
+        : {}),
     };
     return site;
+  });
+
+  // One device, one site: two sites at one address would share its keys (IKEv1 picks them by address).
+  const atAddress = new Map<string, number>();
+  input.sites.forEach((s, i) => {
+    const ip = s.onPremises?.publicIp;
+    if (ip === undefined) return;
+    const first = atAddress.get(ip);
+    if (first === undefined) atAddress.set(ip, i);
+    else
+      problems.push(
+        problem(
+          'on-premises.same-ip',
+          `sites[${i}].onPremises.publicIp`,
+          `"${s.name}" and "${input.sites[first]!.name}" are both on premises at ${ip.slice(0, 40)}: one device, one site`,
+          `give all of that data centre's CIDRs to "${input.sites[first]!.name}" and remove "${s.name}"`,
+        ),
+      );
   });
 
   // An on-premises dc's "region" is its hub's: that is where its customer gateway and connections live.

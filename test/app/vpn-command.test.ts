@@ -16,6 +16,8 @@ describe('the /vpn parser', () => {
     ['status', { kind: 'status' }],
     ['status ikev1test', { kind: 'status', name: 'ikev1test' }],
     ['destroy ikev1test', { kind: 'destroy', name: 'ikev1test' }],
+    ['config hybrid dc1', { kind: 'config', name: 'hybrid', site: 'dc1' }],
+    ['config hybrid dc1 FortiGate', { kind: 'config', name: 'hybrid', site: 'dc1', vendor: 'FortiGate' }],
   ])('%j', (text, expected) => {
     expect(parseVpnCommand(text)).toMatchObject(expected);
   });
@@ -26,6 +28,13 @@ describe('the /vpn parser', () => {
     ['destroy a b', '`/vpn destroy` takes one topology name', ''],
     ['apply Bad_Name', '"Bad_Name" is not a topology name', 'lowercase'],
     ['status a b', '`/vpn status` takes one topology name', '/vpn status'],
+    [
+      'config hybrid',
+      '`/vpn config` takes a topology, a site and, optionally, a vendor',
+      '/vpn config hybrid dc1 fortios',
+    ],
+    ['config hybrid DC_1', '"DC_1" is not a site name', 'strongswan'],
+    ['config hybrid dc1 <@U1>', '"<@U1>" is not a vendor', 'junos'],
   ])('%j is refused with what is wrong and how to write it', (text, message, hint) => {
     const c = parseVpnCommand(text);
     expect(c).toMatchObject({

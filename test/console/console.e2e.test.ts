@@ -4,7 +4,7 @@
  * the narrated demo. Each does plan, approve, apply, ping and destroy in the sandbox.
  */
 import { spawn as spawnProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn as spawnPty } from '@lydell/node-pty';
@@ -25,9 +25,14 @@ const plain = (s: string) =>
     .replace(/\u001b[()][A-Z0-9]/g, '')
     .replace(/\r/g, '');
 
-function runPiped(cwd: string, args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
+function runPiped(
+  cwd: string,
+  args: string[],
+  stdin: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawnProcess(process.execPath, [BIN, ...args], { cwd, env: env(cwd) });
+    const child = spawnProcess(process.execPath, [BIN, ...args], { cwd, env: { ...env(cwd), ...extraEnv } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -91,6 +96,36 @@ describe('vpnbot local through a pipe (a script)', () => {
     expect(r.out).toContain('vpnbot plan for topology "fromyaml"');
     expect(r.out).toContain(`Plan: ${SEED_STEPS} to create`);
     expect(r.out).toContain('Rejected by');
+    expect(r.code).toBe(0);
+  });
+
+  it('an on-premises DC: the apply waits for its device; played with a wrong peer it is diagnosed, played right its tunnels tick off and the matrix follows', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-local-'));
+    const script = [
+      '/vpn plan corp dc:office=192.168.0.0/16;ip=203.0.113.10 hub:tokyo@ap-northeast-1=172.16.0.0/12 spoke:us@us-west-1=10.0.0.0/8',
+      '/approve',
+      '/device corp office wrong-peer-ip',
+      '/device corp office',
+      '/vpn config corp office fortios',
+      '/vpn status',
+      '',
+    ].join('\n');
+    // Diagnosed at once: the device is played with a mistake on purpose.
+    const r = await runPiped(cwd, ['local'], script, { VPNBOT_DEVICE_DIAGNOSIS_MINUTES: '0.0001' });
+    expect(r.out).toContain("The cloud side of corp is done: waiting for office's device.");
+    expect(r.out).toContain("Waiting for office's device (203.0.113.10): 0 of 4 tunnels up");
+    expect(r.out).toContain('[ ] corp-tokyo-to-office master tunnel ->');
+    expect(r.out).toContain('/device corp office plays it');
+    expect(r.out).toContain("The sandbox plays office's device, with a mistake: wrong-peer-ip (4 IPsec SAs).");
+    expect(r.out).toMatch(/office: the master tunnel \([\d.]+\): wrong peer IP/);
+    expect(r.out).toContain("Waiting for office's device (203.0.113.10): 2 of 4 tunnels up");
+    expect(r.out).toContain("office's device is up: all 4 tunnels of corp.");
+    expect(r.out).toContain('2 of 2 pairs pass, all as predicted');
+    expect(r.out).toMatch(/Heat map: data\/corp-ping-/);
+    const file = /Wrote (\S+) \(owner-only, mode 600\)/.exec(r.out)![1]!;
+    expect(statSync(join(cwd, file)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(cwd, file), 'utf8')).toMatch(/set psksecret [A-Za-z0-9]{32}/);
+    expect(/^corp: \d+ resources .*$/m.exec(r.out)![0]).not.toContain('waiting for');
     expect(r.code).toBe(0);
   });
 

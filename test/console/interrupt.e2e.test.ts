@@ -70,9 +70,12 @@ describe('Ctrl-C during an apply in the console, then a restart', () => {
       const again = await runPiped(cwd, ['local'], '/vpn status\n/vpn ping ikev1test\n/quit\n', env);
       const both = `${first}\n${again.out}`;
       expect(again.code).toBe(0);
+      // Not finished in the first process: resumed by the second. (Ctrl-C twice as the last steps end
+      // can leave before saying the run succeeded: then nothing resumes, and the status below says so.)
       const finishedFirst = first.includes('The apply of ikev1test succeeded.');
-      if (!finishedFirst) {
-        expect(again.out).toMatch(/Resuming the apply run-\S+ of ikev1test that a stopped process left/);
+      const resumed = /Resuming the apply run-\S+ of ikev1test that a stopped process left/.test(again.out);
+      if (!twice && !finishedFirst) expect(resumed).toBe(true);
+      if (resumed) {
         expect(again.out).toContain('The apply of ikev1test succeeded.');
         // The resumed run is measured as it ends, before the commands typed after the restart.
         expect(again.out.indexOf('6 of 6 pairs pass, all as predicted')).toBeLessThan(

@@ -222,11 +222,12 @@ describe('dual-tunnel IPsec connections', () => {
         ],
       }),
     );
+    // Only the slave renegotiates: the master carries on through the change (keys rotate one tunnel at a time).
+    expect(await tunnelStatus(c, SITES.hongkong.region, hk)).toEqual({
+      master: 'ipsec_sa_established',
+      slave: 'ike_sa_not_established',
+    });
     await activeGateway(c, SITES.hongkong.region, built.gateway.hongkong);
-    await until(
-      'master up again',
-      async () => (await tunnelStatus(c, SITES.hongkong.region, hk)).master === 'ipsec_sa_established',
-    );
     expect(await tunnelStatus(c, SITES.hongkong.region, hk)).toEqual({
       master: 'ipsec_sa_established',
       slave: 'ike_sa_not_established',
@@ -279,6 +280,89 @@ describe('dual-tunnel IPsec connections', () => {
         }),
       ),
     ).rejects.toMatchObject({ code: 'VpnConnection.InvalidCreateTunnelOptions' });
+  });
+
+  it('IKEv1 main mode: one key per pair of addresses; a later connection between them with another key stays down, on both sides', async () => {
+    const c = sdkClients(emu);
+    const built = await buildWalkthrough(c, { tunnelOnly: true });
+    // A second mirrored pair between the same two gateways (the DC's block to the spoke's), with a
+    // key of its own: both of its sides agree on it, and still neither comes up.
+    const add = async (side: 'hongkong' | 'japan', local: string, remote: string, psk: string) => {
+      const id = (
+        await c.vpc.createVpnConnection(
+          new $Vpc.CreateVpnConnectionRequest({
+            regionId: SITES[side].region,
+            vpnGatewayId: built.gateway[side],
+            localSubnet: local,
+            remoteSubnet: remote,
+            effectImmediately: true,
+            tunnelOptionsSpecification: (['master', 'slave'] as const).map(
+              (role) =>
+                new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecification({
+                  role,
+                  customerGatewayId: role === 'master' ? built.customerGateway[side] : built.customerGateway2![side],
+                  tunnelIkeConfig: new $Vpc.CreateVpnConnectionRequestTunnelOptionsSpecificationTunnelIkeConfig({
+                    psk,
+                    ikeVersion: 'ikev1',
+                  }),
+                }),
+            ),
+          }),
+        )
+      ).body!.vpnConnectionId!;
+      await activeGateway(c, SITES[side].region, built.gateway[side]);
+      return id;
+    };
+    const hk = await add('hongkong', '192.168.0.0/16', '10.0.0.0/8', 'a-key-of-its-own');
+    const jp = await add('japan', '10.0.0.0/8', '192.168.0.0/16', 'a-key-of-its-own');
+    await until('configured', async () => (await connection(c, SITES.hongkong.region, hk)).state === 'active');
+    expect(await tunnelStatus(c, SITES.hongkong.region, hk)).toEqual({
+      master: 'ike_sa_not_established',
+      slave: 'ike_sa_not_established',
+    });
+    expect(await tunnelStatus(c, SITES.japan.region, jp)).toEqual({
+      master: 'ike_sa_not_established',
+      slave: 'ike_sa_not_established',
+    });
+    // The first pair is unaffected.
+    expect(await tunnelStatus(c, SITES.hongkong.region, built.connections['ikev1test-hongkong-to-japan']!)).toEqual({
+      master: 'ipsec_sa_established',
+      slave: 'ipsec_sa_established',
+    });
+    const logs = (
+      await c.vpc.describeVpnConnectionLogs(
+        new $Vpc.DescribeVpnConnectionLogsRequest({ regionId: SITES.hongkong.region, vpnConnectionId: hk }),
+      )
+    ).body!.data!.logs!.join('\n');
+    expect(logs).toContain(
+      `IKE phase 1: authentication failed (pre-shared key mismatch): IKEv1 main mode looks the key up by the peer's address, and ${built.connections['ikev1test-hongkong-to-japan']} between ${built.ips.hongkong[0]} and ${built.ips.japan[0]} holds another`,
+    );
+    // The pair's key on both: up.
+    for (const [side, id] of [
+      ['hongkong', hk],
+      ['japan', jp],
+    ] as const) {
+      const tunnels = (await connection(c, SITES[side].region, id)).tunnelOptionsSpecification!.tunnelOptions!;
+      await c.vpc.modifyVpnConnectionAttribute(
+        new $Vpc.ModifyVpnConnectionAttributeRequest({
+          regionId: SITES[side].region,
+          vpnConnectionId: id,
+          tunnelOptionsSpecification: tunnels.map(
+            (t) =>
+              new $Vpc.ModifyVpnConnectionAttributeRequestTunnelOptionsSpecification({
+                tunnelId: t.tunnelId,
+                tunnelIkeConfig: new $Vpc.ModifyVpnConnectionAttributeRequestTunnelOptionsSpecificationTunnelIkeConfig({
+                  psk: 'test1234',
+                }),
+              }),
+          ),
+        }),
+      );
+      await activeGateway(c, SITES[side].region, built.gateway[side]);
+    }
+    await until('both up', async () =>
+      Object.values(await tunnelStatus(c, SITES.hongkong.region, hk)).every((x) => x === 'ipsec_sa_established'),
+    );
   });
 
   it("a tunnel's customer gateway must be the peer's matching address: masters crossed with slaves do not negotiate", async () => {

@@ -52,6 +52,9 @@ sites:
     const after = h.emu.inventory().tunnels;
     for (const [id, key] of existing) expect(after.find((t) => t.id === id)?.keyDigest).toBe(key);
     expect(after).toHaveLength(4);
+    // The connections added between the same two gateways took the key of the tunnel in service:
+    // IKEv1 main mode has one key per pair of addresses.
+    expect(new Set(after.map((t) => t.keyDigest)).size).toBe(1);
 
     const inst = (site: string) => h.store.resources('ikev1test').find((x) => x.stepId === `ecs-instance:${site}`)!;
     const ping = async (from: 'hongkong' | 'us', to: 'hongkong' | 'us') =>

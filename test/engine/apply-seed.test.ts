@@ -130,9 +130,14 @@ describe('apply, plan again, destroy: the seed topology through the real SDK aga
     expect(tunnels).toHaveLength(8);
     expect(tunnels.every((t) => t.status === 'ipsec_sa_established')).toBe(true);
 
-    // The pre-shared keys, one per tunnel pair, are stored encrypted, not in clear.
+    // The pre-shared keys, one per pair of addresses (the masters', the slaves'), are stored encrypted, not in clear.
     const raw = h.db.prepare('SELECT ciphertext FROM secrets').all() as { ciphertext: Buffer }[];
-    expect(raw).toHaveLength(4);
+    expect(raw).toHaveLength(2);
+    // Every connection between the two gateways holds the pair's key on each tunnel (IKEv1 main mode).
+    const keysByRole = new Map<string, Set<string>>();
+    for (const t of tunnels)
+      keysByRole.set(t.role!, new Set([...(keysByRole.get(t.role!) ?? []), t.tunnelIkeConfig!.psk!]));
+    expect([...keysByRole.values()].map((k) => k.size)).toEqual([1, 1]);
     // As a cloud user would read them back: DescribeVpnConnection answers each tunnel's key.
     const pair = h.emu.inventory().tunnels[0]!;
     expect(pair).toMatchObject({ tunnelCount: 2, sameKey: true });

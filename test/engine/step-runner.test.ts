@@ -85,7 +85,6 @@ describe('the engine with a scripted cloud', () => {
           vpnGatewayId: { step: `vpn-gateway:${n}`, output: 'id' },
           customerGatewayId: { step: `vpn-gateway:${n}`, output: 'id' },
         },
-        params: { pskPair: id },
       });
     };
     const steps = [
@@ -105,7 +104,7 @@ describe('the engine with a scripted cloud', () => {
 
   it('mirrored connections get the same pre-shared keys, generated once per tunnel pair: master with master, slave with slave', async () => {
     const { cloud, drivers } = fakeCloud();
-    const c = (id: string, gw: string, site: string) =>
+    const c = (id: string, gw: string, site: string, peerSite: string) =>
       fakeStep('ipsec-connection', id, {
         site,
         dependsOn: [gw],
@@ -114,14 +113,14 @@ describe('the engine with a scripted cloud', () => {
           customerGatewayId: { step: gw, output: 'id' },
           slaveCustomerGatewayId: { step: gw, output: 'id' },
         },
-        params: { pskPair: 'pair-1', tunnels: 'dual', standby: true },
+        params: { peerSite, tunnels: 'dual', standby: true },
       });
     const r = await createEngine({ cloud, store: createMemoryStore(), parallelism: 2, pacing: instant }).apply(
       plan([
         fakeStep('vpn-gateway', 'gw:1', { site: 'x' }),
         fakeStep('vpn-gateway', 'gw:2', { site: 'y' }),
-        c('x', 'gw:1', 'x'),
-        c('y', 'gw:2', 'y'),
+        c('x', 'gw:1', 'x', 'y'),
+        c('y', 'gw:2', 'y', 'x'),
       ]),
       { requester: 'u' },
     );

@@ -29,6 +29,7 @@ const REQUIRED: Record<string, readonly (readonly string[])[]> = {
   'files.getUploadURLExternal': [['filename'], ['length']],
   'files.completeUploadExternal': [['files']],
   'views.publish': [['user_id'], ['view']],
+  'conversations.open': [['users', 'channel']],
   'auth.test': [],
   'apps.connections.open': [],
 };
@@ -88,6 +89,8 @@ export class FakeSlack {
   readonly outside = new Set<string>();
   /** Private channels the bot is not in: invisible to it. */
   readonly hidden = new Set<string>();
+  /** Direct messages the bot opened with conversations.open: the only ones it may post in. */
+  readonly openedIms = new Set<string>();
   readonly uploads = new Map<string, SlackUpload>();
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private readonly stalls: string[] = [];
@@ -156,7 +159,7 @@ export class FakeSlack {
         const posting = ['chat.postMessage', 'chat.postEphemeral', 'files.completeUploadExternal'].includes(method);
         if (posting && target !== '' && !target.startsWith('U')) {
           if (this.outside.has(target)) return reply(200, { ok: false, error: 'not_in_channel' });
-          if (this.hidden.has(target) || target.startsWith('D'))
+          if (this.hidden.has(target) || (target.startsWith('D') && !this.openedIms.has(target)))
             return reply(200, { ok: false, error: 'channel_not_found' });
         }
         switch (method) {
@@ -203,6 +206,12 @@ export class FakeSlack {
               upload.completed = { channel_id: args.channel_id, thread_ts: args.thread_ts, title: f.title };
             }
             return reply(200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) });
+          }
+          case 'conversations.open': {
+            // A direct message with one user: D followed by the user's id.
+            const id = `D${String(args.users).replace(/^[UW]/, '')}`;
+            this.openedIms.add(id);
+            return reply(200, { ok: true, channel: { id } });
           }
           case 'usergroups.users.list':
             return reply(200, { ok: true, users: this.groups.get(String(args.usergroup)) ?? [] });

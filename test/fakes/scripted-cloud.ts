@@ -69,6 +69,14 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     vpnGatewayZones: async () => [],
     cenEdition: async () => 'enterprise',
     commands,
+    ipsec: {
+      peerConfiguration: async () => {
+        throw new Error('the scripted cloud has no peer configurations: read them from the emulator');
+      },
+      setTunnelKey: async () => {
+        throw new Error('the scripted cloud has no keys to rotate: rotate them in the emulator');
+      },
+    },
   };
   return { cloud, drivers };
 }
@@ -86,7 +94,6 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
     ikeVersion: 'ikev1',
     peerSite: 'p',
     mirror: null,
-    pskPair: 'pair',
     tunnels: 'single',
     standby: false,
   },

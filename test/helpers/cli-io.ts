@@ -1,6 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { CliIo } from '../../commands/shared/cli-io';
+import { writeLocalFile } from '../../commands/shared/write-local-file';
 
 export interface CapturedIo extends CliIo {
   readonly out: () => string;
@@ -22,10 +22,7 @@ export function captureIo(
     },
     readStdin: async () => options.stdin ?? '',
     readFile: (p) => readFile(p, 'utf8'),
-    writeFile: async (p, data) => {
-      await mkdir(dirname(p), { recursive: true });
-      await writeFile(p, data);
-    },
+    writeFile: writeLocalFile,
     env: options.env ?? {},
     confirm: async () => options.confirm ?? false,
     lines: async function* () {

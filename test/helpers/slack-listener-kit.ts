@@ -44,6 +44,7 @@ export function recordingClient(groups: Record<string, string[]> = {}): {
     if (method === 'conversations.members') return { ok: true, members: [], response_metadata: { next_cursor: '' } };
     if (method === 'chat.getPermalink')
       return { ok: true, permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts)}` };
+    if (method === 'conversations.open') return { ok: true, channel: { id: `D${String(args.users).slice(1)}` } };
     return { ok: true, ts: `1700000000.${String(n).padStart(6, '0')}`, channel: args.channel };
   };
   const family = (name: string): unknown =>
@@ -75,6 +76,8 @@ export async function listenerKit(policy: Partial<ApprovalPolicy> = {}): Promise
     policy: { ...DEFAULT_APPROVAL_POLICY, ...policy },
     validation: { ipsecConnectionQuota: 10 },
     progressIntervalMs: 100,
+    deviceCheckMs: 100,
+    deviceDiagnosisMs: 0,
     log: createLogger('silent'),
     members: groupMembers(),
     channelMembers: channelMembers(),

@@ -6,7 +6,7 @@
  * No default route exists in either namespace: nothing leaves them.
  * Recipe and pitfalls: shared/reference/strongswan-namespaces.md.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const CHARON = '/usr/lib/ipsec/charon';
+/** The userspace ESP this kernel needs (libcharon-extra-plugins). */
+const LIBIPSEC = '/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so';
 
 /** Self-contained: Debian's strongswan.d disables kernel-libipsec, which must come before kernel-netlink. */
 const STRONGSWAN_CONF = `charon {
@@ -30,10 +32,21 @@ const STRONGSWAN_CONF = `charon {
 swanctl { load = random openssl pem pkcs1 x509 pubkey }
 `;
 
+/** The same check, synchronous: for choosing `describe` or `describe.skip` when the file loads. */
+export function strongswanUnavailableSync(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: network namespaces need root';
+  for (const bin of [CHARON, '/usr/sbin/swanctl', LIBIPSEC])
+    if (!existsSync(bin))
+      return `${bin} is not installed (apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins)`;
+  if (!existsSync('/dev/net/tun')) return 'no /dev/net/tun for kernel-libipsec';
+  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'the ip command cannot list network namespaces';
+  return undefined;
+}
+
 /** Why real IKE cannot run here, or undefined when it can (root, charon, swanctl, ip, a TUN device). */
 export async function strongswanUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root: network namespaces need root';
-  for (const bin of [CHARON, '/usr/sbin/swanctl'])
+  for (const bin of [CHARON, '/usr/sbin/swanctl', LIBIPSEC])
     if (!existsSync(bin))
       return `${bin} is not installed (apt-get install strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins)`;
   if (!existsSync('/dev/net/tun')) return 'no /dev/net/tun for kernel-libipsec';
@@ -53,9 +66,13 @@ export interface SideSpec {
 }
 
 export interface LinkSpec {
-  /** The two ends' addresses, e.g. 198.18.0.1/30 and 198.18.0.2/30. */
-  readonly a: string;
-  readonly b: string;
+  /**
+   * The two ends' addresses, e.g. 198.18.0.1/30 and 198.18.0.2/30; several per end where one link
+   * carries several public addresses (a gateway's two, as /32s). Each end gets a host route to the
+   * other's addresses over the link.
+   */
+  readonly a: string | readonly string[];
+  readonly b: string | readonly string[];
 }
 
 export type Side = 'a' | 'b';
@@ -95,13 +112,17 @@ export async function startIkePair(a: SideSpec, b: SideSpec, links: readonly Lin
       await ip('netns', 'add', n);
       await ip('-n', n, 'link', 'set', 'lo', 'up');
     }
+    const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
     for (const [i, link] of links.entries()) {
       const [la, lb] = [`vA${i + 1}`, `vB${i + 1}`];
       await ip('link', 'add', la, 'netns', ns.a, 'type', 'veth', 'peer', 'name', lb, 'netns', ns.b);
-      await ip('-n', ns.a, 'addr', 'add', link.a, 'dev', la);
-      await ip('-n', ns.b, 'addr', 'add', link.b, 'dev', lb);
+      for (const addr of list(link.a)) await ip('-n', ns.a, 'addr', 'add', addr, 'dev', la);
+      for (const addr of list(link.b)) await ip('-n', ns.b, 'addr', 'add', addr, 'dev', lb);
       await ip('-n', ns.a, 'link', 'set', la, 'up');
       await ip('-n', ns.b, 'link', 'set', lb, 'up');
+      // Each end reaches the other's addresses over this link (a /32 has no connected route).
+      for (const addr of list(link.b)) await ip('-n', ns.a, 'route', 'replace', `${addr.split('/')[0]}/32`, 'dev', la);
+      for (const addr of list(link.a)) await ip('-n', ns.b, 'route', 'replace', `${addr.split('/')[0]}/32`, 'dev', lb);
     }
     for (const [side, spec] of [
       ['a', a],

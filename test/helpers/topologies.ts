@@ -40,3 +40,15 @@ sites:
   - { name: us, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8] }
   - { name: sg, role: spoke, region: ap-southeast-1, cidrs: [11.0.0.0/16] }
 `;
+
+/**
+ * A real data centre (its own device at a public address, owned by a user and a user group), a hub
+ * and a spoke: two CIDR pairs, so two connections on the hub, two tunnels each, all to one device.
+ */
+export const ONPREM_YAML = `
+name: hybrid
+sites:
+  - { name: dc1, role: dc, cidrs: [192.168.0.0/16], onPremises: { publicIp: 203.0.113.10, owners: [UOWNER1, SNETOPS] } }
+  - { name: hub, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }
+  - { name: spoke, role: spoke, region: us-west-1, cidrs: [10.0.0.0/8] }
+`;

@@ -2,6 +2,7 @@ import { buildDestroyPlan, buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource } from '../../src/planner/observed';
 import type { DesiredStepOf, Plan, Step, StepKind } from '../../src/planner/plan';
 import { renderPlan, tunnelSentence } from '../../src/planner/render-plan';
+import { secretNamesOf } from '../../src/planner/step-catalogue';
 import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
 
 /** The desired steps of one kind, typed by it. */
@@ -122,7 +123,7 @@ describe('the seed topology', () => {
       const mirror = byIdOf(plan, c.params.mirror!, 'ipsec-connection');
       expect(mirror.params.localCidrs).toEqual(c.params.remoteCidrs);
       expect(mirror.params.remoteCidrs).toEqual(c.params.localCidrs);
-      expect(mirror.params.pskPair).toBe(c.params.pskPair);
+      expect(secretNamesOf(mirror)).toEqual(secretNamesOf(c));
       expect(mirror.params.mirror).toBe(c.id);
       // Two tunnels: the master faces the peer's first address, the slave its second.
       const peer = c.params.peerSite;
@@ -429,6 +430,33 @@ describe('IKEv1 against IKEv2', () => {
       'tr-peer-attachment:ap-northeast-1:us-west-1',
       'tr-peer-attachment:ap-southeast-1:us-west-1',
     ]);
+  });
+
+  it('one key per pair of addresses: every connection between the two gateways shares the master key, and the slave key', () => {
+    // IKEv1 main mode picks the key by the peer's address: 12 connections, 2 keys (one per tunnel role).
+    const plan = buildPlan(yamlTopology(BIG_DC_YAML('v1'), { ipsecConnectionQuota: 12 }), EMPTY_OBSERVED);
+    const names = ofKind(plan, 'ipsec-connection').flatMap((s) => secretNamesOf(s).map((n) => `${n.tunnel} ${n.name}`));
+    expect(names).toHaveLength(48);
+    expect([...new Set(names)].sort()).toEqual(['master psk:dc1~hub', 'slave psk:dc1~hub:slave']);
+    // Another DC of the same hub is another pair of addresses: keys of its own.
+    const two = buildPlan(
+      yamlTopology(`
+name: corp
+sites:
+  - { name: office, role: dc, cidrs: [192.168.0.0/16, 192.169.0.0/16], onPremises: { publicIp: 203.0.113.10 } }
+  - { name: lab, role: dc, cidrs: [192.170.0.0/16], onPremises: { publicIp: 203.0.113.20 } }
+  - { name: tokyo, role: hub, region: ap-northeast-1, cidrs: [172.16.0.0/12] }
+`),
+      EMPTY_OBSERVED,
+    );
+    const byPeer = new Map<string, Set<string>>();
+    for (const c of ofKind(two, 'ipsec-connection'))
+      for (const n of secretNamesOf(c))
+        byPeer.set(c.params.peerSite, new Set([...(byPeer.get(c.params.peerSite) ?? []), n.name]));
+    expect(Object.fromEntries([...byPeer].map(([k, v]) => [k, [...v].sort()]))).toEqual({
+      office: ['psk:office~tokyo', 'psk:office~tokyo:slave'],
+      lab: ['psk:lab~tokyo', 'psk:lab~tokyo:slave'],
+    });
   });
 
   it('IKEv2 carries them all on one connection per side', () => {

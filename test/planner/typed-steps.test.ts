@@ -47,7 +47,7 @@ describe('typed steps', () => {
   it('narrowing on kind types the parameters', () => {
     const steps: Step[] = desiredSteps(seedTopology());
     const names = steps.flatMap((s) =>
-      s.kind === 'ipsec-connection' && s.action !== 'delete' ? [s.params.pskPair] : [],
+      s.kind === 'ipsec-connection' && s.action !== 'delete' ? [s.params.peerSite] : [],
     );
     expect(names).toHaveLength(4);
   });

@@ -16,14 +16,17 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
 import type { ForcedFault } from '../../src/emulator/server/faults';
 import { FakeSlack } from '../fakes/fake-slack';
-import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
+import { ONPREM_YAML } from '../helpers/topologies';
 
 const SECRET = 'secrets-test-signing-secret';
 const SCALE = 0.002;
 const BIN = join(__dirname, '..', '..', 'dist', 'commands', 'main.js');
-/** The calls that carry a pre-shared key, each failed on the network below. */
-const SECRET_ACTIONS = ['CreateVpnConnection'];
+/** The calls that carry a pre-shared key, each failed on the network below: creating a connection, rotating a key. */
+const CREATE = ['CreateVpnConnection'];
+const ROTATE = ['ModifyVpnConnectionAttribute'];
+const SECRET_ACTIONS = [...CREATE, ...ROTATE];
 
 let slack: FakeSlack;
 let emu: RunningEmulator;
@@ -91,7 +94,7 @@ describe('secrets', () => {
     // The apply: a change made and its answer cut, two calls left unanswered, then resets and a
     // 5xx until three of the four connections run out of attempts and the run fails.
     emu.forceFaults([
-      ...networkFaults(SECRET_ACTIONS, ['appliedThenReset', 'readTimeout', 'readTimeout']),
+      ...networkFaults(CREATE, ['appliedThenReset', 'readTimeout', 'readTimeout']),
       { fault: 'serverError', action: 'CreateVpnConnection' },
       ...Array.from({ length: 40 }, () => ({ fault: 'connectionReset' as const, action: 'CreateVpnConnection' })),
     ]);
@@ -115,13 +118,7 @@ describe('secrets', () => {
 
     // The retry: the network fails again, and the bot dies while a call waits for its answer.
     emu.forceFaults(
-      networkFaults(SECRET_ACTIONS, [
-        'connectionReset',
-        'appliedThenReset',
-        'readTimeout',
-        'readTimeout',
-        'readTimeout',
-      ]),
+      networkFaults(CREATE, ['connectionReset', 'appliedThenReset', 'readTimeout', 'readTimeout', 'readTimeout']),
     );
     const heldBefore = emu.injected()['no answer'] ?? 0;
     const click = buttonClick('run.retry', buttonOf(failure.args.blocks, 'run.retry')!, 'U2', {
@@ -142,7 +139,7 @@ describe('secrets', () => {
 
     // The resume: the next process finishes the run through more resets and timeouts.
     emu.control.forced.length = 0;
-    emu.forceFaults(networkFaults(SECRET_ACTIONS, ['readTimeout', 'connectionReset', 'appliedThenReset']));
+    emu.forceFaults(networkFaults(CREATE, ['readTimeout', 'connectionReset', 'appliedThenReset']));
     const second = startServe(slack, env(), first.cwd);
     bots.push(second);
     const url2 = await second.url;
@@ -165,6 +162,63 @@ describe('secrets', () => {
     await slack.waitFor('the answers', () =>
       ['s-status', 's-bad'].every((id) => slack.responses.some((r) => r.id === id)),
     );
+    /** Every key the cloud holds now: collected before and after the rotation, so old and new keys are scanned for. */
+    const keysSeen = new Set<string>();
+    const collectKeys = () => {
+      for (const c of emu.world.vpnConnections.values())
+        for (const k of c.tunnels ? c.tunnels.map((t) => t.ike.Psk) : [c.ike!.Psk]) keysSeen.add(k);
+    };
+    collectKeys();
+
+    // An on-premises data centre: the apply waits for its device; its owner gets the keys in a direct
+    // message, anyone else the file masked.
+    const onprem = await proposeOverHttp(slack, url2, SECRET, 's-onprem', {
+      text: `plan \`\`\`yaml\n${ONPREM_YAML}\n\`\`\``,
+    });
+    await onprem.approve('U2', 's-onprem-ok');
+    await slack.waitFor(
+      'the apply waiting for the device',
+      () =>
+        slack
+          .of('chat.postMessage')
+          .find(
+            (c) => c.args.thread_ts === onprem.plan.ts && String(c.args.text).startsWith("Waiting for dc1's device"),
+          ),
+      120_000,
+    );
+    collectKeys();
+    for (const [user, rid] of [
+      ['UOWNER1', 's-cfg-owner'],
+      ['U3', 's-cfg-other'],
+    ] as const)
+      await postSigned(
+        url2,
+        SECRET,
+        slashCommand('config hybrid dc1 strongswan', user, { responseUrl: `${slack.url}/respond/${rid}` }),
+      );
+    const delivered = await slack.waitFor('both files', () => {
+      const files = [...slack.uploads.values()].filter((u) => u.filename.endsWith('.swanctl.conf') && u.completed);
+      return files.length === 2 ? files : undefined;
+    });
+    const owners = delivered.filter((u) => u.completed!.channel_id === 'DOWNER1');
+    expect(owners).toHaveLength(1);
+    const dcKeys = [...owners[0]!.bytes!.toString('utf8').matchAll(/secret = "([^"]+)"/g)].map((m) => m[1]!);
+    expect(dcKeys).toHaveLength(2);
+    for (const k of dcKeys) expect(keysSeen.has(k)).toBe(true);
+
+    // A key rotation of the seed, the network failing on every call that carries a new key.
+    const rotation = await proposeOverHttp(slack, url2, SECRET, 's-rotate', { text: 'rotate ikev1test' });
+    emu.forceFaults(networkFaults(ROTATE, ['connectionReset', 'appliedThenReset', 'readTimeout']));
+    await rotation.approve('U2', 's-rotate-ok');
+    await slack.waitFor(
+      'the rotation done',
+      () =>
+        slack
+          .of('chat.update')
+          .find((c) => JSON.stringify(c.args.blocks ?? '').includes('Done: rotate of *ikev1test*')),
+      120_000,
+    );
+    collectKeys();
 
     // Every call that carried a key got each kind of network fault at least once.
     for (const action of emu.control.secretActions)
@@ -193,14 +247,10 @@ describe('secrets', () => {
       }
     };
 
-    // Every tunnel's key: dual-tunnel connections hold one per tunnel, single-tunnel ones one in IkeConfig.
-    const psks = [
-      ...new Set(
-        [...emu.world.vpnConnections.values()].flatMap((c) =>
-          c.tunnels ? c.tunnels.map((t) => t.ike.Psk) : [c.ike!.Psk],
-        ),
-      ),
-    ];
+    // Every tunnel's key, before and after the rotation: dual-tunnel connections hold one per
+    // tunnel, single-tunnel ones one in IkeConfig.
+    collectKeys();
+    const psks = [...keysSeen];
     expect(psks.length).toBeGreaterThan(0);
     for (const k of psks) expect(k.length).toBeGreaterThanOrEqual(16);
     const secrets: Record<string, string> = {
@@ -221,6 +271,11 @@ describe('secrets', () => {
         // Uploaded files too, whole: the plan file of a large plan, the heat map.
         [...slack.uploads.values()].map((u) => ({ ...u, bytes: u.bytes?.toString('latin1') })),
       ]),
+      // The files, but the one an owner received in their direct message (the one place a key goes).
+      "files in Slack, but the owner's direct message": [...slack.uploads.values()]
+        .filter((u) => u.completed?.channel_id !== 'DOWNER1')
+        .map((u) => u.bytes?.toString('latin1') ?? '')
+        .join('\n'),
       'log lines': logs,
       'CLI status': cli(['status', 'ikev1test']),
       'CLI status JSON': cli(['status', '--json']),

@@ -53,6 +53,48 @@ describe('migrations', () => {
     ]);
   });
 
+  it('the device-wait and rotation migration keeps runs, their steps and measurements, and takes rotation runs and measurements', () => {
+    // Found by name: its number follows whatever migrations come before it.
+    const v = MIGRATIONS.find((m) => m.name.startsWith('the wait for on-premises devices'))!.version;
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, v - 1);
+    db.prepare(
+      "INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at, lease_until) VALUES ('run-1', 't', 'apply', 'succeeded', '{}', 'h', 'U1', 1, 0)",
+    ).run();
+    db.prepare(
+      "INSERT INTO steps (run_id, step_id, kind, action, status) VALUES ('run-1', 'vpc:a', 'vpc', 'create', 'succeeded')",
+    ).run();
+    db.prepare(
+      "INSERT INTO measurements (topology, measured_at, trigger, baseline, matrix) VALUES ('t', 1, 'apply', 1, '{}')",
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at) VALUES ('run-2', 't', 'rotate', 'running', '{}', 'h', 'U1', 2)",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    migrate(db, v);
+    expect(db.prepare('SELECT id, kind, lease_until FROM runs').all()).toEqual([
+      { id: 'run-1', kind: 'apply', lease_until: 0 },
+    ]);
+    expect(db.prepare('SELECT step_id FROM steps').all()).toEqual([{ step_id: 'vpc:a' }]);
+    db.prepare(
+      "INSERT INTO runs (id, topology, kind, status, plan, plan_hash, requester, started_at) VALUES ('run-2', 't', 'rotate', 'running', '{}', 'h', 'U1', 2)",
+    ).run();
+    db.prepare(
+      "INSERT INTO measurements (topology, measured_at, trigger, matrix) VALUES ('t', 2, 'rotation', '{}')",
+    ).run();
+    expect(db.prepare('SELECT trigger FROM measurements ORDER BY id').all()).toEqual([
+      { trigger: 'apply' },
+      { trigger: 'rotation' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    const steps = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'steps'").get() as { sql: string };
+    expect(steps.sql).toContain('REFERENCES "runs" (id)');
+  });
+
   it('opening a file database sets WAL mode and the latest schema', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vpnbot-db-')), 'sub', 'v.db');
     const db = openDatabase(path);

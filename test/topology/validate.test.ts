@@ -171,6 +171,30 @@ describe('validateTopology', () => {
     expect(yamlProblemCodes(doc(site('name: o, role: dc, cidrs: [192.168.0.0/16]'), HUB))).toEqual(['schema.missing']);
   });
 
+  it("on-premises owners: Slack user and group ids, kept once each; one site per device's address", () => {
+    const r = topologyFromYaml(
+      doc(
+        site(
+          'name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 8.8.8.8, owners: [U012AB3CD, S0614TZR7, U012AB3CD]}',
+        ),
+        HUB,
+      ),
+    );
+    expect(r.ok && r.value.sites[0]!.onPremises).toEqual({ publicIp: '8.8.8.8', owners: ['U012AB3CD', 'S0614TZR7'] });
+    const [bad] = problemsOf(
+      doc(site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 8.8.8.8, owners: [alice]}'), HUB),
+    );
+    expect(bad).toMatchObject({ code: 'on-premises.bad-owner', path: 'sites[0].onPremises.owners[0]' });
+    const [twice] = problemsOf(
+      doc(
+        site('name: o, role: dc, cidrs: [192.168.0.0/16], onPremises: {publicIp: 8.8.8.8}'),
+        site('name: p, role: dc, cidrs: [192.169.0.0/16], onPremises: {publicIp: 8.8.8.8}'),
+        HUB,
+      ),
+    );
+    expect(twice).toMatchObject({ code: 'on-premises.same-ip', path: 'sites[1].onPremises.publicIp' });
+  });
+
   it('existing ids: role, format, gateway without VPC, one CEN', () => {
     expect(
       yamlProblemCodes(

@@ -2,10 +2,12 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { channelAllowed } from '../../../src/app/approval-policy';
+import { proposeRotation } from '../../../src/app/key-rotation';
 import { measureTopology, pastePingRow, pingHistory } from '../../../src/app/ping-use-cases';
 import { proposeKnown, proposeTopology, statusOf } from '../../../src/app/use-cases';
 import { parseVpnCommand, type VpnCommand } from '../../../src/app/vpn-command';
 import { escapeMrkdwn, helpMessage, statusMessage, textMessage } from '../blocks';
+import { deliverConfig } from '../config-delivery';
 import { planView } from '../forms';
 import { postMatrix } from '../matrix-post';
 import { historyMessage } from '../ping-blocks';
@@ -33,7 +35,7 @@ const postsInChannel = (cmd: VpnCommand) =>
   (cmd.kind === 'ping' && cmd.mode !== 'history');
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
-const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping']);
+const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping', 'config', 'rotate']);
 
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
@@ -122,6 +124,22 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         ...statusMessage(report.topologies, services.sandbox, links),
       }));
     }
+    case 'rotate':
+      return postProposal(
+        deps,
+        await proposeRotation(services, cmd.name, cmd.site, asker),
+        'rotate',
+        command.channel_id,
+        client,
+        respond,
+      );
+    case 'config':
+      return deliverConfig(
+        deps,
+        { name: cmd.name, site: cmd.site, ...(cmd.vendor ? { vendor: cmd.vendor } : {}), user: command.user_id },
+        client,
+        respond,
+      );
     case 'ping': {
       if (cmd.mode === 'history') {
         const h = pingHistory(services, cmd.name);

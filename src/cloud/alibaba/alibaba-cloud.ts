@@ -21,6 +21,7 @@ import {
 } from './transit-router-drivers';
 import { routeEntryDriver, vpcDriver, vswitchDriver } from './vpc-drivers';
 import { customerGatewayDriver, ipsecConnectionDriver, vpnGatewayDriver } from './vpn-drivers';
+import { ipsecPeerApi } from './vpn-peer';
 
 export interface AlibabaCloudOptions extends AlibabaClientOptions {
   readonly sandbox: boolean;
@@ -56,6 +57,7 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     drivers,
     calls: ctx.count,
     commands: createCommandRunner(ctx),
+    ipsec: ipsecPeerApi(ctx),
     async zones(region) {
       const r = await ctx.call('DescribeZones', () =>
         ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })),

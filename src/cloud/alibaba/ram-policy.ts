@@ -108,6 +108,20 @@ export const RAM_POLICY_TABLE: readonly PolicyEntry[] = [
   { product: 'vpc', action: 'DescribeVpnConnection', jobs: P, scopes: [read] },
   { product: 'vpc', action: 'DescribeVpnConnections', jobs: P, scopes: [read] },
   { product: 'vpc', action: 'DescribeVpnConnectionLogs', jobs: P, scopes: [read] },
+  {
+    product: 'vpc',
+    action: 'DownloadVpnConnectionConfig',
+    jobs: P,
+    scopes: [read],
+    why: "the peer's configuration, keys included: what an on-premises device is set up from",
+  },
+  {
+    product: 'vpc',
+    action: 'ModifyVpnConnectionAttribute',
+    jobs: P,
+    scopes: [owned('vpnconnection')],
+    why: 'key rotation changes the pre-shared key of a connection vpnbot made',
+  },
   // ECS: the probes, their security groups and Cloud Assistant.
   { product: 'ecs', action: 'DescribeZones', jobs: P, scopes: [read] },
   { product: 'ecs', action: 'CreateSecurityGroup', jobs: P, scopes: [create('securitygroup', true)] },

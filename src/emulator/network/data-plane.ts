@@ -133,7 +133,14 @@ export function forward(world: World, from: InstanceR, dstIp: string, checkSecur
       const first = routed[0]!;
       return { ok: false, reason: `tunnel ${first.id} is down: ${negotiate(world, first).reason}`, hops };
     }
-    const peer = up.n.peer!.gateway;
+    const reached = up.n.peer!;
+    if (!('gateway' in reached))
+      return {
+        ok: false,
+        reason: `${dstIp} is behind the on-premises device ${reached.device.publicIp}, which nothing in the emulator answers for`,
+        hops: [...hops, `${gw.id}=>${reached.device.publicIp}`],
+      };
+    const peer = reached.gateway;
     hops.push(`${gw.id}=>${peer.id}${up.end.role === 'slave' ? ' (slave tunnel)' : ''}`);
     gateways += 2;
     oneWayMs += oneWay(gw.regionId, peer.regionId);

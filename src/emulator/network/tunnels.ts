@@ -18,6 +18,8 @@ export interface TunnelEnd {
   readonly ipsec: IpsecConfig;
   /** The tunnel, or its whole connection, taken down through the control API. */
   readonly forcedDown: boolean;
+  /** Being reconfigured on its own (its connection's other tunnel untouched) until then. */
+  readonly updatingUntil?: number;
 }
 
 export function tunnelEnds(connection: VpnConnectionR): TunnelEnd[] {
@@ -30,6 +32,7 @@ export function tunnelEnds(connection: VpnConnectionR): TunnelEnd[] {
       ike: t.ike,
       ipsec: t.ipsec,
       forcedDown: connection.forcedDown || t.forcedDown,
+      ...(t.updatingUntil !== undefined ? { updatingUntil: t.updatingUntil } : {}),
     }));
   return [
     {

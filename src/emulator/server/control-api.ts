@@ -5,6 +5,7 @@
  */
 import { findRegion } from '../../topology/regions';
 import { holdBasicCen } from '../cen/cen-actions';
+import { deviceFrom, deviceView } from './device-control';
 import { checkFaults, type Faults, type ForcedFault } from './faults';
 import { inventory } from '../state/inventory';
 import type { World } from '../state/world';
@@ -182,6 +183,7 @@ export function dumpState(world: World): Record<string, unknown> {
     transitRouters: world.tr.snapshot(),
     securityGroups: [...world.securityGroups.values()],
     instances: [...world.instances.values()],
+    devices: [...world.devices.values()].map(deviceView),
   };
 }
 
@@ -223,6 +225,15 @@ export function handleControl(
     case 'POST /break': {
       const error = breakThing(world, body as Breakage);
       return error ? { status: 400, body: { error } } : { status: 200, body: { ok: true } };
+    }
+    case 'GET /devices':
+      return { status: 200, body: [...world.devices.values()].map(deviceView) };
+    case 'POST /devices': {
+      const device = deviceFrom(body, world.now());
+      if (typeof device === 'string') return { status: 400, body: { error: device } };
+      if (device.tunnels.length === 0) world.devices.delete(device.publicIp);
+      else world.devices.set(device.publicIp, device);
+      return { status: 200, body: deviceView(device) };
     }
     case 'GET /tunnel-modes':
       return { status: 200, body: Object.fromEntries(state.tunnelModes) };

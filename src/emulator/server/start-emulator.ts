@@ -15,6 +15,7 @@ import { CEN_ACTIONS } from '../cen/cen-actions';
 import { CEN_ROUTE_VIEW_ACTIONS } from '../cen/cen-route-views';
 import { TRANSIT_ROUTER_ACTIONS } from '../cen/transit-router-actions';
 import { CONTROL_PREFIX, handleControl, setTunnelModes, type ControlState } from './control-api';
+import type { DeviceInput } from './device-control';
 import { ECS_ACTIONS } from '../ecs/ecs-actions';
 import { createClock } from '../state/emulator-clock';
 import { FAULT_CODES, NO_FAULTS, type FaultKind, type Faults, type ForcedFault } from './faults';
@@ -83,6 +84,11 @@ export interface RunningEmulator {
    * `POST /__emulator/tunnel-modes`.
    */
   setTunnelModes(modes: Readonly<Record<string, 'single' | 'dual' | null>>): void;
+  /**
+   * Plays an on-premises VPN device (no tunnels: unplugs it); throws with what is wrong in `device`.
+   * The control API's `POST /__emulator/devices`.
+   */
+  setDevice(device: DeviceInput): void;
   close(): Promise<void>;
 }
 
@@ -366,6 +372,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setTunnelModes: (modes) => {
       const error = setTunnelModes(control.tunnelModes, modes);
       if (error) throw new Error(error);
+    },
+    setDevice: (device) => {
+      const r = handleControl(world, control, 'POST', `${CONTROL_PREFIX}devices`, device);
+      if (r.status !== 200) throw new Error((r.body as { error: string }).error);
     },
     close: () =>
       new Promise<void>((resolve) => {

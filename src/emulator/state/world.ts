@@ -143,6 +143,8 @@ export interface TunnelR {
   enableNatTraversal: boolean;
   /** Taken down through the control API (one tunnel of the pair). */
   forcedDown: boolean;
+  /** A change to this tunnel alone (a new key) renegotiates it, and only it, until then. */
+  updatingUntil?: number;
 }
 export interface VpnConnectionR extends Lifecycle {
   id: string;
@@ -165,6 +167,31 @@ export interface VpnConnectionR extends Lifecycle {
   trafficSeenAt?: number;
   /** AutoConfigRoute: the gateway's policy-based routes for its selectors were added with it (absent in older snapshots: true). */
   autoConfigRoute?: boolean;
+}
+/**
+ * One IPsec tunnel an on-premises device holds, as DownloadVpnConnectionConfig describes a tunnel to
+ * the device: Local is the device's address, Remote the cloud's, the subnets and IKE identities seen
+ * from the device.
+ */
+export interface DeviceTunnelR {
+  Local: string;
+  Remote: string;
+  LocalSubnet: string[];
+  RemoteSubnet: string[];
+  IkeConfig: IkeConfig;
+  IpsecConfig: IpsecConfig;
+}
+/**
+ * An on-premises VPN device at a public address, played through the control API (a test or the demo
+ * configures it, right or with a mistake): not a cloud resource, so no API action sees it; the
+ * cloud's tunnels negotiate with it as with a gateway.
+ */
+export interface DeviceR {
+  publicIp: string;
+  tunnels: DeviceTunnelR[];
+  /** Addresses behind the device that answer ping (its inside address, a host). */
+  hosts: string[];
+  configuredAt: number;
 }
 /**
  * A route of a VPN gateway: policy-based (source and destination) or destination-based. Traffic
@@ -293,6 +320,8 @@ export class World {
   readonly invocations = new Map<string, InvocationR>();
   /** CEN Enterprise Edition: transit routers, their attachments, route tables and routes. */
   readonly tr = new TransitRouterState();
+  /** On-premises devices by public address (control API only). */
+  readonly devices = new Map<string, DeviceR>();
   /** `${action}:${clientToken}` -> the parameters' fingerprint and the first answer. */
   readonly clientTokens = new Map<string, { fingerprint: string; response: Record<string, unknown> }>();
 
@@ -377,6 +406,7 @@ export class World {
       instances: this.instances,
       invocations: this.invocations,
       clientTokens: this.clientTokens,
+      devices: this.devices,
     };
     return {
       version: 1,
@@ -403,6 +433,7 @@ export class World {
       instances: this.instances,
       invocations: this.invocations,
       clientTokens: this.clientTokens,
+      devices: this.devices,
     };
     for (const [k, m] of Object.entries(maps))
       for (const [id, v] of (data[k] as [string, unknown][]) ?? []) m.set(id, v);
@@ -454,6 +485,7 @@ export class World {
       this.instances,
       this.invocations,
       this.clientTokens,
+      this.devices,
     ])
       m.clear();
     this.cenAttachments.length = 0;

@@ -205,7 +205,12 @@ const createVpnConnection = writes((ctx) => {
  */
 function tunnelView(w: World, c: VpnConnectionR, t: TunnelR, index: number, answer: 'describe' | 'modify') {
   const g = w.vpnGateways.get(c.vpnGatewayId);
-  const state = c.deletingUntil !== undefined ? 'deleting' : w.isReady(c) ? 'active' : 'updating';
+  const state =
+    c.deletingUntil !== undefined
+      ? 'deleting'
+      : w.isReady(c) && !(t.updatingUntil !== undefined && w.now() < t.updatingUntil)
+        ? 'active'
+        : 'updating';
   const common = {
     TunnelId: t.id,
     Role: t.role,
@@ -321,15 +326,21 @@ const modifyVpnConnectionAttribute = writes((ctx) => {
   const g = gatewayOf(w, c.vpnGatewayId);
   const local = ctx.params.opt('LocalSubnet') !== undefined ? subnets(ctx, 'LocalSubnet') : c.localSubnet;
   const remote = ctx.params.opt('RemoteSubnet') !== undefined ? subnets(ctx, 'RemoteSubnet') : c.remoteSubnet;
+  const selectorsChanged = local.join() !== c.localSubnet.join() || remote.join() !== c.remoteSubnet.join();
   let changes: Partial<VpnConnectionR>;
+  /** The tunnels given in the request, when they are all that changes. */
+  let changedAlone: Set<string> | undefined;
   if (c.tunnels) {
     if (SINGLE_FORM.some((p) => ctx.params.opt(p) !== undefined)) throw VPN_ERRORS.singleFormOnDual(g.id);
     const tunnels = [...c.tunnels];
+    const changed = new Set<string>();
     ctx.params.objects('TunnelOptionsSpecification').forEach((o, i) => {
       const at = tunnels.findIndex((t) => (o.TunnelId ? t.id === o.TunnelId : t.role === o.Role));
       if (at < 0) throw notFound('InvalidTunnelId.NotFound', `tunnel ${o.TunnelId ?? o.Role ?? ''} of ${c.id}`);
       tunnels[at] = tunnelFrom(w, g, o, i + 1, tunnels[at]);
+      changed.add(tunnels[at]!.id);
     });
+    if (!selectorsChanged && ctx.params.opt('EffectImmediately') === undefined) changedAlone = changed;
     for (const t of tunnels) checkSelectors(t.ike, local, remote);
     changes = { tunnels };
   } else {
@@ -339,7 +350,17 @@ const modifyVpnConnectionAttribute = writes((ctx) => {
     changes = { ike, ipsec: { ...c.ipsec!, ...(ctx.params.json<Partial<IpsecConfig>>('IpsecConfig') ?? {}) } };
   }
   lockGateway(w, g, LATENCY.vpnGatewayUpdate);
-  const selectorsChanged = local.join() !== c.localSubnet.join() || remote.join() !== c.remoteSubnet.join();
+  if (changedAlone) {
+    // A tunnel's own settings (a new key) renegotiate that tunnel alone: its partner keeps carrying
+    // traffic, which is what lets keys be rotated one tunnel at a time. UNVERIFIED: the cloud's
+    // per-tunnel ModifyTunnelAttribute suggests it; whether ModifyVpnConnectionAttribute with one
+    // tunnel's options leaves the other untouched is not documented.
+    const until = w.now() + w.clock.delay(LATENCY.vpnGatewayUpdate);
+    for (const t of (changes.tunnels ?? []).filter((x) => changedAlone.has(x.id)))
+      Object.assign(t, { updatingUntil: until, forcedDown: false });
+    Object.assign(c, { ...changes, name: ctx.params.opt('Name') ?? c.name, trafficSeenAt: undefined });
+    return omit(connectionView(w, c, 'modify'), 'Status', 'State', 'NetworkType', 'AttachType');
+  }
   Object.assign(c, {
     ...changes,
     name: ctx.params.opt('Name') ?? c.name,
