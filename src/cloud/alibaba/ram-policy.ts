@@ -112,8 +112,10 @@ export const RAM_POLICY_TABLE: readonly PolicyEntry[] = [
     product: 'vpc',
     action: 'DownloadVpnConnectionConfig',
     jobs: P,
-    scopes: [read],
-    why: "the peer's configuration, keys included: what an on-premises device is set up from",
+    // Not a plain read: its answer holds the keys, so it is held to connections in the allowed
+    // regions rather than granted on every resource like Describe calls.
+    scopes: [region('vpnconnection')],
+    why: "the peer's configuration, keys included, of connections it may not have made (an adopted site's)",
   },
   {
     product: 'vpc',

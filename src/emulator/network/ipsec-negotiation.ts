@@ -106,7 +106,10 @@ export function negotiateTunnel(world: World, end: TunnelEnd): Negotiation {
       return `IKE phase 1: version mismatch (${end.ike.IkeVersion} here, ${t.ike.IkeVersion} at peer)`;
     // The peer answers with the key it holds for this address (main mode), else the connection's own.
     const theirs = (keyedByAddress(t.ike) && keyForAddresses(world, peerGw, cg.ipAddress, here)?.psk) || t.ike.Psk;
-    if (theirs !== end.ike.Psk) return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
+    // Both ends must hold it too: a peer connection with another key stays down, and so does this
+    // side of the pair it would have carried (the SAs are one pair).
+    if (theirs !== end.ike.Psk || t.ike.Psk !== end.ike.Psk)
+      return 'IKE phase 1: authentication failed (pre-shared key mismatch)';
     if (
       t.ike.IkeEncAlg !== end.ike.IkeEncAlg ||
       t.ike.IkeAuthAlg !== end.ike.IkeAuthAlg ||
