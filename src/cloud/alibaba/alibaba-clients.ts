@@ -8,6 +8,7 @@ import Ecs from '@alicloud/ecs20140526';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Vpc from '@alicloud/vpc20160428';
 import * as $dara from '@darabonba/typescript';
+import { releaseReadTimers } from './release-read-timers';
 
 export interface AlibabaCredentials {
   readonly accessKeyId: string;
@@ -55,6 +56,7 @@ export interface AlibabaClients {
 export const CEN_GLOBAL_ENDPOINT = 'cbn.aliyuncs.com';
 
 export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClients {
+  releaseReadTimers();
   const url = options.endpoint ? new URL(options.endpoint) : undefined;
   // Without explicit keys: @alicloud/credentials' default chain (environment, profile file, RAM role).
   const chain = options.credentials ? undefined : new Credential();
