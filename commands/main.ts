@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /** The process entry point: real stdio, files, signals. Composition root for the CLI. */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BENCH_USAGE } from './usages';
-import { benchApply } from '../../src/bench/apply-bench';
-import { fiftySiteTopology, seedBenchTopology, twelveSiteTopology } from '../../src/bench/bench-topologies';
+import { benchApplyInProcess } from '../../src/bench/apply-bench-process';
+import { fiftySiteTopology } from '../../src/bench/bench-topologies';
 import { benchEmulator } from '../../src/bench/emulator-bench';
 import { benchMatrix } from '../../src/bench/matrix-bench';
 import { benchPacedMatrix } from '../../src/bench/paced-matrix-bench';
@@ -11,6 +11,7 @@ import { benchTopology } from '../../src/bench/topology-bench';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import type { CliCommand } from '../shared/cli-io';
+import { NODE_FLAGS } from '../../src/node-flags';
 
 /** One measured figure: `npm run bench -- --json` prints one per line. */
 export interface BenchFigure {
@@ -80,12 +81,10 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
   f('emulator calls/s concurrent', e.concurrentPerSecond, 'calls/s', `${e.concurrency} concurrent`);
 
   let ok = true;
-  for (const [name, topology] of [
-    ['seed', seedBenchTopology()],
-    ['12 sites', twelveSiteTopology()],
-    ['50 sites', fifty],
-  ] as const) {
-    const r = await benchApply(name, topology, APPLY_SCALE);
+  const applied = new Map<string, { steps: number; peakRssBytes: number }>();
+  for (const name of ['seed', '12 sites', '50 sites'] as const) {
+    const r = await benchApplyInProcess(name, APPLY_SCALE);
+    applied.set(name, r);
     ok &&= r.status === 'succeeded';
     const at = `${r.steps} steps, time scale ${APPLY_SCALE}, parallelism 10${r.status === 'succeeded' ? '' : `, ${r.status.toUpperCase()}`}`;
     f(
@@ -110,9 +109,18 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
       `apply ${name}: peak RSS`,
       r.peakRssBytes / 1e6,
       'MB',
-      "the engine's process: engine and SDK clients (the emulator runs in a process of its own)",
+      `the engine's process alone: a fresh one per apply, started with ${NODE_FLAGS.join(' ')} as in production (the emulator runs in a process of its own)`,
     );
   }
+
+  const [twelve, fiftyRun] = [applied.get('12 sites'), applied.get('50 sites')];
+  if (twelve && fiftyRun)
+    f(
+      'apply: peak RSS growth per 1,000 steps',
+      ((fiftyRun.peakRssBytes - twelve.peakRssBytes) / 1e6 / (fiftyRun.steps - twelve.steps)) * 1000,
+      'MB',
+      `from 12 sites (${twelve.steps} steps) to 50 (${fiftyRun.steps}): what each step adds over the process's fixed cost`,
+    );
 
   const matrix = await benchMatrix([3, 10, 30], MATRIX_SCALE);
   for (const m of matrix) {
