@@ -9,6 +9,7 @@ import { runInThread } from '../run-thread';
 import type { SlackDeps } from '../slack-deps';
 import { ACTION_APPROVE } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
+import { afterPendingRequests } from '../after-pending-requests';
 
 /** Every approver, as mentions: "<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>". */
 export function names(users: readonly string[]): string {
@@ -75,6 +76,7 @@ export async function onApprove(
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_APPROVE, async ({ ack, body, action, client, respond }) => {
     await ack();
+    await afterPendingRequests();
     await onApprove(deps, buttonClick(body, action), client, respond);
   });
 }

@@ -20,6 +20,7 @@ import { loggedListener, reportOutcome, startProgress } from '../run-thread';
 import type { SlackDeps } from '../slack-deps';
 import { ACTION_KEEP, ACTION_RETRY, ACTION_ROLLBACK } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
+import { afterPendingRequests } from '../after-pending-requests';
 
 export type FollowUpKind = 'retry' | 'rollback' | 'keep';
 
@@ -105,6 +106,7 @@ export function register(app: App, deps: SlackDeps): void {
   ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
+      await afterPendingRequests();
       await onFollowUp(deps, what, buttonClick(body, action), client, respond);
     });
   }

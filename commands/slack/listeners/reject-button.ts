@@ -6,6 +6,7 @@ import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { ACTION_REJECT } from '../slack-ids';
 import { buttonClick, type ButtonClick } from './button-click';
+import { afterPendingRequests } from '../after-pending-requests';
 
 export async function onReject(
   deps: SlackDeps,
@@ -24,6 +25,7 @@ export async function onReject(
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_REJECT, async ({ ack, body, action, client, respond }) => {
     await ack();
+    await afterPendingRequests();
     await onReject(deps, buttonClick(body, action), client, respond);
   });
 }

@@ -8,6 +8,7 @@ import { closedByRefusal, closePlanMessage } from '../closed-plan';
 import { replyFault, type Respond } from '../private-reply';
 import type { SlackDeps } from '../slack-deps';
 import { REJECT_VIEW } from '../slack-ids';
+import { afterPendingRequests } from '../after-pending-requests';
 
 export interface RejectFormArgs {
   /** The form's metadata, as the reject button wrote it (JSON: plan id, channel, message ts). */
@@ -62,6 +63,7 @@ export async function onRejectForm(
 export function register(app: App, deps: SlackDeps): void {
   app.view(REJECT_VIEW, async ({ ack, view, body, client }) => {
     await ack();
+    await afterPendingRequests();
     await onRejectForm(deps, {
       meta: view.private_metadata,
       reason: String(view.state.values.reason?.text?.value ?? ''),

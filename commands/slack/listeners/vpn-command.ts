@@ -19,6 +19,7 @@ import { busyText } from '../per-user-limit';
 import { decodeSlackText } from '../slack-text';
 import { cannotPostThere, WHERE_HINT } from '../where-to-post';
 import { historyCsv } from '../../../src/probe/matrix-digest';
+import { afterPendingRequests } from '../after-pending-requests';
 
 export interface VpnCommandArgs {
   readonly command: Pick<SlashCommand, 'text' | 'channel_id' | 'user_id' | 'trigger_id'> &
@@ -209,6 +210,7 @@ async function postHistoryCsv(
 export function register(app: App, deps: SlackDeps): void {
   app.command(VPN_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
+    await afterPendingRequests();
     await onVpnCommand(deps, { command, respond, client });
   });
 }
