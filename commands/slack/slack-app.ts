@@ -88,6 +88,9 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
     ...(socket ? { socketMode: true, appToken: slack.appToken!, receiver: socket } : { receiver: http! }),
     logLevel: LogLevel.ERROR,
     clientOptions,
+    // No listener keeps conversation state; Bolt's default store would look every event up (and
+    // build an Error for each miss) on the way to the ack.
+    convoStore: false,
   });
 
   const groupHandles = new Map<string, string>();

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,27 +26,47 @@ const WARM_BURSTS = 3;
 
 const SECRET = 'bench-signing-secret';
 
+/** Slack's Web API and response URLs: every call answered ok at once. Posts its port when listening. */
+const SINK_SOURCE = `
+const { createServer } = require('node:http');
+const { parentPort } = require('node:worker_threads');
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', channel: 'C1', ts: String(Date.now() / 1000) }));
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+`;
+
+/** Slack's sender: plain HTTP/1.1 with connections kept open, as a load balancer would hold them. */
+const post = (agent: Agent, url: string, body: string, headers: Record<string, string>) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
+
 export async function benchSlackAck(commands = 50): Promise<AckBenchResult | undefined> {
   const main = join(__dirname, '..', '..', 'commands', 'main.js');
   if (!existsSync(main)) return undefined;
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          ok: true,
-          user_id: 'UBOT',
-          bot_id: 'BBOT',
-          team_id: 'T1',
-          channel: 'C1',
-          ts: `${Date.now() / 1000}`,
-        }),
-      );
-    });
+  // Slack's side in a thread of its own: answering the bot's Web API calls and response URLs must
+  // not hold up the client that times the acks (at Slack they are different machines).
+  const sink = new Worker(SINK_SOURCE, { eval: true });
+  const sinkPort = await new Promise<number>((resolve, reject) => {
+    sink.once('message', (m: number) => resolve(m));
+    sink.once('error', reject);
   });
-  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
-  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-bench-ack-'));
   const bot = spawn(process.execPath, [main, 'serve'], {
     cwd,
@@ -87,17 +107,12 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
       const ts = Math.floor(Date.now() / 1000);
       const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
       const t = performance.now();
-      const r = await fetch(url!, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(ts),
-          'x-slack-signature': sig,
-        },
-        body,
+      const status = await post(agent, url, body, {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': sig,
       });
-      await r.text();
-      if (r.status !== 200) throw new Error(`ack ${r.status}`);
+      if (status !== 200) throw new Error(`ack ${status}`);
       return performance.now() - t;
     };
     await send(0);
@@ -125,7 +140,7 @@ export async function benchSlackAck(commands = 50): Promise<AckBenchResult | und
     };
   } finally {
     bot.kill('SIGTERM');
-    sink.closeAllConnections();
-    await new Promise<void>((r) => sink.close(() => r()));
+    agent.destroy();
+    await sink.terminate();
   }
 }
