@@ -113,17 +113,15 @@ describe('the emulated account', () => {
       .vpc('cn-hongkong')
       .createVpc(new $Vpc.CreateVpcRequest({ regionId: 'cn-hongkong', cidrBlock: '10.0.0.0/8' }));
     const gateway = (chargeType: string) =>
-      clients
-        .vpc('cn-hongkong')
-        .createVpnGateway(
-          new $Vpc.CreateVpnGatewayRequest({
-            regionId: 'cn-hongkong',
-            vpcId: vpc.body!.vpcId,
-            bandwidth: 10,
-            instanceChargeType: chargeType,
-            period: 1,
-          }),
-        );
+      clients.vpc('cn-hongkong').createVpnGateway(
+        new $Vpc.CreateVpnGatewayRequest({
+          regionId: 'cn-hongkong',
+          vpcId: vpc.body!.vpcId,
+          bandwidth: 10,
+          instanceChargeType: chargeType,
+          period: 1,
+        }),
+      );
     await expect(gateway('POSTPAY')).rejects.toMatchObject({ code: 'InvalidInstanceChargeType.NotSupported' });
     await expect(gateway('PREPAY')).rejects.toMatchObject({ code: 'QuotaExceeded.VpnGateway' });
     expect((await control('GET', 'account')).body).toMatchObject({
