@@ -13,7 +13,7 @@ export function preflightLine(r: PreflightReport): string {
   const warn = warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
   if (blocking.length === 0) return `${head}${warn}`;
   const list = blocking.map((f) => `${f.code} (${f.subject})`).join(', ');
-  return `${head}; BLOCKING: ${list}${warn}. This plan cannot be approved until ${blocking.length === 1 ? 'it is' : 'they are'} fixed: \`doctor\` shows the fix.`;
+  return `${head}; BLOCKING: ${list}${warn}. No plan can be approved until ${blocking.length === 1 ? 'it is' : 'they are'} fixed (\`doctor\` shows how).`;
 }
 
 export function findingText(f: Finding): string {
