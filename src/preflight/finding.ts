@@ -20,22 +20,31 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** Every finding code, with its class and whether it blocks; the words are written where it is found. */
+/**
+ * Every finding code, with its class and whether it blocks; the words are written where it is found.
+ * `.unchecked`: the check's call failed for a reason that says nothing of the apply (a busy cloud, a
+ * read the preflight alone makes): a warning, never a block, so a passing hiccup cannot refuse an
+ * approval.
+ */
 export const FINDING_CODES = {
   'preflight.identity.credentials': { class: 'identity', blocking: true },
   'preflight.identity.unreachable': { class: 'identity', blocking: true },
   'preflight.identity.root-account': { class: 'identity', blocking: false },
+  'preflight.identity.unchecked': { class: 'identity', blocking: false },
   'preflight.zone.vpn-gateway': { class: 'zone', blocking: true },
   'preflight.zone.transit-router': { class: 'zone', blocking: true },
+  'preflight.zone.unchecked': { class: 'zone', blocking: false },
   'preflight.stock.sold-out': { class: 'stock', blocking: true },
   'preflight.stock.not-sold': { class: 'stock', blocking: true },
+  'preflight.stock.unchecked': { class: 'stock', blocking: false },
   'preflight.permission.denied': { class: 'permission', blocking: true },
   'preflight.permission.check-denied': { class: 'permission', blocking: false },
   'preflight.permission.dry-run-refused': { class: 'permission', blocking: true },
+  'preflight.permission.unchecked': { class: 'permission', blocking: false },
   'preflight.quota.vpn-gateways': { class: 'quota', blocking: true },
-  'preflight.quota.unknown': { class: 'quota', blocking: false },
+  'preflight.quota.unchecked': { class: 'quota', blocking: false },
   'preflight.billing.site-mismatch': { class: 'billing', blocking: true },
-  'preflight.billing.unknown': { class: 'billing', blocking: false },
+  'preflight.billing.unchecked': { class: 'billing', blocking: false },
 } as const satisfies Record<string, { class: FindingClass; blocking: boolean }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

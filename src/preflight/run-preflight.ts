@@ -52,18 +52,11 @@ function callFailed(e: unknown, action: string, cls: FindingClass, what: string)
       `grant \`${ramActionOf(action)}\` (deploy/ram-policy.json has it) to let the preflight check this`,
     );
   const why = e instanceof Error ? e.message : String(e);
-  if (cls === 'quota')
-    return finding(
-      'preflight.quota.unknown',
-      what,
-      `the quota could not be read: ${why}`,
-      'check it in the Quota Center console',
-    );
   return finding(
-    'preflight.billing.unknown',
+    `preflight.${cls}.unchecked`,
     what,
     `could not be checked: ${why}`,
-    'run `vpnbot doctor` again; check the account in the console',
+    'run `doctor` again; if it persists, check this in the console',
   );
 }
 
@@ -102,6 +95,8 @@ export async function runPreflight(
             'check the network path to the endpoint (DNS, proxy, firewall) and VPNBOT_ALIBABA_ENDPOINT',
           ),
         ];
+      if (e instanceof CloudError && e.category === 'retryable')
+        return [callFailed(e, 'GetCallerIdentity', 'identity', 'credentials and caller identity')];
       const why = e instanceof Error ? e.message : String(e);
       return [
         finding(
@@ -251,8 +246,10 @@ export async function runPreflight(
       });
       if (!refusal) return [];
       if (isPermissionRefusal(refusal)) return [permissionDenied(create.action, region)];
-      // Stock refusals are the stock check's to report.
+      // Stock refusals are the stock check's to report; a busy cloud says nothing of the apply.
       if (refusal.cloudCode === 'OperationDenied.NoStock') return [];
+      if (refusal.category === 'retryable')
+        return [callFailed(refusal, create.action, 'permission', `dry run of ${create.action}`)];
       return [
         finding(
           'preflight.permission.dry-run-refused',

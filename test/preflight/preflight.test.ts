@@ -93,6 +93,17 @@ describe('the preflight', () => {
     for (const f of r.findings) expect(f.fix.length).toBeGreaterThan(10);
   });
 
+  it('a busy cloud on a check is a warning, never a block: the plan can still be approved', async () => {
+    h.emu.forceFaults([
+      { fault: 'serverError', action: 'CreateVpc' },
+      { fault: 'error', code: 'Throttling.User', action: 'QueryAccountBalance' },
+    ]);
+    const r = await seedPreflight();
+    expect(codes(r)).toEqual(['preflight.billing.unchecked', 'preflight.permission.unchecked']);
+    expect(r.findings.every((f) => !f.blocking)).toBe(true);
+    expect(preflightLine(r)).toMatch(/^preflight: \d+ of \d+ checks pass; 2 warnings$/);
+  });
+
   it('names the RAM action to add, and the fallback instance type', async () => {
     steer('permissions', { withhold: ['RunInstances'] });
     steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: true });
