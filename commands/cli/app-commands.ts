@@ -19,7 +19,7 @@ import { checklistText } from '../shared/device-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { planCommand } from './plan-command';
 import { APPLY_USAGE, DESTROY_USAGE, DOCTOR_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
-import { doctor as runDoctor } from '../../src/app/doctor';
+import { doctorStored, doctor as runDoctor } from '../../src/app/doctor';
 import { blockingFindings } from '../../src/preflight/finding';
 import { preflightLine, preflightText } from '../../src/preflight/render-preflight';
 import { runPreflight } from '../../src/preflight/run-preflight';
@@ -295,19 +295,27 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
       open,
       async (s, config) => {
         const arg = p.positionals[0];
-        const stored = arg !== undefined ? s.store.topology(arg) : undefined;
-        const topology =
-          stored ?? (arg !== undefined ? await readTopologyArg(arg, io, validationOptions(config)) : undefined);
-        if (topology && 'ok' in topology && !topology.ok) {
-          io.stderr(`${topology.problems}\n`);
-          return 1;
+        // A topology applied before by its name; else a file, `-`, `seed` or the one-line form.
+        let result = arg !== undefined ? await doctorStored(s, arg) : undefined;
+        if (!result) {
+          const topology = arg !== undefined ? await readTopologyArg(arg, io, validationOptions(config)) : undefined;
+          if (topology && !topology.ok) {
+            io.stderr(`${topology.problems}\n`);
+            return 1;
+          }
+          const value = topology?.ok ? topology.value : undefined;
+          result = await withSlowNotice(io, s.cloud, 'Asking the cloud: waiting on', async () => ({
+            ok: true as const,
+            ...(value ? { topology: value.name } : {}),
+            report: await runDoctor(s, value),
+          }));
         }
-        const value = topology && 'ok' in topology ? (topology.ok ? topology.value : undefined) : topology;
-        const report = await withSlowNotice(io, s.cloud, 'Asking the cloud: waiting on', () => runDoctor(s, value));
+        if (!result.ok) return 1;
+        const { report, topology } = result;
         io.stdout(
           p.values.json
-            ? `${JSON.stringify({ sandbox: s.sandbox, topology: value?.name ?? null, ...report }, null, 2)}\n`
-            : `${value ? `Preflight of ${value.name}${s.sandbox ? ' [sandbox]' : ''}:\n` : ''}${preflightText(report)}\n`,
+            ? `${JSON.stringify({ sandbox: s.sandbox, topology: topology ?? null, ...report }, null, 2)}\n`
+            : `${topology ? `Preflight of ${topology}${s.sandbox ? ' [sandbox]' : ''}:\n` : ''}${preflightText(report)}\n`,
         );
         return blockingFindings(report).length > 0 ? 1 : 0;
       },

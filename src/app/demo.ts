@@ -165,7 +165,8 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
             ok: false,
             outcome: `expected preflight.permission.denied (ecs:${WITHHELD}); found: ${preflightLine(before)}`,
           };
-        if (after.findings.length > 0) return { ok: false, outcome: `after the grant, still: ${preflightLine(after)}` };
+        if (blockingFindings(after).length > 0)
+          return { ok: false, outcome: `after the grant, still: ${preflightLine(after)}` };
         return {
           ok: true,
           outcome: `withheld: ${found.code} (${found.subject}) blocks approval; fix: ${found.fix}. Granted: ${preflightLine(after)} (${after.calls} calls, ${after.ms} ms)`,

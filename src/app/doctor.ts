@@ -20,6 +20,12 @@ export type DoctorResult =
   | { readonly ok: true; readonly topology?: string; readonly report: PreflightReport }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/** The preflight of a topology applied before, by its name; undefined when none has that name. */
+export async function doctorStored(services: AppServices, name: string): Promise<DoctorResult | undefined> {
+  const stored = services.store.topology(name.trim());
+  return stored ? { ok: true, topology: stored.name, report: await doctor(services, stored) } : undefined;
+}
+
 /** The front ends' `doctor [text]`: a stored topology by name first, else the text as a one-line topology. */
 export async function doctorNamed(
   services: AppServices,
@@ -27,8 +33,8 @@ export async function doctorNamed(
   validation: ValidationOptions,
 ): Promise<DoctorResult> {
   if (text === undefined || text.trim() === '') return { ok: true, report: await doctor(services) };
-  const stored = services.store.topology(text.trim());
-  if (stored) return { ok: true, topology: stored.name, report: await doctor(services, stored) };
+  const stored = await doctorStored(services, text);
+  if (stored) return stored;
   const parsed = topologyFromLine(text, validation);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   return { ok: true, topology: parsed.value.name, report: await doctor(services, parsed.value) };

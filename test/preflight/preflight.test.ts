@@ -5,7 +5,7 @@
  */
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
-import { doctor } from '../../src/app/doctor';
+import { doctor, doctorNamed } from '../../src/app/doctor';
 import { decidePlan, proposeTopology } from '../../src/app/use-cases';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/alibaba-cloud';
 import type { FindingCode, PreflightReport } from '../../src/preflight/finding';
@@ -45,6 +45,17 @@ describe('the preflight', () => {
     expect(preflightLine(r)).toBe(`preflight: ${r.checks.length} checks pass`);
     const classes = new Set(r.checks.map((c) => c.class));
     expect([...classes].sort()).toEqual(['billing', 'identity', 'permission', 'quota', 'stock', 'zone']);
+  });
+
+  it('doctor by name finds a topology applied before, else reads the one-line form, else says what is wrong', async () => {
+    h.store.saveTopology({ ...seedTopology(), name: 'mine' }, Date.now());
+    expect(await doctorNamed(s, 'mine', { ipsecConnectionQuota: 10 })).toMatchObject({ ok: true, topology: 'mine' });
+    expect(await doctorNamed(s, 'seed', { ipsecConnectionQuota: 10 })).toMatchObject({
+      ok: true,
+      topology: 'ikev1test',
+    });
+    const bad = await doctorNamed(s, 'nosuchthing', { ipsecConnectionQuota: 10 });
+    expect(bad.ok).toBe(false);
   });
 
   it('without a topology checks the credentials and the billing site alone', async () => {
