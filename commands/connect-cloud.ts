@@ -24,7 +24,7 @@ export interface ConnectedCloud {
 
 /** The control API of an emulator at `endpoint` (`vpnbot emulator`); a real endpoint answers 404, said so. */
 function httpControl(endpoint: string): SandboxControl {
-  const post = async (b: Breakage | PlayedDevice, route = 'break') => {
+  const post = async (b: Breakage | PlayedDevice | Record<string, unknown>, route = 'break') => {
     const r = await fetch(new URL(`${CONTROL_PREFIX}${route}`, endpoint), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -43,6 +43,7 @@ function httpControl(endpoint: string): SandboxControl {
     setTunnel: (vpnConnectionId, tunnel, up) =>
       post({ action: up ? 'tunnel-up' : 'tunnel-down', vpnConnectionId, tunnel }),
     playDevice: (device) => post(device, 'devices'),
+    setPermissions: (change) => post({ ...change }, 'permissions'),
   };
 }
 
@@ -61,6 +62,7 @@ export async function connectCloud(config: Config, options: ConnectOptions = {})
     }
     const cloud = lazyAlibabaCloud({
       sandbox: false,
+      site: config.accountSite,
       readTimeoutMs: config.cloudTimeoutMs,
       connectTimeoutMs: Math.min(5_000, config.cloudTimeoutMs),
       ...(config.alibabaEndpoint ? { endpoint: config.alibabaEndpoint } : {}),
@@ -92,6 +94,7 @@ export async function connectCloud(config: Config, options: ConnectOptions = {})
   const emulator = claim.role === 'owner' ? claim.emulator : claim.holder;
   const cloud = lazyAlibabaCloud({
     sandbox: true,
+    site: config.accountSite,
     endpoint: emulator.endpoint,
     credentials: { accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret },
   });

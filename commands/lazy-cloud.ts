@@ -27,6 +27,9 @@ export function lazyAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     get ipsec() {
       return get().ipsec;
     },
+    get preflight() {
+      return get().preflight;
+    },
     calls: () => cloud?.calls() ?? 0,
     zones: (region) => get().zones(region),
     vpnGatewayZones: (region) => get().vpnGatewayZones(region),

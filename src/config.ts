@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApprovalPolicy } from './app/approval-policy';
+import type { AccountSite } from './cloud/billing';
 import { formatProblems, problem, type Result } from './errors';
 import {
   DEFAULT_IPSEC_CONNECTION_QUOTA,
@@ -20,6 +21,8 @@ export const ENV_SCHEMA = z.object({
   VPNBOT_IPSEC_CONNECTION_QUOTA: intFrom(1, 1000).default(DEFAULT_IPSEC_CONNECTION_QUOTA),
   VPNBOT_SECURITY_GROUP_RULE_QUOTA: intFrom(1, 10000).default(DEFAULT_SECURITY_GROUP_RULE_QUOTA),
   VPNBOT_ALIBABA_ENDPOINT: z.string().url().optional(),
+  /** Which site bills the account: how VPN gateways are bought (src/cloud/billing.ts). */
+  VPNBOT_ACCOUNT_SITE: z.enum(['international', 'china']).default('international'),
   VPNBOT_SECRET_KEY: z.string().min(16).optional(),
   VPNBOT_TIME_SCALE: z.coerce.number().positive().max(1).default(0.01),
   VPNBOT_RUN_LEASE_SECONDS: intFrom(5, 3600).default(60),
@@ -109,6 +112,8 @@ export interface Config {
   readonly securityGroupRuleQuota: number;
   /** One endpoint for every product (e.g. a running emulator), or undefined for Alibaba's own. */
   readonly alibabaEndpoint?: string;
+  /** The account's site: international (pay-as-you-go) or China (VPN gateways by subscription). */
+  readonly accountSite: AccountSite;
   readonly secretKey?: string;
   /** Sandbox emulator time scale: 1 = real latencies, 0.01 = a hundred times faster. */
   readonly sandboxTimeScale: number;
@@ -237,6 +242,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       parallelism: e.VPNBOT_PARALLELISM,
       ipsecConnectionQuota: e.VPNBOT_IPSEC_CONNECTION_QUOTA,
       securityGroupRuleQuota: e.VPNBOT_SECURITY_GROUP_RULE_QUOTA,
+      accountSite: e.VPNBOT_ACCOUNT_SITE,
       sandboxTimeScale: e.VPNBOT_TIME_SCALE,
       logLevel: e.VPNBOT_LOG_LEVEL,
       runLeaseSeconds: e.VPNBOT_RUN_LEASE_SECONDS,

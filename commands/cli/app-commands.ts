@@ -18,7 +18,11 @@ import { topologyDetail } from '../../src/app/topology-detail';
 import { checklistText } from '../shared/device-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { planCommand } from './plan-command';
-import { APPLY_USAGE, DESTROY_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
+import { APPLY_USAGE, DESTROY_USAGE, DOCTOR_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
+import { doctorStored, doctor as runDoctor } from '../../src/app/doctor';
+import { blockingFindings } from '../../src/preflight/finding';
+import { preflightLine, preflightText } from '../../src/preflight/render-preflight';
+import { runPreflight } from '../../src/preflight/run-preflight';
 import { createProgressPrinter } from '../shared/progress-printer';
 import { readTopologyArg } from './read-topology';
 import { parseCommandArgs } from './parse-args';
@@ -246,10 +250,12 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
           return 1;
         }
         const planned = read.planned;
+        // Every plan carries its preflight: one line here, `vpnbot doctor` for the details.
+        const preflight = await runPreflight(s.cloud, planned);
         io.stdout(
           p.values.json
-            ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps }, null, 2)}\n`
-            : `${planText(planned, topology.value)}\n`,
+            ? `${JSON.stringify({ sandbox: s.sandbox, hash: planned.hash, summary: planned.summary, steps: planned.steps, preflight }, null, 2)}\n`
+            : `${planText(planned, topology.value)}\n\n${preflightLine(preflight)}\n`,
         );
         return 0;
       },
@@ -276,5 +282,46 @@ export function appCommands(open: ServicesFactory, actor: string): Record<string
     });
   };
 
-  return { plan, apply, destroy, status, rotate };
+  /** `vpnbot doctor [topology]`: the preflight alone; exit 1 while a blocking finding stands. */
+  const doctor: CliCommand = async (args, io) => {
+    const p = parseCommandArgs(args, io, DOCTOR_USAGE, { json: { type: 'boolean' } });
+    if (!p) return 2;
+    if (p.positionals.length > 1) {
+      io.stderr(`${DOCTOR_USAGE}\n`);
+      return 2;
+    }
+    return withServices(
+      io,
+      open,
+      async (s, config) => {
+        const arg = p.positionals[0];
+        // A topology applied before by its name; else a file, `-`, `seed` or the one-line form.
+        let result = arg !== undefined ? await doctorStored(s, arg) : undefined;
+        if (!result) {
+          const topology = arg !== undefined ? await readTopologyArg(arg, io, validationOptions(config)) : undefined;
+          if (topology && !topology.ok) {
+            io.stderr(`${topology.problems}\n`);
+            return 1;
+          }
+          const value = topology?.ok ? topology.value : undefined;
+          result = await withSlowNotice(io, s.cloud, 'Asking the cloud: waiting on', async () => ({
+            ok: true as const,
+            ...(value ? { topology: value.name } : {}),
+            report: await runDoctor(s, value),
+          }));
+        }
+        if (!result.ok) return 1;
+        const { report, topology } = result;
+        io.stdout(
+          p.values.json
+            ? `${JSON.stringify({ sandbox: s.sandbox, topology: topology ?? null, ...report }, null, 2)}\n`
+            : `${topology ? `Preflight of ${topology}${s.sandbox ? ' [sandbox]' : ''}:\n` : ''}${preflightText(report)}\n`,
+        );
+        return blockingFindings(report).length > 0 ? 1 : 0;
+      },
+      p.values.json === true,
+    );
+  };
+
+  return { plan, apply, destroy, status, rotate, doctor };
 }

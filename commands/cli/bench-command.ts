@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_USAGE } from './usages';
 import { benchApplyInProcess } from '../../src/bench/apply-bench-process';
 import { fiftySiteTopology } from '../../src/bench/bench-topologies';
+import { benchDoctor } from '../../src/bench/doctor-bench';
 import { benchEmulator } from '../../src/bench/emulator-bench';
 import { benchMatrix } from '../../src/bench/matrix-bench';
 import { benchPacedMatrix } from '../../src/bench/paced-matrix-bench';
@@ -81,6 +82,15 @@ async function measure(emit: (f: BenchFigure) => void): Promise<boolean> {
   f('emulator calls/s concurrent', e.concurrentPerSecond, 'calls/s', `${e.concurrency} concurrent`);
 
   let ok = true;
+  for (const d of await benchDoctor()) {
+    ok &&= d.findings === 0 && d.calls <= d.checks;
+    f(
+      `doctor seed, ${d.callLatencyMs} ms per call`,
+      d.medianMs,
+      'ms',
+      `the preflight of the seed's plan: ${d.checks} checks side by side, ${d.calls} calls (at most one per check), median of 5; target under 1000`,
+    );
+  }
   const applied = new Map<string, { steps: number; peakRssBytes: number }>();
   for (const name of ['seed', '12 sites', '50 sites'] as const) {
     const r = await benchApplyInProcess(name, APPLY_SCALE);

@@ -20,6 +20,12 @@ export const STATUS_USAGE = [
   'usage: vpnbot status [<name>] [--json]',
   '  Every topology in one line; with a name, its gateways, connections, CEN attachments and last matrix.',
 ].join('\n');
+export const DOCTOR_USAGE = [
+  "usage: vpnbot doctor [<name> | file.yml | - | seed | 'ONE-LINE'] [--json]",
+  '  The preflight: credentials and identity, the billing site, and with a topology the zones, probe',
+  '  stock, permissions (dry runs), quotas it needs. Each finding with its code and fix; exit 1 while',
+  '  a blocking one stands (the apply would fail on it).',
+].join('\n');
 export const PING_USAGE = [
   'usage: vpnbot ping <name> [--count N] [--json] [--png FILE]',
   '       vpnbot ping <name> history',
@@ -47,6 +53,7 @@ export const USAGES: Readonly<Record<string, string>> = {
   apply: APPLY_USAGE,
   destroy: DESTROY_USAGE,
   status: STATUS_USAGE,
+  doctor: DOCTOR_USAGE,
   ping: PING_USAGE,
   'parse-ping': PARSE_PING_USAGE,
   emulator: EMULATOR_USAGE,

@@ -31,6 +31,8 @@ import { withSlowNotice } from '../shared/slow-notice';
 import { topologyDetail } from '../../src/app/topology-detail';
 import { deviceConfiguration } from '../../src/app/device-config';
 import { proposeRotation } from '../../src/app/key-rotation';
+import { doctorNamed } from '../../src/app/doctor';
+import { preflightText } from '../../src/preflight/render-preflight';
 import { checkDeviceWaits, DEFAULT_DIAGNOSIS_AFTER_MS } from '../../src/app/device-bring-up';
 import { DEVICE_MISTAKES, playDevice, type DeviceMistake } from '../../src/app/play-device';
 import { checklistText, updateText } from '../shared/device-text';
@@ -312,6 +314,11 @@ export function createConsoleSession(services: AppServices, ui: ConsoleUi, optio
         return show(
           await proposeRotation(services, cmd.name, cmd.site, { requester: user, now: now(), policy: options.policy }),
         );
+      case 'doctor': {
+        const r = await slow(() => doctorNamed(services, cmd.topology, options.validation));
+        if (!r.ok) return fail(formatProblems(r.problems));
+        return ui.print(`Preflight${r.topology ? ` of ${r.topology}` : ''}:${tag}\n${preflightText(r.report)}`);
+      }
       case 'config': {
         // The console is the operator at the database's keyboard: the keys go into an owner-only file, as in the CLI.
         const r = await deviceConfiguration(services, {

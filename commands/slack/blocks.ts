@@ -6,6 +6,8 @@
 import type { Proposal, TopologyStatus } from '../../src/app/use-cases';
 import { TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import { SANDBOX_LABEL } from '../../src/app/app-services';
+import { blockingFindings, type PreflightReport } from '../../src/preflight/finding';
+import { preflightLine } from '../../src/preflight/render-preflight';
 import type { Problem } from '../../src/errors';
 import { approvalFactOf, countOf } from '../../src/planner/step-catalogue';
 import { summaryLine, tunnelSentence } from '../../src/planner/render-plan';
@@ -105,6 +107,30 @@ export interface PlanMessageContext {
   readonly kind: 'apply' | 'destroy' | 'rotate';
 }
 
+/** Preflight findings shown at most; the rest are counted. */
+const MAX_SHOWN = 12;
+
+export function preflightFindingLines(r: PreflightReport): string[] {
+  const lines = r.findings
+    .slice(0, MAX_SHOWN)
+    .map(
+      (f) =>
+        `• ${f.blocking ? ':no_entry: *blocking*' : ':warning: warning'} \`${f.code}\` ${escapeMrkdwn(f.subject)}: ${escapeMrkdwn(f.meaning)}\n   _fix: ${escapeMrkdwn(f.fix)}_`,
+    );
+  if (r.findings.length > MAX_SHOWN)
+    lines.push(`…and ${r.findings.length - MAX_SHOWN} more: \`/vpn doctor\` lists them.`);
+  return lines;
+}
+
+/** The plan's preflight: the line, and the blocking findings with their fixes (approval waits for them). */
+export function preflightSection(r: PreflightReport): Block {
+  const blocking = blockingFindings(r);
+  if (blocking.length === 0) return context(escapeMrkdwn(preflightLine(r)));
+  return section(
+    `*${escapeMrkdwn(preflightLine(r).split(';')[0]!)}*: approval is refused until these are fixed.\n${preflightFindingLines({ ...r, findings: blocking }).join('\n')}`,
+  );
+}
+
 /** The plan, posted in the channel for others to approve; `truncated`: the full text belongs in its thread. */
 export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMessage & { readonly truncated: boolean } {
   if (c.kind === 'rotate') return rotationMessage(proposal, c);
@@ -134,6 +160,7 @@ export function planMessage(proposal: Proposal, c: PlanMessageContext): SlackMes
     blocks.push(context(`…and ${lines.length - shown.length} more sites: the full plan is a file in the thread.`));
   else if (clipped) blocks.push(context('Some lists are cut short here: the full plan is a file in the thread.'));
   if (proposal.prediction.length) blocks.push(section(predictionText(proposal)));
+  if (proposal.preflight) blocks.push(preflightSection(proposal.preflight));
   blocks.push({
     ...context(
       `${c.approvers}. The plan expires <!date^${Math.floor(record.expiresAt / 1000)}^{time}|in ${Math.round((record.expiresAt - record.createdAt) / 60000)} minutes>.`,

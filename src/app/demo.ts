@@ -4,6 +4,8 @@
  * answers, flagged as a failover); then the hub's advertisement of the DC's CIDR to its transit
  * router withdrawn behind vpnbot's back to show why it matters (Hong Kong <-> US fail, the route
  * named as not advertised), repaired by planning again (one step), measured again, and destroyed.
+ * It begins with a preflight that finds a permission withheld from the account (the emulator's
+ * control API), and passes once it is granted again.
  * Each stage says what it will show and checks that it did; the demo succeeds only if every stage
  * did. Front ends narrate the reports.
  */
@@ -15,6 +17,10 @@ import { DEFAULT_APPROVAL_POLICY } from './approval-policy';
 import { measureTopology, type MeasureResult } from './ping-use-cases';
 import { runToEnd } from './run-to-end';
 import { decidePlan, proposeKnown, proposeTopology, type ProposalResult } from './use-cases';
+import { blockingFindings } from '../preflight/finding';
+import { preflightLine } from '../preflight/render-preflight';
+import { topologyFromYaml } from '../topology/load-topology';
+import { doctor } from './doctor';
 
 export interface DemoStage {
   readonly n: number;
@@ -50,7 +56,16 @@ const HK_US = ['hongkong>us', 'us>hongkong'];
 const NOT_ADVERTISED =
   'expected via 192.168.0.0/16 advertised to the transit router by japan: it is not advertised now';
 
-type StageResult = { ok: boolean; outcome: string; planText?: string; matrix?: PingMatrix; measured?: MeasureResult };
+type StageResult = {
+  ok: boolean;
+  outcome: string;
+  planText?: string;
+  matrix?: PingMatrix;
+  measured?: MeasureResult;
+};
+
+/** The permission the demo's preflight withholds and then grants: what the probes are started with. */
+const WITHHELD = 'RunInstances';
 
 export async function runDemo(services: AppServices, options: DemoOptions): Promise<boolean> {
   const policy = { ...DEFAULT_APPROVAL_POLICY, allowSelfApproval: true };
@@ -121,6 +136,43 @@ export async function runDemo(services: AppServices, options: DemoOptions): Prom
   const measure = () => measureTopology(services, TOPOLOGY, { trigger: 'manual', actor: options.actor });
 
   const stages: { intent: string; run: () => Promise<StageResult> }[] = [
+    {
+      intent: `Preflight before anything is bought: withhold ${WITHHELD} from the account's RAM policy (the emulator's control API) and run \`doctor ${DEMO_TOPOLOGY}\`: it should find the missing permission by a dry run, name the RAM action to add and block approval; grant it back and run it again: every check passes, in well under a second.`,
+      run: async () => {
+        const control = services.control;
+        if (!control?.setPermissions)
+          return {
+            ok: false,
+            outcome:
+              'this cloud has no control API: the demo withholds permissions only in the sandbox or against `vpnbot emulator`',
+          };
+        const topology = topologyFromYaml(DEMO_YAML, options.validation);
+        if (!topology.ok)
+          return { ok: false, outcome: `the demo topology is refused: ${topology.problems[0]?.message}` };
+        const withheld = await control.setPermissions({ withhold: [WITHHELD] });
+        if (withheld) return { ok: false, outcome: withheld };
+        // Granted back whatever the preflight did: the stages after it need the permission.
+        const before = await doctor(services, topology.value).catch((e: unknown) => e as Error);
+        const granted = await control.setPermissions({ grant: [WITHHELD] });
+        if (before instanceof Error) throw before;
+        if (granted) return { ok: false, outcome: `the permission was not granted back: ${granted}` };
+        const after = await doctor(services, topology.value);
+        const found = blockingFindings(before).find(
+          (f) => f.code === 'preflight.permission.denied' && f.subject === `ecs:${WITHHELD}`,
+        );
+        if (!found)
+          return {
+            ok: false,
+            outcome: `expected preflight.permission.denied (ecs:${WITHHELD}); found: ${preflightLine(before)}`,
+          };
+        if (blockingFindings(after).length > 0)
+          return { ok: false, outcome: `after the grant, still: ${preflightLine(after)}` };
+        return {
+          ok: true,
+          outcome: `withheld: ${found.code} (${found.subject}) blocks approval; fix: ${found.fix}. Granted: ${preflightLine(after)} (${after.calls} calls, ${after.ms} ms)`,
+        };
+      },
+    },
     {
       intent: `Plan the walkthrough as "${DEMO_TOPOLOGY}" (Hong Kong DC -> Tokyo hub over IKEv1, Silicon Valley spoke over today's CEN: transit routers in both regions) and approve it as you: the local user may approve their own plans. CEN (Cloud Enterprise Network) joins VPCs of different regions over Alibaba's backbone, so the spoke needs no VPN of its own.`,
       run: async () =>

@@ -22,6 +22,9 @@ import type { PlanRecord } from './app-store';
 import { channelAllowed, mayApprove, type ApprovalPolicy, type GroupMembers, type Permission } from './approval-policy';
 import { rotationStillValid } from './key-rotation';
 import { runToEnd, type RunOutcome } from './run-to-end';
+import { blockingFindings, type PreflightReport } from '../preflight/finding';
+import { blockedReason, preflightLine } from '../preflight/render-preflight';
+import { runPreflight } from '../preflight/run-preflight';
 
 export interface Proposal {
   readonly record: PlanRecord;
@@ -33,6 +36,8 @@ export interface Proposal {
   readonly superseded: readonly string[];
   /** What the topology would connect once applied (none for a destroy). */
   readonly prediction: readonly PairPrediction[];
+  /** The preflight of what the plan creates (none for a destroy or a plan without changes). */
+  readonly preflight?: PreflightReport;
 }
 
 export type ProposalResult =
@@ -52,7 +57,9 @@ const newPlanId = () => `plan-${randomBytes(8).toString('hex')}`;
 /** Plans `topology` against the records and the cloud as they are now, and keeps the plan for a decision. */
 async function propose(s: AppServices, topology: Topology, plan: Plan, o: ProposeOptions): Promise<ProposalResult> {
   const prediction = predictPlan(plan, topology);
-  const text = planText(plan, topology, prediction);
+  // What the documents cannot settle, asked before anyone approves: one line in the plan, details from `doctor`.
+  const preflight = hasChanges(plan) && !isDestroyPlan(plan) ? await runPreflight(s.cloud, plan) : undefined;
+  const text = `${planText(plan, topology, prediction)}${preflight ? `\n\n${preflightLine(preflight)}` : ''}`;
   const record: PlanRecord = {
     id: newPlanId(),
     topology: topology.name,
@@ -76,7 +83,10 @@ async function propose(s: AppServices, topology: Topology, plan: Plan, o: Propos
     { planId: record.id, hash: plan.hash, ...plan.summary },
     o.now,
   );
-  return { ok: true, proposal: { record, topology, plan, changes: true, superseded, prediction } };
+  return {
+    ok: true,
+    proposal: { record, topology, plan, changes: true, superseded, prediction, ...(preflight ? { preflight } : {}) },
+  };
 }
 
 /** A topology already read and validated (the CLI's file argument), planned against what exists now. */
@@ -239,6 +249,11 @@ export async function decidePlan(
           status: 'superseded',
           record,
         });
+      }
+      // Asked afresh: a permission granted since the plan was posted counts; one withheld since blocks.
+      if (!deletesOnly) {
+        const preflight = await runPreflight(services.cloud, record.plan);
+        if (blockingFindings(preflight).length > 0) return refuse(blockedReason(preflight), record.topology);
       }
     }
   } else if (request.actor !== record.requester) {

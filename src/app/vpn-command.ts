@@ -23,11 +23,23 @@ export type VpnCommand =
     }
   /** An on-premises site's device configuration for a vendor (the neutral table when none is named). */
   | { readonly kind: 'config'; readonly name: string; readonly site: string; readonly vendor?: string }
+  /** The preflight: a known topology's (or a one-line topology's) checks, or the account's alone. */
+  | { readonly kind: 'doctor'; readonly topology?: string }
   /** New pre-shared keys, one tunnel at a time, through approval (a site's alone when named). */
   | { readonly kind: 'rotate'; readonly name: string; readonly site?: string }
   | { readonly kind: 'invalid'; readonly message: string; readonly hint: string };
 
-export const SUBCOMMANDS = ['plan', 'apply', 'status', 'destroy', 'ping', 'config', 'rotate', 'help'] as const;
+export const SUBCOMMANDS = [
+  'plan',
+  'apply',
+  'status',
+  'destroy',
+  'ping',
+  'config',
+  'rotate',
+  'doctor',
+  'help',
+] as const;
 
 export const VPN_USAGE = [
   '`/vpn plan <topology>`: what would change; others approve it with a button',
@@ -39,6 +51,7 @@ export const VPN_USAGE = [
   '`/vpn ping <name> from <site>` then ping output in a code block: a row measured on an on-premises host',
   "`/vpn config <name> <site> [vendor]`: an on-premises site's device configuration (strongswan, libreswan, cisco, fortios, panos, junos, or the neutral table), in a direct message; its owners get the keys",
   '`/vpn rotate <name> [site]`: new pre-shared keys, one tunnel at a time so traffic stays up, the ping matrix checked between them; through approval',
+  '`/vpn doctor [name | topology]`: the preflight (credentials, zones, stock, permissions by dry run, quotas, billing site), each finding with its fix; every plan runs it too',
   '`/vpn help`: this text',
 ].join('\n');
 
@@ -171,6 +184,14 @@ export function parseVpnCommand(raw: string): VpnCommand {
       return parseConfig(rest);
     case 'rotate':
       return parseRotate(rest);
+    case 'doctor':
+      if (rest.length > 2000)
+        return {
+          kind: 'invalid',
+          message: 'the topology is too long for `/vpn doctor`',
+          hint: 'name a known topology',
+        };
+      return rest === '' ? { kind: 'doctor' } : { kind: 'doctor', topology: rest };
     case 'status': {
       if (rest === '') return { kind: 'status' };
       const named = oneName('apply', rest);

@@ -5,6 +5,8 @@
  * routes, security group rules) get composite ids the driver can read back.
  */
 import type { CenEdition } from '../planner/observed';
+import type { AccountSite } from './billing';
+import type { CloudError } from './cloud-error';
 import type { StepKind } from '../planner/plan';
 import type { ObservedAttrs, StepInput, TunnelRole } from '../planner/step-params';
 
@@ -216,6 +218,51 @@ export interface SandboxControl {
   ): Promise<string | undefined>;
   /** Takes one tunnel of a dual-tunnel connection down (as dead peer detection would see it), or up again. */
   setTunnel(vpnConnectionId: string, tunnel: TunnelRole, up: boolean): Promise<string | undefined>;
+  /** Withholds RAM actions from the account's policy, or grants them again (the preflight's demonstration). */
+  setPermissions?(change: { withhold?: readonly string[]; grant?: readonly string[] }): Promise<string | undefined>;
+}
+
+/** The system disk every probe instance gets (the driver's RunInstances, the preflight's stock check). */
+export const PROBE_SYSTEM_DISK = { category: 'cloud_essd', sizeGiB: 20 } as const;
+
+/** Who the credentials belong to, as STS GetCallerIdentity answers. */
+export interface CallerIdentity {
+  readonly accountId: string;
+  readonly arn: string;
+  /** `RAMUser`, `AssumedRoleUser`, `Account` (the root account's keys). */
+  readonly identityType: string;
+}
+
+/** A create as a `DryRun` asks it: a permission and parameter check that makes nothing. */
+export type DryRunCreate =
+  | { readonly action: 'CreateVpc'; readonly cidrBlock: string }
+  | {
+      readonly action: 'RunInstances';
+      readonly zoneId: string;
+      readonly instanceType: string;
+      readonly imageFamily: string;
+      readonly diskCategory: string;
+    };
+
+/**
+ * What a preflight asks the cloud before an apply spends money. Each method is one call; none
+ * changes anything. Refusals come back as coded `CloudError`s (a withheld permission: `fatal`).
+ */
+export interface PreflightApi {
+  /** STS GetCallerIdentity (needs no RAM permission: it checks the credentials themselves). */
+  callerIdentity(): Promise<CallerIdentity>;
+  /** BSS QueryAccountBalance's currency: which site bills the account (billing.ts). */
+  billingCurrency(): Promise<string>;
+  /** The zones of a region where a transit router takes VPC connections (ListTransitRouterAvailableResource). */
+  transitRouterZones(region: string): Promise<readonly string[]>;
+  /** Instance type -> in stock, in a zone, with a system disk category (ECS DescribeAvailableResource). */
+  instanceStock(region: string, zoneId: string, diskCategory: string): Promise<ReadonlyMap<string, boolean>>;
+  /** A `DryRun` of a create: undefined when the cloud answers DryRunOperation, else its refusal. */
+  dryRun(region: string, create: DryRunCreate): Promise<CloudError | undefined>;
+  /** VPN gateways a region allows the account, and how many it holds (Quota Center GetProductQuota). */
+  vpnGatewayQuota(region: string): Promise<{ readonly quota: number; readonly used: number }>;
+  /** The site the account is configured as (VPNBOT_ACCOUNT_SITE): what the drivers buy with. */
+  readonly site: AccountSite;
 }
 
 export interface CloudApi {
@@ -234,4 +281,5 @@ export interface CloudApi {
   cenEdition(cenId: string): Promise<CenEdition>;
   readonly commands: CommandRunner;
   readonly ipsec: IpsecPeerApi;
+  readonly preflight: PreflightApi;
 }

@@ -13,6 +13,7 @@ import { createLineUi } from '../../commands/console/line-ui';
 import type { AppServices } from '../../src/app/app-services';
 import { DEFAULT_APPROVAL_POLICY } from '../../src/app/approval-policy';
 import { DEMO_TOPOLOGY, runDemo } from '../../src/app/demo';
+import { handleControl } from '../../src/emulator/server/control-api';
 import { captureIo } from '../helpers/cli-io';
 import { type Harness, servicesOf, startHarness } from '../helpers/engine-harness';
 import { listenerKit, recordingClient, recordingRespond } from '../helpers/slack-listener-kit';
@@ -76,17 +77,27 @@ async function applySeed(front: FrontEnd, h: Harness, services: AppServices): Pr
     }
     case 'demo': {
       const said: string[] = [];
-      // Only its first stage: plan the seed, approve it, apply it (the rest breaks and repairs).
+      // Only its first stages: the preflight (a permission withheld, then granted), then plan the
+      // seed, approve it, apply it (the rest breaks and repairs).
       let stages = 0;
-      await runDemo(services, {
-        actor: 'U1',
-        validation: { ipsecConnectionQuota: 10 },
-        onStage: (s) => {
-          said.push(s.outcome, s.matrix ? 'matrix' : '');
-          stages++;
-          if (stages === 2) throw new Error('stop after the measured apply');
+      const steer = (change: unknown) => {
+        const r = handleControl(h.emu.world, h.emu.control, 'POST', '/__emulator/permissions', change);
+        return Promise.resolve(r.status === 200 ? undefined : JSON.stringify(r.body));
+      };
+      const unused = async () => 'not used by these stages';
+      const control = { playDevice: unused, withdrawPublishedRoute: unused, setTunnel: unused, setPermissions: steer };
+      await runDemo(
+        { ...services, control },
+        {
+          actor: 'U1',
+          validation: { ipsecConnectionQuota: 10 },
+          onStage: (s) => {
+            said.push(s.outcome, s.matrix ? 'matrix' : '');
+            stages++;
+            if (stages === 3) throw new Error('stop after the measured apply');
+          },
         },
-      }).catch(() => undefined);
+      ).catch(() => undefined);
       return said.join('\n');
     }
   }

@@ -18,6 +18,9 @@ describe('the /vpn parser', () => {
     ['destroy ikev1test', { kind: 'destroy', name: 'ikev1test' }],
     ['config hybrid dc1', { kind: 'config', name: 'hybrid', site: 'dc1' }],
     ['config hybrid dc1 FortiGate', { kind: 'config', name: 'hybrid', site: 'dc1', vendor: 'FortiGate' }],
+    ['doctor', { kind: 'doctor' }],
+    ['doctor ikev1test', { kind: 'doctor', topology: 'ikev1test' }],
+    ['DOCTOR seed', { kind: 'doctor', topology: 'seed' }],
   ])('%j', (text, expected) => {
     expect(parseVpnCommand(text)).toMatchObject(expected);
   });
@@ -35,6 +38,8 @@ describe('the /vpn parser', () => {
     ],
     ['config hybrid DC_1', '"DC_1" is not a site name', 'strongswan'],
     ['config hybrid dc1 <@U1>', '"<@U1>" is not a vendor', 'junos'],
+    [`doctor ${'x'.repeat(2001)}`, 'too long for `/vpn doctor`', 'name a known topology'],
+    ['doc seed', 'unknown subcommand "doc"', 'did you mean `/vpn doctor`?'],
   ])('%j is refused with what is wrong and how to write it', (text, message, hint) => {
     const c = parseVpnCommand(text);
     expect(c).toMatchObject({

@@ -154,14 +154,28 @@ describe('vpnbot local through a pipe (a script)', () => {
 });
 
 describe('vpnbot demo', () => {
-  it('narrates eight stages, each doing what it said: apply, measure, fail over to the slave tunnels, withdraw the advertisement, measure, repair in one step, measure, destroy', async () => {
+  it('narrates nine stages, each doing what it said: a preflight that finds a withheld permission then passes, apply, measure, fail over to the slave tunnels, withdraw the advertisement, measure, repair in one step, measure, destroy', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vpnbot-demo-'));
     // A topology of the user's named as the walkthrough: the demo never touches it.
     const mine = await runPiped(cwd, ['apply', 'seed', '--auto-approve'], '');
     expect(mine.code).toBe(0);
     const r = await runPiped(cwd, ['demo'], '');
-    expect([...r.out.matchAll(/^\[(\d)\/8\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
-    expect(r.out.match(/ {2}-> done: /g)).toHaveLength(8);
+    expect([...r.out.matchAll(/^\[(\d)\/9\] /gm)].map((m) => m[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
+    expect(r.out.match(/ {2}-> done: /g)).toHaveLength(9);
+    expect(r.out).toContain(
+      '-> done: withheld: preflight.permission.denied (ecs:RunInstances) blocks approval; fix: add `ecs:RunInstances`',
+    );
+    expect(r.out).toMatch(/Granted: preflight: \d+ checks pass \(\d+ calls, \d+ ms\)/);
     expect(r.out).toContain('- hongkong -> us: failover: vpnbot-demo-hongkong-to-us runs on its slave tunnel');
     expect(r.out).toContain('6 of 6 pairs pass, all as predicted, 4 on a standby tunnel (failover)');
     expect(r.out).toContain(

@@ -8,6 +8,7 @@ import type { CloudError } from '../../src/cloud/cloud-error';
 import type { Pacing } from '../../src/engine/retry-policy';
 import { STEP_KINDS, type DesiredStepOf, type Plan, type Step, type StepKind } from '../../src/planner/plan';
 import type { StepParams, StepRefs } from '../../src/planner/step-params';
+import { findRegion } from '../../src/topology/regions';
 
 /** No waiting: sleeps return at once, jitter is fixed. */
 export const instantPacing: Pacing = {
@@ -69,6 +70,16 @@ export function scriptedCloud(): { cloud: CloudApi; drivers: FakeDrivers } {
     vpnGatewayZones: async () => [],
     cenEdition: async () => 'enterprise',
     commands,
+    // A preflight that finds nothing: the scripted cloud is an account with every permission and stock.
+    preflight: {
+      callerIdentity: async () => ({ accountId: '1', arn: 'acs:ram::1:user/fake', identityType: 'RAMUser' }),
+      billingCurrency: async () => 'USD',
+      transitRouterZones: async (region) => findRegion(region)?.zones ?? [],
+      instanceStock: async () => new Map([['ecs.t6-c1m1.large', true]]),
+      dryRun: async () => undefined,
+      vpnGatewayQuota: async () => ({ quota: 30, used: 0 }),
+      site: 'international',
+    },
     ipsec: {
       peerConfiguration: async () => {
         throw new Error('the scripted cloud has no peer configurations: read them from the emulator');

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server/start-emulator';
-import type { ForcedFault } from '../../src/emulator/server/faults';
+import type { FaultKind, ForcedFault } from '../../src/emulator/server/faults';
 import { FakeSlack } from '../fakes/fake-slack';
 import { proposeOverHttp, startServe, type ServeProcess } from '../helpers/serve-process';
 import { buttonClick, postSigned, slashCommand } from '../helpers/slack-requests';
@@ -78,7 +78,7 @@ function databaseText(path: string): string {
 }
 
 /** Network faults on each call that carries a key: what an HTTP layer reports with the URL in it. */
-const networkFaults = (actions: readonly string[], kinds: readonly ForcedFault['fault'][]): ForcedFault[] =>
+const networkFaults = (actions: readonly string[], kinds: readonly FaultKind[]): ForcedFault[] =>
   actions.flatMap((action) => kinds.map((fault) => ({ fault, action })));
 
 describe('secrets', () => {

@@ -5,8 +5,11 @@ import { channelAllowed } from '../../../src/app/approval-policy';
 import { proposeRotation } from '../../../src/app/key-rotation';
 import { measureTopology, pastePingRow, pingHistory } from '../../../src/app/ping-use-cases';
 import { proposeKnown, proposeTopology, statusOf } from '../../../src/app/use-cases';
+import { doctorNamed } from '../../../src/app/doctor';
+import { formatProblems } from '../../../src/errors';
 import { parseVpnCommand, type VpnCommand } from '../../../src/app/vpn-command';
 import { escapeMrkdwn, helpMessage, statusMessage, textMessage } from '../blocks';
+import { doctorMessage } from '../preflight-blocks';
 import { deliverConfig } from '../config-delivery';
 import { planView } from '../forms';
 import { postMatrix } from '../matrix-post';
@@ -36,7 +39,15 @@ const postsInChannel = (cmd: VpnCommand) =>
   (cmd.kind === 'ping' && cmd.mode !== 'history');
 
 /** Kinds that plan or measure against the cloud: they wait their turn. */
-const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set(['plan', 'apply', 'destroy', 'ping', 'config', 'rotate']);
+const HEAVY: ReadonlySet<VpnCommand['kind']> = new Set([
+  'plan',
+  'apply',
+  'destroy',
+  'ping',
+  'config',
+  'rotate',
+  'doctor',
+]);
 
 export async function onVpnCommand(deps: SlackDeps, args: VpnCommandArgs): Promise<void> {
   try {
@@ -134,6 +145,16 @@ async function answer(deps: SlackDeps, cmd: VpnCommand, { command, respond, clie
         client,
         respond,
       );
+    case 'doctor': {
+      // Only the asker sees it: the findings name the account's RAM actions and quotas.
+      const r = await doctorNamed(services, cmd.topology, deps.validation);
+      if (!r.ok)
+        return void (await respond({ response_type: 'ephemeral', ...textMessage(formatProblems(r.problems)) }));
+      return void (await respond({
+        response_type: 'ephemeral',
+        ...doctorMessage(r.report, r.topology, services.sandbox),
+      }));
+    }
     case 'config':
       return deliverConfig(
         deps,

@@ -8,6 +8,7 @@ import Ecs from '@alicloud/ecs20140526';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Vpc from '@alicloud/vpc20160428';
 import * as $dara from '@darabonba/typescript';
+import type { AccountSite } from '../billing';
 import { releaseReadTimers } from './release-read-timers';
 
 export interface AlibabaCredentials {
@@ -23,6 +24,8 @@ export interface AlibabaClientOptions {
   /** Per-call timeouts in ms. */
   readonly connectTimeoutMs?: number;
   readonly readTimeoutMs?: number;
+  /** The account's site: which BSS endpoint answers for it (billing.ts). International when absent. */
+  readonly site?: AccountSite;
 }
 
 /** An answer as JSON, read field by field as the SDK's models name them (CEN has no typed SDK to cast to). */
@@ -49,11 +52,23 @@ export interface AlibabaClients {
   readonly ecs: (region: string) => Ecs;
   /** CEN (Cbn 2017-09-12) through openapi-core's generic callApi: no typed SDK is installable. */
   readonly cen: CenCall;
+  /** STS (2015-04-01) and BSS OpenAPI (2017-12-14), generic calls like CEN's: the preflight's identity and site. */
+  readonly sts: CenCall;
+  readonly bss: CenCall;
+  /** Quota Center (2020-05-10): the quotas a plan consumes. */
+  readonly quotas: CenCall;
   readonly vpcForm: VpcFormCall;
   readonly runtime: $dara.RuntimeOptions;
 }
 
 export const CEN_GLOBAL_ENDPOINT = 'cbn.aliyuncs.com';
+export const STS_ENDPOINT = 'sts.aliyuncs.com';
+export const QUOTAS_ENDPOINT = 'quotas.aliyuncs.com';
+/** UNVERIFIED: that each site's accounts are answered at their own BSS endpoint (the docs list both). */
+export const BSS_ENDPOINTS: Readonly<Record<AccountSite, string>> = {
+  international: 'business.ap-southeast-1.aliyuncs.com',
+  china: 'business.aliyuncs.com',
+};
 
 export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClients {
   releaseReadTimers();
@@ -88,6 +103,33 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     readTimeout: options.readTimeoutMs ?? 20_000,
     connectTimeout: options.connectTimeoutMs ?? 5_000,
   });
+  /** An RPC product without a typed SDK here, through openapi-core's generic callApi. */
+  const generic = (endpoint: string, version: string, regionId = 'cn-hangzhou'): CenCall => {
+    const client = new OpenApi(config(regionId, endpoint));
+    return async (action, query) => {
+      const params = new $OpenApiUtil.Params({
+        action,
+        version,
+        protocol: 'HTTPS',
+        pathname: '/',
+        method: 'POST',
+        authType: 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json',
+      });
+      const r = await client.callApi(
+        params,
+        new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }),
+        runtime,
+      );
+      return r.body as RawAnswer;
+    };
+  };
+  const site = options.site ?? 'international';
+  const sts = generic(STS_ENDPOINT, '2015-04-01');
+  const bss = generic(BSS_ENDPOINTS[site], '2017-12-14', site === 'china' ? 'cn-hangzhou' : 'ap-southeast-1');
+  const quotas = generic(QUOTAS_ENDPOINT, '2020-05-10');
   const cbn = new OpenApi(config('cn-hangzhou', CEN_GLOBAL_ENDPOINT));
   const cen: CenCall = async (action, query) => {
     const params = new $OpenApiUtil.Params({
@@ -125,5 +167,5 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     const r = await vpc(region).callApi(rpc(action, '2016-04-28'), request, runtime);
     return r.body as RawAnswer;
   };
-  return { vpc, ecs: perRegion((r) => new Ecs(config(r))), cen, vpcForm, runtime };
+  return { vpc, ecs: perRegion((r) => new Ecs(config(r))), cen, sts, bss, quotas, vpcForm, runtime };
 }

@@ -22,13 +22,14 @@ import {
 import { routeEntryDriver, vpcDriver, vswitchDriver } from './vpc-drivers';
 import { customerGatewayDriver, ipsecConnectionDriver, vpnGatewayDriver } from './vpn-drivers';
 import { ipsecPeerApi } from './vpn-peer';
+import { preflightApi } from './preflight-calls';
 
 export interface AlibabaCloudOptions extends AlibabaClientOptions {
   readonly sandbox: boolean;
 }
 
 export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
-  const ctx = createDriverContext(createAlibabaClients(options));
+  const ctx = createDriverContext(createAlibabaClients(options), options.site);
   // Every kind must have its driver: the table's type names each one.
   const drivers: DriverTable = {
     vpc: vpcDriver(ctx),
@@ -58,6 +59,7 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     calls: ctx.count,
     commands: createCommandRunner(ctx),
     ipsec: ipsecPeerApi(ctx),
+    preflight: preflightApi(ctx),
     async zones(region) {
       const r = await ctx.call('DescribeZones', () =>
         ctx.clients.ecs(region).describeZones(new $Ecs.DescribeZonesRequest({ regionId: region })),

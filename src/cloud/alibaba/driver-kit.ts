@@ -1,18 +1,27 @@
 /** What every Alibaba driver shares: the clients, a call wrapper that maps errors and counts calls, tag helpers. */
 import type { Observation } from '../cloud-api';
 import type { AlibabaClients } from './alibaba-clients';
+import { SITE_BILLING, type AccountSite, type SiteBilling } from '../billing';
 import { mapSdkError } from './map-error';
 
 export interface DriverContext {
   readonly clients: AlibabaClients;
+  /** How this account pays for what the drivers buy (its site's row of billing.ts). */
+  readonly billing: SiteBilling;
+  readonly site: AccountSite;
   /** Runs one SDK call: counts it and maps its errors to CloudError. */
   call<T>(action: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createDriverContext(clients: AlibabaClients): DriverContext & { count: () => number } {
+export function createDriverContext(
+  clients: AlibabaClients,
+  site: AccountSite = 'international',
+): DriverContext & { count: () => number } {
   let calls = 0;
   return {
     clients,
+    billing: SITE_BILLING[site],
+    site,
     count: () => calls,
     async call(action, fn) {
       calls++;

@@ -1,6 +1,6 @@
 /** Security groups, their rules, and the probe ECS instances. */
 import * as $Ecs from '@alicloud/ecs20140526';
-import type { ResourceDriver, ResourceInput } from '../cloud-api';
+import { PROBE_SYSTEM_DISK, type ResourceDriver, type ResourceInput } from '../cloud-api';
 import { GONE, matches, orGone, pending, ready, tagsOf, vpcTags, type DriverContext } from './driver-kit';
 
 export function securityGroupDriver(ctx: DriverContext): ResourceDriver<'security-group'> {
@@ -158,7 +158,11 @@ export function ecsInstanceDriver(ctx: DriverContext): ResourceDriver<'ecs-insta
             instanceName: input.params.name,
             zoneId: input.params.zoneId,
             internetMaxBandwidthOut: 0,
-            systemDisk: new $Ecs.RunInstancesRequestSystemDisk({ category: 'cloud_essd', size: '20' }),
+            systemDisk: new $Ecs.RunInstancesRequestSystemDisk({
+              category: PROBE_SYSTEM_DISK.category,
+              size: String(PROBE_SYSTEM_DISK.sizeGiB),
+            }),
+            instanceChargeType: ctx.billing.ecsInstance.chargeType,
             amount: 1,
             clientToken: input.clientToken,
             tag: vpcTags(input.tags).map((t) => new $Ecs.RunInstancesRequestTag(t)),

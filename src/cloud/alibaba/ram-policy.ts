@@ -26,7 +26,8 @@
 import { TAG_TOPOLOGY } from '../../planner/observed';
 
 export type PolicyJob = 'provision' | 'measure';
-type Product = 'vpc' | 'ecs' | 'cen';
+/** RAM's service prefixes; `sts`, `bss` and `quotas` are the preflight's (UNVERIFIED: bss's and quotas' action names in RAM). */
+type Product = 'vpc' | 'ecs' | 'cen' | 'sts' | 'bss' | 'quotas';
 
 export type ActionScope =
   | { readonly kind: 'read' }
@@ -252,6 +253,18 @@ export const RAM_POLICY_TABLE: readonly PolicyEntry[] = [
     why: "a VPC's route table takes no tags from vpnbot, and an adopted VPC's is not its own",
   },
   { product: 'cen', action: 'ListCenChildInstanceRouteEntriesToAttachment', jobs: P, scopes: [read] },
+  // The preflight (`vpnbot doctor`, and every plan): reads and dry runs only.
+  { product: 'ecs', action: 'DescribeAvailableResource', jobs: P, scopes: [read] },
+  { product: 'cen', action: 'ListTransitRouterAvailableResource', jobs: P, scopes: [read] },
+  {
+    product: 'sts',
+    action: 'GetCallerIdentity',
+    jobs: P,
+    scopes: [read],
+    why: 'needs no grant (any caller may ask who it is); listed so the policy names every call',
+  },
+  { product: 'bss', action: 'QueryAccountBalance', jobs: P, scopes: [read] },
+  { product: 'quotas', action: 'GetProductQuota', jobs: P, scopes: [read] },
 ];
 
 /** A statement as RAM reads it (its grammar has no Sid: Effect, Action, Resource, Condition). */

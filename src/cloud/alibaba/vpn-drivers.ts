@@ -31,7 +31,8 @@ export function vpnGatewayDriver(ctx: DriverContext): ResourceDriver<'vpn-gatewa
             // Today's gateways are dual-tunnel: the second tunnel's vSwitch, in another zone.
             disasterRecoveryVSwitchId: input.params.drVswitchId,
             bandwidth: input.params.bandwidthMbps,
-            instanceChargeType: 'POSTPAY',
+            instanceChargeType: ctx.billing.vpnGateway.chargeType,
+            ...(ctx.billing.vpnGateway.period ? { period: ctx.billing.vpnGateway.period } : {}),
             autoPay: true,
             enableIpsec: true,
             enableSsl: false,

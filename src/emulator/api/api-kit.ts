@@ -2,6 +2,7 @@
 import { findRegion } from '../../topology/regions';
 import { ApiError } from './api-error';
 import type { CallParams } from './call-params';
+import type { AccountState } from '../state/account';
 import type { World } from '../state/world';
 
 export interface ActionContext {
@@ -13,18 +14,34 @@ export interface ActionContext {
   readonly ipsecConnectionQuota: number;
   /** Regions whose new VPN gateways are made another kind than the capability table says (vpc/vpn-capabilities.ts). */
   readonly tunnelModes: ReadonlyMap<string, 'dual' | 'single'>;
+  /** The account: its site, what its RAM policy withholds, stock and quotas (state/account.ts). */
+  readonly account: AccountState;
 }
 
 export interface Action {
   readonly handle: (ctx: ActionContext) => Record<string, unknown>;
   /** Changes state: eligible for ClientToken replay and for applied-then-5xx faults. */
   readonly mutating: boolean;
+  /**
+   * For actions that take `DryRun`: the checks a dry run makes (throwing the error the real call
+   * would), after which the server answers `DryRunOperation` and changes nothing.
+   */
+  readonly dryRun?: (ctx: ActionContext) => void;
 }
 
 export type ActionTable = Readonly<Record<string, Action>>;
 
 export const reads = (handle: Action['handle']): Action => ({ handle, mutating: false });
 export const writes = (handle: Action['handle']): Action => ({ handle, mutating: true });
+/** A create that takes `DryRun`: `check` is what the dry run verifies (the real call verifies it too). */
+export const writesWithDryRun = (check: (ctx: ActionContext) => void, handle: Action['handle']): Action => ({
+  handle: (ctx) => {
+    check(ctx);
+    return handle(ctx);
+  },
+  mutating: true,
+  dryRun: check,
+});
 
 export function regionOf(ctx: ActionContext, required = true): string {
   const r = ctx.params.opt('RegionId') ?? ctx.hostRegion;

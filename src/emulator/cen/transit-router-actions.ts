@@ -225,7 +225,7 @@ const deleteTransitRouter = writes((ctx) => {
 
 const availableResource = reads((ctx) => {
   const regionId = regionOf(ctx);
-  const zones = [...(findRegion(regionId)?.zones ?? [])];
+  const zones = (findRegion(regionId)?.zones ?? []).filter((z) => !ctx.account.closedZones.has(z));
   return { AvailableZones: zones, MasterZones: zones.slice(0, 1), SlaveZones: zones.slice(1), SupportMulticast: false };
 });
 

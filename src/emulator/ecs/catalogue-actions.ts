@@ -6,8 +6,9 @@
  */
 import { cidr } from '../../topology/cidr';
 import { findRegion, REGIONS } from '../../topology/regions';
-import { notFound } from '../api/api-error';
+import { ApiError, notFound } from '../api/api-error';
 import { isoSeconds, page, reads, regionOf, type ActionTable } from '../api/api-kit';
+import { soldOut } from '../state/account';
 import { tagList } from '../state/world';
 
 /** `withStatus`: ECS's region model has a Status, VPC's has none. */
@@ -79,6 +80,79 @@ const INSTANCE_TYPES = [
   { InstanceTypeId: 'ecs.t6-c1m1.large', CpuCoreCount: 2, MemorySize: 2, InstanceTypeFamily: 'ecs.t6' },
   { InstanceTypeId: 'ecs.g7.large', CpuCoreCount: 2, MemorySize: 8, InstanceTypeFamily: 'ecs.g7' },
 ];
+
+export const INSTANCE_TYPE_IDS: readonly string[] = INSTANCE_TYPES.map((t) => t.InstanceTypeId);
+/** The system disk categories every emulated zone sells with every type. */
+export const DISK_CATEGORIES: readonly string[] = ['cloud_essd', 'cloud_efficiency', 'cloud_ssd'];
+
+/**
+ * What a zone sells: `DestinationResource=InstanceType` lists the instance types (filtered by
+ * `InstanceType` and `SystemDiskCategory` when given); `SystemDisk` the disk categories for
+ * `InstanceType`. A sold-out type is listed `SoldOut` / `WithoutStock`, as the cloud lists it.
+ */
+const describeAvailableResource = reads((ctx) => {
+  const regionId = regionOf(ctx);
+  const destination = ctx.params.req('DestinationResource');
+  if (!['Zone', 'InstanceType', 'SystemDisk'].includes(destination))
+    throw new ApiError(
+      'InvalidDestinationResource.ValueNotSupported',
+      `DestinationResource ${destination} is not supported.`,
+      400,
+    );
+  const zoneId = ctx.params.opt('ZoneId');
+  const zones = (findRegion(regionId)?.zones ?? []).filter((z) => !zoneId || z === zoneId);
+  const type = ctx.params.opt('InstanceType');
+  const disk = ctx.params.opt('SystemDiskCategory');
+  const diskSold = disk === undefined || DISK_CATEGORIES.includes(disk);
+  const stock = (zone: string, t: string) => (diskSold && !soldOut(ctx.account, zone, t) ? 'Available' : 'SoldOut');
+  const category = (status: string) => (status === 'Available' ? 'WithStock' : 'WithoutStock');
+  const resources = (zone: string) => {
+    if (destination === 'SystemDisk') {
+      const typeStock = type ? stock(zone, type) : 'Available';
+      return [
+        {
+          Type: 'SystemDisk',
+          SupportedResources: {
+            SupportedResource: DISK_CATEGORIES.filter((d) => !disk || d === disk).map((d) => ({
+              Value: d,
+              Status: typeStock,
+              StatusCategory: category(typeStock),
+              Min: 20,
+              Max: 2048,
+              Unit: 'GiB',
+            })),
+          },
+        },
+      ];
+    }
+    return [
+      {
+        Type: 'InstanceType',
+        SupportedResources: {
+          SupportedResource: INSTANCE_TYPE_IDS.filter((t) => !type || t === type).map((t) => ({
+            Value: t,
+            Status: stock(zone, t),
+            StatusCategory: category(stock(zone, t)),
+          })),
+        },
+      },
+    ];
+  };
+  return {
+    AvailableZones: {
+      AvailableZone: zones.map((z) => {
+        const any = INSTANCE_TYPE_IDS.some((t) => (!type || t === type) && stock(z, t) === 'Available');
+        return {
+          ZoneId: z,
+          RegionId: regionId,
+          Status: any ? 'Available' : 'SoldOut',
+          StatusCategory: category(any ? 'Available' : 'SoldOut'),
+          AvailableResources: { AvailableResource: resources(z) },
+        };
+      }),
+    },
+  };
+});
 
 const describeInstanceTypes = reads((ctx) => {
   const wanted = ctx.params.list('InstanceTypes');
@@ -168,6 +242,7 @@ export const ECS_CATALOGUE_ACTIONS: ActionTable = {
   DescribeRegions: regionList((id) => `ecs.${id}.aliyuncs.com`, true),
   DescribeImages: describeImages,
   DescribeInstanceTypes: describeInstanceTypes,
+  DescribeAvailableResource: describeAvailableResource,
 };
 
 export const VPC_CATALOGUE_ACTIONS: ActionTable = {

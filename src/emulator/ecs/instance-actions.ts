@@ -2,7 +2,19 @@
 import { cidr, hostAddress } from '../../topology/cidr';
 import { findRegion } from '../../topology/regions';
 import { ApiError, notFound } from '../api/api-error';
-import { isoMinutes, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
+import {
+  isoMinutes,
+  page,
+  reads,
+  regionOf,
+  tokenPage,
+  writes,
+  writesWithDryRun,
+  type ActionContext,
+  type ActionTable,
+} from '../api/api-kit';
+import { soldOut } from '../state/account';
+import { DISK_CATEGORIES, INSTANCE_TYPE_IDS } from './catalogue-actions';
 import { ecsTags, groupOf } from './ecs-kit';
 import { instanceStatus } from '../state/instance-state';
 import { LATENCY, matchesTags, type InstanceR, type World } from '../state/world';
@@ -20,7 +32,36 @@ function allocateIp(w: World, vswitchCidr: string, taken: Set<string>): string {
   throw new ApiError('InvalidVSwitchId.IpNotEnough', 'The vSwitch has no free private IP address.', 400);
 }
 
-const runInstances = writes((ctx) => {
+/**
+ * What RunInstances checks of the instance itself before anything else: its type, system disk and
+ * stock in its zone (the vSwitch's; a dry run may name the zone alone). A `DryRun` stops here.
+ */
+function checkRunInstances(ctx: ActionContext): void {
+  const regionId = regionOf(ctx);
+  const vswitchId = ctx.params.opt('VSwitchId');
+  const vsw = vswitchId ? ctx.world.vswitches.get(vswitchId) : undefined;
+  if (vswitchId && (!vsw || vsw.regionId !== regionId))
+    throw notFound('InvalidVSwitchId.NotFound', `vSwitch ${vswitchId}`);
+  const zoneId = vsw?.zoneId ?? ctx.params.opt('ZoneId') ?? '';
+  const instanceType = ctx.params.req('InstanceType');
+  if (!INSTANCE_TYPE_IDS.includes(instanceType))
+    throw new ApiError('InvalidInstanceType.NotSupported', `The instance type ${instanceType} is not supported.`, 400);
+  const disk = ctx.params.opt('SystemDisk.Category') ?? 'cloud_efficiency';
+  if (!DISK_CATEGORIES.includes(disk))
+    throw new ApiError(
+      'InvalidSystemDiskCategory.ValueNotSupported',
+      `The system disk category ${disk} is not supported.`,
+      400,
+    );
+  if (zoneId && soldOut(ctx.account, zoneId, instanceType))
+    throw new ApiError(
+      'OperationDenied.NoStock',
+      `The resource ${instanceType} is out of stock in ${zoneId}. Please try another zone or instance type.`,
+      403,
+    );
+}
+
+const runInstances = writesWithDryRun(checkRunInstances, (ctx) => {
   const w = ctx.world;
   const regionId = regionOf(ctx);
   const vswitchId = ctx.params.req('VSwitchId');

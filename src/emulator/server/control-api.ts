@@ -9,6 +9,7 @@ import { deviceFrom, deviceView } from './device-control';
 import { checkFaults, type Faults, type ForcedFault } from './faults';
 import { inventory } from '../state/inventory';
 import type { World } from '../state/world';
+import { accountView, resetAccount, steerAccount, type AccountState } from '../state/account';
 import type { TunnelMode } from '../vpc/vpn-capabilities';
 
 export const CONTROL_PREFIX = '/__emulator/';
@@ -52,6 +53,8 @@ export interface ControlState {
   readonly initialTunnelModes: ReadonlyMap<string, TunnelMode>;
   /** `Action` -> the tag keys its requests carried (Tag.N.Key / Tags.N.Key): what a RAM RequestTag condition sees. */
   readonly requestTags: Map<string, Set<string>>;
+  /** The account: site, withheld RAM actions, stock per zone, closed zones, quotas. */
+  readonly account: AccountState;
 }
 
 export type ControlResult = { status: number; body: unknown };
@@ -206,6 +209,7 @@ export function handleControl(
       state.requestTags.clear();
       state.forced.length = 0;
       state.tunnelModes.clear();
+      resetAccount(state.account);
       for (const [region, mode] of state.initialTunnelModes) state.tunnelModes.set(region, mode);
       return { status: 200, body: { ok: true } };
     case 'GET /state':
@@ -240,6 +244,14 @@ export function handleControl(
     case 'POST /tunnel-modes': {
       const error = setTunnelModes(state.tunnelModes, body);
       return error ? { status: 400, body: { error } } : { status: 200, body: Object.fromEntries(state.tunnelModes) };
+    }
+    case 'GET /account':
+      return { status: 200, body: accountView(state.account) };
+    case 'POST /account':
+    case 'POST /permissions':
+    case 'POST /stock': {
+      const error = steerAccount(state.account, route.slice(6) as 'account' | 'permissions' | 'stock', body);
+      return error ? { status: 400, body: { error } } : { status: 200, body: accountView(state.account) };
     }
     case 'GET /stats':
       return {

@@ -45,11 +45,24 @@ export const FAULT_KINDS = Object.keys(FAULT_CODES) as FaultKind[];
  * A fault the next matching call gets, whatever the dice say: tests force each kind of fault
  * deterministically instead of hoping a probability draws it.
  */
-export interface ForcedFault {
-  readonly fault: FaultKind;
-  /** Only calls of this action (any action when absent). */
-  readonly action?: string;
-}
+export type ForcedFault =
+  | {
+      readonly fault: FaultKind;
+      /** Only calls of this action (any action when absent). */
+      readonly action?: string;
+    }
+  /**
+   * An API error of the test's choosing, answered before the call does anything: a busy code the
+   * retry table must cover, with the words the cloud uses when the code alone does not say it.
+   */
+  | {
+      readonly fault: 'error';
+      readonly code: string;
+      readonly message?: string;
+      /** HTTP status; 400 when absent. */
+      readonly status?: number;
+      readonly action?: string;
+    };
 
 export const NO_FAULTS: Faults = {
   throttle: 0,

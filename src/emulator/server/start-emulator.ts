@@ -27,6 +27,8 @@ import { VPN_ACTIONS } from '../vpc/vpn-actions';
 import { VPN_ROUTE_ACTIONS } from '../vpc/vpn-route-actions';
 import { ECS_CATALOGUE_ACTIONS, VPC_CATALOGUE_ACTIONS } from '../ecs/catalogue-actions';
 import { World } from '../state/world';
+import { BSS_ACTIONS, QUOTA_ACTIONS, STS_ACTIONS } from '../account/account-actions';
+import { newAccount } from '../state/account';
 
 export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly actions: ActionTable }>> = {
   '2016-04-28': {
@@ -44,6 +46,9 @@ export const PRODUCTS: Readonly<Record<string, { readonly name: string; readonly
     name: 'Cbn',
     actions: { ...CEN_ACTIONS, ...CEN_ROUTE_VIEW_ACTIONS, ...TRANSIT_ROUTER_ACTIONS, ...CEN_TAG_ACTIONS },
   },
+  '2015-04-01': { name: 'Sts', actions: STS_ACTIONS },
+  '2017-12-14': { name: 'BssOpenApi', actions: BSS_ACTIONS },
+  '2020-05-10': { name: 'Quotas', actions: QUOTA_ACTIONS },
 };
 
 export interface EmulatorOptions {
@@ -96,6 +101,7 @@ export interface RunningEmulator {
 export type EmulatorEndpoint = Pick<RunningEmulator, 'endpoint' | 'accessKeyId' | 'accessKeySecret' | 'close'>;
 
 const HOST_REGION = /^(?:vpc|ecs)[.-]([a-z0-9-]+)\.aliyuncs\.com$/;
+const hostRegionOf = (hostId: string) => HOST_REGION.exec(/^([^:]+)/.exec(hostId)?.[1] ?? '')?.[1];
 
 /** Bodies larger than these are refused before they are read to the end (control: JSON; RPC: parameters). */
 export const CONTROL_BODY_LIMIT = 64 * 1024;
@@ -165,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
     initialTunnelModes: new Map(Object.entries(options.tunnelModes ?? {})),
     requestTags: new Map(),
+    account: newAccount(),
   };
   /** Whether this call gets `fault`: forced on it, or drawn. Counts what it injects. */
   const inject = (fault: FaultKind, action: string, probability: number): boolean => {
@@ -176,6 +183,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       control.injectedCalls.set(`${action} ${fault}`, (control.injectedCalls.get(`${action} ${fault}`) ?? 0) + 1);
     }
     return hit;
+  };
+  /** A forced API error for this call, if one is queued for it (counted under its code). */
+  const takeForcedError = (action: string): ApiError | undefined => {
+    const i = control.forced.findIndex((f) => f.fault === 'error' && (f.action === undefined || f.action === action));
+    if (i < 0) return undefined;
+    const [f] = control.forced.splice(i, 1);
+    if (f?.fault !== 'error') return undefined;
+    control.injected.set(f.code, (control.injected.get(f.code) ?? 0) + 1);
+    control.injectedCalls.set(`${action} ${f.code}`, (control.injectedCalls.get(`${action} ${f.code}`) ?? 0) + 1);
+    return new ApiError(f.code, f.message ?? `The request was refused: ${f.code}.`, f.status ?? 400);
   };
   const clock = createClock({
     timeScale: options.timeScale ?? 1,
@@ -258,6 +275,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
       const f = control.faults;
       if (f.callLatencyMs > 0) await new Promise((r) => setTimeout(r, f.callLatencyMs));
+      const forcedError = takeForcedError(actionName);
+      if (forcedError) throw forcedError;
+      // A RAM policy without the action refuses every call of it, dry run or not (alibaba-api.md §4.3).
+      if (control.account.withheld.has(actionName))
+        throw new ApiError(
+          'Forbidden.RAM',
+          `User not authorized to operate on the specified resource, or this API doesn't support RAM. (${PRODUCTS[version]!.name.toLowerCase()}:${actionName})`,
+          403,
+        );
       if (inject('connectionReset', actionName, 0)) return cut(res);
       if (inject('readTimeout', actionName, 0)) return hold(res);
       if (inject('throttle', actionName, f.throttle))
@@ -271,6 +297,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       world.reap();
       const call = new CallParams(params);
+      const actionContext = {
+        world,
+        params: call,
+        ipsecConnectionQuota: quota,
+        tunnelModes: control.tunnelModes,
+        account: control.account,
+        ...(hostRegionOf(hostId) ? { hostRegion: hostRegionOf(hostId)! } : {}),
+      };
+      if (action.dryRun && call.bool('DryRun', false)) {
+        action.dryRun(actionContext);
+        throw new ApiError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
+      }
       const token = action.mutating ? call.opt('ClientToken') : undefined;
       const fingerprint = JSON.stringify(
         Object.keys(params)
@@ -290,15 +328,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           );
         result = previous.response;
       } else {
-        const host = /^([^:]+)/.exec(hostId)?.[1] ?? '';
-        const hostRegion = HOST_REGION.exec(host)?.[1];
-        result = action.handle({
-          world,
-          params: call,
-          ipsecConnectionQuota: quota,
-          tunnelModes: control.tunnelModes,
-          ...(hostRegion ? { hostRegion } : {}),
-        });
+        result = action.handle(actionContext);
         if (token) world.clientTokens.set(tokenKey, { fingerprint, response: result });
         if (action.mutating) persist();
       }

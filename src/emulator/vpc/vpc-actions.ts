@@ -2,7 +2,17 @@
 import { cidr, cidrContains, cidrsOverlap, parseCidr } from '../../topology/cidr';
 import { findRegion } from '../../topology/regions';
 import { ApiError, notFound } from '../api/api-error';
-import { isoSeconds, omit, page, reads, regionOf, tokenPage, writes, type ActionTable } from '../api/api-kit';
+import {
+  isoSeconds,
+  omit,
+  page,
+  reads,
+  regionOf,
+  tokenPage,
+  writes,
+  writesWithDryRun,
+  type ActionTable,
+} from '../api/api-kit';
 import { cenRoutes, ownRoutes, vpcCidrs, cenOf as basicCenOf } from '../network/routing';
 import { transitCenOf } from '../network/transit-routing';
 import { lockVpc, vpcOf } from './vpc-kit';
@@ -30,13 +40,19 @@ const vpcView = (w: World, v: VpcR) => ({
   Tags: { Tag: tagList(v.tags) },
 });
 
-const createVpc = writes((ctx) => {
-  const w = ctx.world;
-  const regionId = regionOf(ctx);
+/** What CreateVpc checks before it makes anything (a `DryRun` stops after this). */
+function checkCreateVpc(ctx: Parameters<typeof regionOf>[0]): void {
+  regionOf(ctx);
   const block = ctx.params.opt('CidrBlock') ?? '172.16.0.0/12';
   const parsed = parseCidr(block);
   if (!parsed.ok || parsed.cidr.prefix < 8 || parsed.cidr.prefix > 28)
     throw new ApiError('InvalidCidrBlock.Malformed', `Specified CIDR block ${block} is not valid.`, 400);
+}
+
+const createVpc = writesWithDryRun(checkCreateVpc, (ctx) => {
+  const w = ctx.world;
+  const regionId = regionOf(ctx);
+  const block = ctx.params.opt('CidrBlock') ?? '172.16.0.0/12';
   const id = w.newId('vpc');
   w.vpcs.set(id, {
     id,

@@ -11,6 +11,7 @@ import { customerGatewaysOf } from '../network/tunnels';
 import { gatewayOf, gatewayStatus, lockGateway, vpcOf } from './vpc-kit';
 import { IPSEC_ACTIONS } from './ipsec-actions';
 import { tunnelModeOf, VPN_ERRORS, VPN_SPECS, vpnZonesOf, zoneName } from './vpn-capabilities';
+import { VPN_CHARGE_TYPE } from '../state/account';
 import { LATENCY, matchesTags, tagList, type VpcR, type VpnGatewayR, type World } from '../state/world';
 
 const PUBLIC_IP_BLOCKS: Record<string, string> = {
@@ -73,7 +74,7 @@ function gatewayVswitches(ctx: ActionContext, v: VpcR, mode: 'dual' | 'single'):
   const second = ctx.params.opt('DisasterRecoveryVSwitchId');
   if (!given) throw VPN_ERRORS.missingVSwitch(v.regionId);
   if (!second) throw VPN_ERRORS.missingDisasterRecoveryVSwitch(v.regionId);
-  const zones = vpnZonesOf(v.regionId);
+  const zones = vpnZonesOf(v.regionId).filter((z) => !ctx.account.closedZones.has(z));
   const a = vswitchIn(w, v, given);
   const b = vswitchIn(w, v, second);
   for (const s of [a, b]) if (!zones.includes(s.zoneId)) throw VPN_ERRORS.zoneNotSupported(s.id, s.zoneId, zones);
@@ -89,6 +90,26 @@ const createVpnGateway = writes((ctx) => {
   const bandwidth = ctx.params.int('Bandwidth', -1);
   if (![5, 10, 20, 50, 100, 200, 500, 1000].includes(bandwidth))
     throw new ApiError('InvalidBandwidth', 'Bandwidth must be one of 10, 100, 200, 500, 1000 Mbps.', 400);
+  const chargeType = ctx.params.opt('InstanceChargeType') ?? 'POSTPAY';
+  const site = ctx.account.site;
+  // UNVERIFIED: the code and words a site answers a charge type it does not sell with; that the
+  // international site sells VPN gateways pay-as-you-go only and the China site by subscription only.
+  if (chargeType !== VPN_CHARGE_TYPE[site])
+    throw new ApiError(
+      'InvalidInstanceChargeType.NotSupported',
+      `This account (${site === 'china' ? 'China site' : 'international site'}) buys VPN gateways as ${VPN_CHARGE_TYPE[site]}, not ${chargeType}.`,
+      400,
+    );
+  if (site === 'china' && ctx.params.int('Period', 0) < 1)
+    throw new ApiError('MissingPeriod', 'Period is mandatory for a PREPAY VPN gateway.', 400);
+  // UNVERIFIED: the quota's error code (the official quota page gives the figure, 30, not the code).
+  const live = [...w.vpnGateways.values()].filter((g) => g.regionId === regionId && g.deletingUntil === undefined);
+  if (live.length >= ctx.account.vpnGatewayQuota)
+    throw new ApiError(
+      'QuotaExceeded.VpnGateway',
+      `The account already has ${live.length} VPN gateways in ${regionId} (quota ${ctx.account.vpnGatewayQuota}).`,
+      400,
+    );
   const mode = tunnelModeOf(regionId, ctx.tunnelModes);
   const vswitches = gatewayVswitches(ctx, v, mode);
   if ([...w.vpnGateways.values()].some((g) => g.vpcId === v.id))
@@ -117,7 +138,7 @@ const createVpnGateway = writes((ctx) => {
     name: ctx.params.opt('Name') ?? '',
     internetIp: ip,
     bandwidth,
-    chargeType: ctx.params.opt('InstanceChargeType') ?? 'POSTPAY',
+    chargeType,
     busyUntil: 0,
     tags: {},
     createdAt: w.now(),
@@ -137,7 +158,9 @@ const describeVpnGatewayAvailableZones = reads((ctx) => {
     throw new ApiError('InvalidSpec', `The specified Spec ${spec} is not valid: one of ${VPN_SPECS.join(', ')}.`, 400);
   return {
     RegionId: regionId,
-    AvailableZoneIdList: vpnZonesOf(regionId).map((z) => ({ ZoneId: z, ZoneName: zoneName(regionId, z) })),
+    AvailableZoneIdList: vpnZonesOf(regionId)
+      .filter((z) => !ctx.account.closedZones.has(z))
+      .map((z) => ({ ZoneId: z, ZoneName: zoneName(regionId, z) })),
   };
 });
 
