@@ -354,7 +354,8 @@ export class StepRunner {
                 scope,
                 visit.signal,
                 profile,
-                async () => (seen = await driver.read(step.region, cloudId)),
+                // The gateway's lock is released: only the tunnels are waited for.
+                async () => (seen = await driver.read(step.region, cloudId, { settled: false })),
                 done,
                 peering !== undefined,
                 deadline,

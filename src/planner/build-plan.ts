@@ -51,7 +51,17 @@ export function buildPlan(
     return { ...base, action: 'create' } as Step;
   });
   const deletes = deleteSteps(topology.name, observed, new Set(desired.map((d) => d.id)));
-  return assemble(topology.name, topology.ike, [...steps, ...afterRuleSets(deletes, steps)]);
+  return assemble(topology.name, topology.ike, [...inNewGroups(steps), ...afterRuleSets(deletes, steps)]);
+}
+
+/** A rule set whose security group the plan creates says so: nothing of an earlier set can be in it. */
+function inNewGroups(steps: readonly Step[]): Step[] {
+  const created = new Set(steps.filter((s) => s.kind === 'security-group' && s.action === 'create').map((s) => s.id));
+  return steps.map((s) =>
+    s.kind === 'security-group-rules' && s.action === 'create' && created.has(s.refs.securityGroupId.step)
+      ? { ...s, params: { ...s.params, inNewGroup: true } }
+      : s,
+  );
 }
 
 /**

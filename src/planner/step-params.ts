@@ -109,6 +109,11 @@ export const STEP_PARAMS = {
         }),
       )
       .readonly(),
+    /**
+     * The group is made by the same plan: it holds no rules of an earlier set, so the create adds
+     * the rules without reading the group first (the cloud takes a rule it has as present).
+     */
+    inNewGroup: z.boolean().optional(),
   }),
   'ecs-instance': z.strictObject({ name: text, instanceType: text, imageFamily: text, zoneId: text }),
 } satisfies Record<StepKind, z.ZodType>;

@@ -72,9 +72,14 @@ const icmpFrom = (n: number, from = 0): Rule[] =>
     priority: 2,
   }));
 
-const input = (securityGroupId: string, rules: Rule[], run = 'run-1'): ResourceInput<'security-group-rules'> => ({
+const input = (
+  securityGroupId: string,
+  rules: Rule[],
+  run = 'run-1',
+  inNewGroup = false,
+): ResourceInput<'security-group-rules'> => ({
   region: REGION,
-  params: { securityGroupId, rules },
+  params: { securityGroupId, rules, ...(inNewGroup ? { inNewGroup } : {}) },
   tags: {},
   clientToken: `${run}-security-group-rules-site`,
   marker: 'vpnbot:topo:security-group-rules:site',
@@ -141,6 +146,37 @@ describe('security-group-rules driver', () => {
     sent.length = 0;
     await driver.create(input(sg, rules, 'run-3'));
     expect(sent).toEqual([]);
+  });
+
+  it('in a group the plan made: no read first; cut short and applied again, it adds nothing twice', async () => {
+    const sg = await group();
+    const { clients, sent } = recordingClients();
+    const base = createDriverContext(clients);
+    const made: string[] = [];
+    let authorized = 0;
+    const dying: DriverContext = {
+      clients,
+      async call(action, fn) {
+        made.push(action);
+        const r = await base.call(action, fn);
+        if (action === 'AuthorizeSecurityGroup' && ++authorized === 1) throw new Error('killed');
+        return r;
+      },
+    };
+    const rules = icmpFrom(150);
+    await expect(securityGroupRulesDriver(dying).create(input(sg, rules, 'run-1', true))).rejects.toThrow('killed');
+    expect(made).toEqual(['AuthorizeSecurityGroup']);
+    // The same run resumed: the same chunks, the same tokens; the cloud holds each rule once.
+    sent.length = 0;
+    const id = await securityGroupRulesDriver(base).create(input(sg, rules, 'run-1', true));
+    expect(sent).toEqual([
+      { action: 'AuthorizeSecurityGroup', rules: 100 },
+      { action: 'AuthorizeSecurityGroup', rules: 50 },
+    ]);
+    const held = await rulesIn(sg);
+    expect(held).toHaveLength(150);
+    expect(new Set(held.map((r) => r.sourceCidrIp)).size).toBe(150);
+    expect((await securityGroupRulesDriver(base).read(REGION, id)).state).toBe('ready');
   });
 
   it("a changed set revokes the rules no longer asked for and adds the new ones; rules not vpnbot's stay", async () => {

@@ -659,6 +659,14 @@ sites:
     expect(again.steps.filter((s) => s.action !== 'keep').map((s) => [s.id, s.action])).toEqual([
       ['security-group-rules:us', 'create'],
     ]);
+    // Its group is kept, so the create reads it first (to revoke the older rules); in a group the
+    // plan makes, nothing of an earlier set can be there.
+    const params = (p: Plan) =>
+      p.steps.find((s) => s.id === 'security-group-rules:us' && s.action === 'create')?.params as
+        | { inNewGroup?: boolean }
+        | undefined;
+    expect(params(again)?.inNewGroup).toBeUndefined();
+    expect(params(buildPlan(seedTopology(), EMPTY_OBSERVED))?.inNewGroup).toBe(true);
   });
 
   it("rules made one step each by an earlier version are revoked once the site's rule set is in place", () => {

@@ -99,12 +99,14 @@ export function securityGroupRulesDriver(ctx: DriverContext): ResourceDriver<'se
     /**
      * Converges the group on the rules asked for: revokes rules of ours no longer asked for, then
      * adds those missing. Idempotent: a run cut short after some chunks reads what is in place and
-     * adds only the rest (and the cloud adds a rule that exists already once).
+     * adds only the rest; in a group the plan made, it adds them all again, and the cloud takes a
+     * rule it holds as present ("succeeds, but no rule is added"): nothing is added twice.
      */
     async create(input) {
       const { region, clientToken, marker } = input;
       const { securityGroupId, rules } = input.params;
-      const held = await rulesOf(region, securityGroupId);
+      // A group this plan made holds nothing of an earlier set: no read before adding.
+      const held = input.params.inNewGroup ? [] : await rulesOf(region, securityGroupId);
       const wanted = new Map<string, Rule>(rules.map((r) => [ruleKey(r), r]));
       const ours = held.filter((r) => r.owned);
       const stale = ours.filter((r) => !wanted.has(r.key)).map((r) => r.id);

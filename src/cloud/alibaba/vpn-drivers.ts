@@ -223,7 +223,7 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
       if (!id) throw new Error('CreateVpnConnection answered without a VpnConnectionId');
       return id;
     },
-    read: (region, id) =>
+    read: (region, id, options) =>
       orGone(
         ctx.call('DescribeVpnConnection', () =>
           ctx.clients
@@ -233,15 +233,6 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
         async (r) => {
           const c = r.body!;
           if (!c.vpnConnectionId) return GONE;
-          const gw = await ctx.call('DescribeVpnGateway', () =>
-            ctx.clients
-              .vpc(region)
-              .describeVpnGateway(
-                new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: c.vpnGatewayId }),
-              ),
-          );
-          if (gw.body) refuseLocked(gw.body);
-          const settled = c.state === 'active' && gw.body?.status === 'active';
           // Readiness from the tunnels: what a dual-tunnel connection's own Status means is not documented.
           const listed = c.tunnelOptionsSpecification?.tunnelOptions ?? [];
           const tunnels: TunnelObservation[] = listed.length
@@ -255,6 +246,22 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
                 .sort((a, b) => (a.role === b.role ? 0 : a.role === 'master' ? -1 : 1))
             : [{ role: 'master', id, status: c.status ?? 'unknown', up: c.status === 'ipsec_sa_established' }];
           const up = tunnels.every((t) => t.up) && c.state === 'active';
+          // A connection's change is tracked through its gateway (`updating` -> `active`), so the
+          // gateway is read only when that is the open question: the connection is active, its
+          // tunnels are not all up, and the caller asks. Before it is active nothing is settled;
+          // once its tunnels are up they negotiate on a configuration the gateway has applied.
+          let settled = up;
+          if (c.state === 'active' && !up && options?.settled !== false) {
+            const gw = await ctx.call('DescribeVpnGateway', () =>
+              ctx.clients
+                .vpc(region)
+                .describeVpnGateway(
+                  new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: c.vpnGatewayId }),
+                ),
+            );
+            if (gw.body) refuseLocked(gw.body);
+            settled = gw.body?.status === 'active';
+          }
           const detail = listed.length
             ? `tunnels: ${tunnels.map((t) => `${t.role} ${t.status}`).join(', ')} (connection ${c.state})`
             : `tunnel ${c.status ?? 'unknown'} (connection ${c.state})`;
