@@ -47,15 +47,6 @@ export interface Observation {
   readonly settled: boolean;
 }
 
-export interface ReadOptions {
-  /**
-   * False when the caller waits for the resource alone, not for the shared object it changed to
-   * settle (an IPsec connection's tunnels, once its gateway's lock is released): a driver may then
-   * skip reading that object, and `settled` says nothing.
-   */
-  readonly settled?: boolean;
-}
-
 /** An equivalent resource found in place, that vpnbot did not create (a tunnel already in service). */
 export interface ExternalResource<K extends StepKind = StepKind> {
   readonly id: string;
@@ -71,7 +62,7 @@ export interface ResourceDriver<K extends StepKind = StepKind> {
   /** Starts creating; returns the new id. May throw after having created it (ambiguous). */
   create(input: ResourceInput<K>): Promise<string>;
   /** Reads a resource; `gone` when it does not exist (any more). Never changes anything. */
-  read(region: string, id: string, options?: ReadOptions): Promise<Observation>;
+  read(region: string, id: string): Promise<Observation>;
   /**
    * For resources built in more than one call (a VPC's secondary CIDR blocks): makes one missing
    * change and says what it did, or answers undefined when the resource is as `input` asks. Called

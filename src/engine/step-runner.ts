@@ -354,8 +354,7 @@ export class StepRunner {
                 scope,
                 visit.signal,
                 profile,
-                // The gateway's lock is released: only the tunnels are waited for.
-                async () => (seen = await driver.read(step.region, cloudId, { settled: false })),
+                async () => (seen = await driver.read(step.region, cloudId)),
                 done,
                 peering !== undefined,
                 deadline,

@@ -223,7 +223,7 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
       if (!id) throw new Error('CreateVpnConnection answered without a VpnConnectionId');
       return id;
     },
-    read: (region, id, options) =>
+    read: (region, id) =>
       orGone(
         ctx.call('DescribeVpnConnection', () =>
           ctx.clients
@@ -246,22 +246,11 @@ export function ipsecConnectionDriver(ctx: DriverContext): ResourceDriver<'ipsec
                 .sort((a, b) => (a.role === b.role ? 0 : a.role === 'master' ? -1 : 1))
             : [{ role: 'master', id, status: c.status ?? 'unknown', up: c.status === 'ipsec_sa_established' }];
           const up = tunnels.every((t) => t.up) && c.state === 'active';
-          // A connection's change is tracked through its gateway (`updating` -> `active`), so the
-          // gateway is read only when that is the open question: the connection is active, its
-          // tunnels are not all up, and the caller asks. Before it is active nothing is settled;
-          // once its tunnels are up they negotiate on a configuration the gateway has applied.
-          let settled = up;
-          if (c.state === 'active' && !up && options?.settled !== false) {
-            const gw = await ctx.call('DescribeVpnGateway', () =>
-              ctx.clients
-                .vpc(region)
-                .describeVpnGateway(
-                  new $Vpc.DescribeVpnGatewayRequest({ regionId: region, vpnGatewayId: c.vpnGatewayId }),
-                ),
-            );
-            if (gw.body) refuseLocked(gw.body);
-            settled = gw.body?.status === 'active';
-          }
+          // Settled (the next change on the gateway can go) once the connection is active: Terraform
+          // waits for State active the same way. UNVERIFIED whether the gateway can still be
+          // `updating` then; if it is, the next change answers VpnGateway.Configuring, which is
+          // retried (map-error.ts), so reading the gateway on every poll buys nothing but calls.
+          const settled = c.state === 'active';
           const detail = listed.length
             ? `tunnels: ${tunnels.map((t) => `${t.role} ${t.status}`).join(', ')} (connection ${c.state})`
             : `tunnel ${c.status ?? 'unknown'} (connection ${c.state})`;
