@@ -115,6 +115,21 @@ describe('security-group-rules driver', () => {
     expect(await driver.find(input(sg, icmpFrom(251)))).toBeUndefined();
   });
 
+  it("reads every page of a group's rules (over 1,000: two pages of DescribeSecurityGroupAttribute)", async () => {
+    const sg = await group();
+    const { clients, sent } = recordingClients();
+    const driver = securityGroupRulesDriver(createDriverContext(clients));
+    const rules = icmpFrom(1_050);
+    const id = await driver.create(input(sg, rules));
+    expect(sent).toHaveLength(11);
+    // Ready only if both pages were read: the digest is over all 1,050 rules.
+    expect((await driver.read(REGION, id)).state).toBe('ready');
+    sent.length = 0;
+    await driver.delete(REGION, id);
+    expect(sent.map((x) => x.rules)).toEqual([...Array(10).fill(100), 50]);
+    expect(await rulesIn(sg)).toEqual([]);
+  });
+
   it('a run cut short after the first chunk, applied again, adds only the rest and nothing twice', async () => {
     const sg = await group();
     const { clients, sent } = recordingClients();

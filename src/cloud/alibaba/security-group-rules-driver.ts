@@ -29,7 +29,7 @@ interface HeldRule {
   readonly owned: boolean;
 }
 
-export function chunks<T>(xs: readonly T[], size = RULES_PER_CALL): T[][] {
+function chunks<T>(xs: readonly T[], size = RULES_PER_CALL): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;
