@@ -291,7 +291,8 @@ export function planTextChunks(text: string, max = 10): string[] {
     chunk += `${line}\n`;
   }
   if (chunk) out.push(chunk);
-  const shown = out.slice(0, max).map((c) => `\`\`\`${escapeMrkdwn(c)}\`\`\``);
+  // The lines are escaped already (and measured so): escaping the chunk again would turn `&lt;` into `&amp;lt;`.
+  const shown = out.slice(0, max).map((c) => `\`\`\`${c}\`\`\``);
   if (out.length > max) shown.push(`…and ${out.length - max} more parts.`);
   return shown;
 }

@@ -6,6 +6,7 @@
  */
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
 import { CONTROL_PREFIX } from '../emulator/server/control-api';
+import { tallyCloud, tallyDelta } from './cloud-tally';
 import { startEmulatorProcess } from './emulator-process';
 import { createEngine } from '../engine/create-engine';
 import { createMemoryStore } from '../engine/memory-store';
@@ -16,7 +17,10 @@ import type { Topology } from '../topology/model';
 export interface ApplyBenchResult {
   readonly name: string;
   readonly steps: number;
+  /** Resources the apply created, counted in the cloud (cloud-tally.ts): each security-group rule one. */
   readonly created: number;
+  /** The calls the cloud answered during the apply, by action, most first. */
+  readonly callsByAction: Readonly<Record<string, number>>;
   readonly wallMs: number;
   readonly criticalPathMs: number;
   readonly apiCalls: number;
@@ -67,6 +71,7 @@ export async function benchApply(
     const plan = await engine.plan(topology);
     const callsBefore = cloud.calls();
     const readsBefore = await reads();
+    const tallyBefore = await tallyCloud(emu.endpoint);
     let peakRssBytes = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)), 25);
     const started = new Map<string, number>();
@@ -83,10 +88,12 @@ export async function benchApply(
     clearInterval(sampler);
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
     const readCalls = (await reads()) - readsBefore;
+    const tally = tallyDelta(tallyBefore, await tallyCloud(emu.endpoint));
     return {
       name,
       steps: plan.steps.length,
-      created: plan.summary.create,
+      created: tally.created,
+      callsByAction: tally.calls,
       wallMs,
       criticalPathMs: criticalPathMs(plan, durations),
       apiCalls: cloud.calls() - callsBefore,

@@ -6,6 +6,7 @@
 import { createAlibabaCloud } from '../cloud/alibaba/alibaba-cloud';
 import { startEmulator } from '../emulator/server/start-emulator';
 import { realPacing } from '../engine/retry-policy';
+import { RULE_SET_PRIORITY } from '../planner/desired-steps';
 import { DEFAULT_PING } from '../probe/matrix-script';
 import { measureMatrix, type Probe } from '../probe/measure-matrix';
 
@@ -49,15 +50,20 @@ export async function benchMatrix(sizes: readonly number[] = [3, 10, 30], scale 
       clientToken: 'b-sg',
       params: { name: 'bench', vpcId },
     });
-    await cloud.drivers['security-group-rule'].create({
+    await cloud.drivers['security-group-rules'].create({
       ...base,
-      clientToken: 'b-rule',
+      marker: 'vpnbot:bench:security-group-rules:bench',
+      clientToken: 'b-rules',
       params: {
-        ipProtocol: 'icmp',
-        portRange: '-1/-1',
-        sourceCidrIp: '10.0.0.0/8',
-        policy: 'accept',
-        priority: 1,
+        rules: [
+          {
+            ipProtocol: 'ICMP',
+            portRange: '-1/-1',
+            sourceCidrIp: '10.0.0.0/8',
+            policy: 'accept',
+            priority: RULE_SET_PRIORITY,
+          },
+        ],
         securityGroupId,
       },
     });

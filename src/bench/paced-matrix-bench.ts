@@ -10,6 +10,7 @@ import type { CloudApi, ResourceDriver } from '../cloud/cloud-api';
 import { startEmulator } from '../emulator/server/start-emulator';
 import { realPacing } from '../engine/retry-policy';
 import type { StepKind } from '../planner/plan';
+import { RULE_SET_PRIORITY } from '../planner/desired-steps';
 import type { StepInput } from '../planner/step-params';
 import { DEFAULT_PING } from '../probe/matrix-script';
 import { measureMatrix, type Probe } from '../probe/measure-matrix';
@@ -54,7 +55,8 @@ export async function benchPacedMatrix(
         region,
         params,
         tags: { 'vpnbot:topology': 'bench' },
-        marker: 'bench',
+        // As vpnbot marks what it makes (a rule set finds its own rules by it).
+        marker: `vpnbot:bench:${kind}:${region}`,
         clientToken: `b-${++token}`,
       };
       // The cloud answers "busy" (one change at a time per router, per route table) now and then: try again.
@@ -107,15 +109,16 @@ export async function benchPacedMatrix(
         });
       const sg = await make('security-group', r.id, { name: `bench-${r.id}`, vpcId: vpc.id! });
       // ICMP from every region, its own included (probes in one VPC ping each other too).
-      for (const other of REGIONS)
-        await make('security-group-rule', r.id, {
+      await make('security-group-rules', r.id, {
+        rules: REGIONS.map((other) => ({
           ipProtocol: 'ICMP',
           portRange: '-1/-1',
           sourceCidrIp: other.cidr,
-          policy: 'accept',
-          priority: 1,
-          securityGroupId: sg.id!,
-        });
+          policy: 'accept' as const,
+          priority: RULE_SET_PRIORITY,
+        })),
+        securityGroupId: sg.id!,
+      });
       sites.push({ region: r, router: router.id!, vswitch: first.id!, sg: sg.id! });
     }
     // A connection between every two regions, on the test bandwidth.

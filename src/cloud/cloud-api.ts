@@ -18,7 +18,12 @@ export interface ResourceInput<K extends StepKind = StepKind> {
   readonly tags: Readonly<Record<string, string>>;
   /** Same run and step, same token: a replayed create returns the first result. */
   readonly clientToken: string;
-  /** For resources that take no tags: written into their description so they can be found again. */
+  /**
+   * For resources that take no tags: written into their description so they can be found again,
+   * `vpnbot:<topology>:<step id>`. A security group's rule set gives each of its rules
+   * `vpnbot:<topology>:security-group-rules:<site>` and owns exactly the rules of the group that carry
+   * such a marker (security-group-rules-driver.ts); rules without it are never touched.
+   */
   readonly marker: string;
   /** Pre-shared keys by tunnel, for IPsec connections only (a single-tunnel one: master). Never logged. */
   readonly psk?: Readonly<Partial<Record<TunnelRole, string>>>;

@@ -9,9 +9,10 @@ import { deleteSteps } from './delete-order';
 import { DEFAULT_PLANNER_OPTIONS, desiredSteps, type PlannerOptions } from './desired-steps';
 import { gatewayKinds } from './gateway-kinds';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedState } from './observed';
-import { summarize, type Plan, type Step } from './plan';
+import { summarize, type DesiredStep, type Plan, type Step } from './plan';
 import { planHash } from './plan-hash';
 import { adoptedId, equivalentExternal } from './reconcile';
+import { parseRuleSetId, ruleSetDigest } from './rule-set';
 
 export { DEFAULT_PLANNER_OPTIONS, type PlannerOptions } from './desired-steps';
 export { planHash } from './plan-hash';
@@ -44,15 +45,47 @@ export function buildPlan(
     const adopted = adoptedId(topology, d, observed);
     if (adopted) return { ...base, action: 'adopt', cloudId: adopted, external: true } as Step;
     const mine = byStepTag.get(d.id);
-    if (mine) return { ...base, action: 'keep', cloudId: mine.id } as Step;
+    if (mine && isAsDesired(d, mine.id)) return { ...base, action: 'keep', cloudId: mine.id } as Step;
     const external = equivalentExternal(topology, d, observed);
     if (external) return { ...base, action: 'keep', cloudId: external.id, external: true } as Step;
     return { ...base, action: 'create' } as Step;
   });
-  return assemble(topology.name, topology.ike, [
-    ...steps,
-    ...deleteSteps(topology.name, observed, new Set(desired.map((d) => d.id))),
-  ]);
+  const deletes = deleteSteps(topology.name, observed, new Set(desired.map((d) => d.id)));
+  return assemble(topology.name, topology.ike, [...inNewGroups(steps), ...afterRuleSets(deletes, steps)]);
+}
+
+/** A rule set whose security group the plan creates says so: nothing of an earlier set can be in it. */
+function inNewGroups(steps: readonly Step[]): Step[] {
+  const created = new Set(steps.filter((s) => s.kind === 'security-group' && s.action === 'create').map((s) => s.id));
+  return steps.map((s) =>
+    s.kind === 'security-group-rules' && s.action === 'create' && created.has(s.refs.securityGroupId.step)
+      ? { ...s, params: { ...s.params, inNewGroup: true } }
+      : s,
+  );
+}
+
+/**
+ * Whether the resource found for a step is the one the step asks for. A rule set's id names the
+ * rules it was made with (rule-set.ts): a topology that now admits other sources creates the set
+ * again, which converges the group on the new rules. Other kinds are matched by their step alone.
+ */
+function isAsDesired(d: DesiredStep, cloudId: string): boolean {
+  return d.kind !== 'security-group-rules' || parseRuleSetId(cloudId).digest === ruleSetDigest(d.params.rules);
+}
+
+/**
+ * A rule made one step each by an earlier version is revoked only once its site's rule set is in
+ * place (the set's rules stand beside it: desired-steps.ts's RULE_SET_PRIORITY), so moving a
+ * topology to rule sets never closes a way the plan keeps open.
+ */
+function afterRuleSets(deletes: readonly Step[], steps: readonly Step[]): Step[] {
+  const sets = new Map(
+    steps.filter((s) => s.kind === 'security-group-rules' && s.action === 'create').map((s) => [s.site, s.id]),
+  );
+  return deletes.map((d) => {
+    const set = d.kind === 'security-group-rule' ? sets.get(d.site) : undefined;
+    return set ? { ...d, dependsOn: [...d.dependsOn, set].sort() } : d;
+  });
 }
 
 /** Everything vpnbot created for a topology, deleted in reverse dependency order. Adopted and external resources are not touched. */

@@ -41,6 +41,16 @@ export type Draft = {
 const ref = (step: string, output: OutputName = 'id'): Ref => ({ step, output });
 
 /**
+ * The priority of the rules of a set. Versions that made one rule per step gave theirs priority 1:
+ * the cloud takes a rule identical in protocol, ports, source, policy and priority as already there
+ * ("succeeds without adding"), so a set made beside them with priority 1 would add nothing of its
+ * own, and revoking the old rules would then close what the set asks for. With priority 2 the
+ * set's rules are distinct, and since every vpnbot rule accepts (no drop rule to outrank), 1 or 2
+ * admits the same traffic: old and new can stand side by side while the old ones are removed.
+ */
+export const RULE_SET_PRIORITY = 2;
+
+/**
  * Sites in name order, whatever order the user wrote them in (CIDRs keep the user's order: the
  * first is the VPC's primary block).
  */
@@ -143,14 +153,23 @@ export function desiredSteps(
       params: { name: res(s.name) },
       refs: { vpcId: ref(stepId.vpc(s.name)) },
     });
-    for (const source of admittedSources(t, s)) {
+    const sources = admittedSources(t, s);
+    if (sources.length > 0) {
       add({
-        id: stepId.securityGroupRule(s.name, 'icmp', source),
-        kind: 'security-group-rule',
+        id: stepId.securityGroupRules(s.name),
+        kind: 'security-group-rules',
         site: s.name,
         region: s.region,
         dependsOn: [sg],
-        params: { ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: source, policy: 'accept', priority: 1 },
+        params: {
+          rules: sources.map((source) => ({
+            ipProtocol: 'ICMP',
+            portRange: '-1/-1',
+            sourceCidrIp: source,
+            policy: 'accept' as const,
+            priority: RULE_SET_PRIORITY,
+          })),
+        },
         refs: { securityGroupId: ref(sg) },
       });
     }

@@ -26,6 +26,7 @@ export const STEP_KINDS = [
   'tr-advertisement',
   'security-group',
   'security-group-rule',
+  'security-group-rules',
   'ecs-instance',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];

@@ -277,7 +277,7 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     wait: quick,
     readyOnCreate: true,
     locks: none,
-    deleteAfter: ['security-group-rule', 'ecs-instance'],
+    deleteAfter: ['security-group-rule', 'security-group-rules', 'ecs-instance'],
     describe: (p) => p.name,
   },
   'security-group-rule': {
@@ -289,6 +289,17 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     describe: (p) => `allow ${p.ipProtocol} from ${p.sourceCidrIp}`,
     approval: { label: 'probe firewall allows', fact: (p) => `${p.ipProtocol} from ${p.sourceCidrIp}` },
   },
+  'security-group-rules': {
+    noun: 'set of security group rules',
+    plural: 'sets of security group rules',
+    wait: quick,
+    readyOnCreate: true,
+    locks: none,
+    deleteAfter: [],
+    describe: (p) => `allow ${rulesInWords(p.rules, SHOWN_RULES)}`,
+    // The approver sees every opening, not a sample.
+    approval: { label: 'probe firewall allows', fact: (p) => rulesInWords(p.rules, Number.POSITIVE_INFINITY) },
+  },
   'ecs-instance': {
     noun: 'probe instance',
     // Pending, starting, then the Cloud Assistant agent comes online: about a minute.
@@ -298,6 +309,16 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     describe: (p) => `${p.name} ${p.instanceType} in ${p.zoneId}`,
   },
 };
+
+/** Rules a plan line shows before "and N more". */
+const SHOWN_RULES = 3;
+
+/** "ICMP from a, b, c and 4 more": the first `shown` rules, the others counted. */
+function rulesInWords(rules: StepParams<'security-group-rules'>['rules'], shown: number): string {
+  const words = rules.slice(0, shown).map((r) => `${r.ipProtocol} from ${r.sourceCidrIp}`);
+  const more = rules.length - words.length;
+  return more > 0 ? `${words.join(', ')} and ${more} more` : words.join(', ');
+}
 
 /** `n` resources of a kind, in words: "1 VPC", "3 route entries". */
 export function countOf(kind: StepKind, n: number): string {

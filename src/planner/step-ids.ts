@@ -35,6 +35,8 @@ export const stepId = {
   securityGroup: (site: string) => `security-group:${site}`,
   securityGroupRule: (site: string, protocol: string, source: string) =>
     `security-group-rule:${site}:${protocol}:${source}`,
+  /** All of a security group's rules, in one step (the per-rule form above is read, for plans made before). */
+  securityGroupRules: (site: string) => `security-group-rules:${site}`,
   ecsInstance: (site: string) => `ecs-instance:${site}`,
 };
 
@@ -53,6 +55,7 @@ export type ParsedStepId =
         | 'tr-association'
         | 'tr-propagation'
         | 'security-group'
+        | 'security-group-rules'
         | 'ecs-instance';
       readonly site: string;
     }

@@ -96,6 +96,25 @@ export const STEP_PARAMS = {
     policy: z.literal('accept'),
     priority: z.number(),
   }),
+  /** A security group's ingress rules, all in one step (security-group-rules-driver.ts). */
+  'security-group-rules': z.strictObject({
+    rules: z
+      .array(
+        z.strictObject({
+          ipProtocol: text,
+          portRange: text,
+          sourceCidrIp: text,
+          policy: z.literal('accept'),
+          priority: z.number(),
+        }),
+      )
+      .readonly(),
+    /**
+     * The group is made by the same plan: it holds no rules of an earlier set, so the create adds
+     * the rules without reading the group first (the cloud takes a rule it has as present).
+     */
+    inNewGroup: z.boolean().optional(),
+  }),
   'ecs-instance': z.strictObject({ name: text, instanceType: text, imageFamily: text, zoneId: text }),
 } satisfies Record<StepKind, z.ZodType>;
 
@@ -137,6 +156,7 @@ export const STEP_REFS = {
   'tr-advertisement': z.strictObject({ cenId: refSchema, childInstanceId: refSchema, routeTableId: refSchema }),
   'security-group': z.strictObject({ vpcId: refSchema }),
   'security-group-rule': z.strictObject({ securityGroupId: refSchema }),
+  'security-group-rules': z.strictObject({ securityGroupId: refSchema }),
   'ecs-instance': z.strictObject({ vswitchId: refSchema, securityGroupId: refSchema }),
 } satisfies Record<StepKind, z.ZodType>;
 
@@ -184,6 +204,7 @@ export interface ObservedAttrsByKind {
   };
   'security-group': Record<never, never>;
   'security-group-rule': Record<never, never>;
+  'security-group-rules': Record<never, never>;
   'ecs-instance': Record<never, never>;
 }
 export type ObservedAttrs<K extends StepKind> = ObservedAttrsByKind[K];

@@ -91,7 +91,17 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
       : undefined;
     const attachment = of(steps, 'cen-attachment')[0];
     const transit = transitOf(steps);
-    const rules = of(steps, 'security-group-rule');
+    // A rule set's rules, and rules made one step each (plans of earlier versions).
+    const admits = [
+      ...of(steps, 'security-group-rules').flatMap((s) =>
+        s.params.rules.map((r) => ({ source: r.sourceCidrIp, protocol: r.ipProtocol, stepId: s.id })),
+      ),
+      ...of(steps, 'security-group-rule').map((s) => ({
+        source: s.params.sourceCidrIp,
+        protocol: s.params.ipProtocol,
+        stepId: s.id,
+      })),
+    ];
     return {
       name: site.name,
       region: site.region,
@@ -113,9 +123,7 @@ export function modelFromPlan(plan: Plan, topology: Topology, options: ModelOpti
       })),
       published: of(steps, 'cen-route-publish').map((s) => ({ destination: s.params.destinationCidr, stepId: s.id })),
       ...(transit ? { transit } : {}),
-      ...(of(steps, 'security-group').length
-        ? { admits: rules.map((s) => ({ source: s.params.sourceCidrIp, protocol: s.params.ipProtocol, stepId: s.id })) }
-        : {}),
+      ...(of(steps, 'security-group').length ? { admits } : {}),
     };
   });
 

@@ -54,6 +54,58 @@ describe('emulator fidelity', () => {
     ]);
   });
 
+  it('Authorize and RevokeSecurityGroup take at most 100 rules a call; a rule id the group does not hold fails the revoke', async () => {
+    const c = sdkClients(emu);
+    const { sg } = await vpcWithGroup(c);
+    const permissions = (n: number, from = 0) =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new $Ecs.AuthorizeSecurityGroupRequestPermissions({
+            ipProtocol: 'ICMP',
+            portRange: '-1/-1',
+            sourceCidrIp: `10.${Math.floor((from + i) / 256)}.${(from + i) % 256}.0/24`,
+          }),
+      );
+    const rules = async () =>
+      (
+        await c.ecs.describeSecurityGroupAttribute(
+          new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: REGION, securityGroupId: sg, maxResults: 1000 }),
+        )
+      ).body!.permissions!.permission!;
+    await expect(
+      c.ecs.authorizeSecurityGroup(
+        new $Ecs.AuthorizeSecurityGroupRequest({
+          regionId: REGION,
+          securityGroupId: sg,
+          permissions: permissions(101),
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'InvalidParameter.PermissionsCountExceeded' });
+    expect(await rules()).toEqual([]);
+    await c.ecs.authorizeSecurityGroup(
+      new $Ecs.AuthorizeSecurityGroupRequest({ regionId: REGION, securityGroupId: sg, permissions: permissions(100) }),
+    );
+    await c.ecs.authorizeSecurityGroup(
+      new $Ecs.AuthorizeSecurityGroupRequest({
+        regionId: REGION,
+        securityGroupId: sg,
+        permissions: permissions(1, 100),
+      }),
+    );
+    const ids = (await rules()).map((r) => r.securityGroupRuleId!);
+    expect(ids).toHaveLength(101);
+    const revoke = (securityGroupRuleId: string[]) =>
+      c.ecs.revokeSecurityGroup(
+        new $Ecs.RevokeSecurityGroupRequest({ regionId: REGION, securityGroupId: sg, securityGroupRuleId }),
+      );
+    await expect(revoke(ids)).rejects.toMatchObject({ code: 'InvalidParameter.PermissionsCountExceeded' });
+    await expect(revoke([ids[0]!, 'sgr-nope'])).rejects.toMatchObject({ code: 'InvalidParam.SecurityGroupRuleId' });
+    expect(await rules()).toHaveLength(101);
+    await revoke(ids.slice(0, 100));
+    expect((await rules()).map((r) => r.securityGroupRuleId)).toEqual([ids[100]]);
+  });
+
   it('token paging: DescribeSecurityGroups, DescribeSecurityGroupAttribute and DescribeCloudAssistantStatus', async () => {
     const c = sdkClients(emu);
     const { vpcId, sg } = await vpcWithGroup(c);

@@ -135,6 +135,9 @@ const SAMPLE_PARAMS: { [K in StepKind]: StepParams<K> } = {
     policy: 'accept',
     priority: 1,
   },
+  'security-group-rules': {
+    rules: [{ ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: '10.0.0.0/8', policy: 'accept', priority: 2 }],
+  },
   'ecs-instance': { name: 'e', instanceType: 't', imageFamily: 'f', zoneId: 'cn-hongkong-b' },
 };
 

@@ -2,7 +2,9 @@ import { buildDestroyPlan, buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED, TAG_STEP, TAG_TOPOLOGY, type ObservedResource } from '../../src/planner/observed';
 import type { DesiredStepOf, Plan, Step, StepKind } from '../../src/planner/plan';
 import { renderPlan, tunnelSentence } from '../../src/planner/render-plan';
-import { secretNamesOf } from '../../src/planner/step-catalogue';
+import { ruleSetDigest, ruleSetId } from '../../src/planner/rule-set';
+import { approvalFactOf, secretNamesOf } from '../../src/planner/step-catalogue';
+import { stepId } from '../../src/planner/step-ids';
 import { BIG_DC_YAML, seedTopology, yamlTopology } from '../helpers/topologies';
 
 /** The desired steps of one kind, typed by it. */
@@ -46,6 +48,7 @@ describe('the seed topology', () => {
           'tr-advertisement',
           'security-group',
           'security-group-rule',
+          'security-group-rules',
           'ecs-instance',
         ].map((k) => [k, count(k as StepKind)]),
       ),
@@ -71,10 +74,12 @@ describe('the seed topology', () => {
       'tr-vpc-route': 3,
       'tr-advertisement': 1,
       'security-group': 3,
-      'security-group-rule': 6,
+      // Each group's rules in one step (one rule per step in earlier versions).
+      'security-group-rule': 0,
+      'security-group-rules': 3,
       'ecs-instance': 3,
     });
-    expect(plan.summary).toEqual({ create: 48, adopt: 0, keep: 0, delete: 0 });
+    expect(plan.summary).toEqual({ create: 45, adopt: 0, keep: 0, delete: 0 });
   });
 
   it('has the walkthrough VPCs and vSwitches', () => {
@@ -203,7 +208,7 @@ describe('the seed topology', () => {
     expect(byId(basic, 'cen-route-publish:japan:192.168.0.0/16').dependsOn).toEqual(
       expect.arrayContaining(['cen-attachment:japan', 'route-entry:japan:192.168.0.0/16']),
     );
-    expect(basic.summary.create).toBe(38);
+    expect(basic.summary.create).toBe(35);
   });
 
   it('states the inter-region bandwidth the topology chose, in one line', () => {
@@ -232,7 +237,9 @@ describe('the seed topology', () => {
 
   it('admits ICMP from the other two VPC CIDRs in each security group', () => {
     expect(
-      ofKind(plan, 'security-group-rule').map((s) => [s.site, s.params.ipProtocol, s.params.sourceCidrIp]),
+      ofKind(plan, 'security-group-rules').flatMap((s) =>
+        s.params.rules.map((r) => [s.site, r.ipProtocol, r.sourceCidrIp]),
+      ),
     ).toEqual([
       ['hongkong', 'ICMP', '172.16.0.0/12'],
       ['hongkong', 'ICMP', '10.0.0.0/8'],
@@ -273,11 +280,11 @@ describe('the seed topology', () => {
     const text = renderPlan(plan, seedTopology());
     expect(text).toContain('# hongkong (dc, cn-hongkong, 192.168.0.0/16)');
     expect(text).toContain(
-      '  + ipsec-connection    ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1, 2 tunnels',
+      '  + ipsec-connection     ikev1test-us-to-hongkong 10.0.0.0/8 <-> 192.168.0.0/16 IKEv1, 2 tunnels',
     );
-    expect(text).toContain('  + tr-advertisement    advertise 192.168.0.0/16 to the transit router');
+    expect(text).toContain('  + tr-advertisement     advertise 192.168.0.0/16 to the transit router');
     expect(text).toContain('IPsec: 4 connections, 2 tunnels each.');
-    expect(text.trim().split('\n').pop()).toBe('Plan: 48 to create, 0 to adopt, 0 to keep, 0 to delete.');
+    expect(text.trim().split('\n').pop()).toBe('Plan: 45 to create, 0 to adopt, 0 to keep, 0 to delete.');
   });
 });
 
@@ -554,19 +561,32 @@ sites:
     expect(byId(plan, 'vpc:us').action).toBe('create');
     expect(plan.summary.delete).toBe(0);
     const text = renderPlan(plan, t);
-    expect(text).toContain('= vpn-gateway         ikev1test-japan 10 Mbps, IPsec  (adopt vpn-jp1)');
+    expect(text).toContain('= vpn-gateway          ikev1test-japan 10 Mbps, IPsec  (adopt vpn-jp1)');
     expect(text).toContain('(existing, left as is: vco-hk-existing)');
   });
 
+  /** What the cloud holds for a plan's steps: a rule set's id names its rules (rule-set.ts). */
+  const holding = (plan: Plan) =>
+    plan.steps.map((s, i) =>
+      tagged(
+        s.kind,
+        s.kind === 'security-group-rules' && s.action !== 'delete'
+          ? ruleSetId(`sg-${i}`, ruleSetDigest(s.params.rules))
+          : `id-${i}`,
+        s.id,
+        s.region,
+      ),
+    );
+
   it('resources vpnbot created for this topology are kept; no longer desired ones are deleted, in reverse order', () => {
     const first = buildPlan(seedTopology(), EMPTY_OBSERVED);
-    const resources = first.steps.map((s, i) => tagged(s.kind, `id-${i}`, s.id, s.region));
+    const resources = holding(first);
     const again = buildPlan(seedTopology(), { resources });
-    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 48, delete: 0 });
+    expect(again.summary).toEqual({ create: 0, adopt: 0, keep: 45, delete: 0 });
     expect(renderPlan(again, seedTopology())).toContain('No changes.');
 
     const fewer = buildPlan({ ...seedTopology(), probes: false }, { resources });
-    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 45, delete: 3 });
+    expect(fewer.summary).toEqual({ create: 0, adopt: 0, keep: 42, delete: 3 });
     expect(
       fewer.steps
         .filter((s) => s.action === 'delete')
@@ -589,7 +609,7 @@ sites:
       },
     ];
     const destroy = buildDestroyPlan('ikev1test', 'v1', { resources });
-    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 48 });
+    expect(destroy.summary).toEqual({ create: 0, adopt: 0, keep: 0, delete: 45 });
     const dep = (id: string) => byId(destroy, id).dependsOn;
     expect(dep('vpc:hongkong')).toEqual(
       expect.arrayContaining(['vswitch:hongkong', 'vpn-gateway:hongkong', 'security-group:hongkong']),
@@ -626,6 +646,74 @@ sites:
       'ipsec-connection:japan:172.16.0.0/12>192.168.0.0/16',
     ]);
     expect(dep('route-entry:japan:192.168.0.0/16')).toContain('tr-advertisement:japan:192.168.0.0/16');
-    expect(dep('security-group:us')).toContain('ecs-instance:us');
+    expect(dep('security-group:us')).toEqual(['ecs-instance:us', 'security-group-rules:us']);
+  });
+
+  it('a rule set whose rules are not the ones the topology now admits is made again, not kept', () => {
+    const resources = holding(buildPlan(seedTopology(), EMPTY_OBSERVED)).map((r) =>
+      r.kind === 'security-group-rules' && r.tags[TAG_STEP] === 'security-group-rules:us'
+        ? { ...r, id: ruleSetId('sg-us', 'digest-of-older-rules') }
+        : r,
+    );
+    const again = buildPlan(seedTopology(), { resources });
+    expect(again.steps.filter((s) => s.action !== 'keep').map((s) => [s.id, s.action])).toEqual([
+      ['security-group-rules:us', 'create'],
+    ]);
+    // Its group is kept, so the create reads it first (to revoke the older rules); in a group the
+    // plan makes, nothing of an earlier set can be there.
+    const params = (p: Plan) =>
+      p.steps.find((s) => s.id === 'security-group-rules:us' && s.action === 'create')?.params as
+        | { inNewGroup?: boolean }
+        | undefined;
+    expect(params(again)?.inNewGroup).toBeUndefined();
+    expect(params(buildPlan(seedTopology(), EMPTY_OBSERVED))?.inNewGroup).toBe(true);
+  });
+
+  it("rules made one step each by an earlier version are revoked once the site's rule set is in place", () => {
+    const now = buildPlan(seedTopology(), EMPTY_OBSERVED);
+    // An earlier version's plan: every step as today's but the rule sets, and one step per rule.
+    const older = holding(now).filter((r) => r.kind !== 'security-group-rules');
+    const legacy = now.steps.flatMap((s) =>
+      s.kind === 'security-group-rules' && s.action !== 'delete'
+        ? s.params.rules.map((r) =>
+            tagged(
+              'security-group-rule',
+              `sg|ICMP|-1/-1|${r.sourceCidrIp}`,
+              stepId.securityGroupRule(s.site!, 'icmp', r.sourceCidrIp),
+              s.region,
+            ),
+          )
+        : [],
+    );
+    const plan = buildPlan(seedTopology(), { resources: [...older, ...legacy] });
+    expect(plan.summary).toEqual({ create: 3, adopt: 0, keep: 42, delete: 6 });
+    const deletes = plan.steps.filter((s) => s.action === 'delete');
+    expect(deletes.map((s) => s.kind)).toEqual(Array(6).fill('security-group-rule'));
+    // Each old rule goes after its site's set is made: no moment where the site refuses what it admits.
+    for (const d of deletes) expect(d.dependsOn).toEqual([`security-group-rules:${d.site}`]);
+    // And the destroy of such a plan removes both forms before the group.
+    const destroy = buildDestroyPlan('ikev1test', 'v1', { resources: [...holding(now), ...legacy] });
+    expect(byId(destroy, 'security-group:us').dependsOn).toEqual([
+      'ecs-instance:us',
+      'security-group-rule:us:icmp:172.16.0.0/12',
+      'security-group-rule:us:icmp:192.168.0.0/16',
+      'security-group-rules:us',
+    ]);
+  });
+
+  it('a rule set is one plan line with a few rules, and the approval lists them all', () => {
+    const t = yamlTopology(BIG_DC_YAML('v2'));
+    const plan = buildPlan(t, EMPTY_OBSERVED);
+    const set = plan.steps.find(
+      (s) => s.kind === 'security-group-rules' && s.action !== 'delete' && s.params.rules.length > 3,
+    )!;
+    const n = set.kind === 'security-group-rules' && set.action !== 'delete' ? set.params.rules.length : 0;
+    const line = renderPlan(plan, t)
+      .split('\n')
+      .find((l) => l.includes('security-group-rules') && l.includes('more'))!;
+    expect(line).toMatch(new RegExp(`allow ICMP from [^,]+, ICMP from [^,]+, ICMP from [^,]+ and ${n - 3} more$`));
+    const fact = approvalFactOf(set)!;
+    expect(fact.label).toBe('probe firewall allows');
+    expect(fact.fact.split(', ')).toHaveLength(n);
   });
 });

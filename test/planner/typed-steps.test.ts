@@ -71,6 +71,8 @@ describe('typed steps', () => {
       protocol: 'icmp',
       source: '10.0.0.0/8',
     });
+    expect(parseStepId(stepId.securityGroupRules('us'))).toEqual({ kind: 'security-group-rules', site: 'us' });
+    expect(parseStepId('security-group-rules:us:extra')).toBeUndefined();
     expect(parseStepId('nonsense:x')).toBeUndefined();
     expect(parseStepId('vpc:')).toBeUndefined();
     for (const s of desiredSteps(seedTopology())) expect(parseStepId(s.id)).toMatchObject({ kind: s.kind });

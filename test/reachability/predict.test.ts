@@ -170,26 +170,48 @@ describe('predictMatrix when something is missing', () => {
   });
 
   it('without a security group rule: that destination drops ICMP from that source, and says so', () => {
-    const rule = plan.steps.find(
-      (s) =>
-        s.kind === 'security-group-rule' &&
-        s.site === 'us' &&
-        s.action !== 'delete' &&
-        s.params.sourceCidrIp === '192.168.0.0/16',
-    )!;
-    const m = byPair(
-      predictMatrix(
-        modelFromPlan(
-          without(plan, (s) => s.id === rule.id),
-          seed,
-        ),
+    // The us group's rule set, less the rule for hongkong's CIDR.
+    const fewer: Plan = {
+      ...plan,
+      steps: plan.steps.map((s) =>
+        s.kind === 'security-group-rules' && s.action !== 'delete' && s.site === 'us'
+          ? { ...s, params: { rules: s.params.rules.filter((r) => r.sourceCidrIp !== '192.168.0.0/16') } }
+          : s,
       ),
-    );
+    };
+    const m = byPair(predictMatrix(modelFromPlan(fewer, seed)));
     expect(m['hongkong>us']).toMatchObject({
       reachable: false,
       reason: 'security group of us does not admit ICMP from 192.168.0.0/24',
     });
     expect(m['us>hongkong']!.reachable).toBe(true);
+  });
+
+  it('rules made one step each (a plan of an earlier version) admit as a rule set does', () => {
+    const legacy: Plan = {
+      ...plan,
+      steps: plan.steps.flatMap((s) =>
+        s.kind === 'security-group-rules' && s.action !== 'delete'
+          ? s.params.rules.map((r) => ({
+              ...s,
+              id: `security-group-rule:${s.site}:icmp:${r.sourceCidrIp}`,
+              kind: 'security-group-rule' as const,
+              params: { ...r, priority: 1 },
+            }))
+          : [s],
+      ),
+    };
+    const all = predictMatrix(modelFromPlan(legacy, seed));
+    expect(all.every((p) => p.reachable)).toBe(true);
+    const m = byPair(
+      predictMatrix(
+        modelFromPlan(
+          without(legacy, (s) => s.id === 'security-group-rule:us:icmp:192.168.0.0/16'),
+          seed,
+        ),
+      ),
+    );
+    expect(m['hongkong>us']!.reachable).toBe(false);
   });
 
   it('a connection whose mirror is missing cannot negotiate', () => {

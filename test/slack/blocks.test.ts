@@ -60,9 +60,9 @@ describe('plan messages', () => {
     expect(m.text).toContain('[sandbox]');
   });
 
-  it('twelve sites and 440 steps (transit routers, a customer gateway per dual-tunnel peer address) stay within Block Kit limits; the full text goes to the thread in pieces', () => {
+  it('twelve sites and 320 steps (transit routers, a customer gateway per dual-tunnel peer address) stay within Block Kit limits; the full text goes to the thread in pieces', () => {
     const p = proposal(twelveSiteTopology());
-    expect(p.plan.steps).toHaveLength(440);
+    expect(p.plan.steps).toHaveLength(320);
     const m = planMessage(p, { sandbox: false, approvers: 'x', kind: 'apply' });
     withinLimits(m.blocks);
     const chunks = planTextChunks(p.record.text);

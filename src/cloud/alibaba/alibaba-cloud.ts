@@ -9,6 +9,7 @@ import { cenAttachmentDriver, cenDriver, cenRoutePublishDriver } from './cen-dri
 import { createCommandRunner } from './command-runner';
 import { createDriverContext } from './driver-kit';
 import { ecsInstanceDriver, securityGroupDriver, securityGroupRuleDriver } from './ecs-drivers';
+import { securityGroupRulesDriver } from './security-group-rules-driver';
 import {
   readCenEdition,
   trAdvertisementDriver,
@@ -50,6 +51,7 @@ export function createAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
     'tr-advertisement': trAdvertisementDriver(ctx),
     'security-group': securityGroupDriver(ctx),
     'security-group-rule': securityGroupRuleDriver(ctx),
+    'security-group-rules': securityGroupRulesDriver(ctx),
     'ecs-instance': ecsInstanceDriver(ctx),
   };
   return {

@@ -57,7 +57,12 @@ export function securityGroupDriver(ctx: DriverContext): ResourceDriver<'securit
   };
 }
 
-/** Rules have no id vpnbot can choose: `securityGroupId|protocol|portRange|source`. */
+/**
+ * Rules made one step each by earlier versions (`security-group-rule`): still read and deleted, so
+ * stored plans and their resources destroy and migrate. Rules have no id vpnbot can choose:
+ * `securityGroupId|protocol|portRange|source`. Those rules had priority 1, which tells them from a
+ * rule set's (security-group-rules-driver.ts).
+ */
 export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver<'security-group-rule'> {
   const parse = (id: string) => {
     const [securityGroupId, ipProtocol, portRange, sourceCidrIp] = id.split('|') as [string, string, string, string];
@@ -84,7 +89,8 @@ export function securityGroupRuleDriver(ctx: DriverContext): ResourceDriver<'sec
           (p) =>
             p.ipProtocol?.toUpperCase() === r.ipProtocol.toUpperCase() &&
             p.portRange === r.portRange &&
-            p.sourceCidrIp === r.sourceCidrIp,
+            p.sourceCidrIp === r.sourceCidrIp &&
+            String(p.priority ?? '1') === '1',
         );
         return found ? ready({ id }) : GONE;
       },

@@ -34,6 +34,8 @@ export function vpcDriver(ctx: DriverContext): ResourceDriver<'vpc'> {
       }),
     // Secondary CIDR blocks can only be added to an Available VPC, one at a time.
     async converge(region, id, input) {
+      // Without secondary blocks there is nothing to converge: no read after the one that found it ready.
+      if (input.params.secondaryCidrBlocks.length === 0) return undefined;
       const b = (await describe(region, id)).body?.vpcs?.vpc?.[0];
       const have = b?.secondaryCidrBlocks?.secondaryCidrBlock ?? [];
       const missing = input.params.secondaryCidrBlocks.find((c) => !have.includes(c));

@@ -131,6 +131,23 @@ interface RuleInput {
   Description: string;
 }
 
+/**
+ * Rules (Permissions.N, or SecurityGroupRuleId.N) one Authorize/RevokeSecurityGroup call takes:
+ * "Array length: 1 to 100" in the API reference (the official SDK's request models say the same).
+ */
+export const MAX_RULES_PER_CALL = 100;
+
+/**
+ * The answer to a call with more: UNVERIFIED, the reference documents the limit but not the error
+ * code; this one is chosen in the style of the family's parameter errors.
+ */
+const tooManyRules = (n: number) =>
+  new ApiError(
+    'InvalidParameter.PermissionsCountExceeded',
+    `At most ${MAX_RULES_PER_CALL} rules can be given in one call; ${n} were given.`,
+    400,
+  );
+
 function rulesFrom(ctx: ActionContext): RuleInput[] {
   // The single-rule form (IpProtocol, PortRange, SourceCidrIp at the top level); absent values take the documented defaults below.
   const legacy = ctx.params.opt('IpProtocol')
@@ -148,6 +165,7 @@ function rulesFrom(ctx: ActionContext): RuleInput[] {
   const given = [...ctx.params.objects('Permissions'), ...legacy] as Record<string, string | undefined>[];
   if (given.length === 0)
     throw new ApiError('MissingParameter', 'At least one permission (Permissions.N.*) is required.', 400);
+  if (given.length > MAX_RULES_PER_CALL) throw tooManyRules(given.length);
   return given.map(checkRule);
 }
 
@@ -204,6 +222,11 @@ const revokeSecurityGroup = writes((ctx) => {
   const w = ctx.world;
   const g = groupOf(w, ctx.params.req('SecurityGroupId'));
   const ids = ctx.params.list('SecurityGroupRuleId');
+  if (ids.length > MAX_RULES_PER_CALL) throw tooManyRules(ids.length);
+  // Since July 2024 an id the group does not hold fails the call, and nothing is revoked.
+  const unknown = ids.find((id) => !g.rules.some((r) => r.id === id));
+  if (unknown !== undefined)
+    throw new ApiError('InvalidParam.SecurityGroupRuleId', `The security group rule ${unknown} does not exist.`, 400);
   if (ids.length > 0) g.rules = g.rules.filter((r) => !ids.includes(r.id));
   else for (const x of rulesFrom(ctx)) g.rules = g.rules.filter((r) => !sameRule(r, x));
   return {};

@@ -27,6 +27,8 @@ const keysOf = (c: VpnConnectionR): Record<string, string> =>
 
 export interface Inventory {
   readonly counts: Readonly<Record<string, number>>;
+  /** Every ingress rule of every security group, whoever made it: each is a resource the cloud holds. */
+  readonly ruleCount: number;
   /** Ids of every live resource that has an id of its own (not Basic CEN attachments, publishes or rules). */
   readonly ids: readonly string[];
   readonly tunnels: readonly TunnelPair[];
@@ -37,12 +39,16 @@ export interface Inventory {
   readonly published: readonly string[];
 }
 
+/** The Description vpnbot gives the rules of a set it makes in one step (`vpnbot:<topology>:security-group-rules:<site>`). */
+const IN_RULE_SET = /^vpnbot:[^:]+:security-group-rules:/;
+
 export function inventory(world: World): Inventory {
   world.reap();
   const live = <T extends { deletingUntil?: number }>(xs: Iterable<T>) =>
     [...xs].filter((x) => x.deletingUntil === undefined);
   const connections = live(world.vpnConnections.values());
   const enterprise = (cenId: string) => world.cens.get(cenId)?.edition === 'Enterprise';
+  const rules = live(world.securityGroups.values()).flatMap((g) => g.rules);
   const counts = {
     vpc: live(world.vpcs.values()).length,
     vswitch: live(world.vswitches.values()).length,
@@ -61,7 +67,11 @@ export function inventory(world: World): Inventory {
     'tr-vpc-route': live(world.routeEntries.values()).filter((e) => e.nextHopType === 'Attachment').length,
     'tr-advertisement': live(world.cenPublished).filter((p) => enterprise(p.cenId)).length,
     'security-group': live(world.securityGroups.values()).length,
-    'security-group-rule': [...world.securityGroups.values()].reduce((n, g) => n + g.rules.length, 0),
+    // Rules vpnbot made one call each (legacy), and groups whose rules it made as one set.
+    'security-group-rule': rules.filter((r) => !IN_RULE_SET.test(r.description)).length,
+    'security-group-rules': live(world.securityGroups.values()).filter((g) =>
+      g.rules.some((r) => IN_RULE_SET.test(r.description)),
+    ).length,
     'ecs-instance': live(world.instances.values()).length,
   };
   const ids = [
@@ -106,6 +116,7 @@ export function inventory(world: World): Inventory {
   });
   return {
     counts,
+    ruleCount: rules.length,
     ids,
     tunnels,
     vpcs: live(world.vpcs.values()).map((v) => ({ id: v.id, cidrs: [v.cidrBlock, ...v.secondaryCidrBlocks] })),
