@@ -3,6 +3,8 @@
  * of at most 100 rules a call, a re-apply after a run cut short adds nothing twice, a changed set
  * converges without touching rules that are not vpnbot's, and a delete revokes exactly vpnbot's.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { createAlibabaClients, type AlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
 import { createDriverContext, type DriverContext } from '../../src/cloud/alibaba/driver-kit';
 import { RULES_PER_CALL, securityGroupRulesDriver } from '../../src/cloud/alibaba/security-group-rules-driver';
@@ -27,6 +29,11 @@ function recordingClients(): { clients: AlibabaClients; sent: { action: string; 
   const sent: { action: string; rules: number }[] = [];
   const clients: AlibabaClients = {
     ...real,
+    ecsForm: (region, action, query, body) => {
+      if (action === 'AuthorizeSecurityGroup')
+        sent.push({ action, rules: (body.Permissions as unknown[] | undefined)?.length ?? 0 });
+      return real.ecsForm(region, action, query, body);
+    },
     ecs: (region: string) => {
       const c = real.ecs(region);
       return new Proxy(c, {
@@ -99,7 +106,15 @@ describe('security-group-rules driver', () => {
     const { clients, sent } = recordingClients();
     const driver = securityGroupRulesDriver(createDriverContext(clients));
     const rules = icmpFrom(250);
-    const id = await driver.create(input(sg, rules));
+    // The longest request head sent: the rules go in the form body, not in the URL.
+    let longestPath = 0;
+    const watch = (m: unknown) => {
+      longestPath = Math.max(longestPath, (m as { request: ClientRequest }).request.path.length);
+    };
+    subscribe('http.client.request.start', watch);
+    const id = await driver.create(input(sg, rules)).finally(() => unsubscribe('http.client.request.start', watch));
+    expect(longestPath).toBeGreaterThan(0);
+    expect(longestPath).toBeLessThan(2048);
     expect(id).toBe(ruleSetId(sg, ruleSetDigest(rules)));
     expect(sent).toEqual([
       { action: 'AuthorizeSecurityGroup', rules: RULES_PER_CALL },

@@ -35,11 +35,13 @@ export type RawAnswer = Record<string, any>;
 export type CenCall = (action: string, query: Record<string, unknown>) => Promise<RawAnswer>;
 
 /**
- * A VPC action sent by the VPC client with some parameters moved from the query to the form body:
- * the SDK puts a single-tunnel connection's IkeConfig (its pre-shared key) in the URL, and HTTP
- * layers repeat URLs in their errors and logs. RPC endpoints read parameters from either place.
+ * An action sent by its product's client with some parameters moved from the query to the form
+ * body. The SDKs put every parameter in the URL: a single-tunnel connection's IkeConfig (its
+ * pre-shared key), which HTTP layers repeat in their errors and logs, and the 100 rules of an
+ * AuthorizeSecurityGroup (about 25 KB, past what HTTP front ends commonly take in a request head).
+ * RPC endpoints read parameters from either place.
  */
-export type VpcFormCall = (
+export type FormCall = (
   region: string,
   action: string,
   query: Record<string, unknown>,
@@ -57,7 +59,8 @@ export interface AlibabaClients {
   readonly bss: CenCall;
   /** Quota Center (2020-05-10): the quotas a plan consumes. */
   readonly quotas: CenCall;
-  readonly vpcForm: VpcFormCall;
+  readonly vpcForm: FormCall;
+  readonly ecsForm: FormCall;
   readonly runtime: $dara.RuntimeOptions;
 }
 
@@ -159,13 +162,26 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
       reqBodyType: 'formData',
       bodyType: 'json',
     });
-  const vpcForm: VpcFormCall = async (region, action, query, body) => {
-    const request = new $OpenApiUtil.OpenApiRequest({
-      query: OpenApiUtil.query(query),
-      body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)),
-    });
-    const r = await vpc(region).callApi(rpc(action, '2016-04-28'), request, runtime);
-    return r.body as RawAnswer;
+  const form =
+    (client: (region: string) => OpenApi, version: string): FormCall =>
+    async (region, action, query, body) => {
+      const request = new $OpenApiUtil.OpenApiRequest({
+        query: OpenApiUtil.query(query),
+        body: OpenApiUtil.parseToMap(OpenApiUtil.query(body)),
+      });
+      const r = await client(region).callApi(rpc(action, version), request, runtime);
+      return r.body as RawAnswer;
+    };
+  const ecs = perRegion((r) => new Ecs(config(r)));
+  return {
+    vpc,
+    ecs,
+    cen,
+    sts,
+    bss,
+    quotas,
+    vpcForm: form(vpc, '2016-04-28'),
+    ecsForm: form(ecs, '2014-05-26'),
+    runtime,
   };
-  return { vpc, ecs: perRegion((r) => new Ecs(config(r))), cen, sts, bss, quotas, vpcForm, runtime };
 }

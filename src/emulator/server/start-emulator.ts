@@ -356,7 +356,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
    * The official SDKs send an RPC call's parameters in the query string, so a call with the
    * documented most of 100 security-group rules, each with its Description, is a URL of about 25 KB:
    * more than Node's default 16 KB of request head. UNVERIFIED: the gateway's own limit on the URL
-   * is not documented; 64 KB lets every documented call through.
+   * is not documented; 64 KB lets every documented call through. vpnbot itself sends the rules in
+   * the form body (alibaba-clients.ts, ecsForm), so its requests do not depend on this.
    */
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     void (async () => {
