@@ -31,6 +31,7 @@ export function lazyAlibabaCloud(options: AlibabaCloudOptions): CloudApi {
       return get().preflight;
     },
     calls: () => cloud?.calls() ?? 0,
+    warmUp: () => void get(),
     zones: (region) => get().zones(region),
     vpnGatewayZones: (region) => get().vpnGatewayZones(region),
     cenEdition: (cenId) => get().cenEdition(cenId),

@@ -45,6 +45,9 @@ export function serveCommand(open: ServicesFactory): CliCommand {
       io.stderr(`${isVpnbotError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
       return 1;
     }
+    // Loaded before the first request, not by it: the first plan after a start would otherwise hold
+    // every ack of its burst for the second the SDKs take to load.
+    services.cloud.warmUp?.();
     const front = createSlackFrontEnd(services, config as typeof config & { slack: SlackConfig });
     let listening: Awaited<ReturnType<typeof front.start>>;
     try {

@@ -278,6 +278,11 @@ export interface CloudApi {
   readonly drivers: DriverTable;
   /** Counts calls made, for benchmarks and tests. */
   readonly calls: () => number;
+  /**
+   * Loads now what the first call would load (the SDKs: about a second, the event loop held), for a
+   * long-running front end to call before it takes requests. Optional: an adapter loaded at once has nothing to do.
+   */
+  readonly warmUp?: () => void;
   /** The zones of a region as the cloud offers them now (ECS DescribeZones). */
   zones(region: string): Promise<readonly string[]>;
   /** The zones of a region that sell VPN gateways of vpnbot's bandwidth (DescribeVpnGatewayAvailableZones). */
