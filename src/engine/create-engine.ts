@@ -202,6 +202,7 @@ export function createEngine(options: EngineOptions): Engine {
       outputs: new Map(),
       creating: new Set(plan.steps.filter((s) => s.action === 'create').map((s) => s.id)),
       settled: new Set(),
+      tunnelsUp: new Set(),
     };
     const failures: StepFailure[] = [];
     const stops = [opts.signal, opts.suspend].filter((x): x is AbortSignal => x !== undefined);

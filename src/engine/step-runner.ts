@@ -44,6 +44,12 @@ export interface RunScope {
   /** Steps this run creates, and those of them whose resource exists and has settled. */
   readonly creating: ReadonlySet<string>;
   readonly settled: Set<string>;
+  /**
+   * IPsec connections a read found with every tunnel up. Their mirrors' awaited tunnels are the other
+   * ends of the same security associations (an SA is established by both ends or by neither), so
+   * a mirror waiting for its tunnels takes this for its own read.
+   */
+  readonly tunnelsUp: Set<string>;
 }
 
 /** What a finished step reports. */
@@ -339,6 +345,7 @@ export class StepRunner {
     const profile = peering?.wait ?? wait;
     const done = (o: Observation) => o.state === 'ready' || o.state === 'gone' || tunnelsUp(o, peering?.awaits);
     let seen = last;
+    if (peering && last?.tunnels?.length && last.tunnels.every((t) => t.up)) scope.tunnelsUp.add(step.id);
     let ready: Observation;
     try {
       ready =
@@ -349,12 +356,26 @@ export class StepRunner {
               const mirror = peering?.mirror ?? null;
               if (mirror !== null && scope.creating.has(mirror))
                 await this.untilSettled(scope, mirror, deadline, profile.firstPollMs, visit.signal);
+              const settledRead = last;
               return this.waitUntil(
                 step,
                 scope,
                 visit.signal,
                 profile,
-                async () => (seen = await driver.read(step.region, cloudId)),
+                async () => {
+                  // The mirror was read with every tunnel up: the ones awaited here are their other ends.
+                  if (mirror !== null && scope.tunnelsUp.has(mirror) && settledRead && peering)
+                    return {
+                      ...settledRead,
+                      state: 'ready',
+                      tunnels: settledRead.tunnels?.map((t) =>
+                        peering.awaits.includes(t.role) ? { ...t, up: true, status: 'ipsec_sa_established' } : t,
+                      ),
+                    };
+                  seen = await driver.read(step.region, cloudId);
+                  if (seen.tunnels?.length && seen.tunnels.every((t) => t.up)) scope.tunnelsUp.add(step.id);
+                  return seen;
+                },
                 done,
                 peering !== undefined,
                 deadline,
