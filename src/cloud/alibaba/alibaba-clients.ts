@@ -106,50 +106,7 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
     readTimeout: options.readTimeoutMs ?? 20_000,
     connectTimeout: options.connectTimeoutMs ?? 5_000,
   });
-  /** An RPC product without a typed SDK here, through openapi-core's generic callApi. */
-  const generic = (endpoint: string, version: string, regionId = 'cn-hangzhou'): CenCall => {
-    const client = new OpenApi(config(regionId, endpoint));
-    return async (action, query) => {
-      const params = new $OpenApiUtil.Params({
-        action,
-        version,
-        protocol: 'HTTPS',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
-      const r = await client.callApi(
-        params,
-        new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }),
-        runtime,
-      );
-      return r.body as RawAnswer;
-    };
-  };
-  const site = options.site ?? 'international';
-  const sts = generic(STS_ENDPOINT, '2015-04-01');
-  const bss = generic(BSS_ENDPOINTS[site], '2017-12-14', site === 'china' ? 'cn-hangzhou' : 'ap-southeast-1');
-  const quotas = generic(QUOTAS_ENDPOINT, '2020-05-10');
-  const cbn = new OpenApi(config('cn-hangzhou', CEN_GLOBAL_ENDPOINT));
-  const cen: CenCall = async (action, query) => {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: '2017-09-12',
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const r = await cbn.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
-    return r.body as RawAnswer;
-  };
-  const vpc = perRegion((r) => new Vpc(config(r)));
+  /** An RPC action's parameters for openapi-core's callApi: signed and sent as the typed SDKs do. */
   const rpc = (action: string, version: string) =>
     new $OpenApiUtil.Params({
       action,
@@ -162,6 +119,21 @@ export function createAlibabaClients(options: AlibabaClientOptions): AlibabaClie
       reqBodyType: 'formData',
       bodyType: 'json',
     });
+  /** An RPC product without a typed SDK here, through openapi-core's generic callApi. */
+  const generic = (endpoint: string, version: string, regionId = 'cn-hangzhou'): CenCall => {
+    const client = new OpenApi(config(regionId, endpoint));
+    return async (action, query) => {
+      const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
+      const r = await client.callApi(rpc(action, version), request, runtime);
+      return r.body as RawAnswer;
+    };
+  };
+  const site = options.site ?? 'international';
+  const sts = generic(STS_ENDPOINT, '2015-04-01');
+  const bss = generic(BSS_ENDPOINTS[site], '2017-12-14', site === 'china' ? 'cn-hangzhou' : 'ap-southeast-1');
+  const quotas = generic(QUOTAS_ENDPOINT, '2020-05-10');
+  const cen = generic(CEN_GLOBAL_ENDPOINT, '2017-09-12');
+  const vpc = perRegion((r) => new Vpc(config(r)));
   const form =
     (client: (region: string) => OpenApi, version: string): FormCall =>
     async (region, action, query, body) => {
