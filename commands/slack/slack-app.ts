@@ -4,8 +4,6 @@
  * transport and render: every decision is a use case of src/app. Slack's 3 s rule holds because
  * each listener acknowledges first and works after.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { AppServices } from '../../src/app/app-services';
 import { createHealthCheck } from '../../src/app/health';
@@ -25,20 +23,13 @@ import { startPingSchedule, type PingSchedule } from './ping-schedule';
 import { PerUserLimit } from './per-user-limit';
 import { permalinks } from './permalinks';
 import { startPlanExpiry } from './closed-plan';
-import { guardSlackRequests } from './request-guard';
+import { listenGuarded, type GuardedServer, type Listening } from './guarded-server';
 import { resumeInThreads } from './run-thread';
 import { channelMembers, groupMembers, type SlackDeps } from './slack-deps';
 import { EVENTS_PATH } from './slack-scopes';
 import { whereToPost } from './where-to-post';
 import { guardWorkspace, type Workspace } from './workspace-guard';
 import { seenRequests } from '../../src/app/use-cases';
-
-/** Where HTTP mode listens, as the socket says (not as configured): the URL and whether it is every interface. */
-export interface Listening {
-  readonly url: string;
-  readonly port: number;
-  readonly everyInterface: boolean;
-}
 
 /** Plans and measurements one user may have in flight at once. */
 export const HEAVY_PER_USER = 2;
@@ -126,7 +117,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
   unknownButton.register(app);
   appHome.register(app, deps);
 
-  let server: Server | undefined;
+  let server: GuardedServer | undefined;
   let schedule: PingSchedule | undefined;
   let expiry: { stop(): void } | undefined;
   let devices: DeviceWatch | undefined;
@@ -155,24 +146,10 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
         await app.start();
         return undefined;
       }
-      const listener = guardSlackRequests(http!.requestListener, {
-        signingSecret: slack.signingSecret!,
-        paths: [EVENTS_PATH],
-        replays: seenRequests(services),
-        onRefused: (why) => deps.log.warn({ why }, 'refused a request to /slack/events'),
-      });
-      const srv = createServer(listener);
-      srv.maxConnections = slack.maxConnections;
-      // Slack sends a request whole within moments: a client that dribbles its headers or body is cut.
-      srv.headersTimeout = 10_000;
-      srv.requestTimeout = 15_000;
-      server = srv;
-      await new Promise<void>((resolve, reject) =>
-        srv
-          .once('error', reject)
-          .listen({ port: slack.port, ...(slack.host ? { host: slack.host } : {}) }, () => resolve()),
+      server = await listenGuarded(http!.requestListener, slack, seenRequests(services), (why) =>
+        deps.log.warn({ why }, 'refused a request to /slack/events'),
       );
-      return listeningAt(srv.address() as AddressInfo);
+      return server.listening;
     },
     resumeRuns: () => resumeInThreads(deps, app.client),
     async stop() {
@@ -180,17 +157,7 @@ export function createSlackFrontEnd(services: AppServices, config: Config & { sl
       expiry?.stop();
       devices?.stop();
       if (socket) await app.stop();
-      else {
-        server?.closeIdleConnections();
-        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      }
+      else await server?.close();
     },
   };
-}
-
-/** The URL of a listening socket; an unspecified address (every interface) is shown as the one it is. */
-export function listeningAt(a: AddressInfo): Listening {
-  const everyInterface = a.address === '::' || a.address === '0.0.0.0';
-  const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-  return { url: `http://${host}:${a.port}`, port: a.port, everyInterface };
 }
