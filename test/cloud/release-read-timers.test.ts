@@ -1,4 +1,4 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { $Vpc } from '../helpers/alibaba-sdk';
 import { createAlibabaClients } from '../../src/cloud/alibaba/alibaba-clients';
@@ -43,5 +43,26 @@ describe("the SDKs' read timers", () => {
       unsubscribe('http.client.request.start', watch);
       await emu.close();
     }
+  });
+});
+
+describe('the release', () => {
+  it('subscribes once per process, however often its module is loaded', () => {
+    const before = (channel('http.client.request.start') as unknown as { _subscribers?: unknown[] })._subscribers
+      ?.length;
+    jest.isolateModules(() => {
+      (
+        require('../../src/cloud/alibaba/release-read-timers') as typeof import('../../src/cloud/alibaba/release-read-timers')
+      ).releaseReadTimers();
+    });
+    jest.isolateModules(() => {
+      (
+        require('../../src/cloud/alibaba/release-read-timers') as typeof import('../../src/cloud/alibaba/release-read-timers')
+      ).releaseReadTimers();
+    });
+    const after = (channel('http.client.request.start') as unknown as { _subscribers?: unknown[] })._subscribers
+      ?.length;
+    expect(after).toBeDefined();
+    expect(after! - (before ?? 0)).toBeLessThanOrEqual(1);
   });
 });

@@ -12,12 +12,15 @@
  * If a later httpx renames it, nothing breaks: timers then run out as before, and the test of this
  * module fails so the change is noticed.
  */
-import { subscribe } from 'node:diagnostics_channel';
+import { channel } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
 const TIMER_SYMBOL_DESCRIPTION = 'TIMER::READ_TIMER';
-
-let installed = false;
+/**
+ * Marks the channel once subscribed. On the channel, not in this module: the channel is one per
+ * process, while a module may be loaded more than once (test runners give each file its own).
+ */
+const INSTALLED = Symbol.for('vpnbot.release-read-timers');
 
 /** The socket's pending httpx read timer, with the symbol it sits under. */
 function readTimerOf(request: ClientRequest): { key: symbol; timer: NodeJS.Timeout } | undefined {
@@ -30,9 +33,10 @@ function readTimerOf(request: ClientRequest): { key: symbol; timer: NodeJS.Timeo
 
 /** Installs the release once per process; later calls do nothing. */
 export function releaseReadTimers(): void {
-  if (installed) return;
-  installed = true;
-  subscribe('http.client.request.start', (message) => {
+  const requests = channel('http.client.request.start') as ReturnType<typeof channel> & Record<symbol, boolean>;
+  if (requests[INSTALLED]) return;
+  requests[INSTALLED] = true;
+  requests.subscribe((message) => {
     const { request } = message as { request: ClientRequest };
     request.once('response', (response: IncomingMessage) => {
       // The timer armed for this request (on connect, or on a reused socket): read now, before a
