@@ -7,9 +7,16 @@
  * connections). Resources of the topology that are no longer desired are found from the store and
  * by tag search.
  */
-import type { CloudApi, DriverTable, ResourceDriver, ResourceInput, TaggedResource } from '../cloud/cloud-api';
+import {
+  PROBE_SYSTEM_DISK,
+  type CloudApi,
+  type DriverTable,
+  type ResourceDriver,
+  type ResourceInput,
+  type TaggedResource,
+} from '../cloud/cloud-api';
 import { topoOrder } from '../dag/topo-order';
-import { desiredSteps } from '../planner/desired-steps';
+import { desiredSteps, probeTypeFor } from '../planner/desired-steps';
 import { gatewayKinds } from '../planner/gateway-kinds';
 import { TAG_STEP, TAG_TOPOLOGY, type ObservedResource, type ObservedState } from '../planner/observed';
 import { refsOf, type DesiredStep } from '../planner/plan';
@@ -200,7 +207,41 @@ export async function observeCloud(
     resources.push({ kind: t.kind, id: t.id, region: t.region, tags: t.tags, attrs: {} } as ObservedResource);
     seen.add(t.id);
   }
-  return { resources, cenEdition };
+  const probeTypes = await chooseProbeTypes(desired, resources, rawCloud, pacing, maxAttempts);
+  return { resources, cenEdition, ...(Object.keys(probeTypes).length ? { probeTypes } : {}) };
+}
+
+/**
+ * The type each new probe takes: where the planned type is not in stock in its zone, the first
+ * fallback that is (one DescribeAvailableResource per zone). A probe that exists keeps its type,
+ * and a zone whose stock cannot be read keeps the planned one: the preflight reports both.
+ */
+async function chooseProbeTypes(
+  desired: readonly DesiredStep[],
+  resources: readonly ObservedResource[],
+  cloud: CloudApi,
+  pacing: Pacing,
+  maxAttempts: number,
+): Promise<Record<string, string>> {
+  const existing = new Set(resources.map((r) => r.tags[TAG_STEP]).filter((t) => t !== undefined));
+  const stock = new Map<string, Promise<ReadonlyMap<string, boolean> | undefined>>();
+  const chosen: Record<string, string> = {};
+  for (const step of desired) {
+    if (step.kind !== 'ecs-instance' || step.site === null || existing.has(step.id)) continue;
+    const { zoneId, instanceType } = step.params;
+    const key = `${step.region}/${zoneId}`;
+    if (!stock.has(key))
+      stock.set(
+        key,
+        retryCloudCall(() => cloud.preflight.instanceStock(step.region, zoneId, PROBE_SYSTEM_DISK.category), pacing, {
+          maxAttempts,
+        }).catch(() => undefined),
+      );
+    const inStock = await stock.get(key)!;
+    const type = inStock ? probeTypeFor(instanceType, inStock) : undefined;
+    if (type !== undefined && type !== instanceType) chosen[step.site] = type;
+  }
+  return chosen;
 }
 
 /** The same cloud, with every driver call retried on retryable errors (refresh reads a lot). */

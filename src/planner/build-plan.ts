@@ -26,7 +26,13 @@ export function buildPlan(
   observed: ObservedState,
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
 ): Plan {
-  const desired = desiredSteps(topology, options, gatewayKinds(topology, observed), observed.cenEdition);
+  const desired = desiredSteps(
+    topology,
+    options,
+    gatewayKinds(topology, observed),
+    observed.cenEdition,
+    observed.probeTypes,
+  );
   const byStepTag = new Map(
     observed.resources
       .filter((r) => r.tags[TAG_TOPOLOGY] === topology.name && r.tags[TAG_STEP] !== undefined)

@@ -25,6 +25,21 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
   imageFamily: 'acs:alibaba_cloud_linux_3_2104_lts_x64',
 };
 
+/**
+ * The probe instance types tried in order when the planned one is not in stock in a zone (the first
+ * is vpnbot's own). UNVERIFIED: that these stay on sale in the regions vpnbot is used in.
+ */
+export const PROBE_TYPE_FALLBACKS: readonly string[] = ['ecs.t6-c1m1.large', 'ecs.g7.large'];
+
+/**
+ * The type a new probe takes in a zone, from what the zone has in stock: the planned one if it is,
+ * else the first fallback that is; undefined when the zone has none of them (the preflight says so).
+ */
+export function probeTypeFor(planned: string, inStock: ReadonlyMap<string, boolean>): string | undefined {
+  if (inStock.get(planned) === true) return planned;
+  return PROBE_TYPE_FALLBACKS.find((t) => inStock.get(t) === true);
+}
+
 /** A step as the rules describe it; dependencies on the steps it references are added for it. */
 export type Draft = {
   [K in StepKind]: {
@@ -69,6 +84,7 @@ export function desiredSteps(
   options: PlannerOptions = DEFAULT_PLANNER_OPTIONS,
   kinds: GatewayKinds = new Map(),
   cen: CenEdition = 'enterprise',
+  probeTypes: Readonly<Record<string, string>> = {},
 ): DesiredStep[] {
   const t = canonical(input);
   const out: DesiredStep[] = [];
@@ -182,9 +198,12 @@ export function desiredSteps(
         dependsOn: [stepId.vswitch(s.name), sg],
         params: {
           name: res(s.name, '-probe'),
-          instanceType: options.instanceType,
+          instanceType: probeTypes[s.name] ?? options.instanceType,
           imageFamily: options.imageFamily,
           zoneId: s.zone,
+          ...(probeTypes[s.name] && probeTypes[s.name] !== options.instanceType
+            ? { instead: options.instanceType }
+            : {}),
         },
         refs: { vswitchId: ref(stepId.vswitch(s.name)), securityGroupId: ref(sg) },
       });

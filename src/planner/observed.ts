@@ -26,6 +26,11 @@ export interface ObservedState {
   readonly resources: readonly ObservedResource[];
   /** The adopted CEN's edition, when the topology adopts one (absent: enterprise). */
   readonly cenEdition?: CenEdition;
+  /**
+   * By site: the probe type a new probe takes where the planned one is not in stock in the site's
+   * zone (probeTypeFor); absent for a site whose probe exists or whose zone has the planned type.
+   */
+  readonly probeTypes?: Readonly<Record<string, string>>;
 }
 
 export const EMPTY_OBSERVED: ObservedState = { resources: [] };

@@ -306,7 +306,8 @@ export const STEP_CATALOGUE: { readonly [K in StepKind]: StepKindPolicy<K> } = {
     wait: { expectedMs: 55_000, firstPollMs: 3_000, maxPollMs: 10_000, timeoutMs: 10 * MINUTE },
     locks: none,
     deleteAfter: [],
-    describe: (p) => `${p.name} ${p.instanceType} in ${p.zoneId}`,
+    describe: (p) =>
+      `${p.name} ${p.instanceType} in ${p.zoneId}${p.instead ? ` (${p.instead} is not in stock there: fallback chosen)` : ''}`,
   },
 };
 

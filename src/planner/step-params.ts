@@ -115,7 +115,14 @@ export const STEP_PARAMS = {
      */
     inNewGroup: z.boolean().optional(),
   }),
-  'ecs-instance': z.strictObject({ name: text, instanceType: text, imageFamily: text, zoneId: text }),
+  'ecs-instance': z.strictObject({
+    name: text,
+    instanceType: text,
+    imageFamily: text,
+    zoneId: text,
+    /** The planned type this one stands in for: not in stock in the zone when the plan was made. */
+    instead: text.optional(),
+  }),
 } satisfies Record<StepKind, z.ZodType>;
 
 export const STEP_REFS = {

@@ -9,13 +9,8 @@ import { SITE_BILLING, siteOfCurrency } from '../cloud/billing';
 import { PROBE_SYSTEM_DISK, type CloudApi, type DryRunCreate } from '../cloud/cloud-api';
 import { CloudError } from '../cloud/cloud-error';
 import type { DesiredStepOf, Plan, StepKind } from '../planner/plan';
+import { PROBE_TYPE_FALLBACKS } from '../planner/desired-steps';
 import { finding, type Finding, type FindingClass, type PreflightReport } from './finding';
-
-/**
- * The probe instance types tried in order when the planned one is sold out in a zone (the first is
- * vpnbot's own). UNVERIFIED: that these stay on sale in the regions vpnbot is used in.
- */
-export const PROBE_TYPE_FALLBACKS: readonly string[] = ['ecs.t6-c1m1.large', 'ecs.g7.large'];
 
 /** The RAM action a cloud action needs (the product prefixes of deploy/ram-policy.json; BSS and Quota Center UNVERIFIED). */
 const RAM_PREFIX: Readonly<Record<string, string>> = {

@@ -71,8 +71,8 @@ describe('the preflight', () => {
       ['preflight.permission.denied'],
     ],
     [
-      'a probe type out of stock in its zone, with a fallback named',
-      () => steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: true }),
+      'a zone with none of the probe types in stock (one type out is taken care of: the plan falls back)',
+      () => steer('stock', { zoneId: HK_PROBE_ZONE, soldOut: true }),
       ['preflight.stock.sold-out'],
     ],
     [
@@ -115,14 +115,58 @@ describe('the preflight', () => {
     expect(preflightLine(r)).toMatch(/^preflight: \d+ of \d+ checks pass; 2 warnings$/);
   });
 
-  it('names the RAM action to add, and the fallback instance type', async () => {
+  it('names the RAM action to add, and the types it tried where none is in stock', async () => {
     steer('permissions', { withhold: ['RunInstances'] });
-    steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: true });
+    steer('stock', { zoneId: HK_PROBE_ZONE, soldOut: true });
     const r = await seedPreflight();
     const text = preflightText(r);
     expect(text).toContain('`ecs:RunInstances`');
-    expect(text).toContain('fallback: ecs.g7.large is in stock in cn-hongkong-b');
+    expect(text).toContain('none of ecs.t6-c1m1.large, ecs.g7.large is in stock there');
     expect(preflightLine(r)).toMatch(/BLOCKING: .*preflight\.permission\.denied \(ecs:RunInstances\)/);
+  });
+
+  it("takes the first fallback in stock where the probe's type is sold out, says so in the plan, and applies it", async () => {
+    steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: true });
+    const policy = DEFAULT_APPROVAL_POLICY;
+    const p = await proposeTopology(
+      s,
+      { text: 'seed', form: 'line' },
+      { ipsecConnectionQuota: 10 },
+      { requester: 'U1', now: Date.now(), policy },
+    );
+    if (!p.ok) throw new Error('expected a plan');
+    const probes = p.proposal.plan.steps.filter((x) => x.kind === 'ecs-instance');
+    const typeOf = (x: (typeof probes)[number]) => x.params as { instanceType?: string; instead?: string };
+    expect(probes.map((x) => [x.site, typeOf(x).instanceType, typeOf(x).instead])).toEqual([
+      ['hongkong', 'ecs.g7.large', 'ecs.t6-c1m1.large'],
+      ['japan', 'ecs.t6-c1m1.large', undefined],
+      ['us', 'ecs.t6-c1m1.large', undefined],
+    ]);
+    expect(p.proposal.record.text).toContain(
+      'ecs.g7.large in cn-hongkong-b (ecs.t6-c1m1.large is not in stock there: fallback chosen)',
+    );
+    expect(p.proposal.preflight?.findings).toEqual([]);
+    // The approval plans again with the same stock: the same plan, approved, and the probe made of that type.
+    const approved = await decidePlan(s, {
+      planId: p.proposal.record.id,
+      actor: 'U2',
+      decision: 'approve',
+      now: Date.now(),
+      policy,
+    });
+    expect(approved).toMatchObject({ ok: true, complete: true });
+    const r = await h.engine.apply(p.proposal.plan, { requester: 'U2' });
+    expect(r.status).toBe('succeeded');
+    const types = [...h.emu.world.instances.values()].map((i) => [i.regionId, i.instanceType]).sort();
+    expect(types).toEqual([
+      ['ap-northeast-1', 'ecs.t6-c1m1.large'],
+      ['cn-hongkong', 'ecs.g7.large'],
+      ['us-west-1', 'ecs.t6-c1m1.large'],
+    ]);
+    // A probe that exists keeps its type: planned again once the stock is back, nothing changes.
+    steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: false });
+    const again = await h.engine.plan(seedTopology());
+    expect(again.steps.filter((x) => x.action !== 'keep' && x.action !== 'adopt')).toEqual([]);
   });
 
   it('refuses credentials the cloud does not know', async () => {
