@@ -182,6 +182,11 @@ describe('dual-tunnel IPsec connections', () => {
     const built = await buildWalkthrough(c, { tunnelOnly: true });
     const hk = built.connections['ikev1test-hongkong-to-japan']!;
     const jp = built.connections['ikev1test-japan-to-hongkong']!;
+    // Phase 2 takes a moment after both sides are configured (3 s, scaled): wait for it, then look.
+    await until('both tunnels negotiated', async () => {
+      const t = await tunnelStatus(c, SITES.hongkong.region, hk);
+      return t.master !== 'ike_sa_established' && t.slave !== 'ike_sa_established';
+    });
     expect(await tunnelStatus(c, SITES.hongkong.region, hk)).toEqual({
       master: 'ipsec_sa_established',
       slave: 'ipsec_sa_established',
