@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { userInfo } from 'node:os';
 import { appCommands } from './cli/app-commands';
-import type { CliCommand, CliIo } from './shared/cli-io';
+import type { CliCommand, CliIo } from './common/cli-io';
 import { BASE_COMMANDS, lazyCommand, runCli } from './cli/run-cli';
-import type { ServicesFactory } from './shared/with-services';
-import { writeLocalFile } from './shared/write-local-file';
+import type { ServicesFactory } from './common/with-services';
+import { writeLocalFile } from './common/write-local-file';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -9,13 +9,13 @@ import { decidePlan, proposeKnown, proposeValidated, statusOf, type ProposalResu
 import { proposeRotation } from '../../src/app/key-rotation';
 import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end';
 import { formatProblems } from '../../src/errors';
-import type { CliCommand, CliIo } from '../shared/cli-io';
+import type { CliCommand, CliIo } from '../common/cli-io';
 import { logEngineEvents } from '../../src/log/log-engine-events';
 import type { EngineListener } from '../../src/engine/engine-events';
 import { planText } from '../../src/app/plan-text';
-import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
+import { topologyDetailText, topologyStatusLine } from '../common/status-text';
 import { topologyDetail } from '../../src/app/topology-detail';
-import { checklistText } from '../shared/device-text';
+import { checklistText } from '../common/device-text';
 import { renderMatrixTable } from '../../src/probe/render-matrix';
 import { planCommand } from './plan-command';
 import { APPLY_USAGE, DESTROY_USAGE, DOCTOR_USAGE, PLAN_USAGE, STATUS_USAGE } from './usages';
@@ -23,11 +23,11 @@ import { doctorStored, doctor as runDoctor } from '../../src/app/doctor';
 import { blockingFindings } from '../../src/preflight/finding';
 import { preflightLine, preflightText } from '../../src/preflight/render-preflight';
 import { runPreflight } from '../../src/preflight/run-preflight';
-import { createProgressPrinter } from '../shared/progress-printer';
+import { createProgressPrinter } from '../common/progress-printer';
 import { readTopologyArg } from './read-topology';
 import { parseCommandArgs } from './parse-args';
-import { withServices, type ServicesFactory } from '../shared/with-services';
-import { withSlowNotice } from '../shared/slow-notice';
+import { withServices, type ServicesFactory } from '../common/with-services';
+import { withSlowNotice } from '../common/slow-notice';
 
 /** Progress for the person at the terminal, and the same events into the structured log. */
 function listeners(io: CliIo, s: AppServices): EngineListener {

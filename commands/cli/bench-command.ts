@@ -11,7 +11,7 @@ import { benchStart } from '../../src/bench/start-bench';
 import { benchTopology } from '../../src/bench/topology-bench';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
-import type { CliCommand } from '../shared/cli-io';
+import type { CliCommand } from '../common/cli-io';
 import { NODE_FLAGS } from '../../src/node-flags';
 
 /** One measured figure: `npm run bench -- --json` prints one per line. */

@@ -6,8 +6,8 @@
  */
 import { deviceConfiguration } from '../../src/app/device-config';
 import { VENDOR_LIST } from '../../src/onprem/vendors';
-import type { CliCommand } from '../shared/cli-io';
-import { withServices, type ServicesFactory } from '../shared/with-services';
+import type { CliCommand } from '../common/cli-io';
+import { withServices, type ServicesFactory } from '../common/with-services';
 import { parseCommandArgs } from './parse-args';
 
 export const CONFIG_USAGE = `usage: vpnbot config <topology> <site> [--vendor ${VENDOR_LIST.replace(/, /g, '|')}] [-o FILE]`;

@@ -1,6 +1,6 @@
 import { startEmulator } from '../../src/emulator/server/start-emulator';
 import { findRegion, suggestRegion } from '../../src/topology/regions';
-import type { CliCommand } from '../shared/cli-io';
+import type { CliCommand } from '../common/cli-io';
 import { parseCommandArgs } from './parse-args';
 
 import { EMULATOR_USAGE } from './usages';

@@ -1,6 +1,6 @@
 /** Flags and positionals of a CLI command, with the usage printed on a mistake. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { CliIo } from '../shared/cli-io';
+import type { CliIo } from '../common/cli-io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

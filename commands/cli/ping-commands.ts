@@ -10,8 +10,8 @@ import type { PingMatrix } from '../../src/probe/ping-matrix';
 import { parsePingOutput } from '../../src/probe/ping-output';
 import { renderMatrixTable, renderTrend } from '../../src/probe/render-matrix';
 import { parseCommandArgs } from './parse-args';
-import { withServices, type ServicesFactory } from '../shared/with-services';
-import type { CliCommand, CliIo } from '../shared/cli-io';
+import { withServices, type ServicesFactory } from '../common/with-services';
+import type { CliCommand, CliIo } from '../common/cli-io';
 
 import { PARSE_PING_USAGE, PING_USAGE } from './usages';
 

@@ -2,7 +2,7 @@ import { configOrExplain, validationOptions } from '../../src/config';
 import { buildPlan } from '../../src/planner/build-plan';
 import { EMPTY_OBSERVED } from '../../src/planner/observed';
 import { planText } from '../../src/app/plan-text';
-import type { CliCommand } from '../shared/cli-io';
+import type { CliCommand } from '../common/cli-io';
 import { parseCommandArgs } from './parse-args';
 import { readTopologyArg } from './read-topology';
 

@@ -4,7 +4,7 @@
  */
 import { ramPolicy, policyJson } from '../../src/cloud/alibaba/ram-policy';
 import { findRegion } from '../../src/topology/regions';
-import type { CliCommand } from '../shared/cli-io';
+import type { CliCommand } from '../common/cli-io';
 import { parseCommandArgs } from './parse-args';
 
 export const RAM_POLICY_USAGE =

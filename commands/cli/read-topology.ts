@@ -7,7 +7,7 @@ import type { Topology } from '../../src/topology/model';
 import type { TopologyInput } from '../../src/topology/schema';
 import { SEED_NAME } from '../../src/topology/seed';
 import { validateTopology, type ValidationOptions } from '../../src/topology/validate';
-import type { CliIo } from '../shared/cli-io';
+import type { CliIo } from '../common/cli-io';
 
 /**
  * Whether a command-line argument is a topology in the one-line form (as Slack's `/vpn plan` takes

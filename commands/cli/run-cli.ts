@@ -3,7 +3,7 @@
  * exit code; the entry point (commands/main.ts) supplies the real io and the storage-backed ones.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import type { CliCommand, CliIo } from '../shared/cli-io';
+import type { CliCommand, CliIo } from '../common/cli-io';
 import { planCommand } from './plan-command';
 import { USAGES } from './usages';
 import { LINE_EXAMPLES, LINE_SYNTAX } from '../../src/topology/parse-line';

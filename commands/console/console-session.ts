@@ -26,8 +26,8 @@ import { resumeToEnd, runToEnd, type RunOutcome } from '../../src/app/run-to-end
 import { decidePlan, proposeKnown, proposeTopology, statusOf, type ProposalResult } from '../../src/app/use-cases';
 import { parseVpnCommand, TOPOLOGY_HELP, VPN_USAGE } from '../../src/app/vpn-command';
 import type { ValidationOptions } from '../../src/topology/validate';
-import { topologyDetailText, topologyStatusLine } from '../shared/status-text';
-import { withSlowNotice } from '../shared/slow-notice';
+import { topologyDetailText, topologyStatusLine } from '../common/status-text';
+import { withSlowNotice } from '../common/slow-notice';
 import { topologyDetail } from '../../src/app/topology-detail';
 import { deviceConfiguration } from '../../src/app/device-config';
 import { proposeRotation } from '../../src/app/key-rotation';
@@ -35,7 +35,7 @@ import { doctorNamed } from '../../src/app/doctor';
 import { preflightText } from '../../src/preflight/render-preflight';
 import { checkDeviceWaits, DEFAULT_DIAGNOSIS_AFTER_MS } from '../../src/app/device-bring-up';
 import { DEVICE_MISTAKES, playDevice, type DeviceMistake } from '../../src/app/play-device';
-import { checklistText, updateText } from '../shared/device-text';
+import { checklistText, updateText } from '../common/device-text';
 
 /** Who may approve, in plain words (the policy's words carry Slack mentions). */
 function approverWords(policy: ApprovalPolicy): string {

@@ -1,5 +1,5 @@
 /** The console without a terminal (a pipe, a script): plain lines, a line per step, no questions. */
-import { createProgressPrinter } from '../shared/progress-printer';
+import { createProgressPrinter } from '../common/progress-printer';
 import type { ConsoleUi } from './console-session';
 
 export function createLineUi(write: (text: string) => void, writeFile: ConsoleUi['writeFile']): ConsoleUi {

@@ -11,8 +11,8 @@ import type { AppServices } from '../../src/app/app-services';
 import { consoleGreeting, createConsoleSession, type ConsoleSession, type ConsoleUi } from './console-session';
 import { createLineUi } from './line-ui';
 import { createTerminalUi } from './terminal-ui';
-import { withServices, type ServicesFactory } from '../shared/with-services';
-import type { CliCommand, CliIo } from '../shared/cli-io';
+import { withServices, type ServicesFactory } from '../common/with-services';
+import type { CliCommand, CliIo } from '../common/cli-io';
 
 function sessionFor(s: AppServices, config: Config, ui: ConsoleUi, user: string) {
   // The console is one person at a keyboard: they may approve their own plans (said in the greeting).

@@ -5,8 +5,8 @@
  * resume at the next start (the same path as after a crash).
  */
 import { SANDBOX_LABEL, type AppServices } from '../../src/app/app-services';
-import type { ServicesFactory } from '../shared/with-services';
-import type { CliCommand } from '../shared/cli-io';
+import type { ServicesFactory } from '../common/with-services';
+import type { CliCommand } from '../common/cli-io';
 import { configOrExplain, type SlackConfig } from '../../src/config';
 import { isVpnbotError } from '../../src/errors';
 import { createSlackFrontEnd } from './slack-app';

@@ -1,4 +1,4 @@
-import { createProgressPrinter } from '../../commands/shared/progress-printer';
+import { createProgressPrinter } from '../../commands/common/progress-printer';
 
 describe('progress lines', () => {
   it('one line per outcome, notes shown, retries compact', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { CliIo } from '../../commands/shared/cli-io';
-import { writeLocalFile } from '../../commands/shared/write-local-file';
+import type { CliIo } from '../../commands/common/cli-io';
+import { writeLocalFile } from '../../commands/common/write-local-file';
 
 export interface CapturedIo extends CliIo {
   readonly out: () => string;
