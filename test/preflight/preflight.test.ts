@@ -32,6 +32,14 @@ const steer = (route: 'account' | 'permissions' | 'stock', body: unknown) => {
   if (out.status !== 200) throw new Error(JSON.stringify(out.body));
 };
 const seedPreflight = () => doctor(s, seedTopology());
+/** The seed proposed as U1 would in Slack: planned, preflighted, kept for a decision. */
+const proposeSeed = () =>
+  proposeTopology(
+    s,
+    { text: 'seed', form: 'line' },
+    { ipsecConnectionQuota: 10 },
+    { requester: 'U1', now: Date.now(), policy: DEFAULT_APPROVAL_POLICY },
+  );
 /** The seed's zones, as its plan places them: the Hong Kong probe's zone, one gateway zone. */
 const HK_PROBE_ZONE = 'cn-hongkong-b';
 
@@ -128,12 +136,7 @@ describe('the preflight', () => {
   it("takes the first fallback in stock where the probe's type is sold out, says so in the plan, and applies it", async () => {
     steer('stock', { zoneId: HK_PROBE_ZONE, instanceType: 'ecs.t6-c1m1.large', soldOut: true });
     const policy = DEFAULT_APPROVAL_POLICY;
-    const p = await proposeTopology(
-      s,
-      { text: 'seed', form: 'line' },
-      { ipsecConnectionQuota: 10 },
-      { requester: 'U1', now: Date.now(), policy },
-    );
+    const p = await proposeSeed();
     if (!p.ok) throw new Error('expected a plan');
     const probes = p.proposal.plan.steps.filter((x) => x.kind === 'ecs-instance');
     const typeOf = (x: (typeof probes)[number]) => x.params as { instanceType?: string; instead?: string };
@@ -195,16 +198,7 @@ describe('the preflight', () => {
   it('puts its line in every plan, and a blocking finding refuses approval until it is fixed', async () => {
     steer('permissions', { withhold: ['CreateVpc'] });
     const policy = DEFAULT_APPROVAL_POLICY;
-    const p = await proposeTopology(
-      s,
-      { text: 'seed', form: 'line' },
-      { ipsecConnectionQuota: 10 },
-      {
-        requester: 'U1',
-        now: Date.now(),
-        policy,
-      },
-    );
+    const p = await proposeSeed();
     if (!p.ok) throw new Error('expected a plan');
     expect(p.proposal.record.text).toMatch(
       /preflight: \d+ of \d+ checks pass; BLOCKING: preflight\.permission\.denied \(vpc:CreateVpc\)/,

@@ -6,7 +6,7 @@
  */
 import * as $Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
-import type { DryRunCreate, PreflightApi } from '../cloud-api';
+import { PROBE_SYSTEM_DISK, type DryRunCreate, type PreflightApi } from '../cloud-api';
 import { CloudError } from '../cloud-error';
 import type { DriverContext } from './driver-kit';
 
@@ -89,7 +89,10 @@ export function preflightApi(ctx: DriverContext): PreflightApi {
                 zoneId: create.zoneId,
                 instanceType: create.instanceType,
                 imageFamily: create.imageFamily,
-                systemDisk: new $Ecs.RunInstancesRequestSystemDisk({ category: create.diskCategory, size: '20' }),
+                systemDisk: new $Ecs.RunInstancesRequestSystemDisk({
+                  category: create.diskCategory,
+                  size: String(PROBE_SYSTEM_DISK.sizeGiB),
+                }),
                 instanceChargeType: ctx.billing.ecsInstance.chargeType,
                 amount: 1,
                 dryRun: true,
